@@ -1,0 +1,79 @@
+import { Context, ApplicationFailure } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import { withTransaction } from '../engine/db/pool';
+import { insertEvents } from '../engine/db/events-repo';
+import { completeExecution } from '../engine/db/executions-repo';
+import type { Logger } from '../engine/logger';
+import type { CompleteExecutionInput, InvokeFunctionInput, RecordEventsInput } from '../workflows/messages';
+import { FunctionRegistry } from './functions';
+
+/** What the activities need from the process that hosts them. */
+export interface ActivityDeps {
+  pool: Pool;
+  functionsDir: string;
+  log: Logger;
+}
+
+/** How often a running function's activity heartbeats (liveness; well under the timeout). */
+const HEARTBEAT_INTERVAL_MS = 3_000;
+
+/** The ASL error output of a thrown error: `Error` is its name, `Cause` Lambda's JSON shape. */
+function failureOf(err: unknown): ApplicationFailure {
+  const error = err instanceof Error ? err : new Error(String(err));
+  const name = error.name || 'Error';
+  const cause = JSON.stringify({
+    errorType: name,
+    errorMessage: error.message,
+    trace: (error.stack ?? '').split('\n'),
+  });
+  return ApplicationFailure.create({ type: name, message: cause, nonRetryable: true });
+}
+
+/** The activities, bound to their dependencies (Temporal's dependency-injection pattern). */
+export function createActivities(deps: ActivityDeps) {
+  const functions = new FunctionRegistry(deps.functionsDir);
+
+  return {
+    /** Writes pending history events, then runs a function from `FUNCTIONS_DIR`. */
+    async invokeFunction(input: InvokeFunctionInput): Promise<{ result: unknown; startedAt: number }> {
+      const ctx = Context.current();
+      const log = deps.log.child({ executionId: input.executionId, state: input.stateName, fn: input.functionName });
+      await insertEvents(deps.pool, input.executionId, input.pendingEvents);
+      const startedAt = Date.now();
+      const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
+      try {
+        const handler = await functions.get(input.functionName);
+        const result = await handler(input.payload, {
+          idempotencyKey: input.idempotencyKey,
+          executionId: input.executionId,
+          stateName: input.stateName,
+          functionName: input.functionName,
+          signal: ctx.cancellationSignal,
+        });
+        log.debug({ attempt: ctx.info.attempt }, 'function succeeded');
+        // JSON round trip: what a function returns is data, as it would be over Lambda's wire.
+        return { result: result === undefined ? null : JSON.parse(JSON.stringify(result)), startedAt };
+      } catch (err) {
+        log.info({ err }, 'function failed');
+        throw failureOf(err);
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    /** Writes history events (idempotent). */
+    async recordEvents(input: RecordEventsInput): Promise<void> {
+      await insertEvents(deps.pool, input.executionId, input.events);
+    },
+
+    /** Writes the final events and the outcome in one transaction. */
+    async completeExecution(input: CompleteExecutionInput): Promise<void> {
+      const stopDate = input.events.at(-1)?.timestamp ?? new Date().toISOString();
+      await withTransaction(deps.pool, async (client) => {
+        await insertEvents(client, input.executionId, input.events);
+        await completeExecution(client, input.executionId, input.outcome, stopDate);
+      });
+      deps.log.info({ executionId: input.executionId, status: input.outcome.status }, 'execution completed');
+    },
+  };
+}

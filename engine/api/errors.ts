@@ -1,0 +1,31 @@
+import type { DefinitionProblem } from '../../schemas/asl/problem';
+
+/** Every HTTP error code the API returns, with its status. One catalogue; codes are stable. */
+export const API_ERRORS = {
+  VALIDATION_FAILED: 400,
+  INVALID_DEFINITION: 400,
+  INVALID_EXECUTION_INPUT: 400,
+  STATE_MACHINE_NOT_FOUND: 404,
+  EXECUTION_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  EXECUTION_ALREADY_EXISTS: 409,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** An error the API answers with its status and `{code, message, problems?}`. */
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly problems?: DefinitionProblem[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = API_ERRORS[code];
+  }
+}

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ProblemBodySchema } from '../../../schemas/api/common';
+import { ExecutionResponseSchema, StartExecutionRequestSchema } from '../../../schemas/api/executions';
+import {
+  CreateStateMachineRequestSchema,
+  StateMachineParamsSchema,
+  StateMachineResponseSchema,
+} from '../../../schemas/api/state-machines';
+import type { ServiceDeps } from '../../executions/deps';
+import { startExecution } from '../../executions/start';
+import { createStateMachine, describeStateMachine } from '../../executions/state-machines';
+
+/** `/v1/state-machines`: create (a new immutable version), describe, start an execution. */
+export const stateMachineRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
+  app.post(
+    '/v1/state-machines',
+    { schema: { body: CreateStateMachineRequestSchema, response: { 200: StateMachineResponseSchema, 201: StateMachineResponseSchema, 400: ProblemBodySchema } } },
+    async (request, reply) => {
+      const { stateMachine, created } = await createStateMachine(deps, request.body);
+      return reply.status(created ? 201 : 200).send(stateMachine);
+    },
+  );
+
+  app.get(
+    '/v1/state-machines/:name',
+    { schema: { params: StateMachineParamsSchema, response: { 200: StateMachineResponseSchema } } },
+    async (request) => describeStateMachine(deps, request.params.name),
+  );
+
+  app.post(
+    '/v1/state-machines/:name/executions',
+    { schema: { params: StateMachineParamsSchema, body: StartExecutionRequestSchema.optional(), response: { 200: ExecutionResponseSchema, 201: ExecutionResponseSchema } } },
+    async (request, reply) => {
+      const { execution, created } = await startExecution(deps, request.params.name, request.body ?? {});
+      return reply.status(created ? 201 : 200).send(execution);
+    },
+  );
+};

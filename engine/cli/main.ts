@@ -1,0 +1,101 @@
+import type { Config } from '../../schemas/config';
+import { ConfigError, loadConfig } from '../config';
+import { createLogger, type Logger } from '../logger';
+import { prepareDatabase, startApi, startManagedTemporal, startWorkerProcess } from './services';
+import { runStack } from './supervisor';
+
+const USAGE = `usage: stepflow <command>
+
+commands:
+  up        run the whole stack: managed Temporal server (unless TEMPORAL_ADDRESS is set),
+            migrations, the API and a worker (Ctrl-C stops everything)
+  api       run the API server only (needs a Temporal server: TEMPORAL_ADDRESS)
+  worker    run one worker only (needs a Temporal server: TEMPORAL_ADDRESS)
+  migrate   create the database if missing and apply pending migrations
+  temporal  run the managed local Temporal server only
+`;
+
+/** Exits when the supervising `stepflow up` is gone, so no child outlives it. */
+function exitWithSupervisor(env: NodeJS.ProcessEnv, log: Logger): void {
+  const pid = Number(env.STEPFLOW_SUPERVISOR_PID);
+  if (!pid) return;
+  setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      log.error({ supervisorPid: pid }, 'supervisor gone; exiting');
+      process.exit(1);
+    }
+  }, 2_000).unref();
+}
+
+/** Runs `stop` on SIGINT/SIGTERM, then exits. */
+function onStopSignal(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+async function run(command: string | undefined, config: Config, log: Logger): Promise<void> {
+  switch (command) {
+    case 'up':
+      return runStack(config, log, process.env);
+    case 'api': {
+      exitWithSupervisor(process.env, log);
+      const api = await startApi(config, log);
+      onStopSignal(log, () => api.close());
+      return;
+    }
+    case 'worker': {
+      exitWithSupervisor(process.env, log);
+      const worker = await startWorkerProcess(config, log);
+      onStopSignal(log, () => worker.shutdown());
+      await worker.run;
+      return;
+    }
+    case 'migrate':
+      await prepareDatabase(config, log);
+      return;
+    case 'temporal': {
+      const server = await startManagedTemporal(config, log);
+      process.stdout.write(`Temporal server running at ${server.address}; Ctrl-C stops it.\n`);
+      onStopSignal(log, () => server.stop());
+      return;
+    }
+    default:
+      process.stderr.write(USAGE);
+      process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+/** The `stepflow` command. */
+export function main(argv: string[]): void {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`stepflow: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const command = argv[0];
+  const log = createLogger(config.LOG_LEVEL).child({ process: command ?? 'stepflow' });
+  run(command, config, log).catch((err) => {
+    log.fatal({ err }, 'stepflow failed');
+    process.exit(1);
+  });
+}

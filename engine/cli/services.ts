@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../schemas/config';
+import { buildApi } from '../api/server';
+import { cacheDir } from '../config';
+import { createPool, ensureDatabase } from '../db/pool';
+import { migrate } from '../db/migrate';
+import { startPendingWorkflows } from '../executions/start';
+import type { Logger } from '../logger';
+import { createTemporalClient } from '../temporal/client';
+import { startLocalTemporal, temporalPostgresFromUrl, type LocalTemporal } from '../temporal/local-server';
+import { startWorker, type StepflowWorker } from '../temporal/worker';
+
+/** How often the API repairs executions whose workflow start was never confirmed. */
+const RECONCILE_INTERVAL_MS = 15_000;
+
+/** The Temporal frontend to use: `TEMPORAL_ADDRESS`, else the managed server's. */
+export function temporalAddress(config: Config): string {
+  return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT_BASE}`;
+}
+
+/** Creates Stepflow's database if missing and applies pending migrations. */
+export async function prepareDatabase(config: Config, log: Logger): Promise<void> {
+  await ensureDatabase(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL);
+  try {
+    await migrate(pool, log.child({ component: 'migrate' }));
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Starts the managed local Temporal server (persistence in `<db>_temporal` / `<db>_visibility`). */
+export function startManagedTemporal(config: Config, log: Logger): Promise<LocalTemporal> {
+  const { pg, databases } = temporalPostgresFromUrl(config.DATABASE_URL);
+  return startLocalTemporal({
+    dataDir: config.STEPFLOW_DATA_DIR,
+    portBase: config.TEMPORAL_PORT_BASE,
+    pg,
+    databases,
+    namespace: config.TEMPORAL_NAMESPACE,
+    cacheDir: cacheDir(config),
+    log: log.child({ component: 'temporal-server' }),
+  });
+}
+
+/** A listening API server and what to close when it stops. */
+export interface RunningApi {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the API: migrations, Temporal client, the reconciler, then listening on HOST:PORT. */
+export async function startApi(config: Config, log: Logger): Promise<RunningApi> {
+  await prepareDatabase(config, log);
+  const pool = createPool(config.DATABASE_URL);
+  const temporal = await createTemporalClient(temporalAddress(config), config.TEMPORAL_NAMESPACE);
+  const deps = { pool, temporal, config, log };
+  const app = buildApi(deps);
+  const reconcile = setInterval(() => {
+    startPendingWorkflows(deps).catch((err) => log.warn({ err }, 'reconcile failed'));
+  }, RECONCILE_INTERVAL_MS);
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const url = `http://${config.HOST}:${config.PORT}`;
+  log.info({ url }, 'api listening');
+  return {
+    app,
+    url,
+    async close() {
+      clearInterval(reconcile);
+      await app.close();
+      await temporal.connection.close();
+      await pool.end();
+    },
+  };
+}
+
+/** Starts one worker (it also ensures the schema, so a worker can start first). */
+export async function startWorkerProcess(config: Config, log: Logger): Promise<StepflowWorker> {
+  await prepareDatabase(config, log);
+  return startWorker(config, temporalAddress(config), log.child({ component: 'worker' }));
+}

@@ -1,0 +1,66 @@
+import { StatesErrors } from '../errors';
+import { HistoryRecorder, payloadText } from './history';
+import { runMachine } from './machine';
+import { asStatesError, Scope, type MachineDef } from './scope';
+import type { ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
+
+/** The top-level machine, with the optional execution-wide `TimeoutSeconds`. */
+export type TopLevelMachine = MachineDef & { TimeoutSeconds?: number };
+
+/** What `runExecution` hands back: how it ended, and the events the host has not yet written. */
+export interface ExecutionRun {
+  outcome: ExecutionOutcome;
+  pendingEvents: ReturnType<HistoryRecorder['takePending']>;
+}
+
+/**
+ * Runs one execution of `machine` on `input`: `ExecutionStarted`, the states, then
+ * `ExecutionSucceeded`, `ExecutionFailed` or (past the top-level `TimeoutSeconds`)
+ * `ExecutionTimedOut` with `States.Timeout`.
+ */
+export async function runExecution(
+  machine: TopLevelMachine,
+  input: unknown,
+  execution: ExecutionInfo,
+  host: InterpreterHost,
+): Promise<ExecutionRun> {
+  const recorder = new HistoryRecorder(() => host.now());
+  const scope = new Scope({ host, recorder, execution, executionInput: input }, 0);
+  scope.emit('ExecutionStarted', 'executionStartedEventDetails', {
+    input: payloadText(input),
+    inputDetails: { truncated: false },
+    roleArn: execution.roleArn,
+  });
+  const states = runMachine(machine, input, scope).then(
+    (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
+    (err): ExecutionOutcome => {
+      const failure = asStatesError(err);
+      return { status: 'FAILED', error: failure.error, cause: failure.cause };
+    },
+  );
+  const timeout =
+    machine.TimeoutSeconds === undefined
+      ? undefined
+      : host.sleep(machine.TimeoutSeconds * 1000, []).then(
+          (): ExecutionOutcome => ({
+            status: 'TIMED_OUT',
+            error: StatesErrors.Timeout,
+            cause: `The execution timed out after ${machine.TimeoutSeconds} seconds`,
+          }),
+        );
+  const outcome = await (timeout ? Promise.race([states, timeout]) : states);
+  if (outcome.status === 'SUCCEEDED') {
+    scope.emit('ExecutionSucceeded', 'executionSucceededEventDetails', {
+      output: payloadText(outcome.output),
+      outputDetails: { truncated: false },
+    });
+  } else if (outcome.status === 'TIMED_OUT') {
+    scope.run.recorder.emit('ExecutionTimedOut', recorder.lastId, 'executionTimedOutEventDetails', {
+      error: outcome.error,
+      cause: outcome.cause,
+    });
+  } else {
+    scope.emit('ExecutionFailed', 'executionFailedEventDetails', { error: outcome.error, cause: outcome.cause });
+  }
+  return { outcome, pendingEvents: recorder.takePending() };
+}

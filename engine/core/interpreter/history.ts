@@ -1,0 +1,49 @@
+import type { HistoryEvent } from '../../../schemas/history';
+
+/** Serialises a payload as Step Functions does in history details (JSON text). */
+export function payloadText(value: unknown): string {
+  return JSON.stringify(value === undefined ? null : value);
+}
+
+/**
+ * Assigns ids to history events in emission order (deterministic under replay) and keeps the
+ * ones the host has not yet written durably.
+ */
+export class HistoryRecorder {
+  private nextId = 1;
+  private pending: HistoryEvent[] = [];
+
+  constructor(private readonly now: () => number) {}
+
+  /** Records one event; `details` is stored under `detailsKey` when given. Returns its id. */
+  emit(type: string, previousEventId: number, detailsKey?: string, details?: Record<string, unknown>): number {
+    const event: HistoryEvent = {
+      id: this.nextId++,
+      previousEventId,
+      timestamp: new Date(this.now()).toISOString(),
+      type,
+    };
+    if (detailsKey) event[detailsKey] = details ?? {};
+    this.pending.push(event);
+    return event.id;
+  }
+
+  /** Records an event with an explicit timestamp (e.g. `TaskStarted`, known only afterwards). */
+  emitAt(at: number, type: string, previousEventId: number, detailsKey?: string, details?: Record<string, unknown>): number {
+    const id = this.emit(type, previousEventId, detailsKey, details);
+    this.pending[this.pending.length - 1].timestamp = new Date(at).toISOString();
+    return id;
+  }
+
+  /** The events not yet handed to the host; the host takes ownership of them. */
+  takePending(): HistoryEvent[] {
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+
+  /** Id the next event will get. */
+  get lastId(): number {
+    return this.nextId - 1;
+  }
+}

@@ -1,0 +1,44 @@
+import { StatesError, StatesErrors } from '../errors';
+
+/** How a Task's `Resource` is run and which history events describe it. */
+export type ResolvedResource =
+  /** `arn:aws:lambda:<region>:<account>:function:<name>`: result passed through, `LambdaFunction*` events. */
+  | { kind: 'lambda'; events: 'LambdaFunction'; functionName: string; arn: string }
+  /** `arn:aws:states:::lambda:invoke`: result wrapped like the Lambda Invoke API, `Task*` events. */
+  | { kind: 'lambda'; events: 'Task'; resourceType: 'lambda'; resource: 'invoke'; wrap: true };
+
+const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]*:\d*:function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9_$-]+)?$/;
+const INVOKE = 'arn:aws:states:::lambda:invoke';
+
+/** Resolves a Task state's `Resource`; unsupported forms fail the state with `States.Runtime`. */
+export function resolveResource(resource: string): ResolvedResource {
+  const lambda = LAMBDA_ARN.exec(resource);
+  if (lambda) return { kind: 'lambda', events: 'LambdaFunction', functionName: lambda[1], arn: resource };
+  if (resource === INVOKE) return { kind: 'lambda', events: 'Task', resourceType: 'lambda', resource: 'invoke', wrap: true };
+  throw new StatesError(StatesErrors.Runtime, `The resource '${resource}' is not supported by this Stepflow version`);
+}
+
+/** The function named by `lambda:invoke`'s `FunctionName` (a name, or a function ARN with optional qualifier). */
+export function functionNameOf(parameters: unknown): string {
+  const raw = (parameters as { FunctionName?: unknown } | null)?.FunctionName;
+  if (typeof raw !== 'string' || raw === '') {
+    throw new StatesError(StatesErrors.Runtime, "The field 'FunctionName' is required by 'arn:aws:states:::lambda:invoke'");
+  }
+  const arn = LAMBDA_ARN.exec(raw);
+  if (arn) return arn[1];
+  return raw.split(':')[0];
+}
+
+/** The Lambda Invoke API response that `lambda:invoke` returns as the Task result. */
+export function wrapInvokeResult(payload: unknown, requestId: string): Record<string, unknown> {
+  return {
+    ExecutedVersion: '$LATEST',
+    Payload: payload ?? null,
+    SdkHttpMetadata: {
+      HttpHeaders: { 'Content-Type': 'application/json', 'X-Amz-Executed-Version': '$LATEST', 'x-amzn-RequestId': requestId },
+      HttpStatusCode: 200,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+    StatusCode: 200,
+  };
+}

@@ -1,0 +1,61 @@
+import type { HistoryEvent } from '../../../schemas/history';
+
+/** What a Task state asks the host to run: one invocation of a function. */
+export interface TaskInvocation {
+  /** The state's name. */
+  stateName: string;
+  /** How the resource was resolved (see `resolveResource`). */
+  kind: 'lambda' | 'http';
+  /** For `lambda`: the function name (file base name in FUNCTIONS_DIR). */
+  functionName: string;
+  /** The function's event (effective parameters, or `Payload` for `lambda:invoke`). */
+  payload: unknown;
+  /** ASL `TimeoutSeconds` (resolved), if any. */
+  timeoutSeconds?: number;
+  /** ASL `HeartbeatSeconds` (resolved), if any. */
+  heartbeatSeconds?: number;
+  /** Same for every attempt of the same state entry: the key for idempotent side effects. */
+  idempotencyKey: string;
+  /** History events not yet durably written; the host writes them before running the function. */
+  pendingEvents: HistoryEvent[];
+}
+
+/** What an invocation returns. */
+export interface TaskOutcome {
+  result: unknown;
+  /** Epoch ms at which the function started (for `TaskStarted`). */
+  startedAt: number;
+}
+
+/**
+ * Everything the interpreter needs from its host. The Temporal workflow provides durable versions;
+ * tests and benchmarks provide in-memory ones. Time and randomness only come from here.
+ */
+export interface InterpreterHost {
+  /** Current time, epoch ms (the workflow's deterministic clock under Temporal). */
+  now(): number;
+  /** Uniform random number in [0, 1) (replay-safe under Temporal). */
+  random(): number;
+  /** Runs a function; throws a `StatesError` with the ASL error name when it fails. */
+  invokeTask(invocation: TaskInvocation): Promise<TaskOutcome>;
+  /** Durable sleep; receives events not yet written so the host can write them first. */
+  sleep(ms: number, pendingEvents: HistoryEvent[]): Promise<void>;
+}
+
+/** Identity of the execution, as the Context object (`$$`) exposes it. */
+export interface ExecutionInfo {
+  /** Execution ARN. */
+  id: string;
+  name: string;
+  stateMachineId: string;
+  stateMachineName: string;
+  roleArn: string;
+  /** ISO-8601 start time. */
+  startTime: string;
+  redriveCount: number;
+}
+
+/** How an execution ended. */
+export type ExecutionOutcome =
+  | { status: 'SUCCEEDED'; output: unknown }
+  | { status: 'FAILED' | 'TIMED_OUT'; error: string; cause: string };

@@ -1,0 +1,20 @@
+/** ASL intrinsic functions (`States.Format(...)` and friends): parsing, validation, evaluation. */
+export { evaluateCall, evaluateIntrinsic, type IntrinsicScope } from './evaluate';
+export {
+  formatValue,
+  INT32_MAX,
+  INT32_MIN,
+  MAX_ARRAY_RANGE_ITEMS,
+  MAX_ENCODING_INPUT_CHARS,
+  type IntrinsicEnv,
+} from './functions';
+export {
+  countPlaceholders,
+  IntrinsicSyntaxError,
+  isIntrinsic,
+  MAX_INTRINSIC_NESTING,
+  parseIntrinsic,
+  type IntrinsicArg,
+  type IntrinsicCall,
+} from './parser';
+export { checkArguments, isIntrinsicName, SIGNATURES, type ArgType, type IntrinsicName, type Signature } from './signatures';

@@ -1,0 +1,78 @@
+import {
+  DefinitionProblemCodes,
+  StateMachineDefinitionSchema,
+  type DefinitionProblem,
+  type StateMachineDefinition,
+} from '../../schemas/asl';
+import { checkDuplicateNames, checkScopeGraph } from './validate-graph';
+import { problemsFromIssues } from './validate-issues';
+import { checkJsonPathState } from './validate-jsonpath';
+import { checkState } from './validate-states';
+import { collectScopes, isJsonObject, machineLanguageOf } from './validate-walk';
+
+export { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/asl';
+
+/**
+ * Every problem of an ASL state machine definition, at once (an empty list means valid), in
+ * three passes whose order is stable:
+ * 1. structure — the zod schema (`StateMachineDefinitionSchema`): required and unknown fields,
+ *    types, enums, ranges, RFC 3339 timestamps;
+ * 2. each state, in document order (nested machines after their state): cross-field rules
+ *    (`Next` xor `End`, `X`/`XPath` twins, Wait's one-of-four, Heartbeat < Timeout,
+ *    `States.ALL` placement, state name length, `QueryLanguage`), then, for JSONPath states,
+ *    path and intrinsic syntax and Choice rule shape;
+ * 3. the graph: duplicate state names, then per (sub-)machine dangling `StartAt`/`Next`/
+ *    `Default`/Catch targets, a missing terminal state (top level) and unreachable states.
+ * Problem codes mirror AWS's (`SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`, …).
+ * JSONata (`"QueryLanguage": "JSONata"`) is reported as `UNSUPPORTED_FEATURE` for now.
+ */
+export function validateDefinition(definition: unknown): DefinitionProblem[] {
+  if (!isJsonObject(definition)) {
+    return [{ code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED, path: '', message: 'Definition must be a valid JSON object' }];
+  }
+  const parsed = StateMachineDefinitionSchema.safeParse(definition);
+  const problems = parsed.success ? [] : problemsFromIssues(definition, parsed.error.issues);
+
+  const machineLanguage = machineLanguageOf(definition);
+  if (definition.QueryLanguage === 'JSONata') {
+    problems.push({ code: DefinitionProblemCodes.UNSUPPORTED_FEATURE, path: '/QueryLanguage', message: 'JSONata is not supported yet' });
+  }
+  const scopes = collectScopes(definition);
+  for (const scope of scopes) {
+    for (const visit of scope.states) {
+      problems.push(...checkState(visit, machineLanguage));
+      if (visit.language === 'JSONPath' && isJsonObject(visit.state) && typeof visit.state.Type === 'string') {
+        problems.push(...checkJsonPathState(visit.state, visit.pointer));
+      }
+    }
+  }
+  problems.push(...checkDuplicateNames(scopes));
+  for (const scope of scopes) problems.push(...checkScopeGraph(scope));
+  return problems;
+}
+
+/** The result of {@link parseDefinition}: the typed definition when there are no problems. */
+export interface ParsedDefinition {
+  definition?: StateMachineDefinition;
+  problems: DefinitionProblem[];
+}
+
+/**
+ * Parses and validates a definition given as an object or a JSON string. A string that is not
+ * JSON gives one `INVALID_JSON` problem at `""`. `definition` is set only when `problems` is
+ * empty.
+ */
+export function parseDefinition(input: unknown): ParsedDefinition {
+  let raw = input;
+  if (typeof input === 'string') {
+    try {
+      raw = JSON.parse(input);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      return { problems: [{ code: DefinitionProblemCodes.INVALID_JSON, path: '', message: `Definition is not valid JSON: ${reason}` }] };
+    }
+  }
+  const problems = validateDefinition(raw);
+  if (problems.length > 0) return { problems };
+  return { definition: StateMachineDefinitionSchema.parse(raw), problems };
+}

@@ -1,0 +1,83 @@
+import type { Pool, PoolClient } from 'pg';
+import type { ExecutionOutcome } from '../core/interpreter';
+
+type Queryable = Pool | PoolClient;
+
+/** One execution as stored. */
+export interface ExecutionRow {
+  executionId: string;
+  stateMachine: string;
+  version: number;
+  name: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  input: unknown;
+  output: unknown;
+  error: string | null;
+  cause: string | null;
+  startDate: Date;
+  stopDate: Date | null;
+  workflowStarted: boolean;
+}
+
+const COLUMNS = `execution_id AS "executionId", state_machine AS "stateMachine", version, name, status,
+  input, output, error, cause, start_date AS "startDate", stop_date AS "stopDate",
+  workflow_started AS "workflowStarted"`;
+
+/** Inserts a new RUNNING execution; returns undefined when the (state machine, name) pair exists. */
+export async function insertExecution(
+  db: Queryable,
+  row: { executionId: string; stateMachine: string; version: number; name: string; input: unknown },
+): Promise<ExecutionRow | undefined> {
+  const { rows } = await db.query(
+    `INSERT INTO executions (execution_id, state_machine, version, name, status, input)
+     VALUES ($1, $2, $3, $4, 'RUNNING', $5::jsonb)
+     ON CONFLICT DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [row.executionId, row.stateMachine, row.version, row.name, JSON.stringify(row.input)],
+  );
+  return rows[0];
+}
+
+/** One execution by id. */
+export async function findExecution(db: Queryable, executionId: string): Promise<ExecutionRow | undefined> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM executions WHERE execution_id = $1`, [executionId]);
+  return rows[0];
+}
+
+/** Marks that the execution's workflow exists in Temporal. */
+export async function markWorkflowStarted(db: Queryable, executionId: string): Promise<void> {
+  await db.query('UPDATE executions SET workflow_started = true WHERE execution_id = $1', [executionId]);
+}
+
+/** Deletes an execution whose workflow could not be started (so the caller may retry). */
+export async function deleteUnstartedExecution(db: Queryable, executionId: string): Promise<void> {
+  await db.query('DELETE FROM executions WHERE execution_id = $1 AND workflow_started = false', [executionId]);
+}
+
+/** RUNNING executions whose workflow start was not confirmed, older than `olderThanMs`. */
+export async function listUnstartedExecutions(db: Queryable, olderThanMs: number): Promise<ExecutionRow[]> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM executions
+      WHERE status = 'RUNNING' AND workflow_started = false AND start_date < now() - ($1 || ' milliseconds')::interval
+      ORDER BY start_date LIMIT 100`,
+    [String(olderThanMs)],
+  );
+  return rows;
+}
+
+/** Records how the execution ended (only a RUNNING one changes: the first outcome wins). */
+export async function completeExecution(
+  db: Queryable,
+  executionId: string,
+  outcome: ExecutionOutcome,
+  stopDate: string,
+): Promise<void> {
+  const output = outcome.status === 'SUCCEEDED' ? JSON.stringify(outcome.output ?? null) : null;
+  const error = outcome.status === 'SUCCEEDED' ? null : outcome.error;
+  const cause = outcome.status === 'SUCCEEDED' ? null : outcome.cause;
+  await db.query(
+    `UPDATE executions SET status = $2, output = $3::jsonb, error = $4, cause = $5, stop_date = $6, workflow_started = true
+      WHERE execution_id = $1 AND status = 'RUNNING'`,
+    [executionId, outcome.status, output, error, cause, stopDate],
+  );
+}

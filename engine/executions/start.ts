@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { ExecutionResponse, StartExecutionRequest } from '../../schemas/api/executions';
+import type { Plan } from '../../schemas/plan';
+import { EXECUTION_WORKFLOW, type ExecutionWorkflowInput } from '../../workflows/messages';
+import { ApiError } from '../api/errors';
+import {
+  deleteUnstartedExecution,
+  findExecution,
+  insertExecution,
+  listUnstartedExecutions,
+  markWorkflowStarted,
+  type ExecutionRow,
+} from '../db/executions-repo';
+import { findVersion } from '../db/state-machines-repo';
+import { executionArn, executionId as toExecutionId, roleArn, stateMachineArn } from '../core/arn';
+import type { ServiceDeps } from './deps';
+import { toExecutionResponse } from './describe';
+
+/** Step Functions' limit on an execution's input: 256 KiB of JSON text. */
+export const MAX_INPUT_BYTES = 256 * 1024;
+
+/** The same JSON value whatever its key order (for the same-name-same-input rule). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+  }
+  return value;
+}
+
+/** Starts the workflow of a stored execution; already started counts as success (idempotent). */
+async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): Promise<void> {
+  const args: ExecutionWorkflowInput = {
+    executionId: row.executionId,
+    plan,
+    input: row.input,
+    execution: {
+      id: executionArn(row.stateMachine, row.name),
+      name: row.name,
+      stateMachineId: stateMachineArn(row.stateMachine),
+      stateMachineName: row.stateMachine,
+      roleArn: roleArn(row.stateMachine),
+      startTime: row.startDate.toISOString(),
+      redriveCount: 0,
+    },
+  };
+  try {
+    await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
+      workflowId: row.executionId,
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      args: [args],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { stateMachine: row.stateMachine, version: row.version },
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  await markWorkflowStarted(deps.pool, row.executionId);
+}
+
+/**
+ * Starts an execution of the latest version of `stateMachine`. The row is written first, then the
+ * workflow is started (id = execution id, so a second start is a no-op); a crash in between is
+ * repaired by `startPendingWorkflows`. Same name and same input returns the existing execution;
+ * same name with another input is `EXECUTION_ALREADY_EXISTS`.
+ */
+export async function startExecution(
+  deps: ServiceDeps,
+  stateMachine: string,
+  request: StartExecutionRequest,
+): Promise<{ execution: ExecutionResponse; created: boolean }> {
+  const input = request.input === undefined ? {} : request.input;
+  const size = Buffer.byteLength(JSON.stringify(input), 'utf8');
+  if (size > MAX_INPUT_BYTES) {
+    throw new ApiError('INVALID_EXECUTION_INPUT', `The input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
+  }
+  const version = await findVersion(deps.pool, stateMachine);
+  if (!version) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${stateMachine}' does not exist`);
+  const name = request.name ?? randomUUID();
+  const id = toExecutionId(stateMachine, name);
+  const inserted = await insertExecution(deps.pool, { executionId: id, stateMachine, version: version.version, name, input });
+  if (!inserted) {
+    const existing = await findExecution(deps.pool, id);
+    if (existing && sameJson(existing.input, input)) {
+      if (!existing.workflowStarted) await startWorkflow(deps, existing, version.plan as Plan);
+      return { execution: toExecutionResponse(existing), created: false };
+    }
+    throw new ApiError('EXECUTION_ALREADY_EXISTS', `Execution '${name}' already exists with a different input`);
+  }
+  const log = deps.log.child({ executionId: id });
+  try {
+    await startWorkflow(deps, inserted, version.plan as Plan);
+  } catch (err) {
+    log.error({ err }, 'workflow start failed');
+    await deleteUnstartedExecution(deps.pool, id);
+    throw new ApiError('SERVICE_UNAVAILABLE', 'The execution could not be started: Temporal is unavailable; retry');
+  }
+  log.info({ stateMachine, version: version.version }, 'execution started');
+  return { execution: toExecutionResponse(inserted), created: true };
+}
+
+/**
+ * Repairs the gap between the two writes of a start: executions stored but whose workflow start
+ * was never confirmed (a crash in between) are started now. Returns how many were started.
+ */
+export async function startPendingWorkflows(deps: ServiceDeps, olderThanMs = 10_000): Promise<number> {
+  const rows = await listUnstartedExecutions(deps.pool, olderThanMs);
+  for (const row of rows) {
+    const version = await findVersion(deps.pool, row.stateMachine, row.version);
+    if (!version) continue;
+    await startWorkflow(deps, row, version.plan as Plan);
+    deps.log.warn({ executionId: row.executionId }, 'unstarted execution repaired');
+  }
+  return rows.length;
+}

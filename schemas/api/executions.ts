@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { HistoryEventSchema } from '../history';
+import { ResourceNameSchema } from './common';
+
+/** `POST /v1/state-machines/{name}/executions`. */
+export const StartExecutionRequestSchema = z.object({
+  input: z.unknown().optional(),
+  name: ResourceNameSchema.optional(),
+});
+export type StartExecutionRequest = z.infer<typeof StartExecutionRequestSchema>;
+
+export const ExecutionStatusSchema = z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+
+/** An execution as the API shows it. */
+export const ExecutionResponseSchema = z.object({
+  executionId: z.string(),
+  executionArn: z.string(),
+  name: z.string(),
+  stateMachine: z.string(),
+  version: z.number().int(),
+  status: ExecutionStatusSchema,
+  input: z.unknown(),
+  output: z.unknown().optional(),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+  startDate: z.string(),
+  stopDate: z.string().optional(),
+});
+export type ExecutionResponse = z.infer<typeof ExecutionResponseSchema>;
+
+export const ExecutionParamsSchema = z.object({ executionId: z.string() });
+
+export const HistoryResponseSchema = z.object({ events: z.array(HistoryEventSchema) });

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** Every environment variable Stepflow reads, with its default. Parsed once by `loadConfig`. */
+export const ConfigSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/stepflow'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
+    .optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('stepflow'),
+  /** Base of the managed local Temporal server's ports (frontend = base, HTTP = base+10, ...). */
+  TEMPORAL_PORT_BASE: port.default(7233),
+  FUNCTIONS_DIR: z.string().min(1).default('./functions'),
+  /** Where the managed local Temporal server keeps its config and logs. */
+  STEPFLOW_DATA_DIR: z.string().min(1).default('./.data'),
+  /** Where the Temporal server binaries are built (outside the repo, shared by clones). */
+  STEPFLOW_CACHE_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,56 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readStack } from './stack';
+
+/** A JSON response: status and parsed body. */
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+/** Calls the test run's API. */
+export async function call<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>> {
+  const res = await fetch(`${readStack().apiUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Creates a state machine; fails the test unless the API accepts it. */
+export async function createMachine(name: string, definition: unknown): Promise<void> {
+  const reply = await call('POST', '/v1/state-machines', { name, definition });
+  if (reply.status !== 201 && reply.status !== 200) throw new Error(`create ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
+}
+
+/** Starts an execution and returns its id. */
+export async function startExecution(machine: string, input: unknown, name?: string): Promise<string> {
+  const reply = await call('POST', `/v1/state-machines/${machine}/executions`, { input, ...(name ? { name } : {}) });
+  if (reply.status !== 201) throw new Error(`start ${machine}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body.executionId as string;
+}
+
+/** Polls until the execution leaves RUNNING; returns the final description. */
+export async function waitForEnd(executionId: string, timeoutMs = 90_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await call('GET', `/v1/executions/${encodeURIComponent(executionId)}`);
+    if (reply.status !== 200) throw new Error(`describe ${executionId}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    if (reply.body.status !== 'RUNNING') return reply.body;
+    if (Date.now() > deadline) throw new Error(`execution ${executionId} still RUNNING after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+/** The execution's history events. */
+export async function history(executionId: string): Promise<any[]> {
+  const reply = await call('GET', `/v1/executions/${encodeURIComponent(executionId)}/history`);
+  if (reply.status !== 200) throw new Error(`history ${executionId}: ${reply.status}`);
+  return reply.body.events;
+}
+
+/** A name unique to this test run. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`;
+}

@@ -1,0 +1,6 @@
+module.exports = {
+  rootDir: '../..',
+  testEnvironment: 'node',
+  transform: { '^.+\\.tsx?$': '@swc/jest' },
+  testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+};

@@ -1,0 +1,92 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  sleep,
+  TimeoutFailure,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { StatesError, StatesErrors } from '../engine/core/errors';
+import { runExecution, type InterpreterHost, type TaskInvocation } from '../engine/core/interpreter';
+import type { ExecutionOutcome, ExecutionWorkflowInput } from './messages';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** ASL's default Task `TimeoutSeconds` (effectively unbounded). */
+const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
+/**
+ * Heartbeat timeout used when the state sets no `HeartbeatSeconds`: the activity heartbeats by
+ * itself, so a crashed worker is noticed in this time and the attempt is redelivered.
+ */
+const LIVENESS_HEARTBEAT_SECONDS = 10;
+
+/** Bookkeeping activities (history writes): short, retried until they succeed. */
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Activity options for one Task invocation: ASL timeouts map onto Temporal's. */
+function taskOptions(invocation: TaskInvocation): ActivityOptions {
+  const timeout = `${invocation.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS} seconds`;
+  const userHeartbeat = invocation.heartbeatSeconds !== undefined;
+  return {
+    scheduleToCloseTimeout: timeout,
+    startToCloseTimeout: timeout,
+    heartbeatTimeout: `${invocation.heartbeatSeconds ?? LIVENESS_HEARTBEAT_SECONDS} seconds`,
+    // ASL Retry is applied by the interpreter. Temporal only redelivers an attempt lost with a
+    // crashed worker (function errors are non-retryable ApplicationFailures); a user-set
+    // HeartbeatSeconds must surface as States.HeartbeatTimeout instead.
+    retry: userHeartbeat
+      ? { maximumAttempts: 1 }
+      : { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+  };
+}
+
+/** Maps an activity failure onto the ASL error it stands for. */
+function toStatesError(err: unknown): StatesError {
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  if (failure instanceof ApplicationFailure) return new StatesError(failure.type ?? 'Error', failure.message);
+  if (failure instanceof TimeoutFailure) {
+    return failure.timeoutType === 'HEARTBEAT'
+      ? new StatesError(StatesErrors.HeartbeatTimeout, '')
+      : new StatesError(StatesErrors.Timeout, '');
+  }
+  return new StatesError(StatesErrors.TaskFailed, err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * The one generic workflow: interprets the execution's plan. Task states run as activities,
+ * Wait states and retry intervals are durable timers; history events reach Postgres with the
+ * next activity (never one write per state) and at completion.
+ */
+export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<ExecutionOutcome> {
+  const { executionId } = args;
+  const host: InterpreterHost = {
+    now: () => Date.now(),
+    random: () => Math.random(),
+    async invokeTask(invocation) {
+      const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
+      try {
+        return await invokeFunction({
+          executionId,
+          stateName: invocation.stateName,
+          functionName: invocation.functionName,
+          payload: invocation.payload,
+          idempotencyKey: invocation.idempotencyKey,
+          pendingEvents: invocation.pendingEvents,
+        });
+      } catch (err) {
+        throw toStatesError(err);
+      }
+    },
+    async sleep(ms, pendingEvents) {
+      if (pendingEvents.length > 0) await bookkeeping.recordEvents({ executionId, events: pendingEvents });
+      if (ms > 0) await sleep(ms);
+    },
+  };
+  const { outcome, pendingEvents } = await runExecution(args.plan.definition, args.input, args.execution, host);
+  await bookkeeping.completeExecution({ executionId, events: pendingEvents, outcome });
+  return outcome;
+}
