@@ -17,7 +17,12 @@ export const ConfigSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('stepflow'),
   /** Base of the managed local Temporal server's ports (frontend = base, HTTP = base+10, ...). */
-  TEMPORAL_PORT_BASE: port.default(7233),
+  TEMPORAL_PORT_BASE: z.coerce
+    .number()
+    .int()
+    .min(1300)
+    .max(32747, "must be at most 32747: Temporal stores membership ports (base-300 … base+20) as smallint")
+    .default(7233),
   FUNCTIONS_DIR: z.string().min(1).default('./functions'),
   /** Where the managed local Temporal server keeps its config and logs. */
   STEPFLOW_DATA_DIR: z.string().min(1).default('./.data'),

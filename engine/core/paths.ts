@@ -150,7 +150,7 @@ export function applyResultPath(path: string | null | undefined, input: unknown,
   if (!isReference(parsed) || parsed.root.kind !== 'data') {
     throw resultPathFailure(path, input, 'not a valid Reference Path');
   }
-  const output = structuredCopy(input);
+  const output = jsonCopy(input);
   let node: unknown = output;
   parsed.segments.forEach((segment, i) => {
     const leaf = i === parsed.segments.length - 1;
@@ -174,7 +174,7 @@ export function applyResultPath(path: string | null | undefined, input: unknown,
   return output;
 }
 
-/** A deep copy of a JSON value (structuredClone is not available in every workflow sandbox). */
-function structuredCopy<T>(value: T): T {
+/** A deep copy of a JSON value (structuredClone is not guaranteed in the workflow sandbox). */
+function jsonCopy<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }

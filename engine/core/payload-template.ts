@@ -1,5 +1,6 @@
 import { StatesError, StatesErrors } from './errors';
-import { evaluateIntrinsic, isIntrinsic, type IntrinsicEnv } from './intrinsics';
+import { evaluateIntrinsic, IntrinsicSyntaxError, isIntrinsic, type IntrinsicEnv } from './intrinsics';
+import { JsonPathSyntaxError } from './jsonpath';
 import { PathNotFoundError, readPath } from './paths';
 
 /** A payload-template field whose key ends with this suffix takes a path or intrinsic as its value. */
@@ -37,6 +38,10 @@ function dynamicValue(
   } catch (err) {
     if (err instanceof PathNotFoundError) {
       throw new StatesError(PARAMETER_PATH_ERROR, describeMissingParameterPath(err.path, field, input));
+    }
+    // Validation rejects these before a run; a plan that slipped through still fails as AWS would.
+    if (err instanceof JsonPathSyntaxError || err instanceof IntrinsicSyntaxError) {
+      throw new StatesError(StatesErrors.Runtime, `The value for the field '${field}' is not a valid JSONPath or intrinsic function: ${err.message}`);
     }
     throw err;
   }

@@ -54,6 +54,8 @@ function isTerminal(state: unknown): boolean {
 
 /** Graph problems of one scope: dangling targets, no terminal state (top level only), unreachable states. */
 export function checkScopeGraph(scope: ScopeVisit): DefinitionProblem[] {
+  // Without a States object there is no graph to speak of; the schema reports what is missing.
+  if (!isJsonObject(scope.machine.States)) return [];
   const names = new Set(scope.states.map((s) => s.name));
   const problems: DefinitionProblem[] = [];
   const startAt = scope.machine.StartAt;
@@ -66,10 +68,12 @@ export function checkScopeGraph(scope: ScopeVisit): DefinitionProblem[] {
     edges.set(name, transitions.map((t) => t.target));
     for (const t of transitions) if (!names.has(t.target)) problems.push(missingTarget(t.target, t.pointer));
   }
-  if (!isJsonObject(scope.machine.States) || typeof startAt !== 'string') return problems;
+  if (typeof startAt !== 'string') return problems;
   // AWS checks terminal states on the top-level machine only; when there are none it reports
-  // that alone instead of listing unreachable states.
-  if (scope.topLevel && !scope.states.some((s) => isTerminal(s.state))) {
+  // that alone instead of listing unreachable states. A state that is not even an object might
+  // have been meant as the terminal one, so it suppresses the check (the schema reports it).
+  const wellFormed = scope.states.every((s) => isJsonObject(s.state));
+  if (scope.topLevel && wellFormed && !scope.states.some((s) => isTerminal(s.state))) {
     problems.push({ code: DefinitionProblemCodes.MISSING_END_STATE, path: '', message: 'Workflow has no terminal state' });
     return problems;
   }

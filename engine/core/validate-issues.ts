@@ -73,7 +73,7 @@ function convert(root: JsonObject, issue: z.core.$ZodIssue, present: boolean): D
       return issue.keys.flatMap((key) => unknownField(root, path, key) ?? []);
     case 'invalid_type':
       if (issue.expected === 'object' && path.length === 0) return [problem(path, 'Definition must be a valid JSON object')];
-      return [problem(path, `Field '${fieldName(path)}' must be ${describeType(issue.expected)}`)];
+      return [problem(path, `The field '${fieldName(path)}' must be ${describeType(issue.expected)}`)];
     case 'invalid_value':
       return [problem(path, `Value should be one of the following: [${issue.values.map(String).join(', ')}]`)];
     case 'invalid_union':

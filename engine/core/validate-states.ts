@@ -70,7 +70,9 @@ function checkTransition(type: string, state: JsonObject, pointer: string): Defi
 
 function checkTimeouts(state: JsonObject, pointer: string): DefinitionProblem[] {
   const { TimeoutSeconds: timeout, HeartbeatSeconds: heartbeat } = state;
-  if (typeof timeout === 'number' && typeof heartbeat === 'number' && heartbeat >= timeout) {
+  // Compare only values the schema accepted; a malformed one is already reported.
+  const valid = (n: unknown): n is number => Number.isInteger(n) && (n as number) > 0;
+  if (valid(timeout) && valid(heartbeat) && heartbeat >= timeout) {
     return [schemaProblem(childPointer(pointer, 'HeartbeatSeconds'), "'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'")];
   }
   return [];

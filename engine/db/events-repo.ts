@@ -9,8 +9,8 @@ export async function insertEvents(db: Queryable, executionId: string, events: H
   await db.query(
     `INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
      SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
-       FROM jsonb_to_recordset($2::jsonb)
-         AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details jsonb)
+       FROM json_to_recordset($2::json)
+         AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
      ON CONFLICT (execution_id, event_id) DO NOTHING`,
     [
       executionId,

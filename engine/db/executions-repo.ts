@@ -30,7 +30,7 @@ export async function insertExecution(
 ): Promise<ExecutionRow | undefined> {
   const { rows } = await db.query(
     `INSERT INTO executions (execution_id, state_machine, version, name, status, input)
-     VALUES ($1, $2, $3, $4, 'RUNNING', $5::jsonb)
+     VALUES ($1, $2, $3, $4, 'RUNNING', $5::json)
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
     [row.executionId, row.stateMachine, row.version, row.name, JSON.stringify(row.input)],
@@ -76,7 +76,7 @@ export async function completeExecution(
   const error = outcome.status === 'SUCCEEDED' ? null : outcome.error;
   const cause = outcome.status === 'SUCCEEDED' ? null : outcome.cause;
   await db.query(
-    `UPDATE executions SET status = $2, output = $3::jsonb, error = $4, cause = $5, stop_date = $6, workflow_started = true
+    `UPDATE executions SET status = $2, output = $3::json, error = $4, cause = $5, stop_date = $6, workflow_started = true
       WHERE execution_id = $1 AND status = 'RUNNING'`,
     [executionId, outcome.status, output, error, cause, stopDate],
   );

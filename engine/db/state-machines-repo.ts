@@ -37,7 +37,7 @@ export async function putVersion(
   const version = (machine.rows[0].latest_version as number) + 1;
   await db.query(
     `INSERT INTO state_machine_versions (state_machine, version, definition, definition_hash, plan)
-     VALUES ($1, $2, $3::jsonb, $4, $5::jsonb)`,
+     VALUES ($1, $2, $3::json, $4, $5::json)`,
     [input.name, version, JSON.stringify(input.definition), input.definitionHash, JSON.stringify(input.plan)],
   );
   await db.query('UPDATE state_machines SET latest_version = $2, updated_at = now() WHERE name = $1', [input.name, version]);

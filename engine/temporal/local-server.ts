@@ -100,7 +100,11 @@ export async function startLocalTemporal(opts: StartLocalTemporalOptions): Promi
   const started = Date.now();
   const child = await spawnServer(binaries.server, files.config, files.log, opts.pg.password);
   const exited = exitOf(child);
-  const pid = child.pid as number;
+  const pid = child.pid;
+  if (pid === undefined) {
+    const exit = await exited;
+    throw new TemporalServerError(`cannot run the Temporal server ${binaries.server}: ${exit.error?.message ?? 'no pid'}`);
+  }
   await writePidFile(files.pid, pid);
   const watchdog = startWatchdog(pid);
   // A normal exit of this process (including an uncaught exception) stops the server too.

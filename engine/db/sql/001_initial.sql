@@ -1,4 +1,6 @@
 -- Stepflow's own schema. Forward-only: never edit a migration once it has landed.
+-- Payloads are `json`, not `jsonb`: jsonb reorders object keys, and users get back their
+-- definitions, inputs and outputs with keys in the order they wrote them (as Step Functions does).
 
 CREATE TABLE state_machines (
   name            text PRIMARY KEY,
@@ -12,9 +14,9 @@ CREATE TABLE state_machines (
 CREATE TABLE state_machine_versions (
   state_machine    text NOT NULL REFERENCES state_machines (name) ON DELETE CASCADE,
   version          integer NOT NULL,
-  definition       jsonb NOT NULL,
+  definition       json NOT NULL,
   definition_hash  text NOT NULL,
-  plan             jsonb NOT NULL,
+  plan             json NOT NULL,
   created_at       timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (state_machine, version),
   UNIQUE (state_machine, definition_hash)
@@ -26,8 +28,8 @@ CREATE TABLE executions (
   version        integer NOT NULL,
   name           text NOT NULL,
   status         text NOT NULL CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED')),
-  input          jsonb NOT NULL,
-  output         jsonb,
+  input          json NOT NULL,
+  output         json,
   error          text,
   cause          text,
   start_date     timestamptz NOT NULL DEFAULT now(),
@@ -45,6 +47,6 @@ CREATE TABLE execution_events (
   previous_event_id  integer NOT NULL,
   type               text NOT NULL,
   timestamp          timestamptz NOT NULL,
-  details            jsonb NOT NULL,
+  details            json NOT NULL,
   PRIMARY KEY (execution_id, event_id)
 );

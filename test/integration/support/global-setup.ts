@@ -10,10 +10,13 @@ import { allPorts, temporalPorts } from '../../../engine/temporal/local-server-c
 import { busyPorts } from '../../../engine/temporal/local-server-process';
 import { freePort, ROOT, spawnStepflow, STATE_FILE_ENV, waitForHttp, writeStack, type TestStack } from './stack';
 
-/** Port bases tried for the test run's own Temporal server (each needs base-300 … base+20 free). */
+/**
+ * A port base for the test run's own Temporal server: base-300 … base+20 must be free, and
+ * Temporal stores membership ports as smallint, so every port stays below 32768.
+ */
 async function pickPortBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     if ((await busyPorts(allPorts(temporalPorts(base)))).length === 0) return base;
   }
   throw new Error('no free port range for the test Temporal server');

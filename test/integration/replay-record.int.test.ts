@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
+import { createMachine, startExecution, uniqueName, waitForEnd } from './support/client';
+import { readStack, ROOT } from './support/stack';
+
+/** Machines whose histories the replay suite keeps (one per workflow code path of the slice). */
+const CASES: Record<string, { definition: unknown; input: unknown }> = {
+  'slice-succeeds': {
+    definition: {
+      StartAt: 'Prepare',
+      States: {
+        Prepare: { Type: 'Pass', Result: { a: 1, b: 2 }, ResultPath: '$.numbers', Next: 'Add' },
+        Add: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'add', 'Payload.$': '$.numbers' }, OutputPath: '$.Payload', Next: 'Wait' },
+        Wait: { Type: 'Wait', Seconds: 1, Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    },
+    input: { order: 1 },
+  },
+  'task-fails-retried-caught': {
+    definition: {
+      StartAt: 'Boom',
+      States: {
+        Boom: {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:us-east-1:000000000000:function:boom',
+          Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 1, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Recovered' }],
+          End: true,
+        },
+        Recovered: { Type: 'Pass', End: true },
+      },
+    },
+    input: {},
+  },
+  'task-fails': {
+    definition: { StartAt: 'Boom', States: { Boom: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:boom', End: true } } },
+    input: {},
+  },
+};
+
+describe('workflow histories', () => {
+  test('replay through the current workflow bundle when recorded from real executions', async () => {
+    const stack = readStack();
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    const client = new Client({ connection, namespace: stack.namespace });
+    try {
+      for (const [name, { definition, input }] of Object.entries(CASES)) {
+        const machine = uniqueName(name);
+        await createMachine(machine, definition);
+        const id = await startExecution(machine, input);
+        await waitForEnd(id);
+        const history = await client.workflow.getHandle(id).fetchHistory();
+        const result = await Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, history, id);
+        expect(result).toBeUndefined();
+        if (process.env.RECORD_HISTORIES) {
+          fs.writeFileSync(
+            path.join(ROOT, 'test', 'replay', 'histories', `${name}.history.bin`),
+            temporal.api.history.v1.History.encode(history).finish(),
+          );
+        }
+      }
+    } finally {
+      await connection.close();
+    }
+  });
+});
