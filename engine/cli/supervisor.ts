@@ -26,7 +26,9 @@ class Supervised {
 
   start(): void {
     const bin = path.join(projectRoot(), 'bin', 'stepflow.js');
-    const child = spawn(process.execPath, [bin, this.role], { env: this.env, stdio: 'inherit' });
+    // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the
+    // children in order (worker first, then API); they exit on their own if it dies.
+    const child = spawn(process.execPath, [bin, this.role], { env: this.env, stdio: 'inherit', detached: true });
     this.child = child;
     const startedAt = Date.now();
     this.log.info({ role: this.role, pid: child.pid }, 'process started');
@@ -39,9 +41,14 @@ class Supervised {
     });
   }
 
+  /** No restart from now on (the stack is shutting down). */
+  retire(): void {
+    this.stopping = true;
+  }
+
   /** SIGTERM, then SIGKILL after the grace period; resolves when the process is gone. */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.retire();
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -81,6 +88,7 @@ export async function runStack(config: Config, log: Logger, env: NodeJS.ProcessE
   const shutdown = (signal: string): Promise<void> =>
     (shuttingDown ??= (async () => {
       log.info({ signal }, 'stopping stepflow');
+      for (const child of children) child.retire();
       for (const child of [...children].reverse()) await child.stop();
       await temporal?.stop();
       log.info('stepflow stopped');

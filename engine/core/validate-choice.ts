@@ -1,11 +1,11 @@
 import {
   BOOLEAN_OPERATORS,
   COMPARISON_OPERATORS,
-  DefinitionProblemCodes,
   PATH_COMPARATORS,
   type DefinitionProblem,
 } from '../../schemas/asl';
 import { isValidPath } from './paths';
+import { pathValueProblem, schemaProblem } from './validate-problem';
 import { childPointer, isJsonObject, type JsonObject } from './validate-walk';
 
 /**
@@ -18,14 +18,10 @@ const OPERATORS: readonly string[] = [...COMPARISON_OPERATORS, ...BOOLEAN_OPERAT
 const PATH_OPERANDS: ReadonlySet<string> = new Set(PATH_COMPARATORS);
 const BOOLEANS: ReadonlySet<string> = new Set(BOOLEAN_OPERATORS);
 
-function schemaProblem(path: string, message: string): DefinitionProblem {
-  return { code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED, path, message };
-}
-
 function checkPath(rule: JsonObject, field: string, pointer: string): DefinitionProblem[] {
   const value = rule[field];
-  if (typeof value !== 'string' || isValidPath(value)) return [];
-  return [schemaProblem(childPointer(pointer, field), `The value for the field '${field}' must be a valid JSONPath`)];
+  if (typeof value !== 'string') return [];
+  return [pathValueProblem(field, value, childPointer(pointer, field), isValidPath, 'JSONPath') ?? []].flat();
 }
 
 function checkRule(rule: JsonObject, pointer: string, topLevel: boolean): DefinitionProblem[] {

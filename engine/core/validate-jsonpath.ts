@@ -1,7 +1,8 @@
-import { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/asl';
+import { type DefinitionProblem } from '../../schemas/asl';
 import { isIntrinsic, parseIntrinsic } from './intrinsics';
 import { isValidPath, isValidReferencePath, isValidResultPath } from './paths';
 import { checkChoiceRules } from './validate-choice';
+import { pathValueProblem, schemaProblem } from './validate-problem';
 import { childPointer, isJsonObject, type JsonObject } from './validate-walk';
 
 /**
@@ -52,28 +53,23 @@ const TEMPLATE_FIELDS: Record<string, string[][]> = {
   ],
 };
 
-function schemaProblem(path: string, message: string): DefinitionProblem {
-  return { code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED, path, message };
-}
-
 function valueAt(object: JsonObject, segments: string[]): unknown {
   let value: unknown = object;
   for (const s of segments) value = isJsonObject(value) ? value[s] : undefined;
   return value;
 }
 
-/** A path or an intrinsic call, as a `.$` key or Fail `ErrorPath` holds; `undefined` when valid. */
-function expressionError(field: string, value: string, isPathValid: (path: string) => boolean, pathKind: string): string | undefined {
+/** The problem with a path or intrinsic call, as a `.$` key or Fail `ErrorPath` holds; `undefined` when valid. */
+function expressionProblem(field: string, value: string, pointer: string, isPathValid: (path: string) => boolean, pathKind: string): DefinitionProblem | undefined {
   if (isIntrinsic(value)) {
     try {
       parseIntrinsic(value);
       return undefined;
     } catch (err) {
-      return `Invalid intrinsic function call in field '${field}': ${err instanceof Error ? err.message : String(err)}`;
+      return schemaProblem(pointer, `Invalid intrinsic function call in field '${field}': ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  if (isPathValid(value)) return undefined;
-  return `The value for the field '${field}' must be a valid ${pathKind} or a valid intrinsic function call`;
+  return pathValueProblem(field, value, pointer, isPathValid, pathKind, ' or a valid intrinsic function call');
 }
 
 /** Every `.$` key of a payload template, at any depth (objects inside arrays included). */
@@ -88,8 +84,8 @@ function checkTemplate(template: unknown, pointer: string): DefinitionProblem[] 
     } else if (typeof value !== 'string') {
       problems.push(schemaProblem(at, `The value for the field '${key}' must be a string holding a JSONPath or an intrinsic function call`));
     } else {
-      const error = expressionError(key, value, isValidPath, 'JSONPath');
-      if (error) problems.push(schemaProblem(at, error));
+      const found = expressionProblem(key, value, at, isValidPath, 'JSONPath');
+      if (found) problems.push(found);
     }
   }
   return problems;
@@ -97,8 +93,8 @@ function checkTemplate(template: unknown, pointer: string): DefinitionProblem[] 
 
 function checkPathField(object: JsonObject, field: string, pointer: string, isValid: (p: string) => boolean, kind: string): DefinitionProblem[] {
   const value = object[field];
-  if (typeof value !== 'string' || isValid(value)) return [];
-  return [schemaProblem(childPointer(pointer, field), `The value for the field '${field}' must be a valid ${kind}`)];
+  if (typeof value !== 'string') return [];
+  return [pathValueProblem(field, value, childPointer(pointer, field), isValid, kind) ?? []].flat();
 }
 
 function checkResultPaths(state: JsonObject, pointer: string): DefinitionProblem[] {
@@ -117,8 +113,7 @@ function checkFailPaths(state: JsonObject, pointer: string): DefinitionProblem[]
   return (['ErrorPath', 'CausePath'] as const).flatMap((field) => {
     const value = state[field];
     if (typeof value !== 'string') return [];
-    const error = expressionError(field, value, isValidReferencePath, 'ReferencePath');
-    return error ? [schemaProblem(childPointer(pointer, field), error)] : [];
+    return [expressionProblem(field, value, childPointer(pointer, field), isValidReferencePath, 'ReferencePath') ?? []].flat();
   });
 }
 

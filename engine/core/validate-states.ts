@@ -1,5 +1,6 @@
 import { DefinitionProblemCodes, STATE_NAME_MAX_LENGTH, type DefinitionProblem } from '../../schemas/asl';
 import { StatesErrors } from './errors';
+import { schemaProblem } from './validate-problem';
 import { childPointer, isJsonObject, type JsonObject, type StateVisit } from './validate-walk';
 
 /**
@@ -34,10 +35,6 @@ const EXCLUSIVE_PAIRS: Record<string, Array<[string, string]>> = {
     ['Cause', 'CausePath'],
   ],
 };
-
-function schemaProblem(path: string, message: string): DefinitionProblem {
-  return { code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED, path, message };
-}
 
 function exclusive(object: JsonObject, pointer: string, pairs: Array<[string, string]>): DefinitionProblem[] {
   return pairs

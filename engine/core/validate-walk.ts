@@ -101,6 +101,12 @@ export interface Location {
   inState: PropertyKey[];
 }
 
+/** `container[key]` when it is the container's own property (never an inherited one like `constructor`). */
+function ownValue(container: unknown, key: PropertyKey): unknown {
+  if (!isJsonObject(container) && !Array.isArray(container)) return undefined;
+  return Object.prototype.hasOwnProperty.call(container, key) ? (container as Record<PropertyKey, unknown>)[key] : undefined;
+}
+
 /**
  * Follows `path` through the raw document, tracking which segments are states: the values of a
  * machine's `States`, where machines are the root, Parallel `Branches` items and Map
@@ -114,11 +120,11 @@ export function locate(root: JsonObject, path: readonly PropertyKey[]): Location
   for (let i = 0; i < path.length; i++) {
     const segment = path[i]!;
     const parent = value;
-    value = isJsonObject(parent) || Array.isArray(parent) ? (parent as Record<PropertyKey, unknown>)[segment] : undefined;
+    value = ownValue(parent, segment);
     location.inState.push(segment);
     if (parent === machine && segment === 'States' && isJsonObject(value) && i + 1 < path.length) {
       const name = String(path[i + 1]);
-      const state = value[name];
+      const state = ownValue(value, name);
       value = state;
       i++;
       location = { value, inState: [] };

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const DIR = path.join(__dirname, 'histories');
 const FILES = fs.readdirSync(DIR).filter((file) => file.endsWith('.history.bin')).sort();

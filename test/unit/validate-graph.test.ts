@@ -107,6 +107,13 @@ describe('validateDefinition state graph', () => {
     ]);
   });
 
+  test('reads only own fields when state names collide with Object.prototype members', () => {
+    expect(validateDefinition({ StartAt: 'constructor', States: { constructor: pass, toString: { Type: 'Task', End: true } } })).toEqual([
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/toString', message: 'These fields are required: [Resource]' },
+      { code: 'MISSING_TRANSITION_TARGET', path: '/States/toString', message: 'State "toString" is not reachable.' },
+    ]);
+  });
+
   test('accepts a state name of exactly 80 characters', () => {
     const name = 'y'.repeat(80);
     expect(validateDefinition({ StartAt: name, States: { [name]: pass } })).toEqual([]);

@@ -212,55 +212,6 @@ describe('validateDefinition', () => {
   });
 });
 
-describe('validateDefinition query languages and extensions', () => {
-  test('reports JSONata as unsupported when the machine sets it', () => {
-    expect(
-      validateDefinition({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% 1 %}', End: true } } }),
-    ).toEqual([{ code: 'UNSUPPORTED_FEATURE', path: '/QueryLanguage', message: 'JSONata is not supported yet' }]);
-  });
-
-  test('reports JSONata as unsupported and nothing else when one state sets it', () => {
-    const state = { Type: 'Task', QueryLanguage: 'JSONata', Resource: LAMBDA, Arguments: {}, TimeoutSeconds: '{% 1 %}', End: true };
-    expect(validateDefinition({ StartAt: 'T', States: { T: state } })).toEqual([
-      { code: 'UNSUPPORTED_FEATURE', path: '/States/T/QueryLanguage', message: 'JSONata is not supported yet' },
-    ]);
-  });
-
-  test('reports an unknown QueryLanguage against the enum when it is misspelt', () => {
-    expect(validateDefinition({ QueryLanguage: 'jsonpath', StartAt: 'P', States: { P: pass } })).toEqual([
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/QueryLanguage', message: 'Value should be one of the following: [JSONPath, JSONata]' },
-    ]);
-  });
-
-  test('reports the downgrade as AWS does when a state sets JSONPath under a JSONata machine', () => {
-    expect(
-      validateDefinition({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { ...pass, QueryLanguage: 'JSONPath' } } }),
-    ).toEqual([
-      { code: 'UNSUPPORTED_FEATURE', path: '/QueryLanguage', message: 'JSONata is not supported yet' },
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P', message: "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine" },
-    ]);
-  });
-
-  test('names the language mismatch and unsupported variables when a JSONPath state uses Output and Assign', () => {
-    expect(validateDefinition({ StartAt: 'P', States: { P: { ...pass, Assign: { x: 1 }, Output: 1 } } })).toEqual([
-      { code: 'UNSUPPORTED_FEATURE', path: '/States/P/Assign', message: "Field 'Assign' (workflow variables) is not supported yet" },
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P/Output', message: "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage" },
-    ]);
-  });
-
-  test('reports Compensate when it is on a non-Task state', () => {
-    expect(validateDefinition({ StartAt: 'P', States: { P: { ...pass, Compensate: { Resource: LAMBDA } } } })).toEqual([
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P/Compensate', message: 'Compensate is only allowed on Task states' },
-    ]);
-  });
-
-  test('reports a Compensate without Resource when a Task declares one', () => {
-    expect(
-      validateDefinition({ StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, Compensate: { Parameters: {} }, End: true } } }),
-    ).toEqual([{ code: 'SCHEMA_VALIDATION_FAILED', path: '/States/T/Compensate', message: 'These fields are required: [Resource]' }]);
-  });
-});
-
 describe('parseDefinition', () => {
   test('returns the typed definition when a JSON string is valid', () => {
     expect(parseDefinition('{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}')).toEqual({

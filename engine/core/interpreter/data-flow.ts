@@ -28,10 +28,11 @@ export function resultPath(path: string | null | undefined, input: unknown, resu
   return applyResultPath(path, input, result);
 }
 
-/** `Parameters` / `ResultSelector` / `ItemSelector`: a payload template (`States.ParameterPathFailure`). */
+/**
+ * `Parameters` / `ResultSelector` / `ItemSelector`: a payload template; absent, the input passes
+ * through. A `.$` path that selects nothing fails with the error AWS records (see payload-template).
+ */
 export function payloadTemplate(template: unknown, input: unknown, context: unknown, scope: Scope): unknown {
   if (template === undefined) return input;
-  return mapMissing(StatesErrors.ParameterPathFailure, () =>
-    applyPayloadTemplate(template, input, context, { random: () => scope.run.host.random() }),
-  );
+  return applyPayloadTemplate(template, input, context, { random: () => scope.run.host.random() });
 }
