@@ -1,15 +1,18 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   proxyActivities,
+  setHandler,
   sleep,
   TimeoutFailure,
+  Trigger,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { StatesError, StatesErrors } from '../engine/core/errors';
-import { runExecution, type InterpreterHost, type TaskInvocation } from '../engine/core/interpreter';
-import type { ExecutionOutcome, ExecutionWorkflowInput } from './messages';
+import { HistoryRecorder, runExecution, type InterpreterHost, type TaskInvocation } from '../engine/core/interpreter';
+import { stopSignal, type ExecutionWorkflowInput, type StopRequest, type WorkflowOutcome } from './messages';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -61,8 +64,10 @@ function toStatesError(err: unknown): StatesError {
  * Wait states and retry intervals are durable timers; history events reach Postgres with the
  * next activity (never one write per state) and at completion.
  */
-export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<ExecutionOutcome> {
+export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<WorkflowOutcome> {
   const { executionId } = args;
+  const stop = new Trigger<StopRequest>();
+  setHandler(stopSignal, (request) => stop.resolve(request));
   const host: InterpreterHost = {
     now: () => Date.now(),
     random: () => Math.random(),
@@ -86,7 +91,22 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<E
       if (ms > 0) await sleep(ms);
     },
   };
-  const { outcome, pendingEvents } = await runExecution(args.plan.definition, args.input, args.execution, host);
-  await bookkeeping.completeExecution({ executionId, events: pendingEvents, outcome });
-  return outcome;
+  const recorder = new HistoryRecorder(() => Date.now());
+  // The states run in their own scope so that a stop cancels every running function and timer.
+  const states = new CancellationScope();
+  const run = states.run(() => runExecution(args.plan.definition, args.input, args.execution, host, recorder));
+  const ended = await Promise.race([run, stop.then((request) => ({ stopped: request }))]);
+  if ('stopped' in ended) {
+    states.cancel();
+    const { error, cause } = ended.stopped;
+    recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
+      ...(error !== undefined ? { error } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+    });
+    const outcome: WorkflowOutcome = { status: 'ABORTED', ...ended.stopped };
+    await bookkeeping.completeExecution({ executionId, events: recorder.takePending(), outcome });
+    return outcome;
+  }
+  await bookkeeping.completeExecution({ executionId, events: ended.pendingEvents, outcome: ended.outcome });
+  return ended.outcome;
 }

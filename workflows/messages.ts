@@ -1,3 +1,4 @@
+import { defineSignal } from '@temporalio/workflow';
 import type { ExecutionInfo, ExecutionOutcome } from '../engine/core/interpreter';
 import type { HistoryEvent } from '../schemas/history';
 import type { Plan } from '../schemas/plan';
@@ -12,6 +13,18 @@ export interface ExecutionWorkflowInput {
   input: unknown;
   execution: ExecutionInfo;
 }
+
+/** How an execution ended, including a stop (`ABORTED`, StopExecution's optional error and cause). */
+export type WorkflowOutcome = ExecutionOutcome | { status: 'ABORTED'; error?: string; cause?: string };
+
+/** StopExecution: the execution ends ABORTED with this error and cause; running functions are cancelled. */
+export interface StopRequest {
+  error?: string;
+  cause?: string;
+}
+
+/** Signal that stops an execution (StopExecution). */
+export const stopSignal = defineSignal<[StopRequest]>('stop');
 
 /** Input of the `invokeFunction` activity. */
 export interface InvokeFunctionInput {
@@ -34,7 +47,7 @@ export interface RecordEventsInput {
 export interface CompleteExecutionInput {
   executionId: string;
   events: HistoryEvent[];
-  outcome: ExecutionOutcome;
+  outcome: WorkflowOutcome;
 }
 
 export type { ExecutionOutcome };

@@ -9,6 +9,7 @@ import type { ServiceDeps } from '../executions/deps';
 import { ApiError } from './errors';
 import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
+import { sfnProtocol } from './sfn/plugin';
 
 /** Postgres connection failures (server down, refused, shutting down): answered with 503. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08004']);
@@ -54,5 +55,6 @@ export function buildApi(deps: ServiceDeps): FastifyInstance {
   typed.get('/healthz', async () => ({ status: 'ok' }));
   app.register(stateMachineRoutes, { deps });
   app.register(executionRoutes, { deps });
+  app.register(sfnProtocol, { deps });
   return app;
 }

@@ -5,7 +5,7 @@ import { childPointer, isJsonObject, type ScopeVisit } from './validate-walk';
  * The state graph of each (sub-)machine, a closed scope: `StartAt`, every `Next`, `Default`,
  * Choice rule `Next` and Catch `Next` must name a state of the same scope; every state must be
  * reachable from `StartAt`; the top-level machine needs a terminal state; state names are unique
- * across the whole machine. Codes and messages are AWS's.
+ * across the whole machine, and so are Map `Label`s. Codes and messages are AWS's.
  */
 
 /** A transition out of a state: the target name and where it is written. */
@@ -103,6 +103,22 @@ export function checkDuplicateNames(scopes: readonly ScopeVisit[]): DefinitionPr
         problems.push({ code: DefinitionProblemCodes.DUPLICATE_STATE_NAME, path: pointer, message: `Duplicate State name: ${name}` });
       }
       seen.add(name);
+    }
+  }
+  return problems;
+}
+
+/** A Map `Label` used by more than one Map state anywhere in the machine, reported at every later use. */
+export function checkDuplicateLabels(scopes: readonly ScopeVisit[]): DefinitionProblem[] {
+  const seen = new Set<string>();
+  const problems: DefinitionProblem[] = [];
+  for (const scope of scopes) {
+    for (const { state, pointer } of scope.states) {
+      if (!isJsonObject(state) || state.Type !== 'Map' || typeof state.Label !== 'string') continue;
+      if (seen.has(state.Label)) {
+        problems.push({ code: DefinitionProblemCodes.DUPLICATE_LABEL_NAME, path: childPointer(pointer, 'Label'), message: `Duplicate Label name: ${state.Label}` });
+      }
+      seen.add(state.Label);
     }
   }
   return problems;

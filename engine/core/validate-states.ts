@@ -1,11 +1,12 @@
 import { DefinitionProblemCodes, STATE_NAME_MAX_LENGTH, type DefinitionProblem } from '../../schemas/asl';
 import { StatesErrors } from './errors';
+import { checkMap } from './validate-map';
 import { schemaProblem } from './validate-problem';
 import { childPointer, isJsonObject, type JsonObject, type StateVisit } from './validate-walk';
 
 /**
  * Cross-field rules of one state that a per-field schema cannot express: `Next` xor `End`, a
- * field and its `…Path` twin, Wait's one-of-four, Map's processor, Heartbeat < Timeout,
+ * field and its `…Path` twin, Wait's one-of-four, Map's rules (`validate-map`), Heartbeat < Timeout,
  * `States.ALL` placement, and the query language. Each rule reads the raw state defensively and
  * stays silent about fields of the wrong type (the schema reports those).
  */
@@ -81,24 +82,6 @@ function checkWait(state: JsonObject, pointer: string): DefinitionProblem[] {
   const all = WAIT_FIELDS.map((f) => `'${f}'`).join(', ');
   if (set.length === 0) return [schemaProblem(pointer, `A Wait state needs exactly one of ${all}`)];
   return [schemaProblem(pointer, `A Wait state needs exactly one of ${all}; found ${set.map((f) => `'${f}'`).join(', ')}`)];
-}
-
-function checkMap(state: JsonObject, pointer: string): DefinitionProblem[] {
-  const problems: DefinitionProblem[] = [];
-  if (state.ItemProcessor === undefined && state.Iterator === undefined) {
-    problems.push(schemaProblem(pointer, 'These fields are required: [ItemProcessor]'));
-  }
-  if (isJsonObject(state.ItemBatcher)) {
-    problems.push(...exclusive(state.ItemBatcher, childPointer(pointer, 'ItemBatcher'), [
-      ['MaxItemsPerBatch', 'MaxItemsPerBatchPath'],
-      ['MaxInputBytesPerBatch', 'MaxInputBytesPerBatchPath'],
-    ]));
-  }
-  const reader = state.ItemReader;
-  if (isJsonObject(reader) && isJsonObject(reader.ReaderConfig)) {
-    problems.push(...exclusive(reader.ReaderConfig, childPointer(pointer, 'ItemReader', 'ReaderConfig'), [['MaxItems', 'MaxItemsPath']]));
-  }
-  return problems;
 }
 
 function checkCredentials(state: JsonObject, pointer: string): DefinitionProblem[] {

@@ -4,7 +4,7 @@ import {
   type DefinitionProblem,
   type StateMachineDefinition,
 } from '../../schemas/asl';
-import { checkDuplicateNames, checkScopeGraph } from './validate-graph';
+import { checkDuplicateLabels, checkDuplicateNames, checkScopeGraph } from './validate-graph';
 import { problemsFromIssues } from './validate-issues';
 import { checkJsonPathState } from './validate-jsonpath';
 import { checkState } from './validate-states';
@@ -21,7 +21,7 @@ export { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/as
  *    (`Next` xor `End`, `X`/`XPath` twins, Wait's one-of-four, Heartbeat < Timeout,
  *    `States.ALL` placement, state name length, `QueryLanguage`), then, for JSONPath states,
  *    path and intrinsic syntax and Choice rule shape;
- * 3. the graph: duplicate state names, then per (sub-)machine dangling `StartAt`/`Next`/
+ * 3. the graph: duplicate state names and Map labels, then per (sub-)machine dangling `StartAt`/`Next`/
  *    `Default`/Catch targets, a missing terminal state (top level) and unreachable states.
  * Problem codes mirror AWS's (`SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`, …).
  * JSONata (`"QueryLanguage": "JSONata"`) is reported as `UNSUPPORTED_FEATURE` for now.
@@ -46,7 +46,7 @@ export function validateDefinition(definition: unknown): DefinitionProblem[] {
       }
     }
   }
-  problems.push(...checkDuplicateNames(scopes));
+  problems.push(...checkDuplicateNames(scopes), ...checkDuplicateLabels(scopes));
   for (const scope of scopes) problems.push(...checkScopeGraph(scope));
   return problems;
 }

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ExecutionOutcome } from '../core/interpreter';
+import type { WorkflowOutcome } from '../../workflows/messages';
 
 type Queryable = Pool | PoolClient;
 
@@ -69,15 +69,48 @@ export async function listUnstartedExecutions(db: Queryable, olderThanMs: number
 export async function completeExecution(
   db: Queryable,
   executionId: string,
-  outcome: ExecutionOutcome,
+  outcome: WorkflowOutcome,
   stopDate: string,
 ): Promise<void> {
   const output = outcome.status === 'SUCCEEDED' ? JSON.stringify(outcome.output ?? null) : null;
-  const error = outcome.status === 'SUCCEEDED' ? null : outcome.error;
-  const cause = outcome.status === 'SUCCEEDED' ? null : outcome.cause;
+  const error = outcome.status === 'SUCCEEDED' ? null : (outcome.error ?? null);
+  const cause = outcome.status === 'SUCCEEDED' ? null : (outcome.cause ?? null);
   await db.query(
     `UPDATE executions SET status = $2, output = $3::json, error = $4, cause = $5, stop_date = $6, workflow_started = true
       WHERE execution_id = $1 AND status = 'RUNNING'`,
     [executionId, outcome.status, output, error, cause, stopDate],
   );
+}
+
+/**
+ * Marks a RUNNING execution ABORTED (StopExecution) with the optional error and cause; returns
+ * the stop date, or undefined when it was not running.
+ */
+export async function abortExecution(
+  db: Queryable,
+  executionId: string,
+  error: string | undefined,
+  cause: string | undefined,
+): Promise<Date | undefined> {
+  const { rows } = await db.query(
+    `UPDATE executions SET status = 'ABORTED', error = $2, cause = $3, stop_date = now()
+      WHERE execution_id = $1 AND status = 'RUNNING' RETURNING stop_date AS "stopDate"`,
+    [executionId, error ?? null, cause ?? null],
+  );
+  return rows[0]?.stopDate;
+}
+
+/** Executions of a state machine, newest first, optionally by status; keyset on (start_date, id). */
+export async function listExecutions(
+  db: Queryable,
+  filter: { stateMachine?: string; status?: string; limit: number; before?: { startDate: string; executionId: string } },
+): Promise<ExecutionRow[]> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM executions
+      WHERE ($1::text IS NULL OR state_machine = $1) AND ($2::text IS NULL OR status = $2)
+        AND ($4::timestamptz IS NULL OR (start_date, execution_id) < ($4::timestamptz, $5::text))
+      ORDER BY start_date DESC, execution_id DESC LIMIT $3`,
+    [filter.stateMachine ?? null, filter.status ?? null, filter.limit, filter.before?.startDate ?? null, filter.before?.executionId ?? null],
+  );
+  return rows;
 }

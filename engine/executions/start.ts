@@ -66,8 +66,8 @@ async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): 
 /**
  * Starts an execution of the latest version of `stateMachine`. The row is written first, then the
  * workflow is started (id = execution id, so a second start is a no-op); a crash in between is
- * repaired by `startPendingWorkflows`. Same name and same input returns the existing execution;
- * same name with another input is `EXECUTION_ALREADY_EXISTS`.
+ * repaired by `startPendingWorkflows`. Same name and same input while the first execution runs
+ * returns it; same name otherwise (another input, or the first has ended) is `EXECUTION_ALREADY_EXISTS`.
  */
 export async function startExecution(
   deps: ServiceDeps,
@@ -86,11 +86,15 @@ export async function startExecution(
   const inserted = await insertExecution(deps.pool, { executionId: id, stateMachine, version: version.version, name, input });
   if (!inserted) {
     const existing = await findExecution(deps.pool, id);
-    if (existing && sameJson(existing.input, input)) {
+    // Idempotent only while the first one runs (Step Functions' rule for STANDARD machines).
+    if (existing && existing.status === 'RUNNING' && sameJson(existing.input, input)) {
       if (!existing.workflowStarted) await startWorkflow(deps, existing, version.plan as Plan);
       return { execution: toExecutionResponse(existing), created: false };
     }
-    throw new ApiError('EXECUTION_ALREADY_EXISTS', `Execution '${name}' already exists with a different input`);
+    throw new ApiError(
+      'EXECUTION_ALREADY_EXISTS',
+      `Execution Already Exists: '${executionArn(stateMachine, name)}'`,
+    );
   }
   const log = deps.log.child({ executionId: id });
   try {

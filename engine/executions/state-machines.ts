@@ -3,6 +3,7 @@ import type { CreateStateMachineRequest, StateMachineResponse } from '../../sche
 import { ApiError } from '../api/errors';
 import { compilePlan } from '../core/compile';
 import { parseDefinition } from '../core/validate';
+import { stateMachineArn } from '../core/arn';
 import { withTransaction } from '../db/pool';
 import { findVersion, putVersion, type StateMachineVersionRow } from '../db/state-machines-repo';
 import type { ServiceDeps } from './deps';
@@ -38,7 +39,8 @@ export function toStateMachineResponse(row: StateMachineVersionRow): StateMachin
  */
 export async function createStateMachine(
   deps: ServiceDeps,
-  request: CreateStateMachineRequest,
+  request: CreateStateMachineRequest & { roleArn?: string },
+  options: { onChangedDefinition: 'new-version' | 'conflict' } = { onChangedDefinition: 'new-version' },
 ): Promise<{ stateMachine: StateMachineResponse; created: boolean }> {
   const { definition, problems } = parseDefinition(request.definition);
   if (!definition || problems.length > 0) {
@@ -46,9 +48,15 @@ export async function createStateMachine(
   }
   const plan = compilePlan(definition);
   const definitionHash = createHash('sha256').update(canonicalJson(definition)).digest('hex');
-  const { row, created } = await withTransaction(deps.pool, (client) =>
-    putVersion(client, { name: request.name, type: request.type, definition, definitionHash, plan }),
-  );
+  const { row, created } = await withTransaction(deps.pool, async (client) => {
+    if (options.onChangedDefinition === 'conflict') {
+      const current = await findVersion(client, request.name);
+      if (current && (current.definitionHash !== definitionHash || current.type !== request.type)) {
+        throw new ApiError('STATE_MACHINE_ALREADY_EXISTS', `State Machine Already Exists: '${stateMachineArn(request.name)}'`);
+      }
+    }
+    return putVersion(client, { name: request.name, type: request.type, definition, definitionHash, plan, roleArn: request.roleArn });
+  });
   deps.log.info({ stateMachine: row.name, version: row.version, created }, 'state machine stored');
   return { stateMachine: toStateMachineResponse(row), created };
 }

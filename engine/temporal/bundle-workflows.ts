@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -8,18 +9,43 @@ export function workflowBundlePath(): string {
   return path.join(projectRoot(), 'dist', 'workflow-bundle.js');
 }
 
-/** Bundles `workflows/` (compiled JS in dist/) into one file for the worker. */
-export async function buildWorkflowBundle(): Promise<string> {
-  const workflowsPath = path.join(projectRoot(), 'dist', 'workflows', 'index.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } });
+/** Every compiled file the workflow bundle can include (workflows, the pure core, schemas). */
+function bundleInputs(dist: string): string[] {
+  const walk = (dir: string): string[] =>
+    fs.existsSync(dir)
+      ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+          const full = path.join(dir, entry.name);
+          return entry.isDirectory() ? walk(full) : entry.name.endsWith('.js') ? [full] : [];
+        })
+      : [];
+  return ['workflows', path.join('engine', 'core'), 'schemas'].flatMap((dir) => walk(path.join(dist, dir))).sort();
+}
+
+/** Hash of the bundle's inputs and the SDK version: an unchanged hash means the bundle is current. */
+function inputsHash(dist: string): string {
+  const hash = createHash('sha256');
+  hash.update(require('@temporalio/worker/package.json').version as string);
+  for (const file of bundleInputs(dist)) hash.update(file).update(fs.readFileSync(file));
+  return hash.digest('hex');
+}
+
+/** Bundles `workflows/` (compiled JS in dist/) into one file for the worker; skipped when current. */
+export async function buildWorkflowBundle(): Promise<{ file: string; rebuilt: boolean }> {
+  const dist = path.join(projectRoot(), 'dist');
   const out = workflowBundlePath();
+  const stamp = `${out}.sha256`;
+  const hash = inputsHash(dist);
+  if (fs.existsSync(out) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return { file: out, rebuilt: false };
+  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(dist, 'workflows', 'index.js'), logger: quiet });
   fs.writeFileSync(out, code);
-  return out;
+  fs.writeFileSync(stamp, hash);
+  return { file: out, rebuilt: true };
 }
 
 if (require.main === module) {
   buildWorkflowBundle().then(
-    (out) => console.log(`workflow bundle written to ${path.relative(process.cwd(), out)}`),
+    ({ file, rebuilt }) => console.log(`workflow bundle ${rebuilt ? 'written to' : 'up to date:'} ${path.relative(process.cwd(), file)}`),
     (err) => {
       console.error(err);
       process.exit(1);

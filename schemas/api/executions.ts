@@ -31,3 +31,9 @@ export type ExecutionResponse = z.infer<typeof ExecutionResponseSchema>;
 export const ExecutionParamsSchema = z.object({ executionId: z.string() });
 
 export const HistoryResponseSchema = z.object({ events: z.array(HistoryEventSchema) });
+
+/** `POST /v1/executions/{executionId}/stop`: StopExecution's optional error (≤ 256 chars) and cause (≤ 32,768). */
+export const StopExecutionRequestSchema = z.object({
+  error: z.string().max(256).optional(),
+  cause: z.string().max(32768).optional(),
+});

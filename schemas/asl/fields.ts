@@ -32,6 +32,15 @@ export const PayloadTemplateSchema = z.json();
 /** A payload template that must be a JSON object (`ResultSelector`, `ItemSelector`). */
 export const ObjectTemplateSchema = z.record(z.string(), z.json());
 
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`; region and account may be empty (`arn:aws:states:::lambda:invoke`). */
+const ARN = /^arn:[^:\s]+:[^:\s]+:[^:\s]*:[^:\s]*:\S+$/;
+
+/**
+ * A `Resource` (Task, `Compensate`, `ItemReader`, `ResultWriter`): the ASL says a URI, AWS
+ * requires an ARN and says so in these words.
+ */
+export const ResourceArnSchema = z.string().regex(ARN, { error: 'Value is not a valid resource ARN' });
+
 /** `Type`, `Comment`, `QueryLanguage`: on every state. */
 export const CommonStateFields = {
   Comment: z.string().optional(),

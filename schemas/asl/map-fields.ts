@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nonNegativeInteger, PayloadTemplateSchema, positiveInteger } from './fields';
+import { nonNegativeInteger, PayloadTemplateSchema, positiveInteger, ResourceArnSchema } from './fields';
 
 /**
  * Map-only field schemas: `ProcessorConfig`, and the Distributed Map's `ItemReader`,
@@ -29,7 +29,7 @@ export const ReaderConfigSchema = z.strictObject({
 
 /** `ItemReader`: `Resource` (an S3 read API), its `Parameters` and `ReaderConfig`. */
 export const ItemReaderSchema = z.strictObject({
-  Resource: z.string(),
+  Resource: ResourceArnSchema,
   Parameters: PayloadTemplateSchema.optional(),
   ReaderConfig: ReaderConfigSchema.optional(),
 });
@@ -49,7 +49,7 @@ export type ItemBatcher = z.infer<typeof ItemBatcherSchema>;
 
 /** `ResultWriter`: where a Distributed Map writes its results (`Resource` + `Parameters` and/or `WriterConfig`). */
 export const ResultWriterSchema = z.strictObject({
-  Resource: z.string().optional(),
+  Resource: ResourceArnSchema.optional(),
   Parameters: PayloadTemplateSchema.optional(),
   WriterConfig: z
     .strictObject({

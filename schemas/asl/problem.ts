@@ -20,6 +20,10 @@ export const DefinitionProblemCodes = {
   MISSING_END_STATE: 'MISSING_END_STATE',
   /** AWS: two states share a name; names are unique across the whole machine, branches included. */
   DUPLICATE_STATE_NAME: 'DUPLICATE_STATE_NAME',
+  /** AWS: a Map Run `Label` is too long or holds a character AWS refuses in names. */
+  INVALID_LABEL_NAME: 'INVALID_LABEL_NAME',
+  /** AWS: two Map states share a `Label`; labels are unique across the whole machine. */
+  DUPLICATE_LABEL_NAME: 'DUPLICATE_LABEL_NAME',
   /** Stepflow: valid ASL that Stepflow does not run yet (e.g. `"QueryLanguage": "JSONata"`, `Assign`). */
   UNSUPPORTED_FEATURE: 'UNSUPPORTED_FEATURE',
 } as const;
@@ -31,6 +35,8 @@ export const DefinitionProblemCodeSchema = z.enum([
   DefinitionProblemCodes.MISSING_TRANSITION_TARGET,
   DefinitionProblemCodes.MISSING_END_STATE,
   DefinitionProblemCodes.DUPLICATE_STATE_NAME,
+  DefinitionProblemCodes.INVALID_LABEL_NAME,
+  DefinitionProblemCodes.DUPLICATE_LABEL_NAME,
   DefinitionProblemCodes.UNSUPPORTED_FEATURE,
 ]);
 

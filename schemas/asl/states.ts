@@ -8,6 +8,7 @@ import {
   ObjectTemplateSchema,
   PayloadTemplateSchema,
   positiveInteger,
+  ResourceArnSchema,
   ResultFields,
   RetrierSchema,
   TransitionFields,
@@ -41,7 +42,7 @@ export const CredentialsSchema = z.strictObject({
  * out) if the execution later fails. See DESIGN.md "Compensation".
  */
 export const CompensateSchema = z.strictObject({
-  Resource: z.string(),
+  Resource: ResourceArnSchema,
   Parameters: PayloadTemplateSchema.optional(),
   Retry: z.array(RetrierSchema).optional(),
   Comment: z.string().optional(),
@@ -57,7 +58,7 @@ export const TaskStateSchema = z.strictObject({
   ...TransitionFields,
   ...ResultFields,
   ...ErrorHandlingFields,
-  Resource: z.string(),
+  Resource: ResourceArnSchema,
   Parameters: PayloadTemplateSchema.optional(),
   TimeoutSeconds: positiveInteger('TimeoutSeconds').optional(),
   TimeoutSecondsPath: z.string().optional(),
@@ -163,10 +164,8 @@ export const MapStateSchema = z.strictObject({
   ItemReader: ItemReaderSchema.optional(),
   ItemBatcher: ItemBatcherSchema.optional(),
   ResultWriter: ResultWriterSchema.optional(),
-  Label: z
-    .string()
-    .max(MAP_LABEL_MAX_LENGTH, { error: `The field 'Label' must be at most ${MAP_LABEL_MAX_LENGTH} characters` })
-    .optional(),
+  // Length and characters are checked by the validator (AWS's INVALID_LABEL_NAME).
+  Label: z.string().optional(),
 });
 
 /** Any state: a discriminated union on `Type`. */

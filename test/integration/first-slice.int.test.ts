@@ -123,9 +123,9 @@ describe('first slice on the real stack', () => {
     expect([changed.status, changed.body.version]).toEqual([201, 2]);
   });
 
-  test('returns the same execution for the same name and input, and 409 for another input', async () => {
+  test('returns the same execution for the same name and input while it runs, and 409 for another input', async () => {
     const machine = uniqueName('idem');
-    await createMachine(machine, SLICE);
+    await createMachine(machine, { StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 2, End: true } } });
     const first = await call('POST', `/v1/state-machines/${machine}/executions`, { name: 'once', input: { x: 1 } });
     const same = await call('POST', `/v1/state-machines/${machine}/executions`, { name: 'once', input: { x: 1 } });
     const other = await call('POST', `/v1/state-machines/${machine}/executions`, { name: 'once', input: { x: 2 } });

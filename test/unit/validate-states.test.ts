@@ -165,9 +165,10 @@ describe('validateDefinition state rules', () => {
   });
 
   test('reports a Map Label longer than 40 characters', () => {
-    const map = { Type: 'Map', Label: 'l'.repeat(41), ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true };
+    const processor = { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+    const map = { Type: 'Map', Label: 'l'.repeat(41), ItemProcessor: processor, End: true };
     expect(validateDefinition(machine(map))).toEqual([
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/S/Label', message: "The field 'Label' must be at most 40 characters" },
+      { code: 'INVALID_LABEL_NAME', path: '/States/S/Label', message: "The field 'Label' must be between 1 and 40 characters long" },
     ]);
   });
 });

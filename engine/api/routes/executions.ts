@@ -1,9 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ExecutionParamsSchema, ExecutionResponseSchema, HistoryResponseSchema } from '../../../schemas/api/executions';
+import {
+  ExecutionParamsSchema,
+  ExecutionResponseSchema,
+  HistoryResponseSchema,
+  StopExecutionRequestSchema,
+} from '../../../schemas/api/executions';
 import { describeExecution, getExecutionHistory } from '../../executions/describe';
 import type { ServiceDeps } from '../../executions/deps';
+import { stopExecution } from '../../executions/stop';
 
-/** `/v1/executions/{executionId}` and its history. */
+/** `/v1/executions/{executionId}`: describe, history, stop. */
 export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
   app.get(
     '/v1/executions/:executionId',
@@ -15,5 +21,14 @@ export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = asy
     '/v1/executions/:executionId/history',
     { schema: { params: ExecutionParamsSchema, response: { 200: HistoryResponseSchema } } },
     async (request) => ({ events: await getExecutionHistory(deps, request.params.executionId) }),
+  );
+
+  app.post(
+    '/v1/executions/:executionId/stop',
+    { schema: { params: ExecutionParamsSchema, body: StopExecutionRequestSchema.optional(), response: { 200: ExecutionResponseSchema } } },
+    async (request) => {
+      await stopExecution(deps, request.params.executionId, request.body ?? {});
+      return describeExecution(deps, request.params.executionId);
+    },
   );
 };

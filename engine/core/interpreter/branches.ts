@@ -1,32 +1,77 @@
 import { AbortFlag, BranchAbandoned, type Scope } from './scope';
 
+/** How a Parallel or Map state records its branches' lives. */
+export interface BranchHooks<T> {
+  /** Runs branch `index` in its own scope. */
+  body(index: number, branch: Scope): Promise<T>;
+  /** Before the branch's first state: e.g. `MapIterationStarted`. */
+  started?(index: number, branch: Scope): void;
+  /** After the branch ended normally: e.g. `MapIterationSucceeded`. */
+  succeeded?(index: number, branch: Scope): void;
+  /**
+   * A branch failed: return true to stop every branch (the error then fails the state), or
+   * false to carry on (a tolerated Map failure). Called synchronously, before any sibling moves.
+   */
+  failed(index: number, branch: Scope, err: unknown): boolean;
+}
+
+/** What the branches left behind: results by index, and the last event of the last branch to end. */
+export interface BranchesOutcome<T> {
+  results: T[];
+  lastEventId: number;
+}
+
 /**
- * Runs `count` branches with at most `limit` at once (0 = no limit), in index order. On the first
- * failure the shared abort flag is raised (siblings stop at their next state) and that error is
- * thrown; results keep their index.
+ * Runs `count` branches, at most `limit` at once (0 = no limit), in index order. Each lane chains
+ * its next branch to the last event of its previous branch (before that branch's success event),
+ * as AWS chains `MapIterationStarted`. On the first fatal failure the shared abort flag is raised
+ * (siblings stop at their next step) and that error is thrown.
  */
 export async function runBranches<T>(
   scope: Scope,
+  fromEventId: number,
   count: number,
   limit: number,
-  branch: (index: number, abort: AbortFlag) => Promise<T>,
-): Promise<T[]> {
+  hooks: BranchHooks<T>,
+  /** The scopes of started branches, by index (for recording aborts). */
+  branches: Scope[] = [],
+): Promise<BranchesOutcome<T>> {
   const abort = new AbortFlag(scope.abort);
   const results = new Array<T>(count);
+  let lastEventId = fromEventId;
   let next = 0;
+  let fatal: { error: unknown } | undefined;
   const lane = async (): Promise<void> => {
+    let cursor = fromEventId;
     while (next < count && !abort.raised) {
       const index = next++;
+      const branch = scope.child(cursor, abort);
+      branches[index] = branch;
+      hooks.started?.(index, branch);
       try {
-        results[index] = await branch(index, abort);
+        results[index] = await hooks.body(index, branch);
       } catch (err) {
-        if (!(err instanceof BranchAbandoned)) abort.aborted = true;
-        throw err;
+        if (err instanceof BranchAbandoned || abort.raised) throw err;
+        if (hooks.failed(index, branch, err)) {
+          abort.aborted = true;
+          fatal = { error: err };
+          throw err;
+        }
+        cursor = branch.lastEventId;
+        lastEventId = cursor;
+        continue;
       }
+      cursor = branch.lastEventId;
+      hooks.succeeded?.(index, branch);
+      lastEventId = branch.lastEventId;
     }
   };
   const lanes = Math.max(1, limit > 0 ? Math.min(limit, count) : count);
-  await Promise.all(Array.from({ length: count === 0 ? 0 : lanes }, lane));
+  try {
+    await Promise.all(Array.from({ length: count === 0 ? 0 : lanes }, lane));
+  } catch (err) {
+    throw fatal ? fatal.error : err;
+  }
   scope.checkAbandoned();
-  return results;
+  return { results, lastEventId };
 }

@@ -23,8 +23,9 @@ export async function runExecution(
   input: unknown,
   execution: ExecutionInfo,
   host: InterpreterHost,
+  /** The recorder to emit into; the host passes its own when it must add events (e.g. `ExecutionAborted`). */
+  recorder: HistoryRecorder = new HistoryRecorder(() => host.now()),
 ): Promise<ExecutionRun> {
-  const recorder = new HistoryRecorder(() => host.now());
   const scope = new Scope({ host, recorder, execution, executionInput: input }, 0);
   scope.emit('ExecutionStarted', 'executionStartedEventDetails', {
     input: payloadText(input),

@@ -1,4 +1,5 @@
 import { payloadText } from './history';
+import { checkPayloadSize } from './limits';
 import { tryCatch } from './retry-catch';
 import { asStatesError, BranchAbandoned, type Scope, type StateDef } from './scope';
 
@@ -13,22 +14,29 @@ export function isoNow(scope: Scope): string {
   return new Date(scope.run.host.now()).toISOString();
 }
 
-/** Emits `<Type>StateEntered` with the raw state input. */
+/** Emits `<Type>StateEntered` with the raw state input; the branch is now in this state. */
 export function emitEntered(scope: Scope, name: string, state: StateDef, input: unknown): void {
-  scope.emit(`${state.Type}StateEntered`, 'stateEnteredEventDetails', {
+  const enteredId = scope.emit(`${state.Type}StateEntered`, 'stateEnteredEventDetails', {
     name,
     input: payloadText(input),
     inputDetails: { truncated: false },
   });
+  scope.current = { name, type: state.Type, enteredId };
 }
 
-/** Emits `<Type>StateExited` with the state output. */
+/**
+ * Emits `<Type>StateExited` with the state output, after checking it against the payload limit
+ * (`States.DataLimitExceeded`, which no Catch of this state sees).
+ */
 export function emitExited(scope: Scope, name: string, state: StateDef, output: unknown): void {
+  const text = payloadText(output);
+  checkPayloadSize(name, text);
   scope.emit(`${state.Type}StateExited`, 'stateExitedEventDetails', {
     name,
-    output: payloadText(output),
+    output: text,
     outputDetails: { truncated: false },
   });
+  scope.current = undefined;
 }
 
 /** Where the state's `Next`/`End` leads. */

@@ -1,6 +1,6 @@
 import { StatesError, StatesErrors } from '../errors';
 import type { StepResult } from './guarded';
-import type { MachineDef, Scope, StateDef } from './scope';
+import { asStatesError, BranchAbandoned, type MachineDef, type Scope, type StateDef } from './scope';
 import { runChoice } from './states/choice';
 import { runFail } from './states/fail';
 import { runMap } from './states/map';
@@ -24,6 +24,29 @@ const RUNNERS: Record<string, StateRunner> = {
   Map: runMap,
 };
 
+/** Errors whose cause AWS prefixes with the state and the id of its entered event. */
+const LOCATED_ERRORS = new Set<string>([StatesErrors.Runtime, StatesErrors.QueryEvaluationError]);
+
+/** A runtime error whose cause already names the state it happened in. */
+export class LocatedStatesError extends StatesError {}
+
+/**
+ * AWS reports `States.Runtime` (and `States.QueryEvaluationError`) with the cause prefixed by
+ * "An error occurred while executing the state '<name>' (entered at the event id #<id>). ";
+ * an error that already carries a prefix (raised in a nested branch) keeps it.
+ */
+function locate(err: unknown, name: string, scope: Scope): unknown {
+  if (err instanceof BranchAbandoned) return err;
+  const failure = asStatesError(err);
+  if (failure instanceof LocatedStatesError || !LOCATED_ERRORS.has(failure.error)) return failure;
+  const active = scope.current;
+  if (!active || active.name !== name) return failure;
+  return new LocatedStatesError(
+    failure.error,
+    `An error occurred while executing the state '${name}' (entered at the event id #${active.enteredId}). ${failure.cause}`,
+  );
+}
+
 /**
  * Walks a (sub-)machine from `StartAt`, state by state, until a state ends it (`End`, Succeed)
  * or an error escapes (uncaught, or a Fail state). Returns the final output.
@@ -36,7 +59,12 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
     const state = machine.States[name];
     const runner = state && RUNNERS[state.Type];
     if (!runner) throw new StatesError(StatesErrors.Runtime, `State '${name}' cannot be run`);
-    const step = await runner(name, state, data, scope);
+    let step: StepResult;
+    try {
+      step = await runner(name, state, data, scope);
+    } catch (err) {
+      throw locate(err, name, scope);
+    }
     if (step.next === undefined) return step.output;
     name = step.next;
     data = step.output;

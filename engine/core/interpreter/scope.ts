@@ -39,16 +39,48 @@ export class AbortFlag {
   }
 }
 
+/** State types whose abandonment AWS records as `<Type>StateAborted`. */
+const ABORTABLE_TYPES = new Set(['Task', 'Wait', 'Parallel', 'Map']);
+
+/**
+ * The state a branch is in between its `…StateEntered` and `…StateExited` events (a state that
+ * failed stays here). `abortChildren` records the abandonment of a Parallel's or Map's own
+ * branches when an enclosing branch is abandoned.
+ */
+export interface ActiveState {
+  name: string;
+  type: string;
+  /** Id of the state's `…StateEntered` event (AWS cites it in runtime error causes). */
+  enteredId: number;
+  abortChildren?: (causeEventId: number) => void;
+}
+
 /**
  * Where a state runs: the execution, the chain of `previousEventId`s for this branch, the
- * abort flag of the enclosing Parallel/Map, and the current Map item (for `$$.Map.Item`).
+ * abort flag of the enclosing Parallel/Map, and the state the branch is currently in.
  */
 export class Scope {
+  /** The state this branch is in (see ActiveState). */
+  current?: ActiveState;
+
   constructor(
     readonly run: RunContext,
     public lastEventId: number,
     readonly abort: AbortFlag = new AbortFlag(),
   ) {}
+
+  /**
+   * Records that this branch was abandoned because of event `causeEventId`: the active state's
+   * own branches first, then `TaskStateAborted`/`WaitStateAborted`/`ParallelStateAborted`/
+   * `MapStateAborted`, all chained to the cause, as AWS records them.
+   */
+  recordAborted(causeEventId: number): void {
+    const active = this.current;
+    if (!active) return;
+    active.abortChildren?.(causeEventId);
+    if (ABORTABLE_TYPES.has(active.type)) this.run.recorder.emit(`${active.type}StateAborted`, causeEventId);
+    this.current = undefined;
+  }
 
   /** Emits an event chained to this branch's previous one. */
   emit(type: string, detailsKey?: string, details?: Record<string, unknown>): number {
@@ -62,9 +94,9 @@ export class Scope {
     return this.lastEventId;
   }
 
-  /** A scope for a branch or iteration that starts after event `fromEventId`. */
-  child(fromEventId: number, abort: AbortFlag): Scope {
-    return new Scope(this.run, fromEventId, abort);
+  /** A scope for a branch or iteration that starts after event `fromEventId` (in `run`, by default this execution). */
+  child(fromEventId: number, abort: AbortFlag, run: RunContext = this.run): Scope {
+    return new Scope(run, fromEventId, abort);
   }
 
   /** Stops this branch if a sibling failed. */
@@ -73,10 +105,13 @@ export class Scope {
   }
 }
 
-/** The Context object (`$$`) for a state, as Step Functions defines it. */
+/**
+ * The Context object (`$$`) for a state, as Step Functions defines it. `State.RetryCount` is
+ * present only for states that can retry (Task, Parallel, Map); AWS omits it elsewhere.
+ */
 export function contextObject(
   scope: Scope,
-  state: { name: string; enteredTime: string; retryCount: number },
+  state: { name: string; enteredTime: string; retryCount?: number },
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const { execution, executionInput } = scope.run;
@@ -90,7 +125,11 @@ export function contextObject(
       RedriveCount: execution.redriveCount,
     },
     StateMachine: { Id: execution.stateMachineId, Name: execution.stateMachineName },
-    State: { Name: state.name, EnteredTime: state.enteredTime, RetryCount: state.retryCount },
+    State: {
+      Name: state.name,
+      EnteredTime: state.enteredTime,
+      ...(state.retryCount === undefined ? {} : { RetryCount: state.retryCount }),
+    },
     ...extra,
   };
 }

@@ -5,7 +5,7 @@ import { contextObject, type Scope, type StateDef } from '../scope';
 
 /** Choice: the first rule of `Choices` that matches names `Next`, else `Default`. */
 export async function runChoice(name: string, state: StateDef, input: unknown, scope: Scope): Promise<StepResult> {
-  const ctx = contextObject(scope, { name, enteredTime: isoNow(scope), retryCount: 0 });
+  const ctx = contextObject(scope, { name, enteredTime: isoNow(scope) });
   emitEntered(scope, name, state, input);
   const effective = inputPath(state.InputPath, input, ctx);
   const next = selectChoice(state as unknown as Parameters<typeof selectChoice>[0], effective, ctx);

@@ -19,7 +19,7 @@ function stringAt(path: string, field: string, input: unknown, ctx: unknown): st
 
 /** Fail: stops the execution with `Error`/`Cause` (or `ErrorPath`/`CausePath`). */
 export async function runFail(name: string, state: StateDef, input: unknown, scope: Scope): Promise<StepResult> {
-  const ctx = contextObject(scope, { name, enteredTime: isoNow(scope), retryCount: 0 });
+  const ctx = contextObject(scope, { name, enteredTime: isoNow(scope) });
   emitEntered(scope, name, state, input);
   const error = state.ErrorPath !== undefined ? stringAt(state.ErrorPath, 'ErrorPath', input, ctx) : (state.Error ?? '');
   const cause = state.CausePath !== undefined ? stringAt(state.CausePath, 'CausePath', input, ctx) : (state.Cause ?? '');

@@ -4,7 +4,7 @@ import { contextObject, type Scope, type StateDef } from '../scope';
 
 /** Pass: `Result` (or `Parameters` applied to the effective input) placed by `ResultPath`. */
 export async function runPass(name: string, state: StateDef, input: unknown, scope: Scope): Promise<StepResult> {
-  const ctx = contextObject(scope, { name, enteredTime: isoNow(scope), retryCount: 0 });
+  const ctx = contextObject(scope, { name, enteredTime: isoNow(scope) });
   emitEntered(scope, name, state, input);
   const effective = inputPath(state.InputPath, input, ctx);
   const result = 'Result' in state ? state.Result : payloadTemplate(state.Parameters, effective, ctx, scope);

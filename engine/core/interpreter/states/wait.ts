@@ -39,7 +39,7 @@ export function waitMs(state: StateDef, effective: unknown, ctx: unknown, now: n
 
 /** Wait: a durable timer, then the input passes through (`InputPath`/`OutputPath`). */
 export async function runWait(name: string, state: StateDef, input: unknown, scope: Scope): Promise<StepResult> {
-  const ctx = contextObject(scope, { name, enteredTime: isoNow(scope), retryCount: 0 });
+  const ctx = contextObject(scope, { name, enteredTime: isoNow(scope) });
   emitEntered(scope, name, state, input);
   const effective = inputPath(state.InputPath, input, ctx);
   const ms = waitMs(state, effective, ctx, scope.run.host.now());

@@ -1,0 +1,40 @@
+import { ApiError, type ApiErrorCode } from '../errors';
+
+/** An error of the Step Functions JSON protocol: `{"__type": type, "message": ...}`. */
+export class SfnError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = 'SfnError';
+  }
+}
+
+/** REST error codes → Step Functions error types (the same use cases answer both APIs). */
+const FROM_API: Partial<Record<ApiErrorCode, string>> = {
+  STATE_MACHINE_NOT_FOUND: 'StateMachineDoesNotExist',
+  EXECUTION_NOT_FOUND: 'ExecutionDoesNotExist',
+  EXECUTION_ALREADY_EXISTS: 'ExecutionAlreadyExists',
+  STATE_MACHINE_ALREADY_EXISTS: 'StateMachineAlreadyExists',
+  INVALID_DEFINITION: 'InvalidDefinition',
+  INVALID_EXECUTION_INPUT: 'InvalidExecutionInput',
+  VALIDATION_FAILED: 'ValidationException',
+};
+
+/** Maps anything a use case threw onto the protocol's error, or undefined when it is internal. */
+export function toSfnError(err: unknown): SfnError | undefined {
+  if (err instanceof SfnError) return err;
+  if (err instanceof ApiError) {
+    if (err.code === 'SERVICE_UNAVAILABLE') return new SfnError('ServiceUnavailable', err.message, 503);
+    const type = FROM_API[err.code];
+    if (!type) return undefined;
+    const message =
+      err.code === 'INVALID_DEFINITION' && err.problems
+        ? `Invalid State Machine Definition: '${err.problems.map((p) => `${p.code}: ${p.message} at /${p.path.replace(/^\//, '')}`).join(', ')}'`
+        : err.message;
+    return new SfnError(type, message);
+  }
+  return undefined;
+}

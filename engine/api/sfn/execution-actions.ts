@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import type { HistoryEvent } from '../../../schemas/history';
+import { executionArn, stateMachineArn } from '../../core/arn';
+import { listEvents } from '../../db/events-repo';
+import { findExecution, listExecutions, type ExecutionRow } from '../../db/executions-repo';
+import { findVersion } from '../../db/state-machines-repo';
+import type { ServiceDeps } from '../../executions/deps';
+import { startExecution } from '../../executions/start';
+import { stopExecution } from '../../executions/stop';
+import { epochSeconds, executionIdOf, stateMachineNameOf } from './arn';
+import { SfnError } from './errors';
+import { decodeToken, encodeToken, pageSize, parseRequest } from './request';
+
+const StartSchema = z.object({ stateMachineArn: z.string(), name: z.string().optional(), input: z.string().optional() });
+
+/** Parses StartExecution's `input` (JSON text; `InvalidExecutionInput` otherwise). */
+function parseInput(input: string | undefined): unknown {
+  if (input === undefined) return {};
+  try {
+    return JSON.parse(input);
+  } catch {
+    throw new SfnError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${input}'`);
+  }
+}
+
+/** A stored execution, or `ExecutionDoesNotExist`. */
+async function executionOf(deps: ServiceDeps, arn: unknown): Promise<ExecutionRow> {
+  const row = await findExecution(deps.pool, executionIdOf(arn));
+  if (!row) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+  return row;
+}
+
+/** DescribeExecution's shape of a stored execution. */
+function describe(row: ExecutionRow) {
+  return {
+    executionArn: executionArn(row.stateMachine, row.name),
+    stateMachineArn: stateMachineArn(row.stateMachine),
+    name: row.name,
+    status: row.status,
+    startDate: epochSeconds(row.startDate),
+    ...(row.stopDate ? { stopDate: epochSeconds(row.stopDate) } : {}),
+    input: JSON.stringify(row.input),
+    inputDetails: { included: true },
+    ...(row.status === 'SUCCEEDED' ? { output: JSON.stringify(row.output), outputDetails: { included: true } } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.cause !== null ? { cause: row.cause } : {}),
+    redriveCount: 0,
+  };
+}
+
+/** An event as GetExecutionHistory returns it (epoch-second timestamp; data optional). */
+function wireEvent(event: HistoryEvent, includeData: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...event, timestamp: epochSeconds(event.timestamp) };
+  if (!includeData) {
+    for (const [key, value] of Object.entries(out)) {
+      if (key.endsWith('EventDetails') && value && typeof value === 'object') {
+        const { input: _input, output: _output, ...rest } = value as Record<string, unknown>;
+        out[key] = rest;
+      }
+    }
+  }
+  return out;
+}
+
+/** The Step Functions execution actions. */
+export const executionActions = {
+  async StartExecution(deps: ServiceDeps, body: unknown) {
+    const request = parseRequest(StartSchema, body);
+    const name = stateMachineNameOf(request.stateMachineArn);
+    if (request.name !== undefined && !/^[^\s:?*<>{}[\]"#%\\^|~`$&,;/]{1,80}$/.test(request.name)) {
+      throw new SfnError('InvalidName', `Invalid Name: '${request.name}'`);
+    }
+    const { execution } = await startExecution(deps, name, { name: request.name, input: parseInput(request.input) });
+    return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
+  },
+
+  async StartSyncExecution(deps: ServiceDeps, body: unknown) {
+    const request = parseRequest(StartSchema, body);
+    const name = stateMachineNameOf(request.stateMachineArn);
+    const machine = await findVersion(deps.pool, name);
+    if (!machine) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    if (machine.type !== 'EXPRESS') {
+      throw new SfnError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+    }
+    const { execution } = await startExecution(deps, name, { name: request.name, input: parseInput(request.input) });
+    await deps.temporal.workflow.getHandle(execution.executionId).result();
+    const row = await findExecution(deps.pool, execution.executionId);
+    const { redriveCount: _r, ...shape } = describe(row as ExecutionRow);
+    return { ...shape, billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: 100 } };
+  },
+
+  async DescribeExecution(deps: ServiceDeps, body: unknown) {
+    const request = parseRequest(z.object({ executionArn: z.string() }), body);
+    return describe(await executionOf(deps, request.executionArn));
+  },
+
+  async StopExecution(deps: ServiceDeps, body: unknown) {
+    const request = parseRequest(z.object({ executionArn: z.string(), error: z.string().max(256).optional(), cause: z.string().max(32768).optional() }), body);
+    const row = await executionOf(deps, request.executionArn);
+    const { stopDate } = await stopExecution(deps, row.executionId, { error: request.error, cause: request.cause });
+    return { stopDate: epochSeconds(stopDate) };
+  },
+
+  async GetExecutionHistory(deps: ServiceDeps, body: unknown) {
+    const request = parseRequest(
+      z.object({
+        executionArn: z.string(),
+        maxResults: z.number().int().min(0).max(1000).optional(),
+        nextToken: z.string().optional(),
+        reverseOrder: z.boolean().optional(),
+        includeExecutionData: z.boolean().optional(),
+      }),
+      body,
+    );
+    const row = await executionOf(deps, request.executionArn);
+    const all = await listEvents(deps.pool, row.executionId);
+    const ordered = request.reverseOrder ? all.reverse() : all;
+    const offset = request.nextToken === undefined ? 0 : Number(decodeToken(request.nextToken));
+    const limit = pageSize(request.maxResults);
+    const page = ordered.slice(offset, offset + limit);
+    return {
+      events: page.map((event) => wireEvent(event, request.includeExecutionData !== false)),
+      ...(offset + limit < ordered.length ? { nextToken: encodeToken(offset + limit) } : {}),
+    };
+  },
+
+  async ListExecutions(deps: ServiceDeps, body: unknown) {
+    const request = parseRequest(
+      z.object({
+        stateMachineArn: z.string(),
+        statusFilter: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']).optional(),
+        maxResults: z.number().int().min(0).max(1000).optional(),
+        nextToken: z.string().optional(),
+      }),
+      body,
+    );
+    const stateMachine = stateMachineNameOf(request.stateMachineArn);
+    if (!(await findVersion(deps.pool, stateMachine))) {
+      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    }
+    const limit = pageSize(request.maxResults);
+    const before = request.nextToken === undefined ? undefined : (decodeToken(request.nextToken) as { startDate: string; executionId: string });
+    const rows = await listExecutions(deps.pool, { stateMachine, status: request.statusFilter, limit: limit + 1, before });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      executions: page.map((row) => ({
+        executionArn: executionArn(row.stateMachine, row.name),
+        stateMachineArn: stateMachineArn(row.stateMachine),
+        name: row.name,
+        status: row.status,
+        startDate: epochSeconds(row.startDate),
+        ...(row.stopDate ? { stopDate: epochSeconds(row.stopDate) } : {}),
+      })),
+      ...(rows.length > limit ? { nextToken: encodeToken({ startDate: last.startDate.toISOString(), executionId: last.executionId }) } : {}),
+    };
+  },
+};
