@@ -5,6 +5,14 @@ import { TEMPORAL_SQL_PLUGIN } from './local-server-schema';
 export const NUM_HISTORY_SHARDS = 4;
 
 /** Environment variable the server config reads the Postgres password from (kept out of the file). */
+/**
+ * Connection pool sizes per Temporal service (the server runs four services, each with its own
+ * pools): small, so a local server stays well inside Postgres' default max_connections (100)
+ * next to Stepflow's own pools and other local stacks.
+ */
+export const MAIN_STORE_MAX_CONNS = 6;
+export const VISIBILITY_STORE_MAX_CONNS = 2;
+
 export const PASSWORD_ENV = 'STEPFLOW_TEMPORAL_DB_PASSWORD';
 
 /** Offsets from the port base; base 7233 reproduces Temporal's standard ports. */
@@ -96,8 +104,8 @@ persistence:
   visibilityStore: postgres-visibility
   numHistoryShards: ${NUM_HISTORY_SHARDS}
   datastores:
-    postgres-default:${datastore(databases.main, 20)}
-    postgres-visibility:${datastore(databases.visibility, 4)}
+    postgres-default:${datastore(databases.main, MAIN_STORE_MAX_CONNS)}
+    postgres-visibility:${datastore(databases.visibility, VISIBILITY_STORE_MAX_CONNS)}
 
 global:
   membership:

@@ -56,7 +56,8 @@ describe('first slice on the real stack', () => {
       'ExecutionSucceeded',
     ]);
     expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    expect(events.map((e) => e.previousEventId)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // As AWS records it: the first state entered links to event 0, not to ExecutionStarted.
+    expect(events.map((e) => e.previousEventId)).toEqual([0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for (const event of events) expect(Number.isNaN(Date.parse(event.timestamp))).toBe(false);
     expect(events[2].stateExitedEventDetails).toEqual({
       name: 'Prepare',

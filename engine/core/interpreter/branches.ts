@@ -2,6 +2,8 @@ import { AbortFlag, BranchAbandoned, type Scope } from './scope';
 
 /** How a Parallel or Map state records its branches' lives. */
 export interface BranchHooks<T> {
+  /** The scope a branch runs in, chained to event `fromEventId` (default: a child of the state's scope). */
+  scopeFor?(fromEventId: number, abort: AbortFlag): Scope;
   /** Runs branch `index` in its own scope. */
   body(index: number, branch: Scope): Promise<T>;
   /** Before the branch's first state: e.g. `MapIterationStarted`. */
@@ -45,7 +47,7 @@ export async function runBranches<T>(
     let cursor = fromEventId;
     while (next < count && !abort.raised) {
       const index = next++;
-      const branch = scope.child(cursor, abort);
+      const branch = hooks.scopeFor ? hooks.scopeFor(cursor, abort) : scope.child(cursor, abort);
       branches[index] = branch;
       hooks.started?.(index, branch);
       try {

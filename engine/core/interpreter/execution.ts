@@ -26,8 +26,9 @@ export async function runExecution(
   /** The recorder to emit into; the host passes its own when it must add events (e.g. `ExecutionAborted`). */
   recorder: HistoryRecorder = new HistoryRecorder(() => host.now()),
 ): Promise<ExecutionRun> {
+  // AWS chains the first state to event 0, not to ExecutionStarted.
   const scope = new Scope({ host, recorder, execution, executionInput: input }, 0);
-  scope.emit('ExecutionStarted', 'executionStartedEventDetails', {
+  recorder.emit('ExecutionStarted', 0, 'executionStartedEventDetails', {
     input: payloadText(input),
     inputDetails: { truncated: false },
     roleArn: execution.roleArn,
@@ -42,13 +43,15 @@ export async function runExecution(
   const timeout =
     machine.TimeoutSeconds === undefined
       ? undefined
-      : host.sleep(machine.TimeoutSeconds * 1000, []).then(
-          (): ExecutionOutcome => ({
+      : host.sleep(machine.TimeoutSeconds * 1000, []).then((): ExecutionOutcome => {
+          // The states stop at their next step; nothing they do is recorded any more.
+          scope.abort.aborted = true;
+          return {
             status: 'TIMED_OUT',
             error: StatesErrors.Timeout,
             cause: `The execution timed out after ${machine.TimeoutSeconds} seconds`,
-          }),
-        );
+          };
+        });
   const outcome = await (timeout ? Promise.race([states, timeout]) : states);
   if (outcome.status === 'SUCCEEDED') {
     scope.emit('ExecutionSucceeded', 'executionSucceededEventDetails', {
@@ -61,7 +64,11 @@ export async function runExecution(
       cause: outcome.cause,
     });
   } else {
-    scope.emit('ExecutionFailed', 'executionFailedEventDetails', { error: outcome.error, cause: outcome.cause });
+    // A Fail state without Error/Cause leaves them out of the event, as AWS does.
+    scope.emit('ExecutionFailed', 'executionFailedEventDetails', {
+      ...(outcome.error === '' ? {} : { error: outcome.error }),
+      ...(outcome.cause === '' ? {} : { cause: outcome.cause }),
+    });
   }
   return { outcome, pendingEvents: recorder.takePending() };
 }

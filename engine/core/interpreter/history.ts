@@ -47,3 +47,14 @@ export class HistoryRecorder {
     return this.nextId - 1;
   }
 }
+
+/**
+ * A recorder for a history Stepflow does not keep (a Distributed Map child execution): ids are
+ * assigned as in a real history (so causes cite the right event), the events are dropped.
+ */
+export class DiscardingRecorder extends HistoryRecorder {
+  override takePending(): HistoryEvent[] {
+    super.takePending();
+    return [];
+  }
+}

@@ -1,21 +1,42 @@
-import { StatesError } from '../errors';
+import { StatesError, StatesErrors } from '../errors';
 import type { HistoryEvent } from '../../../schemas/history';
-import type { InterpreterHost, TaskInvocation } from './types';
+import type { InterpreterHost, TaskInvocation, TaskOutcome } from './types';
+
+/** What a function run by the in-memory host may do besides returning: take virtual time, heartbeat. */
+export interface MemoryFunctionContext extends TaskInvocation {
+  /** Lets `ms` of virtual time pass (a slow function). */
+  sleep(ms: number): Promise<void>;
+  /** Resets the `HeartbeatSeconds` clock of this invocation. */
+  heartbeat(): void;
+}
 
 /** A function as the in-memory host runs it. */
-export type MemoryFunction = (payload: unknown, invocation: TaskInvocation) => unknown | Promise<unknown>;
+export type MemoryFunction = (payload: unknown, context: MemoryFunctionContext) => unknown | Promise<unknown>;
+
+interface Timer {
+  at: number;
+  seq: number;
+  fire: () => void;
+}
 
 /**
- * An in-memory host for the interpreter (unit tests, TestState, benchmarks): functions from a
- * map, a virtual clock that `sleep` advances, a seeded pseudo-random source. Deterministic.
+ * An in-memory host for the interpreter (unit tests, conformance, TestState, benchmarks):
+ * functions from a map, a seeded pseudo-random source, and a virtual clock. A sleep resolves only
+ * when everything else is idle and it is the earliest pending timer, so concurrent branches see
+ * time pass in the right order; Task `TimeoutSeconds`/`HeartbeatSeconds` are enforced on it.
  */
 export class MemoryHost implements InterpreterHost {
   /** Every event the interpreter handed over (written "durably"). */
   readonly written: HistoryEvent[] = [];
   /** Every invocation, in order. */
   readonly invocations: TaskInvocation[] = [];
+  /** The duration (ms) of every `sleep` the interpreter asked for, in order. */
+  readonly sleeps: number[] = [];
   private clock: number;
   private seed: number;
+  private timers: Timer[] = [];
+  private nextSeq = 0;
+  private ticking = false;
 
   constructor(
     private readonly functions: Record<string, MemoryFunction>,
@@ -38,23 +59,73 @@ export class MemoryHost implements InterpreterHost {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  async invokeTask(invocation: TaskInvocation): Promise<{ result: unknown; startedAt: number }> {
+  async invokeTask(invocation: TaskInvocation): Promise<TaskOutcome> {
     this.invocations.push(invocation);
     this.written.push(...invocation.pendingEvents);
     const fn = this.functions[invocation.functionName];
     if (!fn) throw new StatesError('Lambda.ResourceNotFoundException', `Function not found: ${invocation.functionName}`);
     const startedAt = this.clock;
+    const cancels: (() => void)[] = [];
+    let failTimed: (err: StatesError) => void = () => undefined;
+    const timedOut = new Promise<never>((_, reject) => (failTimed = reject));
+    let cancelHeartbeat = (): void => undefined;
+    const armHeartbeat = (): void => {
+      cancelHeartbeat();
+      if (invocation.heartbeatSeconds === undefined) return;
+      cancelHeartbeat = this.timer(invocation.heartbeatSeconds * 1000, () => failTimed(new StatesError(StatesErrors.HeartbeatTimeout, '')));
+    };
+    if (invocation.timeoutSeconds !== undefined) {
+      cancels.push(this.timer(invocation.timeoutSeconds * 1000, () => failTimed(new StatesError(StatesErrors.Timeout, ''))));
+    }
+    armHeartbeat();
+    const context: MemoryFunctionContext = {
+      ...invocation,
+      sleep: (ms) => new Promise<void>((resolve) => void this.timer(ms, resolve)),
+      heartbeat: armHeartbeat,
+    };
+    const run = (async () => fn(invocation.payload, context))();
+    // A function still running when its deadline passed is abandoned, as an activity would be.
+    run.catch(() => undefined);
     try {
-      return { result: await fn(invocation.payload, invocation), startedAt };
+      return { result: await Promise.race([run, timedOut]), startedAt };
     } catch (err) {
       if (err instanceof StatesError) throw err;
       const error = err instanceof Error ? err : new Error(String(err));
       throw new StatesError(error.name, JSON.stringify({ errorType: error.name, errorMessage: error.message }));
+    } finally {
+      cancels.forEach((cancel) => cancel());
+      cancelHeartbeat();
     }
   }
 
   async sleep(ms: number, pendingEvents: HistoryEvent[]): Promise<void> {
     this.written.push(...pendingEvents);
-    this.clock += ms;
+    this.sleeps.push(ms);
+    await new Promise<void>((resolve) => void this.timer(ms, resolve));
+  }
+
+  /** Arms a virtual timer; returns its cancel function. */
+  private timer(ms: number, fire: () => void): () => void {
+    const entry: Timer = { at: this.clock + Math.max(0, ms), seq: this.nextSeq++, fire };
+    this.timers.push(entry);
+    this.schedule();
+    return () => {
+      this.timers = this.timers.filter((t) => t !== entry);
+    };
+  }
+
+  /** Fires the earliest timer once every pending promise has settled (a macrotask later). */
+  private schedule(): void {
+    if (this.ticking) return;
+    this.ticking = true;
+    setImmediate(() => {
+      this.ticking = false;
+      if (this.timers.length === 0) return;
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.timers.shift() as Timer;
+      this.clock = Math.max(this.clock, next.at);
+      next.fire();
+      if (this.timers.length > 0) this.schedule();
+    });
   }
 }

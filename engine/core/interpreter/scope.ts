@@ -10,6 +10,8 @@ export type StateDef = { Type: string } & Record<string, any>;
 export interface MachineDef {
   StartAt: string;
   States: Record<string, StateDef>;
+  /** Map processors: `Mode` INLINE (default) or DISTRIBUTED. */
+  ProcessorConfig?: { Mode?: string };
 }
 
 /** Everything shared by all states of one execution. */

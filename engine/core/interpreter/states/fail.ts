@@ -1,27 +1,38 @@
 import { StatesError, StatesErrors } from '../../errors';
-import { readPath } from '../../paths';
+import { evaluateIntrinsic, isIntrinsic } from '../../intrinsics';
+import { PathNotFoundError, readPath } from '../../paths';
+import { describeMissingParameterPath } from '../../payload-template';
 import { emitEntered, isoNow, type StepResult } from '../guarded';
 import { contextObject, type Scope, type StateDef } from '../scope';
 
-/** Reads `ErrorPath`/`CausePath`; AWS requires the value to be a string. */
-function stringAt(path: string, field: string, input: unknown, ctx: unknown): string {
+/**
+ * Reads `ErrorPath`/`CausePath`: a Reference Path or a string-returning intrinsic over the state
+ * input. A path that selects nothing fails with AWS's cause ("The JSONPath '$.x' specified for
+ * the field 'ErrorPath' could not be found in the input '...'"); the value must be a string.
+ */
+function stringAt(expr: string, field: string, input: unknown, ctx: unknown, scope: Scope): string {
   let value: unknown;
   try {
-    value = readPath(path, input, ctx);
+    value = isIntrinsic(expr)
+      ? evaluateIntrinsic(expr, input, ctx, { random: () => scope.run.host.random() })
+      : readPath(expr, input, ctx);
   } catch (err) {
-    throw new StatesError(StatesErrors.Runtime, (err as Error).message);
+    if (err instanceof PathNotFoundError) {
+      throw new StatesError(StatesErrors.Runtime, describeMissingParameterPath(err.path, field, input));
+    }
+    throw err;
   }
   if (typeof value !== 'string') {
-    throw new StatesError(StatesErrors.Runtime, `The ${field} value at '${path}' must be a string`);
+    throw new StatesError(StatesErrors.Runtime, `The value of the field '${field}' must be a string, but '${expr}' is ${JSON.stringify(value)}`);
   }
   return value;
 }
 
-/** Fail: stops the execution with `Error`/`Cause` (or `ErrorPath`/`CausePath`). */
+/** Fail: stops the execution (or branch) with `Error`/`Cause` (or `ErrorPath`/`CausePath`). */
 export async function runFail(name: string, state: StateDef, input: unknown, scope: Scope): Promise<StepResult> {
   const ctx = contextObject(scope, { name, enteredTime: isoNow(scope) });
   emitEntered(scope, name, state, input);
-  const error = state.ErrorPath !== undefined ? stringAt(state.ErrorPath, 'ErrorPath', input, ctx) : (state.Error ?? '');
-  const cause = state.CausePath !== undefined ? stringAt(state.CausePath, 'CausePath', input, ctx) : (state.Cause ?? '');
+  const error = state.ErrorPath !== undefined ? stringAt(state.ErrorPath, 'ErrorPath', input, ctx, scope) : (state.Error ?? '');
+  const cause = state.CausePath !== undefined ? stringAt(state.CausePath, 'CausePath', input, ctx, scope) : (state.Cause ?? '');
   throw new StatesError(error, cause);
 }

@@ -1,28 +1,26 @@
 import { StatesError, StatesErrors } from '../../errors';
 import { ARN_REGION } from '../../arn';
-import { readPath } from '../../paths';
 import { inputPath, outputPath, payloadTemplate, resultPath } from '../data-flow';
 import { payloadText } from '../history';
 import { runCatching, type StepResult } from '../guarded';
 import { functionNameOf, resolveResource, wrapInvokeResult, type ResolvedResource } from '../resources';
 import { withRetry } from '../retry-catch';
 import { asStatesError, contextObject, type Scope, type StateDef } from '../scope';
+import { numberField } from './map-config';
 
-/** Reads `TimeoutSeconds`/`HeartbeatSeconds` or their `…Path` twin; must be a positive integer. */
+/**
+ * Reads `TimeoutSeconds`/`HeartbeatSeconds` or their `…Path` twin (a positive integer), with the
+ * causes AWS gives the Map's numeric `…Path` fields.
+ */
 function seconds(state: StateDef, field: string, effective: unknown, ctx: unknown): number | undefined {
-  if (state[field] !== undefined) return state[field] as number;
-  const path = state[`${field}Path`] as string | undefined;
-  if (path === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = readPath(path, effective, ctx);
-  } catch (err) {
-    throw new StatesError(StatesErrors.Runtime, (err as Error).message);
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new StatesError(StatesErrors.Runtime, `The ${field}Path field must reference a positive integer: ${JSON.stringify(value)}`);
-  }
+  const value = numberField(state, field, effective, ctx);
+  if (value !== undefined && value <= 0) throw new StatesError(StatesErrors.Runtime, `${field} must be positive.`);
   return value;
+}
+
+/** `{error, cause}` of a failure event; AWS leaves out an empty cause. */
+function errorDetails(error: string, cause: string): Record<string, string> {
+  return cause === '' ? { error } : { error, cause };
 }
 
 /** One history event to emit: its type and its `…EventDetails` member. */
@@ -58,8 +56,8 @@ function eventsFor(resolved: ResolvedResource): TaskEvents {
       }),
       failed: (timedOut, error, cause) =>
         timedOut
-          ? { type: 'LambdaFunctionTimedOut', key: 'lambdaFunctionTimedOutEventDetails', details: { error, cause } }
-          : { type: 'LambdaFunctionFailed', key: 'lambdaFunctionFailedEventDetails', details: { error, cause } },
+          ? { type: 'LambdaFunctionTimedOut', key: 'lambdaFunctionTimedOutEventDetails', details: errorDetails(error, cause) }
+          : { type: 'LambdaFunctionFailed', key: 'lambdaFunctionFailedEventDetails', details: errorDetails(error, cause) },
     };
   }
   const base = { resourceType: resolved.resourceType, resource: resolved.resource };
@@ -77,8 +75,8 @@ function eventsFor(resolved: ResolvedResource): TaskEvents {
     }),
     failed: (timedOut, error, cause) =>
       timedOut
-        ? { type: 'TaskTimedOut', key: 'taskTimedOutEventDetails', details: { ...base, error, cause } }
-        : { type: 'TaskFailed', key: 'taskFailedEventDetails', details: { ...base, error, cause } },
+        ? { type: 'TaskTimedOut', key: 'taskTimedOutEventDetails', details: { ...base, ...errorDetails(error, cause) } }
+        : { type: 'TaskFailed', key: 'taskFailedEventDetails', details: { ...base, ...errorDetails(error, cause) } },
   };
 }
 

@@ -1,0 +1,90 @@
+import { StatesError, StatesErrors } from '../../errors';
+import { readPath } from '../../paths';
+import { payloadBytes } from '../limits';
+import type { Tolerance } from '../branch-group';
+import type { StateDef } from '../scope';
+
+/** AWS's cause for a Map whose failed iterations exceed its tolerance. */
+export const TOLERATED_FAILURE_CAUSE = 'The specified tolerated failure threshold was exceeded';
+
+/** How a value read by a `…Path` field is quoted in AWS's causes: strings bare, the rest as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Reads a `…Path` field, mapping a miss to `States.Runtime`. */
+export function readField(path: string, effective: unknown, ctx: unknown): unknown {
+  try {
+    return readPath(path, effective, ctx);
+  } catch (err) {
+    throw new StatesError(StatesErrors.Runtime, (err as Error).message);
+  }
+}
+
+/**
+ * A numeric Map field given literally (`field`) or by path (`fieldPath`): undefined when neither
+ * is set; a path value that is not a number (an integer unless `decimals`) fails with AWS's cause
+ * "The <field>Path field refers to value "<v>" which is not a valid integer: <path>".
+ */
+export function numberField(state: StateDef, field: string, effective: unknown, ctx: unknown, decimals = false): number | undefined {
+  if (state[field] !== undefined) return state[field] as number;
+  const path = state[`${field}Path`] as string | undefined;
+  if (path === undefined) return undefined;
+  const value = readField(path, effective, ctx);
+  if (typeof value !== 'number' || (!decimals && !Number.isInteger(value))) {
+    throw new StatesError(
+      StatesErrors.Runtime,
+      `The ${field}Path field refers to value "${shown(value)}" which is not a valid ${decimals ? 'number' : 'integer'}: ${path}`,
+    );
+  }
+  return value;
+}
+
+/** `MaxConcurrency` or `MaxConcurrencyPath` (0, the default, = no limit). */
+export function maxConcurrency(state: StateDef, effective: unknown, ctx: unknown): number {
+  const value = numberField(state, 'MaxConcurrency', effective, ctx) ?? 0;
+  if (value < 0) throw new StatesError(StatesErrors.Runtime, 'MaxConcurrency cannot be negative.');
+  return value;
+}
+
+/**
+ * `ToleratedFailureCount[Path]` and `ToleratedFailurePercentage[Path]`: the Map fails with
+ * `States.ExceedToleratedFailureThreshold` once failures exceed either (0 of both by default, so
+ * any failure of a Distributed Map's child does). Undefined for an inline Map without them: its
+ * first failed iteration fails the state with its own error.
+ */
+export function tolerance(state: StateDef, effective: unknown, ctx: unknown, total: number, distributed: boolean): Tolerance | undefined {
+  const count = numberField(state, 'ToleratedFailureCount', effective, ctx);
+  const percentage = numberField(state, 'ToleratedFailurePercentage', effective, ctx, true);
+  if (count !== undefined && count < 0) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
+  if (percentage !== undefined && (percentage < 0 || percentage > 100)) {
+    throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
+  }
+  if (count === undefined && percentage === undefined && !distributed) return undefined;
+  return {
+    exceeded: (failures) =>
+      failures > (count ?? (percentage === undefined ? 0 : Infinity)) ||
+      (percentage !== undefined && (failures * 100) / Math.max(total, 1) > percentage),
+    error: () => new StatesError(StatesErrors.ExceedToleratedFailureThreshold, TOLERATED_FAILURE_CAUSE),
+  };
+}
+
+/**
+ * `ItemBatcher`: groups consecutive items into batches of at most `MaxItemsPerBatch[Path]` items
+ * and `MaxInputBytesPerBatch[Path]` bytes (of the batch's JSON); each iteration then gets
+ * `{"BatchInput": <BatchInput>, "Items": [...]}` (BatchInput only when set).
+ */
+export function batches(state: StateDef, items: unknown[], batchInput: unknown, effective: unknown, ctx: unknown): unknown[] {
+  const batcher = state.ItemBatcher as StateDef;
+  const maxItems = numberField(batcher, 'MaxItemsPerBatch', effective, ctx) ?? Infinity;
+  const maxBytes = numberField(batcher, 'MaxInputBytesPerBatch', effective, ctx) ?? Infinity;
+  const wrap = (batch: unknown[]) => (batchInput === undefined ? { Items: batch } : { BatchInput: batchInput, Items: batch });
+  const out: unknown[][] = [];
+  for (const item of items) {
+    const last = out[out.length - 1];
+    const fits = last && last.length < maxItems && payloadBytes(JSON.stringify(wrap([...last, item]))) <= maxBytes;
+    if (fits) last.push(item);
+    else out.push([item]);
+  }
+  return out.map(wrap);
+}
