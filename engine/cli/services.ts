@@ -53,7 +53,7 @@ export interface RunningApi {
 /** Starts the API: migrations, Temporal client, the reconciler, then listening on HOST:PORT. */
 export async function startApi(config: Config, log: Logger): Promise<RunningApi> {
   await prepareDatabase(config, log);
-  const pool = createPool(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, log);
   const temporal = await createTemporalClient(temporalAddress(config), config.TEMPORAL_NAMESPACE);
   const deps = { pool, temporal, config, log };
   const app = buildApi(deps);

@@ -17,23 +17,35 @@ export interface ExecutionRow {
   startDate: Date;
   stopDate: Date | null;
   workflowStarted: boolean;
+  /** The published version the execution runs, when started through a version or an alias. */
+  publishedVersion: number | null;
+  /** The alias the execution was started through. */
+  alias: string | null;
 }
 
 const COLUMNS = `execution_id AS "executionId", state_machine AS "stateMachine", version, name, status,
   input, output, error, cause, start_date AS "startDate", stop_date AS "stopDate",
-  workflow_started AS "workflowStarted"`;
+  workflow_started AS "workflowStarted", published_version AS "publishedVersion", alias`;
 
 /** Inserts a new RUNNING execution; returns undefined when the (state machine, name) pair exists. */
 export async function insertExecution(
   db: Queryable,
-  row: { executionId: string; stateMachine: string; version: number; name: string; input: unknown },
+  row: {
+    executionId: string;
+    stateMachine: string;
+    version: number;
+    name: string;
+    input: unknown;
+    publishedVersion?: number;
+    alias?: string;
+  },
 ): Promise<ExecutionRow | undefined> {
   const { rows } = await db.query(
-    `INSERT INTO executions (execution_id, state_machine, version, name, status, input)
-     VALUES ($1, $2, $3, $4, 'RUNNING', $5::json)
+    `INSERT INTO executions (execution_id, state_machine, version, name, status, input, published_version, alias)
+     VALUES ($1, $2, $3, $4, 'RUNNING', $5::json, $6, $7)
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
-    [row.executionId, row.stateMachine, row.version, row.name, JSON.stringify(row.input)],
+    [row.executionId, row.stateMachine, row.version, row.name, JSON.stringify(row.input), row.publishedVersion ?? null, row.alias ?? null],
   );
   return rows[0];
 }
@@ -100,17 +112,36 @@ export async function abortExecution(
   return rows[0]?.stopDate;
 }
 
-/** Executions of a state machine, newest first, optionally by status; keyset on (start_date, id). */
+/**
+ * Executions of a state machine (optionally only those started through a published version or an
+ * alias), newest first, optionally by status; keyset on (start_date, id).
+ */
 export async function listExecutions(
   db: Queryable,
-  filter: { stateMachine?: string; status?: string; limit: number; before?: { startDate: string; executionId: string } },
+  filter: {
+    stateMachine?: string;
+    publishedVersion?: number;
+    alias?: string;
+    status?: string;
+    limit: number;
+    before?: { startDate: string; executionId: string };
+  },
 ): Promise<ExecutionRow[]> {
   const { rows } = await db.query(
     `SELECT ${COLUMNS} FROM executions
       WHERE ($1::text IS NULL OR state_machine = $1) AND ($2::text IS NULL OR status = $2)
         AND ($4::timestamptz IS NULL OR (start_date, execution_id) < ($4::timestamptz, $5::text))
+        AND ($6::integer IS NULL OR published_version = $6) AND ($7::text IS NULL OR alias = $7)
       ORDER BY start_date DESC, execution_id DESC LIMIT $3`,
-    [filter.stateMachine ?? null, filter.status ?? null, filter.limit, filter.before?.startDate ?? null, filter.before?.executionId ?? null],
+    [
+      filter.stateMachine ?? null,
+      filter.status ?? null,
+      filter.limit,
+      filter.before?.startDate ?? null,
+      filter.before?.executionId ?? null,
+      filter.publishedVersion ?? null,
+      filter.alias ?? null,
+    ],
   );
   return rows;
 }

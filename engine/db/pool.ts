@@ -2,9 +2,15 @@ import { Client, Pool, type PoolClient } from 'pg';
 
 export type { Pool, PoolClient };
 
-/** A pg pool for `databaseUrl`. */
-export function createPool(databaseUrl: string): Pool {
-  return new Pool({ connectionString: databaseUrl, max: 10 });
+/**
+ * A pg pool for `databaseUrl`. An idle connection that Postgres drops (restart, failover) emits
+ * an error on the pool; it is logged, never allowed to crash the process — the next query
+ * opens a new connection, and a failing query is answered 503 by the API.
+ */
+export function createPool(databaseUrl: string, log?: { warn(obj: object, msg: string): void }): Pool {
+  const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+  pool.on('error', (err) => log?.warn({ err }, 'idle database connection lost'));
+  return pool;
 }
 
 /** Runs `work` in one transaction, committing on success and rolling back on any error. */

@@ -15,7 +15,7 @@ export interface StepflowWorker {
 /** Starts a worker on the task queue: the prebuilt workflow bundle and the activities. */
 export async function startWorker(config: Config, address: string, log: Logger): Promise<StepflowWorker> {
   installTemporalRuntime(log);
-  const pool = createPool(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, log);
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection,

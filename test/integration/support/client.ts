@@ -7,9 +7,10 @@ export interface Reply<T = any> {
   body: T;
 }
 
-/** Calls the test run's API. */
+/** Calls the test run's API (or `STEPFLOW_TEST_API_URL`, a test's own stack). */
 export async function call<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>> {
-  const res = await fetch(`${readStack().apiUrl}${path}`, {
+  const base = process.env.STEPFLOW_TEST_API_URL ?? readStack().apiUrl;
+  const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -1,0 +1,69 @@
+/**
+ * The benchmark workloads written by hand as Temporal workflows: what a developer would write
+ * without an interpreter. Each does the same data shaping as its ASL twin in bench/workloads/ and
+ * calls the same no-op activity once per Task state — the floor Stepflow is measured against.
+ */
+import { proxyActivities, sleep } from '@temporalio/workflow';
+import type { BaselineActivities } from './activities';
+
+const { noop } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '1 minute' });
+
+/** Pass → Choice → Task → Pass → Succeed. */
+export async function chain(input: { id: string }): Promise<unknown> {
+  const prepared = { id: input.id, kind: 'chain' };
+  if (prepared.kind !== 'chain') return prepared;
+  const result = await noop(prepared);
+  const withResult = { ...prepared, result };
+  return { id: withResult.id, ok: true };
+}
+
+/** Inline Map, at most 50 items at once, results in item order. */
+export async function map(input: { items: unknown[] }): Promise<unknown[]> {
+  const results: unknown[] = new Array(input.items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < input.items.length) {
+      const index = next++;
+      results[index] = await noop(input.items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(50, input.items.length) }, lane));
+  return results;
+}
+
+/** Pass/Choice loop: i = i + 1 while i < n. */
+export async function loopPass(input: { i: number; n: number }): Promise<unknown> {
+  let state = { i: input.i, n: input.n };
+  do {
+    state = { i: state.i + 1, n: state.n };
+  } while (state.i < state.n);
+  return state;
+}
+
+/** Task/Choice loop: one no-op activity per iteration. */
+export async function loopTask(input: { i: number; n: number }): Promise<unknown> {
+  let state = { i: input.i, n: input.n };
+  do {
+    const result = (await noop({ i: state.i, n: state.n })) as { i: number; n: number };
+    state = { i: result.i + 1, n: result.n };
+  } while (state.i < state.n);
+  return state;
+}
+
+/** Parallel: `branches` branches of two activities in sequence; outputs in branch order. */
+export async function parallel(input: unknown, branches: number): Promise<unknown[]> {
+  return Promise.all(Array.from({ length: branches }, async () => noop(await noop(input))));
+}
+
+/** Pass → Task → Pass → Choice → Succeed on a large input. */
+export async function payload(input: Record<string, unknown>): Promise<unknown> {
+  const result = (await noop(input)) as Record<string, unknown>;
+  const tagged = { ...result, status: 'done' };
+  return tagged.status === 'done' ? tagged : tagged;
+}
+
+/** Wait until `until`, then succeed. */
+export async function parked(input: { until: string }): Promise<unknown> {
+  await sleep(Math.max(0, Date.parse(input.until) - Date.now()));
+  return input;
+}

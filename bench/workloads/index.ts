@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Sizes, WorkloadName } from '../config';
+
+/** Where the committed ASL definitions live (the source folder, also when running from dist/). */
+export const WORKLOADS_DIR = path.resolve(__dirname, '..', '..', '..', 'bench', 'workloads');
+
+/** What one round of a workload runs on every engine. */
+export interface Workload {
+  name: WorkloadName;
+  /** The ASL definition, adjusted to the sizes. */
+  definition: Record<string, unknown>;
+  /** Executions per round. */
+  executions: number;
+  /** Input of execution `index`; `wakeAt` (epoch ms) is where parked executions resume. */
+  input(index: number, wakeAt: number): unknown;
+  /** The hand-written Temporal workflow of the same workload (bench/baseline/workflows.ts). */
+  baselineWorkflow: string;
+  /** Arguments of the hand-written workflow for an execution's input. */
+  baselineArgs(input: unknown): unknown[];
+  /** Executions park in a Wait state (measured for memory, woken together). */
+  parked: boolean;
+  /** The sizes, for the report. */
+  sizeText: string;
+}
+
+function readDefinition(name: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(WORKLOADS_DIR, `${name}.asl.json`), 'utf8'));
+}
+
+/** A JSON document of about `kib` KiB: an array of order-like records (deterministic). */
+export function payloadOf(kib: number): { records: unknown[] } {
+  const records: unknown[] = [];
+  let bytes = 14;
+  for (let i = 0; bytes < kib * 1024 - 200; i++) {
+    const record = {
+      id: `order-${String(i).padStart(6, '0')}`,
+      customer: { name: `Customer ${i % 97}`, tier: ['gold', 'silver', 'bronze'][i % 3] },
+      lines: [
+        { sku: `SKU-${(i * 7919) % 100000}`, qty: (i % 5) + 1, price: ((i * 31) % 1000) / 10 },
+        { sku: `SKU-${(i * 104729) % 100000}`, qty: (i % 3) + 1, price: ((i * 17) % 1000) / 10 },
+      ],
+      note: 'lorem ipsum dolor sit amet',
+    };
+    bytes += JSON.stringify(record).length + 1;
+    records.push(record);
+  }
+  return { records };
+}
+
+/** Builds a workload at the given sizes. */
+export function buildWorkload(name: WorkloadName, sizes: Sizes): Workload {
+  const definition = readDefinition(name);
+  const plain = { baselineArgs: (input: unknown) => [input], parked: false };
+  switch (name) {
+    case 'chain':
+      return {
+        ...plain,
+        name,
+        definition,
+        executions: sizes.chain.executions,
+        input: (index) => ({ id: `c-${index}` }),
+        baselineWorkflow: 'chain',
+        sizeText: `${sizes.chain.executions} executions`,
+      };
+    case 'map': {
+      const items = Array.from({ length: sizes.map.items }, (_, index) => ({ index }));
+      return {
+        ...plain,
+        name,
+        definition,
+        executions: 1,
+        input: () => ({ items }),
+        baselineWorkflow: 'map',
+        sizeText: `1 execution x ${sizes.map.items} items, MaxConcurrency 50`,
+      };
+    }
+    case 'loop-pass':
+    case 'loop-task': {
+      const n = sizes[name].iterations;
+      return {
+        ...plain,
+        name,
+        definition,
+        executions: 1,
+        input: () => ({ i: 0, n }),
+        baselineWorkflow: name === 'loop-pass' ? 'loopPass' : 'loopTask',
+        sizeText: `1 execution x ${n} iterations`,
+      };
+    }
+    case 'parallel': {
+      const { branches, executions } = sizes.parallel;
+      const fork = (definition.States as Record<string, { Branches: unknown[] }>).Fork;
+      if (branches > fork.Branches.length) throw new Error(`parallel.asl.json has ${fork.Branches.length} branches; asked for ${branches}`);
+      fork.Branches = fork.Branches.slice(0, branches);
+      return {
+        ...plain,
+        name,
+        definition,
+        executions,
+        input: (index) => ({ id: `p-${index}` }),
+        baselineWorkflow: 'parallel',
+        baselineArgs: (input) => [input, branches],
+        sizeText: `${executions} executions x ${branches} branches x 2 Tasks`,
+      };
+    }
+    case 'payload': {
+      const { executions, kib } = sizes.payload;
+      const body = payloadOf(kib);
+      return {
+        ...plain,
+        name,
+        definition,
+        executions,
+        input: (index) => ({ id: `l-${index}`, ...body }),
+        baselineWorkflow: 'payload',
+        sizeText: `${executions} executions x ${kib} KiB input`,
+      };
+    }
+    case 'parked':
+      return {
+        ...plain,
+        name,
+        definition,
+        executions: sizes.parked.executions,
+        input: (index, wakeAt) => ({ id: `w-${index}`, until: new Date(wakeAt).toISOString() }),
+        baselineWorkflow: 'parked',
+        parked: true,
+        sizeText: `${sizes.parked.executions} executions parked at once`,
+      };
+  }
+}
+
+/** Names of every Task state, at any depth (aws-local-stepfunctions overrides them by name). */
+export function taskStateNames(machine: unknown): string[] {
+  const names: string[] = [];
+  const visit = (states: Record<string, Record<string, unknown>>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Task') names.push(name);
+      for (const branch of (state.Branches as { States: Record<string, Record<string, unknown>> }[] | undefined) ?? []) visit(branch.States);
+      const processor = (state.ItemProcessor ?? state.Iterator) as { States: Record<string, Record<string, unknown>> } | undefined;
+      if (processor) visit(processor.States);
+    }
+  };
+  visit((machine as { States: Record<string, Record<string, unknown>> }).States);
+  return names;
+}
