@@ -4,6 +4,8 @@ import { withTransaction } from '../engine/db/pool';
 import { insertEvents } from '../engine/db/events-repo';
 import { completeExecution } from '../engine/db/executions-repo';
 import type { Logger } from '../engine/logger';
+import type { Metrics } from '../engine/metrics';
+import type { HistoryEvent } from '../schemas/history';
 import type { CompleteExecutionInput, InvokeFunctionInput, RecordEventsInput } from '../workflows/messages';
 import { FunctionRegistry } from './functions';
 
@@ -12,6 +14,14 @@ export interface ActivityDeps {
   pool: Pool;
   functionsDir: string;
   log: Logger;
+  metrics?: Metrics;
+}
+
+/** Counts the states entered in a batch of events (each `…StateEntered` is one transition). */
+function countTransitions(metrics: Metrics | undefined, events: HistoryEvent[]): void {
+  for (const event of events) {
+    if (event.type.endsWith('StateEntered')) metrics?.stateTransitions.inc({ type: event.type.slice(0, -'StateEntered'.length) });
+  }
 }
 
 /** How often a running function's activity heartbeats (liveness; well under the timeout). */
@@ -39,7 +49,9 @@ export function createActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const log = deps.log.child({ executionId: input.executionId, state: input.stateName, fn: input.functionName });
       await insertEvents(deps.pool, input.executionId, input.pendingEvents);
+      countTransitions(deps.metrics, input.pendingEvents);
       const startedAt = Date.now();
+      const timer = deps.metrics?.taskDuration.startTimer();
       const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
       try {
         const handler = await functions.get(input.functionName);
@@ -51,10 +63,12 @@ export function createActivities(deps: ActivityDeps) {
           signal: ctx.cancellationSignal,
         });
         log.debug({ attempt: ctx.info.attempt }, 'function succeeded');
+        timer?.({ outcome: 'succeeded' });
         // JSON round trip: what a function returns is data, as it would be over Lambda's wire.
         return { result: result === undefined ? null : JSON.parse(JSON.stringify(result)), startedAt };
       } catch (err) {
         log.info({ err }, 'function failed');
+        timer?.({ outcome: 'failed' });
         throw failureOf(err);
       } finally {
         clearInterval(beat);
@@ -64,6 +78,7 @@ export function createActivities(deps: ActivityDeps) {
     /** Writes history events (idempotent). */
     async recordEvents(input: RecordEventsInput): Promise<void> {
       await insertEvents(deps.pool, input.executionId, input.events);
+      countTransitions(deps.metrics, input.events);
     },
 
     /** Writes the final events and the outcome in one transaction. */
@@ -73,6 +88,8 @@ export function createActivities(deps: ActivityDeps) {
         await insertEvents(client, input.executionId, input.events);
         await completeExecution(client, input.executionId, input.outcome, stopDate);
       });
+      countTransitions(deps.metrics, input.events);
+      deps.metrics?.executionsClosed.inc({ status: input.outcome.status });
       deps.log.info({ executionId: input.executionId, status: input.outcome.status }, 'execution completed');
     },
   };

@@ -58,6 +58,8 @@ export interface BenchConfig {
   startConcurrency: number;
   /** Executions whose Temporal history is fetched and counted per round. */
   historySample: number;
+  /** A round not finished in this time is abandoned and reported as an error. */
+  roundTimeoutMs: number;
   /** Append to bench/RESULTS.md and write bench/results.svg. */
   write: boolean;
 }
@@ -80,6 +82,8 @@ options:
                           (or env BENCH_CHAIN_EXECUTIONS=500)
   --concurrency=N         starts in flight at once (default 64)
   --history-sample=N      histories fetched per round (default 3)
+  --round-timeout=S       abandon a round after S seconds (default 300; smoke 45)
+  --no-warmup             skip the untimed warm-up run
   --write / --no-write    append to bench/RESULTS.md and write bench/results.svg (default: on unless --smoke)
 `;
 
@@ -114,6 +118,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchCon
     sizes,
     startConcurrency: 64,
     historySample: 3,
+    roundTimeoutMs: smoke ? 45_000 : 300_000,
     write: !smoke,
   };
   for (const arg of argv) {
@@ -124,6 +129,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchCon
     else if (arg.startsWith('--rounds=')) config.rounds = positiveInt(arg.slice(9), '--rounds');
     else if (arg.startsWith('--concurrency=')) config.startConcurrency = positiveInt(arg.slice(14), '--concurrency');
     else if (arg.startsWith('--history-sample=')) config.historySample = positiveInt(arg.slice(17), '--history-sample');
+    else if (arg.startsWith('--round-timeout=')) config.roundTimeoutMs = positiveInt(arg.slice(16), '--round-timeout') * 1000;
     else if (arg.startsWith('--engines=')) {
       const names = arg.slice(10).split(',');
       for (const name of names) if (!ENGINES.includes(name as EngineName)) throw new BenchUsageError(`unknown engine '${name}'`);

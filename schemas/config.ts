@@ -24,10 +24,16 @@ export const ConfigSchema = z.object({
     .max(32747, "must be at most 32747: Temporal stores membership ports (base-300 … base+20) as smallint")
     .default(7233),
   FUNCTIONS_DIR: z.string().min(1).default('./functions'),
+  /** A worker serves Prometheus `/metrics` on HOST:WORKER_METRICS_PORT when set. */
+  WORKER_METRICS_PORT: port.optional(),
   /** Where the managed local Temporal server keeps its config and logs. */
   STEPFLOW_DATA_DIR: z.string().min(1).default('./.data'),
   /** Where the Temporal server binaries are built (outside the repo, shared by clones). */
   STEPFLOW_CACHE_DIR: z.string().min(1).optional(),
+  /** The API the `stepflow` client commands talk to (default: http://HOST:PORT). */
+  STEPFLOW_URL: z.string().url().optional(),
+  /** Set (to anything) to turn colours off in the CLI's output (no-color.org). */
+  NO_COLOR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

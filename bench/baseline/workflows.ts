@@ -3,7 +3,7 @@
  * without an interpreter. Each does the same data shaping as its ASL twin in bench/workloads/ and
  * calls the same no-op activity once per Task state — the floor Stepflow is measured against.
  */
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { BaselineActivities } from './activities';
 
 const { noop } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '1 minute' });
@@ -62,8 +62,15 @@ export async function payload(input: Record<string, unknown>): Promise<unknown> 
   return tagged.status === 'done' ? tagged : tagged;
 }
 
-/** Wait until `until`, then succeed. */
+/** Ends a parked execution early (the benchmark's clean-up; Stepflow's StopExecution signal has the same name). */
+export const stopSignal = defineSignal<[unknown]>('stop');
+
+/** Wait until `until` (a timer), then succeed; `stop` ends the wait. */
 export async function parked(input: { until: string }): Promise<unknown> {
-  await sleep(Math.max(0, Date.parse(input.until) - Date.now()));
+  let stopped = false;
+  setHandler(stopSignal, () => {
+    stopped = true;
+  });
+  await condition(() => stopped, Math.max(1, Date.parse(input.until) - Date.now()));
   return input;
 }

@@ -3,13 +3,21 @@ import {
   hasZodFastifySchemaValidationErrors,
   serializerCompiler,
   validatorCompiler,
-  type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
 import type { ServiceDeps } from '../executions/deps';
+import { createMetrics, type Metrics } from '../metrics';
 import { ApiError } from './errors';
+import { registerOpenApi } from './openapi';
+import { instrumentRequests, opsRoutes } from './ops';
 import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
 import { sfnProtocol } from './sfn/plugin';
+
+/** Largest request body: a 1 MiB definition (Step Functions' limit) with JSON escaping to spare. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Version reported in the OpenAPI document. */
+const API_VERSION = '1.0.0';
 
 /** Postgres connection failures (server down, refused, shutting down): answered with 503. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08004']);
@@ -19,8 +27,17 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02
  * Every error answers `{code, message, problems?}`: 400 with a JSON pointer per problem for bad
  * input, 404/409 for missing or conflicting resources, 503 while a store is unavailable.
  */
-export function buildApi(deps: ServiceDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.log.child({ component: 'api' }) as FastifyBaseLogger, bodyLimit: 2 * 1024 * 1024 });
+export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('api')): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: 'api' }) as FastifyBaseLogger,
+    bodyLimit: MAX_BODY_BYTES,
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'requestId',
+    genReqId: () => randomUUID(),
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -51,8 +68,9 @@ export function buildApi(deps: ServiceDeps): FastifyInstance {
     reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` }),
   );
 
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  typed.get('/healthz', async () => ({ status: 'ok' }));
+  instrumentRequests(app, metrics);
+  registerOpenApi(app, API_VERSION);
+  app.register(opsRoutes, { deps, metrics });
   app.register(stateMachineRoutes, { deps });
   app.register(executionRoutes, { deps });
   app.register(sfnProtocol, { deps });

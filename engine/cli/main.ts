@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { prepareDatabase, startApi, startManagedTemporal, startWorkerProcess } from './services';
 import { runStack } from './supervisor';
+import { CLIENT_COMMANDS, runClientCommand } from './client-commands';
 
 const USAGE = `usage: stepflow <command>
 
@@ -13,6 +14,16 @@ commands:
   worker    run one worker only (needs a Temporal server: TEMPORAL_ADDRESS)
   migrate   create the database if missing and apply pending migrations
   temporal  run the managed local Temporal server only
+
+client commands (talk to the API at STEPFLOW_URL or --url, default http://HOST:PORT; --json for scripts):
+  validate <file>                       check a definition locally; each problem with its line
+  create <file> [--name N]              create a state machine (or a new version of it)
+  update <file> --name N                same as create: a changed definition becomes a new version
+  start <machine> [--input JSON|@file] [--name N] [--wait]
+  describe <executionId>
+  list [<machine>]                      state machines, or the executions of one
+  history <executionId> [--follow]      the execution's timeline; --follow until it ends
+  stop <executionId> [--error E] [--cause C]
 `;
 
 /** Exits when the supervising `stepflow up` is gone, so no child outlives it. */
@@ -93,6 +104,21 @@ export function main(argv: string[]): void {
     throw err;
   }
   const command = argv[0];
+  if (command && CLIENT_COMMANDS.includes(command)) {
+    const io = {
+      out: (text: string) => process.stdout.write(`${text}\n`),
+      err: (text: string) => process.stderr.write(`${text}\n`),
+      colour: Boolean(process.stdout.isTTY) && config.NO_COLOR === undefined,
+    };
+    runClientCommand(command, argv.slice(1), config, io).then(
+      (code) => process.exit(code),
+      (err) => {
+        process.stderr.write(`stepflow ${command}: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+    return;
+  }
   const log = createLogger(config.LOG_LEVEL).child({ process: command ?? 'stepflow' });
   run(command, config, log).catch((err) => {
     log.fatal({ err }, 'stepflow failed');

@@ -14,6 +14,8 @@ export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
     name: row.name,
     stateMachine: row.stateMachine,
     version: row.version,
+    ...(row.publishedVersion !== null ? { stateMachineVersion: row.publishedVersion } : {}),
+    ...(row.alias !== null ? { stateMachineAlias: row.alias } : {}),
     status: row.status,
     input: row.input,
     ...(row.status === 'SUCCEEDED' ? { output: row.output } : {}),

@@ -12,9 +12,12 @@ import {
   markWorkflowStarted,
   type ExecutionRow,
 } from '../db/executions-repo';
-import { findVersion } from '../db/state-machines-repo';
+import { findAlias } from '../db/aliases-repo';
+import { findPublishedVersion } from '../db/published-versions-repo';
+import { findVersion, type StateMachineVersionRow } from '../db/state-machines-repo';
 import { executionArn, executionId as toExecutionId, roleArn, stateMachineArn } from '../core/arn';
 import type { ServiceDeps } from './deps';
+import { chooseRoute } from './aliases';
 import { toExecutionResponse } from './describe';
 
 /** Step Functions' limit on an execution's input: 256 KiB of JSON text. */
@@ -63,8 +66,38 @@ async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): 
   await markWorkflowStarted(deps.pool, row.executionId);
 }
 
+/** What StartExecution names: the machine (its current definition), a published version, or an alias. */
+export interface StartTarget {
+  version?: number;
+  alias?: string;
+}
+
+/** The definition to run for a target, and the published version / alias to record. */
+async function resolveTarget(
+  deps: ServiceDeps,
+  stateMachine: string,
+  target: StartTarget,
+  random: () => number,
+): Promise<{ definition: StateMachineVersionRow; publishedVersion?: number; alias?: string }> {
+  const machine = await findVersion(deps.pool, stateMachine);
+  if (!machine) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${stateMachine}' does not exist`);
+  let publishedVersion = target.version;
+  if (target.alias !== undefined) {
+    const alias = await findAlias(deps.pool, stateMachine, target.alias);
+    if (!alias) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine alias '${stateMachine}:${target.alias}' does not exist`);
+    publishedVersion = chooseRoute(alias.routes, random());
+  }
+  if (publishedVersion === undefined) return { definition: machine };
+  const version = await findPublishedVersion(deps.pool, stateMachine, publishedVersion);
+  if (!version) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine version '${stateMachine}:${publishedVersion}' does not exist`);
+  const definition = await findVersion(deps.pool, stateMachine, version.definitionVersion);
+  return { definition: definition as StateMachineVersionRow, publishedVersion, alias: target.alias };
+}
+
 /**
- * Starts an execution of the latest version of `stateMachine`. The row is written first, then the
+ * Starts an execution of `stateMachine`: its current definition, or the published version /
+ * alias `target` names (an alias picks one of its versions at random by weight; the execution
+ * records the version and the alias). The row is written first, then the
  * workflow is started (id = execution id, so a second start is a no-op); a crash in between is
  * repaired by `startPendingWorkflows`. Same name and same input while the first execution runs
  * returns it; same name otherwise (another input, or the first has ended) is `EXECUTION_ALREADY_EXISTS`.
@@ -73,17 +106,27 @@ export async function startExecution(
   deps: ServiceDeps,
   stateMachine: string,
   request: StartExecutionRequest,
+  target: StartTarget = {},
+  random: () => number = Math.random,
 ): Promise<{ execution: ExecutionResponse; created: boolean }> {
   const input = request.input === undefined ? {} : request.input;
   const size = Buffer.byteLength(JSON.stringify(input), 'utf8');
   if (size > MAX_INPUT_BYTES) {
     throw new ApiError('INVALID_EXECUTION_INPUT', `The input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
   }
-  const version = await findVersion(deps.pool, stateMachine);
-  if (!version) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${stateMachine}' does not exist`);
+  const resolved = await resolveTarget(deps, stateMachine, { version: target.version ?? request.version, alias: target.alias ?? request.alias }, random);
+  const version = resolved.definition;
   const name = request.name ?? randomUUID();
   const id = toExecutionId(stateMachine, name);
-  const inserted = await insertExecution(deps.pool, { executionId: id, stateMachine, version: version.version, name, input });
+  const inserted = await insertExecution(deps.pool, {
+    executionId: id,
+    stateMachine,
+    version: version.version,
+    name,
+    input,
+    publishedVersion: resolved.publishedVersion,
+    alias: resolved.alias,
+  });
   if (!inserted) {
     const existing = await findExecution(deps.pool, id);
     // Idempotent only while the first one runs (Step Functions' rule for STANDARD machines).
@@ -104,7 +147,7 @@ export async function startExecution(
     await deleteUnstartedExecution(deps.pool, id);
     throw new ApiError('SERVICE_UNAVAILABLE', 'The execution could not be started: Temporal is unavailable; retry');
   }
-  log.info({ stateMachine, version: version.version }, 'execution started');
+  log.info({ stateMachine, version: version.version, publishedVersion: resolved.publishedVersion, alias: resolved.alias }, 'execution started');
   return { execution: toExecutionResponse(inserted), created: true };
 }
 

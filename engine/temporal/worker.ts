@@ -1,4 +1,6 @@
+import http from 'node:http';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { createMetrics, type Metrics } from '../metrics';
 import { createActivities } from '../../activities';
 import type { Config } from '../../schemas/config';
 import { createPool } from '../db/pool';
@@ -16,16 +18,19 @@ export interface StepflowWorker {
 export async function startWorker(config: Config, address: string, log: Logger): Promise<StepflowWorker> {
   installTemporalRuntime(log);
   const pool = createPool(config.DATABASE_URL, log);
+  const metrics = createMetrics('worker');
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: workflowBundlePath() },
-    activities: createActivities({ pool, functionsDir: config.FUNCTIONS_DIR, log: log.child({ component: 'activities' }) }),
+    activities: createActivities({ pool, functionsDir: config.FUNCTIONS_DIR, log: log.child({ component: 'activities' }), metrics }),
   });
+  const metricsServer = config.WORKER_METRICS_PORT === undefined ? undefined : serveMetrics(metrics, config.HOST, config.WORKER_METRICS_PORT, log);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address }, 'worker started');
   const run = worker.run().finally(async () => {
+    metricsServer?.close();
     await connection.close();
     await pool.end();
   });
@@ -36,4 +41,23 @@ export async function startWorker(config: Config, address: string, log: Logger):
       await run;
     },
   };
+}
+
+/** Serves the worker's Prometheus metrics at `/metrics`. */
+function serveMetrics(metrics: Metrics, host: string, port: number, log: Logger): http.Server {
+  const server = http.createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    metrics.registry.metrics().then(
+      (body) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
+      (err) => {
+        log.error({ err }, 'metrics failed');
+        response.writeHead(500).end();
+      },
+    );
+  });
+  server.listen(port, host, () => log.info({ url: `http://${host}:${port}/metrics` }, 'worker metrics listening'));
+  return server;
 }

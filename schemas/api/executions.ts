@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import { HistoryEventSchema } from '../history';
-import { ResourceNameSchema } from './common';
+import { AliasNameSchema, ResourceNameSchema } from './common';
 
-/** `POST /v1/state-machines/{name}/executions`. */
-export const StartExecutionRequestSchema = z.object({
-  input: z.unknown().optional(),
-  name: ResourceNameSchema.optional(),
-});
+/** `POST /v1/state-machines/{name}/executions`: runs the current definition, or a published `version`, or an `alias`. */
+export const StartExecutionRequestSchema = z
+  .object({
+    input: z.unknown().optional(),
+    name: ResourceNameSchema.optional(),
+    version: z.number().int().positive().optional(),
+    alias: AliasNameSchema.optional(),
+  })
+  .refine((request) => request.version === undefined || request.alias === undefined, {
+    message: 'give either version or alias, not both',
+    path: ['alias'],
+  });
 export type StartExecutionRequest = z.infer<typeof StartExecutionRequestSchema>;
 
 export const ExecutionStatusSchema = z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -18,6 +25,10 @@ export const ExecutionResponseSchema = z.object({
   name: z.string(),
   stateMachine: z.string(),
   version: z.number().int(),
+  /** The published version it runs, when started through a version or an alias. */
+  stateMachineVersion: z.number().int().optional(),
+  /** The alias it was started through. */
+  stateMachineAlias: z.string().optional(),
   status: ExecutionStatusSchema,
   input: z.unknown(),
   output: z.unknown().optional(),

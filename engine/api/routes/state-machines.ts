@@ -3,15 +3,31 @@ import { ProblemBodySchema } from '../../../schemas/api/common';
 import { ExecutionResponseSchema, StartExecutionRequestSchema } from '../../../schemas/api/executions';
 import {
   CreateStateMachineRequestSchema,
+  PageQuerySchema,
+  StateMachineListResponseSchema,
   StateMachineParamsSchema,
   StateMachineResponseSchema,
 } from '../../../schemas/api/state-machines';
 import type { ServiceDeps } from '../../executions/deps';
 import { startExecution } from '../../executions/start';
-import { createStateMachine, describeStateMachine } from '../../executions/state-machines';
+import { createStateMachine, describeStateMachine, listStateMachines } from '../../executions/state-machines';
+import { stateMachineVersionRoutes } from './state-machine-versions';
 
-/** `/v1/state-machines`: create (a new immutable version), describe, start an execution. */
+/** `/v1/state-machines`: create (a new immutable version), list, describe, start an execution. */
 export const stateMachineRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
+  await app.register(stateMachineVersionRoutes, { deps });
+  app.get(
+    '/v1/state-machines',
+    { schema: { querystring: PageQuerySchema, response: { 200: StateMachineListResponseSchema } } },
+    async (request) => {
+      const { stateMachines, next } = await listStateMachines(deps, request.query.limit, request.query.next);
+      return {
+        stateMachines: stateMachines.map((row) => ({ name: row.name, type: row.type, createdAt: row.createdAt.toISOString() })),
+        ...(next !== undefined ? { next } : {}),
+      };
+    },
+  );
+
   app.post(
     '/v1/state-machines',
     { schema: { body: CreateStateMachineRequestSchema, response: { 200: StateMachineResponseSchema, 201: StateMachineResponseSchema, 400: ProblemBodySchema } } },

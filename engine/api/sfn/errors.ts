@@ -21,7 +21,16 @@ const FROM_API: Partial<Record<ApiErrorCode, string>> = {
   INVALID_DEFINITION: 'InvalidDefinition',
   INVALID_EXECUTION_INPUT: 'InvalidExecutionInput',
   VALIDATION_FAILED: 'ValidationException',
+  ACTIVITY_NOT_FOUND: 'ActivityDoesNotExist',
+  RESOURCE_NOT_FOUND: 'ResourceNotFound',
+  TOO_MANY_TAGS: 'TooManyTags',
+  CONFLICT: 'ConflictException',
 };
+
+/** Step Functions actions Stepflow recognises but does not offer yet: `UnsupportedOperation`, never a fake success. */
+export function notAvailableYet(action: string): SfnError {
+  return new SfnError('UnsupportedOperation', `${action} is not available yet in Stepflow`);
+}
 
 /** Maps anything a use case threw onto the protocol's error, or undefined when it is internal. */
 export function toSfnError(err: unknown): SfnError | undefined {

@@ -7,15 +7,26 @@ import { findVersion } from '../../db/state-machines-repo';
 import type { ServiceDeps } from '../../executions/deps';
 import { startExecution } from '../../executions/start';
 import { stopExecution } from '../../executions/stop';
-import { epochSeconds, executionIdOf, stateMachineNameOf } from './arn';
+import { ApiError } from '../errors';
+import {
+  epochSeconds,
+  executionIdOf,
+  machineNotFound,
+  parseStateMachineArn,
+  stateMachineAliasArn,
+  stateMachineNameOf,
+  stateMachineVersionArn,
+} from './arn';
 import { SfnError } from './errors';
-import { decodeToken, encodeToken, pageSize, parseRequest } from './request';
+import { checkName } from './state-machine-actions';
+import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
 
 const StartSchema = z.object({ stateMachineArn: z.string(), name: z.string().optional(), input: z.string().optional() });
 
 /** Parses StartExecution's `input` (JSON text; `InvalidExecutionInput` otherwise). */
 function parseInput(input: string | undefined): unknown {
   if (input === undefined) return {};
+  if (input.trim() === '') throw new SfnError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'Invalid execution input.'`);
   try {
     return JSON.parse(input);
   } catch {
@@ -30,11 +41,27 @@ async function executionOf(deps: ServiceDeps, arn: unknown): Promise<ExecutionRo
   return row;
 }
 
+/** The version / alias ARNs an execution was started with (absent when started on the machine itself). */
+function startedWith(row: ExecutionRow) {
+  return {
+    ...(row.publishedVersion !== null ? { stateMachineVersionArn: stateMachineVersionArn(row.stateMachine, row.publishedVersion) } : {}),
+    ...(row.alias !== null ? { stateMachineAliasArn: stateMachineAliasArn(row.stateMachine, row.alias) } : {}),
+  };
+}
+
+/** `redriveStatus` as DescribeExecution reports it for executions that cannot be redriven. */
+function redriveStatusOf(row: ExecutionRow) {
+  return row.status === 'RUNNING' || row.status === 'SUCCEEDED'
+    ? { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${row.status} and cannot be redriven` }
+    : {};
+}
+
 /** DescribeExecution's shape of a stored execution. */
 function describe(row: ExecutionRow) {
   return {
     executionArn: executionArn(row.stateMachine, row.name),
     stateMachineArn: stateMachineArn(row.stateMachine),
+    ...startedWith(row),
     name: row.name,
     status: row.status,
     startDate: epochSeconds(row.startDate),
@@ -45,6 +72,7 @@ function describe(row: ExecutionRow) {
     ...(row.error !== null ? { error: row.error } : {}),
     ...(row.cause !== null ? { cause: row.cause } : {}),
     redriveCount: 0,
+    ...redriveStatusOf(row),
   };
 }
 
@@ -66,12 +94,16 @@ function wireEvent(event: HistoryEvent, includeData: boolean): Record<string, un
 export const executionActions = {
   async StartExecution(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(StartSchema, body);
-    const name = stateMachineNameOf(request.stateMachineArn);
-    if (request.name !== undefined && !/^[^\s:?*<>{}[\]"#%\\^|~`$&,;/]{1,80}$/.test(request.name)) {
-      throw new SfnError('InvalidName', `Invalid Name: '${request.name}'`);
+    const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version', 'alias'], machineNotFound);
+    if (request.name !== undefined) checkName(request.name);
+    const input = parseInput(request.input);
+    try {
+      const { execution } = await startExecution(deps, ref.name, { name: request.name, input }, { version: ref.version, alias: ref.alias });
+      return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'STATE_MACHINE_NOT_FOUND') throw machineNotFound(ref.arn);
+      throw err;
     }
-    const { execution } = await startExecution(deps, name, { name: request.name, input: parseInput(request.input) });
-    return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
   },
 
   async StartSyncExecution(deps: ServiceDeps, body: unknown) {
@@ -85,7 +117,7 @@ export const executionActions = {
     const { execution } = await startExecution(deps, name, { name: request.name, input: parseInput(request.input) });
     await deps.temporal.workflow.getHandle(execution.executionId).result();
     const row = await findExecution(deps.pool, execution.executionId);
-    const { redriveCount: _r, ...shape } = describe(row as ExecutionRow);
+    const { redriveCount: _r, redriveStatus: _s, redriveStatusReason: _t, ...shape } = describe(row as ExecutionRow) as Record<string, unknown>;
     return { ...shape, billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: 100 } };
   },
 
@@ -115,7 +147,7 @@ export const executionActions = {
     const row = await executionOf(deps, request.executionArn);
     const all = await listEvents(deps.pool, row.executionId);
     const ordered = request.reverseOrder ? all.reverse() : all;
-    const offset = request.nextToken === undefined ? 0 : Number(decodeToken(request.nextToken));
+    const offset = request.nextToken === undefined ? 0 : decodeToken(request.nextToken, z.number().int().min(0));
     const limit = pageSize(request.maxResults);
     const page = ordered.slice(offset, offset + limit);
     return {
@@ -129,28 +161,36 @@ export const executionActions = {
       z.object({
         stateMachineArn: z.string(),
         statusFilter: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']).optional(),
-        maxResults: z.number().int().min(0).max(1000).optional(),
+        maxResults: MaxResultsSchema,
         nextToken: z.string().optional(),
       }),
       body,
     );
-    const stateMachine = stateMachineNameOf(request.stateMachineArn);
-    if (!(await findVersion(deps.pool, stateMachine))) {
-      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
-    }
+    const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version', 'alias'], machineNotFound);
+    if (!(await findVersion(deps.pool, ref.name))) throw machineNotFound(ref.arn);
     const limit = pageSize(request.maxResults);
-    const before = request.nextToken === undefined ? undefined : (decodeToken(request.nextToken) as { startDate: string; executionId: string });
-    const rows = await listExecutions(deps.pool, { stateMachine, status: request.statusFilter, limit: limit + 1, before });
+    const before =
+      request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.object({ startDate: z.string(), executionId: z.string() }));
+    const rows = await listExecutions(deps.pool, {
+      stateMachine: ref.name,
+      publishedVersion: ref.version,
+      alias: ref.alias,
+      status: request.statusFilter,
+      limit: limit + 1,
+      before,
+    });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       executions: page.map((row) => ({
         executionArn: executionArn(row.stateMachine, row.name),
         stateMachineArn: stateMachineArn(row.stateMachine),
+        ...startedWith(row),
         name: row.name,
         status: row.status,
         startDate: epochSeconds(row.startDate),
         ...(row.stopDate ? { stopDate: epochSeconds(row.stopDate) } : {}),
+        redriveCount: 0,
       })),
       ...(rows.length > limit ? { nextToken: encodeToken({ startDate: last.startDate.toISOString(), executionId: last.executionId }) } : {}),
     };

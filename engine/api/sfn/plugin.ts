@@ -1,13 +1,26 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServiceDeps } from '../../executions/deps';
 import { SfnError, toSfnError } from './errors';
+import { activityActions } from './activity-actions';
+import { aliasActions } from './alias-actions';
 import { executionActions } from './execution-actions';
 import { stateMachineActions } from './state-machine-actions';
+import { tagActions } from './tag-actions';
+import { unavailableActions } from './unavailable-actions';
+import { versionActions } from './version-actions';
 
 type Action = (deps: ServiceDeps, body: unknown) => Promise<unknown>;
 
 /** Every supported `AWSStepFunctions.<Action>`. */
-const ACTIONS: Record<string, Action> = { ...stateMachineActions, ...executionActions };
+const ACTIONS: Record<string, Action> = {
+  ...unavailableActions,
+  ...stateMachineActions,
+  ...versionActions,
+  ...aliasActions,
+  ...executionActions,
+  ...activityActions,
+  ...tagActions,
+};
 
 const CONTENT_TYPES = ['application/x-amz-json-1.0', 'application/x-amz-json-1.1'];
 const TARGET_PREFIX = 'AWSStepFunctions.';

@@ -1,20 +1,61 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { SfnError } from './errors';
 
 /** `maxResults` default and maximum in Step Functions list actions (0 means the default). */
 export const DEFAULT_PAGE_SIZE = 100;
 
-/** Parses a request body; a bad one is `ValidationException` naming the member, as AWS words it. */
+/** `maxResults` of the list actions: 0–1000. */
+export const MaxResultsSchema = z.number().int().min(0).max(1000).optional();
+
+/** The member path as AWS names it: list items are `<list>.<1-based index>.member`. */
+function memberPath(path: PropertyKey[]): string {
+  return path.map((part) => (typeof part === 'number' ? `${part + 1}.member` : String(part))).join('.') || 'request';
+}
+
+/** The value at `path` in the request body (for the message). */
+function valueAt(body: unknown, path: PropertyKey[]): unknown {
+  let value = body;
+  for (const part of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined;
+  return value;
+}
+
+/** AWS's words for a value that fails a constraint of the service model. */
+function constraintOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'too_big') {
+    const what = issue.origin === 'number' || issue.origin === 'int' ? 'value' : 'length';
+    return `Member must have ${what} less than or equal to ${issue.maximum}`;
+  }
+  if (issue.code === 'too_small') {
+    const what = issue.origin === 'number' || issue.origin === 'int' ? 'value' : 'length';
+    return `Member must have ${what} greater than or equal to ${issue.minimum}`;
+  }
+  if (issue.code === 'invalid_value') return `Member must satisfy enum value set: [${issue.values.join(', ')}]`;
+  if (issue.code === 'invalid_format' && typeof issue.pattern === 'string') {
+    return `Member must satisfy regular expression pattern: ${issue.pattern.replace(/^\/(.*)\/[a-z]*$/, '$1')}`;
+  }
+  return `Member must be valid: ${issue.message}`;
+}
+
+/** Shows a value as AWS does in validation messages. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * Parses a request body; a bad one is `ValidationException` worded as AWS words it:
+ * `1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: …`.
+ */
 export function parseRequest<T extends z.ZodTypeAny>(schema: T, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body ?? {});
+  const request = body ?? {};
+  const parsed = schema.safeParse(request);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
   const details = issues.map((issue) => {
-    const member = issue.path.join('.') || 'request';
-    const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
-    return missing
-      ? `Value null at '${member}' failed to satisfy constraint: Member must not be null`
-      : `Value at '${member}' failed to satisfy constraint: ${issue.message}`;
+    const member = memberPath(issue.path);
+    const value = valueAt(request, issue.path);
+    if (value === undefined || value === null) return `Value null at '${member}' failed to satisfy constraint: Member must not be null`;
+    if (issue.code === 'invalid_type') return `Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must be of type ${issue.expected}`;
+    return `Value '${shown(value)}' at '${member}' failed to satisfy constraint: ${constraintOf(issue)}`;
   });
   throw new SfnError('ValidationException', `${issues.length} validation error${issues.length > 1 ? 's' : ''} detected: ${details.join('; ')}`);
 }
@@ -29,11 +70,15 @@ export function encodeToken(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-/** Reads a pagination token; a bad one is `InvalidToken`. */
-export function decodeToken(token: string): unknown {
+/** Reads a pagination token of the given shape; anything else is `InvalidToken`. */
+export function decodeToken<T extends z.ZodTypeAny>(token: string, schema: T): z.infer<T> {
+  let value: unknown;
   try {
-    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    throw new SfnError('InvalidToken', `Invalid Token: '${token}'`);
+    throw new SfnError('InvalidToken', `Invalid Token: 'Invalid token'`);
   }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new SfnError('InvalidToken', `Invalid Token: 'Invalid token'`);
+  return parsed.data;
 }

@@ -1,33 +1,68 @@
 import { z } from 'zod';
-import { stateMachineArn } from '../../core/arn';
-import { validateDefinition, parseDefinition } from '../../core/validate';
-import { deleteStateMachine, findVersion, listStateMachines } from '../../db/state-machines-repo';
-import type { ServiceDeps } from '../../executions/deps';
-import { createStateMachine } from '../../executions/state-machines';
-import { epochSeconds, executionIdOf, stateMachineNameOf } from './arn';
-import { SfnError } from './errors';
-import { decodeToken, encodeToken, pageSize, parseRequest } from './request';
-import { findExecution } from '../../db/executions-repo';
 import { ResourceNameSchema } from '../../../schemas/api/common';
+import { stateMachineArn } from '../../core/arn';
+import { parseDefinition, validateDefinition } from '../../core/validate';
+import { findExecution } from '../../db/executions-repo';
+import { withTransaction } from '../../db/pool';
+import { deleteStateMachine, findVersion, type StateMachineVersionRow } from '../../db/state-machines-repo';
+import type { ServiceDeps } from '../../executions/deps';
+import { createStateMachine, listStateMachines } from '../../executions/state-machines';
+import { describeVersion } from '../../executions/versions';
+import { epochSeconds, executionIdOf, machineNotFound, parseStateMachineArn, stateMachineNameOf, stateMachineVersionArn } from './arn';
+import { SfnError } from './errors';
+import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+
+/** `tags` of the Create actions: keys 1–128, values 0–256 characters. */
+export const TagListSchema = z.array(z.object({ key: z.string().min(1).max(128), value: z.string().max(256) }));
+
+const LoggingSchema = z.object({
+  level: z.enum(['ALL', 'ERROR', 'FATAL', 'OFF']).optional(),
+  includeExecutionData: z.boolean().optional(),
+  destinations: z.array(z.unknown()).optional(),
+});
 
 const CreateSchema = z.object({
   name: z.string(),
-  definition: z.string(),
-  roleArn: z.string(),
+  definition: z.string().min(1).max(1048576),
+  roleArn: z.string().min(1).max(256),
   type: z.enum(['STANDARD', 'EXPRESS']).optional(),
+  loggingConfiguration: LoggingSchema.optional(),
+  tracingConfiguration: z.object({ enabled: z.boolean().optional() }).optional(),
+  tags: TagListSchema.optional(),
+  publish: z.boolean().optional(),
+  versionDescription: z.string().max(256).optional(),
+});
+
+const UpdateSchema = z.object({
+  stateMachineArn: z.string(),
+  definition: z.string().min(1).max(1048576).optional(),
+  roleArn: z.string().min(1).max(256).optional(),
+  loggingConfiguration: LoggingSchema.optional(),
+  tracingConfiguration: z.object({ enabled: z.boolean().optional() }).optional(),
+  publish: z.boolean().optional(),
+  versionDescription: z.string().max(256).optional(),
 });
 
 /** Validates a Step Functions resource name (`InvalidName`). */
-function checkName(name: string): void {
+export function checkName(name: string): void {
   if (!ResourceNameSchema.safeParse(name).success) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
 }
 
-/** The stored machine behind an ARN, or `StateMachineDoesNotExist`. */
-async function machineOf(deps: ServiceDeps, arn: unknown) {
-  const name = stateMachineNameOf(arn);
-  const row = await findVersion(deps.pool, name);
-  if (!row) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+/** The stored machine behind a machine ARN, or `StateMachineDoesNotExist`. */
+async function machineOf(deps: ServiceDeps, arn: unknown): Promise<StateMachineVersionRow> {
+  const row = await findVersion(deps.pool, stateMachineNameOf(arn));
+  if (!row) throw machineNotFound(String(arn));
   return row;
+}
+
+/** The definition as Step Functions returns it: the text as submitted when known. */
+function definitionOf(row: { definitionText: string | null; definition: unknown }): string {
+  return row.definitionText ?? JSON.stringify(row.definition);
+}
+
+/** DescribeStateMachine's logging configuration: what was set, over Step Functions' defaults. */
+function loggingOf(row: StateMachineVersionRow): Record<string, unknown> {
+  return { level: 'OFF', includeExecutionData: false, ...(row.loggingConfiguration ?? {}) };
 }
 
 /** The Step Functions state machine actions. */
@@ -35,43 +70,83 @@ export const stateMachineActions = {
   async CreateStateMachine(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(CreateSchema, body);
     checkName(request.name);
-    const { stateMachine } = await createStateMachine(
+    const { stateMachine, published } = await createStateMachine(
       deps,
-      { name: request.name, definition: request.definition, type: request.type ?? 'STANDARD', roleArn: request.roleArn },
-      { onChangedDefinition: 'conflict' },
+      {
+        name: request.name,
+        definition: request.definition,
+        type: request.type ?? 'STANDARD',
+        roleArn: request.roleArn,
+        loggingConfiguration: request.loggingConfiguration,
+      },
+      { onChangedDefinition: 'conflict', publish: request.publish, versionDescription: request.versionDescription, tags: request.tags },
     );
-    return { stateMachineArn: stateMachineArn(stateMachine.name), creationDate: epochSeconds(stateMachine.createdAt) };
+    return {
+      stateMachineArn: stateMachineArn(stateMachine.name),
+      creationDate: epochSeconds(stateMachine.createdAt),
+      ...(published ? { stateMachineVersionArn: stateMachineVersionArn(stateMachine.name, published.versionNumber) } : {}),
+    };
   },
 
   async UpdateStateMachine(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ stateMachineArn: z.string(), definition: z.string().optional(), roleArn: z.string().optional() }), body);
+    const request = parseRequest(UpdateSchema, body);
     const current = await machineOf(deps, request.stateMachineArn);
-    if (request.definition === undefined && request.roleArn === undefined) {
-      throw new SfnError('MissingRequiredParameter', 'Either the definition or the roleArn must be specified');
+    if ([request.definition, request.roleArn, request.loggingConfiguration, request.tracingConfiguration].every((v) => v === undefined)) {
+      throw new SfnError(
+        'MissingRequiredParameter',
+        'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified',
+      );
     }
-    const { stateMachine } = await createStateMachine(deps, {
-      name: current.name,
-      definition: request.definition ?? current.definition,
-      type: current.type,
-      roleArn: request.roleArn,
-    });
-    return { updateDate: epochSeconds(stateMachine.versionCreatedAt), revisionId: stateMachine.definitionHash };
+    const { published } = await createStateMachine(
+      deps,
+      {
+        name: current.name,
+        definition: request.definition ?? definitionOf(current),
+        type: current.type,
+        roleArn: request.roleArn,
+        loggingConfiguration: request.loggingConfiguration,
+      },
+      { onChangedDefinition: 'new-version', publish: request.publish, versionDescription: request.versionDescription },
+    );
+    const updated = (await findVersion(deps.pool, current.name)) as StateMachineVersionRow;
+    return {
+      updateDate: epochSeconds(updated.updatedAt),
+      revisionId: updated.revisionId,
+      ...(published ? { stateMachineVersionArn: stateMachineVersionArn(current.name, published.versionNumber) } : {}),
+    };
   },
 
   async DescribeStateMachine(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(z.object({ stateMachineArn: z.string() }), body);
-    const row = await machineOf(deps, request.stateMachineArn);
-    return {
-      stateMachineArn: stateMachineArn(row.name),
+    const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version'], machineNotFound);
+    const row = await findVersion(deps.pool, ref.name);
+    if (!row) throw machineNotFound(ref.arn);
+    const common = {
       name: row.name,
       status: 'ACTIVE',
-      definition: JSON.stringify(row.definition),
-      roleArn: row.roleArn ?? '',
       type: row.type,
-      creationDate: epochSeconds(row.createdAt),
-      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      loggingConfiguration: loggingOf(row),
       tracingConfiguration: { enabled: false },
-      revisionId: row.definitionHash,
+    };
+    if (ref.version === undefined) {
+      return {
+        ...common,
+        stateMachineArn: stateMachineArn(row.name),
+        definition: definitionOf(row),
+        roleArn: row.roleArn ?? '',
+        creationDate: epochSeconds(row.createdAt),
+        revisionId: row.revisionId,
+      };
+    }
+    const version = await describeVersion(deps, ref.name, ref.version, ref.arn);
+    return {
+      ...common,
+      stateMachineArn: ref.arn,
+      definition: definitionOf(version),
+      roleArn: version.roleArn ?? '',
+      creationDate: epochSeconds(version.createdAt),
+      revisionId: version.revisionId,
+      ...(version.description !== null ? { description: version.description } : {}),
     };
   },
 
@@ -80,44 +155,48 @@ export const stateMachineActions = {
     const execution = await findExecution(deps.pool, executionIdOf(request.executionArn));
     if (!execution) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
     const row = await findVersion(deps.pool, execution.stateMachine, execution.version);
-    if (!row) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${execution.stateMachine}'`);
+    if (!row) throw machineNotFound(stateMachineArn(execution.stateMachine));
     return {
       stateMachineArn: stateMachineArn(row.name),
       name: row.name,
       definition: JSON.stringify(row.definition),
       roleArn: row.roleArn ?? '',
       updateDate: epochSeconds(row.versionCreatedAt),
-      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      loggingConfiguration: loggingOf(row),
       tracingConfiguration: { enabled: false },
-      revisionId: row.definitionHash,
+      revisionId: row.revisionId,
     };
   },
 
   async DeleteStateMachine(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(z.object({ stateMachineArn: z.string() }), body);
-    await deleteStateMachine(deps.pool, stateMachineNameOf(request.stateMachineArn));
+    const name = stateMachineNameOf(request.stateMachineArn);
+    if (await withTransaction(deps.pool, (client) => deleteStateMachine(client, name))) {
+      deps.log.info({ stateMachine: name }, 'state machine deleted');
+    }
     return {};
   },
 
   async ListStateMachines(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ maxResults: z.number().int().min(0).max(1000).optional(), nextToken: z.string().optional() }), body);
-    const limit = pageSize(request.maxResults);
-    const after = request.nextToken === undefined ? undefined : (decodeToken(request.nextToken) as string);
-    const rows = await listStateMachines(deps.pool, limit + 1, after);
-    const page = rows.slice(0, limit);
+    const request = parseRequest(z.object({ maxResults: MaxResultsSchema, nextToken: z.string().optional() }), body);
+    const after = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.string());
+    const { stateMachines, next } = await listStateMachines(deps, pageSize(request.maxResults), after);
     return {
-      stateMachines: page.map((row) => ({
+      stateMachines: stateMachines.map((row) => ({
         stateMachineArn: stateMachineArn(row.name),
         name: row.name,
         type: row.type,
         creationDate: epochSeconds(row.createdAt),
       })),
-      ...(rows.length > limit ? { nextToken: encodeToken(page[page.length - 1].name) } : {}),
+      ...(next !== undefined ? { nextToken: encodeToken(next) } : {}),
     };
   },
 
   async ValidateStateMachineDefinition(_deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ definition: z.string(), type: z.enum(['STANDARD', 'EXPRESS']).optional(), maxResults: z.number().int().min(0).max(100).optional() }), body);
+    const request = parseRequest(
+      z.object({ definition: z.string(), type: z.enum(['STANDARD', 'EXPRESS']).optional(), maxResults: z.number().int().min(0).max(100).optional() }),
+      body,
+    );
     const parsed = parseDefinition(request.definition);
     const problems = parsed.definition ? validateDefinition(parsed.definition) : parsed.problems;
     const limit = request.maxResults || 100;

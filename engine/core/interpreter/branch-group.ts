@@ -100,7 +100,7 @@ export async function runBranchGroup<T>(scope: Scope, group: BranchGroup<T>): Pr
     );
     scope.lastEventId = distributed ? scope.emit('MapRunSucceeded') : outcome.lastEventId;
     scope.run.recorder.emit(`${kind}StateSucceeded`, scope.lastEventId);
-    return outcome.results.map((result, index) => {
+    return Array.from(outcome.results, (result, index) => {
       if (!failures.has(index)) return result;
       const failure = asStatesError(failures.get(index));
       return { Error: failure.error, Cause: failure.cause };

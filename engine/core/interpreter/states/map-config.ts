@@ -1,44 +1,11 @@
 import { StatesError, StatesErrors } from '../../errors';
-import { readPath } from '../../paths';
 import { payloadBytes } from '../limits';
+import { numberField } from '../path-fields';
 import type { Tolerance } from '../branch-group';
 import type { StateDef } from '../scope';
 
 /** AWS's cause for a Map whose failed iterations exceed its tolerance. */
 export const TOLERATED_FAILURE_CAUSE = 'The specified tolerated failure threshold was exceeded';
-
-/** How a value read by a `…Path` field is quoted in AWS's causes: strings bare, the rest as JSON. */
-function shown(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-/** Reads a `…Path` field, mapping a miss to `States.Runtime`. */
-export function readField(path: string, effective: unknown, ctx: unknown): unknown {
-  try {
-    return readPath(path, effective, ctx);
-  } catch (err) {
-    throw new StatesError(StatesErrors.Runtime, (err as Error).message);
-  }
-}
-
-/**
- * A numeric Map field given literally (`field`) or by path (`fieldPath`): undefined when neither
- * is set; a path value that is not a number (an integer unless `decimals`) fails with AWS's cause
- * "The <field>Path field refers to value "<v>" which is not a valid integer: <path>".
- */
-export function numberField(state: StateDef, field: string, effective: unknown, ctx: unknown, decimals = false): number | undefined {
-  if (state[field] !== undefined) return state[field] as number;
-  const path = state[`${field}Path`] as string | undefined;
-  if (path === undefined) return undefined;
-  const value = readField(path, effective, ctx);
-  if (typeof value !== 'number' || (!decimals && !Number.isInteger(value))) {
-    throw new StatesError(
-      StatesErrors.Runtime,
-      `The ${field}Path field refers to value "${shown(value)}" which is not a valid ${decimals ? 'number' : 'integer'}: ${path}`,
-    );
-  }
-  return value;
-}
 
 /** `MaxConcurrency` or `MaxConcurrencyPath` (0, the default, = no limit). */
 export function maxConcurrency(state: StateDef, effective: unknown, ctx: unknown): number {

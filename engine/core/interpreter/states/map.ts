@@ -8,7 +8,8 @@ import { DiscardingRecorder } from '../history';
 import { runMachine } from '../machine';
 import { withRetry } from '../retry-catch';
 import { contextObject, type MachineDef, type Scope, type StateDef } from '../scope';
-import { batches, maxConcurrency, readField, tolerance } from './map-config';
+import { readField } from '../path-fields';
+import { batches, maxConcurrency, tolerance } from './map-config';
 
 /** `ItemReader` reads from Amazon S3, which Stepflow does not provide. */
 export const ITEM_READER_UNSUPPORTED =
@@ -62,8 +63,9 @@ export async function runMap(name: string, state: StateDef, input: unknown, scop
         const itemCtx = { ...ctx, Map: { Item: { Index: index, Value: item } } };
         return selector === undefined ? item : payloadTemplate(selector, effective, itemCtx, scope);
       });
+      const batchInput = state.ItemBatcher?.BatchInput;
       const inputs = state.ItemBatcher
-        ? batches(state, selected, payloadTemplate(state.ItemBatcher.BatchInput, effective, ctx, scope), effective, ctx)
+        ? batches(state, selected, batchInput === undefined ? undefined : payloadTemplate(batchInput, effective, ctx, scope), effective, ctx)
         : selected;
       const startedId = scope.emit('MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
       const results = await runBranchGroup(scope, {

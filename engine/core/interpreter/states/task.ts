@@ -6,7 +6,7 @@ import { runCatching, type StepResult } from '../guarded';
 import { functionNameOf, resolveResource, wrapInvokeResult, type ResolvedResource } from '../resources';
 import { withRetry } from '../retry-catch';
 import { asStatesError, contextObject, type Scope, type StateDef } from '../scope';
-import { numberField } from './map-config';
+import { numberField } from '../path-fields';
 
 /**
  * Reads `TimeoutSeconds`/`HeartbeatSeconds` or their `…Path` twin (a positive integer), with the
@@ -110,7 +110,8 @@ async function invoke(name: string, state: StateDef, params: unknown, effective:
     scope.checkAbandoned();
     const failure = asStatesError(err);
     const timedOut = failure.error === StatesErrors.Timeout || failure.error === StatesErrors.HeartbeatTimeout;
-    if (!timedOut) emit(scope, events.started);
+    // AWS records the start before a failure or a timeout alike.
+    emit(scope, events.started);
     emit(scope, events.failed(timedOut, failure.error, failure.cause));
     throw failure;
   }

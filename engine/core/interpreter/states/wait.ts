@@ -1,21 +1,10 @@
 import { StatesError, StatesErrors } from '../../errors';
 import { parseTimestamp } from '../../choice';
-import { readPath } from '../../paths';
 import { inputPath, outputPath } from '../data-flow';
+import { readField as read, shown } from '../path-fields';
 import { emitEntered, emitExited, isoNow, transition, type StepResult } from '../guarded';
 import { contextObject, type Scope, type StateDef } from '../scope';
 
-/** Reads a `…Path` field of a Wait state, mapping a missing value to `States.Runtime`. */
-function read(path: string, input: unknown, ctx: unknown): unknown {
-  try {
-    return readPath(path, input, ctx);
-  } catch (err) {
-    throw new StatesError(StatesErrors.Runtime, (err as Error).message);
-  }
-}
-
-/** A value as AWS prints it after `<path> == ` in Wait causes: strings bare, the rest as JSON. */
-const shown = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
 /** Epoch ms of an RFC 3339 timestamp as ASL accepts it (uppercase `T`, `Z` or an offset), or undefined. */
 function timestampMs(value: unknown): number | undefined {

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { BenchConfig } from '../config';
+import type { WalMeter } from '../metrics';
+import type { BenchStack } from '../stack';
+import type { Workload } from '../workloads';
+import { runOnTemporal } from './temporal-runs';
+import type { Engine } from './types';
+
+async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(json).slice(0, 500)}`);
+  return { status: response.status, json };
+}
+
+/** (a) Stepflow through its REST API: the API starts the workflows, the Stepflow worker runs them. */
+export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter, config: BenchConfig): Engine {
+  const registered = new Map<string, string>();
+  let runTag = 0;
+
+  /** The state machine holding this exact definition (a new name per definition, so sizes never mix). */
+  async function stateMachineFor(workload: Workload): Promise<string> {
+    const text = JSON.stringify(workload.definition);
+    const name = `bench-${workload.name}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}`;
+    if (!registered.has(name)) {
+      await post(`${stack.apiUrl}/v1/state-machines`, { name, definition: workload.definition });
+      registered.set(name, name);
+    }
+    return name;
+  }
+
+  return {
+    name: 'stepflow',
+    supports: () => true,
+    async run(workload, round) {
+      const stateMachine = await stateMachineFor(workload);
+      const tag = `${round}-${runTag++}`;
+      return runOnTemporal(
+        {
+          engine: 'stepflow',
+          client,
+          wal,
+          pids: { worker: stack.pids.stepflowWorker, api: stack.pids.api, server: stack.pids.temporalServer },
+          workerPid: stack.pids.stepflowWorker,
+          startConcurrency: config.startConcurrency,
+          historySample: config.historySample,
+          roundTimeoutMs: config.roundTimeoutMs,
+          async start(index, input) {
+            const { json } = await post(`${stack.apiUrl}/v1/state-machines/${stateMachine}/executions`, { name: `${tag}-${index}`, input });
+            return String(json.executionId);
+          },
+          async checkResult(workflowId) {
+            const outcome = (await client.workflow.getHandle(workflowId).result()) as { status?: string };
+            return outcome.status === 'SUCCEEDED';
+          },
+        },
+        workload,
+        round,
+      );
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AliasListResponseSchema,
+  AliasParamsSchema,
+  AliasResponseSchema,
+  PageQuerySchema,
+  PublishedVersionResponseSchema,
+  PublishVersionRequestSchema,
+  PutAliasRequestSchema,
+  StateMachineParamsSchema,
+  VersionListResponseSchema,
+  type AliasResponse,
+  type PublishedVersionResponse,
+} from '../../../schemas/api/state-machines';
+import type { AliasRow } from '../../db/aliases-repo';
+import { findAlias } from '../../db/aliases-repo';
+import type { PublishedVersionRow } from '../../db/published-versions-repo';
+import { findVersion } from '../../db/state-machines-repo';
+import { createAlias, deleteAlias, describeAlias, listAliases, updateAlias } from '../../executions/aliases';
+import type { ServiceDeps } from '../../executions/deps';
+import { describeVersion, listVersions, publishVersion } from '../../executions/versions';
+import { ApiError } from '../errors';
+
+/** The REST view of a published version. */
+function toVersionResponse(row: PublishedVersionRow): PublishedVersionResponse {
+  return {
+    stateMachine: row.stateMachine,
+    version: row.versionNumber,
+    ...(row.description !== null ? { description: row.description } : {}),
+    revisionId: row.revisionId,
+    definition: row.definition,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** The REST view of an alias. */
+function toAliasResponse(row: AliasRow): AliasResponse {
+  return {
+    stateMachine: row.stateMachine,
+    name: row.name,
+    ...(row.description !== null ? { description: row.description } : {}),
+    routes: row.routes.map((route) => ({ version: route.versionNumber, weight: route.weight })),
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
+}
+
+const VersionParamsSchema = z.object({ name: z.string(), version: z.coerce.number().int().positive() });
+
+/** `/v1/state-machines/{name}/versions` and `/aliases`: the same use cases as the Step Functions protocol. */
+export const stateMachineVersionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
+  app.post(
+    '/v1/state-machines/:name/versions',
+    { schema: { params: StateMachineParamsSchema, body: PublishVersionRequestSchema.optional(), response: { 200: PublishedVersionResponseSchema, 201: PublishedVersionResponseSchema } } },
+    async (request, reply) => {
+      const { version, created } = await publishVersion(deps, request.params.name, request.body ?? {});
+      return reply.status(created ? 201 : 200).send(toVersionResponse(version));
+    },
+  );
+
+  app.get(
+    '/v1/state-machines/:name/versions',
+    { schema: { params: StateMachineParamsSchema, querystring: PageQuerySchema, response: { 200: VersionListResponseSchema } } },
+    async (request) => {
+      const before = request.query.next === undefined ? undefined : Number(request.query.next);
+      const { versions, next } = await listVersions(deps, request.params.name, { limit: request.query.limit, before });
+      return { versions: versions.map(toVersionResponse), ...(next !== undefined ? { next: String(next) } : {}) };
+    },
+  );
+
+  app.get(
+    '/v1/state-machines/:name/versions/:version',
+    { schema: { params: VersionParamsSchema, response: { 200: PublishedVersionResponseSchema } } },
+    async (request) =>
+      toVersionResponse(await describeVersion(deps, request.params.name, request.params.version, `${request.params.name}:${request.params.version}`)),
+  );
+
+  app.get(
+    '/v1/state-machines/:name/aliases',
+    { schema: { params: StateMachineParamsSchema, querystring: PageQuerySchema, response: { 200: AliasListResponseSchema } } },
+    async (request) => {
+      if (!(await findVersion(deps.pool, request.params.name))) {
+        throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${request.params.name}' does not exist`);
+      }
+      const { aliases, next } = await listAliases(deps, request.params.name, { limit: request.query.limit, after: request.query.next });
+      return { aliases: aliases.map(toAliasResponse), ...(next !== undefined ? { next } : {}) };
+    },
+  );
+
+  app.get(
+    '/v1/state-machines/:name/aliases/:alias',
+    { schema: { params: AliasParamsSchema, response: { 200: AliasResponseSchema } } },
+    async (request) =>
+      toAliasResponse(await describeAlias(deps, request.params.name, request.params.alias, `${request.params.name}:${request.params.alias}`)),
+  );
+
+  app.put(
+    '/v1/state-machines/:name/aliases/:alias',
+    { schema: { params: AliasParamsSchema, body: PutAliasRequestSchema, response: { 200: AliasResponseSchema, 201: AliasResponseSchema } } },
+    async (request, reply) => {
+      const { name, alias } = request.params;
+      const routes = request.body.routes.map((route) => ({ versionNumber: route.version, weight: route.weight }));
+      if (await findAlias(deps.pool, name, alias)) {
+        return reply.status(200).send(toAliasResponse(await updateAlias(deps, name, alias, { description: request.body.description, routes })));
+      }
+      const created = await createAlias(deps, name, { name: alias, description: request.body.description, routes });
+      return reply.status(created.created ? 201 : 200).send(toAliasResponse(created.alias));
+    },
+  );
+
+  app.delete('/v1/state-machines/:name/aliases/:alias', { schema: { params: AliasParamsSchema } }, async (request, reply) => {
+    await deleteAlias(deps, request.params.name, request.params.alias);
+    return reply.status(204).send();
+  });
+};

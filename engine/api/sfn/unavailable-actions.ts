@@ -1,0 +1,29 @@
+import type { ServiceDeps } from '../../executions/deps';
+import { notAvailableYet } from './errors';
+
+/**
+ * Actions of the Step Functions API that Stepflow does not offer yet (activity workers and task
+ * callbacks, redrive, TestState, map runs): each answers `UnsupportedOperation` saying so.
+ * Replace an entry here when its action is built.
+ */
+const NOT_YET = [
+  'GetActivityTask',
+  'SendTaskSuccess',
+  'SendTaskFailure',
+  'SendTaskHeartbeat',
+  'RedriveExecution',
+  'TestState',
+  'DescribeMapRun',
+  'ListMapRuns',
+  'UpdateMapRun',
+] as const;
+
+/** The not-yet-available actions, keyed by action name. */
+export const unavailableActions: Record<string, (deps: ServiceDeps, body: unknown) => Promise<unknown>> = Object.fromEntries(
+  NOT_YET.map((action) => [
+    action,
+    async () => {
+      throw notAvailableYet(action);
+    },
+  ]),
+);

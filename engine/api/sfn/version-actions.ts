@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { ServiceDeps } from '../../executions/deps';
+import { deleteVersion, listVersions, publishVersion } from '../../executions/versions';
+import { epochSeconds, machineNotFound, parseStateMachineArn, stateMachineVersionArn } from './arn';
+import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+
+/** The Step Functions actions on published state machine versions (`…:stateMachine:<name>:<n>`). */
+export const versionActions = {
+  async PublishStateMachineVersion(deps: ServiceDeps, body: unknown) {
+    const request = parseRequest(
+      z.object({ stateMachineArn: z.string(), revisionId: z.string().optional(), description: z.string().max(256).optional() }),
+      body,
+    );
+    const ref = parseStateMachineArn(request.stateMachineArn, ['machine'], machineNotFound);
+    const { version } = await publishVersion(deps, ref.name, { description: request.description, revisionId: request.revisionId }, ref.arn);
+    return { creationDate: epochSeconds(version.createdAt), stateMachineVersionArn: stateMachineVersionArn(ref.name, version.versionNumber) };
+  },
+
+  async ListStateMachineVersions(deps: ServiceDeps, body: unknown) {
+    const request = parseRequest(z.object({ stateMachineArn: z.string(), maxResults: MaxResultsSchema, nextToken: z.string().optional() }), body);
+    const ref = parseStateMachineArn(request.stateMachineArn, ['machine'], machineNotFound);
+    const before = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.number().int().positive());
+    const { versions, next } = await listVersions(deps, ref.name, { limit: pageSize(request.maxResults), before }, ref.arn);
+    return {
+      stateMachineVersions: versions.map((version) => ({
+        stateMachineVersionArn: stateMachineVersionArn(ref.name, version.versionNumber),
+        creationDate: epochSeconds(version.createdAt),
+      })),
+      ...(next !== undefined ? { nextToken: encodeToken(next) } : {}),
+    };
+  },
+
+  async DeleteStateMachineVersion(deps: ServiceDeps, body: unknown) {
+    const request = parseRequest(z.object({ stateMachineVersionArn: z.string() }), body);
+    const ref = parseStateMachineArn(request.stateMachineVersionArn, ['version'], machineNotFound);
+    await deleteVersion(deps, ref.name, ref.version as number);
+    return {};
+  },
+};

@@ -1,0 +1,87 @@
+import jsonata from 'jsonata';
+
+/** A compiled JSONata expression (jsonata's own object). */
+export type CompiledExpression = ReturnType<typeof jsonata>;
+
+/** A JSONata expression that does not parse, or uses syntax Step Functions' JSONata lacks. */
+export class JsonataSyntaxError extends Error {
+  constructor(
+    /** JSONata's error code (e.g. `S0202`), or `SF0001` for syntax Step Functions rejects. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'JsonataSyntaxError';
+  }
+}
+
+/**
+ * Step Functions runs JSONata 2.0.6: the 2.1 operators `??` (coalescing) and `?:` (default) do
+ * not exist there, so an expression using them is a syntax error in Step Functions even though the
+ * bundled parser understands them.
+ */
+const NEWER_OPERATORS = ['??', '?:'] as const;
+
+/** The first 2.1-only operator outside string literals, names in backticks and comments, if any. */
+function newerOperatorIn(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '"' || char === "'" || char === '`') {
+      for (i++; i < text.length && text[i] !== char; i++) if (text[i] === '\\') i++;
+      continue;
+    }
+    if (char === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+      continue;
+    }
+    const found = NEWER_OPERATORS.find((op) => text.startsWith(op, i));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Cached compilations, keyed by expression text; parsing is pure, so sharing is replay-safe. */
+const CACHE = new Map<string, CompiledExpression>();
+/** The cache is cleared when it reaches this many entries (definitions hold far fewer). */
+const CACHE_LIMIT = 2000;
+
+/**
+ * Compiles a JSONata expression as Step Functions accepts it, throwing JsonataSyntaxError for a
+ * parse error (with JSONata's code and message) or a 2.1-only operator.
+ */
+export function compileExpression(text: string): CompiledExpression {
+  const cached = CACHE.get(text);
+  if (cached) return cached;
+  const operator = newerOperatorIn(text);
+  if (operator) {
+    throw new JsonataSyntaxError('S0211', `The symbol ${operator} is not supported by the JSONata version Step Functions runs`);
+  }
+  let compiled: CompiledExpression;
+  try {
+    compiled = jsonata(text);
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    throw new JsonataSyntaxError(e.code ?? 'S0000', e.message ?? String(err));
+  }
+  if (CACHE.size >= CACHE_LIMIT) CACHE.clear();
+  CACHE.set(text, compiled);
+  return compiled;
+}
+
+/** A JSONata AST node, loosely typed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AstNode = Record<string, any>;
+
+/** Visits every node of a JSONata AST, depth first. */
+export function walkAst(node: unknown, visit: (node: AstNode) => void): void {
+  if (Array.isArray(node)) {
+    for (const child of node) walkAst(child, visit);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  visit(node as AstNode);
+  for (const [key, child] of Object.entries(node)) {
+    if (key !== 'position' && typeof child === 'object') walkAst(child, visit);
+  }
+}

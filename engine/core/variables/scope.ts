@@ -1,0 +1,75 @@
+import { StatesError, StatesErrors } from '../errors';
+import { MAX_EXECUTION_VARIABLE_BYTES, utf8Bytes } from './limits';
+
+/**
+ * Workflow variables of one scope: the top level of an execution, or one Parallel branch or
+ * inline Map iteration. A scope reads its own variables and every enclosing scope's; it assigns
+ * only its own (validation forbids an inner scope to assign an outer name). Sibling branches and
+ * iterations are isolated, and a branch's variables vanish with it: only its output flows out.
+ * A Distributed Map child starts a fresh root scope (it cannot read the parent's variables).
+ */
+export class VariableScope {
+  private readonly own = new Map<string, { value: unknown; bytes: number }>();
+  private ownBytes = 0;
+
+  constructor(
+    private readonly parent?: VariableScope,
+    /** Byte budget shared by every scope of one execution (MAX_EXECUTION_VARIABLE_BYTES). */
+    private readonly usage: { bytes: number } = parent?.usage ?? { bytes: 0 },
+  ) {}
+
+  /** A scope for a Parallel branch or Map iteration nested in this one. */
+  child(): VariableScope {
+    return new VariableScope(this, this.usage);
+  }
+
+  /** The value of `name` as this scope sees it (undefined when no scope has assigned it). */
+  get(name: string): unknown {
+    const entry = this.own.get(name);
+    if (entry) return entry.value;
+    return this.parent?.get(name);
+  }
+
+  /** Every visible variable, outer scopes first (for JSONata bindings and JSONPath `$name`). */
+  visible(): Record<string, unknown> {
+    const out = this.parent ? this.parent.visible() : {};
+    for (const [name, entry] of this.own) out[name] = entry.value;
+    return out;
+  }
+
+  /** The variables this scope itself assigned (what a continue-as-new must carry). */
+  ownVariables(): Record<string, unknown> {
+    return Object.fromEntries([...this.own].map(([name, entry]) => [name, entry.value]));
+  }
+
+  /**
+   * Sets this scope's variables from one `Assign` (all values together, computed beforehand
+   * from the values as of state entry). `serialised` are the values' JSON texts. Fails with
+   * `States.DataLimitExceeded` when the execution would store more than
+   * MAX_EXECUTION_VARIABLE_BYTES.
+   */
+  assign(values: Record<string, unknown>, serialised: Record<string, string>): void {
+    let delta = 0;
+    const sizes: Record<string, number> = {};
+    for (const name of Object.keys(values)) {
+      sizes[name] = utf8Bytes(serialised[name] ?? JSON.stringify(values[name]));
+      delta += sizes[name] - (this.own.get(name)?.bytes ?? 0);
+    }
+    if (this.usage.bytes + delta > MAX_EXECUTION_VARIABLE_BYTES) {
+      throw new StatesError(
+        StatesErrors.DataLimitExceeded,
+        `The workflow variables of this execution would exceed the maximum of ${MAX_EXECUTION_VARIABLE_BYTES} bytes.`,
+      );
+    }
+    for (const [name, value] of Object.entries(values)) this.own.set(name, { value, bytes: sizes[name]! });
+    this.usage.bytes += delta;
+    this.ownBytes += delta;
+  }
+
+  /** Releases this scope's share of the execution budget (its branch or iteration ended). */
+  release(): void {
+    this.usage.bytes -= this.ownBytes;
+    this.ownBytes = 0;
+    this.own.clear();
+  }
+}

@@ -1,0 +1,44 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one Stepflow process (API or worker), on its own registry. */
+export function createMetrics(role: 'api' | 'worker') {
+  const registry = new Registry();
+  registry.setDefaultLabels({ role });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    executionsStarted: new Counter({
+      name: 'stepflow_executions_started_total',
+      help: 'Executions started through the API',
+      registers: [registry],
+    }),
+    executionsClosed: new Counter({
+      name: 'stepflow_executions_closed_total',
+      help: 'Executions that ended, by status',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    stateTransitions: new Counter({
+      name: 'stepflow_state_transitions_total',
+      help: 'States entered, by state type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    taskDuration: new Histogram({
+      name: 'stepflow_task_duration_seconds',
+      help: 'Duration of function invocations, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    apiDuration: new Histogram({
+      name: 'stepflow_api_request_duration_seconds',
+      help: 'API request latency, by route and status code',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

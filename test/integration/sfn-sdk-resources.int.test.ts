@@ -1,0 +1,152 @@
+import {
+  ActivityDoesNotExist,
+  CreateActivityCommand,
+  CreateStateMachineCommand,
+  DeleteActivityCommand,
+  DeleteStateMachineCommand,
+  DescribeActivityCommand,
+  GetActivityTaskCommand,
+  InvalidArn,
+  InvalidName,
+  ListActivitiesCommand,
+  ListTagsForResourceCommand,
+  PublishStateMachineVersionCommand,
+  RedriveExecutionCommand,
+  ResourceNotFound,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  SFNServiceException,
+  TagResourceCommand,
+  TestStateCommand,
+  TooManyTags,
+  UntagResourceCommand,
+} from '@aws-sdk/client-sfn';
+import { uniqueName } from './support/client';
+import { readStack } from './support/stack';
+
+const ROLE = 'arn:aws:iam::000000000000:role/sdk-test';
+const ARN_PREFIX = 'arn:aws:states:us-east-1:000000000000';
+const DEFINITION = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+
+let sfn: SFNClient;
+beforeAll(() => {
+  sfn = new SFNClient({
+    endpoint: readStack().apiUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    disableHostPrefix: true,
+    maxAttempts: 1,
+  });
+});
+afterAll(() => sfn.destroy());
+
+/** The error a call rejects with (fails the test if it succeeds). */
+async function failure(call: Promise<unknown>): Promise<Error> {
+  try {
+    await call;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+const tags = (count: number, prefix = 'k') => Array.from({ length: count }, (_, i) => ({ key: `${prefix}${i}`, value: `v${i}` }));
+
+describe('Step Functions protocol: tags through @aws-sdk/client-sfn', () => {
+  test('tags, retags, untags and lists a state machine when the SDK drives it', async () => {
+    const name = uniqueName('sdk-tags');
+    const arn = `${ARN_PREFIX}:stateMachine:${name}`;
+    await sfn.send(new CreateStateMachineCommand({ name, definition: DEFINITION, roleArn: ROLE, tags: [{ key: 'team', value: 'core' }] }));
+    await sfn.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'env', value: '' }, { key: 'team', value: 'platform' }] }));
+    expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([
+      { key: 'team', value: 'platform' },
+      { key: 'env', value: '' },
+    ]);
+    await sfn.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['team', 'absent'] }));
+    expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([{ key: 'env', value: '' }]);
+
+    await sfn.send(new TagResourceCommand({ resourceArn: arn, tags: tags(49) }));
+    const tooMany = await failure(sfn.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'one-more', value: 'x' }] })));
+    expect(tooMany).toBeInstanceOf(TooManyTags);
+    expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toHaveLength(50);
+
+    const version = await sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: arn }));
+    const onVersion = await failure(sfn.send(new TagResourceCommand({ resourceArn: version.stateMachineVersionArn, tags: tags(1) })));
+    expect(onVersion).toBeInstanceOf(ResourceNotFound);
+    expect(onVersion.message).toBe(`Resource not found: '${arn}:1'`);
+
+    await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: arn }));
+    const deleted = await failure(sfn.send(new ListTagsForResourceCommand({ resourceArn: arn })));
+    expect(deleted).toBeInstanceOf(ResourceNotFound);
+    // A machine created again under the name is a new resource, without the old tags.
+    await sfn.send(new CreateStateMachineCommand({ name, definition: DEFINITION, roleArn: ROLE }));
+    expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([]);
+  });
+
+  test('refuses to tag what does not exist or is not an ARN', async () => {
+    const missing = await failure(sfn.send(new TagResourceCommand({ resourceArn: `${ARN_PREFIX}:stateMachine:${uniqueName('none')}`, tags: tags(1) })));
+    expect(missing).toBeInstanceOf(ResourceNotFound);
+    const invalid = await failure(sfn.send(new ListTagsForResourceCommand({ resourceArn: 'nope' })));
+    expect(invalid).toBeInstanceOf(InvalidArn);
+    expect(invalid.message).toBe("Invalid Arn: 'Invalid ARN prefix: nope'");
+  });
+});
+
+describe('Step Functions protocol: activities through @aws-sdk/client-sfn', () => {
+  test('creates idempotently, describes, lists, tags and deletes an activity when the SDK drives it', async () => {
+    const name = uniqueName('sdk.activity');
+    const arn = `${ARN_PREFIX}:activity:${name}`;
+    const created = await sfn.send(new CreateActivityCommand({ name, tags: [{ key: 'owner', value: 'ops' }] }));
+    expect(created.activityArn).toBe(arn);
+    const again = await sfn.send(new CreateActivityCommand({ name, tags: [{ key: 'ignored', value: 'x' }] }));
+    expect(again).toMatchObject({ activityArn: arn, creationDate: created.creationDate });
+    expect(await sfn.send(new DescribeActivityCommand({ activityArn: arn }))).toMatchObject({
+      activityArn: arn,
+      name,
+      creationDate: created.creationDate,
+      encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
+    });
+    expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([{ key: 'owner', value: 'ops' }]);
+    const listed = await sfn.send(new ListActivitiesCommand({ maxResults: 1000 }));
+    expect(listed.activities?.filter((a) => a.activityArn === arn)).toEqual([{ activityArn: arn, name, creationDate: created.creationDate }]);
+
+    await sfn.send(new DeleteActivityCommand({ activityArn: arn }));
+    await sfn.send(new DeleteActivityCommand({ activityArn: arn }));
+    const gone = await failure(sfn.send(new DescribeActivityCommand({ activityArn: arn })));
+    expect(gone).toBeInstanceOf(ActivityDoesNotExist);
+    expect(gone.message).toBe(`Activity Does Not Exist: '${arn}'`);
+  });
+
+  test('refuses invalid activity names and ARNs', async () => {
+    for (const name of ['activity>name', 'activity:name', 'activity name', 'activity\u007f']) {
+      const err = await failure(sfn.send(new CreateActivityCommand({ name })));
+      expect(err).toBeInstanceOf(InvalidName);
+      expect(err.message).toBe(`Invalid Name: '${name}'`);
+    }
+    const invalid = await failure(sfn.send(new DescribeActivityCommand({ activityArn: 'no_an_activity_arn' })));
+    expect(invalid).toBeInstanceOf(InvalidArn);
+    expect(invalid.message).toBe("Invalid Arn: 'Invalid ARN prefix: no_an_activity_arn'");
+  });
+});
+
+describe('Step Functions protocol: actions not available yet', () => {
+  test('answers UnsupportedOperation naming the action when it is not built yet', async () => {
+    const activityArn = `${ARN_PREFIX}:activity:whatever`;
+    const calls: [string, () => Promise<unknown>][] = [
+      ['GetActivityTask', () => sfn.send(new GetActivityTaskCommand({ activityArn }))],
+      ['SendTaskSuccess', () => sfn.send(new SendTaskSuccessCommand({ taskToken: 't', output: '{}' }))],
+      ['SendTaskFailure', () => sfn.send(new SendTaskFailureCommand({ taskToken: 't' }))],
+      ['SendTaskHeartbeat', () => sfn.send(new SendTaskHeartbeatCommand({ taskToken: 't' }))],
+      ['RedriveExecution', () => sfn.send(new RedriveExecutionCommand({ executionArn: `${ARN_PREFIX}:execution:m:e` }))],
+      ['TestState', () => sfn.send(new TestStateCommand({ definition: DEFINITION, roleArn: ROLE }))],
+    ];
+    for (const [action, call] of calls) {
+      const err = await failure(call());
+      expect(err).toBeInstanceOf(SFNServiceException);
+      expect(err.name).toBe('UnsupportedOperation');
+      expect(err.message).toBe(`${action} is not available yet in Stepflow`);
+    }
+  });
+});
