@@ -11,7 +11,13 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { StatesError, StatesErrors } from '../engine/core/errors';
-import { HistoryRecorder, runExecution, type InterpreterHost, type TaskInvocation } from '../engine/core/interpreter';
+import {
+  HistoryRecorder,
+  runExecution,
+  type Abandonment,
+  type InterpreterHost,
+  type TaskInvocation,
+} from '../engine/core/interpreter';
 import { stopSignal, type ExecutionWorkflowInput, type StopRequest, type WorkflowOutcome } from './messages';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -47,6 +53,18 @@ function taskOptions(invocation: TaskInvocation): ActivityOptions {
   };
 }
 
+/**
+ * Runs `work` in its own cancellation scope, cancelled when the interpreter abandons the branch
+ * (a sibling failed, the execution timed out): the activity or timer is cancelled in Temporal
+ * instead of running on unobserved.
+ */
+function cancellable<T>(abandoned: Abandonment | undefined, work: () => Promise<T>): Promise<T> {
+  if (!abandoned) return work();
+  const scope = new CancellationScope();
+  const unsubscribe = abandoned.onRaise(() => scope.cancel());
+  return scope.run(work).finally(unsubscribe);
+}
+
 /** Maps an activity failure onto the ASL error it stands for. */
 function toStatesError(err: unknown): StatesError {
   const failure = err instanceof ActivityFailure ? err.cause : err;
@@ -74,21 +92,21 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     async invokeTask(invocation) {
       const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
       try {
-        return await invokeFunction({
+        return await cancellable(invocation.abandoned, () => invokeFunction({
           executionId,
           stateName: invocation.stateName,
           functionName: invocation.functionName,
           payload: invocation.payload,
           idempotencyKey: invocation.idempotencyKey,
           pendingEvents: invocation.pendingEvents,
-        });
+        }));
       } catch (err) {
         throw toStatesError(err);
       }
     },
-    async sleep(ms, pendingEvents) {
+    async sleep(ms, pendingEvents, abandoned) {
       if (pendingEvents.length > 0) await bookkeeping.recordEvents({ executionId, events: pendingEvents });
-      if (ms > 0) await sleep(ms);
+      if (ms > 0) await cancellable(abandoned, () => sleep(ms));
     },
   };
   const recorder = new HistoryRecorder(() => Date.now());

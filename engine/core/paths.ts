@@ -114,18 +114,29 @@ export function readPathOrRuntimeError(path: string, data: unknown, context: unk
 }
 
 /**
- * Applies "InputPath": absent → the input unchanged; `null` → `{}`; otherwise the selected value.
+ * Applies "InputPath": absent → the input unchanged; `null` → `{}`; otherwise the selected value
+ * (`$name…` reads a workflow variable).
  * A miss is `States.Runtime` ("Invalid path '$.x' : No results for path: $['x']").
  */
-export function applyInputPath(path: string | null | undefined, input: unknown, context: unknown): unknown {
+export function applyInputPath(
+  path: string | null | undefined,
+  input: unknown,
+  context: unknown,
+  variables?: Record<string, unknown>,
+): unknown {
   if (path === undefined) return input;
   if (path === null) return {};
-  return readPathOrRuntimeError(path, input, context);
+  return readPathOrRuntimeError(path, input, context, variables);
 }
 
 /** Applies "OutputPath", with the same rules as "InputPath". */
-export function applyOutputPath(path: string | null | undefined, output: unknown, context: unknown): unknown {
-  return applyInputPath(path, output, context);
+export function applyOutputPath(
+  path: string | null | undefined,
+  output: unknown,
+  context: unknown,
+  variables?: Record<string, unknown>,
+): unknown {
+  return applyInputPath(path, output, context, variables);
 }
 
 function resultPathFailure(path: string, input: unknown, detail: string): StatesError {

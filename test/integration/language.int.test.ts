@@ -158,6 +158,30 @@ describe('the language on the real stack', () => {
     expect(Date.parse(done.stopDate) - Date.parse(done.startDate)).toBeLessThan(30_000);
   });
 
+  test('cancels the running function of a sibling branch when another branch fails', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-cancel-'));
+    const done = await run(
+      {
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: fn('sleep'), End: true } } },
+              { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 1, Next: 'Bad' }, Bad: { Type: 'Fail', Error: 'Broken' } } },
+            ],
+            End: true,
+          },
+        },
+      },
+      { ms: 60_000, dir },
+    );
+    expect(done).toMatchObject({ status: 'FAILED', error: 'Broken' });
+    const deadline = Date.now() + 20_000;
+    while (!fs.existsSync(path.join(dir, 'cancelled')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.readFileSync(path.join(dir, 'cancelled'), 'utf8')).toBe('yes');
+  });
+
   test('times out a Task with States.Timeout when the function outlives TimeoutSeconds', async () => {
     const done = await run(
       { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: fn('sleep'), TimeoutSeconds: 1, End: true } } },

@@ -37,6 +37,56 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     },
     input: {},
   },
+  'parallel-and-map': {
+    definition: {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'Sum', States: { Sum: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add', End: true } } },
+            {
+              StartAt: 'Each',
+              States: {
+                Each: {
+                  Type: 'Map',
+                  ItemsPath: '$.items',
+                  MaxConcurrency: 2,
+                  ItemSelector: { 'a.$': '$$.Map.Item.Value', b: 1 },
+                  ItemProcessor: { StartAt: 'Add', States: { Add: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add', End: true } } },
+                  End: true,
+                },
+              },
+            },
+          ],
+          End: true,
+        },
+      },
+    },
+    input: { a: 1, b: 2, items: [1, 2, 3] },
+  },
+  'parallel-branch-fails-sibling-cancelled': {
+    definition: {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:sleep', End: true } } },
+            { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 1, Next: 'Bad' }, Bad: { Type: 'Fail', Error: 'Broken' } } },
+          ],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Pass', End: true },
+      },
+    },
+    input: { ms: 30000 },
+  },
+  'execution-times-out': {
+    definition: { TimeoutSeconds: 1, StartAt: 'Long', States: { Long: { Type: 'Wait', Seconds: 30, End: true } } },
+    input: {},
+  },
   'task-fails': {
     definition: { StartAt: 'Boom', States: { Boom: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:boom', End: true } } },
     input: {},

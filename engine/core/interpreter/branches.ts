@@ -55,7 +55,7 @@ export async function runBranches<T>(
       } catch (err) {
         if (err instanceof BranchAbandoned || abort.raised) throw err;
         if (hooks.failed(index, branch, err)) {
-          abort.aborted = true;
+          abort.raise();
           fatal = { error: err };
           throw err;
         }

@@ -4,8 +4,8 @@ import { runMachine } from './machine';
 import { asStatesError, Scope, type MachineDef } from './scope';
 import type { ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
 
-/** The top-level machine, with the optional execution-wide `TimeoutSeconds`. */
-export type TopLevelMachine = MachineDef & { TimeoutSeconds?: number };
+/** The top-level machine, with the optional execution-wide `TimeoutSeconds` and `QueryLanguage`. */
+export type TopLevelMachine = MachineDef & { TimeoutSeconds?: number; QueryLanguage?: string };
 
 /** What `runExecution` hands back: how it ended, and the events the host has not yet written. */
 export interface ExecutionRun {
@@ -27,7 +27,7 @@ export async function runExecution(
   recorder: HistoryRecorder = new HistoryRecorder(() => host.now()),
 ): Promise<ExecutionRun> {
   // AWS chains the first state to event 0, not to ExecutionStarted.
-  const scope = new Scope({ host, recorder, execution, executionInput: input }, 0);
+  const scope = new Scope({ host, recorder, execution, executionInput: input, queryLanguage: machine.QueryLanguage }, 0);
   recorder.emit('ExecutionStarted', 0, 'executionStartedEventDetails', {
     input: payloadText(input),
     inputDetails: { truncated: false },
@@ -45,7 +45,7 @@ export async function runExecution(
       ? undefined
       : host.sleep(machine.TimeoutSeconds * 1000, []).then((): ExecutionOutcome => {
           // The states stop at their next step; nothing they do is recorded any more.
-          scope.abort.aborted = true;
+          scope.abort.raise();
           return {
             status: 'TIMED_OUT',
             error: StatesErrors.Timeout,

@@ -1,5 +1,9 @@
+import { StatesErrors } from '../errors';
+import { assignedVariablesDetails, commitAssignment, type Assignment } from '../variables';
 import { payloadText } from './history';
 import { checkPayloadSize } from './limits';
+import { LocatedStatesError } from './machine';
+import { locateEvaluationFailure, type Produced } from './query-language';
 import { tryCatch } from './retry-catch';
 import { asStatesError, BranchAbandoned, type Scope, type StateDef } from './scope';
 
@@ -16,25 +20,29 @@ export function isoNow(scope: Scope): string {
 
 /** Emits `<Type>StateEntered` with the raw state input; the branch is now in this state. */
 export function emitEntered(scope: Scope, name: string, state: StateDef, input: unknown): void {
+  const enteredPreviousId = scope.lastEventId;
   const enteredId = scope.emit(`${state.Type}StateEntered`, 'stateEnteredEventDetails', {
     name,
     input: payloadText(input),
     inputDetails: { truncated: false },
   });
-  scope.current = { name, type: state.Type, enteredId };
+  scope.current = { name, type: state.Type, enteredId, enteredPreviousId };
 }
 
 /**
  * Emits `<Type>StateExited` with the state output, after checking it against the payload limit
- * (`States.DataLimitExceeded`, which no Catch of this state sees).
+ * (`States.DataLimitExceeded`, which no Catch of this state sees). The variables the state
+ * assigned (`Assign`) become visible now, and the event lists them (`assignedVariables`).
  */
-export function emitExited(scope: Scope, name: string, state: StateDef, output: unknown): void {
+export function emitExited(scope: Scope, name: string, state: StateDef, output: unknown, assigned?: Assignment): void {
   const text = payloadText(output);
   checkPayloadSize(name, text);
+  if (assigned) commitAssignment(scope.variables, name, assigned);
   scope.emit(`${state.Type}StateExited`, 'stateExitedEventDetails', {
     name,
     output: text,
     outputDetails: { truncated: false },
+    ...assignedVariablesDetails(assigned),
   });
   scope.current = undefined;
 }
@@ -46,28 +54,30 @@ export function transition(state: StateDef, output: unknown): StepResult {
 
 /**
  * Runs the body of a state that may carry `Catch` (Task, Parallel, Map): entered/exited events
- * around it, and on failure the first matching catcher's `Next` with the error output.
+ * around it, and on failure the first matching catcher's `Next` with the error output (and the
+ * catcher's own `Assign`; the state's is skipped).
  */
 export async function runCatching(
   name: string,
   state: StateDef,
   input: unknown,
   scope: Scope,
-  body: (enteredTime: string) => Promise<unknown>,
+  body: (enteredTime: string) => Promise<Produced>,
 ): Promise<StepResult> {
   const enteredTime = isoNow(scope);
   emitEntered(scope, name, state, input);
-  let output: unknown;
+  let produced: Produced;
   try {
-    output = await body(enteredTime);
+    produced = await body(enteredTime);
   } catch (err) {
     if (err instanceof BranchAbandoned) throw err;
-    const failure = asStatesError(err);
-    const caught = tryCatch(state, input, failure);
+    const located = locateEvaluationFailure(err, name, scope, (cause) => new LocatedStatesError(StatesErrors.QueryEvaluationError, cause));
+    const failure = asStatesError(located);
+    const caught = await tryCatch(name, state, input, failure, scope, enteredTime);
     if (!caught) throw failure;
-    emitExited(scope, name, state, caught.output);
+    emitExited(scope, name, state, caught.output, caught.assigned);
     return { output: caught.output, next: caught.next };
   }
-  emitExited(scope, name, state, output);
-  return transition(state, output);
+  emitExited(scope, name, state, produced.output, produced.assigned);
+  return transition(state, produced.output);
 }

@@ -1,3 +1,3 @@
 export { runExecution, type ExecutionRun, type TopLevelMachine } from './execution';
 export { HistoryRecorder, payloadText } from './history';
-export type { ExecutionInfo, ExecutionOutcome, InterpreterHost, TaskInvocation, TaskOutcome } from './types';
+export type { Abandonment, ExecutionInfo, ExecutionOutcome, InterpreterHost, TaskInvocation, TaskOutcome } from './types';

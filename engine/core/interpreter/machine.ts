@@ -1,5 +1,6 @@
 import { StatesError, StatesErrors } from '../errors';
 import type { StepResult } from './guarded';
+import { locateEvaluationFailure } from './query-language';
 import { asStatesError, BranchAbandoned, type MachineDef, type Scope, type StateDef } from './scope';
 import { runChoice } from './states/choice';
 import { runFail } from './states/fail';
@@ -37,6 +38,8 @@ export class LocatedStatesError extends StatesError {}
  */
 function locate(err: unknown, name: string, scope: Scope): unknown {
   if (err instanceof BranchAbandoned) return err;
+  const evaluated = locateEvaluationFailure(err, name, scope, (cause) => new LocatedStatesError(StatesErrors.QueryEvaluationError, cause));
+  if (evaluated !== err) return evaluated;
   const failure = asStatesError(err);
   if (failure instanceof LocatedStatesError || !LOCATED_ERRORS.has(failure.error)) return failure;
   const active = scope.current;

@@ -7,10 +7,13 @@ export function shown(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** A number written as text, as AWS parses it for numeric `…Path` fields. */
+const NUMERIC_TEXT = /^-?\d+(\.\d+)?$/;
+
 /** Reads a `…Path` field, mapping a miss to `States.Runtime`. */
-export function readField(path: string, effective: unknown, ctx: unknown): unknown {
+export function readField(path: string, effective: unknown, ctx: unknown, variables?: Record<string, unknown>): unknown {
   try {
-    return readPath(path, effective, ctx);
+    return readPath(path, effective, ctx, variables);
   } catch (err) {
     throw new StatesError(StatesErrors.Runtime, (err as Error).message);
   }
@@ -21,11 +24,20 @@ export function readField(path: string, effective: unknown, ctx: unknown): unkno
  * is set; a path value that is not a number (an integer unless `decimals`) fails with AWS's cause
  * "The <field>Path field refers to value "<v>" which is not a valid integer: <path>".
  */
-export function numberField(state: StateDef, field: string, effective: unknown, ctx: unknown, decimals = false): number | undefined {
+export function numberField(
+  state: StateDef,
+  field: string,
+  effective: unknown,
+  ctx: unknown,
+  decimals = false,
+  variables?: Record<string, unknown>,
+): number | undefined {
   if (state[field] !== undefined) return state[field] as number;
   const path = state[`${field}Path`] as string | undefined;
   if (path === undefined) return undefined;
-  const value = readField(path, effective, ctx);
+  const read = readField(path, effective, ctx, variables);
+  // AWS accepts a number written as a JSON string (recorded with `"$var"` holding "1").
+  const value = typeof read === 'string' && NUMERIC_TEXT.test(read) ? Number(read) : read;
   if (typeof value !== 'number' || (!decimals && !Number.isInteger(value))) {
     throw new StatesError(
       StatesErrors.Runtime,

@@ -1,7 +1,9 @@
 import { StatesError } from '../errors';
 import { errorOutput, findCatcher, findRetrier, retryDelayMs } from '../retry';
+import type { Assignment } from '../variables';
 import { resultPath } from './data-flow';
-import { asStatesError, type Scope, type StateDef } from './scope';
+import { isJsonata, jsonataOutput, jsonataScope, jsonPathAssign } from './query-language';
+import { asStatesError, contextObject, type Scope, type StateDef } from './scope';
 
 /** `MaxAttempts` when a retrier does not say (ASL default). */
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -25,7 +27,7 @@ export async function withRetry<T>(state: StateDef, scope: Scope, attempt: (retr
       if (counts[index] >= (retrier.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS)) throw failure;
       const delay = retryDelayMs(retrier, counts[index], () => scope.run.host.random());
       counts[index]++;
-      await scope.run.host.sleep(delay, scope.run.recorder.takePending());
+      await scope.run.host.sleep(delay, scope.run.recorder.takePending(), scope.abort);
       scope.checkAbandoned();
     }
   }
@@ -35,17 +37,38 @@ export async function withRetry<T>(state: StateDef, scope: Scope, attempt: (retr
 export interface Caught {
   next: string;
   output: unknown;
+  /** The catcher's `Assign` (it replaces the state's). */
+  assigned?: Assignment;
 }
 
 /**
  * Applies the state's `Catch` rules to `err`: the first catcher whose `ErrorEquals` matches sends
  * the execution to its `Next` with the error output `{Error, Cause}` placed by its `ResultPath`
- * into the raw state input. Returns undefined when no catcher matches.
+ * into the raw state input (JSONPath), or its `Output` (JSONata, default the error output) with
+ * `$states.errorOutput`; its `Assign` reads the error output (`$` in JSONPath). Returns undefined
+ * when no catcher matches.
  */
-export function tryCatch(state: StateDef, rawInput: unknown, err: StatesError): Caught | undefined {
+export async function tryCatch(
+  name: string,
+  state: StateDef,
+  rawInput: unknown,
+  err: StatesError,
+  scope: Scope,
+  enteredTime: string,
+): Promise<Caught | undefined> {
   const catchers = state.Catch ?? [];
   const index = findCatcher(catchers, err.error);
   if (index < 0) return undefined;
   const catcher = catchers[index];
-  return { next: catcher.Next, output: resultPath(catcher.ResultPath, rawInput, errorOutput(err.error, err.cause)) };
+  const error = errorOutput(err.error, err.cause);
+  if (catcher.Assign === undefined && catcher.Output === undefined && !isJsonata(state, scope)) {
+    return { next: catcher.Next, output: resultPath(catcher.ResultPath, rawInput, error) };
+  }
+  const ctx = contextObject(scope, { name, enteredTime, retryCount: 0 });
+  if (isJsonata(state, scope)) {
+    const produced = await jsonataOutput(state, jsonataScope(scope, { input: rawInput, context: ctx, errorOutput: error }), error, catcher.Output, catcher.Assign);
+    return { next: catcher.Next, ...produced };
+  }
+  const assigned = jsonPathAssign(catcher.Assign, error, ctx, scope);
+  return { next: catcher.Next, output: resultPath(catcher.ResultPath, rawInput, error), assigned };
 }

@@ -1,6 +1,7 @@
 import { StatesError } from '../errors';
+import { VariableScope } from '../variables';
 import { HistoryRecorder } from './history';
-import type { ExecutionInfo, InterpreterHost } from './types';
+import type { Abandonment, ExecutionInfo, InterpreterHost } from './types';
 
 /** A state in a (sub-)machine, loosely typed: the plan was validated before it got here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,6 +21,8 @@ export interface RunContext {
   recorder: HistoryRecorder;
   execution: ExecutionInfo;
   executionInput: unknown;
+  /** The machine's `QueryLanguage` (default "JSONPath"): what a state without its own uses. */
+  queryLanguage?: string;
 }
 
 /** Thrown inside a branch when a sibling failed and the whole Parallel/Map is being abandoned. */
@@ -31,13 +34,37 @@ export class BranchAbandoned extends Error {
 }
 
 /** Cooperative cancellation shared by the branches of one Parallel or Map state. */
-export class AbortFlag {
+export class AbortFlag implements Abandonment {
   aborted = false;
-  constructor(private readonly parent?: AbortFlag) {}
+  private listeners: (() => void)[] = [];
+
+  constructor(private readonly parent?: AbortFlag) {
+    parent?.onRaise(() => this.notify());
+  }
 
   /** True when this flag or any enclosing one has been raised. */
   get raised(): boolean {
     return this.aborted || (this.parent?.raised ?? false);
+  }
+
+  /** Raises the flag: the branches under it stop, and the host cancels what they wait on. */
+  raise(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.notify();
+  }
+
+  onRaise(listener: () => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  private notify(): void {
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) listener();
   }
 }
 
@@ -54,6 +81,8 @@ export interface ActiveState {
   type: string;
   /** Id of the state's `…StateEntered` event (AWS cites it in runtime error causes). */
   enteredId: number;
+  /** The event `…StateEntered` chained to (AWS chains `EvaluationFailed` to it too). */
+  enteredPreviousId?: number;
   abortChildren?: (causeEventId: number) => void;
 }
 
@@ -69,6 +98,8 @@ export class Scope {
     readonly run: RunContext,
     public lastEventId: number,
     readonly abort: AbortFlag = new AbortFlag(),
+    /** The workflow variables this branch reads and assigns (see VariableScope). */
+    readonly variables: VariableScope = new VariableScope(),
   ) {}
 
   /**
@@ -96,9 +127,12 @@ export class Scope {
     return this.lastEventId;
   }
 
-  /** A scope for a branch or iteration that starts after event `fromEventId` (in `run`, by default this execution). */
-  child(fromEventId: number, abort: AbortFlag, run: RunContext = this.run): Scope {
-    return new Scope(run, fromEventId, abort);
+  /**
+   * A scope for a branch or iteration that starts after event `fromEventId` (in `run`, by default
+   * this execution), reading this scope's variables (`variables`, by default a nested scope).
+   */
+  child(fromEventId: number, abort: AbortFlag, run: RunContext = this.run, variables: VariableScope = this.variables.child()): Scope {
+    return new Scope(run, fromEventId, abort, variables);
   }
 
   /** Stops this branch if a sibling failed. */

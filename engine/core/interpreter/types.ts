@@ -1,5 +1,15 @@
 import type { HistoryEvent } from '../../../schemas/history';
 
+/**
+ * Tells the host that the branch waiting on a function or timer has been given up (a sibling
+ * failed, the execution timed out), so it can cancel the wait; the interpreter ignores the result.
+ */
+export interface Abandonment {
+  readonly raised: boolean;
+  /** Calls `listener` once when raised; returns a function that unsubscribes it. */
+  onRaise(listener: () => void): () => void;
+}
+
 /** What a Task state asks the host to run: one invocation of a function. */
 export interface TaskInvocation {
   /** The state's name. */
@@ -18,6 +28,8 @@ export interface TaskInvocation {
   idempotencyKey: string;
   /** History events not yet durably written; the host writes them before running the function. */
   pendingEvents: HistoryEvent[];
+  /** Raised when the branch running this Task is abandoned: the host may cancel the invocation. */
+  abandoned?: Abandonment;
 }
 
 /** What an invocation returns. */
@@ -38,8 +50,11 @@ export interface InterpreterHost {
   random(): number;
   /** Runs a function; throws a `StatesError` with the ASL error name when it fails. */
   invokeTask(invocation: TaskInvocation): Promise<TaskOutcome>;
-  /** Durable sleep; receives events not yet written so the host can write them first. */
-  sleep(ms: number, pendingEvents: HistoryEvent[]): Promise<void>;
+  /**
+   * Durable sleep; receives events not yet written so the host can write them first. When the
+   * branch is abandoned (`abandoned` raised), the host may cancel the timer and reject.
+   */
+  sleep(ms: number, pendingEvents: HistoryEvent[], abandoned?: Abandonment): Promise<void>;
 }
 
 /** Identity of the execution, as the Context object (`$$`) exposes it. */

@@ -77,9 +77,20 @@ function subject(text: string, field: string): string {
   return `The JSONata expression '${text}' specified for the field '${field}'`;
 }
 
+/** A `States.QueryEvaluationError` raised by a JSONata field, with the field it happened in. */
+export class QueryEvaluationFailure extends StatesError {
+  constructor(
+    /** The field as AWS names it in `EvaluationFailed.location`, e.g. `Output/result`. */
+    readonly location: string,
+    cause: string,
+  ) {
+    super(StatesErrors.QueryEvaluationError, cause);
+  }
+}
+
 /** A `States.QueryEvaluationError` about expression `text` in `field`. */
-export function queryError(text: string, field: string, problem: string): StatesError {
-  return new StatesError(StatesErrors.QueryEvaluationError, `${subject(text, field)} ${problem}`);
+export function queryError(text: string, field: string, problem: string): QueryEvaluationFailure {
+  return new QueryEvaluationFailure(field, `${subject(text, field)} ${problem}`);
 }
 
 function isFunctionValue(value: unknown): boolean {

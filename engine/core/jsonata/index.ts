@@ -6,6 +6,7 @@ export {
   evaluateTyped,
   jsonTypeName,
   queryError,
+  QueryEvaluationFailure,
   type JsonataScope,
   type StatesVariable,
 } from './evaluate';

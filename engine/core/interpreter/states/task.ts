@@ -105,6 +105,7 @@ async function invoke(name: string, state: StateDef, params: unknown, effective:
       heartbeatSeconds,
       idempotencyKey: key,
       pendingEvents: scope.run.recorder.takePending(),
+      abandoned: scope.abort,
     });
   } catch (err) {
     scope.checkAbandoned();

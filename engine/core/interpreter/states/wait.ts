@@ -48,7 +48,7 @@ export async function runWait(name: string, state: StateDef, input: unknown, sco
   emitEntered(scope, name, state, input);
   const effective = inputPath(state.InputPath, input, ctx);
   const ms = waitMs(state, effective, ctx, scope.run.host.now());
-  await scope.run.host.sleep(ms, scope.run.recorder.takePending());
+  await scope.run.host.sleep(ms, scope.run.recorder.takePending(), scope.abort);
   scope.checkAbandoned();
   const output = outputPath(state.OutputPath, effective, ctx);
   emitExited(scope, name, state, output);
