@@ -6,7 +6,9 @@ import { completeExecution } from '../engine/db/executions-repo';
 import type { Logger } from '../engine/logger';
 import type { Metrics } from '../engine/metrics';
 import type { HistoryEvent } from '../schemas/history';
-import type { CompleteExecutionInput, InvokeFunctionInput, RecordEventsInput } from '../workflows/messages';
+import { enqueueActivityTask } from '../engine/db/activity-tasks-repo';
+import { signTaskToken, substituteToken, taskTokenSecret } from '../engine/executions/task-tokens';
+import type { CompleteExecutionInput, EnqueueActivityTaskInput, InvokeFunctionInput, RecordEventsInput } from '../workflows/messages';
 import { FunctionRegistry } from './functions';
 
 /** What the activities need from the process that hosts them. */
@@ -15,6 +17,8 @@ export interface ActivityDeps {
   functionsDir: string;
   log: Logger;
   metrics?: Metrics;
+  /** `STEPFLOW_TOKEN_SECRET`, when configured (else the database's generated key). */
+  tokenSecret?: string;
 }
 
 /** Counts the states entered in a batch of events (each `…StateEntered` is one transition). */
@@ -42,6 +46,15 @@ function failureOf(err: unknown): ApplicationFailure {
 /** The activities, bound to their dependencies (Temporal's dependency-injection pattern). */
 export function createActivities(deps: ActivityDeps) {
   const functions = new FunctionRegistry(deps.functionsDir);
+  let secret: Promise<string> | undefined;
+  /** Signs the workflow's token of a state entry (the key is loaded once per process). */
+  const signed = async (executionId: string, nonce: string) => {
+    secret ??= taskTokenSecret(deps.pool, deps.tokenSecret).catch((err) => {
+      secret = undefined;
+      throw err;
+    });
+    return signTaskToken(await secret, { executionId, nonce });
+  };
 
   return {
     /** Writes pending history events, then runs a function from `FUNCTIONS_DIR`. */
@@ -55,7 +68,11 @@ export function createActivities(deps: ActivityDeps) {
       const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
       try {
         const handler = await functions.get(input.functionName);
-        const result = await handler(input.payload, {
+        // `.waitForTaskToken`: the function receives the signed token wherever `$$.Task.Token` was placed.
+        const payload = input.taskToken
+          ? substituteToken(input.payload, input.taskToken, await signed(input.executionId, input.taskToken))
+          : input.payload;
+        const result = await handler(payload, {
           idempotencyKey: input.idempotencyKey,
           executionId: input.executionId,
           stateName: input.stateName,
@@ -73,6 +90,20 @@ export function createActivities(deps: ActivityDeps) {
       } finally {
         clearInterval(beat);
       }
+    },
+
+    /** Queues a Task on an activity ARN for external workers (GetActivityTask), token signed. */
+    async enqueueActivityTask(input: EnqueueActivityTaskInput): Promise<void> {
+      await insertEvents(deps.pool, input.executionId, input.pendingEvents);
+      countTransitions(deps.metrics, input.pendingEvents);
+      await enqueueActivityTask(deps.pool, {
+        nonce: input.taskToken,
+        activityName: input.activityName,
+        executionId: input.executionId,
+        taskToken: await signed(input.executionId, input.taskToken),
+        input: input.input,
+        timeoutSeconds: input.timeoutSeconds,
+      });
     },
 
     /** Writes history events (idempotent). */

@@ -34,6 +34,8 @@ export const ConfigSchema = z.object({
   STEPFLOW_URL: z.string().url().optional(),
   /** Set (to anything) to turn colours off in the CLI's output (no-color.org). */
   NO_COLOR: z.string().optional(),
+  /** Key that signs task tokens; when unset, one is generated and kept in the database. */
+  STEPFLOW_TOKEN_SECRET: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

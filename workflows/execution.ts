@@ -18,6 +18,7 @@ import {
   type InterpreterHost,
   type TaskInvocation,
 } from '../engine/core/interpreter';
+import { CallbackRegistry } from './callbacks';
 import { stopSignal, type ExecutionWorkflowInput, type StopRequest, type WorkflowOutcome } from './messages';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -67,6 +68,7 @@ function cancellable<T>(abandoned: Abandonment | undefined, work: () => Promise<
 
 /** Maps an activity failure onto the ASL error it stands for. */
 function toStatesError(err: unknown): StatesError {
+  if (err instanceof StatesError) return err;
   const failure = err instanceof ActivityFailure ? err.cause : err;
   if (failure instanceof ApplicationFailure) return new StatesError(failure.type ?? 'Error', failure.message);
   if (failure instanceof TimeoutFailure) {
@@ -86,20 +88,59 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   const { executionId } = args;
   const stop = new Trigger<StopRequest>();
   setHandler(stopSignal, (request) => stop.resolve(request));
+  const callbacks = new CallbackRegistry();
+
+  /** A function invocation (its result, or with a token what it returned on taking it). */
+  const runFunction = (invocation: TaskInvocation) => {
+    const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
+    return invokeFunction({
+      executionId,
+      stateName: invocation.stateName,
+      functionName: invocation.functionName,
+      payload: invocation.payload,
+      idempotencyKey: invocation.idempotencyKey,
+      pendingEvents: invocation.pendingEvents,
+      ...(invocation.taskToken ? { taskToken: invocation.taskToken } : {}),
+    });
+  };
+
+  /**
+   * The callback pattern (`.waitForTaskToken`, activity ARNs): hand the token out — to the
+   * function, or to the activity's workers through the queue — then wait for SendTask*.
+   */
+  const runWithCallback = async (invocation: TaskInvocation, token: string) => {
+    const scheduledAt = Date.now();
+    callbacks.open(token);
+    try {
+      let submitted: unknown;
+      let startedAt = scheduledAt;
+      if (invocation.kind === 'activity') {
+        await bookkeeping.enqueueActivityTask({
+          executionId,
+          activityName: invocation.functionName,
+          taskToken: token,
+          input: invocation.payload,
+          timeoutSeconds: invocation.timeoutSeconds,
+          pendingEvents: invocation.pendingEvents,
+        });
+      } else {
+        ({ result: submitted, startedAt } = await runFunction({ ...invocation, heartbeatSeconds: undefined, timeoutSeconds: undefined }));
+      }
+      const result = await callbacks.wait(token, scheduledAt, invocation.timeoutSeconds, invocation.heartbeatSeconds);
+      const started = callbacks.startedOf(token);
+      return { result, startedAt: started?.at ?? startedAt, submitted, workerName: started?.workerName };
+    } finally {
+      callbacks.close(token);
+    }
+  };
+
   const host: InterpreterHost = {
     now: () => Date.now(),
     random: () => Math.random(),
     async invokeTask(invocation) {
-      const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
       try {
-        return await cancellable(invocation.abandoned, () => invokeFunction({
-          executionId,
-          stateName: invocation.stateName,
-          functionName: invocation.functionName,
-          payload: invocation.payload,
-          idempotencyKey: invocation.idempotencyKey,
-          pendingEvents: invocation.pendingEvents,
-        }));
+        const token = invocation.taskToken;
+        return await cancellable(invocation.abandoned, () => (token ? runWithCallback(invocation, token) : runFunction(invocation)));
       } catch (err) {
         throw toStatesError(err);
       }

@@ -1,4 +1,4 @@
-import { defineSignal } from '@temporalio/workflow';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ExecutionInfo, ExecutionOutcome } from '../engine/core/interpreter';
 import type { HistoryEvent } from '../schemas/history';
 import type { Plan } from '../schemas/plan';
@@ -26,6 +26,20 @@ export interface StopRequest {
 /** Signal that stops an execution (StopExecution). */
 export const stopSignal = defineSignal<[StopRequest]>('stop');
 
+/** SendTaskSuccess / SendTaskFailure: how a callback task ended. */
+export type TaskCallback =
+  | { nonce: string; output: unknown }
+  | { nonce: string; error?: string; cause?: string };
+
+/** Completes the task waiting with `nonce`; rejected (TaskTimedOut) when no task waits for it. */
+export const taskCallbackUpdate = defineUpdate<void, [TaskCallback]>('taskCallback');
+
+/** SendTaskHeartbeat: restarts the `HeartbeatSeconds` clock of the task waiting with `nonce`. */
+export const taskHeartbeatUpdate = defineUpdate<void, [{ nonce: string }]>('taskHeartbeat');
+
+/** An activity worker claimed the task (GetActivityTask): records `ActivityStarted`. */
+export const taskStartedSignal = defineSignal<[{ nonce: string; workerName?: string }]>('taskStarted');
+
 /** Input of the `invokeFunction` activity. */
 export interface InvokeFunctionInput {
   executionId: string;
@@ -34,6 +48,18 @@ export interface InvokeFunctionInput {
   payload: unknown;
   idempotencyKey: string;
   /** History events to write (idempotently) before the function runs. */
+  pendingEvents: HistoryEvent[];
+  /** For `.waitForTaskToken`: the token as the workflow knows it; the function gets it signed. */
+  taskToken?: string;
+}
+
+/** Input of the `enqueueActivityTask` activity (a Task on an activity ARN). */
+export interface EnqueueActivityTaskInput {
+  executionId: string;
+  activityName: string;
+  taskToken: string;
+  input: unknown;
+  timeoutSeconds?: number;
   pendingEvents: HistoryEvent[];
 }
 

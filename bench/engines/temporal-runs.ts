@@ -29,7 +29,7 @@ export class RoundTimeoutError extends Error {
 /** Thrown when an execution's workflow task keeps failing (it would never close). */
 export class StuckWorkflowError extends Error {
   constructor(workflowId: string, failures: number, cause: string) {
-    super(`${workflowId}: workflow task failed ${failures} times (${cause})`);
+    super(`${workflowId}: workflow task on attempt ${failures}, never completing: ${cause}`);
     this.name = 'StuckWorkflowError';
   }
 }
@@ -37,18 +37,25 @@ export class StuckWorkflowError extends Error {
 /** How often a round checks an open execution for a failing workflow task. */
 const STALL_CHECK_MS = 3_000;
 
-/** Rejects once the workflow's task has failed twice; never resolves otherwise (race it). */
+/**
+ * Rejects once the workflow's task is on its third attempt (later attempts of a failing task are
+ * transient: only the first failure is in the history); never resolves otherwise (race it).
+ */
 async function watchStuck(client: Client, open: () => string | undefined, done: () => boolean): Promise<never> {
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, STALL_CHECK_MS));
     if (done()) return new Promise<never>(() => undefined);
     const workflowId = open();
     if (!workflowId) continue;
-    const history = await client.workflow.getHandle(workflowId).fetchHistory().catch(() => undefined);
-    const failures = (history?.events ?? []).filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
-    if (failures.length >= 2) {
-      const cause = failures.at(-1)?.workflowTaskFailedEventAttributes?.failure?.message ?? 'no message';
-      throw new StuckWorkflowError(workflowId, failures.length, cause.slice(0, 300));
+    const described = await client.workflowService
+      .describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId } })
+      .catch(() => undefined);
+    const attempt = described?.pendingWorkflowTask?.attempt ?? 0;
+    if (attempt >= 3) {
+      const history = await client.workflow.getHandle(workflowId).fetchHistory().catch(() => undefined);
+      const failure = (history?.events ?? []).filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED).at(-1);
+      const cause = failure?.workflowTaskFailedEventAttributes?.failure?.message ?? 'workflow task timing out';
+      throw new StuckWorkflowError(workflowId, attempt, cause.slice(0, 300));
     }
   }
 }

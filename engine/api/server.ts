@@ -10,6 +10,7 @@ import { createMetrics, type Metrics } from '../metrics';
 import { ApiError } from './errors';
 import { registerOpenApi } from './openapi';
 import { instrumentRequests, opsRoutes } from './ops';
+import { callbackRoutes } from './routes/callbacks';
 import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
 import { sfnProtocol } from './sfn/plugin';
@@ -73,6 +74,7 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
   app.register(opsRoutes, { deps, metrics });
   app.register(stateMachineRoutes, { deps });
   app.register(executionRoutes, { deps });
+  app.register(callbackRoutes, { deps });
   app.register(sfnProtocol, { deps });
   return app;
 }

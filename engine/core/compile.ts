@@ -38,8 +38,6 @@ function resolveSubMachine<M extends SubMachine>(machine: M, machineLanguage: Qu
 
 function resolveState(state: State, machineLanguage: QueryLanguage): State {
   const QueryLanguage = state.QueryLanguage ?? machineLanguage;
-  // Validation rejects JSONata for now; a plan must never carry a language the interpreter lacks.
-  if (QueryLanguage !== 'JSONPath') throw new Error(`compilePlan: QueryLanguage ${QueryLanguage} is not supported`);
   switch (state.Type) {
     case 'Parallel':
       return {

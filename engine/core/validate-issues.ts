@@ -11,8 +11,6 @@ import { isJsonObject, locate, toPointer, type JsonObject, type Location } from 
 
 /** Fields that exist only in JSONata states; on a JSONPath state AWS names the language mismatch. */
 const JSONATA_ONLY_FIELDS = new Set(['Arguments', 'Output', 'Items', 'Condition']);
-/** Fields of workflow variables, which Stepflow does not run yet. */
-const VARIABLE_FIELDS = new Set(['Assign']);
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
@@ -49,9 +47,6 @@ function objectLabel(where: Location): string | undefined {
 function unknownField(root: JsonObject, objectPath: readonly PropertyKey[], key: string): DefinitionProblem | undefined {
   const where = locate(root, objectPath);
   const path = [...objectPath, key];
-  if (VARIABLE_FIELDS.has(key)) {
-    return problem(path, `Field '${key}' (workflow variables) is not supported yet`, DefinitionProblemCodes.UNSUPPORTED_FEATURE);
-  }
   if (JSONATA_ONLY_FIELDS.has(key)) {
     return problem(path, `The QueryLanguage is set to 'JSONPath', but field '${key}' is only supported for the 'JSONata' QueryLanguage`);
   }
@@ -87,9 +82,8 @@ function convert(root: JsonObject, issue: z.core.$ZodIssue, present: boolean): D
 }
 
 /**
- * Problems for the schema's issues, in the schema's order. Issues inside a state written in a
- * language Stepflow does not run yet (JSONata) are dropped: that state's `QueryLanguage` problem
- * says all there is to say until the JSONata schemas exist.
+ * Problems for the schema's issues, in the schema's order. Issues inside a JSONata state are
+ * dropped: the schema describes JSONPath fields, and `validate-jsonata` checks JSONata states.
  */
 export function problemsFromIssues(root: unknown, issues: readonly z.core.$ZodIssue[]): DefinitionProblem[] {
   if (!isJsonObject(root)) return [problem([], 'Definition must be a valid JSON object')];

@@ -40,10 +40,13 @@ const REFERENCE_PATH_FIELDS: Record<string, string[][]> = {
 };
 /** Payload templates (`.$` keys evaluated), by state type, as pointer segments from the state. */
 const TEMPLATE_FIELDS: Record<string, string[][]> = {
-  Task: [['Parameters'], ['ResultSelector'], ['Credentials'], ['Compensate', 'Parameters']],
-  Pass: [['Parameters']],
-  Parallel: [['Parameters'], ['ResultSelector']],
+  Task: [['Parameters'], ['ResultSelector'], ['Credentials'], ['Compensate', 'Parameters'], ['Assign']],
+  Pass: [['Parameters'], ['Assign']],
+  Choice: [['Assign']],
+  Wait: [['Assign']],
+  Parallel: [['Parameters'], ['ResultSelector'], ['Assign']],
   Map: [
+    ['Assign'],
     ['Parameters'],
     ['ItemSelector'],
     ['ResultSelector'],
@@ -73,7 +76,7 @@ function expressionProblem(field: string, value: string, pointer: string, isPath
 }
 
 /** Every `.$` key of a payload template, at any depth (objects inside arrays included). */
-function checkTemplate(template: unknown, pointer: string): DefinitionProblem[] {
+export function checkTemplate(template: unknown, pointer: string): DefinitionProblem[] {
   if (Array.isArray(template)) return template.flatMap((item, i) => checkTemplate(item, childPointer(pointer, i)));
   if (!isJsonObject(template)) return [];
   const problems: DefinitionProblem[] = [];

@@ -44,13 +44,6 @@ function exclusive(object: JsonObject, pointer: string, pairs: Array<[string, st
 }
 
 function checkLanguage(visit: StateVisit, state: JsonObject, machineLanguage: string): DefinitionProblem[] {
-  if (state.QueryLanguage === 'JSONata') {
-    return [{
-      code: DefinitionProblemCodes.UNSUPPORTED_FEATURE,
-      path: childPointer(visit.pointer, 'QueryLanguage'),
-      message: 'JSONata is not supported yet',
-    }];
-  }
   if (state.QueryLanguage === 'JSONPath' && machineLanguage === 'JSONata') {
     return [schemaProblem(visit.pointer, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")];
   }

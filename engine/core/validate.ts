@@ -6,7 +6,9 @@ import {
 } from '../../schemas/asl';
 import { checkDuplicateLabels, checkDuplicateNames, checkScopeGraph } from './validate-graph';
 import { problemsFromIssues } from './validate-issues';
+import { checkJsonataState } from './validate-jsonata';
 import { checkJsonPathState } from './validate-jsonpath';
+import { checkAssigns, checkVariableScopes } from './validate-variables';
 import { checkState } from './validate-states';
 import { collectScopes, isJsonObject, machineLanguageOf } from './validate-walk';
 
@@ -20,11 +22,12 @@ export { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/as
  * 2. each state, in document order (nested machines after their state): cross-field rules
  *    (`Next` xor `End`, `X`/`XPath` twins, Wait's one-of-four, Heartbeat < Timeout,
  *    `States.ALL` placement, state name length, `QueryLanguage`), then, for JSONPath states,
- *    path and intrinsic syntax and Choice rule shape;
+ *    path and intrinsic syntax and Choice rule shape, for JSONata states their field matrix,
+ *    expression syntax and `$states` availability (`validate-jsonata`), and `Assign` names;
+ *    then variable shadowing across Parallel branches and Map processors;
  * 3. the graph: duplicate state names and Map labels, then per (sub-)machine dangling `StartAt`/`Next`/
  *    `Default`/Catch targets, a missing terminal state (top level) and unreachable states.
  * Problem codes mirror AWS's (`SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`, …).
- * JSONata (`"QueryLanguage": "JSONata"`) is reported as `UNSUPPORTED_FEATURE` for now.
  */
 export function validateDefinition(definition: unknown): DefinitionProblem[] {
   if (!isJsonObject(definition)) {
@@ -34,18 +37,17 @@ export function validateDefinition(definition: unknown): DefinitionProblem[] {
   const problems = parsed.success ? [] : problemsFromIssues(definition, parsed.error.issues);
 
   const machineLanguage = machineLanguageOf(definition);
-  if (definition.QueryLanguage === 'JSONata') {
-    problems.push({ code: DefinitionProblemCodes.UNSUPPORTED_FEATURE, path: '/QueryLanguage', message: 'JSONata is not supported yet' });
-  }
   const scopes = collectScopes(definition);
   for (const scope of scopes) {
     for (const visit of scope.states) {
       problems.push(...checkState(visit, machineLanguage));
-      if (visit.language === 'JSONPath' && isJsonObject(visit.state) && typeof visit.state.Type === 'string') {
-        problems.push(...checkJsonPathState(visit.state, visit.pointer));
-      }
+      if (!isJsonObject(visit.state) || typeof visit.state.Type !== 'string') continue;
+      if (visit.language === 'JSONPath') problems.push(...checkJsonPathState(visit.state, visit.pointer));
+      if (visit.language === 'JSONata') problems.push(...checkJsonataState(visit.state, visit.pointer));
+      problems.push(...checkAssigns(visit.state, visit.pointer, visit.language));
     }
   }
+  problems.push(...checkVariableScopes(scopes));
   problems.push(...checkDuplicateNames(scopes), ...checkDuplicateLabels(scopes));
   for (const scope of scopes) problems.push(...checkScopeGraph(scope));
   return problems;
@@ -74,5 +76,8 @@ export function parseDefinition(input: unknown): ParsedDefinition {
   }
   const problems = validateDefinition(raw);
   if (problems.length > 0) return { problems };
-  return { definition: StateMachineDefinitionSchema.parse(raw), problems };
+  // JSONata states carry `{% %}` strings where the (JSONPath) schema types numbers; validation
+  // above checked them, so the definition is used as written.
+  const hasJsonata = JSON.stringify(raw).includes('"JSONata"');
+  return { definition: hasJsonata ? (raw as StateMachineDefinition) : StateMachineDefinitionSchema.parse(raw), problems };
 }

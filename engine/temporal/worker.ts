@@ -25,7 +25,7 @@ export async function startWorker(config: Config, address: string, log: Logger):
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: workflowBundlePath() },
-    activities: createActivities({ pool, functionsDir: config.FUNCTIONS_DIR, log: log.child({ component: 'activities' }), metrics }),
+    activities: createActivities({ pool, functionsDir: config.FUNCTIONS_DIR, log: log.child({ component: 'activities' }), metrics, tokenSecret: config.STEPFLOW_TOKEN_SECRET }),
   });
   const metricsServer = config.WORKER_METRICS_PORT === undefined ? undefined : serveMetrics(metrics, config.HOST, config.WORKER_METRICS_PORT, log);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address }, 'worker started');

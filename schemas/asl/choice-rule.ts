@@ -74,7 +74,7 @@ const comparatorFields = {
 /** The fields of a Choice rule other than the recursive `And`/`Or`/`Not`. */
 type ChoiceRuleFields = {
   [K in keyof typeof comparatorFields]?: z.infer<(typeof comparatorFields)[K]>;
-} & { Variable?: string; Next?: string; Comment?: string };
+} & { Variable?: string; Next?: string; Comment?: string; Assign?: Record<string, z.core.util.JSONType> };
 
 /** A Choice rule: a comparison (`Variable` + one operator), or `And`/`Or`/`Not` over nested rules. */
 export type ChoiceRule = ChoiceRuleFields & { And?: ChoiceRule[]; Or?: ChoiceRule[]; Not?: ChoiceRule };
@@ -84,6 +84,7 @@ export const ChoiceRuleSchema: z.ZodType<ChoiceRule> = z.strictObject({
   Variable: z.string().optional(),
   Next: z.string().optional(),
   Comment: z.string().optional(),
+  Assign: z.record(z.string(), z.json()).optional(),
   ...comparatorFields,
   get And() {
     return z.array(ChoiceRuleSchema).min(1, { error: 'Value cannot be empty' }).optional();

@@ -7,7 +7,7 @@ import { z } from 'zod';
  * by `engine/core/validate`, which reports them even when other fields are malformed.
  */
 
-/** `QueryLanguage`: `"JSONPath"` (the default) or `"JSONata"`. Stepflow runs JSONPath only, for now. */
+/** `QueryLanguage`: `"JSONPath"` (the default) or `"JSONata"`. */
 export const QueryLanguageSchema = z.enum(['JSONPath', 'JSONata']);
 /** A query language name. */
 export type QueryLanguage = z.infer<typeof QueryLanguageSchema>;
@@ -107,11 +107,23 @@ export const RetrierSchema = z.strictObject({
 /** A retrier. */
 export type Retrier = z.infer<typeof RetrierSchema>;
 
-/** A catcher: `ErrorEquals`, `Next`, and `ResultPath` for the error output (default `$`). */
+/**
+ * `Assign`: workflow variables to set, by name (both query languages). In JSONPath a `name.$` key
+ * takes a path or intrinsic; in JSONata values may hold `{% %}` expressions.
+ */
+export const AssignSchema = z.record(z.string(), z.json());
+
+/** `Assign` on the states that take it (Task, Pass, Choice, Wait, Parallel, Map). */
+export const AssignFields = {
+  Assign: AssignSchema.optional(),
+};
+
+/** A catcher: `ErrorEquals`, `Next`, `ResultPath` for the error output (default `$`) and `Assign`. */
 export const CatcherSchema = z.strictObject({
   ErrorEquals: ErrorEqualsSchema,
   Next: z.string(),
   ResultPath: z.string().nullable().optional(),
+  Assign: AssignSchema.optional(),
   Comment: z.string().optional(),
 });
 /** A catcher. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChoiceRuleSchema } from './choice-rule';
 import {
+  AssignFields,
   CommonStateFields,
   ErrorHandlingFields,
   InputOutputPathFields,
@@ -17,7 +18,7 @@ import { ItemBatcherSchema, ItemReaderSchema, ProcessorConfigSchema, ResultWrite
 import { TimestampSchema } from './timestamp';
 
 /**
- * One schema per ASL state type (JSONPath fields), the discriminated union on `Type`, and the
+ * One schema per ASL state type (JSONPath fields, plus `Assign`), the discriminated union on `Type`, and the
  * recursive sub-machine of Parallel `Branches` and Map `ItemProcessor`/`Iterator`. The field
  * matrix follows AWS's ASL schema; anything else on a state is an unknown field.
  */
@@ -58,6 +59,7 @@ export const TaskStateSchema = z.strictObject({
   ...TransitionFields,
   ...ResultFields,
   ...ErrorHandlingFields,
+  ...AssignFields,
   Resource: ResourceArnSchema,
   Parameters: PayloadTemplateSchema.optional(),
   TimeoutSeconds: positiveInteger('TimeoutSeconds').optional(),
@@ -72,6 +74,7 @@ export const TaskStateSchema = z.strictObject({
 export const PassStateSchema = z.strictObject({
   Type: z.literal('Pass'),
   ...CommonStateFields,
+  ...AssignFields,
   ...InputOutputPathFields,
   ...TransitionFields,
   Parameters: PayloadTemplateSchema.optional(),
@@ -83,6 +86,7 @@ export const PassStateSchema = z.strictObject({
 export const ChoiceStateSchema = z.strictObject({
   Type: z.literal('Choice'),
   ...CommonStateFields,
+  ...AssignFields,
   ...InputOutputPathFields,
   Choices: z.array(ChoiceRuleSchema).min(1, { error: 'Value cannot be empty' }),
   Default: z.string().optional(),
@@ -92,6 +96,7 @@ export const ChoiceStateSchema = z.strictObject({
 export const WaitStateSchema = z.strictObject({
   Type: z.literal('Wait'),
   ...CommonStateFields,
+  ...AssignFields,
   ...InputOutputPathFields,
   ...TransitionFields,
   Seconds: nonNegativeInteger('Seconds').optional(),
@@ -121,6 +126,7 @@ export const FailStateSchema = z.strictObject({
 export const ParallelStateSchema = z.strictObject({
   Type: z.literal('Parallel'),
   ...CommonStateFields,
+  ...AssignFields,
   ...InputOutputPathFields,
   ...TransitionFields,
   ...ResultFields,
@@ -138,6 +144,7 @@ export const ParallelStateSchema = z.strictObject({
 export const MapStateSchema = z.strictObject({
   Type: z.literal('Map'),
   ...CommonStateFields,
+  ...AssignFields,
   ...InputOutputPathFields,
   ...TransitionFields,
   ...ResultFields,

@@ -87,6 +87,22 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     definition: { TimeoutSeconds: 1, StartAt: 'Long', States: { Long: { Type: 'Wait', Seconds: 30, End: true } } },
     input: {},
   },
+  'activity-task-times-out': {
+    definition: {
+      StartAt: 'Review',
+      States: {
+        Review: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:us-east-1:000000000000:activity:replay-nobody-polls',
+          TimeoutSeconds: 1,
+          Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Late' }],
+          End: true,
+        },
+        Late: { Type: 'Pass', End: true },
+      },
+    },
+    input: { doc: 1 },
+  },
   'task-fails': {
     definition: { StartAt: 'Boom', States: { Boom: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:boom', End: true } } },
     input: {},

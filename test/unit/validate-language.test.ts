@@ -4,17 +4,15 @@ const LAMBDA = 'arn:aws:states:::lambda:invoke';
 const pass = { Type: 'Pass', End: true };
 
 describe('validateDefinition query languages and extensions', () => {
-  test('reports JSONata as unsupported when the machine sets it', () => {
+  test('accepts a JSONata machine when its fields hold expressions', () => {
     expect(
       validateDefinition({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% 1 %}', End: true } } }),
-    ).toEqual([{ code: 'UNSUPPORTED_FEATURE', path: '/QueryLanguage', message: 'JSONata is not supported yet' }]);
+    ).toEqual([]);
   });
 
-  test('reports JSONata as unsupported and nothing else when one state sets it', () => {
+  test('accepts one JSONata state when it uses Arguments and an expression timeout', () => {
     const state = { Type: 'Task', QueryLanguage: 'JSONata', Resource: LAMBDA, Arguments: {}, TimeoutSeconds: '{% 1 %}', End: true };
-    expect(validateDefinition({ StartAt: 'T', States: { T: state } })).toEqual([
-      { code: 'UNSUPPORTED_FEATURE', path: '/States/T/QueryLanguage', message: 'JSONata is not supported yet' },
-    ]);
+    expect(validateDefinition({ StartAt: 'T', States: { T: state } })).toEqual([]);
   });
 
   test('reports an unknown QueryLanguage against the enum when it is misspelt', () => {
@@ -27,14 +25,12 @@ describe('validateDefinition query languages and extensions', () => {
     expect(
       validateDefinition({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { ...pass, QueryLanguage: 'JSONPath' } } }),
     ).toEqual([
-      { code: 'UNSUPPORTED_FEATURE', path: '/QueryLanguage', message: 'JSONata is not supported yet' },
       { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P', message: "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine" },
     ]);
   });
 
-  test('names the language mismatch and unsupported variables when a JSONPath state uses Output and Assign', () => {
+  test('names the language mismatch and accepts Assign when a JSONPath state uses Output and Assign', () => {
     expect(validateDefinition({ StartAt: 'P', States: { P: { ...pass, Assign: { x: 1 }, Output: 1 } } })).toEqual([
-      { code: 'UNSUPPORTED_FEATURE', path: '/States/P/Assign', message: "Field 'Assign' (workflow variables) is not supported yet" },
       { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P/Output', message: "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage" },
     ]);
   });
@@ -49,17 +45,13 @@ describe('validateDefinition query languages and extensions', () => {
     };
     expect(validateDefinition({ StartAt: 'M', States: { M: map } })).toEqual([
       { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/M/ItemProcessor/States/P/Nxt', message: "Field 'Nxt' is not supported in a Pass state" },
-      { code: 'UNSUPPORTED_FEATURE', path: '/States/M/QueryLanguage', message: 'JSONata is not supported yet' },
       { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/M/ItemProcessor/States/P/InputPath', message: "The value for the field 'InputPath' must be a valid JSONPath" },
     ]);
   });
 
-  test('reports workflow variable references as unsupported when a path reads $name', () => {
+  test('accepts workflow variable references when a path reads $name', () => {
     const state = { Type: 'Pass', InputPath: '$answer', Parameters: { 'q.$': '$question.text' }, End: true };
-    expect(validateDefinition({ StartAt: 'P', States: { P: state } })).toEqual([
-      { code: 'UNSUPPORTED_FEATURE', path: '/States/P/InputPath', message: "Workflow variable references ('$answer') are not supported yet" },
-      { code: 'UNSUPPORTED_FEATURE', path: '/States/P/Parameters/q.$', message: "Workflow variable references ('$question.text') are not supported yet" },
-    ]);
+    expect(validateDefinition({ StartAt: 'P', States: { P: state } })).toEqual([]);
   });
 
   test('reports Compensate when it is on a non-Task state', () => {

@@ -8,6 +8,7 @@ import { stateMachineActions } from './state-machine-actions';
 import { tagActions } from './tag-actions';
 import { unavailableActions } from './unavailable-actions';
 import { versionActions } from './version-actions';
+import { callbackActions } from './callback-actions';
 
 type Action = (deps: ServiceDeps, body: unknown) => Promise<unknown>;
 
@@ -20,6 +21,7 @@ const ACTIONS: Record<string, Action> = {
   ...executionActions,
   ...activityActions,
   ...tagActions,
+  ...callbackActions,
 };
 
 const CONTENT_TYPES = ['application/x-amz-json-1.0', 'application/x-amz-json-1.1'];

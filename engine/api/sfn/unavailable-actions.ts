@@ -3,14 +3,10 @@ import { notAvailableYet } from './errors';
 
 /**
  * Actions of the Step Functions API that Stepflow does not offer yet (activity workers and task
- * callbacks, redrive, TestState, map runs): each answers `UnsupportedOperation` saying so.
+ * redrive, TestState, map runs): each answers `UnsupportedOperation` saying so.
  * Replace an entry here when its action is built.
  */
 const NOT_YET = [
-  'GetActivityTask',
-  'SendTaskSuccess',
-  'SendTaskFailure',
-  'SendTaskHeartbeat',
   'RedriveExecution',
   'TestState',
   'DescribeMapRun',

@@ -73,7 +73,8 @@ export async function runCatching(
     if (err instanceof BranchAbandoned) throw err;
     const located = locateEvaluationFailure(err, name, scope, (cause) => new LocatedStatesError(StatesErrors.QueryEvaluationError, cause));
     const failure = asStatesError(located);
-    const caught = await tryCatch(name, state, input, failure, scope, enteredTime);
+    const catching = tryCatch(name, state, input, failure, scope, enteredTime);
+    const caught = catching instanceof Promise ? await catching : catching;
     if (!caught) throw failure;
     emitExited(scope, name, state, caught.output, caught.assigned);
     return { output: caught.output, next: caught.next };

@@ -3,18 +3,31 @@ import { StatesError, StatesErrors } from '../errors';
 /** How a Task's `Resource` is run and which history events describe it. */
 export type ResolvedResource =
   /** `arn:aws:lambda:<region>:<account>:function:<name>`: result passed through, `LambdaFunction*` events. */
-  | { kind: 'lambda'; events: 'LambdaFunction'; functionName: string; arn: string }
-  /** `arn:aws:states:::lambda:invoke`: result wrapped like the Lambda Invoke API, `Task*` events. */
-  | { kind: 'lambda'; events: 'Task'; resourceType: 'lambda'; resource: 'invoke'; wrap: true };
+  | { kind: 'lambda'; events: 'LambdaFunction'; functionName: string; arn: string; callback: false }
+  /**
+   * `arn:aws:states:::lambda:invoke`: result wrapped like the Lambda Invoke API, `Task*` events.
+   * With `.waitForTaskToken` the function gets `$$.Task.Token` and the Task's result is what
+   * SendTaskSuccess sends (`callback`).
+   */
+  | { kind: 'lambda'; events: 'Task'; resourceType: 'lambda'; resource: string; wrap: true; callback: boolean }
+  /** `arn:aws:states:<region>:<account>:activity:<name>`: a task for external workers, `Activity*` events. */
+  | { kind: 'activity'; events: 'Activity'; activityName: string; arn: string; callback: true };
 
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]*:\d*:function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9_$-]+)?$/;
 const INVOKE = 'arn:aws:states:::lambda:invoke';
+const CALLBACK_SUFFIX = '.waitForTaskToken';
+const ACTIVITY_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:activity:([^\s:]{1,80})$/;
 
 /** Resolves a Task state's `Resource`; unsupported forms fail the state with `States.Runtime`. */
 export function resolveResource(resource: string): ResolvedResource {
   const lambda = LAMBDA_ARN.exec(resource);
-  if (lambda) return { kind: 'lambda', events: 'LambdaFunction', functionName: lambda[1], arn: resource };
-  if (resource === INVOKE) return { kind: 'lambda', events: 'Task', resourceType: 'lambda', resource: 'invoke', wrap: true };
+  if (lambda) return { kind: 'lambda', events: 'LambdaFunction', functionName: lambda[1], arn: resource, callback: false };
+  if (resource === INVOKE || resource === INVOKE + CALLBACK_SUFFIX) {
+    const callback = resource !== INVOKE;
+    return { kind: 'lambda', events: 'Task', resourceType: 'lambda', resource: callback ? `invoke${CALLBACK_SUFFIX}` : 'invoke', wrap: true, callback };
+  }
+  const activity = ACTIVITY_ARN.exec(resource);
+  if (activity) return { kind: 'activity', events: 'Activity', activityName: activity[1], arn: resource, callback: true };
   throw new StatesError(StatesErrors.Runtime, `The resource '${resource}' is not supported by this Stepflow version`);
 }
 

@@ -42,20 +42,21 @@ export interface Caught {
 }
 
 /**
- * Applies the state's `Catch` rules to `err`: the first catcher whose `ErrorEquals` matches sends
+ * Applies the state's `Catch` rules to `err` (synchronously for a plain JSONPath catcher: an await
+ * there would change how concurrent branches interleave, which replays depend on): the first catcher whose `ErrorEquals` matches sends
  * the execution to its `Next` with the error output `{Error, Cause}` placed by its `ResultPath`
  * into the raw state input (JSONPath), or its `Output` (JSONata, default the error output) with
  * `$states.errorOutput`; its `Assign` reads the error output (`$` in JSONPath). Returns undefined
  * when no catcher matches.
  */
-export async function tryCatch(
+export function tryCatch(
   name: string,
   state: StateDef,
   rawInput: unknown,
   err: StatesError,
   scope: Scope,
   enteredTime: string,
-): Promise<Caught | undefined> {
+): Caught | undefined | Promise<Caught> {
   const catchers = state.Catch ?? [];
   const index = findCatcher(catchers, err.error);
   if (index < 0) return undefined;
@@ -66,8 +67,8 @@ export async function tryCatch(
   }
   const ctx = contextObject(scope, { name, enteredTime, retryCount: 0 });
   if (isJsonata(state, scope)) {
-    const produced = await jsonataOutput(state, jsonataScope(scope, { input: rawInput, context: ctx, errorOutput: error }), error, catcher.Output, catcher.Assign);
-    return { next: catcher.Next, ...produced };
+    const states = { input: rawInput, context: ctx, errorOutput: error };
+    return jsonataOutput(state, jsonataScope(scope, states), error, catcher.Output, catcher.Assign).then((produced) => ({ next: catcher.Next, ...produced }));
   }
   const assigned = jsonPathAssign(catcher.Assign, error, ctx, scope);
   return { next: catcher.Next, output: resultPath(catcher.ResultPath, rawInput, error), assigned };

@@ -14,10 +14,15 @@ export interface Abandonment {
 export interface TaskInvocation {
   /** The state's name. */
   stateName: string;
-  /** How the resource was resolved (see `resolveResource`). */
-  kind: 'lambda' | 'http';
-  /** For `lambda`: the function name (file base name in FUNCTIONS_DIR). */
+  /** How the resource was resolved (see `resolveResource`): a function, or an activity's workers. */
+  kind: 'lambda' | 'http' | 'activity';
+  /** For `lambda`: the function name (file base name in FUNCTIONS_DIR); for `activity`: the activity name. */
   functionName: string;
+  /**
+   * `.waitForTaskToken` (and every activity Task): the Task ends when SendTaskSuccess/Failure
+   * names this token (`$$.Task.Token` as the interpreter minted it), not when the function returns.
+   */
+  taskToken?: string;
   /** The function's event (effective parameters, or `Payload` for `lambda:invoke`). */
   payload: unknown;
   /** ASL `TimeoutSeconds` (resolved), if any. */
@@ -35,8 +40,12 @@ export interface TaskInvocation {
 /** What an invocation returns. */
 export interface TaskOutcome {
   result: unknown;
-  /** Epoch ms at which the function started (for `TaskStarted`). */
+  /** Epoch ms at which the function started (for `TaskStarted`), or an activity worker took the task. */
   startedAt: number;
+  /** Callback pattern: what the function returned when it took the token (for `TaskSubmitted`). */
+  submitted?: unknown;
+  /** Activity Task: the `workerName` the worker gave to GetActivityTask (for `ActivityStarted`). */
+  workerName?: string;
 }
 
 /**

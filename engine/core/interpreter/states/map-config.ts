@@ -8,8 +8,8 @@ import type { StateDef } from '../scope';
 export const TOLERATED_FAILURE_CAUSE = 'The specified tolerated failure threshold was exceeded';
 
 /** `MaxConcurrency` or `MaxConcurrencyPath` (0, the default, = no limit). */
-export function maxConcurrency(state: StateDef, effective: unknown, ctx: unknown): number {
-  const value = numberField(state, 'MaxConcurrency', effective, ctx) ?? 0;
+export function maxConcurrency(state: StateDef, effective: unknown, ctx: unknown, variables?: Record<string, unknown>): number {
+  const value = numberField(state, 'MaxConcurrency', effective, ctx, false, variables) ?? 0;
   if (value < 0) throw new StatesError(StatesErrors.Runtime, 'MaxConcurrency cannot be negative.');
   return value;
 }
@@ -20,9 +20,16 @@ export function maxConcurrency(state: StateDef, effective: unknown, ctx: unknown
  * any failure of a Distributed Map's child does). Undefined for an inline Map without them: its
  * first failed iteration fails the state with its own error.
  */
-export function tolerance(state: StateDef, effective: unknown, ctx: unknown, total: number, distributed: boolean): Tolerance | undefined {
-  const count = numberField(state, 'ToleratedFailureCount', effective, ctx);
-  const percentage = numberField(state, 'ToleratedFailurePercentage', effective, ctx, true);
+export function tolerance(
+  state: StateDef,
+  effective: unknown,
+  ctx: unknown,
+  total: number,
+  distributed: boolean,
+  variables?: Record<string, unknown>,
+): Tolerance | undefined {
+  const count = numberField(state, 'ToleratedFailureCount', effective, ctx, false, variables);
+  const percentage = numberField(state, 'ToleratedFailurePercentage', effective, ctx, true, variables);
   if (count !== undefined && count < 0) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
   if (percentage !== undefined && (percentage < 0 || percentage > 100)) {
     throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
@@ -41,10 +48,10 @@ export function tolerance(state: StateDef, effective: unknown, ctx: unknown, tot
  * and `MaxInputBytesPerBatch[Path]` bytes (of the batch's JSON); each iteration then gets
  * `{"BatchInput": <BatchInput>, "Items": [...]}` (BatchInput only when set).
  */
-export function batches(state: StateDef, items: unknown[], batchInput: unknown, effective: unknown, ctx: unknown): unknown[] {
+export function batches(state: StateDef, items: unknown[], batchInput: unknown, effective: unknown, ctx: unknown, variables?: Record<string, unknown>): unknown[] {
   const batcher = state.ItemBatcher as StateDef;
-  const maxItems = numberField(batcher, 'MaxItemsPerBatch', effective, ctx) ?? Infinity;
-  const maxBytes = numberField(batcher, 'MaxInputBytesPerBatch', effective, ctx) ?? Infinity;
+  const maxItems = numberField(batcher, 'MaxItemsPerBatch', effective, ctx, false, variables) ?? Infinity;
+  const maxBytes = numberField(batcher, 'MaxInputBytesPerBatch', effective, ctx, false, variables) ?? Infinity;
   const wrap = (batch: unknown[]) => (batchInput === undefined ? { Items: batch } : { BatchInput: batchInput, Items: batch });
   const out: unknown[][] = [];
   for (const item of items) {

@@ -1,99 +1,53 @@
 import { StatesError, StatesErrors } from '../../errors';
-import { ARN_REGION } from '../../arn';
 import { inputPath, outputPath, payloadTemplate, resultPath } from '../data-flow';
-import { payloadText } from '../history';
 import { runCatching, type StepResult } from '../guarded';
-import { functionNameOf, resolveResource, wrapInvokeResult, type ResolvedResource } from '../resources';
+import { functionNameOf, resolveResource, wrapInvokeResult } from '../resources';
+import { eventsFor, type EventSpec } from '../task-events';
 import { withRetry } from '../retry-catch';
 import { asStatesError, contextObject, type Scope, type StateDef } from '../scope';
+import { evaluateTemplate } from '../../jsonata';
 import { numberField } from '../path-fields';
+import { isJsonata, jsonataOutput, jsonataScope, jsonPathAssign, variablesOf, type Produced } from '../query-language';
+import { jsonataTimeouts, type Timeouts } from './task-timeouts';
 
 /**
  * Reads `TimeoutSeconds`/`HeartbeatSeconds` or their `…Path` twin (a positive integer), with the
  * causes AWS gives the Map's numeric `…Path` fields.
  */
-function seconds(state: StateDef, field: string, effective: unknown, ctx: unknown): number | undefined {
-  const value = numberField(state, field, effective, ctx);
+function seconds(state: StateDef, field: string, effective: unknown, ctx: unknown, variables: Record<string, unknown>): number | undefined {
+  const value = numberField(state, field, effective, ctx, false, variables);
   if (value !== undefined && value <= 0) throw new StatesError(StatesErrors.Runtime, `${field} must be positive.`);
   return value;
-}
-
-/** `{error, cause}` of a failure event; AWS leaves out an empty cause. */
-function errorDetails(error: string, cause: string): Record<string, string> {
-  return cause === '' ? { error } : { error, cause };
-}
-
-/** One history event to emit: its type and its `…EventDetails` member. */
-interface EventSpec {
-  type: string;
-  key?: string;
-  details?: Record<string, unknown>;
-}
-
-/** The events of one Task invocation, in the family its resource records. */
-interface TaskEvents {
-  scheduled(params: unknown, timeoutSeconds?: number): EventSpec;
-  started: EventSpec;
-  succeeded(output: unknown): EventSpec;
-  failed(timedOut: boolean, error: string, cause: string): EventSpec;
-}
-
-/** `LambdaFunction*` events for a function ARN, `Task*` events for a service integration. */
-function eventsFor(resolved: ResolvedResource): TaskEvents {
-  const timeout = (seconds?: number) => (seconds ? { timeoutInSeconds: seconds } : {});
-  if (resolved.events === 'LambdaFunction') {
-    return {
-      scheduled: (params, timeoutSeconds) => ({
-        type: 'LambdaFunctionScheduled',
-        key: 'lambdaFunctionScheduledEventDetails',
-        details: { resource: resolved.arn, input: payloadText(params), inputDetails: { truncated: false }, ...timeout(timeoutSeconds) },
-      }),
-      started: { type: 'LambdaFunctionStarted' },
-      succeeded: (output) => ({
-        type: 'LambdaFunctionSucceeded',
-        key: 'lambdaFunctionSucceededEventDetails',
-        details: { output: payloadText(output), outputDetails: { truncated: false } },
-      }),
-      failed: (timedOut, error, cause) =>
-        timedOut
-          ? { type: 'LambdaFunctionTimedOut', key: 'lambdaFunctionTimedOutEventDetails', details: errorDetails(error, cause) }
-          : { type: 'LambdaFunctionFailed', key: 'lambdaFunctionFailedEventDetails', details: errorDetails(error, cause) },
-    };
-  }
-  const base = { resourceType: resolved.resourceType, resource: resolved.resource };
-  return {
-    scheduled: (params, timeoutSeconds) => ({
-      type: 'TaskScheduled',
-      key: 'taskScheduledEventDetails',
-      details: { ...base, region: ARN_REGION, parameters: payloadText(params), ...timeout(timeoutSeconds) },
-    }),
-    started: { type: 'TaskStarted', key: 'taskStartedEventDetails', details: base },
-    succeeded: (output) => ({
-      type: 'TaskSucceeded',
-      key: 'taskSucceededEventDetails',
-      details: { ...base, output: payloadText(output), outputDetails: { truncated: false } },
-    }),
-    failed: (timedOut, error, cause) =>
-      timedOut
-        ? { type: 'TaskTimedOut', key: 'taskTimedOutEventDetails', details: { ...base, ...errorDetails(error, cause) } }
-        : { type: 'TaskFailed', key: 'taskFailedEventDetails', details: { ...base, ...errorDetails(error, cause) } },
-  };
 }
 
 function emit(scope: Scope, spec: EventSpec): void {
   scope.emit(spec.type, spec.key, spec.details);
 }
 
-/** Runs one attempt of the function behind `Resource` and records its events. */
-async function invoke(name: string, state: StateDef, params: unknown, effective: unknown, ctx: unknown, scope: Scope, key: string): Promise<unknown> {
+/** A fresh task token for a callback Task (replay-safe: from the host's randomness). */
+function mintTaskToken(scope: Scope): string {
+  let token = '';
+  for (let i = 0; i < 4; i++) token += Math.floor(scope.run.host.random() * 0x100000000).toString(16).padStart(8, '0');
+  return token;
+}
+
+/** The Context object's `Task` member for a Task whose resource takes a token (else nothing). */
+export function taskTokenContext(state: StateDef, scope: Scope): { token?: string; extra: Record<string, unknown> } {
+  const resolved = resolveResource(state.Resource);
+  if (!resolved.callback) return { extra: {} };
+  const token = mintTaskToken(scope);
+  return { token, extra: { Task: { Token: token } } };
+}
+
+/** Runs one attempt of the function (or activity) behind `Resource` and records its events. */
+async function invoke(name: string, state: StateDef, params: unknown, timeouts: Timeouts, scope: Scope, key: string, token?: string): Promise<unknown> {
   const resolved = resolveResource(state.Resource);
   const events = eventsFor(resolved);
-  const timeoutSeconds = seconds(state, 'TimeoutSeconds', effective, ctx);
-  const heartbeatSeconds = seconds(state, 'HeartbeatSeconds', effective, ctx);
+  const { timeoutSeconds, heartbeatSeconds } = timeouts;
   const wrapped = resolved.events === 'Task';
-  const functionName = wrapped ? functionNameOf(params) : resolved.functionName;
+  const functionName = wrapped ? functionNameOf(params) : resolved.events === 'Activity' ? resolved.activityName : resolved.functionName;
   const payload = wrapped ? ((params as { Payload?: unknown }).Payload ?? null) : params;
-  emit(scope, events.scheduled(params, timeoutSeconds));
+  emit(scope, events.scheduled(params, timeoutSeconds, resolved.callback ? heartbeatSeconds : undefined));
   let outcome;
   try {
     outcome = await scope.run.host.invokeTask({
@@ -106,37 +60,56 @@ async function invoke(name: string, state: StateDef, params: unknown, effective:
       idempotencyKey: key,
       pendingEvents: scope.run.recorder.takePending(),
       abandoned: scope.abort,
+      ...(token ? { taskToken: token } : {}),
     });
   } catch (err) {
     scope.checkAbandoned();
     const failure = asStatesError(err);
     const timedOut = failure.error === StatesErrors.Timeout || failure.error === StatesErrors.HeartbeatTimeout;
     // AWS records the start before a failure or a timeout alike.
-    emit(scope, events.started);
+    emit(scope, events.started());
     emit(scope, events.failed(timedOut, failure.error, failure.cause));
     throw failure;
   }
   scope.checkAbandoned();
-  scope.emitAt(outcome.startedAt, events.started.type, events.started.key, events.started.details);
-  const result = wrapped ? wrapInvokeResult(outcome.result, key) : outcome.result;
+  const started = events.started(outcome.workerName);
+  scope.emitAt(outcome.startedAt, started.type, started.key, started.details);
+  if (events.submitted) emit(scope, events.submitted(wrapInvokeResult(outcome.submitted, key)));
+  // With a token, the result is what SendTaskSuccess sent; otherwise the function's (wrapped by lambda:invoke).
+  const result = wrapped && !resolved.callback ? wrapInvokeResult(outcome.result, key) : outcome.result;
   emit(scope, events.succeeded(result));
   return result;
 }
 
 /**
- * Task: InputPath → Parameters → the function → ResultSelector → ResultPath → OutputPath, with
- * `Retry` around each attempt and `Catch` around the whole.
+ * Task (JSONPath): InputPath → Parameters → the function → ResultSelector → ResultPath →
+ * OutputPath, with `Assign` reading the raw result as `$`; (JSONata): `Arguments` → the function
+ * → `Output`/`Assign` with `$states.result`. `Retry` around each attempt, `Catch` around the whole.
  */
 export async function runTask(name: string, state: StateDef, input: unknown, scope: Scope): Promise<StepResult> {
   return runCatching(name, state, input, scope, (enteredTime) => {
     const key = `${scope.run.execution.id}#${scope.lastEventId}`;
-    return withRetry(state, scope, async (retryCount) => {
-      const ctx = contextObject(scope, { name, enteredTime, retryCount });
-      const effective = inputPath(state.InputPath, input, ctx);
+    return withRetry(state, scope, async (retryCount): Promise<Produced> => {
+      const { token, extra } = taskTokenContext(state, scope);
+      const ctx = contextObject(scope, { name, enteredTime, retryCount }, extra);
+      if (isJsonata(state, scope)) {
+        const variables = variablesOf(scope);
+        const before = jsonataScope(scope, { input, context: ctx }, variables);
+        const args = state.Arguments === undefined ? input : await evaluateTemplate(state.Arguments, before, 'Arguments');
+        const result = await invoke(name, state, args, await jsonataTimeouts(state, before), scope, key, token);
+        return jsonataOutput(state, jsonataScope(scope, { input, context: ctx, result }, variables), result);
+      }
+      const variables = variablesOf(scope);
+      const effective = inputPath(state.InputPath, input, ctx, variables);
       const params = payloadTemplate(state.Parameters, effective, ctx, scope);
-      const result = await invoke(name, state, params, effective, ctx, scope, key);
+      const timeouts = {
+        timeoutSeconds: seconds(state, 'TimeoutSeconds', effective, ctx, variables),
+        heartbeatSeconds: seconds(state, 'HeartbeatSeconds', effective, ctx, variables),
+      };
+      const result = await invoke(name, state, params, timeouts, scope, key, token);
+      const assigned = jsonPathAssign(state.Assign, result, ctx, scope);
       const selected = payloadTemplate(state.ResultSelector, result, ctx, scope);
-      return outputPath(state.OutputPath, resultPath(state.ResultPath, input, selected), ctx);
+      return { output: outputPath(state.OutputPath, resultPath(state.ResultPath, input, selected), ctx, variables), assigned };
     });
   });
 }
