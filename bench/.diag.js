@@ -5,9 +5,10 @@ const { temporal } = require('@temporalio/proto');
   const stack = await startBenchStack();
   try {
     const client = await connectClient(stack.temporalAddress, stack.namespace);
+    if (process.env.ONE_PARTITION) { require('fs').appendFileSync(stack.dataDir + '/temporal/dynamicconfig.yaml', 'matching.numTaskqueueReadPartitions:\n  - value: 1\n    constraints: {}\nmatching.numTaskqueueWritePartitions:\n  - value: 1\n    constraints: {}\n'); await new Promise((r) => setTimeout(r, 15000)); }
     await new Promise((r) => setTimeout(r, 3000));
-    const h = await client.workflow.start('loopTask', { taskQueue: BASELINE_TASK_QUEUE, workflowId: 'diag-1', args: [{ i: 0, n: 8 }] });
-    await h.result();
+    const h = await client.workflow.start('loopTask', { taskQueue: BASELINE_TASK_QUEUE, workflowId: 'diag-1', args: [{ i: 0, n: Number(process.env.N || 8) }] }); const t0 = Date.now();
+    await h.result(); console.log('total ms', Date.now() - t0);
     const hist = await h.fetchHistory();
     let prev;
     for (const e of hist.events) {

@@ -8,8 +8,10 @@ import {
 import { describeExecution, getExecutionHistory } from '../../executions/describe';
 import type { ServiceDeps } from '../../executions/deps';
 import { stopExecution } from '../../executions/stop';
+import { streamHistory } from '../history-stream';
+import { z } from 'zod';
 
-/** `/v1/executions/{executionId}`: describe, history, stop. */
+/** `/v1/executions/{executionId}`: describe, history (or its live stream with `?follow=true`), stop. */
 export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
   app.get(
     '/v1/executions/:executionId',
@@ -19,8 +21,18 @@ export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = asy
 
   app.get(
     '/v1/executions/:executionId/history',
-    { schema: { params: ExecutionParamsSchema, response: { 200: HistoryResponseSchema } } },
-    async (request) => ({ events: await getExecutionHistory(deps, request.params.executionId) }),
+    {
+      schema: {
+        params: ExecutionParamsSchema,
+        querystring: z.object({ follow: z.enum(['true', 'false']).optional() }),
+        response: { 200: HistoryResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const events = await getExecutionHistory(deps, request.params.executionId);
+      if (request.query.follow === 'true') return streamHistory(deps, request.params.executionId, request, reply);
+      return { events };
+    },
   );
 
   app.post(
