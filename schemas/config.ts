@@ -32,6 +32,8 @@ export const ConfigSchema = z.object({
   STEPFLOW_CACHE_DIR: z.string().min(1).optional(),
   /** The API the `stepflow` client commands talk to (default: http://HOST:PORT). */
   STEPFLOW_URL: z.string().url().optional(),
+  /** `<id>.<secret>` of the API key the client commands send (`--key` overrides). */
+  STEPFLOW_API_KEY: z.string().optional(),
   /** Set (to anything) to turn colours off in the CLI's output (no-color.org). */
   NO_COLOR: z.string().optional(),
   /** Key that signs task tokens; when unset, one is generated and kept in the database. */

@@ -7,6 +7,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { ServiceDeps } from '../executions/deps';
 import { createMetrics, type Metrics } from '../metrics';
+import { installAuth } from './auth';
 import { ApiError } from './errors';
 import { registerOpenApi } from './openapi';
 import { instrumentRequests, opsRoutes } from './ops';
@@ -70,6 +71,7 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
   );
 
   instrumentRequests(app, metrics);
+  installAuth(app, deps);
   registerOpenApi(app, API_VERSION);
   app.register(opsRoutes, { deps, metrics });
   app.register(stateMachineRoutes, { deps });

@@ -11,7 +11,11 @@ export class ApiCallError extends Error {
 
 /** A small client of Stepflow's REST API for the CLI. */
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** `<id>.<secret>` of an API key, sent as `Authorization: Bearer`. */
+    private readonly apiKey?: string,
+  ) {}
 
   /** Sends a JSON request; an error answer throws `ApiCallError` (Step Functions `__type` as `code`). */
   async request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
@@ -19,7 +23,10 @@ export class ApiClient {
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: headers ?? (body === undefined ? {} : { 'content-type': 'application/json' }),
+        headers: {
+          ...(headers ?? (body === undefined ? {} : { 'content-type': 'application/json' })),
+          ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {

@@ -54,9 +54,10 @@ export async function runClientCommand(command: string, argv: string[], config: 
       error: { type: 'string' },
       cause: { type: 'string' },
       url: { type: 'string' },
+      key: { type: 'string' },
     },
   });
-  const api = new ApiClient(values.url ?? config.STEPFLOW_URL ?? `http://${config.HOST}:${config.PORT}`);
+  const api = new ApiClient(values.url ?? config.STEPFLOW_URL ?? `http://${config.HOST}:${config.PORT}`, values.key ?? config.STEPFLOW_API_KEY);
   const c = palette(io.colour);
   const print = (value: unknown, human: () => string) => io.out(values.json ? JSON.stringify(value, null, 2) : human());
   const need = (what: string) => {

@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../logger';
 import { prepareDatabase, startApi, startManagedTemporal, startWorkerProcess } from './services';
 import { runStack } from './supervisor';
 import { CLIENT_COMMANDS, runClientCommand } from './client-commands';
+import { runKeysCommand } from './keys';
 
 const USAGE = `usage: stepflow <command>
 
@@ -24,6 +25,11 @@ client commands (talk to the API at STEPFLOW_URL or --url, default http://HOST:P
   list [<machine>]                      state machines, or the executions of one
   history <executionId> [--follow]      the execution's timeline; --follow until it ends
   stop <executionId> [--error E] [--cause C]
+
+API keys (operator commands on DATABASE_URL; with no key the API is open, on loopback only):
+  keys create --name N --scopes read,execute,admin
+  keys list
+  keys revoke <key id>
 `;
 
 /** Exits when the supervising `stepflow up` is gone, so no child outlives it. */
@@ -104,13 +110,14 @@ export function main(argv: string[]): void {
     throw err;
   }
   const command = argv[0];
-  if (command && CLIENT_COMMANDS.includes(command)) {
+  if (command && (CLIENT_COMMANDS.includes(command) || command === 'keys')) {
     const io = {
       out: (text: string) => process.stdout.write(`${text}\n`),
       err: (text: string) => process.stderr.write(`${text}\n`),
       colour: Boolean(process.stdout.isTTY) && config.NO_COLOR === undefined,
     };
-    runClientCommand(command, argv.slice(1), config, io).then(
+    const run = command === 'keys' ? runKeysCommand(argv.slice(1), config, io, createLogger(config.LOG_LEVEL)) : runClientCommand(command, argv.slice(1), config, io);
+    run.then(
       (code) => process.exit(code),
       (err) => {
         process.stderr.write(`stepflow ${command}: ${(err as Error).message}\n`);

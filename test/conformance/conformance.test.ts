@@ -15,6 +15,8 @@ interface ConformanceCase {
   events?: string[];
   /** Every durable sleep (ms) the interpreter asked for: Wait states, retry intervals, timeouts. */
   sleeps?: number[];
+  /** `assignedVariables` of every `…StateExited` event, in order (null: the state assigned nothing). */
+  assignedVariables?: Array<Record<string, string> | null>;
 }
 
 const CASES_DIR = path.join(__dirname, 'cases');
@@ -64,5 +66,10 @@ describe.each(FEATURES)('conformance: %s', (_feature, cases) => {
     }
     if (c.events) expect([...host.written, ...pendingEvents].map((e) => e.type)).toEqual(c.events);
     if (c.sleeps) expect(host.sleeps).toEqual(c.sleeps);
+    if (c.assignedVariables) {
+      const exited = [...host.written, ...pendingEvents].filter((e) => e.type.endsWith('StateExited'));
+      const details = (e: (typeof exited)[number]) => (e.stateExitedEventDetails as { assignedVariables?: Record<string, string> }).assignedVariables;
+      expect(exited.map((e) => details(e) ?? null)).toEqual(c.assignedVariables);
+    }
   });
 });

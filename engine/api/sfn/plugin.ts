@@ -33,7 +33,9 @@ const TARGET_PREFIX = 'AWSStepFunctions.';
  * CLI work with their endpoint pointed at Stepflow.
  */
 export const sfnProtocol: FastifyPluginAsync<{ deps: ServiceDeps }> = async (app, { deps }) => {
-  app.addContentTypeParser(CONTENT_TYPES, { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser(CONTENT_TYPES, { parseAs: 'string' }, (request, body, done) => {
+    // Kept verbatim: AWS Signature V4 signs the exact bytes (see auth.ts).
+    (request as typeof request & { rawBody?: string }).rawBody = body as string;
     try {
       done(null, body === '' ? {} : JSON.parse(body as string));
     } catch {
