@@ -29,6 +29,8 @@ export interface BenchStack {
   apiUrl: string;
   pids: { stepflowWorker: number; api: number; baselineWorker: number; temporalServer: number };
   dataDir: string;
+  /** Replaces a worker process with a fresh one (memory measurements start from a clean heap); returns its pid. */
+  restartWorker(which: 'stepflowWorker' | 'baselineWorker'): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -107,7 +109,7 @@ export async function startBenchStack(log: Logger = createLogger(process.env.LOG
   const databaseUrl = server.toString();
   const pg: TemporalPg = { host: server.hostname, port: Number(server.port || 5432), user: decodeURIComponent(server.username) || 'postgres' };
   const databases = { main: `${runId}_temporal`, visibility: `${runId}_visibility` };
-  const children: ChildProcess[] = [];
+  let children: ChildProcess[] = [];
   let temporal: LocalTemporal | undefined;
 
   const stop = async (): Promise<void> => {
@@ -144,6 +146,7 @@ export async function startBenchStack(log: Logger = createLogger(process.env.LOG
       FUNCTIONS_DIR,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       PORT: String(port),
+      BASELINE_BUNDLE: path.join(dataDir, 'baseline-bundle.js'),
     };
     const spawnRole = (role: 'api' | 'worker'): ChildProcess => {
       const out = logTo(dataDir, role);
@@ -152,17 +155,29 @@ export async function startBenchStack(log: Logger = createLogger(process.env.LOG
       children.push(child);
       return child;
     };
+    const forkBaseline = async (): Promise<ChildProcess> => {
+      const out = logTo(dataDir, 'baseline-worker');
+      const child = fork(path.join(__dirname, 'baseline', 'worker.js'), [], { env, stdio: ['ignore', out, out, 'ipc'] });
+      fs.closeSync(out);
+      children.push(child);
+      await waitReady(child, path.join(dataDir, 'baseline-worker.log'));
+      return child;
+    };
     const api = spawnRole('api');
-    const worker = spawnRole('worker');
-    const baselineOut = logTo(dataDir, 'baseline-worker');
-    const baseline = fork(path.join(__dirname, 'baseline', 'worker.js'), [], { env, stdio: ['ignore', baselineOut, baselineOut, 'ipc'] });
-    fs.closeSync(baselineOut);
-    children.push(baseline);
+    let worker = spawnRole('worker');
     const apiUrl = `http://127.0.0.1:${port}`;
-    await Promise.all([
-      waitForHttp(`${apiUrl}/healthz`, api, path.join(dataDir, 'api.log')),
-      waitReady(baseline, path.join(dataDir, 'baseline-worker.log')),
-    ]);
+    const [, firstBaseline] = await Promise.all([waitForHttp(`${apiUrl}/healthz`, api, path.join(dataDir, 'api.log')), forkBaseline()]);
+    let baseline = firstBaseline;
+    const pids = { stepflowWorker: worker.pid as number, api: api.pid as number, baselineWorker: baseline.pid as number, temporalServer: temporal.pid };
+    const restartWorker = async (which: 'stepflowWorker' | 'baselineWorker'): Promise<number> => {
+      const old = which === 'stepflowWorker' ? worker : baseline;
+      await stopChild(old);
+      children = children.filter((child) => child !== old);
+      if (which === 'stepflowWorker') worker = spawnRole('worker');
+      else baseline = await forkBaseline();
+      pids[which] = (which === 'stepflowWorker' ? worker : baseline).pid as number;
+      return pids[which];
+    };
     return {
       runId,
       serverUrl,
@@ -170,8 +185,9 @@ export async function startBenchStack(log: Logger = createLogger(process.env.LOG
       temporalAddress: temporal.address,
       namespace: config.TEMPORAL_NAMESPACE,
       apiUrl,
-      pids: { stepflowWorker: worker.pid as number, api: api.pid as number, baselineWorker: baseline.pid as number, temporalServer: temporal.pid },
+      pids,
       dataDir,
+      restartWorker,
       stop,
     };
   } catch (err) {

@@ -1,8 +1,10 @@
 /**
  * The hand-written baseline's worker, run as its own process (as `stepflow worker` is): the same
  * Temporal server, SDK defaults and no-op activity, its own task queue. Sends 'ready' over IPC.
- * Env: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, BASELINE_TASK_QUEUE.
+ * Env: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, BASELINE_TASK_QUEUE, and BASELINE_BUNDLE: a file
+ * holding the bundled workflows, written by the first worker and reused by restarted ones.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createBaselineActivities } from './activities';
@@ -11,7 +13,13 @@ async function main(): Promise<void> {
   const address = process.env.TEMPORAL_ADDRESS as string;
   const logger = new DefaultLogger('WARN');
   Runtime.install({ logger });
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'workflows.js'), logger });
+  const bundleFile = process.env.BASELINE_BUNDLE;
+  let code: string;
+  if (bundleFile && fs.existsSync(bundleFile)) code = fs.readFileSync(bundleFile, 'utf8');
+  else {
+    ({ code } = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'workflows.js'), logger }));
+    if (bundleFile) fs.writeFileSync(bundleFile, code);
+  }
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection,

@@ -41,8 +41,11 @@ export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter,
           engine: 'stepflow',
           client,
           wal,
-          pids: { worker: stack.pids.stepflowWorker, api: stack.pids.api, server: stack.pids.temporalServer },
-          workerPid: stack.pids.stepflowWorker,
+          pids: () => ({ worker: stack.pids.stepflowWorker, api: stack.pids.api, server: stack.pids.temporalServer }),
+          workerPid: () => stack.pids.stepflowWorker,
+          restartWorker: async () => {
+            await stack.restartWorker('stepflowWorker');
+          },
           startConcurrency: config.startConcurrency,
           historySample: config.historySample,
           roundTimeoutMs: config.roundTimeoutMs,

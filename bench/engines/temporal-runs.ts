@@ -100,14 +100,26 @@ export async function historyCost(client: Client, workflowIds: string[]): Promis
   return { events: sum.events / n, workflowTasks: sum.workflowTasks / n, activities: sum.activities / n, timers: sum.timers / n, bytes: sum.bytes / n };
 }
 
+/** Ends parked executions with the `stop` signal (both engines handle it) and waits until they closed. */
+async function stopParked(spec: TemporalRunSpec, ids: string[], deadline: number): Promise<void> {
+  await forEachLimit(ids.length, spec.startConcurrency, async (index) => {
+    await spec.client.workflow.getHandle(ids[index]).signal('stop', { error: 'BenchDone', cause: 'parked round over' });
+  });
+  await forEachLimit(ids.length, CLOSE_POLL_CONCURRENCY, async (index) => {
+    await awaitClose(spec.client, ids[index], deadline);
+  });
+}
+
 /** How one Temporal-backed engine starts an execution. */
 export interface TemporalRunSpec {
   engine: EngineName;
   client: Client;
   wal: WalMeter;
   /** Processes whose CPU time the round reports (worker, api, server). */
-  pids: Record<string, number>;
-  workerPid: number;
+  pids(): Record<string, number>;
+  workerPid(): number;
+  /** Replaces the worker with a fresh process (parked rounds measure memory from a clean heap). */
+  restartWorker?(): Promise<void>;
   startConcurrency: number;
   historySample: number;
   /** How long the round may take before it is abandoned (its open executions terminated). */
@@ -130,8 +142,16 @@ export async function runOnTemporal(spec: TemporalRunSpec, workload: Workload, r
   const ids: string[] = new Array(count);
   const startedAt: number[] = new Array(count);
   const acceptedAt: number[] = new Array(count);
-  const rssBefore = rssBytes(spec.workerPid);
-  const cpuBefore = cpuSnapshot(spec.pids);
+  if (workload.parked && spec.restartWorker) {
+    await spec.restartWorker();
+    // Warm the fresh worker (loads the workflow bundle) with a few executions that park and stop.
+    const warm = await Promise.all(Array.from({ length: 5 }, (_, k) => spec.start(count + k, workload.input(count + k, wakeAt))));
+    await waitIdle(spec.workerPid(), 1000, 30_000);
+    await stopParked(spec, warm, Date.now() + 60_000);
+    await waitIdle(spec.workerPid());
+  }
+  const rssBefore = rssBytes(spec.workerPid());
+  const cpuBefore = cpuSnapshot(spec.pids());
   const lsn = await spec.wal.lsn();
   const t0 = Date.now();
   const deadline = t0 + spec.roundTimeoutMs;
@@ -157,8 +177,8 @@ export async function runOnTemporal(spec: TemporalRunSpec, workload: Workload, r
   let failed = 0;
   let rssPerExecutionBytes: number | undefined;
   if (workload.parked) {
-    await waitIdle(spec.workerPid);
-    rssPerExecutionBytes = (rssBytes(spec.workerPid) - rssBefore) / count;
+    await waitIdle(spec.workerPid());
+    rssPerExecutionBytes = (rssBytes(spec.workerPid()) - rssBefore) / count;
     latenciesMs = acceptedAt.map((at, index) => at - startedAt[index]);
     wallMs = Math.max(...acceptedAt) - t0;
   } else {
@@ -174,7 +194,7 @@ export async function runOnTemporal(spec: TemporalRunSpec, workload: Workload, r
     latenciesMs = closedAt.map((at, index) => at - startedAt[index]);
     wallMs = Math.max(...closedAt) - t0;
   }
-  const cpuSeconds = cpuDelta(cpuBefore, cpuSnapshot(spec.pids));
+  const cpuSeconds = cpuDelta(cpuBefore, cpuSnapshot(spec.pids()));
   const walBytes = await spec.wal.bytesSince(lsn);
   const sample = ids.slice(0, Math.min(spec.historySample, count));
   const history = await historyCost(spec.client, sample);
@@ -182,13 +202,8 @@ export async function runOnTemporal(spec: TemporalRunSpec, workload: Workload, r
     for (const id of sample) if (!(await spec.checkResult(id))) failed++;
   }
   if (workload.parked) {
-    await forEachLimit(count, spec.startConcurrency, async (index) => {
-      await spec.client.workflow.getHandle(ids[index]).signal('stop', { error: 'BenchDone', cause: 'parked round over' });
-    });
-    await forEachLimit(count, CLOSE_POLL_CONCURRENCY, async (index) => {
-      await awaitClose(spec.client, ids[index], deadline + 60_000);
-    });
-    await waitIdle(spec.workerPid);
+    await stopParked(spec, ids, deadline + 60_000);
+    await waitIdle(spec.workerPid());
   }
   return {
     engine: spec.engine,

@@ -18,8 +18,11 @@ export function temporalEngine(stack: BenchStack, client: Client, wal: WalMeter,
           engine: 'temporal',
           client,
           wal,
-          pids: { worker: stack.pids.baselineWorker, server: stack.pids.temporalServer },
-          workerPid: stack.pids.baselineWorker,
+          pids: () => ({ worker: stack.pids.baselineWorker, server: stack.pids.temporalServer }),
+          workerPid: () => stack.pids.baselineWorker,
+          restartWorker: async () => {
+            await stack.restartWorker('baselineWorker');
+          },
           startConcurrency: config.startConcurrency,
           historySample: config.historySample,
           roundTimeoutMs: config.roundTimeoutMs,

@@ -12,7 +12,7 @@ const FILES = fs.readdirSync(DIR).filter((file) => file.endsWith('.history.bin')
 /**
  * Histories recorded from real executions by earlier versions of the interpreter must replay
  * through the current workflow bundle without a nondeterminism error. Record new ones with
- * `RECORD_HISTORIES=1 npx jest test/integration/replay-record.int.test.ts`.
+ * `RECORD_HISTORIES=1 npx jest test/integration/replay-record --selectProjects integration` (new cases only; `=all` rewrites every file).
  */
 describe('replay of committed histories', () => {
   test('has histories to replay when the suite runs', () => {
