@@ -117,7 +117,7 @@ export function createActivities(deps: ActivityDeps) {
       const stopDate = input.events.at(-1)?.timestamp ?? new Date().toISOString();
       await withTransaction(deps.pool, async (client) => {
         await insertEvents(client, input.executionId, input.events);
-        await completeExecution(client, input.executionId, input.outcome, stopDate);
+        await completeExecution(client, input.executionId, input.outcome, stopDate, input.resume);
       });
       countTransitions(deps.metrics, input.events);
       deps.metrics?.executionsClosed.inc({ status: input.outcome.status });

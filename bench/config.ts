@@ -42,7 +42,7 @@ export const SMOKE_SIZES: Sizes = {
   'loop-pass': { iterations: 100 },
   'loop-task': { iterations: 10 },
   parallel: { branches: 5, executions: 2 },
-  payload: { executions: 4, kib: 200 },
+  payload: { executions: 4, kib: 16 },
   parked: { executions: 10 },
 };
 

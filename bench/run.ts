@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -60,6 +61,7 @@ function sizesText(workloads: Workload[]): string {
 
 async function runBench(config: BenchConfig): Promise<number> {
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0];
   const workloads = config.workloads.map((name) => buildWorkload(name, config.sizes));
   const warmups = new Map(config.workloads.map((name) => [name, buildWorkload(name, SMOKE_SIZES)]));
   const shapes = new Map<Workload, { transitions: number; tasks: number }>();
@@ -141,7 +143,7 @@ async function runBench(config: BenchConfig): Promise<number> {
     const section = [
       `### ${date} UTC — commit ${commit}${dirty ? ' (working tree had uncommitted changes)' : ''}${config.smoke ? ' — SMOKE' : ''}`,
       '',
-      `- machine: ${machineText()}`,
+      `- machine: ${machineText()}; load average at start ${loadAtStart.toFixed(2)}, at end ${os.loadavg()[0].toFixed(2)} (shared machine)`,
       `- rounds: ${config.rounds}, interleaved ${engines.map((e) => e.name).join(' → ')}, medians shown; warm-up: ${config.warmup ? 'yes' : 'no'}; start concurrency ${config.startConcurrency}; history sample ${config.historySample}/round; run took ${minutes} min`,
       `- sizes: ${sizesText(workloads)}`,
       '',

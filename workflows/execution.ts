@@ -13,6 +13,7 @@ import type { createActivities } from '../activities';
 import { StatesError, StatesErrors } from '../engine/core/errors';
 import {
   HistoryRecorder,
+  resumePointOf,
   runExecution,
   type Abandonment,
   type InterpreterHost,
@@ -153,9 +154,16 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   const recorder = new HistoryRecorder(() => Date.now());
   // The states run in their own scope so that a stop cancels every running function and timer.
   const states = new CancellationScope();
-  const run = states.run(() => runExecution(args.plan.definition, args.input, args.execution, host, recorder));
+  let top: Parameters<typeof resumePointOf>[0] | undefined;
+  const run = states.run(() =>
+    runExecution(args.plan.definition, args.input, args.execution, host, recorder, args.redrive, (scope) => {
+      top = scope;
+    }),
+  );
   const ended = await Promise.race([run, stop.then((request) => ({ stopped: request }))]);
   if ('stopped' in ended) {
+    // Where the states stood when stopped (before cancelling them): a redrive resumes there.
+    const resume = top ? resumePointOf(top) : undefined;
     states.cancel();
     const { error, cause } = ended.stopped;
     recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
@@ -163,9 +171,14 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       ...(cause !== undefined ? { cause } : {}),
     });
     const outcome: WorkflowOutcome = { status: 'ABORTED', ...ended.stopped };
-    await bookkeeping.completeExecution({ executionId, events: recorder.takePending(), outcome });
+    await bookkeeping.completeExecution({ executionId, events: recorder.takePending(), outcome, ...(resume ? { resume } : {}) });
     return outcome;
   }
-  await bookkeeping.completeExecution({ executionId, events: ended.pendingEvents, outcome: ended.outcome });
+  await bookkeeping.completeExecution({
+    executionId,
+    events: ended.pendingEvents,
+    outcome: ended.outcome,
+    ...(ended.resume ? { resume: ended.resume } : {}),
+  });
   return ended.outcome;
 }

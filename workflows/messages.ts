@@ -1,5 +1,5 @@
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ExecutionInfo, ExecutionOutcome } from '../engine/core/interpreter';
+import type { ExecutionInfo, ExecutionOutcome, Redrive, ResumePoint } from '../engine/core/interpreter';
 import type { HistoryEvent } from '../schemas/history';
 import type { Plan } from '../schemas/plan';
 
@@ -12,6 +12,8 @@ export interface ExecutionWorkflowInput {
   plan: Plan;
   input: unknown;
   execution: ExecutionInfo;
+  /** RedriveExecution: resume where the previous run stood, appending to its history. */
+  redrive?: Redrive;
 }
 
 /** How an execution ended, including a stop (`ABORTED`, StopExecution's optional error and cause). */
@@ -74,6 +76,8 @@ export interface CompleteExecutionInput {
   executionId: string;
   events: HistoryEvent[];
   outcome: WorkflowOutcome;
+  /** Where the states stood (failed, timed out, stopped): kept for a redrive. */
+  resume?: ResumePoint;
 }
 
 export type { ExecutionOutcome };

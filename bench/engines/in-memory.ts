@@ -118,7 +118,8 @@ export function localEngine(): Engine {
           StateMachine: new (definition: unknown, options?: unknown) => LocalStateMachine;
         };
         const handlers = Object.fromEntries(taskStateNames(workload.definition).map((name) => [name, (input: unknown) => noop(input, {})]));
-        entry = { machine: new StateMachine(workload.definition), handlers };
+        // A copy: the library writes defaults (QueryLanguage) into the definition it is given.
+        entry = { machine: new StateMachine(structuredClone(workload.definition)), handlers };
         machines.set(workload, entry);
       }
       const { machine, handlers } = entry;

@@ -10,6 +10,7 @@ const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/docs(\/.*)?$/, /^\/openapi\.jso
 const EXECUTE_ROUTES = new Set([
   '/v1/state-machines/:name/executions',
   '/v1/executions/:executionId/stop',
+  '/v1/executions/:executionId/redrive',
   '/v1/task-tokens/success',
   '/v1/task-tokens/failure',
   '/v1/task-tokens/heartbeat',

@@ -147,6 +147,11 @@ export async function runClientCommand(command: string, argv: string[], config: 
         await sleep(FOLLOW_POLL_MS);
       }
     }
+    case 'redrive': {
+      const execution = await api.request('POST', `/v1/executions/${encodeURIComponent(need('executionId'))}/redrive`);
+      print(execution, () => `${execution.executionId} ${execution.status} (redrive ${execution.redriveCount})`);
+      return 0;
+    }
     case 'stop': {
       const execution = await api.request('POST', `/v1/executions/${encodeURIComponent(need('executionId'))}/stop`, {
         ...(values.error ? { error: values.error } : {}),
@@ -161,4 +166,4 @@ export async function runClientCommand(command: string, argv: string[], config: 
 }
 
 /** The client commands `runClientCommand` knows. */
-export const CLIENT_COMMANDS = ['create', 'update', 'validate', 'start', 'describe', 'list', 'history', 'stop'];
+export const CLIENT_COMMANDS = ['create', 'update', 'validate', 'start', 'describe', 'list', 'history', 'stop', 'redrive'];

@@ -25,6 +25,7 @@ client commands (talk to the API at STEPFLOW_URL or --url, default http://HOST:P
   list [<machine>]                      state machines, or the executions of one
   history <executionId> [--follow]      the execution's timeline; --follow until it ends
   stop <executionId> [--error E] [--cause C]
+  redrive <executionId>                 continue a FAILED/TIMED_OUT/ABORTED execution where it stopped
 
 API keys (operator commands on DATABASE_URL; with no key the API is open, on loopback only):
   keys create --name N --scopes read,execute,admin

@@ -21,11 +21,15 @@ export interface ExecutionRow {
   publishedVersion: number | null;
   /** The alias the execution was started through. */
   alias: string | null;
+  /** RedriveExecution count, and when it was last redriven. */
+  redriveCount: number;
+  redriveDate: Date | null;
 }
 
 const COLUMNS = `execution_id AS "executionId", state_machine AS "stateMachine", version, name, status,
   input, output, error, cause, start_date AS "startDate", stop_date AS "stopDate",
-  workflow_started AS "workflowStarted", published_version AS "publishedVersion", alias`;
+  workflow_started AS "workflowStarted", published_version AS "publishedVersion", alias,
+  redrive_count AS "redriveCount", redrive_date AS "redriveDate"`;
 
 /** Inserts a new RUNNING execution; returns undefined when the (state machine, name) pair exists. */
 export async function insertExecution(
@@ -83,6 +87,7 @@ export async function completeExecution(
   executionId: string,
   outcome: WorkflowOutcome,
   stopDate: string,
+  resume?: unknown,
 ): Promise<void> {
   const output = outcome.status === 'SUCCEEDED' ? JSON.stringify(outcome.output ?? null) : null;
   const error = outcome.status === 'SUCCEEDED' ? null : (outcome.error ?? null);
@@ -92,6 +97,29 @@ export async function completeExecution(
       WHERE execution_id = $1 AND status = 'RUNNING'`,
     [executionId, outcome.status, output, error, cause, stopDate],
   );
+  // The run's resume point is kept even when a stop already closed the row (RedriveExecution).
+  await db.query('UPDATE executions SET resume = $2::json WHERE execution_id = $1', [executionId, resume === undefined ? null : JSON.stringify(resume)]);
+}
+
+/** Where the last run's states stood when it ended (what a redrive resumes from). */
+export async function findResumePoint(db: Queryable, executionId: string): Promise<unknown> {
+  const { rows } = await db.query('SELECT resume FROM executions WHERE execution_id = $1', [executionId]);
+  return rows[0]?.resume ?? undefined;
+}
+
+/**
+ * Reopens an ended (FAILED, TIMED_OUT, ABORTED) execution for a redrive: RUNNING again, one more
+ * redrive. Returns the row, or undefined when it was not in a redrivable status (a race).
+ */
+export async function reopenForRedrive(db: Queryable, executionId: string): Promise<ExecutionRow | undefined> {
+  const { rows } = await db.query(
+    `UPDATE executions SET status = 'RUNNING', error = NULL, cause = NULL, output = NULL, stop_date = NULL,
+        redrive_count = redrive_count + 1, redrive_date = now()
+      WHERE execution_id = $1 AND status IN ('FAILED', 'TIMED_OUT', 'ABORTED')
+      RETURNING ${COLUMNS}`,
+    [executionId],
+  );
+  return rows[0];
 }
 
 /**
@@ -144,4 +172,13 @@ export async function listExecutions(
     ],
   );
   return rows;
+}
+
+/** Puts back how an execution had ended when its redrive could not start. */
+export async function undoRedrive(db: Queryable, before: ExecutionRow): Promise<void> {
+  await db.query(
+    `UPDATE executions SET status = $2, error = $3, cause = $4, stop_date = $5, redrive_count = $6, redrive_date = $7
+      WHERE execution_id = $1 AND status = 'RUNNING'`,
+    [before.executionId, before.status, before.error, before.cause, before.stopDate, before.redriveCount, before.redriveDate],
+  );
 }

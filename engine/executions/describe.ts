@@ -23,6 +23,8 @@ export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
     ...(row.cause !== null ? { cause: row.cause } : {}),
     startDate: row.startDate.toISOString(),
     ...(row.stopDate ? { stopDate: row.stopDate.toISOString() } : {}),
+    redriveCount: row.redriveCount ?? 0,
+    ...(row.redriveDate ? { redriveDate: row.redriveDate.toISOString() } : {}),
   };
 }
 

@@ -37,8 +37,9 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** Starts the workflow of a stored execution; already started counts as success (idempotent). */
-async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): Promise<void> {
-  const args: ExecutionWorkflowInput = {
+/** The execution workflow's input for a stored execution (and, for a redrive, where to resume). */
+export function workflowInput(row: ExecutionRow, plan: Plan, redrive?: ExecutionWorkflowInput['redrive']): ExecutionWorkflowInput {
+  return {
     executionId: row.executionId,
     plan,
     input: row.input,
@@ -49,9 +50,14 @@ async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): 
       stateMachineName: row.stateMachine,
       roleArn: roleArn(row.stateMachine),
       startTime: row.startDate.toISOString(),
-      redriveCount: 0,
+      redriveCount: row.redriveCount ?? 0,
     },
+    ...(redrive ? { redrive } : {}),
   };
+}
+
+async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): Promise<void> {
+  const args = workflowInput(row, plan);
   try {
     await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
       workflowId: row.executionId,

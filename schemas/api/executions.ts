@@ -36,6 +36,9 @@ export const ExecutionResponseSchema = z.object({
   cause: z.string().optional(),
   startDate: z.string(),
   stopDate: z.string().optional(),
+  /** How many times it was redriven (RedriveExecution), and when last. */
+  redriveCount: z.number().int(),
+  redriveDate: z.string().optional(),
 });
 export type ExecutionResponse = z.infer<typeof ExecutionResponseSchema>;
 

@@ -15,6 +15,8 @@ interface ConformanceCase {
   events?: string[];
   /** Every durable sleep (ms) the interpreter asked for: Wait states, retry intervals, timeouts. */
   sleeps?: number[];
+  /** Every function the host ran, in order: its name and payload. */
+  invocations?: Array<{ function: string; payload: unknown }>;
   /** `assignedVariables` of every `…StateExited` event, in order (null: the state assigned nothing). */
   assignedVariables?: Array<Record<string, string> | null>;
 }
@@ -66,6 +68,7 @@ describe.each(FEATURES)('conformance: %s', (_feature, cases) => {
     }
     if (c.events) expect([...host.written, ...pendingEvents].map((e) => e.type)).toEqual(c.events);
     if (c.sleeps) expect(host.sleeps).toEqual(c.sleeps);
+    if (c.invocations) expect(host.invocations.map((i) => ({ function: i.functionName, payload: i.payload }))).toEqual(c.invocations);
     if (c.assignedVariables) {
       const exited = [...host.written, ...pendingEvents].filter((e) => e.type.endsWith('StateExited'));
       const details = (e: (typeof exited)[number]) => (e.stateExitedEventDetails as { assignedVariables?: Record<string, string> }).assignedVariables;

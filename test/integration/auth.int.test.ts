@@ -38,7 +38,7 @@ describe('API keys', () => {
 
     const anonymous = await fetch(`${url}/v1/state-machines`);
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).code).toBe('UNAUTHORIZED');
+    expect(((await anonymous.json()) as any).code).toBe('UNAUTHORIZED');
     expect((await fetch(`${url}/v1/state-machines`, { headers: { authorization: `Bearer ${reader.id}.wrong` } })).status).toBe(401);
     expect((await fetch(`${url}/v1/state-machines`, { headers: { authorization: `Bearer ${reader.bearer}` } })).status).toBe(200);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -50,7 +50,7 @@ describe('API keys', () => {
       body: JSON.stringify({ name: 'guarded', definition }),
     });
     expect(asReader.status).toBe(403);
-    expect((await asReader.json()).code).toBe('FORBIDDEN');
+    expect(((await asReader.json()) as any).code).toBe('FORBIDDEN');
     const asAdmin = await fetch(`${url}/v1/state-machines`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin.bearer}`, 'content-type': 'application/json' },

@@ -8,10 +8,11 @@ import {
 import { describeExecution, getExecutionHistory } from '../../executions/describe';
 import type { ServiceDeps } from '../../executions/deps';
 import { stopExecution } from '../../executions/stop';
+import { redriveExecution } from '../../executions/redrive';
 import { streamHistory } from '../history-stream';
 import { z } from 'zod';
 
-/** `/v1/executions/{executionId}`: describe, history (or its live stream with `?follow=true`), stop. */
+/** `/v1/executions/{executionId}`: describe, history (or its live stream with `?follow=true`), stop, redrive. */
 export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
   app.get(
     '/v1/executions/:executionId',
@@ -40,6 +41,15 @@ export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = asy
     { schema: { params: ExecutionParamsSchema, body: StopExecutionRequestSchema.optional(), response: { 200: ExecutionResponseSchema } } },
     async (request) => {
       await stopExecution(deps, request.params.executionId, request.body ?? {});
+      return describeExecution(deps, request.params.executionId);
+    },
+  );
+
+  app.post(
+    '/v1/executions/:executionId/redrive',
+    { schema: { params: ExecutionParamsSchema, response: { 200: ExecutionResponseSchema } } },
+    async (request) => {
+      await redriveExecution(deps, request.params.executionId);
       return describeExecution(deps, request.params.executionId);
     },
   );

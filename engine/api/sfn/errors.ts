@@ -23,6 +23,7 @@ const FROM_API: Partial<Record<ApiErrorCode, string>> = {
   VALIDATION_FAILED: 'ValidationException',
   ACTIVITY_NOT_FOUND: 'ActivityDoesNotExist',
   TASK_DOES_NOT_EXIST: 'TaskDoesNotExist',
+  EXECUTION_NOT_REDRIVABLE: 'ExecutionNotRedrivable',
   TASK_TIMED_OUT: 'TaskTimedOut',
   INVALID_TOKEN: 'InvalidToken',
   INVALID_OUTPUT: 'InvalidOutput',

@@ -7,6 +7,7 @@ import { findVersion } from '../../db/state-machines-repo';
 import type { ServiceDeps } from '../../executions/deps';
 import { startExecution } from '../../executions/start';
 import { stopExecution } from '../../executions/stop';
+import { redriveExecution, redriveStatusOf as redrivable } from '../../executions/redrive';
 import { ApiError } from '../errors';
 import {
   epochSeconds,
@@ -49,11 +50,13 @@ function startedWith(row: ExecutionRow) {
   };
 }
 
-/** `redriveStatus` as DescribeExecution reports it for executions that cannot be redriven. */
+/** `redriveStatus` (and its reason) as DescribeExecution reports it. */
 function redriveStatusOf(row: ExecutionRow) {
-  return row.status === 'RUNNING' || row.status === 'SUCCEEDED'
-    ? { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${row.status} and cannot be redriven` }
-    : {};
+  if (row.status === 'RUNNING' || row.status === 'SUCCEEDED') {
+    return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${row.status} and cannot be redriven` };
+  }
+  const status = redrivable(row, 'STANDARD');
+  return status.redrivable ? { redriveStatus: 'REDRIVABLE' } : { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: status.reason };
 }
 
 /** DescribeExecution's shape of a stored execution. */
@@ -71,7 +74,8 @@ function describe(row: ExecutionRow) {
     ...(row.status === 'SUCCEEDED' ? { output: JSON.stringify(row.output), outputDetails: { included: true } } : {}),
     ...(row.error !== null ? { error: row.error } : {}),
     ...(row.cause !== null ? { cause: row.cause } : {}),
-    redriveCount: 0,
+    redriveCount: row.redriveCount,
+    ...(row.redriveDate ? { redriveDate: epochSeconds(row.redriveDate) } : {}),
     ...redriveStatusOf(row),
   };
 }
@@ -119,6 +123,13 @@ export const executionActions = {
     const row = await findExecution(deps.pool, execution.executionId);
     const { redriveCount: _r, redriveStatus: _s, redriveStatusReason: _t, ...shape } = describe(row as ExecutionRow) as Record<string, unknown>;
     return { ...shape, billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: 100 } };
+  },
+
+  async RedriveExecution(deps: ServiceDeps, body: unknown) {
+    const request = parseRequest(z.object({ executionArn: z.string(), clientToken: z.string().max(64).optional() }), body);
+    const row = await executionOf(deps, request.executionArn);
+    const { redriveDate } = await redriveExecution(deps, row.executionId);
+    return { redriveDate: epochSeconds(redriveDate) };
   },
 
   async DescribeExecution(deps: ServiceDeps, body: unknown) {

@@ -3,11 +3,10 @@ import { notAvailableYet } from './errors';
 
 /**
  * Actions of the Step Functions API that Stepflow does not offer yet (activity workers and task
- * redrive, TestState, map runs): each answers `UnsupportedOperation` saying so.
+ * TestState, map runs): each answers `UnsupportedOperation` saying so.
  * Replace an entry here when its action is built.
  */
 const NOT_YET = [
-  'RedriveExecution',
   'TestState',
   'DescribeMapRun',
   'ListMapRuns',

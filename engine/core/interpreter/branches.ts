@@ -40,6 +40,11 @@ export async function runBranches<T>(
 ): Promise<BranchesOutcome<T>> {
   const abort = new AbortFlag(scope.abort);
   const results = new Array<T>(count);
+  const done = new Array<boolean>(count).fill(false);
+  // What a redrive needs: finished branches keep their outputs, unfinished ones where they stood.
+  if (scope.frame) scope.frame.branches = { results, done, scopes: branches };
+  const resume = scope.resumeBranches;
+  scope.resumeBranches = undefined;
   let lastEventId = fromEventId;
   let next = 0;
   let fatal: { error: unknown } | undefined;
@@ -49,9 +54,17 @@ export async function runBranches<T>(
       const index = next++;
       const branch = hooks.scopeFor ? hooks.scopeFor(cursor, abort) : scope.child(cursor, abort);
       branches[index] = branch;
+      if (resume && index in resume.done) {
+        // Redrive: this branch succeeded before; its output is reused and nothing is recorded.
+        results[index] = resume.done[index] as T;
+        done[index] = true;
+        continue;
+      }
+      branch.resume = resume?.pending[index];
       hooks.started?.(index, branch);
       try {
         results[index] = await hooks.body(index, branch);
+        done[index] = true;
       } catch (err) {
         if (err instanceof BranchAbandoned || abort.raised) throw err;
         if (hooks.failed(index, branch, err)) {

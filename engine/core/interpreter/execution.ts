@@ -1,6 +1,8 @@
 import { StatesErrors } from '../errors';
+import { resetCompensations, runCompensations } from './compensation';
 import { HistoryRecorder, payloadText } from './history';
 import { runMachine } from './machine';
+import { captureResume, type ResumePoint } from './resume';
 import { asStatesError, Scope, type MachineDef } from './scope';
 import type { ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
 
@@ -11,12 +13,26 @@ export type TopLevelMachine = MachineDef & { TimeoutSeconds?: number; QueryLangu
 export interface ExecutionRun {
   outcome: ExecutionOutcome;
   pendingEvents: ReturnType<HistoryRecorder['takePending']>;
+  /** Where the states stood when the execution failed or timed out (what a redrive resumes from). */
+  resume?: ResumePoint;
+}
+
+/** A redrive: the run resumes from `resume` and appends to the history after `lastEventId`. */
+export interface Redrive {
+  resume: ResumePoint;
+  lastEventId: number;
+}
+
+/** The resume point of a run still in progress (for a stop: see the workflow). */
+export function resumePointOf(scope: Scope): ResumePoint | undefined {
+  return captureResume(scope);
 }
 
 /**
  * Runs one execution of `machine` on `input`: `ExecutionStarted`, the states, then
  * `ExecutionSucceeded`, `ExecutionFailed` or (past the top-level `TimeoutSeconds`)
- * `ExecutionTimedOut` with `States.Timeout`.
+ * `ExecutionTimedOut` with `States.Timeout` — after a failure or timeout, the compensation stack
+ * first (see compensation.ts).
  */
 export async function runExecution(
   machine: TopLevelMachine,
@@ -25,14 +41,28 @@ export async function runExecution(
   host: InterpreterHost,
   /** The recorder to emit into; the host passes its own when it must add events (e.g. `ExecutionAborted`). */
   recorder: HistoryRecorder = new HistoryRecorder(() => host.now()),
+  /** A redrive of an execution that ended: resume where it stood, appending to its history. */
+  redrive?: Redrive,
+  /** Called with the top-level scope once it exists (the host reads its resume point on a stop). */
+  onScope?: (scope: Scope) => void,
 ): Promise<ExecutionRun> {
-  // AWS chains the first state to event 0, not to ExecutionStarted.
   const scope = new Scope({ host, recorder, execution, executionInput: input, queryLanguage: machine.QueryLanguage }, 0);
-  recorder.emit('ExecutionStarted', 0, 'executionStartedEventDetails', {
-    input: payloadText(input),
-    inputDetails: { truncated: false },
-    roleArn: execution.roleArn,
-  });
+  onScope?.(scope);
+  resetCompensations(host);
+  if (redrive) {
+    recorder.continueAfter(redrive.lastEventId);
+    scope.lastEventId = recorder.emit('ExecutionRedriven', redrive.lastEventId, 'executionRedrivenEventDetails', {
+      redriveCount: execution.redriveCount,
+    });
+    scope.resume = redrive.resume;
+  } else {
+    // AWS chains the first state to event 0, not to ExecutionStarted.
+    recorder.emit('ExecutionStarted', 0, 'executionStartedEventDetails', {
+      input: payloadText(input),
+      inputDetails: { truncated: false },
+      roleArn: execution.roleArn,
+    });
+  }
   const states = runMachine(machine, input, scope).then(
     (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
     (err): ExecutionOutcome => {
@@ -53,6 +83,11 @@ export async function runExecution(
           };
         });
   const outcome = await (timeout ? Promise.race([states, timeout]) : states);
+  if (outcome.status !== 'SUCCEEDED') {
+    // Stepflow's saga extension: the `Compensate` steps of succeeded Tasks run before the end.
+    const last = await runCompensations(scope, outcome.status === 'TIMED_OUT' ? recorder.lastId : scope.lastEventId, outcome);
+    if (outcome.status === 'FAILED') scope.lastEventId = last;
+  }
   if (outcome.status === 'SUCCEEDED') {
     scope.emit('ExecutionSucceeded', 'executionSucceededEventDetails', {
       output: payloadText(outcome.output),
@@ -70,5 +105,6 @@ export async function runExecution(
       ...(outcome.cause === '' ? {} : { cause: outcome.cause }),
     });
   }
-  return { outcome, pendingEvents: recorder.takePending() };
+  const resume = outcome.status === 'SUCCEEDED' ? undefined : captureResume(scope);
+  return { outcome, pendingEvents: recorder.takePending(), ...(resume ? { resume } : {}) };
 }

@@ -15,6 +15,11 @@ export class HistoryRecorder {
 
   constructor(private readonly now: () => number) {}
 
+  /** Continues an existing history (a redrive): the next event gets id `lastEventId + 1`. */
+  continueAfter(lastEventId: number): void {
+    this.nextId = lastEventId + 1;
+  }
+
   /** Records one event; `details` is stored under `detailsKey` when given. Returns its id. */
   emit(type: string, previousEventId: number, detailsKey?: string, details?: Record<string, unknown>): number {
     const event: HistoryEvent = {

@@ -55,13 +55,21 @@ function locate(err: unknown, name: string, scope: Scope): unknown {
  * or an error escapes (uncaught, or a Fail state). Returns the final output.
  */
 export async function runMachine(machine: MachineDef, input: unknown, scope: Scope): Promise<unknown> {
-  let name = machine.StartAt;
-  let data = input;
+  // A redrive resumes where this branch stood, with the input and variables it had there.
+  const resume = scope.resume;
+  scope.resume = undefined;
+  if (resume?.variables) scope.variables.assign(resume.variables, {});
+  let name = resume?.state ?? machine.StartAt;
+  let data = resume ? resume.input : input;
+  let resumeBranches = resume?.branches;
   for (;;) {
     scope.checkAbandoned();
     const state = machine.States[name];
     const runner = state && RUNNERS[state.Type];
     if (!runner) throw new StatesError(StatesErrors.Runtime, `State '${name}' cannot be run`);
+    scope.frame = { name, input: data, variables: scope.variables.ownVariables() };
+    scope.resumeBranches = resumeBranches;
+    resumeBranches = undefined;
     let step: StepResult;
     try {
       step = await runner(name, state, data, scope);

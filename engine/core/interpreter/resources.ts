@@ -11,7 +11,26 @@ export type ResolvedResource =
    */
   | { kind: 'lambda'; events: 'Task'; resourceType: 'lambda'; resource: string; wrap: true; callback: boolean }
   /** `arn:aws:states:<region>:<account>:activity:<name>`: a task for external workers, `Activity*` events. */
-  | { kind: 'activity'; events: 'Activity'; activityName: string; arn: string; callback: true };
+  | { kind: 'activity'; events: 'Activity'; activityName: string; arn: string; callback: true }
+  /**
+   * `arn:aws:states:::states:startExecution[.sync[:2]|.waitForTaskToken]`: a nested execution,
+   * `Task*` events (`TaskSubmitted` carries the start response when the Task waits for the child).
+   */
+  | { kind: 'execution'; events: 'Task'; resourceType: 'states'; resource: string; integration: StartExecutionIntegration; callback: boolean };
+
+/**
+ * How a `startExecution` Task waits: `request` (the start response), `sync` (the child's end,
+ * Input/Output as JSON text), `sync2` (the same, as JSON), `callback` (`.waitForTaskToken`).
+ */
+export type StartExecutionIntegration = 'request' | 'sync' | 'sync2' | 'callback';
+
+const START_EXECUTION = 'arn:aws:states:::states:startExecution';
+const START_EXECUTION_SUFFIXES: Record<string, StartExecutionIntegration> = {
+  '': 'request',
+  '.sync': 'sync',
+  '.sync:2': 'sync2',
+  '.waitForTaskToken': 'callback',
+};
 
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]*:\d*:function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9_$-]+)?$/;
 const INVOKE = 'arn:aws:states:::lambda:invoke';
@@ -25,6 +44,13 @@ export function resolveResource(resource: string): ResolvedResource {
   if (resource === INVOKE || resource === INVOKE + CALLBACK_SUFFIX) {
     const callback = resource !== INVOKE;
     return { kind: 'lambda', events: 'Task', resourceType: 'lambda', resource: callback ? `invoke${CALLBACK_SUFFIX}` : 'invoke', wrap: true, callback };
+  }
+  if (resource.startsWith(START_EXECUTION)) {
+    const suffix = resource.slice(START_EXECUTION.length);
+    const integration = START_EXECUTION_SUFFIXES[suffix];
+    if (integration) {
+      return { kind: 'execution', events: 'Task', resourceType: 'states', resource: `startExecution${suffix}`, integration, callback: integration === 'callback' };
+    }
   }
   const activity = ACTIVITY_ARN.exec(resource);
   if (activity) return { kind: 'activity', events: 'Activity', activityName: activity[1], arn: resource, callback: true };

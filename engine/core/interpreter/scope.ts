@@ -1,6 +1,7 @@
 import { StatesError } from '../errors';
 import { VariableScope } from '../variables';
 import { HistoryRecorder } from './history';
+import type { ResumePoint, StateFrame } from './resume';
 import type { Abandonment, ExecutionInfo, InterpreterHost } from './types';
 
 /** A state in a (sub-)machine, loosely typed: the plan was validated before it got here. */
@@ -93,6 +94,12 @@ export interface ActiveState {
 export class Scope {
   /** The state this branch is in (see ActiveState). */
   current?: ActiveState;
+  /** The state this branch runs, with its input: what a redrive resumes from (see resume.ts). */
+  frame?: StateFrame;
+  /** A redrive's resume point for this branch, consumed by `runMachine` when it starts. */
+  resume?: ResumePoint;
+  /** A redrive's branches of the state about to run (Parallel/Map), consumed by `runBranches`. */
+  resumeBranches?: ResumePoint['branches'];
 
   constructor(
     readonly run: RunContext,

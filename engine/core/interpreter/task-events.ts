@@ -31,9 +31,19 @@ const limits = (timeoutSeconds?: number, heartbeatSeconds?: number) => ({
 });
 
 /**
+ * True when the Task records `TaskSubmitted` before its end: a `.waitForTaskToken` function
+ * took its token, or a nested execution the Task waits for (`.sync`, `.sync:2`) was started.
+ */
+function submits(resolved: ResolvedResource): boolean {
+  if (resolved.kind === 'execution') return resolved.integration !== 'request';
+  return resolved.callback;
+}
+
+/**
  * The event family of a Task's resource, as Step Functions records it: `LambdaFunction*` for a
  * function ARN, `Activity*` for an activity ARN, `Task*` for a service integration (with
- * `TaskSubmitted` when a `.waitForTaskToken` function has taken its token).
+ * `TaskSubmitted` when a `.waitForTaskToken` function has taken its token, or when a nested
+ * execution the Task waits for has started: resourceType `states`, resource `startExecution.sync:2`…).
  */
 export function eventsFor(resolved: ResolvedResource): TaskEvents {
   if (resolved.events === 'LambdaFunction') {
@@ -74,7 +84,7 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
       details: { ...base, region: ARN_REGION, parameters: payloadText(params), ...limits(timeoutSeconds, heartbeatSeconds) },
     }),
     started: () => ({ type: 'TaskStarted', key: 'taskStartedEventDetails', details: base }),
-    ...(resolved.callback
+    ...(submits(resolved)
       ? { submitted: (value: unknown) => ({ type: 'TaskSubmitted', key: 'taskSubmittedEventDetails', details: { ...base, ...output(value) } }) }
       : {}),
     succeeded: (value) => ({ type: 'TaskSucceeded', key: 'taskSucceededEventDetails', details: { ...base, ...output(value) } }),

@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '../../../schemas/history';
+import type { ChildExecutionRequest } from './nested';
 
 /**
  * Tells the host that the branch waiting on a function or timer has been given up (a sibling
@@ -14,8 +15,12 @@ export interface Abandonment {
 export interface TaskInvocation {
   /** The state's name. */
   stateName: string;
-  /** How the resource was resolved (see `resolveResource`): a function, or an activity's workers. */
-  kind: 'lambda' | 'http' | 'activity';
+  /**
+   * How the resource was resolved (see `resolveResource`): a function, an activity's workers, or
+   * a nested execution (`execution`; the outcome's `result` is then a `ChildExecutionDescription`,
+   * except with a token, and `submitted` the description at its start).
+   */
+  kind: 'lambda' | 'http' | 'activity' | 'execution';
   /** For `lambda`: the function name (file base name in FUNCTIONS_DIR); for `activity`: the activity name. */
   functionName: string;
   /**
@@ -23,6 +28,8 @@ export interface TaskInvocation {
    * names this token (`$$.Task.Token` as the interpreter minted it), not when the function returns.
    */
   taskToken?: string;
+  /** `startExecution`: the child execution to start (`functionName` is then its state machine). */
+  execution?: ChildExecutionRequest;
   /** The function's event (effective parameters, or `Payload` for `lambda:invoke`). */
   payload: unknown;
   /** ASL `TimeoutSeconds` (resolved), if any. */

@@ -1,13 +1,16 @@
 import { StatesError, StatesErrors } from '../../errors';
 import { inputPath, outputPath, payloadTemplate, resultPath } from '../data-flow';
 import { runCatching, type StepResult } from '../guarded';
-import { functionNameOf, resolveResource, wrapInvokeResult } from '../resources';
+import { pushCompensation } from '../compensation';
+import { childExecutionRequest, childExecutionResult, startResponse, type ChildExecutionDescription } from '../nested';
+import { functionNameOf, resolveResource, wrapInvokeResult, type ResolvedResource } from '../resources';
 import { eventsFor, type EventSpec } from '../task-events';
 import { withRetry } from '../retry-catch';
 import { asStatesError, contextObject, type Scope, type StateDef } from '../scope';
 import { evaluateTemplate } from '../../jsonata';
 import { numberField } from '../path-fields';
 import { isJsonata, jsonataOutput, jsonataScope, jsonPathAssign, variablesOf, type Produced } from '../query-language';
+import type { TaskInvocation, TaskOutcome } from '../types';
 import { jsonataTimeouts, type Timeouts } from './task-timeouts';
 
 /**
@@ -39,22 +42,55 @@ export function taskTokenContext(state: StateDef, scope: Scope): { token?: strin
   return { token, extra: { Task: { Token: token } } };
 }
 
-/** Runs one attempt of the function (or activity) behind `Resource` and records its events. */
-async function invoke(name: string, state: StateDef, params: unknown, timeouts: Timeouts, scope: Scope, key: string, token?: string): Promise<unknown> {
+/** Called with the Task's result as soon as the resource succeeded (before anything else can fail). */
+type OnResult = (result: unknown) => void | Promise<void>;
+
+/** What the host runs for a resolved resource: the function (or state machine) and its payload. */
+function request(resolved: ResolvedResource, params: unknown, scope: Scope): Pick<TaskInvocation, 'functionName' | 'payload' | 'execution'> {
+  if (resolved.kind === 'execution') {
+    const execution = childExecutionRequest(params, resolved.integration, () => scope.run.host.random());
+    return { functionName: execution.stateMachine, payload: execution.input, execution };
+  }
+  if (resolved.events === 'Task') return { functionName: functionNameOf(params), payload: (params as { Payload?: unknown }).Payload ?? null };
+  return { functionName: resolved.events === 'Activity' ? resolved.activityName : resolved.functionName, payload: params };
+}
+
+/** The Task's result from the host's outcome (wrapped by `lambda:invoke`, shaped by `startExecution`). */
+function resultOf(resolved: ResolvedResource, outcome: TaskOutcome, key: string): unknown {
+  // With a token, the result is what SendTaskSuccess sent.
+  if (resolved.callback) return outcome.result;
+  if (resolved.kind === 'execution') return childExecutionResult(resolved.integration, outcome.result as ChildExecutionDescription);
+  return resolved.events === 'Task' ? wrapInvokeResult(outcome.result, key) : outcome.result;
+}
+
+/** What `TaskSubmitted` records: what a token-taking function returned, or a child's start response. */
+function submittedOf(resolved: ResolvedResource, outcome: TaskOutcome, key: string): unknown {
+  return resolved.kind === 'execution' ? startResponse(outcome.submitted as ChildExecutionDescription) : wrapInvokeResult(outcome.submitted, key);
+}
+
+/** Runs one attempt of the function (or activity, or nested execution) behind `Resource` and records its events. */
+async function invoke(
+  name: string,
+  state: StateDef,
+  params: unknown,
+  timeouts: Timeouts,
+  scope: Scope,
+  key: string,
+  token?: string,
+  onResult?: OnResult,
+): Promise<unknown> {
   const resolved = resolveResource(state.Resource);
   const events = eventsFor(resolved);
   const { timeoutSeconds, heartbeatSeconds } = timeouts;
-  const wrapped = resolved.events === 'Task';
-  const functionName = wrapped ? functionNameOf(params) : resolved.events === 'Activity' ? resolved.activityName : resolved.functionName;
-  const payload = wrapped ? ((params as { Payload?: unknown }).Payload ?? null) : params;
+  const what = request(resolved, params, scope);
   emit(scope, events.scheduled(params, timeoutSeconds, resolved.callback ? heartbeatSeconds : undefined));
-  let outcome;
+  let outcome: TaskOutcome | undefined;
+  let result: unknown;
   try {
     outcome = await scope.run.host.invokeTask({
       stateName: name,
       kind: resolved.kind,
-      functionName,
-      payload,
+      ...what,
       timeoutSeconds,
       heartbeatSeconds,
       idempotencyKey: key,
@@ -62,21 +98,26 @@ async function invoke(name: string, state: StateDef, params: unknown, timeouts: 
       abandoned: scope.abort,
       ...(token ? { taskToken: token } : {}),
     });
+    result = resultOf(resolved, outcome, key);
   } catch (err) {
     scope.checkAbandoned();
     const failure = asStatesError(err);
     const timedOut = failure.error === StatesErrors.Timeout || failure.error === StatesErrors.HeartbeatTimeout;
-    // AWS records the start before a failure or a timeout alike.
-    emit(scope, events.started());
+    // AWS records the start before a failure or a timeout alike (and a child's start before its failure).
+    if (outcome) {
+      const started = events.started(outcome.workerName);
+      scope.emitAt(outcome.startedAt, started.type, started.key, started.details);
+      if (events.submitted) emit(scope, events.submitted(submittedOf(resolved, outcome, key)));
+    } else emit(scope, events.started());
     emit(scope, events.failed(timedOut, failure.error, failure.cause));
     throw failure;
   }
+  // The side effect happened: its compensation is due even if this branch is being abandoned.
+  if (onResult) await onResult(result);
   scope.checkAbandoned();
   const started = events.started(outcome.workerName);
   scope.emitAt(outcome.startedAt, started.type, started.key, started.details);
-  if (events.submitted) emit(scope, events.submitted(wrapInvokeResult(outcome.submitted, key)));
-  // With a token, the result is what SendTaskSuccess sent; otherwise the function's (wrapped by lambda:invoke).
-  const result = wrapped && !resolved.callback ? wrapInvokeResult(outcome.result, key) : outcome.result;
+  if (events.submitted) emit(scope, events.submitted(submittedOf(resolved, outcome, key)));
   emit(scope, events.succeeded(result));
   return result;
 }
@@ -85,6 +126,7 @@ async function invoke(name: string, state: StateDef, params: unknown, timeouts: 
  * Task (JSONPath): InputPath → Parameters → the function → ResultSelector → ResultPath →
  * OutputPath, with `Assign` reading the raw result as `$`; (JSONata): `Arguments` → the function
  * → `Output`/`Assign` with `$states.result`. `Retry` around each attempt, `Catch` around the whole.
+ * A Task with `Compensate` pushes its compensation once the resource succeeded (see compensation.ts).
  */
 export async function runTask(name: string, state: StateDef, input: unknown, scope: Scope): Promise<StepResult> {
   return runCatching(name, state, input, scope, (enteredTime) => {
@@ -96,7 +138,8 @@ export async function runTask(name: string, state: StateDef, input: unknown, sco
         const variables = variablesOf(scope);
         const before = jsonataScope(scope, { input, context: ctx }, variables);
         const args = state.Arguments === undefined ? input : await evaluateTemplate(state.Arguments, before, 'Arguments');
-        const result = await invoke(name, state, args, await jsonataTimeouts(state, before), scope, key, token);
+        const compensate: OnResult | undefined = state.Compensate && ((result) => pushCompensation(name, state, scope, { input, result, context: ctx }, key));
+        const result = await invoke(name, state, args, await jsonataTimeouts(state, before), scope, key, token, compensate);
         return jsonataOutput(state, jsonataScope(scope, { input, context: ctx, result }, variables), result);
       }
       const variables = variablesOf(scope);
@@ -106,7 +149,8 @@ export async function runTask(name: string, state: StateDef, input: unknown, sco
         timeoutSeconds: seconds(state, 'TimeoutSeconds', effective, ctx, variables),
         heartbeatSeconds: seconds(state, 'HeartbeatSeconds', effective, ctx, variables),
       };
-      const result = await invoke(name, state, params, timeouts, scope, key, token);
+      const compensate: OnResult | undefined = state.Compensate && ((result) => pushCompensation(name, state, scope, { input: effective, result, context: ctx }, key));
+      const result = await invoke(name, state, params, timeouts, scope, key, token, compensate);
       const assigned = jsonPathAssign(state.Assign, result, ctx, scope);
       const selected = payloadTemplate(state.ResultSelector, result, ctx, scope);
       return { output: outputPath(state.OutputPath, resultPath(state.ResultPath, input, selected), ctx, variables), assigned };

@@ -1,0 +1,146 @@
+import { StatesError, StatesErrors } from '../errors';
+import { evaluateTemplate } from '../jsonata';
+import { payloadTemplate } from './data-flow';
+import { payloadText } from './history';
+import { isJsonata, jsonataScope } from './query-language';
+import { functionNameOf, resolveResource, wrapInvokeResult } from './resources';
+import { withRetry } from './retry-catch';
+import { asStatesError, Scope, type StateDef } from './scope';
+import { errorDetails } from './task-events';
+import type { InterpreterHost } from './types';
+
+/** One compensation on the stack: what a succeeded Task's `Compensate` runs if the execution fails. */
+export interface CompensationStep {
+  /** The Task state's name. */
+  stateName: string;
+  /** `Compensate.Resource`. */
+  resource: string;
+  /** `Compensate.Parameters`/`Arguments`, evaluated when the Task succeeded. */
+  input: unknown;
+  /** `Compensate.Retry`. */
+  retry?: unknown[];
+  /** The Task entry's idempotency key + `:compensate`: the same for every attempt of this step. */
+  idempotencyKey: string;
+}
+
+/**
+ * The compensation stack of the execution a host runs, in push (completion) order. Keyed by the
+ * host: a host runs one execution at a time, and every scope of it (Parallel branches, Map
+ * iterations, Distributed Map children) shares the host. `runExecution` resets it at the start.
+ */
+const STACKS = new WeakMap<InterpreterHost, CompensationStep[]>();
+
+/** Starts an empty compensation stack for the execution `host` is about to run. */
+export function resetCompensations(host: InterpreterHost): void {
+  STACKS.set(host, []);
+}
+
+function stackOf(host: InterpreterHost): CompensationStep[] {
+  let stack = STACKS.get(host);
+  if (!stack) STACKS.set(host, (stack = []));
+  return stack;
+}
+
+/**
+ * Pushes a succeeded Task's `Compensate` on the stack. Its `Parameters` (JSONPath) are evaluated
+ * now with `$` = `{ "input": <the Task's effective input>, "result": <the Task's result> }` and
+ * `$$` = the Task's context object; `Arguments` (JSONata; `Parameters` accepted too) with
+ * `$states.input` = the Task's input, `$states.result` = its result. Absent, the step receives
+ * `{ input, result }`.
+ */
+export async function pushCompensation(
+  name: string,
+  state: StateDef,
+  scope: Scope,
+  data: { input: unknown; result: unknown; context: unknown },
+  taskKey: string,
+): Promise<void> {
+  const compensate = state.Compensate as { Resource: string; Parameters?: unknown; Arguments?: unknown; Retry?: unknown[] };
+  const template = compensate.Arguments ?? compensate.Parameters;
+  const subject = { input: data.input, result: data.result };
+  let input: unknown;
+  if (isJsonata(state, scope)) {
+    const jsonata = jsonataScope(scope, { input: data.input, context: data.context, result: data.result });
+    input = template === undefined ? subject : await evaluateTemplate(template, jsonata, 'Compensate');
+  } else {
+    input = payloadTemplate(template, subject, data.context, scope);
+  }
+  stackOf(scope.run.host).push({
+    stateName: name,
+    resource: compensate.Resource,
+    input,
+    ...(compensate.Retry ? { retry: compensate.Retry } : {}),
+    idempotencyKey: `${taskKey}:compensate`,
+  });
+}
+
+/** Runs one attempt of a compensation step: a function ARN, or `lambda:invoke` (result wrapped). */
+async function invokeStep(step: CompensationStep, scope: Scope): Promise<unknown> {
+  const resolved = resolveResource(step.resource);
+  if (resolved.kind !== 'lambda' || resolved.callback) {
+    throw new StatesError(StatesErrors.Runtime, `Compensate.Resource '${step.resource}' is not supported: use a function ARN or arn:aws:states:::lambda:invoke`);
+  }
+  const wrapped = resolved.events === 'Task';
+  const outcome = await scope.run.host.invokeTask({
+    stateName: step.stateName,
+    kind: 'lambda',
+    functionName: wrapped ? functionNameOf(step.input) : resolved.functionName,
+    payload: wrapped ? ((step.input as { Payload?: unknown }).Payload ?? null) : step.input,
+    idempotencyKey: step.idempotencyKey,
+    pendingEvents: scope.run.recorder.takePending(),
+  });
+  return wrapped ? wrapInvokeResult(outcome.result, step.idempotencyKey) : outcome.result;
+}
+
+/**
+ * One step with its `Retry` applied as a Task's: `CompensationStepScheduled` per attempt, then
+ * `CompensationStepSucceeded` or `CompensationStepFailed` (also after each failed attempt).
+ * Returns the final failure, if any.
+ */
+async function runStep(step: CompensationStep, scope: Scope): Promise<StatesError | undefined> {
+  const about = { name: step.stateName, resource: step.resource };
+  try {
+    const output = await withRetry({ Type: 'Task', Retry: step.retry }, scope, async () => {
+      scope.emit('CompensationStepScheduled', 'compensationStepScheduledEventDetails', { ...about, input: payloadText(step.input) });
+      try {
+        return await invokeStep(step, scope);
+      } catch (err) {
+        const failure = asStatesError(err);
+        scope.emit('CompensationStepFailed', 'compensationStepFailedEventDetails', { ...about, ...errorDetails(failure.error, failure.cause) });
+        throw failure;
+      }
+    });
+    scope.emit('CompensationStepSucceeded', 'compensationStepSucceededEventDetails', { ...about, output: payloadText(output) });
+    return undefined;
+  } catch (err) {
+    return asStatesError(err);
+  }
+}
+
+/**
+ * When the execution fails (uncaught error, `Fail`, execution timeout), runs the compensation
+ * stack last-in-first-out before the execution closes: `CompensationStarted`, the steps (each
+ * durable and retried; a step that still fails does not stop the others), then
+ * `CompensationSucceeded` or `CompensationFailed`, chained from event `fromEventId`. With an
+ * empty stack nothing happens (no event, no host call). Returns the id of the last event.
+ */
+export async function runCompensations(scope: Scope, fromEventId: number, failure: { error: string; cause: string }): Promise<number> {
+  const stack = stackOf(scope.run.host);
+  if (stack.length === 0) return fromEventId;
+  // A scope of its own: the execution's abort flag may be raised (timeout), compensation must run.
+  const compensating = new Scope(scope.run, fromEventId);
+  compensating.emit('CompensationStarted', 'compensationStartedEventDetails', { ...errorDetails(failure.error, failure.cause), steps: stack.length });
+  let failed = 0;
+  let last: StatesError | undefined;
+  // Popped one by one: a Task that completes while compensation runs is compensated too.
+  for (let step = stack.pop(); step; step = stack.pop()) {
+    const error = await runStep(step, compensating);
+    if (error) {
+      failed++;
+      last = error;
+    }
+  }
+  if (last) compensating.emit('CompensationFailed', 'compensationFailedEventDetails', { failedSteps: failed, ...errorDetails(last.error, last.cause) });
+  else compensating.emit('CompensationSucceeded', 'compensationSucceededEventDetails', {});
+  return compensating.lastEventId;
+}
