@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { DescribeExecutionCommand, ExecutionNotRedrivable, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
-import { readStack } from './support/stack';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
+import { readStack, ROOT } from './support/stack';
 
 const fn = 'arn:aws:lambda:us-east-1:000000000000:function:gated';
 const sfn = () =>
@@ -84,6 +88,17 @@ describe('redrive on the real stack', () => {
     expect(described.redriveDate).toBeInstanceOf(Date);
 
     await expect(sfn().send(new RedriveExecutionCommand({ executionArn: arn }))).rejects.toBeInstanceOf(ExecutionNotRedrivable);
+
+    // The redriven run's Temporal history replays through the current bundle (and is kept).
+    const connection = await Connection.connect({ address: readStack().temporalAddress });
+    try {
+      const temporalHistory = await new Client({ connection, namespace: readStack().namespace }).workflow.getHandle(id).fetchHistory();
+      await expect(Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, temporalHistory, id)).resolves.toBeUndefined();
+      const file = path.join(ROOT, 'test', 'replay', 'histories', 'redriven-map.history.bin');
+      if (process.env.RECORD_HISTORIES && !fs.existsSync(file)) fs.writeFileSync(file, temporal.api.history.v1.History.encode(temporalHistory).finish());
+    } finally {
+      await connection.close();
+    }
   });
 
   test('redrives a stopped execution from the state it was stopped in', async () => {

@@ -6,6 +6,7 @@ import { aliasActions } from './alias-actions';
 import { executionActions } from './execution-actions';
 import { stateMachineActions } from './state-machine-actions';
 import { tagActions } from './tag-actions';
+import { testStateActions } from './test-state-action';
 import { unavailableActions } from './unavailable-actions';
 import { versionActions } from './version-actions';
 import { callbackActions } from './callback-actions';
@@ -22,6 +23,7 @@ const ACTIONS: Record<string, Action> = {
   ...activityActions,
   ...tagActions,
   ...callbackActions,
+  ...testStateActions,
 };
 
 const CONTENT_TYPES = ['application/x-amz-json-1.0', 'application/x-amz-json-1.1'];

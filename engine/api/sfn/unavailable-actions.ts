@@ -7,7 +7,6 @@ import { notAvailableYet } from './errors';
  * Replace an entry here when its action is built.
  */
 const NOT_YET = [
-  'TestState',
   'DescribeMapRun',
   'ListMapRuns',
   'UpdateMapRun',
