@@ -9,6 +9,7 @@ import type { HistoryEvent } from '../schemas/history';
 import { enqueueActivityTask } from '../engine/db/activity-tasks-repo';
 import { signTaskToken, substituteToken, taskTokenSecret } from '../engine/executions/task-tokens';
 import type { CompleteExecutionInput, EnqueueActivityTaskInput, InvokeFunctionInput, RecordEventsInput } from '../workflows/messages';
+import { createChildActivities } from './children';
 import { FunctionRegistry } from './functions';
 
 /** What the activities need from the process that hosts them. */
@@ -57,6 +58,8 @@ export function createActivities(deps: ActivityDeps) {
   };
 
   return {
+    ...createChildActivities({ pool: deps.pool, sign: signed }),
+
     /** Writes pending history events, then runs a function from `FUNCTIONS_DIR`. */
     async invokeFunction(input: InvokeFunctionInput): Promise<{ result: unknown; startedAt: number }> {
       const ctx = Context.current();

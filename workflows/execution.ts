@@ -20,6 +20,7 @@ import {
   type TaskInvocation,
 } from '../engine/core/interpreter';
 import { CallbackRegistry } from './callbacks';
+import { runChildExecution } from './children';
 import { stopSignal, type ExecutionWorkflowInput, type StopRequest, type WorkflowOutcome } from './messages';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -141,6 +142,10 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     async invokeTask(invocation) {
       try {
         const token = invocation.taskToken;
+        if (invocation.kind === 'execution') {
+          const parent = { executionId, executionArn: args.execution.id, callbacks };
+          return await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation));
+        }
         return await cancellable(invocation.abandoned, () => (token ? runWithCallback(invocation, token) : runFunction(invocation)));
       } catch (err) {
         throw toStatesError(err);

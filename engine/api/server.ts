@@ -14,6 +14,7 @@ import { instrumentRequests, opsRoutes } from './ops';
 import { callbackRoutes } from './routes/callbacks';
 import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
+import { testStateRoutes } from './routes/test-state';
 import { sfnProtocol } from './sfn/plugin';
 
 /** Largest request body: a 1 MiB definition (Step Functions' limit) with JSON escaping to spare. */
@@ -77,6 +78,7 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
   app.register(stateMachineRoutes, { deps });
   app.register(executionRoutes, { deps });
   app.register(callbackRoutes, { deps });
+  app.register(testStateRoutes, { deps });
   app.register(sfnProtocol, { deps });
   return app;
 }

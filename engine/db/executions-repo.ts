@@ -151,6 +151,8 @@ export async function listExecutions(
     publishedVersion?: number;
     alias?: string;
     status?: string;
+    /** ListExecutions' redriveFilter: redriven at least once (true) or never (false). */
+    redriven?: boolean;
     limit: number;
     before?: { startDate: string; executionId: string };
   },
@@ -160,6 +162,7 @@ export async function listExecutions(
       WHERE ($1::text IS NULL OR state_machine = $1) AND ($2::text IS NULL OR status = $2)
         AND ($4::timestamptz IS NULL OR (start_date, execution_id) < ($4::timestamptz, $5::text))
         AND ($6::integer IS NULL OR published_version = $6) AND ($7::text IS NULL OR alias = $7)
+        AND ($8::boolean IS NULL OR (redrive_count > 0) = $8)
       ORDER BY start_date DESC, execution_id DESC LIMIT $3`,
     [
       filter.stateMachine ?? null,
@@ -169,6 +172,7 @@ export async function listExecutions(
       filter.before?.executionId ?? null,
       filter.publishedVersion ?? null,
       filter.alias ?? null,
+      filter.redriven ?? null,
     ],
   );
   return rows;

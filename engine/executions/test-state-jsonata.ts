@@ -7,7 +7,7 @@ import { jsonataWaitMs } from '../core/interpreter/states/wait-jsonata';
 import { evaluateTemplate, evaluateTyped, type JsonataScope, type StatesVariable } from '../core/jsonata';
 import { errorOutput } from '../core/retry';
 import { evaluateJsonataAssign } from '../core/variables';
-import { checkTolerance, mockedResult, nextOf, type Produced, type StateBody, type TestedState } from './test-state-run';
+import { checkTolerance, mockedResult, nextOf, type Produced, type Rule, type StateBody, type TestedState } from './test-state-run';
 
 /** The evaluation scope of the state: `$states` (input, context, and `result`/`errorOutput` when known) and the variables. */
 function scopeOf(t: TestedState, extra: Partial<StatesVariable> = {}): JsonataScope {
@@ -106,7 +106,7 @@ const map: StateBody = async (t, inspection) => {
 export const JSONATA_BODIES: Record<string, StateBody> = { Pass: pass, Task: task, Choice: choice, Wait: wait, Succeed: succeed, Fail: fail, Parallel: parallel, Map: map };
 
 /** A JSONata catcher's output: its `Output` (default the error output) and `Assign`, with `$states.errorOutput`. */
-export async function jsonataCatchOutput(t: TestedState, catcher: StateDef, failure: StatesError): Promise<Produced> {
+export async function jsonataCatchOutput(t: TestedState, catcher: Rule, failure: StatesError): Promise<Produced> {
   const error = errorOutput(failure.error, failure.cause);
   return outputOf(scopeOf(t, { errorOutput: error }), error, catcher.Output, catcher.Assign);
 }

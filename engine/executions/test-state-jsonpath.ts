@@ -9,7 +9,7 @@ import { applyInputPath, applyOutputPath, applyResultPath, PathNotFoundError, re
 import { applyPayloadTemplate, describeMissingParameterPath } from '../core/payload-template';
 import { errorOutput } from '../core/retry';
 import { evaluateJsonPathAssign, type Assignment } from '../core/variables';
-import { checkTolerance, mockedResult, nextOf, type Inspection, type Produced, type StateBody, type TestedState } from './test-state-run';
+import { checkTolerance, mockedResult, nextOf, type Inspection, type Produced, type Rule, type StateBody, type TestedState } from './test-state-run';
 
 /** `Parameters`/`ResultSelector`/`ItemSelector` over `data`; absent, `data` passes through. */
 function template(t: TestedState, payload: unknown, data: unknown, context: unknown = t.context): unknown {
@@ -168,7 +168,7 @@ const map: StateBody = async (t, inspection) => {
 export const JSONPATH_BODIES: Record<string, StateBody> = { Pass: pass, Task: task, Choice: choice, Wait: wait, Succeed: succeed, Fail: fail, Parallel: parallel, Map: map };
 
 /** A JSONPath catcher's output: the error output placed by its `ResultPath` into the state input; `Assign` reads the error output. */
-export async function jsonPathCatchOutput(t: TestedState, catcher: StateDef, failure: StatesError): Promise<Produced> {
+export async function jsonPathCatchOutput(t: TestedState, catcher: Rule, failure: StatesError): Promise<Produced> {
   const error = errorOutput(failure.error, failure.cause);
   return { output: applyResultPath(catcher.ResultPath, t.input, error), assigned: assign(t, catcher.Assign, error) };
 }

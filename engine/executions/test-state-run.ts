@@ -1,8 +1,8 @@
-import { StatesError, StatesErrors } from '../core/errors';
+import { StatesError } from '../core/errors';
 import { asStatesError, type StateDef } from '../core/interpreter/scope';
 import { tolerance } from '../core/interpreter/states/map-config';
 import type { FunctionHost } from '../core/jsonata';
-import { canRetry, findCatcher, findRetrier, retryDelayMs } from '../core/retry';
+import { canRetry, findCatcher, findRetrier, retryDelayMs, type RetrierTiming } from '../core/retry';
 import type { Assignment } from '../core/variables';
 import type { TaskInvoker } from './test-state-task';
 
@@ -90,6 +90,9 @@ export interface TestOutcome {
   inspection: Inspection;
 }
 
+/** A Retrier or Catcher (validated with the definition). */
+export type Rule = RetrierTiming & { ErrorEquals: string[]; MaxAttempts?: number; Next?: string; ResultPath?: string | null; Output?: unknown; Assign?: unknown };
+
 /** State types whose `Retry` and `Catch` TestState evaluates. */
 const HANDLING_TYPES = new Set(['Task', 'Parallel', 'Map']);
 
@@ -139,7 +142,7 @@ function withVariables(t: TestedState, inspection: Inspection, assigned: Assignm
 export async function judgeState(
   t: TestedState,
   body: StateBody,
-  catchOutput: (t: TestedState, catcher: StateDef, failure: StatesError) => Promise<Produced>,
+  catchOutput: (t: TestedState, catcher: Rule, failure: StatesError) => Promise<Produced>,
 ): Promise<TestOutcome> {
   const inspection: Inspection = { input: t.input };
   let failure: StatesError;
@@ -151,8 +154,8 @@ export async function judgeState(
     failure = asStatesError(err);
   }
   if (!HANDLING_TYPES.has(t.state.Type)) return failed(failure, inspection);
-  const retriers = (t.state.Retry ?? []) as StateDef[];
-  const retryIndex = findRetrier(retriers as { ErrorEquals: string[] }[], failure.error);
+  const retriers: Rule[] = t.state.Retry ?? [];
+  const retryIndex = findRetrier(retriers, failure.error);
   if (retryIndex >= 0) {
     const retrier = retriers[retryIndex]!;
     const retries = t.config.retrierRetryCount ?? 0;
@@ -163,8 +166,8 @@ export async function judgeState(
     }
     inspection.errorDetails = { retryIndex };
   }
-  const catchers = (t.state.Catch ?? []) as StateDef[];
-  const catchIndex = findCatcher(catchers as { ErrorEquals: string[] }[], failure.error);
+  const catchers: Rule[] = t.state.Catch ?? [];
+  const catchIndex = findCatcher(catchers, failure.error);
   if (catchIndex < 0) return failed(failure, inspection);
   const catcher = catchers[catchIndex]!;
   let caught: Produced;
@@ -176,12 +179,4 @@ export async function judgeState(
   inspection.errorDetails = { ...inspection.errorDetails, catchIndex };
   withVariables(t, inspection, caught.assigned);
   return { ...failed(failure, inspection, 'CAUGHT_ERROR'), output: caught.output, nextState: catcher.Next as string };
-}
-
-/** Cause of a Map's mocked result that is not an array. */
-export const MOCK_NOT_ARRAY = 'Mocked result must be an array.';
-
-/** `States.Runtime` for a state type TestState cannot run in this query language. */
-export function cannotRun(type: string): StatesError {
-  return new StatesError(StatesErrors.Runtime, `State type '${type}' cannot be tested`);
 }

@@ -202,7 +202,8 @@ describe('the language on the real stack', () => {
   test('stops a running execution as ABORTED with the given error and cause when StopExecution is called', async () => {
     const machine = uniqueName('stop');
     await createMachine(machine, { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: fn('sleep'), End: true } } });
-    const id = await startExecution(machine, { ms: 60_000 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-stop-'));
+    const id = await startExecution(machine, { ms: 60_000, dir });
     const deadline = Date.now() + 30_000;
     while (!(await history(id)).some((e: any) => e.type === 'LambdaFunctionScheduled') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -221,5 +222,9 @@ describe('the language on the real stack', () => {
       executionAbortedEventDetails: { error: 'Operator', cause: 'no longer needed' },
     });
     expect((await waitForEnd(id)).status).toBe('ABORTED');
+    // The running function saw the cancellation (through its activity's heartbeats).
+    const until = Date.now() + 20_000;
+    while (!fs.existsSync(path.join(dir, 'cancelled')) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.readFileSync(path.join(dir, 'cancelled'), 'utf8')).toBe('yes');
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescribeExecutionCommand, ExecutionNotRedrivable, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionNotRedrivable, ListExecutionsCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -88,6 +88,10 @@ describe('redrive on the real stack', () => {
     expect(described.redriveDate).toBeInstanceOf(Date);
 
     await expect(sfn().send(new RedriveExecutionCommand({ executionArn: arn }))).rejects.toBeInstanceOf(ExecutionNotRedrivable);
+    const stateMachineArn = described.stateMachineArn;
+    const redriven = await sfn().send(new ListExecutionsCommand({ stateMachineArn, redriveFilter: 'REDRIVEN' }));
+    const never = await sfn().send(new ListExecutionsCommand({ stateMachineArn, redriveFilter: 'NOT_REDRIVEN' }));
+    expect([redriven.executions?.map((e) => e.name), never.executions?.length]).toEqual([[failed.name], 0]);
 
     // The redriven run's Temporal history replays through the current bundle (and is kept).
     const connection = await Connection.connect({ address: readStack().temporalAddress });

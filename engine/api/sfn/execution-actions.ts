@@ -172,6 +172,7 @@ export const executionActions = {
       z.object({
         stateMachineArn: z.string(),
         statusFilter: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']).optional(),
+        redriveFilter: z.enum(['REDRIVEN', 'NOT_REDRIVEN']).optional(),
         maxResults: MaxResultsSchema,
         nextToken: z.string().optional(),
       }),
@@ -187,6 +188,7 @@ export const executionActions = {
       publishedVersion: ref.version,
       alias: ref.alias,
       status: request.statusFilter,
+      redriven: request.redriveFilter === undefined ? undefined : request.redriveFilter === 'REDRIVEN',
       limit: limit + 1,
       before,
     });

@@ -1,0 +1,136 @@
+import { CancellationScope, isCancellation, proxyActivities, sleep, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { StatesError, StatesErrors } from '../engine/core/errors';
+import type { TaskInvocation, TaskOutcome } from '../engine/core/interpreter';
+import type { ChildExecutionDescription, ChildExecutionRequest } from '../engine/core/interpreter/nested';
+import type { HistoryEvent } from '../schemas/history';
+import type { CallbackRegistry } from './callbacks';
+import { EXECUTION_WORKFLOW, stopSignal, type ExecutionWorkflowInput, type WorkflowOutcome } from './messages';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Input of the `startChildExecution` activity: the parent's pending events and the child to store. */
+export interface StartChildExecutionInput {
+  parentExecutionId: string;
+  request: ChildExecutionRequest;
+  /** `.waitForTaskToken`: the token as the parent knows it; the child's input gets it signed. */
+  taskToken?: string;
+  pendingEvents: HistoryEvent[];
+}
+
+/** What `startChildExecution` returns: the child workflow's input and the child as started. */
+export interface StartChildExecutionResult {
+  workflowInput: ExecutionWorkflowInput;
+  description: ChildExecutionDescription;
+}
+
+/** Input of the `abortChildExecution` activity (a child whose workflow could not be started). */
+export interface AbortChildExecutionInput {
+  executionId: string;
+  cause: string;
+}
+
+/** Storing the child (and the parent's events): short, retried until it succeeds or is refused. */
+const store = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** What the parent knows about itself when it starts a child. */
+export interface ParentExecution {
+  executionId: string;
+  executionArn: string;
+  callbacks: CallbackRegistry;
+}
+
+/** Starts the stored child as a Temporal child workflow that outlives the parent's close (ABANDON). */
+async function startChildWorkflow(parent: ParentExecution, started: StartChildExecutionResult, request: ChildExecutionRequest) {
+  const child = started.workflowInput.executionId;
+  try {
+    return await startChild<(input: ExecutionWorkflowInput) => Promise<WorkflowOutcome>>(EXECUTION_WORKFLOW, {
+      workflowId: child,
+      args: [started.workflowInput],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // The parent stops a child it waits for itself (a stop signal records ExecutionAborted);
+      // Temporal's cancellation would leave the child's row RUNNING.
+      parentClosePolicy: 'ABANDON',
+      cancellationType: 'ABANDON',
+      memo: { stateMachine: request.stateMachine, parentExecutionId: parent.executionId, startedBy: request.startedBy ?? parent.executionArn },
+    });
+  } catch (err) {
+    // Not started (cancelled first, or the id is taken): the stored row must not stay RUNNING.
+    await CancellationScope.nonCancellable(() => store.abortChildExecution({ executionId: child, cause: 'The parent could not start this execution' }));
+    if (isCancellation(err)) throw err;
+    throw new StatesError('StepFunctions.ExecutionAlreadyExistsException', `Execution Already Exists: '${started.description.executionArn}'`);
+  }
+}
+
+/** Waits for `work`, failing with `States.Timeout` past `timeoutSeconds` (ASL `TimeoutSeconds`). */
+async function withDeadline<T>(timeoutSeconds: number | undefined, work: Promise<T>): Promise<T> {
+  if (timeoutSeconds === undefined) return work;
+  const timer = new CancellationScope();
+  const expired = timer.run(() => sleep(timeoutSeconds * 1000)).then(() => {
+    throw new StatesError(StatesErrors.Timeout, '');
+  });
+  expired.catch(() => undefined);
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    timer.cancel();
+  }
+}
+
+/** Stops a child the parent no longer waits for (stopped, abandoned or timed out), then rethrows. */
+async function stopOnAbandon<T>(handle: ChildWorkflowHandle<() => Promise<WorkflowOutcome>>, parentArn: string, wait: () => Promise<T>): Promise<T> {
+  try {
+    return await wait();
+  } catch (err) {
+    if (isCancellation(err) || (err instanceof StatesError && err.error === StatesErrors.Timeout)) {
+      await CancellationScope.nonCancellable(() => handle.signal(stopSignal, { cause: `The parent execution '${parentArn}' stopped waiting for this execution` }));
+    }
+    throw err;
+  }
+}
+
+/** The child's description once it ended, from its workflow's outcome. */
+function ended(started: ChildExecutionDescription, outcome: WorkflowOutcome): ChildExecutionDescription {
+  const base = { ...started, status: outcome.status, stopDate: Date.now() };
+  if (outcome.status === 'SUCCEEDED') return { ...base, output: outcome.output };
+  return { ...base, ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) };
+}
+
+/**
+ * A `startExecution` Task: stores the child execution (activity), starts it as a child workflow
+ * (id = the child's execution id), then per integration returns its start (`request`; the child
+ * runs on by itself), waits for its end (`sync`, `sync2`; `submitted` = the start), or waits for
+ * SendTaskSuccess/Failure on the token the child was given (`callback`). A child the parent stops
+ * waiting for (parent stopped, branch abandoned, `TimeoutSeconds`) is stopped too.
+ */
+export async function runChildExecution(parent: ParentExecution, invocation: TaskInvocation): Promise<TaskOutcome> {
+  const request = invocation.execution as ChildExecutionRequest;
+  const token = invocation.taskToken;
+  const scheduledAt = Date.now();
+  if (token) parent.callbacks.open(token);
+  try {
+    const started = await store.startChildExecution({
+      parentExecutionId: parent.executionId,
+      request,
+      pendingEvents: invocation.pendingEvents,
+      ...(token ? { taskToken: token } : {}),
+    });
+    const handle = await startChildWorkflow(parent, started, request);
+    const startedAt = Date.now();
+    const description = started.description;
+    if (request.integration === 'request') return { result: description, startedAt };
+    if (token) {
+      const result = await stopOnAbandon(handle, parent.executionArn, () =>
+        parent.callbacks.wait(token, scheduledAt, invocation.timeoutSeconds, invocation.heartbeatSeconds),
+      );
+      return { result, startedAt, submitted: description };
+    }
+    const outcome = await stopOnAbandon(handle, parent.executionArn, () => withDeadline(invocation.timeoutSeconds, handle.result()));
+    return { result: ended(description, outcome), startedAt, submitted: description };
+  } finally {
+    if (token) parent.callbacks.close(token);
+  }
+}
