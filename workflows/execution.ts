@@ -151,6 +151,9 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
         throw toStatesError(err);
       }
     },
+    async flush(pendingEvents) {
+      await bookkeeping.recordEvents({ executionId, events: pendingEvents });
+    },
     async sleep(ms, pendingEvents, abandoned) {
       if (pendingEvents.length > 0) await bookkeeping.recordEvents({ executionId, events: pendingEvents });
       if (ms > 0) await cancellable(abandoned, () => sleep(ms));

@@ -132,3 +132,24 @@ describe('redrive', () => {
     expect(run.second.outcome).toEqual({ status: 'SUCCEEDED', output: 'ada!' });
   });
 });
+
+describe('event flushing', () => {
+  test('hands events to the host every MAX_PENDING_EVENTS when a Pass/Choice loop has no Task to carry them', async () => {
+    const machine: TopLevelMachine = {
+      StartAt: 'Count',
+      States: {
+        Count: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'Again' },
+        Again: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 300, Next: 'Count' }], Default: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const host = new MemoryHost({});
+    const run = await runExecution(machine, { n: 0 }, EXECUTION, host);
+    expect(run.outcome).toEqual({ status: 'SUCCEEDED', output: { n: 300 } });
+    // 1 + 300 × 4 + 2 + 1 events: two flushes of at least 500, the rest at the end.
+    expect(host.flushes).toBe(2);
+    const all = [...host.written, ...run.pendingEvents];
+    expect(all.map((e) => e.id)).toEqual(all.map((_, i) => i + 1));
+    expect(all).toHaveLength(1204);
+  });
+});

@@ -47,6 +47,11 @@ export class HistoryRecorder {
     return taken;
   }
 
+  /** How many events wait to be handed to the host. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
   /** Id the next event will get. */
   get lastId(): number {
     return this.nextId - 1;

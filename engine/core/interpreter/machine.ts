@@ -11,6 +11,12 @@ import { runSucceed } from './states/succeed';
 import { runTask } from './states/task';
 import { runWait } from './states/wait';
 
+/**
+ * Events that may pile up before the host is asked to write them (Pass/Choice/Succeed loops
+ * produce events without any Task or Wait to carry them): keeps each write small.
+ */
+export const MAX_PENDING_EVENTS = 500;
+
 type StateRunner = (name: string, state: StateDef, input: unknown, scope: Scope) => Promise<StepResult>;
 
 /** One runner per ASL state `Type`. */
@@ -76,6 +82,8 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
     } catch (err) {
       throw locate(err, name, scope);
     }
+    const { recorder, host } = scope.run;
+    if (recorder.pendingCount >= MAX_PENDING_EVENTS && host.flush) await host.flush(recorder.takePending());
     if (step.next === undefined) return step.output;
     name = step.next;
     data = step.output;

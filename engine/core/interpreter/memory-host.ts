@@ -28,6 +28,8 @@ interface Timer {
 export class MemoryHost implements InterpreterHost {
   /** Every event the interpreter handed over (written "durably"). */
   readonly written: HistoryEvent[] = [];
+  /** How many times the interpreter asked for a flush (see MAX_PENDING_EVENTS). */
+  flushes = 0;
   /** Every invocation, in order. */
   readonly invocations: TaskInvocation[] = [];
   /** The duration (ms) of every `sleep` the interpreter asked for, in order. */
@@ -96,6 +98,11 @@ export class MemoryHost implements InterpreterHost {
       cancels.forEach((cancel) => cancel());
       cancelHeartbeat();
     }
+  }
+
+  async flush(pendingEvents: HistoryEvent[]): Promise<void> {
+    this.flushes++;
+    this.written.push(...pendingEvents);
   }
 
   async sleep(ms: number, pendingEvents: HistoryEvent[]): Promise<void> {

@@ -71,6 +71,11 @@ export interface InterpreterHost {
    * branch is abandoned (`abandoned` raised), the host may cancel the timer and reject.
    */
   sleep(ms: number, pendingEvents: HistoryEvent[], abandoned?: Abandonment): Promise<void>;
+  /**
+   * Writes events durably. Called only when many events piled up with no Task or Wait to carry
+   * them (a long Pass/Choice loop), so no single write grows past MAX_PENDING_EVENTS.
+   */
+  flush?(pendingEvents: HistoryEvent[]): Promise<void>;
 }
 
 /** Identity of the execution, as the Context object (`$$`) exposes it. */
