@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -7,8 +8,47 @@ import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
 import { createMachine, startExecution, uniqueName, waitForEnd } from './support/client';
 import { readStack, ROOT } from './support/stack';
 
+const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+/** Where the saga case's fixture functions write. */
+const SAGA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-replay-saga-'));
+/** Machines a case starts as nested executions, created (idempotently) under these exact names. */
+const CHILD_MACHINES: Record<string, unknown> = {
+  'replay-child-add': { StartAt: 'Add', States: { Add: { Type: 'Task', Resource: fn('add'), End: true } } },
+};
+const CHILD_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:replay-child-add';
+
+/** A saga step whose `Compensate` calls `saga-undo` (see the fixture functions). */
+const sagaStep = (step: string, next?: string, fail = false) => ({
+  Type: 'Task',
+  Resource: fn('saga-step'),
+  Parameters: { 'dir.$': '$.dir', step, ...(fail ? { fail: true } : {}) },
+  ResultPath: `$.${step}`,
+  Compensate: { Resource: fn('saga-undo'), Parameters: { 'dir.$': '$.input.dir', step, 'id.$': '$.result.id' }, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1 }] },
+  ...(next ? { Next: next } : { End: true }),
+});
+
 /** Machines whose histories the replay suite keeps (one per workflow code path of the slice). */
 const CASES: Record<string, { definition: unknown; input: unknown }> = {
+  'saga-compensates': {
+    definition: { StartAt: 'one', States: { one: sagaStep('one', 'two'), two: sagaStep('two', 'three'), three: sagaStep('three', undefined, true) } },
+    input: { dir: SAGA_DIR },
+  },
+  'nested-executions': {
+    definition: {
+      StartAt: 'Sync',
+      States: {
+        Sync: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync:2',
+          Parameters: { StateMachineArn: CHILD_ARN, Input: { a: 1, b: 2 } },
+          ResultSelector: { 'sum.$': '$.Output.sum' },
+          Next: 'Fire',
+        },
+        Fire: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: CHILD_ARN, Input: { a: 3, b: 4 } }, End: true },
+      },
+    },
+    input: {},
+  },
   'slice-succeeds': {
     definition: {
       StartAt: 'Prepare',
@@ -137,6 +177,7 @@ describe('workflow histories', () => {
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection, namespace: stack.namespace });
     try {
+      for (const [name, definition] of Object.entries(CHILD_MACHINES)) await createMachine(name, definition);
       for (const [name, { definition, input }] of Object.entries(CASES)) {
         const machine = uniqueName(name);
         await createMachine(machine, definition);

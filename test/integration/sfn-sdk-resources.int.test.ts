@@ -1,25 +1,22 @@
 import {
+  DescribeMapRunCommand,
+  ListMapRunsCommand,
+  UpdateMapRunCommand,
   ActivityDoesNotExist,
   CreateActivityCommand,
   CreateStateMachineCommand,
   DeleteActivityCommand,
   DeleteStateMachineCommand,
   DescribeActivityCommand,
-  GetActivityTaskCommand,
   InvalidArn,
   InvalidName,
   ListActivitiesCommand,
   ListTagsForResourceCommand,
   PublishStateMachineVersionCommand,
-  RedriveExecutionCommand,
   ResourceNotFound,
-  SendTaskFailureCommand,
-  SendTaskHeartbeatCommand,
-  SendTaskSuccessCommand,
   SFNClient,
   SFNServiceException,
   TagResourceCommand,
-  TestStateCommand,
   TooManyTags,
   UntagResourceCommand,
 } from '@aws-sdk/client-sfn';
@@ -133,14 +130,11 @@ describe('Step Functions protocol: activities through @aws-sdk/client-sfn', () =
 
 describe('Step Functions protocol: actions not available yet', () => {
   test('answers UnsupportedOperation naming the action when it is not built yet', async () => {
-    const activityArn = `${ARN_PREFIX}:activity:whatever`;
+    const mapRunArn = `${ARN_PREFIX}:mapRun:m/label:run`;
     const calls: [string, () => Promise<unknown>][] = [
-      ['GetActivityTask', () => sfn.send(new GetActivityTaskCommand({ activityArn }))],
-      ['SendTaskSuccess', () => sfn.send(new SendTaskSuccessCommand({ taskToken: 't', output: '{}' }))],
-      ['SendTaskFailure', () => sfn.send(new SendTaskFailureCommand({ taskToken: 't' }))],
-      ['SendTaskHeartbeat', () => sfn.send(new SendTaskHeartbeatCommand({ taskToken: 't' }))],
-      ['RedriveExecution', () => sfn.send(new RedriveExecutionCommand({ executionArn: `${ARN_PREFIX}:execution:m:e` }))],
-      ['TestState', () => sfn.send(new TestStateCommand({ definition: DEFINITION, roleArn: ROLE }))],
+      ['DescribeMapRun', () => sfn.send(new DescribeMapRunCommand({ mapRunArn }))],
+      ['ListMapRuns', () => sfn.send(new ListMapRunsCommand({ executionArn: `${ARN_PREFIX}:execution:m:e` }))],
+      ['UpdateMapRun', () => sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 1 }))],
     ];
     for (const [action, call] of calls) {
       const err = await failure(call());

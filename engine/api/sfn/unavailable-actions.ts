@@ -2,8 +2,8 @@ import type { ServiceDeps } from '../../executions/deps';
 import { notAvailableYet } from './errors';
 
 /**
- * Actions of the Step Functions API that Stepflow does not offer yet (activity workers and task
- * TestState, map runs): each answers `UnsupportedOperation` saying so.
+ * Actions of the Step Functions API that Stepflow does not offer yet (Distributed Map runs): each
+ * answers `UnsupportedOperation` saying so.
  * Replace an entry here when its action is built.
  */
 const NOT_YET = [
