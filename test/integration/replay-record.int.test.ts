@@ -14,6 +14,7 @@ const SAGA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-replay-saga-'))
 /** Machines a case starts as nested executions, created (idempotently) under these exact names. */
 const CHILD_MACHINES: Record<string, unknown> = {
   'replay-child-add': { StartAt: 'Add', States: { Add: { Type: 'Task', Resource: fn('add'), End: true } } },
+  'replay-child-wait': { StartAt: 'Long', States: { Long: { Type: 'Wait', Seconds: 300, End: true } } },
 };
 const CHILD_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:replay-child-add';
 
@@ -45,6 +46,23 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
           Next: 'Fire',
         },
         Fire: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: CHILD_ARN, Input: { a: 3, b: 4 } }, End: true },
+      },
+    },
+    input: {},
+  },
+  'nested-sync-timeout-stops-child': {
+    definition: {
+      StartAt: 'Sync',
+      States: {
+        Sync: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync',
+          Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:replay-child-wait' },
+          TimeoutSeconds: 1,
+          Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Late' }],
+          End: true,
+        },
+        Late: { Type: 'Pass', End: true },
       },
     },
     input: {},
