@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ExecutionResponse, StartExecutionRequest } from '../../schemas/api/executions';
 import type { Plan } from '../../schemas/plan';
+import { canonicalJson } from './canonical-json';
 import { EXECUTION_WORKFLOW, type ExecutionWorkflowInput } from '../../workflows/messages';
 import { ApiError } from '../api/errors';
 import {
@@ -23,18 +24,6 @@ import { toExecutionResponse } from './describe';
 /** Step Functions' limit on an execution's input: 256 KiB of JSON text. */
 export const MAX_INPUT_BYTES = 256 * 1024;
 
-/** The same JSON value whatever its key order (for the same-name-same-input rule). */
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
-  }
-  return value;
-}
 
 /** Starts the workflow of a stored execution; already started counts as success (idempotent). */
 /** The execution workflow's input for a stored execution (and, for a redrive, where to resume). */
@@ -136,7 +125,7 @@ export async function startExecution(
   if (!inserted) {
     const existing = await findExecution(deps.pool, id);
     // Idempotent only while the first one runs (Step Functions' rule for STANDARD machines).
-    if (existing && existing.status === 'RUNNING' && sameJson(existing.input, input)) {
+    if (existing && existing.status === 'RUNNING' && canonicalJson(existing.input) === canonicalJson(input)) {
       if (!existing.workflowStarted) await startWorkflow(deps, existing, version.plan as Plan);
       return { execution: toExecutionResponse(existing), created: false };
     }

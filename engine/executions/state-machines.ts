@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
 import type { CreateStateMachineRequest, StateMachineResponse } from '../../schemas/api/state-machines';
 import { ApiError } from '../api/errors';
 import { compilePlan } from '../core/compile';
@@ -11,17 +12,6 @@ import { putTags, type Tag } from '../db/tags-repo';
 import type { ServiceDeps } from './deps';
 import { checkTagLimit } from './tags';
 
-/** JSON with object keys sorted, so equal definitions hash equally whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The API view of a stored version. */
 export function toStateMachineResponse(row: StateMachineVersionRow): StateMachineResponse {

@@ -142,6 +142,23 @@ describe('nested executions (states:startExecution)', () => {
     expect(childTypes.at(-1)).toBe('ExecutionAborted');
   });
 
+  test('stops the child and fails with States.Timeout when the .sync Task passes its TimeoutSeconds', async () => {
+    const child = uniqueName('child-late');
+    await createMachine(child, { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 300, End: true } } });
+    const parent = uniqueName('parent-timeout');
+    await createMachine(parent, {
+      StartAt: 'Run',
+      States: {
+        Run: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: { StateMachineArn: machineArn(child), Name: 'late' }, TimeoutSeconds: 1, End: true },
+      },
+    });
+    const id = await startExecution(parent, {});
+    expect(await waitForEnd(id)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect((await waitForEnd(`${child}:late`, 30_000)).status).toBe('ABORTED');
+    const types = (await history(id)).map((e: any) => e.type);
+    expect(types.slice(2, 5)).toEqual(['TaskScheduled', 'TaskStarted', 'TaskTimedOut']);
+  });
+
   test('ends the Task with what SendTaskSuccess sends when the child got the token (.waitForTaskToken)', async () => {
     const child = uniqueName('child-token');
     await createMachine(child, { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 300, End: true } } });
