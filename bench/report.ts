@@ -67,7 +67,11 @@ const fmt = (value: number, digits = 0): string => {
   if (Math.abs(value) >= 1000 && digits === 0) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(digits);
 };
-const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : '–');
+const ratio = (a: number, b: number): string => {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) return '–';
+  const r = a / b;
+  return `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
+};
 const signed = (value: number, digits = 0): string => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)}` : '–');
 const find = (summary: WorkloadSummary, engine: EngineName) => summary.engines.find((entry) => entry.engine === engine && entry.rounds > 0);
 

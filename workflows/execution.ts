@@ -2,6 +2,8 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  patched,
+  proxyLocalActivities,
   proxyActivities,
   setHandler,
   sleep,
@@ -33,11 +35,32 @@ const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
  */
 const LIVENESS_HEARTBEAT_SECONDS = 10;
 
-/** Bookkeeping activities (history writes): short, retried until they succeed. */
-const bookkeeping = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+/** How bookkeeping (history writes) is retried: until it succeeds. */
+const BOOKKEEPING_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' };
+
+/** Bookkeeping as regular activities: what executions started before LOCAL_BOOKKEEPING used. */
+const bookkeeping = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: BOOKKEEPING_RETRY });
+
+/**
+ * Bookkeeping as local activities: no activity task round trip, one marker in Temporal's
+ * history, and — what matters most — the events they carry never enter that history (Temporal
+ * refuses payloads over 2 MiB, which a long loop's or a large payload's events would exceed).
+ */
+const localBookkeeping = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: BOOKKEEPING_RETRY });
+
+/** Patch id: history writes became local activities; executions recorded before keep the old ones on replay. */
+const LOCAL_BOOKKEEPING = 'local-bookkeeping-v1';
+
+/** The bookkeeping this execution uses (see LOCAL_BOOKKEEPING). */
+function writer(): typeof bookkeeping {
+  return patched(LOCAL_BOOKKEEPING) ? localBookkeeping : bookkeeping;
+}
+
+/**
+ * Above this (JSON characters), pending events are written by a local activity before a Task
+ * instead of riding along in the function activity's input (which Temporal stores in history).
+ */
+const PIGGYBACK_LIMIT_CHARS = 128 * 1024;
 
 /** Activity options for one Task invocation: ASL timeouts map onto Temporal's. */
 function taskOptions(invocation: TaskInvocation): ActivityOptions {
@@ -93,15 +116,20 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   const callbacks = new CallbackRegistry();
 
   /** A function invocation (its result, or with a token what it returned on taking it). */
-  const runFunction = (invocation: TaskInvocation) => {
+  const runFunction = async (invocation: TaskInvocation) => {
     const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
+    let pendingEvents = invocation.pendingEvents;
+    if (pendingEvents.length > 0 && JSON.stringify(pendingEvents).length > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
+      await localBookkeeping.recordEvents({ executionId, events: pendingEvents });
+      pendingEvents = [];
+    }
     return invokeFunction({
       executionId,
       stateName: invocation.stateName,
       functionName: invocation.functionName,
       payload: invocation.payload,
       idempotencyKey: invocation.idempotencyKey,
-      pendingEvents: invocation.pendingEvents,
+      pendingEvents,
       ...(invocation.taskToken ? { taskToken: invocation.taskToken } : {}),
     });
   };
@@ -152,10 +180,10 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       }
     },
     async flush(pendingEvents) {
-      await bookkeeping.recordEvents({ executionId, events: pendingEvents });
+      await writer().recordEvents({ executionId, events: pendingEvents });
     },
     async sleep(ms, pendingEvents, abandoned) {
-      if (pendingEvents.length > 0) await bookkeeping.recordEvents({ executionId, events: pendingEvents });
+      if (pendingEvents.length > 0) await writer().recordEvents({ executionId, events: pendingEvents });
       if (ms > 0) await cancellable(abandoned, () => sleep(ms));
     },
   };
@@ -179,10 +207,10 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       ...(cause !== undefined ? { cause } : {}),
     });
     const outcome: WorkflowOutcome = { status: 'ABORTED', ...ended.stopped };
-    await bookkeeping.completeExecution({ executionId, events: recorder.takePending(), outcome, ...(resume ? { resume } : {}) });
+    await writer().completeExecution({ executionId, events: recorder.takePending(), outcome, ...(resume ? { resume } : {}) });
     return outcome;
   }
-  await bookkeeping.completeExecution({
+  await writer().completeExecution({
     executionId,
     events: ended.pendingEvents,
     outcome: ended.outcome,

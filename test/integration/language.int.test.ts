@@ -182,6 +182,38 @@ describe('the language on the real stack', () => {
     expect(fs.readFileSync(path.join(dir, 'cancelled'), 'utf8')).toBe('yes');
   });
 
+  test('finishes a 10,000-iteration Pass/Choice loop and carries a 200 KiB payload through a Task', async () => {
+    const loop = await run(
+      {
+        StartAt: 'Count',
+        States: {
+          Count: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'Again' },
+          Again: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 10000, Next: 'Count' }], Default: 'Done' },
+          Done: { Type: 'Succeed' },
+        },
+      },
+      { n: 0 },
+    );
+    expect(loop).toMatchObject({ status: 'SUCCEEDED', output: { n: 10000 } });
+    expect(await history(loop.executionId)).toHaveLength(1 + 10000 * 4 + 2 + 1);
+
+    const blob = 'p'.repeat(200 * 1024);
+    const big = await run(
+      {
+        StartAt: 'First',
+        States: {
+          First: { Type: 'Pass', Next: 'Echo' },
+          Echo: { Type: 'Task', Resource: fn('echo'), Next: 'Again' },
+          Again: { Type: 'Task', Resource: fn('echo'), Next: 'Last' },
+          Last: { Type: 'Pass', Next: 'Done' },
+          Done: { Type: 'Succeed' },
+        },
+      },
+      { blob },
+    );
+    expect(big).toMatchObject({ status: 'SUCCEEDED', output: { blob } });
+  }, 180_000);
+
   test('times out a Task with States.Timeout when the function outlives TimeoutSeconds', async () => {
     const done = await run(
       { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: fn('sleep'), TimeoutSeconds: 1, End: true } } },

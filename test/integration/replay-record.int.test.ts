@@ -183,6 +183,18 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     },
     input: { numbers: [1, 2] },
   },
+  'local-bookkeeping-loop-and-payload': {
+    definition: {
+      StartAt: 'Count',
+      States: {
+        Count: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)', 'blob.$': '$.blob' }, Next: 'Again' },
+        Again: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 300, Next: 'Count' }], Default: 'Echo' },
+        Echo: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:echo', Next: 'Pause' },
+        Pause: { Type: 'Wait', Seconds: 1, End: true },
+      },
+    },
+    input: { n: 0, blob: 'x'.repeat(150 * 1024) },
+  },
   'task-fails': {
     definition: { StartAt: 'Boom', States: { Boom: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:boom', End: true } } },
     input: {},

@@ -15,7 +15,7 @@ export interface StepResult {
 
 /** ISO time of "now" on the host clock. */
 export function isoNow(scope: Scope): string {
-  return new Date(scope.run.host.now()).toISOString();
+  return scope.run.recorder.iso(scope.run.host.now());
 }
 
 /** Emits `<Type>StateEntered` with the raw state input; the branch is now in this state. */

@@ -13,7 +13,19 @@ export class HistoryRecorder {
   private nextId = 1;
   private pending: HistoryEvent[] = [];
 
+  private isoAt = NaN;
+  private isoText = '';
+
   constructor(private readonly now: () => number) {}
+
+  /** ISO-8601 text of epoch ms, reusing the last one when the millisecond is the same (a hot path). */
+  iso(ms: number): string {
+    if (ms !== this.isoAt) {
+      this.isoAt = ms;
+      this.isoText = new Date(ms).toISOString();
+    }
+    return this.isoText;
+  }
 
   /** Continues an existing history (a redrive): the next event gets id `lastEventId + 1`. */
   continueAfter(lastEventId: number): void {
@@ -25,7 +37,7 @@ export class HistoryRecorder {
     const event: HistoryEvent = {
       id: this.nextId++,
       previousEventId,
-      timestamp: new Date(this.now()).toISOString(),
+      timestamp: this.iso(this.now()),
       type,
     };
     if (detailsKey) event[detailsKey] = details ?? {};
@@ -36,7 +48,7 @@ export class HistoryRecorder {
   /** Records an event with an explicit timestamp (e.g. `TaskStarted`, known only afterwards). */
   emitAt(at: number, type: string, previousEventId: number, detailsKey?: string, details?: Record<string, unknown>): number {
     const id = this.emit(type, previousEventId, detailsKey, details);
-    this.pending[this.pending.length - 1].timestamp = new Date(at).toISOString();
+    this.pending[this.pending.length - 1].timestamp = this.iso(at);
     return id;
   }
 
