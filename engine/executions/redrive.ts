@@ -42,6 +42,10 @@ export async function redriveExecution(deps: ServiceDeps, executionId: string): 
   const resume = (await findResumePoint(deps.pool, executionId)) as ResumePoint | undefined;
   if (!resume) throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: no resume point was recorded for it');
   const events = await listEvents(deps.pool, executionId);
+  // A saga that already compensated has undone the steps a redrive would reuse: refuse it.
+  if (events.some((event) => event.type === 'CompensationStarted')) {
+    throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: its compensations have already run');
+  }
   const lastEventId = events.at(-1)?.id ?? 0;
   const reopened = await reopenForRedrive(deps.pool, executionId);
   if (!reopened) throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: its status changed; retry');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
+import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
 import { killPid, readStack, spawnStepflow, waitForExit, writeStack, type TestStack } from './support/stack';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
@@ -58,6 +58,9 @@ describe('compensation (saga) on the real stack', () => {
     expect(done).toMatchObject({ status: 'FAILED', error: 'StepFailed' });
     expect(JSON.parse(done.cause)).toMatchObject({ errorType: 'StepFailed', errorMessage: 'step three failed' });
     expect(sagaLog(dir)).toEqual(['do one', 'do two', 'do three', 'undo two two-id', 'undo one one-id']);
+    // Its steps are undone: a redrive would reuse results that no longer hold, so it is refused.
+    const redrive = await call('POST', `/v1/executions/${encodeURIComponent(id)}/redrive`);
+    expect([redrive.status, redrive.body.code]).toEqual([409, 'EXECUTION_NOT_REDRIVABLE']);
     const events = await history(id);
     expectCompleteHistory(events);
     const tail = events.slice(events.findIndex((e: any) => e.type === 'CompensationStarted'));

@@ -1,4 +1,5 @@
 import { validateDefinition } from '../../engine/core/validate';
+import { inspectExpression } from '../../engine/core/jsonata/check';
 
 const machine = (states: Record<string, unknown>, top: Record<string, unknown> = { QueryLanguage: 'JSONata' }) => ({
   ...top,
@@ -102,5 +103,20 @@ describe('validateDefinition for workflow variables', () => {
     expect(messages(machine({ P: { Type: 'Pass', ResultPath: '$x', End: true } }, {}))).toEqual([
       "/States/P/ResultPath: The value for the field 'ResultPath' must be a valid ReferencePath",
     ]);
+  });
+});
+
+describe('the context item in JSONata expressions', () => {
+  test('accepts $ inside a filter predicate when it is the item being filtered', () => {
+    const facts = inspectExpression('$count($states.result[$ = 1])');
+    expect([...facts.statesFields]).toEqual(['result']);
+  });
+
+  test('accepts $ in a later path step when it is the current item', () => {
+    expect([...inspectExpression('$states.input.items.($ * 2)').statesFields]).toEqual(['input']);
+  });
+
+  test('refuses $ when there is no context item', () => {
+    expect(() => inspectExpression('$.items')).toThrow("'$' cannot be used in Step Functions");
   });
 });

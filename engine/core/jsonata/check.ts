@@ -51,9 +51,21 @@ export function inspectExpression(text: string): ExpressionFacts {
       }
     }
   });
+  // `$` inside a filter predicate or a later path step is the context item, which JSONata
+  // defines there (`$states.result[$ = 1]`): only a `$` with no context item is refused.
+  const contextual = new Set<AstNode>();
+  const markContextual = (tree: unknown) =>
+    walkAst(tree, (inner) => {
+      if (inner.type === 'variable' && inner.value === '') contextual.add(inner);
+    });
+  walkAst(ast, (node) => {
+    for (const stage of [...((node.stages as AstNode[]) ?? []), ...((node.predicate as AstNode[]) ?? [])]) markContextual(stage);
+    if (node.type === 'path' && Array.isArray(node.steps)) for (const step of (node.steps as AstNode[]).slice(1)) markContextual(step);
+  });
   walkAst(ast, (node) => {
     if (node.type !== 'variable') return;
     const name = String(node.value);
+    if (name === '' && contextual.has(node)) return;
     if (name === '' || name === '$') {
       throw new JsonataSyntaxError('SF0004', `'$${name}' cannot be used in Step Functions; read the state input with $states.input`);
     }
