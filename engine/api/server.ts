@@ -11,6 +11,7 @@ import { installAuth } from './auth';
 import { ApiError } from './errors';
 import { registerOpenApi } from './openapi';
 import { instrumentRequests, opsRoutes } from './ops';
+import { activityRoutes } from './routes/activities';
 import { callbackRoutes } from './routes/callbacks';
 import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
@@ -78,6 +79,7 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
   app.register(stateMachineRoutes, { deps });
   app.register(executionRoutes, { deps });
   app.register(callbackRoutes, { deps });
+  app.register(activityRoutes, { deps });
   app.register(testStateRoutes, { deps });
   app.register(sfnProtocol, { deps });
   return app;

@@ -153,6 +153,9 @@ export async function listExecutions(
     status?: string;
     /** ListExecutions' redriveFilter: redriven at least once (true) or never (false). */
     redriven?: boolean;
+    /** Started at or after / before these times. */
+    startedFrom?: Date;
+    startedTo?: Date;
     limit: number;
     before?: { startDate: string; executionId: string };
   },
@@ -163,6 +166,7 @@ export async function listExecutions(
         AND ($4::timestamptz IS NULL OR (start_date, execution_id) < ($4::timestamptz, $5::text))
         AND ($6::integer IS NULL OR published_version = $6) AND ($7::text IS NULL OR alias = $7)
         AND ($8::boolean IS NULL OR (redrive_count > 0) = $8)
+        AND ($9::timestamptz IS NULL OR start_date >= $9) AND ($10::timestamptz IS NULL OR start_date < $10)
       ORDER BY start_date DESC, execution_id DESC LIMIT $3`,
     [
       filter.stateMachine ?? null,
@@ -173,6 +177,8 @@ export async function listExecutions(
       filter.publishedVersion ?? null,
       filter.alias ?? null,
       filter.redriven ?? null,
+      filter.startedFrom ?? null,
+      filter.startedTo ?? null,
     ],
   );
   return rows;

@@ -2,7 +2,7 @@ import type { ExecutionResponse } from '../../schemas/api/executions';
 import type { HistoryEvent } from '../../schemas/history';
 import { ApiError } from '../api/errors';
 import { listEvents } from '../db/events-repo';
-import { findExecution, type ExecutionRow } from '../db/executions-repo';
+import { findExecution, listExecutions, type ExecutionRow } from '../db/executions-repo';
 import { executionArn } from '../core/arn';
 import type { ServiceDeps } from './deps';
 
@@ -40,4 +40,36 @@ export async function getExecutionHistory(deps: ServiceDeps, executionId: string
   const row = await findExecution(deps.pool, executionId);
   if (!row) throw new ApiError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
   return listEvents(deps.pool, executionId);
+}
+
+/** An opaque cursor: where the previous page ended (newest first). */
+function encodeCursor(row: ExecutionRow): string {
+  return Buffer.from(JSON.stringify([row.startDate.toISOString(), row.executionId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { startDate: string; executionId: string } {
+  try {
+    const [startDate, executionId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof startDate === 'string' && typeof executionId === 'string') return { startDate, executionId };
+  } catch {
+    // fall through
+  }
+  throw new ApiError('VALIDATION_FAILED', `The cursor '${cursor}' is not one this API returned`);
+}
+
+/** Executions, newest first, filtered by state machine, status and start time, a page at a time. */
+export async function listExecutionPage(
+  deps: ServiceDeps,
+  query: { stateMachine?: string; status?: string; from?: string; to?: string; limit: number; next?: string },
+): Promise<{ executions: ExecutionResponse[]; next?: string }> {
+  const rows = await listExecutions(deps.pool, {
+    stateMachine: query.stateMachine,
+    status: query.status,
+    startedFrom: query.from ? new Date(query.from) : undefined,
+    startedTo: query.to ? new Date(query.to) : undefined,
+    limit: query.limit + 1,
+    before: query.next ? decodeCursor(query.next) : undefined,
+  });
+  const page = rows.slice(0, query.limit);
+  return { executions: page.map(toExecutionResponse), ...(rows.length > query.limit ? { next: encodeCursor(page[page.length - 1]) } : {}) };
 }

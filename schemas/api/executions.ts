@@ -51,3 +51,18 @@ export const StopExecutionRequestSchema = z.object({
   error: z.string().max(256).optional(),
   cause: z.string().max(32768).optional(),
 });
+
+/** `GET /v1/executions`: filters and a cursor (`next` from the previous page). */
+export const ListExecutionsQuerySchema = z.object({
+  stateMachine: z.string().optional(),
+  status: ExecutionStatusSchema.optional(),
+  /** ISO-8601: started at or after. */
+  from: z.string().datetime({ offset: true }).optional(),
+  /** ISO-8601: started before. */
+  to: z.string().datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  next: z.string().optional(),
+});
+
+/** A page of executions, newest first. */
+export const ExecutionListResponseSchema = z.object({ executions: z.array(ExecutionResponseSchema), next: z.string().optional() });

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
+  ExecutionListResponseSchema,
+  ListExecutionsQuerySchema,
   ExecutionParamsSchema,
   ExecutionResponseSchema,
   HistoryResponseSchema,
   StopExecutionRequestSchema,
 } from '../../../schemas/api/executions';
-import { describeExecution, getExecutionHistory } from '../../executions/describe';
+import { describeExecution, getExecutionHistory, listExecutionPage } from '../../executions/describe';
 import type { ServiceDeps } from '../../executions/deps';
 import { stopExecution } from '../../executions/stop';
 import { redriveExecution } from '../../executions/redrive';
@@ -14,6 +16,12 @@ import { z } from 'zod';
 
 /** `/v1/executions/{executionId}`: describe, history (or its live stream with `?follow=true`), stop, redrive. */
 export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
+  app.get(
+    '/v1/executions',
+    { schema: { querystring: ListExecutionsQuerySchema, response: { 200: ExecutionListResponseSchema } } },
+    async (request) => listExecutionPage(deps, request.query),
+  );
+
   app.get(
     '/v1/executions/:executionId',
     { schema: { params: ExecutionParamsSchema, response: { 200: ExecutionResponseSchema } } },
