@@ -44,29 +44,31 @@ const MAP_OF_100 = {
 };
 
 describe('faults on the real stack', () => {
-  test('finishes a pending Wait when the worker is SIGKILLed during the timer', async () => {
+  test('finishes 5 pending Waits when the worker is SIGKILLed during their timers', async () => {
     const machine = uniqueName('wait-crash');
     await createMachine(machine, {
       StartAt: 'Pause',
       States: { Pause: { Type: 'Wait', Seconds: 3, Next: 'Done' }, Done: { Type: 'Pass', Result: 'woke', End: true } },
     });
-    const id = await startExecution(machine, { n: 1 });
-    await waitForEvent(id, 'WaitStateEntered');
+    const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => startExecution(machine, { n })));
+    for (const id of ids) await waitForEvent(id, 'WaitStateEntered');
     const stack = readStack();
     await replaceWorkers(stack);
     writeStack(stack);
-    const done = await waitForEnd(id);
-    expect(done).toMatchObject({ status: 'SUCCEEDED', output: 'woke' });
-    const events = await history(id);
-    expectCompleteHistory(events);
-    expect(events.map((e: any) => e.type)).toEqual([
-      'ExecutionStarted',
-      'WaitStateEntered',
-      'WaitStateExited',
-      'PassStateEntered',
-      'PassStateExited',
-      'ExecutionSucceeded',
-    ]);
+    for (const id of ids) {
+      const done = await waitForEnd(id);
+      expect(done).toMatchObject({ status: 'SUCCEEDED', output: 'woke' });
+      const events = await history(id);
+      expectCompleteHistory(events);
+      expect(events.map((e: any) => e.type)).toEqual([
+        'ExecutionStarted',
+        'WaitStateEntered',
+        'WaitStateExited',
+        'PassStateEntered',
+        'PassStateExited',
+        'ExecutionSucceeded',
+      ]);
+    }
   });
 
   test('finishes a Map of 100 items with each side effect once when the worker is SIGKILLed mid-map', async () => {
@@ -102,7 +104,7 @@ describe('faults on the real stack', () => {
     expect(await waitForEnd(id)).toMatchObject({ status: 'SUCCEEDED', output: { x: 1 } });
   });
 
-  test('finishes executions started before a Temporal server restart', async () => {
+  test('finishes 5 executions started before a Temporal server restart', async () => {
     const own = await startOwnStack();
     try {
       process.env.STEPFLOW_TEST_API_URL = own.stack.apiUrl;
@@ -114,19 +116,21 @@ describe('faults on the real stack', () => {
           Add: { Type: 'Task', Resource: fn('add'), End: true },
         },
       });
-      const id = await startExecution(machine, { a: 20, b: 22 });
-      await waitForEvent(id, 'WaitStateEntered');
+      const ids = await Promise.all([0, 1, 2, 3, 4].map((a) => startExecution(machine, { a, b: 40 })));
+      for (const id of ids) await waitForEvent(id, 'WaitStateEntered');
       await own.restartTemporal();
-      const done = await waitForEnd(id, 120_000);
-      expect(done).toMatchObject({ status: 'SUCCEEDED', output: { sum: 42 } });
-      expectCompleteHistory(await history(id));
+      for (const [a, id] of ids.entries()) {
+        const done = await waitForEnd(id, 120_000);
+        expect(done).toMatchObject({ status: 'SUCCEEDED', output: { sum: a + 40 } });
+        expectCompleteHistory(await history(id));
+      }
     } finally {
       delete process.env.STEPFLOW_TEST_API_URL;
       await own.destroy();
     }
   });
 
-  test('answers 503 while Postgres is down and loses nothing when it comes back', async () => {
+  test('answers 503 while Postgres is down and loses none of 3 executions when it comes back', async () => {
     const pg = await startPgCluster();
     const own = await startOwnStack(pg.port);
     try {
@@ -139,18 +143,20 @@ describe('faults on the real stack', () => {
           Add: { Type: 'Task', Resource: fn('add'), End: true },
         },
       });
-      const id = await startExecution(machine, { a: 1, b: 2 });
-      await waitForEvent(id, 'WaitStateEntered');
+      const ids = await Promise.all([1, 2, 3].map((a) => startExecution(machine, { a, b: 2 })));
+      for (const one of ids) await waitForEvent(one, 'WaitStateEntered');
+      const id = ids[0];
       pg.stop();
       const during = await call('GET', `/v1/executions/${encodeURIComponent(id)}`);
       expect(during.status).toBe(503);
       expect(during.body.code).toBe('SERVICE_UNAVAILABLE');
       await sleep(3000);
       pg.start();
-      const done = await waitForEnd(id, 180_000);
-      expect(done).toMatchObject({ status: 'SUCCEEDED', output: { sum: 3 } });
+      for (const [i, other] of ids.entries()) {
+        expect(await waitForEnd(other, 180_000)).toMatchObject({ status: 'SUCCEEDED', output: { sum: i + 3 } });
+        expectCompleteHistory(await history(other));
+      }
       const events = await history(id);
-      expectCompleteHistory(events);
       expect(events.map((e: any) => e.type)).toEqual([
         'ExecutionStarted',
         'WaitStateEntered',
