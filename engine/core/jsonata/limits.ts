@@ -16,11 +16,14 @@ export interface JsonataLimits {
 
 /**
  * Defaults: far above what a data-shaping expression needs, far below what would stall a
- * workflow task (Temporal fails a task that runs for seconds without yielding).
+ * workflow task (Temporal fails a task that runs for seconds without yielding). Measured on the
+ * real worker: a runaway recursion with 100,000 steps or 300 levels overflows the workflow
+ * thread's async stack and crashes the worker (Node: "async hook stack has become corrupted"),
+ * so the bounds stay an order of magnitude below that.
  */
 export const DEFAULT_JSONATA_LIMITS: JsonataLimits = {
-  maxSteps: 100_000,
-  maxDepth: 300,
+  maxSteps: 10_000,
+  maxDepth: 100,
   maxStringLength: 4 * 1024 * 1024,
   maxArrayLength: 200_000,
 };
