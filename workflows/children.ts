@@ -80,15 +80,37 @@ async function withDeadline<T>(timeoutSeconds: number | undefined, work: Promise
   }
 }
 
+type ChildHandle = ChildWorkflowHandle<() => Promise<WorkflowOutcome>>;
+
+/** The children this execution is waiting for, with the parent's ARN (for the stop's cause). */
+const waitingChildren = new Map<ChildHandle, string>();
+
+/** Sends `stop` to a child once (a child that already ended cannot be signalled: ignored). */
+async function stopChild(handle: ChildHandle, parentArn: string): Promise<void> {
+  if (!waitingChildren.delete(handle)) return;
+  await CancellationScope.nonCancellable(() =>
+    handle.signal(stopSignal, { cause: `The parent execution '${parentArn}' stopped waiting for this execution` }).catch(() => undefined),
+  );
+}
+
+/**
+ * Stops every child the execution is waiting for. The parent's stop calls this before it
+ * completes, so the children are told before the parent's workflow closes.
+ */
+export async function stopWaitingChildren(): Promise<void> {
+  await Promise.all([...waitingChildren].map(([handle, parentArn]) => stopChild(handle, parentArn)));
+}
+
 /** Stops a child the parent no longer waits for (stopped, abandoned or timed out), then rethrows. */
-async function stopOnAbandon<T>(handle: ChildWorkflowHandle<() => Promise<WorkflowOutcome>>, parentArn: string, wait: () => Promise<T>): Promise<T> {
+async function stopOnAbandon<T>(handle: ChildHandle, parentArn: string, wait: () => Promise<T>): Promise<T> {
+  waitingChildren.set(handle, parentArn);
   try {
     return await wait();
   } catch (err) {
-    if (isCancellation(err) || (err instanceof StatesError && err.error === StatesErrors.Timeout)) {
-      await CancellationScope.nonCancellable(() => handle.signal(stopSignal, { cause: `The parent execution '${parentArn}' stopped waiting for this execution` }));
-    }
+    if (isCancellation(err) || (err instanceof StatesError && err.error === StatesErrors.Timeout)) await stopChild(handle, parentArn);
     throw err;
+  } finally {
+    waitingChildren.delete(handle);
   }
 }
 

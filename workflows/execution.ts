@@ -22,7 +22,7 @@ import {
   type TaskInvocation,
 } from '../engine/core/interpreter';
 import { CallbackRegistry } from './callbacks';
-import { runChildExecution } from './children';
+import { runChildExecution, stopWaitingChildren } from './children';
 import { stopSignal, type ExecutionWorkflowInput, type StopRequest, type WorkflowOutcome } from './messages';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -200,6 +200,8 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   if ('stopped' in ended) {
     // Where the states stood when stopped (before cancelling them): a redrive resumes there.
     const resume = top ? resumePointOf(top) : undefined;
+    // Nested executions this one waits for are stopped before it closes.
+    await stopWaitingChildren();
     states.cancel();
     const { error, cause } = ended.stopped;
     recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
