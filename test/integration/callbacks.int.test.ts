@@ -9,14 +9,12 @@ import {
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
-  SFNClient,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
+import { call, createMachine, history, startExecution, uniqueName, waitForEnd, sfnClient } from './support/client';
 import { readStack } from './support/stack';
 
-const sfn = () =>
-  new SFNClient({ endpoint: readStack().apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, disableHostPrefix: true });
+const sfn = () => sfnClient();
 
 /** A machine whose Task hands its token to `take-token` and waits for SendTask*. */
 function callbackMachine(extra: Record<string, unknown> = {}) {

@@ -2,18 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
+import { call, createMachine, history, startExecution, uniqueName, waitForEnd, expectCompleteHistory } from './support/client';
 import { startOwnStack, startPgCluster } from './support/own-stack';
-import { freePort, killPid, readStack, spawnStepflow, waitForExit, waitForHttp, writeStack, type TestStack } from './support/stack';
+import { killPid, readStack, replaceWorkers, spawnStepflow, waitForExit, waitForHttp, writeStack } from './support/stack';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
-
-/** SIGKILLs every worker of the stack and starts one new worker. */
-async function replaceWorkers(stack: TestStack): Promise<void> {
-  for (const pid of stack.workerPids) killPid(pid, 'SIGKILL');
-  await Promise.all(stack.workerPids.map((pid) => waitForExit(pid)));
-  stack.workerPids = [spawnStepflow(stack, 'worker').pid as number];
-}
 
 /** Polls the history until an event of `type` appears. */
 async function waitForEvent(id: string, type: string, count = 1): Promise<void> {
@@ -22,11 +15,6 @@ async function waitForEvent(id: string, type: string, count = 1): Promise<void> 
     if (Date.now() > deadline) throw new Error(`no ${count}× ${type} in ${id}`);
     await sleep(100);
   }
-}
-
-/** Ids ascending from 1 without gap or duplicate. */
-function expectCompleteHistory(events: any[]): void {
-  expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
 }
 
 const MAP_OF_100 = {

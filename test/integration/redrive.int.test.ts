@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescribeExecutionCommand, ExecutionNotRedrivable, ListExecutionsCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
+import { DescribeExecutionCommand, ExecutionNotRedrivable, ListExecutionsCommand, RedriveExecutionCommand } from '@aws-sdk/client-sfn';
+import { call, createMachine, history, startExecution, uniqueName, waitForEnd, sfnClient } from './support/client';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -10,8 +10,7 @@ import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
 import { readStack, ROOT } from './support/stack';
 
 const fn = 'arn:aws:lambda:us-east-1:000000000000:function:gated';
-const sfn = () =>
-  new SFNClient({ endpoint: readStack().apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, disableHostPrefix: true });
+const sfn = () => sfnClient();
 const calls = (dir: string, step: string) =>
   fs.existsSync(path.join(dir, `calls-${step}`)) ? fs.readFileSync(path.join(dir, `calls-${step}`), 'utf8').trim().split('\n').length : 0;
 

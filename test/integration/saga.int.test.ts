@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
-import { killPid, readStack, spawnStepflow, waitForExit, writeStack, type TestStack } from './support/stack';
+import { call, createMachine, history, startExecution, uniqueName, waitForEnd, expectCompleteHistory } from './support/client';
+import { readStack, replaceWorkers, writeStack } from './support/stack';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 
@@ -34,18 +34,6 @@ function tempDir(): string {
 
 function sagaLog(dir: string): string[] {
   return fs.readFileSync(path.join(dir, 'saga.log'), 'utf8').trim().split('\n');
-}
-
-/** Ids ascending from 1 without gap or duplicate. */
-function expectCompleteHistory(events: any[]): void {
-  expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
-}
-
-/** SIGKILLs every worker of the stack and starts one new worker. */
-async function replaceWorkers(stack: TestStack): Promise<void> {
-  for (const pid of stack.workerPids) killPid(pid, 'SIGKILL');
-  await Promise.all(stack.workerPids.map((pid) => waitForExit(pid)));
-  stack.workerPids = [spawnStepflow(stack, 'worker').pid as number];
 }
 
 describe('compensation (saga) on the real stack', () => {

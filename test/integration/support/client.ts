@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { readStack } from './stack';
 
 /** A JSON response: status and parsed body. */
@@ -54,4 +55,14 @@ export async function history(executionId: string): Promise<any[]> {
 /** A name unique to this test run. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`;
+}
+
+/** Ids ascending from 1 without gap or duplicate: a complete history. */
+export function expectCompleteHistory(events: Array<{ id: number }>): void {
+  expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+}
+
+/** The AWS SDK's Step Functions client pointed at the test stack (any credentials while it has no keys). */
+export function sfnClient(endpoint = readStack().apiUrl, accessKeyId = 'x', secretAccessKey = 'x'): SFNClient {
+  return new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, disableHostPrefix: true });
 }

@@ -109,4 +109,11 @@ export async function waitForExit(pid: number, timeoutMs = 20_000): Promise<void
   killPid(pid, 'SIGKILL');
 }
 
+/** SIGKILLs every worker of the stack and starts one new worker (records its pid). */
+export async function replaceWorkers(stack: TestStack): Promise<void> {
+  for (const pid of stack.workerPids) killPid(pid, 'SIGKILL');
+  await Promise.all(stack.workerPids.map((pid) => waitForExit(pid)));
+  stack.workerPids = [spawnStepflow(stack, 'worker').pid as number];
+}
+
 export { ROOT, os };
