@@ -12,6 +12,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { HistoryEvent } from '../schemas/history';
 import { StatesError, StatesErrors } from '../engine/core/errors';
 import {
   HistoryRecorder,
@@ -61,6 +62,21 @@ function writer(): typeof bookkeeping {
  * instead of riding along in the function activity's input (which Temporal stores in history).
  */
 const PIGGYBACK_LIMIT_CHARS = 128 * 1024;
+
+/**
+ * Characters of the payload texts (`input`, `output`, `parameters`, …) the events carry: what
+ * makes them large, counted without serialising the events a second time on every Task.
+ */
+function payloadChars(events: HistoryEvent[]): number {
+  let chars = 0;
+  for (const event of events) {
+    for (const [key, details] of Object.entries(event)) {
+      if (!key.endsWith('EventDetails') || typeof details !== 'object' || details === null) continue;
+      for (const value of Object.values(details)) if (typeof value === 'string') chars += value.length;
+    }
+  }
+  return chars;
+}
 
 /** Activity options for one Task invocation: ASL timeouts map onto Temporal's. */
 function taskOptions(invocation: TaskInvocation): ActivityOptions {
@@ -119,7 +135,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   const runFunction = async (invocation: TaskInvocation) => {
     const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
     let pendingEvents = invocation.pendingEvents;
-    if (pendingEvents.length > 0 && JSON.stringify(pendingEvents).length > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
+    if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
       await localBookkeeping.recordEvents({ executionId, events: pendingEvents });
       pendingEvents = [];
     }

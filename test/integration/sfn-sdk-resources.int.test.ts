@@ -20,8 +20,7 @@ import {
   TooManyTags,
   UntagResourceCommand,
 } from '@aws-sdk/client-sfn';
-import { uniqueName } from './support/client';
-import { readStack } from './support/stack';
+import { uniqueName, sfnClient, failure } from './support/client';
 
 const ROLE = 'arn:aws:iam::000000000000:role/sdk-test';
 const ARN_PREFIX = 'arn:aws:states:us-east-1:000000000000';
@@ -29,25 +28,9 @@ const DEFINITION = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', E
 
 let sfn: SFNClient;
 beforeAll(() => {
-  sfn = new SFNClient({
-    endpoint: readStack().apiUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    disableHostPrefix: true,
-    maxAttempts: 1,
-  });
+  sfn = sfnClient();
 });
 afterAll(() => sfn.destroy());
-
-/** The error a call rejects with (fails the test if it succeeds). */
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const tags = (count: number, prefix = 'k') => Array.from({ length: count }, (_, i) => ({ key: `${prefix}${i}`, value: `v${i}` }));
 

@@ -1,18 +1,11 @@
 import { InvalidDefinition, SFNClient, TestStateCommand, type TestStateCommandInput, type TestStateCommandOutput } from '@aws-sdk/client-sfn';
-import { call } from './support/client';
-import { readStack } from './support/stack';
+import { call, sfnClient } from './support/client';
 
 const ROLE = 'arn:aws:iam::000000000000:role/test-state';
 
 let sfn: SFNClient;
 beforeAll(() => {
-  sfn = new SFNClient({
-    endpoint: readStack().apiUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    disableHostPrefix: true,
-    maxAttempts: 1,
-  });
+  sfn = sfnClient();
 });
 afterAll(() => sfn.destroy());
 

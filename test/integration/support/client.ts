@@ -62,7 +62,20 @@ export function expectCompleteHistory(events: Array<{ id: number }>): void {
   expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
 }
 
-/** The AWS SDK's Step Functions client pointed at the test stack (any credentials while it has no keys). */
+/**
+ * The AWS SDK's Step Functions client pointed at the test stack (any credentials while it has no
+ * keys); no SDK retries, so an error reaches the test as it came.
+ */
 export function sfnClient(endpoint = readStack().apiUrl, accessKeyId = 'x', secretAccessKey = 'x'): SFNClient {
-  return new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, disableHostPrefix: true });
+  return new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, disableHostPrefix: true, maxAttempts: 1 });
+}
+
+/** The error a call rejects with (fails the test if it succeeds). */
+export async function failure(call: Promise<unknown>): Promise<Error> {
+  try {
+    await call;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the call to fail');
 }
