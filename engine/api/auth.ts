@@ -21,10 +21,19 @@ const EXECUTE_ACTIONS = /^(Start\w*Execution|StopExecution|RedriveExecution|Send
 /** How long the "are there keys at all" answer is cached. */
 const OPEN_MODE_TTL_MS = 2_000;
 
-/** The scope a request needs: by Step Functions action, or by REST method and route. */
+/** The Step Functions protocol's one route: `POST /`. Nowhere else does `X-Amz-Target` mean anything. */
+export function isSfnProtocolRoute(method: string, route: string | undefined): boolean {
+  return method === 'POST' && route === '/';
+}
+
+/**
+ * The scope a request needs, decided by its route: on the Step Functions protocol route by the
+ * `X-Amz-Target` action (an unknown or missing action needs admin), on every other route by
+ * REST method and route — a header never lowers what a REST route needs.
+ */
 export function requiredScope(method: string, route: string | undefined, target: string | undefined): Scope {
-  if (target) {
-    const action = target.replace(/^AWSStepFunctions\./, '');
+  if (isSfnProtocolRoute(method, route)) {
+    const action = /^AWSStepFunctions\.(\w+)$/.exec(target ?? '')?.[1] ?? '';
     return READ_ACTIONS.test(action) ? 'read' : EXECUTE_ACTIONS.test(action) ? 'execute' : 'admin';
   }
   if (method === 'GET' || method === 'HEAD') return 'read';
@@ -65,7 +74,7 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
     const path = request.url.split('?')[0];
     if (PUBLIC.some((pattern) => pattern.test(path)) || (await isOpen())) return;
     const target = request.headers['x-amz-target'] as string | undefined;
-    const sfn = path === '/' && target !== undefined;
+    const sfn = isSfnProtocolRoute(request.method, request.routeOptions.url);
     const authorization = request.headers.authorization;
     let key: ApiKeyRow | undefined;
     if (sfn && !authorization?.startsWith('Bearer ')) {
