@@ -11,9 +11,10 @@ export const REQUIRED_SIGNED_HEADERS = ['host', 'x-amz-date', 'x-amz-target'] as
 /**
  * The region rule: Stepflow is one endpoint, not a region, so a signature may be scoped to any
  * region an AWS SDK could be configured with — `<area>-<name>-<n>` such as `us-east-1`,
- * `eu-central-2`, `us-gov-west-1` or `us-isob-east-1` — but not to a made-up one (`mars-1`).
+ * `eu-central-2`, `us-gov-west-1`, `us-isob-east-1` or `eusc-de-east-1` — but not to a made-up
+ * one (`mars-1`).
  */
-export const REGION = /^[a-z]{2}(-[a-z]+){1,2}-\d{1,2}$/;
+export const REGION = /^[a-z]{2,4}(-[a-z]+){1,2}-\d{1,2}$/;
 
 /** The parts of an `Authorization: AWS4-HMAC-SHA256 …` header. */
 export interface SigV4Header {

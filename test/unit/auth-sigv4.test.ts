@@ -89,10 +89,11 @@ describe('SigV4 verification', () => {
     expect(await verify(await signed({ region: 'mars-1', service: 's3' }))).toBe("the credential should be scoped to the service 'states', not 's3'");
     expect(await verify(await signed({ region: 'mars-1' }))).toBe("the credential should be scoped to a valid region, not 'mars-1'");
     expect(await verify(await signed({ region: 'US-EAST-1' }))).toBe("the credential should be scoped to a valid region, not 'US-EAST-1'");
+    expect(await verify(await signed({ region: 'local' }))).toBe("the credential should be scoped to a valid region, not 'local'");
   });
 
   test('accepts any syntactically valid AWS region', async () => {
-    for (const region of ['eu-west-3', 'us-gov-west-1', 'ap-southeast-2', 'us-isob-east-1', 'cn-north-1']) {
+    for (const region of ['eu-west-3', 'us-gov-west-1', 'ap-southeast-2', 'us-isob-east-1', 'cn-north-1', 'eusc-de-east-1']) {
       expect(await verify(await signed({ region }))).toBeUndefined();
     }
   });
