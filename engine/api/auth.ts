@@ -54,14 +54,34 @@ const DOCS_ROUTE = /^\/docs(\/|$)/;
  * The scope of every `AWSStepFunctions.<Action>`, as a table: an action not listed needs admin.
  * Reading is read; running, stopping and answering work is execute; defining is admin.
  */
-export const ACTION_SCOPES: ReadonlyMap<string, Scope> = new Map<string, Scope>([
-  ...(['DescribeStateMachine', 'DescribeStateMachineForExecution', 'ListStateMachines', 'ValidateStateMachineDefinition'] as const).map((a) => [a, 'read'] as const),
-  ...(['DescribeStateMachineAlias', 'ListStateMachineAliases', 'ListStateMachineVersions'] as const).map((a) => [a, 'read'] as const),
-  ...(['DescribeExecution', 'GetExecutionHistory', 'ListExecutions', 'DescribeActivity', 'ListActivities', 'ListTagsForResource'] as const).map((a) => [a, 'read'] as const),
-  ...(['DescribeMapRun', 'ListMapRuns'] as const).map((a) => [a, 'read'] as const),
-  ...(['StartExecution', 'StartSyncExecution', 'StopExecution', 'RedriveExecution', 'TestState'] as const).map((a) => [a, 'execute'] as const),
-  ...(['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat', 'GetActivityTask'] as const).map((a) => [a, 'execute'] as const),
-]);
+export const ACTION_SCOPES: ReadonlyMap<string, Scope> = new Map<string, Scope>(
+  Object.entries({
+    DescribeStateMachine: 'read',
+    DescribeStateMachineForExecution: 'read',
+    ListStateMachines: 'read',
+    ValidateStateMachineDefinition: 'read',
+    DescribeStateMachineAlias: 'read',
+    ListStateMachineAliases: 'read',
+    ListStateMachineVersions: 'read',
+    DescribeExecution: 'read',
+    GetExecutionHistory: 'read',
+    ListExecutions: 'read',
+    DescribeActivity: 'read',
+    ListActivities: 'read',
+    ListTagsForResource: 'read',
+    DescribeMapRun: 'read',
+    ListMapRuns: 'read',
+    StartExecution: 'execute',
+    StartSyncExecution: 'execute',
+    StopExecution: 'execute',
+    RedriveExecution: 'execute',
+    TestState: 'execute',
+    SendTaskSuccess: 'execute',
+    SendTaskFailure: 'execute',
+    SendTaskHeartbeat: 'execute',
+    GetActivityTask: 'execute',
+  } satisfies Record<string, Scope>),
+);
 
 /** How long an "authentication is on" answer is trusted before asking the database again. */
 const AUTH_ON_TTL_MS = 2_000;
