@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { stillAuthorized } from '../../engine/api/auth';
 import { createApiKey, ensureBootstrapKey, masterKeyOf, prepareAuth, sealPlaintextSecrets } from '../../engine/api/api-keys';
 import { hashSecret, unsealSecret } from '../../engine/api/key-secrets';
 import { runAuthCommand, runKeysCommand } from '../../engine/cli/keys';
@@ -82,6 +83,39 @@ describe('authentication, once on, stays on', () => {
     expect(await isAuthEnabled(db.pool)).toBe(false);
     await db.pool.query(`INSERT INTO api_keys (id, name, scopes, secret_hash) VALUES ('SFKSQL', 'sql', '{read}', $1)`, [hashSecret('sql-secret-0123456789')]);
     expect(await isAuthEnabled(db.pool)).toBe(true);
+  });
+});
+
+describe('what a long response asks about its request', () => {
+  let db: Awaited<ReturnType<typeof throwawayDatabase>>;
+  beforeAll(async () => {
+    db = await throwawayDatabase('auth_still');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  test('knows the key that authenticated a request, and whether it is still active', async () => {
+    const config = testConfig(db.url);
+    const api = await authApp(db.pool, config);
+    try {
+      await api.app.inject({ method: 'GET', url: '/v1/executions' });
+      const open = api.lastReached();
+      expect(await stillAuthorized(api.deps, open!)).toBe(true);
+
+      const { row, secret } = await createApiKey(db.pool, masterKeyOf(config), { name: 'streamer', scopes: ['read'] });
+      expect(await stillAuthorized(api.deps, open!)).toBe(false);
+      const byBearer = await api.app.inject({ method: 'GET', url: '/v1/executions', headers: { authorization: `Bearer ${row.id}.${secret}` } });
+      expect(byBearer.json()).toEqual({ apiKey: row.id });
+      const bearerRequest = api.lastReached();
+      const signed = await sigv4Headers({ accessKeyId: row.id, secretAccessKey: secret }, 'AWSStepFunctions.ListExecutions', '{}');
+      expect((await api.app.inject({ method: 'POST', url: '/', headers: signed, payload: '{}' })).json()).toEqual({ apiKey: row.id });
+      expect(await stillAuthorized(api.deps, bearerRequest!)).toBe(true);
+      await revokeApiKey(db.pool, row.id);
+      expect(await stillAuthorized(api.deps, bearerRequest!)).toBe(false);
+    } finally {
+      await api.close();
+    }
   });
 });
 

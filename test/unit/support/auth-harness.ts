@@ -1,13 +1,15 @@
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Client, Connection } from '@temporalio/client';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyRequest, LightMyRequestResponse } from 'fastify';
+import { authenticatedKeyId } from '../../../engine/api/auth';
 import { buildApi } from '../../../engine/api/server';
 import { loadConfig } from '../../../engine/config';
 import { migrate } from '../../../engine/db/migrate';
 import { createPool, dropDatabase, ensureDatabase, type Pool } from '../../../engine/db/pool';
 import { createLogger } from '../../../engine/logger';
 import { createMetrics } from '../../../engine/metrics';
+import type { ServiceDeps } from '../../../engine/executions/deps';
 import type { Config } from '../../../schemas/config';
 
 /** The master key of these tests (never a file: STEPFLOW_MASTER_KEY). */
@@ -40,6 +42,9 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
 export interface AuthApp {
   app: FastifyInstance;
   routes: string[];
+  /** The last request that got past authentication (to ask auth about it afterwards). */
+  lastReached(): FastifyRequest | undefined;
+  deps: ServiceDeps;
   close(): Promise<void>;
 }
 
@@ -51,16 +56,24 @@ export interface AuthApp {
 export async function authApp(pool: Pool, config: Config): Promise<AuthApp> {
   const connection = Connection.lazy({ address: '127.0.0.1:1' });
   const routes: string[] = [];
-  const app = buildApi({ pool, temporal: new Client({ connection }), config, log: createLogger('silent') }, createMetrics('api'), {
+  let reached: FastifyRequest | undefined;
+  const deps: ServiceDeps = { pool, temporal: new Client({ connection }), config, log: createLogger('silent') };
+  const app = buildApi(deps, createMetrics('api'), {
     onRoute: (route) => {
       for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
     },
   });
-  app.addHook('preValidation', async (_request, reply) => reply.status(200).header(REACHED, 'yes').send({ reached: true }));
+  app.addHook('preValidation', async (request, reply) => {
+    reached = request;
+    // Sent as text: the route's response schema must not apply to the test's answer.
+    return reply.status(200).header(REACHED, 'yes').header('content-type', 'application/json').send(JSON.stringify({ apiKey: authenticatedKeyId(request) ?? null }));
+  });
   await app.ready();
   return {
     app,
     routes,
+    lastReached: () => reached,
+    deps,
     async close() {
       await app.close();
       await connection.close();
