@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stillAuthorized } from '../../engine/api/auth';
 import { createApiKey, ensureBootstrapKey, masterKeyOf, prepareAuth, sealPlaintextSecrets } from '../../engine/api/api-keys';
-import { hashSecret, unsealSecret } from '../../engine/api/key-secrets';
+import { hashSecret, loadMasterKey, unsealSecret } from '../../engine/api/key-secrets';
 import { runAuthCommand, runKeysCommand } from '../../engine/cli/keys';
 import { disableAuth, isAuthEnabled, revokeApiKey } from '../../engine/db/api-keys-repo';
 import { migrate, migrationsDir } from '../../engine/db/migrate';
@@ -289,5 +289,16 @@ describe('stepflow keys / stepflow auth', () => {
     expect(await run(runAuthCommand, ['disable'])).toEqual({ code: 0, out: 'authentication is off: the API is open, and listens on loopback addresses only', err: '' });
     expect(JSON.parse((await run(runAuthCommand, ['status', '--json'])).out)).toMatchObject({ authentication: 'off', activeKeys: 0 });
     expect((await run(runAuthCommand, ['enable'])).code).toBe(2);
+  });
+
+  test('keys create warns when active keys were sealed under another master key', async () => {
+    const elsewhere = loadMasterKey({ configured: 'a1'.repeat(32), dataDir: os.tmpdir() });
+    const { row } = await createApiKey(db.pool, elsewhere, { name: 'made elsewhere', scopes: ['read'] });
+    const created = await run(runKeysCommand, ['create', '--name', 'here', '--scopes', 'read', '--json']);
+    expect(created.code).toBe(0);
+    expect(created.err).toBe(
+      `warning: active keys ${row.id} were sealed under another master key than this one (STEPFLOW_MASTER_KEY); ` +
+        'the API verifies SigV4 only for keys sealed with its own: give the API and this command the same STEPFLOW_MASTER_KEY',
+    );
   });
 });
