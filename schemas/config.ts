@@ -38,6 +38,19 @@ export const ConfigSchema = z.object({
   NO_COLOR: z.string().optional(),
   /** Key that signs task tokens; when unset, one is generated and kept in the database. */
   STEPFLOW_TOKEN_SECRET: z.string().min(16).optional(),
+  /**
+   * `<key id>.<secret>` of an admin key the API registers at start (idempotent): a fresh
+   * deployment's first key, without ever running open. Turns authentication on.
+   */
+  STEPFLOW_ADMIN_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}\.[\x21-\x7e]{16,256}$/, 'must be <key id>.<secret>: an id of letters, digits, _ or -, a secret of 16 to 256 visible ASCII characters')
+    .optional(),
+  /** 32 bytes (64 hex digits or base64) that seal API key secrets; default: <STEPFLOW_DATA_DIR>/master.key, made on first use. */
+  STEPFLOW_MASTER_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 bytes as 64 hex digits or base64')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,25 +1,90 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { countActiveApiKeys, findActiveApiKey, type ApiKeyRow, type Scope } from '../db/api-keys-repo';
+import { Readable } from 'node:stream';
+import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { findActiveApiKey, isAuthEnabled, type ApiKeyRow, type Scope } from '../db/api-keys-repo';
 import type { ServiceDeps } from '../executions/deps';
-import { parseSigV4, verifySigV4 } from './sigv4';
+import { isLoopback, masterKeyOf } from './api-keys';
+import { secretMatches, unsealSecret, type MasterKey } from './key-secrets';
+import { checkSigV4Claims, isSigV4, parseSigV4, verifySigV4Signature, type SigV4Header } from './sigv4';
 
-/** Routes anyone may call: liveness, readiness and the API's own documentation. */
-const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/docs(\/.*)?$/, /^\/openapi\.json$/];
-/** REST routes that run work (everything else that changes state is admin). */
-const EXECUTE_ROUTES = new Set([
-  '/v1/state-machines/:name/executions',
-  '/v1/executions/:executionId/stop',
-  '/v1/executions/:executionId/redrive',
-  '/v1/task-tokens/success',
-  '/v1/task-tokens/failure',
-  '/v1/task-tokens/heartbeat',
-  '/v1/activities/:name/poll',
-]);
-const READ_ACTIONS = /^(Describe\w+|List\w+|GetExecutionHistory|ValidateStateMachineDefinition)$/;
-const EXECUTE_ACTIONS = /^(Start\w*Execution|StopExecution|RedriveExecution|SendTask\w+|GetActivityTask|TestState)$/;
-/** How long the "are there keys at all" answer is cached. */
-const OPEN_MODE_TTL_MS = 2_000;
+/** What a route needs: nothing (`public`) or a key holding that scope. */
+export type Access = Scope | 'public';
+
+/**
+ * The access of every route, keyed `<METHOD> <route>` (HEAD follows GET). Deliberately a table:
+ * a route missing here needs admin, and test/unit/auth-routes.test.ts fails until it is added.
+ * The Step Functions protocol route (`POST /`) is decided by its action (ACTION_SCOPES).
+ */
+export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /openapi.json': 'public',
+  'GET /metrics': 'read',
+  'GET /v1/state-machines': 'read',
+  'POST /v1/state-machines': 'admin',
+  'GET /v1/state-machines/:name': 'read',
+  'POST /v1/state-machines/:name/executions': 'execute',
+  'GET /v1/state-machines/:name/versions': 'read',
+  'POST /v1/state-machines/:name/versions': 'admin',
+  'GET /v1/state-machines/:name/versions/:version': 'read',
+  'GET /v1/state-machines/:name/aliases': 'read',
+  'GET /v1/state-machines/:name/aliases/:alias': 'read',
+  'PUT /v1/state-machines/:name/aliases/:alias': 'admin',
+  'DELETE /v1/state-machines/:name/aliases/:alias': 'admin',
+  'GET /v1/executions': 'read',
+  'GET /v1/executions/:executionId': 'read',
+  'GET /v1/executions/:executionId/history': 'read',
+  'POST /v1/executions/:executionId/stop': 'execute',
+  'POST /v1/executions/:executionId/redrive': 'execute',
+  'POST /v1/task-tokens/success': 'execute',
+  'POST /v1/task-tokens/failure': 'execute',
+  'POST /v1/task-tokens/heartbeat': 'execute',
+  'POST /v1/activities': 'admin',
+  'GET /v1/activities': 'read',
+  'GET /v1/activities/:name': 'read',
+  'DELETE /v1/activities/:name': 'admin',
+  'POST /v1/activities/:name/poll': 'execute',
+  // TestState runs one state and stores nothing: execute, as the protocol's TestState.
+  'POST /v1/test-state': 'execute',
+};
+
+/** The browsable API docs (Swagger UI's own routes): public, like /openapi.json. */
+const DOCS_ROUTE = /^\/docs(\/|$)/;
+
+/**
+ * The scope of every `AWSStepFunctions.<Action>`, as a table: an action not listed needs admin.
+ * Reading is read; running, stopping and answering work is execute; defining is admin.
+ */
+export const ACTION_SCOPES: ReadonlyMap<string, Scope> = new Map<string, Scope>(
+  Object.entries({
+    DescribeStateMachine: 'read',
+    DescribeStateMachineForExecution: 'read',
+    ListStateMachines: 'read',
+    ValidateStateMachineDefinition: 'read',
+    DescribeStateMachineAlias: 'read',
+    ListStateMachineAliases: 'read',
+    ListStateMachineVersions: 'read',
+    DescribeExecution: 'read',
+    GetExecutionHistory: 'read',
+    ListExecutions: 'read',
+    DescribeActivity: 'read',
+    ListActivities: 'read',
+    ListTagsForResource: 'read',
+    DescribeMapRun: 'read',
+    ListMapRuns: 'read',
+    StartExecution: 'execute',
+    StartSyncExecution: 'execute',
+    StopExecution: 'execute',
+    RedriveExecution: 'execute',
+    TestState: 'execute',
+    SendTaskSuccess: 'execute',
+    SendTaskFailure: 'execute',
+    SendTaskHeartbeat: 'execute',
+    GetActivityTask: 'execute',
+  } satisfies Record<string, Scope>),
+);
+
+/** How long an "authentication is on" answer is trusted before asking the database again. */
+const AUTH_ON_TTL_MS = 2_000;
 
 /** The Step Functions protocol's one route: `POST /`. Nowhere else does `X-Amz-Target` mean anything. */
 export function isSfnProtocolRoute(method: string, route: string | undefined): boolean {
@@ -27,79 +92,188 @@ export function isSfnProtocolRoute(method: string, route: string | undefined): b
 }
 
 /**
- * The scope a request needs, decided by its route: on the Step Functions protocol route by the
- * `X-Amz-Target` action (an unknown or missing action needs admin), on every other route by
- * REST method and route — a header never lowers what a REST route needs.
+ * What a request needs, decided by its route: on the Step Functions protocol route by the
+ * `X-Amz-Target` action (ACTION_SCOPES; unknown or missing: admin), on every other route by
+ * ROUTE_ACCESS — a header never changes what a REST route needs. A route not in the table
+ * (and a path no route matches) needs read for GET/HEAD and admin otherwise.
  */
-export function requiredScope(method: string, route: string | undefined, target: string | undefined): Scope {
+export function requiredAccess(method: string, route: string | undefined, target: string | undefined): Access {
   if (isSfnProtocolRoute(method, route)) {
     const action = /^AWSStepFunctions\.(\w+)$/.exec(target ?? '')?.[1] ?? '';
-    return READ_ACTIONS.test(action) ? 'read' : EXECUTE_ACTIONS.test(action) ? 'execute' : 'admin';
+    return ACTION_SCOPES.get(action) ?? 'admin';
   }
-  if (method === 'GET' || method === 'HEAD') return 'read';
-  return route && EXECUTE_ROUTES.has(route) ? 'execute' : 'admin';
+  const verb = method === 'HEAD' ? 'GET' : method;
+  if (route !== undefined) {
+    const key = `${verb} ${route}`;
+    if (Object.hasOwn(ROUTE_ACCESS, key)) return ROUTE_ACCESS[key];
+    if (verb === 'GET' && DOCS_ROUTE.test(route)) return 'public';
+  }
+  return verb === 'GET' ? 'read' : 'admin';
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** A SigV4 request between its claims check (onRequest) and its signature check (preParsing). */
+interface PendingSignature {
+  header: SigV4Header;
+  key: ApiKeyRow;
+  secret: string;
+  verified: boolean;
 }
 
-/** The refusal, in the REST shape or the Step Functions protocol's. */
-function refuse(reply: FastifyReply, sfn: boolean, status: 401 | 403, type: string, message: string) {
+/** Per-request authentication state. */
+const kPending = Symbol('stepflow.auth.pendingSignature');
+const kKeyId = Symbol('stepflow.auth.keyId');
+type AuthRequest = FastifyRequest & { [kPending]?: PendingSignature; [kKeyId]?: string };
+
+/** The id of the key that authenticated the request (undefined when the API ran open). */
+export function authenticatedKeyId(request: FastifyRequest): string | undefined {
+  return (request as AuthRequest)[kKeyId];
+}
+
+/** Answers 401/403 in the REST shape or the Step Functions protocol's (`__type`, `x-amzn-errortype`). */
+function refuse(reply: FastifyReply, sfn: boolean, status: 401 | 403, type: string, message: string): FastifyReply {
   if (sfn) {
-    return reply.status(400).header('x-amzn-errortype', type).header('content-type', 'application/x-amz-json-1.0').send(JSON.stringify({ __type: type, message }));
+    return reply.status(status).header('x-amzn-errortype', type).header('content-type', 'application/x-amz-json-1.0').send(JSON.stringify({ __type: type, message }));
   }
   return reply.status(status).send({ code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message });
 }
 
+/** The request's whole body, at most `limit` bytes (undefined past it), read from the payload stream. */
+function readBody(payload: Readable, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (result: Buffer | undefined, err?: Error) => {
+      payload.removeListener('data', onData);
+      payload.removeListener('end', onEnd);
+      payload.removeListener('error', onError);
+      if (err) reject(err);
+      else resolve(result);
+    };
+    const onData = (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += bytes.length;
+      if (size > limit) {
+        payload.pause();
+        done(undefined);
+        return;
+      }
+      chunks.push(bytes);
+    };
+    const onEnd = () => done(Buffer.concat(chunks, size));
+    const onError = (err: Error) => done(undefined, err);
+    payload.on('data', onData);
+    payload.on('end', onEnd);
+    payload.on('error', onError);
+    payload.resume();
+  });
+}
+
 /**
- * API keys with scopes. Without any active key the API is open (and `stepflow api` then only
- * listens on a loopback address). With keys, REST takes `Authorization: Bearer <id>.<secret>`
- * and the Step Functions protocol AWS Signature V4 made with the key id and secret — the AWS
- * SDK's normal signing (a Bearer key is accepted there too, for scripts and the CLI). A key needs the scope of what it calls: read, execute or admin.
+ * API keys with scopes. Authentication is on from the first key created (or `STEPFLOW_ADMIN_KEY`)
+ * until an operator runs `stepflow auth disable`; revoking every key leaves it on (nothing
+ * passes). While it is off the API is open — only on a loopback address: an API listening
+ * elsewhere refuses every request then.
+ *
+ * REST takes `Authorization: Bearer <id>.<secret>`. The Step Functions protocol takes AWS
+ * Signature V4 made with the key id and secret — the AWS SDK's normal signing — verified over
+ * the body bytes received, before they are parsed (a Bearer key is accepted there too, for
+ * scripts and the CLI). A key needs the scope of what it calls: read, execute or admin.
  */
 export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
-  let openUntil = 0;
-  let open = true;
-  const isOpen = async () => {
-    if (Date.now() < openUntil) return open;
-    open = (await countActiveApiKeys(deps.pool)) === 0;
-    openUntil = Date.now() + OPEN_MODE_TTL_MS;
-    return open;
+  let onUntil = 0;
+  const loopback = isLoopback(deps.config.HOST);
+  let master: MasterKey | undefined;
+  const enforced = async (): Promise<boolean> => {
+    if (!loopback || Date.now() < onUntil) return true;
+    // Only the "on" answer is cached: the first key created is enforced from the next request.
+    if (await isAuthEnabled(deps.pool)) {
+      onUntil = Date.now() + AUTH_ON_TTL_MS;
+      return true;
+    }
+    return false;
   };
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0];
-    if (PUBLIC.some((pattern) => pattern.test(path)) || (await isOpen())) return;
-    const target = request.headers['x-amz-target'] as string | undefined;
-    const sfn = isSfnProtocolRoute(request.method, request.routeOptions.url);
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = request.routeOptions.url;
+    const sfn = isSfnProtocolRoute(request.method, route);
+    const target = sfn ? (request.headers['x-amz-target'] as string | undefined) : undefined;
+    const access = requiredAccess(request.method, route, target);
+    if (access === 'public' || !(await enforced())) return;
     const authorization = request.headers.authorization;
-    let key: ApiKeyRow | undefined;
-    if (sfn && !authorization?.startsWith('Bearer ')) {
+
+    if (sfn && isSigV4(authorization)) {
       const header = parseSigV4(authorization);
-      if (!header) return refuse(reply, true, 401, 'MissingAuthenticationTokenException', 'Request is missing a valid AWS Signature Version 4 Authorization header');
-      key = await findActiveApiKey(deps.pool, header.accessKeyId);
+      if (!header) return refuse(reply, true, 401, 'IncompleteSignatureException', 'The AWS Signature Version 4 Authorization header is incomplete or malformed');
+      const problem = checkSigV4Claims(header, request.headers);
+      if (problem) return refuse(reply, true, 401, 'InvalidSignatureException', `The request signature is invalid: ${problem}`);
+      const key = await findActiveApiKey(deps.pool, header.accessKeyId);
       if (!key) return refuse(reply, true, 401, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
-      const query = Object.fromEntries(new URLSearchParams(request.url.split('?')[1] ?? ''));
-      const problem = await verifySigV4(
-        { method: request.method, path, query, headers: request.headers, body: (request as FastifyRequest & { rawBody?: string }).rawBody ?? '' },
-        header,
-        key.secret,
-      );
-      if (problem) return refuse(reply, true, 401, 'InvalidSignatureException', `The request signature we calculated does not match the signature you provided: ${problem}`);
-    } else {
-      const bearer = /^Bearer\s+([^.\s]+)\.(\S+)$/.exec(authorization ?? '');
-      if (!bearer) return refuse(reply, false, 401, '', 'An API key is required: Authorization: Bearer <key id>.<secret>');
-      key = await findActiveApiKey(deps.pool, bearer[1]);
-      if (!key || !sameSecret(key.secret, bearer[2])) return refuse(reply, false, 401, '', 'The API key is invalid or revoked');
+      master ??= masterKeyOf(deps.config);
+      const secret = key.secretSealed ? unsealSecret(master, key.id, key.secretSealed) : undefined;
+      if (secret === undefined) {
+        request.log.error({ apiKey: key.id, masterKey: master.id }, 'api key secret cannot be unsealed with this master key');
+        return refuse(reply, true, 401, 'InvalidSignatureException', 'The request signature cannot be verified for this key; use Bearer or a key created with this server\'s master key');
+      }
+      (request as AuthRequest)[kPending] = { header, key, secret, verified: false };
+      return;
     }
-    const scope = requiredScope(request.method, request.routeOptions.url, target);
-    if (!key.scopes.includes(scope)) {
-      const message = `The API key '${key.id}' lacks the '${scope}' scope this request needs`;
-      return refuse(reply, sfn, 403, 'AccessDeniedException', message);
+
+    const bearer = /^Bearer\s+([^.\s]+)\.(\S+)$/.exec(authorization ?? '');
+    if (!bearer) {
+      if (sfn) return refuse(reply, true, 401, 'MissingAuthenticationTokenException', 'Request is missing a valid AWS Signature Version 4 Authorization header (or Bearer <key id>.<secret>)');
+      return refuse(reply, false, 401, '', 'An API key is required: Authorization: Bearer <key id>.<secret>');
     }
+    const key = await findActiveApiKey(deps.pool, bearer[1]);
+    if (!key || !secretMatches(key.secretHash, bearer[2])) {
+      if (sfn) return refuse(reply, true, 401, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+      return refuse(reply, false, 401, '', 'The API key is invalid or revoked');
+    }
+    if (!key.scopes.includes(access)) return refuse(reply, sfn, 403, 'AccessDeniedException', `The API key '${key.id}' lacks the '${access}' scope this request needs`);
+    (request as AuthRequest)[kKeyId] = key.id;
     request.log = request.log.child({ apiKey: key.id });
   });
+
+  // The signature covers the body: check it over the bytes received, before anything parses them.
+  app.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+    const pending = (request as AuthRequest)[kPending];
+    if (!pending) return payload;
+    const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1024 * 1024;
+    const length = Number(request.headers['content-length']);
+    const body = length > limit ? undefined : await readBody(payload, limit);
+    if (!body) {
+      reply.header('connection', 'close');
+      throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+    }
+    const query = Object.fromEntries(new URLSearchParams(request.url.split('?')[1] ?? ''));
+    const problem = await verifySigV4Signature(
+      { method: request.method, path: request.url.split('?')[0], query, headers: request.headers, body },
+      pending.header,
+      pending.secret,
+    );
+    if (problem) return refuse(reply, true, 401, 'InvalidSignatureException', `The request signature we calculated does not match the signature you provided: ${problem}`);
+    const access = requiredAccess(request.method, request.routeOptions.url, request.headers['x-amz-target'] as string | undefined) as Scope;
+    if (!pending.key.scopes.includes(access)) return refuse(reply, true, 403, 'AccessDeniedException', `The API key '${pending.key.id}' lacks the '${access}' scope this request needs`);
+    pending.verified = true;
+    (request as AuthRequest)[kKeyId] = pending.key.id;
+    request.log = request.log.child({ apiKey: pending.key.id });
+    const replay = Readable.from([body]) as Readable & { receivedEncodedLength?: number };
+    replay.receivedEncodedLength = body.length;
+    return replay;
+  });
+
+  // Nothing SigV4-signed reaches a handler unverified, whatever the route's parsing did.
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const pending = (request as AuthRequest)[kPending];
+    if (pending && !pending.verified) return refuse(reply, true, 401, 'InvalidSignatureException', 'The request signature was not verified');
+  });
+}
+
+/**
+ * For long responses (streams): true while the request may still be served — its key is still
+ * active, or, when it was served without a key, authentication is still off.
+ */
+export async function stillAuthorized(deps: ServiceDeps, request: FastifyRequest): Promise<boolean> {
+  const keyId = authenticatedKeyId(request);
+  if (keyId) return (await findActiveApiKey(deps.pool, keyId)) !== undefined;
+  return isLoopback(deps.config.HOST) && !(await isAuthEnabled(deps.pool));
 }

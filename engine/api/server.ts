@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type onRouteHookHandler } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   serializerCompiler,
@@ -31,7 +31,7 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02
  * Every error answers `{code, message, problems?}`: 400 with a JSON pointer per problem for bad
  * input, 404/409 for missing or conflicting resources, 503 while a store is unavailable.
  */
-export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('api')): FastifyInstance {
+export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('api'), options: { onRoute?: onRouteHookHandler } = {}): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'api' }) as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
@@ -39,6 +39,8 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
     requestIdLogLabel: 'requestId',
     genReqId: () => randomUUID(),
   });
+  // Sees every route (the auth tests check each one has a deliberate scope).
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

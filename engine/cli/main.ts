@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../logger';
 import { prepareDatabase, startApi, startManagedTemporal, startWorkerProcess } from './services';
 import { runStack } from './supervisor';
 import { CLIENT_COMMANDS, runClientCommand } from './client-commands';
-import { runKeysCommand } from './keys';
+import { runAuthCommand, runKeysCommand } from './keys';
 
 const USAGE = `usage: stepflow <command>
 
@@ -27,10 +27,12 @@ client commands (talk to the API at STEPFLOW_URL or --url, default http://HOST:P
   stop <executionId> [--error E] [--cause C]
   redrive <executionId>                 continue a FAILED/TIMED_OUT/ABORTED execution where it stopped
 
-API keys (operator commands on DATABASE_URL; with no key the API is open, on loopback only):
+API keys (operator commands on DATABASE_URL; before the first key the API is open, on loopback only):
   keys create --name N --scopes read,execute,admin
   keys list
   keys revoke <key id>
+  auth status                           is authentication on (it stays on once a key was created)
+  auth disable                          turn it off again (open API, loopback only); needs no active key
 `;
 
 /** Exits when the supervising `stepflow up` is gone, so no child outlives it. */
@@ -111,13 +113,14 @@ export function main(argv: string[]): void {
     throw err;
   }
   const command = argv[0];
-  if (command && (CLIENT_COMMANDS.includes(command) || command === 'keys')) {
+  if (command && (CLIENT_COMMANDS.includes(command) || command === 'keys' || command === 'auth')) {
     const io = {
       out: (text: string) => process.stdout.write(`${text}\n`),
       err: (text: string) => process.stderr.write(`${text}\n`),
       colour: Boolean(process.stdout.isTTY) && config.NO_COLOR === undefined,
     };
-    const run = command === 'keys' ? runKeysCommand(argv.slice(1), config, io, createLogger(config.LOG_LEVEL)) : runClientCommand(command, argv.slice(1), config, io);
+    const operator = command === 'keys' ? runKeysCommand : command === 'auth' ? runAuthCommand : undefined;
+    const run = operator ? operator(argv.slice(1), config, io, createLogger(config.LOG_LEVEL)) : runClientCommand(command, argv.slice(1), config, io);
     run.then(
       (code) => process.exit(code),
       (err) => {

@@ -4,7 +4,7 @@ import { buildApi } from '../api/server';
 import { cacheDir } from '../config';
 import { createPool, ensureDatabase } from '../db/pool';
 import { migrate } from '../db/migrate';
-import { countActiveApiKeys } from '../db/api-keys-repo';
+import { prepareAuth } from '../api/api-keys';
 import { startPendingWorkflows } from '../executions/start';
 import type { Logger } from '../logger';
 import { createTemporalClient } from '../temporal/client';
@@ -14,10 +14,7 @@ import { startWorker, type StepflowWorker } from '../temporal/worker';
 /** How often the API repairs executions whose workflow start was never confirmed. */
 const RECONCILE_INTERVAL_MS = 15_000;
 
-/** True for addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}
+export { isLoopback } from '../api/api-keys';
 
 /** The Temporal frontend to use: `TEMPORAL_ADDRESS`, else the managed server's. */
 export function temporalAddress(config: Config): string {
@@ -60,13 +57,10 @@ export interface RunningApi {
 export async function startApi(config: Config, log: Logger): Promise<RunningApi> {
   await prepareDatabase(config, log);
   const pool = createPool(config.DATABASE_URL, log);
-  if (!isLoopback(config.HOST) && (await countActiveApiKeys(pool)) === 0) {
+  await prepareAuth(pool, config, log).catch(async (err) => {
     await pool.end();
-    throw new Error(
-      `refusing to listen on ${config.HOST} without API keys: anyone on the network could run and stop executions. ` +
-        'Create one first (stepflow keys create --name <name> --scopes read,execute,admin), or set HOST=127.0.0.1',
-    );
-  }
+    throw err;
+  });
   const temporal = await createTemporalClient(temporalAddress(config), config.TEMPORAL_NAMESPACE);
   const deps = { pool, temporal, config, log };
   const app = buildApi(deps);
