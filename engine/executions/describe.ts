@@ -42,6 +42,12 @@ export async function getExecutionHistory(deps: ServiceDeps, executionId: string
   return listEvents(deps.pool, executionId);
 }
 
+/** True for an instant exactly as `Date.toISOString()` writes it (what cursors carry): no rolled-over dates. */
+function isIsoInstant(text: string): boolean {
+  const time = Date.parse(text);
+  return !Number.isNaN(time) && new Date(time).toISOString() === text;
+}
+
 /** An opaque cursor: where the previous page ended (newest first). */
 function encodeCursor(row: ExecutionRow): string {
   return Buffer.from(JSON.stringify([row.startDate.toISOString(), row.executionId])).toString('base64url');
@@ -49,12 +55,13 @@ function encodeCursor(row: ExecutionRow): string {
 
 function decodeCursor(cursor: string): { startDate: string; executionId: string } {
   try {
-    const [startDate, executionId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof startDate === 'string' && typeof executionId === 'string') return { startDate, executionId };
+    const [startDate, executionId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    // A date Postgres would refuse must be refused here, as a bad cursor (400), not a failed query.
+    if (typeof startDate === 'string' && typeof executionId === 'string' && isIsoInstant(startDate)) return { startDate, executionId };
   } catch {
     // fall through
   }
-  throw new ApiError('VALIDATION_FAILED', `The cursor '${cursor}' is not one this API returned`);
+  throw new ApiError('INVALID_CURSOR', 'The cursor is not one this API returned');
 }
 
 /** Executions, newest first, filtered by state machine, status and start time, a page at a time. */

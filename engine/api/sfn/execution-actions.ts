@@ -182,7 +182,7 @@ export const executionActions = {
     if (!(await findVersion(deps.pool, ref.name))) throw machineNotFound(ref.arn);
     const limit = pageSize(request.maxResults);
     const before =
-      request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.object({ startDate: z.string(), executionId: z.string() }));
+      request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.object({ startDate: z.iso.datetime().refine((d) => new Date(d).toISOString() === d), executionId: z.string() }));
     const rows = await listExecutions(deps.pool, {
       stateMachine: ref.name,
       publishedVersion: ref.version,
