@@ -1,7 +1,7 @@
 import type { ExecutionResponse } from '../../schemas/api/executions';
 import type { HistoryEvent } from '../../schemas/history';
 import { ApiError } from '../api/errors';
-import { listEvents } from '../db/events-repo';
+import { listEventPage } from '../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../db/executions-repo';
 import { executionArn } from '../core/arn';
 import type { ServiceDeps } from './deps';
@@ -35,11 +35,50 @@ export async function describeExecution(deps: ServiceDeps, executionId: string):
   return toExecutionResponse(row);
 }
 
-/** The execution's Step Functions history, ascending by event id. */
-export async function getExecutionHistory(deps: ServiceDeps, executionId: string): Promise<HistoryEvent[]> {
+/** History pages: `limit` events by default, and at most. */
+export const HISTORY_PAGE_DEFAULT = 100;
+export const HISTORY_PAGE_MAX = 1000;
+/** A history page stops before its event JSON passes this many bytes (it always holds one event). */
+export const HISTORY_PAGE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** A history cursor: the last event id a page returned, and its direction. */
+function encodeHistoryCursor(eventId: number, reverse: boolean): string {
+  return Buffer.from(JSON.stringify({ e: eventId, r: reverse ? 1 : 0 }), 'utf8').toString('base64url');
+}
+
+function decodeHistoryCursor(cursor: string, reverse: boolean): number {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  const { e, r } = (value && typeof value === 'object' ? value : {}) as { e?: unknown; r?: unknown };
+  if (!Number.isSafeInteger(e) || (e as number) < 0 || (r !== 0 && r !== 1)) {
+    throw new ApiError('INVALID_CURSOR', 'The cursor is not one this API returned');
+  }
+  if ((r === 1) !== reverse) throw new ApiError('INVALID_CURSOR', `The cursor was returned for reverse=${r === 1}; pass the same reverse`);
+  return e as number;
+}
+
+/**
+ * A page of the execution's Step Functions history: ascending by event id (descending with
+ * `reverse`), `limit` events at most and no more than HISTORY_PAGE_MAX_BYTES of them; `next` is
+ * the cursor of the following page, absent on the last one.
+ */
+export async function getExecutionHistoryPage(
+  deps: ServiceDeps,
+  executionId: string,
+  query: { limit?: number; next?: string; reverse?: boolean },
+): Promise<{ events: HistoryEvent[]; next?: string }> {
   const row = await findExecution(deps.pool, executionId);
   if (!row) throw new ApiError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
-  return listEvents(deps.pool, executionId);
+  const reverse = query.reverse ?? false;
+  const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, reverse);
+  const limit = Math.min(query.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
+  const page = await listEventPage(deps.pool, executionId, { limit, maxBytes: HISTORY_PAGE_MAX_BYTES, reverse, from });
+  const last = page.events[page.events.length - 1];
+  return { events: page.events, ...(page.more && last ? { next: encodeHistoryCursor(last.id, reverse) } : {}) };
 }
 
 /** True for an instant exactly as `Date.toISOString()` writes it (what cursors carry): no rolled-over dates. */
@@ -57,7 +96,9 @@ function decodeCursor(cursor: string): { startDate: string; executionId: string 
   try {
     const [startDate, executionId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
     // A date Postgres would refuse must be refused here, as a bad cursor (400), not a failed query.
-    if (typeof startDate === 'string' && typeof executionId === 'string' && isIsoInstant(startDate)) return { startDate, executionId };
+    if (typeof startDate === 'string' && typeof executionId === 'string' && isIsoInstant(startDate)) {
+      return { startDate, executionId };
+    }
   } catch {
     // fall through
   }
