@@ -10,6 +10,7 @@ import { createLogger } from '../../../engine/logger';
 export interface ApiApp {
   app: FastifyInstance;
   pool: Pool;
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -38,6 +39,7 @@ export async function apiApp(label: string): Promise<ApiApp> {
   return {
     app,
     pool,
+    databaseUrl,
     async close() {
       await app.close();
       await pool.end();
