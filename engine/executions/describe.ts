@@ -82,7 +82,7 @@ export async function getExecutionHistoryPage(
 }
 
 /** True for an instant exactly as `Date.toISOString()` writes it (what cursors carry): no rolled-over dates. */
-function isIsoInstant(text: string): boolean {
+export function isIsoInstant(text: string): boolean {
   const time = Date.parse(text);
   return !Number.isNaN(time) && new Date(time).toISOString() === text;
 }

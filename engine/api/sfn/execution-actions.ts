@@ -5,7 +5,7 @@ import { listEventPage } from '../../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../../db/executions-repo';
 import { findVersion } from '../../db/state-machines-repo';
 import type { ServiceDeps } from '../../executions/deps';
-import { HISTORY_PAGE_MAX_BYTES } from '../../executions/describe';
+import { HISTORY_PAGE_MAX_BYTES, isIsoInstant } from '../../executions/describe';
 import { startExecution } from '../../executions/start';
 import { stopExecution } from '../../executions/stop';
 import { redriveExecution, redriveStatusOf as redrivable } from '../../executions/redrive';
@@ -184,7 +184,7 @@ export const executionActions = {
     if (!(await findVersion(deps.pool, ref.name))) throw machineNotFound(ref.arn);
     const limit = pageSize(request.maxResults);
     const before =
-      request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.object({ startDate: z.iso.datetime().refine((d) => new Date(d).toISOString() === d), executionId: z.string() }));
+      request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.object({ startDate: z.string().refine(isIsoInstant), executionId: z.string() }));
     const rows = await listExecutions(deps.pool, {
       stateMachine: ref.name,
       publishedVersion: ref.version,
