@@ -81,15 +81,26 @@ export async function getExecutionHistoryPage(
   return { events: page.events, ...(page.more && last ? { next: encodeHistoryCursor(last.id, reverse) } : {}) };
 }
 
-/** True for an instant exactly as `Date.toISOString()` writes it (what cursors carry): no rolled-over dates. */
+/**
+ * True for an instant as list cursors carry it: `Date.toISOString()`'s form, optionally with
+ * microseconds (`…T12:00:00.123456Z`), and a real date (no rolled-over days).
+ */
 export function isIsoInstant(text: string): boolean {
-  const time = Date.parse(text);
-  return !Number.isNaN(time) && new Date(time).toISOString() === text;
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})(\d{3})?Z$/.exec(text);
+  if (!match) return false;
+  const time = Date.parse(`${match[1]}Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString() === `${match[1]}Z`;
+}
+
+/** A row's keyset position: its start date to the microsecond, and its id. */
+export function listKey(row: ExecutionRow): { startDate: string; executionId: string } {
+  return { startDate: row.startKey ?? row.startDate.toISOString(), executionId: row.executionId };
 }
 
 /** An opaque cursor: where the previous page ended (newest first). */
 function encodeCursor(row: ExecutionRow): string {
-  return Buffer.from(JSON.stringify([row.startDate.toISOString(), row.executionId])).toString('base64url');
+  const key = listKey(row);
+  return Buffer.from(JSON.stringify([key.startDate, key.executionId])).toString('base64url');
 }
 
 function decodeCursor(cursor: string): { startDate: string; executionId: string } {
@@ -105,19 +116,49 @@ function decodeCursor(cursor: string): { startDate: string; executionId: string 
   throw new ApiError('INVALID_CURSOR', 'The cursor is not one this API returned');
 }
 
-/** Executions, newest first, filtered by state machine, status and start time, a page at a time. */
+/** Rows read per query while a list page is filled: what one request holds at once. */
+const LIST_CHUNK = 50;
+/** A list page stops before its executions' inputs and outputs pass this many bytes (it always holds one). */
+export const LIST_PAGE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** The bytes an execution's input and output add to a response. */
+function payloadBytes(row: ExecutionRow): number {
+  return Buffer.byteLength(JSON.stringify(row.input) ?? '', 'utf8') + (row.status === 'SUCCEEDED' ? Buffer.byteLength(JSON.stringify(row.output) ?? '', 'utf8') : 0);
+}
+
+/**
+ * Executions, newest first, filtered by state machine, status and start time, a page at a time:
+ * `limit` executions at most, and no more than LIST_PAGE_MAX_BYTES of inputs and outputs (each
+ * may be 256 KiB), read LIST_CHUNK rows at a time so a page never holds a thousand payloads.
+ */
 export async function listExecutionPage(
   deps: ServiceDeps,
   query: { stateMachine?: string; status?: string; from?: string; to?: string; limit: number; next?: string },
 ): Promise<{ executions: ExecutionResponse[]; next?: string }> {
-  const rows = await listExecutions(deps.pool, {
-    stateMachine: query.stateMachine,
-    status: query.status,
-    startedFrom: query.from ? new Date(query.from) : undefined,
-    startedTo: query.to ? new Date(query.to) : undefined,
-    limit: query.limit + 1,
-    before: query.next ? decodeCursor(query.next) : undefined,
-  });
-  const page = rows.slice(0, query.limit);
-  return { executions: page.map(toExecutionResponse), ...(rows.length > query.limit ? { next: encodeCursor(page[page.length - 1]) } : {}) };
+  const page: ExecutionRow[] = [];
+  let before = query.next ? decodeCursor(query.next) : undefined;
+  let bytes = 0;
+  for (;;) {
+    const want = Math.min(LIST_CHUNK, query.limit - page.length);
+    const rows = await listExecutions(deps.pool, {
+      stateMachine: query.stateMachine,
+      status: query.status,
+      startedFrom: query.from ? new Date(query.from) : undefined,
+      startedTo: query.to ? new Date(query.to) : undefined,
+      limit: want + 1,
+      before,
+    });
+    for (const row of rows.slice(0, want)) {
+      bytes += payloadBytes(row);
+      if (page.length > 0 && bytes > LIST_PAGE_MAX_BYTES) return pageOf(page, true);
+      page.push(row);
+    }
+    if (rows.length <= want) return pageOf(page, false);
+    if (page.length === query.limit) return pageOf(page, true);
+    before = listKey(page[page.length - 1]);
+  }
+}
+
+function pageOf(rows: ExecutionRow[], more: boolean): { executions: ExecutionResponse[]; next?: string } {
+  return { executions: rows.map(toExecutionResponse), ...(more ? { next: encodeCursor(rows[rows.length - 1]) } : {}) };
 }

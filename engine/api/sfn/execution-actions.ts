@@ -5,7 +5,7 @@ import { listEventPage } from '../../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../../db/executions-repo';
 import { findVersion } from '../../db/state-machines-repo';
 import type { ServiceDeps } from '../../executions/deps';
-import { HISTORY_PAGE_MAX_BYTES, isIsoInstant } from '../../executions/describe';
+import { HISTORY_PAGE_MAX_BYTES, isIsoInstant, listKey } from '../../executions/describe';
 import { startExecution } from '../../executions/start';
 import { stopExecution } from '../../executions/stop';
 import { redriveExecution, redriveStatusOf as redrivable } from '../../executions/redrive';
@@ -207,7 +207,7 @@ export const executionActions = {
         ...(row.stopDate ? { stopDate: epochSeconds(row.stopDate) } : {}),
         redriveCount: 0,
       })),
-      ...(rows.length > limit ? { nextToken: encodeToken({ startDate: last.startDate.toISOString(), executionId: last.executionId }) } : {}),
+      ...(rows.length > limit ? { nextToken: encodeToken(listKey(last)) } : {}),
     };
   },
 };
