@@ -84,12 +84,3 @@ export async function lastEvent(db: Queryable, executionId: string): Promise<{ i
   );
   return rows[0];
 }
-
-/** Events of an execution with an id above `afterId`, ascending (for live streams). */
-export async function listEventsAfter(db: Queryable, executionId: string, afterId: number): Promise<HistoryEvent[]> {
-  const { rows } = await db.query(
-    'SELECT details FROM execution_events WHERE execution_id = $1 AND event_id > $2 ORDER BY event_id',
-    [executionId, afterId],
-  );
-  return rows.map((row) => row.details as HistoryEvent);
-}
