@@ -3,6 +3,10 @@ import type { DefinitionProblem } from '../../schemas/asl/problem';
 /** Every HTTP error code the API returns, with its status. One catalogue; codes are stable. */
 export const API_ERRORS = {
   VALIDATION_FAILED: 400,
+  /** A JSON body (or JSON text inside one) nested deeper than MAX_JSON_DEPTH. */
+  JSON_TOO_DEEP: 400,
+  /** A `next` cursor this API did not return. */
+  INVALID_CURSOR: 400,
   INVALID_DEFINITION: 400,
   INVALID_EXECUTION_INPUT: 400,
   STATE_MACHINE_NOT_FOUND: 404,
@@ -38,4 +42,14 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = API_ERRORS[code];
   }
+}
+
+/**
+ * A Postgres "data exception" (SQLSTATE class 22: a malformed date, number or text in a query
+ * parameter). Only a request's own values reach queries as parameters, so this is the caller's
+ * error (400), never a 500 — a safety net behind the explicit checks of cursors and fields.
+ */
+export function isDataException(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && typeof (err as { severity?: unknown }).severity === 'string';
 }

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { ServiceDeps } from '../executions/deps';
 import { createMetrics, type Metrics } from '../metrics';
 import { installAuth } from './auth';
-import { ApiError } from './errors';
+import { ApiError, isDataException } from './errors';
+import { deepStringMember, MAX_JSON_DEPTH, nestsDeeperThan } from './json-limits';
 import { registerOpenApi } from './openapi';
 import { instrumentRequests, opsRoutes } from './ops';
 import { activityRoutes } from './routes/activities';
@@ -22,6 +23,11 @@ import { sfnProtocol } from './sfn/plugin';
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** Version reported in the OpenAPI document. */
 const API_VERSION = '1.0.0';
+
+/** The 400 for JSON nested deeper than MAX_JSON_DEPTH. */
+function tooDeep(what: string): ApiError {
+  return new ApiError('JSON_TOO_DEEP', `${what} nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+}
 
 /** Postgres connection failures (server down, refused, shutting down): answered with 503. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08004']);
@@ -44,6 +50,19 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // JSON bodies: the depth is bounded on the raw text before parsing (see json-limits.ts), then
+  // Fastify's own parser (which refuses `__proto__` keys) runs.
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (nestsDeeperThan(text)) return done(tooDeep('The request body'), undefined);
+    parseJson(request, text, (err: Error | null, value?: unknown) => {
+      if (err) return done(err, undefined);
+      const member = deepStringMember(value);
+      return member === undefined ? done(null, value) : done(tooDeep(`The JSON text in '${member}'`), undefined);
+    });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -62,6 +81,10 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
     }
     if (err.statusCode && err.statusCode < 500) {
       return reply.status(err.statusCode).send({ code: 'VALIDATION_FAILED', message: err.message });
+    }
+    if (isDataException(err)) {
+      request.log.warn({ err }, 'request value refused by the store');
+      return reply.status(400).send({ code: 'VALIDATION_FAILED', message: 'A value in the request is malformed or out of range' });
     }
     if (UNAVAILABLE_CODES.has(String((err as { code?: string }).code))) {
       request.log.warn({ err }, 'store unavailable');

@@ -37,4 +37,36 @@ export class ApiClient {
     if (!res.ok) throw new ApiCallError(res.status, parsed?.__type ? { code: parsed.__type, message: parsed.message } : (parsed ?? {}));
     return parsed as T;
   }
+
+  /**
+   * Reads a Server-Sent Events stream (`GET` with `Accept: text/event-stream`) to its end, yielding
+   * each event's `data` parsed as JSON; an error answer throws `ApiCallError`.
+   */
+  async *events<T = any>(path: string): AsyncGenerator<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, {
+        headers: { accept: 'text/event-stream', ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}) },
+      });
+    } catch (err) {
+      throw new Error(`cannot reach the Stepflow API at ${this.baseUrl} (${(err as Error).message}); is it running? (npm start)`);
+    }
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      throw new ApiCallError(res.status, text ? JSON.parse(text) : {});
+    }
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for await (const chunk of res.body) {
+      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const block = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (/^event: history$/m.test(block) && data !== undefined) yield JSON.parse(data) as T;
+        if (/^event: error$/m.test(block) && data !== undefined) throw new ApiCallError(401, JSON.parse(data));
+      }
+    }
+  }
 }

@@ -16,6 +16,8 @@ export interface Io {
 }
 
 const FOLLOW_POLL_MS = 500;
+/** Events per history request (the API's maximum page). */
+const HISTORY_PAGE = 1000;
 
 /** Prints definition problems as `file:line  pointer  code  message`. */
 function printProblems(io: Io, file: string, def: DefinitionFile, problems: { code: string; path: string; message: string }[]): void {
@@ -130,22 +132,25 @@ export async function runClientCommand(command: string, argv: string[], config: 
       return 0;
     }
     case 'history': {
-      const id = need('executionId');
-      const seen = new Set<number>();
+      const id = encodeURIComponent(need('executionId'));
       let start: number | undefined;
-      for (;;) {
-        const { events } = await api.request('GET', `/v1/executions/${encodeURIComponent(id)}/history`);
-        for (const event of events) {
-          if (seen.has(event.id)) continue;
-          seen.add(event.id);
-          start ??= Date.parse(event.timestamp);
-          io.out(values.json ? JSON.stringify(event) : timelineLine(event, start, c));
-        }
-        if (!values.follow) return 0;
-        const execution = await api.request('GET', `/v1/executions/${encodeURIComponent(id)}`);
-        if (execution.status !== 'RUNNING' && events.some((e: any) => /^Execution(Succeeded|Failed|TimedOut|Aborted)$/.test(e.type))) return 0;
-        await sleep(FOLLOW_POLL_MS);
+      const show = (event: any) => {
+        start ??= Date.parse(event.timestamp);
+        io.out(values.json ? JSON.stringify(event) : timelineLine(event, start, c));
+      };
+      if (values.follow) {
+        // The live stream: every event as it is written, ending after the execution closes.
+        for await (const event of api.events(`/v1/executions/${id}/history?follow=true`)) show(event);
+        return 0;
       }
+      // Page by page, following the cursors, so a long history is never one response.
+      let next: string | undefined;
+      do {
+        const page = await api.request('GET', `/v1/executions/${id}/history?limit=${HISTORY_PAGE}${next ? `&next=${encodeURIComponent(next)}` : ''}`);
+        for (const event of page.events) show(event);
+        next = page.next;
+      } while (next);
+      return 0;
     }
     case 'redrive': {
       const execution = await api.request('POST', `/v1/executions/${encodeURIComponent(need('executionId'))}/redrive`);

@@ -1,4 +1,5 @@
 import { ResourceArnSchema, RetrierSchema, type DefinitionProblem } from '../../schemas/asl';
+import { TIMEOUT_SECONDS_MAX } from '../../schemas/asl/fields';
 import { isRfc3339Timestamp } from '../../schemas/asl/timestamp';
 import { inspectTemplate, isExpressionString, type StatesField } from './jsonata';
 import { schemaProblem } from './validate-problem';
@@ -57,14 +58,15 @@ function literalOrExpression(object: JsonObject, field: string, pointer: string,
 }
 
 const positiveInteger = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
+const timeoutSeconds = (v: unknown) => positiveInteger(v) && (v as number) <= TIMEOUT_SECONDS_MAX;
 const nonNegativeInteger = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
 
 function literalProblems(type: string, state: JsonObject, pointer: string): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const check = (field: string, ok: (v: unknown) => boolean, what: string) => problems.push(...literalOrExpression(state, field, pointer, ok, what));
   if (type === 'Task') {
-    check('TimeoutSeconds', positiveInteger, 'a positive integer');
-    check('HeartbeatSeconds', positiveInteger, 'a positive integer');
+    check('TimeoutSeconds', timeoutSeconds, `a positive integer up to ${TIMEOUT_SECONDS_MAX}`);
+    check('HeartbeatSeconds', timeoutSeconds, `a positive integer up to ${TIMEOUT_SECONDS_MAX}`);
     if (typeof state.Resource !== 'string' || !ResourceArnSchema.safeParse(state.Resource).success) {
       problems.push(schemaProblem(childPointer(pointer, 'Resource'), 'Value is not a valid resource ARN'));
     }

@@ -27,7 +27,7 @@ export async function insertEvents(db: Queryable, executionId: string, events: H
   );
 }
 
-/** Every stored event of an execution, ascending by id. */
+/** Every stored event of an execution, ascending by id (unbounded: for internal use, never for a response). */
 export async function listEvents(db: Queryable, executionId: string): Promise<HistoryEvent[]> {
   const { rows } = await db.query(
     'SELECT details FROM execution_events WHERE execution_id = $1 ORDER BY event_id',
@@ -36,11 +36,51 @@ export async function listEvents(db: Queryable, executionId: string): Promise<Hi
   return rows.map((row) => row.details as HistoryEvent);
 }
 
-/** Events of an execution with an id above `afterId`, ascending (for live streams). */
-export async function listEventsAfter(db: Queryable, executionId: string, afterId: number): Promise<HistoryEvent[]> {
+/** One page of a history: its events, and whether more follow in the same direction. */
+export interface EventPage {
+  events: HistoryEvent[];
+  more: boolean;
+}
+
+/**
+ * A page of an execution's events by keyset on the event id: ascending after `afterId`, or with
+ * `reverse` descending before `beforeId`. At most `limit` events, and no more than `maxBytes` of
+ * event JSON (always at least one event): a page's size is bounded even when events carry large
+ * payloads. Reads at most `limit + 1` rows from the primary key's index.
+ */
+export async function listEventPage(
+  db: Queryable,
+  executionId: string,
+  page: { limit: number; maxBytes: number; reverse?: boolean; from?: number },
+): Promise<EventPage> {
+  const [comparison, order] = page.reverse ? ['<', 'DESC'] : ['>', 'ASC'];
+  // The running byte count is computed in the database, so a row past the budget is never sent
+  // (its text is NULL): only its presence says that more events follow.
   const { rows } = await db.query(
-    'SELECT details FROM execution_events WHERE execution_id = $1 AND event_id > $2 ORDER BY event_id',
-    [executionId, afterId],
+    `SELECT CASE WHEN n = 1 OR running <= $4 THEN text END AS text
+       FROM (SELECT details::text AS text, row_number() OVER w AS n,
+                    sum(octet_length(details::text)) OVER w AS running
+               FROM execution_events
+              WHERE execution_id = $1 AND ($2::integer IS NULL OR event_id ${comparison} $2)
+             WINDOW w AS (ORDER BY event_id ${order})
+              ORDER BY event_id ${order} LIMIT $3) page
+      WHERE n = 1 OR running - octet_length(text) <= $4
+      ORDER BY n`,
+    [executionId, page.from ?? null, page.limit + 1, page.maxBytes],
   );
-  return rows.map((row) => row.details as HistoryEvent);
+  const events: HistoryEvent[] = [];
+  for (const [i, row] of rows.entries()) {
+    if (i === page.limit || row.text === null) return { events, more: true };
+    events.push(JSON.parse(row.text as string) as HistoryEvent);
+  }
+  return { events, more: false };
+}
+
+/** The last stored event's id and type (undefined before the first event). */
+export async function lastEvent(db: Queryable, executionId: string): Promise<{ id: number; type: string } | undefined> {
+  const { rows } = await db.query(
+    'SELECT event_id AS id, type FROM execution_events WHERE execution_id = $1 ORDER BY event_id DESC LIMIT 1',
+    [executionId],
+  );
+  return rows[0];
 }

@@ -24,6 +24,8 @@ export interface ExecutionRow {
   /** RedriveExecution count, and when it was last redriven. */
   redriveCount: number;
   redriveDate: Date | null;
+  /** In list results: the start date with Postgres' microseconds (`…T12:00:00.123456Z`), the keyset cursor. */
+  startKey?: string;
 }
 
 const COLUMNS = `execution_id AS "executionId", state_machine AS "stateMachine", version, name, status,
@@ -160,8 +162,10 @@ export async function listExecutions(
     before?: { startDate: string; executionId: string };
   },
 ): Promise<ExecutionRow[]> {
+  // The cursor keeps microseconds: a JavaScript Date would cut them, and rows started within the
+  // same millisecond after the cut would be skipped.
   const { rows } = await db.query(
-    `SELECT ${COLUMNS} FROM executions
+    `SELECT ${COLUMNS}, to_char(start_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "startKey" FROM executions
       WHERE ($1::text IS NULL OR state_machine = $1) AND ($2::text IS NULL OR status = $2)
         AND ($4::timestamptz IS NULL OR (start_date, execution_id) < ($4::timestamptz, $5::text))
         AND ($6::integer IS NULL OR published_version = $6) AND ($7::text IS NULL OR alias = $7)

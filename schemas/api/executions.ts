@@ -44,7 +44,20 @@ export type ExecutionResponse = z.infer<typeof ExecutionResponseSchema>;
 
 export const ExecutionParamsSchema = z.object({ executionId: z.string() });
 
-export const HistoryResponseSchema = z.object({ events: z.array(HistoryEventSchema) });
+/**
+ * `GET /v1/executions/{executionId}/history`: a page of events, ascending by id (descending with
+ * `reverse=true`); `limit` 1–1000 (default 100); `next` is the cursor the previous page returned.
+ * `follow=true` streams the history as Server-Sent Events instead.
+ */
+export const HistoryQuerySchema = z.object({
+  follow: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  next: z.string().max(256).optional(),
+  reverse: z.enum(['true', 'false']).optional(),
+});
+
+/** A page of history events; `next` is present when more follow (pass it as `?next=`). */
+export const HistoryResponseSchema = z.object({ events: z.array(HistoryEventSchema), next: z.string().optional() });
 
 /** `POST /v1/executions/{executionId}/stop`: StopExecution's optional error (≤ 256 chars) and cause (≤ 32,768). */
 export const StopExecutionRequestSchema = z.object({

@@ -19,6 +19,14 @@ export function positiveInteger(field: string) {
   return z.int().min(1, { error: `The field '${field}' must be a positive integer` });
 }
 
+/** AWS's upper bound for `TimeoutSeconds` (Task and machine) and `HeartbeatSeconds`. */
+export const TIMEOUT_SECONDS_MAX = 99_999_999;
+
+/** `TimeoutSeconds` / `HeartbeatSeconds`: a positive integer up to TIMEOUT_SECONDS_MAX. */
+export function timeoutSeconds(field: string) {
+  return positiveInteger(field).max(TIMEOUT_SECONDS_MAX, { error: `The field '${field}' must be at most ${TIMEOUT_SECONDS_MAX}` });
+}
+
 /** A non-negative integer field (`MaxAttempts`, `MaxConcurrency`, Wait `Seconds`, …). */
 export function nonNegativeInteger(field: string) {
   return z.int().min(0, { error: `The field '${field}' must be a non-negative integer` });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveInteger, QueryLanguageSchema } from './fields';
+import { QueryLanguageSchema, timeoutSeconds } from './fields';
 import { StateSchema } from './states';
 
 /** The longest state name AWS accepts. */
@@ -16,7 +16,7 @@ export const StateMachineDefinitionSchema = z.strictObject({
   StartAt: z.string(),
   Comment: z.string().optional(),
   Version: z.string().optional(),
-  TimeoutSeconds: positiveInteger('TimeoutSeconds').optional(),
+  TimeoutSeconds: timeoutSeconds('TimeoutSeconds').optional(),
   QueryLanguage: QueryLanguageSchema.optional(),
 });
 

@@ -94,6 +94,9 @@ describe('stepflow CLI', () => {
       'TaskStateExited Add',
       'ExecutionSucceeded',
     ]);
+    // Without --follow the history is read page by page; the same timeline.
+    const paged = await stepflow(['history', `${name}:run1`]);
+    expect(paged.stdout).toBe(history.stdout);
   });
 
   test('exits 1 with the API error when the machine does not exist', async () => {

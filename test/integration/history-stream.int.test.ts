@@ -1,4 +1,4 @@
-import { createMachine, startExecution, uniqueName } from './support/client';
+import { createMachine, startExecution, uniqueName, waitForEnd } from './support/client';
 import { readStack } from './support/stack';
 
 /** Reads a Server-Sent Events stream to its end; returns the parsed `data` of each event. */
@@ -41,5 +41,16 @@ describe('live history stream', () => {
     const stream = await readStream(`${readStack().apiUrl}/v1/executions/${encodeURIComponent(id)}/history?follow=true`, { 'last-event-id': '2' });
     expect(stream.ids).toEqual([3, 4]);
     expect(stream.events.map((e) => e.type)).toEqual(['PassStateExited', 'ExecutionSucceeded']);
+  });
+
+  test('ends at once, with no event, when resumed at or past the closing event', async () => {
+    const machine = uniqueName('sse-ended');
+    await createMachine(machine, { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    const id = await startExecution(machine, {});
+    await waitForEnd(id);
+    const url = `${readStack().apiUrl}/v1/executions/${encodeURIComponent(id)}/history?follow=true`;
+    // Before, both stayed open forever, polling every 250 ms.
+    expect((await readStream(url, { 'last-event-id': '4' })).ids).toEqual([]);
+    expect((await readStream(url, { 'last-event-id': '1000' })).ids).toEqual([]);
   });
 });

@@ -9,8 +9,7 @@ const executionArn = (machine: string, name: string) => `arn:aws:states:us-east-
 async function waitForEvent(id: string, type: string): Promise<any> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const reply = await call('GET', `/v1/executions/${encodeURIComponent(id)}/history`);
-    const found = reply.status === 200 ? reply.body.events.find((e: any) => e.type === type) : undefined;
+    const found = (await history(id)).find((e: any) => e.type === type);
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no ${type} in ${id}`);
     await sleep(100);

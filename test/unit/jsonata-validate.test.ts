@@ -68,7 +68,7 @@ describe('validateDefinition for JSONata states', () => {
     const wait = { Type: 'Wait', Seconds: -1, End: true };
     const task = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 'soon', End: true };
     expect(messages(machine({ W: wait, T: task }))).toContain("/States/W/Seconds: The field 'Seconds' must be a non-negative integer or a JSONata expression '{% ... %}'");
-    expect(messages(machine({ T: task }))).toEqual(["/States/T/TimeoutSeconds: The field 'TimeoutSeconds' must be a positive integer or a JSONata expression '{% ... %}'"]);
+    expect(messages(machine({ T: task }))).toEqual(["/States/T/TimeoutSeconds: The field 'TimeoutSeconds' must be a positive integer up to 99999999 or a JSONata expression '{% ... %}'"]);
   });
 });
 

@@ -172,3 +172,28 @@ describe('validateDefinition state rules', () => {
     ]);
   });
 });
+
+describe('validateDefinition TimeoutSeconds and HeartbeatSeconds limit', () => {
+  test('reports TimeoutSeconds and HeartbeatSeconds above 99,999,999 on a JSONPath Task', () => {
+    expect(validateDefinition(machine({ Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 100_000_001, HeartbeatSeconds: 100_000_000, End: true }))).toEqual([
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/S/TimeoutSeconds', message: "The field 'TimeoutSeconds' must be at most 99999999" },
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/S/HeartbeatSeconds', message: "The field 'HeartbeatSeconds' must be at most 99999999" },
+    ]);
+  });
+
+  test('reports the machine TimeoutSeconds above 99,999,999', () => {
+    expect(validateDefinition({ StartAt: 'P', TimeoutSeconds: 100_000_000, States: { P: { Type: 'Pass', End: true } } })).toEqual([
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/TimeoutSeconds', message: "The field 'TimeoutSeconds' must be at most 99999999" },
+    ]);
+  });
+
+  test('reports TimeoutSeconds above 99,999,999 on a JSONata Task', () => {
+    expect(validateDefinition(machine({ Type: 'Task', QueryLanguage: 'JSONata', Resource: LAMBDA, TimeoutSeconds: 100_000_000, End: true }))).toEqual([
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/S/TimeoutSeconds', message: "The field 'TimeoutSeconds' must be a positive integer up to 99999999 or a JSONata expression '{% ... %}'" },
+    ]);
+  });
+
+  test('accepts 99,999,999 exactly', () => {
+    expect(validateDefinition({ StartAt: 'S', TimeoutSeconds: 99_999_999, States: { S: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 99_999_999, HeartbeatSeconds: 99_999_998, End: true } } })).toEqual([]);
+  });
+});

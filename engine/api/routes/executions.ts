@@ -4,17 +4,17 @@ import {
   ListExecutionsQuerySchema,
   ExecutionParamsSchema,
   ExecutionResponseSchema,
+  HistoryQuerySchema,
   HistoryResponseSchema,
   StopExecutionRequestSchema,
 } from '../../../schemas/api/executions';
-import { describeExecution, getExecutionHistory, listExecutionPage } from '../../executions/describe';
+import { describeExecution, getExecutionHistoryPage, listExecutionPage } from '../../executions/describe';
 import type { ServiceDeps } from '../../executions/deps';
 import { stopExecution } from '../../executions/stop';
 import { redriveExecution } from '../../executions/redrive';
 import { streamHistory } from '../history-stream';
-import { z } from 'zod';
 
-/** `/v1/executions/{executionId}`: describe, history (or its live stream with `?follow=true`), stop, redrive. */
+/** `/v1/executions/{executionId}`: describe, history (paged, or its live stream with `?follow=true`), stop, redrive. */
 export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
   app.get(
     '/v1/executions',
@@ -33,14 +33,17 @@ export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = asy
     {
       schema: {
         params: ExecutionParamsSchema,
-        querystring: z.object({ follow: z.enum(['true', 'false']).optional() }),
+        querystring: HistoryQuerySchema,
         response: { 200: HistoryResponseSchema },
       },
     },
     async (request, reply) => {
-      const events = await getExecutionHistory(deps, request.params.executionId);
-      if (request.query.follow === 'true') return streamHistory(deps, request.params.executionId, request, reply);
-      return { events };
+      const { executionId } = request.params;
+      if (request.query.follow === 'true') {
+        await describeExecution(deps, executionId);
+        return streamHistory(deps, executionId, request, reply);
+      }
+      return getExecutionHistoryPage(deps, executionId, { limit: request.query.limit, next: request.query.next, reverse: request.query.reverse === 'true' });
     },
   );
 

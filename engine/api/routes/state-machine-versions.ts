@@ -22,6 +22,12 @@ import type { ServiceDeps } from '../../executions/deps';
 import { describeVersion, listVersions, publishVersion } from '../../executions/versions';
 import { ApiError } from '../errors';
 
+/** The `next` of the versions list: the version number the previous page ended at. */
+function versionCursor(next: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(next)) throw new ApiError('INVALID_CURSOR', 'The cursor is not one this API returned');
+  return Number(next);
+}
+
 /** The REST view of a published version. */
 function toVersionResponse(row: PublishedVersionRow): PublishedVersionResponse {
   return {
@@ -63,7 +69,7 @@ export const stateMachineVersionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDep
     '/v1/state-machines/:name/versions',
     { schema: { params: StateMachineParamsSchema, querystring: PageQuerySchema, response: { 200: VersionListResponseSchema } } },
     async (request) => {
-      const before = request.query.next === undefined ? undefined : Number(request.query.next);
+      const before = request.query.next === undefined ? undefined : versionCursor(request.query.next);
       const { versions, next } = await listVersions(deps, request.params.name, { limit: request.query.limit, before });
       return { versions: versions.map(toVersionResponse), ...(next !== undefined ? { next: String(next) } : {}) };
     },

@@ -11,6 +11,7 @@ import {
 import type { ServiceDeps } from '../../executions/deps';
 import { startExecution } from '../../executions/start';
 import { createStateMachine, describeStateMachine, listStateMachines } from '../../executions/state-machines';
+import { checkDefinitionSize } from '../json-limits';
 import { stateMachineVersionRoutes } from './state-machine-versions';
 
 /** `/v1/state-machines`: create (a new immutable version), list, describe, start an execution. */
@@ -32,6 +33,7 @@ export const stateMachineRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = 
     '/v1/state-machines',
     { schema: { body: CreateStateMachineRequestSchema, response: { 200: StateMachineResponseSchema, 201: StateMachineResponseSchema, 400: ProblemBodySchema } } },
     async (request, reply) => {
+      checkDefinitionSize(request.body.definition);
       const { stateMachine, created } = await createStateMachine(deps, request.body);
       return reply.status(created ? 201 : 200).send(stateMachine);
     },

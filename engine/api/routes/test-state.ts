@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceDeps } from '../../executions/deps';
 import { testState } from '../../executions/test-state';
+import { checkDefinitionSize } from '../json-limits';
 
 const InspectionLevelSchema = z.enum(['INFO', 'DEBUG', 'TRACE']);
 
@@ -45,6 +46,7 @@ const TestStateResponseSchema = z.object({
 export const testStateRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
   app.post('/v1/test-state', { schema: { body: TestStateBodySchema, response: { 200: TestStateResponseSchema } } }, async (request) => {
     const { definition, ...rest } = request.body;
+    checkDefinitionSize(definition);
     const { inspectionData, ...result } = await testState(deps, { ...rest, definition: typeof definition === 'string' ? definition : JSON.stringify(definition) });
     return { ...result, ...(inspectionData ? { inspectionData: { ...inspectionData } } : {}) };
   });

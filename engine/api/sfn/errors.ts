@@ -1,4 +1,4 @@
-import { ApiError, type ApiErrorCode } from '../errors';
+import { ApiError, isDataException, type ApiErrorCode } from '../errors';
 
 /** An error of the Step Functions JSON protocol: `{"__type": type, "message": ...}`. */
 export class SfnError extends Error {
@@ -21,6 +21,8 @@ const FROM_API: Partial<Record<ApiErrorCode, string>> = {
   INVALID_DEFINITION: 'InvalidDefinition',
   INVALID_EXECUTION_INPUT: 'InvalidExecutionInput',
   VALIDATION_FAILED: 'ValidationException',
+  JSON_TOO_DEEP: 'SerializationException',
+  INVALID_CURSOR: 'InvalidToken',
   ACTIVITY_NOT_FOUND: 'ActivityDoesNotExist',
   TASK_DOES_NOT_EXIST: 'TaskDoesNotExist',
   EXECUTION_NOT_REDRIVABLE: 'ExecutionNotRedrivable',
@@ -40,6 +42,7 @@ export function notAvailableYet(action: string): SfnError {
 /** Maps anything a use case threw onto the protocol's error, or undefined when it is internal. */
 export function toSfnError(err: unknown): SfnError | undefined {
   if (err instanceof SfnError) return err;
+  if (isDataException(err)) return new SfnError('ValidationException', 'A value in the request is malformed or out of range');
   if (err instanceof ApiError) {
     if (err.code === 'SERVICE_UNAVAILABLE') return new SfnError('ServiceUnavailable', err.message, 503);
     const type = FROM_API[err.code];

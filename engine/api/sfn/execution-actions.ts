@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { HistoryEvent } from '../../../schemas/history';
 import { executionArn, stateMachineArn } from '../../core/arn';
-import { listEvents } from '../../db/events-repo';
+import { listEventPage } from '../../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../../db/executions-repo';
 import { findVersion } from '../../db/state-machines-repo';
 import type { ServiceDeps } from '../../executions/deps';
+import { HISTORY_PAGE_MAX_BYTES, isIsoInstant, listKey } from '../../executions/describe';
 import { startExecution } from '../../executions/start';
 import { stopExecution } from '../../executions/stop';
 import { redriveExecution, redriveStatusOf as redrivable } from '../../executions/redrive';
@@ -156,14 +157,15 @@ export const executionActions = {
       body,
     );
     const row = await executionOf(deps, request.executionArn);
-    const all = await listEvents(deps.pool, row.executionId);
-    const ordered = request.reverseOrder ? all.reverse() : all;
-    const offset = request.nextToken === undefined ? 0 : decodeToken(request.nextToken, z.number().int().min(0));
-    const limit = pageSize(request.maxResults);
-    const page = ordered.slice(offset, offset + limit);
+    const reverse = request.reverseOrder === true;
+    // Keyset on the event id: the token is the last id returned and the order it was read in.
+    const token = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.object({ e: z.number().int().min(0), r: z.boolean() }));
+    if (token && token.r !== reverse) throw new SfnError('InvalidToken', `Invalid Token: 'Invalid token'`);
+    const page = await listEventPage(deps.pool, row.executionId, { limit: pageSize(request.maxResults), maxBytes: HISTORY_PAGE_MAX_BYTES, reverse, from: token?.e });
+    const last = page.events[page.events.length - 1];
     return {
-      events: page.map((event) => wireEvent(event, request.includeExecutionData !== false)),
-      ...(offset + limit < ordered.length ? { nextToken: encodeToken(offset + limit) } : {}),
+      events: page.events.map((event) => wireEvent(event, request.includeExecutionData !== false)),
+      ...(page.more && last ? { nextToken: encodeToken({ e: last.id, r: reverse }) } : {}),
     };
   },
 
@@ -182,7 +184,7 @@ export const executionActions = {
     if (!(await findVersion(deps.pool, ref.name))) throw machineNotFound(ref.arn);
     const limit = pageSize(request.maxResults);
     const before =
-      request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.object({ startDate: z.string(), executionId: z.string() }));
+      request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.object({ startDate: z.string().refine(isIsoInstant), executionId: z.string() }));
     const rows = await listExecutions(deps.pool, {
       stateMachine: ref.name,
       publishedVersion: ref.version,
@@ -205,7 +207,7 @@ export const executionActions = {
         ...(row.stopDate ? { stopDate: epochSeconds(row.stopDate) } : {}),
         redriveCount: 0,
       })),
-      ...(rows.length > limit ? { nextToken: encodeToken({ startDate: last.startDate.toISOString(), executionId: last.executionId }) } : {}),
+      ...(rows.length > limit ? { nextToken: encodeToken(listKey(last)) } : {}),
     };
   },
 };

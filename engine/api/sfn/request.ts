@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { definitionBytes, MAX_DEFINITION_BYTES } from '../json-limits';
 import { SfnError } from './errors';
 
 /** `maxResults` default and maximum in Step Functions list actions (0 means the default). */
@@ -81,4 +82,17 @@ export function decodeToken<T extends z.ZodTypeAny>(token: string, schema: T): z
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new SfnError('InvalidToken', `Invalid Token: 'Invalid token'`);
   return parsed.data;
+}
+
+/**
+ * A `definition` member over 1 MiB (UTF-8 bytes, Step Functions' limit): `ValidationException`
+ * worded as the service model's length constraint. The value is not echoed (it is sensitive in
+ * the model, and large).
+ */
+export function checkDefinitionText(definition: string | undefined): void {
+  if (definition === undefined || definitionBytes(definition) <= MAX_DEFINITION_BYTES) return;
+  throw new SfnError(
+    'ValidationException',
+    `1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION_BYTES}`,
+  );
 }

@@ -10,7 +10,7 @@ import { createStateMachine, listStateMachines } from '../../executions/state-ma
 import { describeVersion } from '../../executions/versions';
 import { epochSeconds, executionIdOf, machineNotFound, parseStateMachineArn, stateMachineNameOf, stateMachineVersionArn } from './arn';
 import { SfnError } from './errors';
-import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+import { checkDefinitionText, decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
 
 /** `tags` of the Create actions: keys 1–128, values 0–256 characters. */
 export const TagListSchema = z.array(z.object({ key: z.string().min(1).max(128), value: z.string().max(256) }));
@@ -23,7 +23,7 @@ const LoggingSchema = z.object({
 
 const CreateSchema = z.object({
   name: z.string(),
-  definition: z.string().min(1).max(1048576),
+  definition: z.string().min(1),
   roleArn: z.string().min(1).max(256),
   type: z.enum(['STANDARD', 'EXPRESS']).optional(),
   loggingConfiguration: LoggingSchema.optional(),
@@ -35,7 +35,7 @@ const CreateSchema = z.object({
 
 const UpdateSchema = z.object({
   stateMachineArn: z.string(),
-  definition: z.string().min(1).max(1048576).optional(),
+  definition: z.string().min(1).optional(),
   roleArn: z.string().min(1).max(256).optional(),
   loggingConfiguration: LoggingSchema.optional(),
   tracingConfiguration: z.object({ enabled: z.boolean().optional() }).optional(),
@@ -69,6 +69,7 @@ function loggingOf(row: StateMachineVersionRow): Record<string, unknown> {
 export const stateMachineActions = {
   async CreateStateMachine(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(CreateSchema, body);
+    checkDefinitionText(request.definition);
     checkName(request.name);
     const { stateMachine, published } = await createStateMachine(
       deps,
@@ -90,6 +91,7 @@ export const stateMachineActions = {
 
   async UpdateStateMachine(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(UpdateSchema, body);
+    checkDefinitionText(request.definition);
     const current = await machineOf(deps, request.stateMachineArn);
     if ([request.definition, request.roleArn, request.loggingConfiguration, request.tracingConfiguration].every((v) => v === undefined)) {
       throw new SfnError(
@@ -197,6 +199,7 @@ export const stateMachineActions = {
       z.object({ definition: z.string(), type: z.enum(['STANDARD', 'EXPRESS']).optional(), maxResults: z.number().int().min(0).max(100).optional() }),
       body,
     );
+    checkDefinitionText(request.definition);
     const parsed = parseDefinition(request.definition);
     const problems = parsed.definition ? validateDefinition(parsed.definition) : parsed.problems;
     const limit = request.maxResults || 100;

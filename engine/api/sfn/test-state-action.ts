@@ -3,13 +3,13 @@ import type { ServiceDeps } from '../../executions/deps';
 import { testState, type Inspection, type TestStateResult } from '../../executions/test-state';
 import { ApiError } from '../errors';
 import { SfnError } from './errors';
-import { parseRequest } from './request';
+import { checkDefinitionText, parseRequest } from './request';
 
 /** Step Functions' limit on a payload string (`input`, `variables`, `context`, `mock.result`): 256 KiB. */
 const MAX_PAYLOAD_CHARS = 262144;
 
 const TestStateSchema = z.object({
-  definition: z.string().min(1).max(1048576),
+  definition: z.string().min(1),
   roleArn: z.string().min(1).max(256).optional(),
   input: z.string().max(MAX_PAYLOAD_CHARS).optional(),
   inspectionLevel: z.enum(['INFO', 'DEBUG', 'TRACE']).optional(),
@@ -68,6 +68,7 @@ function responseOf(result: TestStateResult): Record<string, unknown> {
 export const testStateActions = {
   async TestState(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(TestStateSchema, body);
+    checkDefinitionText(request.definition);
     const variables = parsed(request.variables, invalid('Variables must be a valid JSON object'));
     if (variables !== undefined && (typeof variables !== 'object' || variables === null || Array.isArray(variables))) {
       throw new SfnError('ValidationException', 'Variables must be a valid JSON object');

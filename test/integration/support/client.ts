@@ -45,11 +45,18 @@ export async function waitForEnd(executionId: string, timeoutMs = 90_000): Promi
   }
 }
 
-/** The execution's history events. */
+/** The execution's whole history: every page, following the `next` cursors. */
 export async function history(executionId: string): Promise<any[]> {
-  const reply = await call('GET', `/v1/executions/${encodeURIComponent(executionId)}/history`);
-  if (reply.status !== 200) throw new Error(`history ${executionId}: ${reply.status}`);
-  return reply.body.events;
+  const events: any[] = [];
+  let next: string | undefined;
+  do {
+    const query = `limit=1000${next ? `&next=${encodeURIComponent(next)}` : ''}`;
+    const reply = await call('GET', `/v1/executions/${encodeURIComponent(executionId)}/history?${query}`);
+    if (reply.status !== 200) throw new Error(`history ${executionId}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    events.push(...reply.body.events);
+    next = reply.body.next;
+  } while (next);
+  return events;
 }
 
 /** A name unique to this test run. */
