@@ -8,6 +8,7 @@ import { countActiveApiKeys } from '../db/api-keys-repo';
 import { startPendingWorkflows } from '../executions/start';
 import type { Logger } from '../logger';
 import { createTemporalClient } from '../temporal/client';
+import { temporalSecurity } from '../temporal/connection-options';
 import { startLocalTemporal, temporalPostgresFromUrl, type LocalTemporal } from '../temporal/local-server';
 import { startWorker, type StepflowWorker } from '../temporal/worker';
 
@@ -67,7 +68,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
         'Create one first (stepflow keys create --name <name> --scopes read,execute,admin), or set HOST=127.0.0.1',
     );
   }
-  const temporal = await createTemporalClient(temporalAddress(config), config.TEMPORAL_NAMESPACE);
+  const temporal = await createTemporalClient(temporalAddress(config), config.TEMPORAL_NAMESPACE, temporalSecurity(config));
   const deps = { pool, temporal, config, log };
   const app = buildApi(deps);
   const reconcile = setInterval(() => {
