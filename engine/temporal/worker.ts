@@ -45,7 +45,7 @@ export async function startWorker(config: Config, address: string, log: Logger):
 }
 
 /** Serves the worker's Prometheus metrics at `/metrics`. */
-function serveMetrics(metrics: Metrics, host: string, port: number, log: Logger): http.Server {
+export function serveMetrics(metrics: Metrics, host: string, port: number, log: Logger): http.Server {
   const server = http.createServer((request, response) => {
     if (request.url !== '/metrics') {
       response.writeHead(404).end();

@@ -79,7 +79,8 @@ export interface AssembleOptions {
 /**
  * Emulates `docker build` on this machine: each stage's COPYs put exactly the files Docker would
  * into a directory standing for the stage's filesystem, and its RUN lines run there (cwd = the
- * WORKDIR, environment = the stage's ENV plus PATH and HOME, so npm reuses its cache). The base
+ * WORKDIR, environment = the stage's ENV plus PATH and HOME, so npm reuses its cache, see
+ * {@link NPM_QUIET}). The base
  * image contributes only Node: the check refuses a `node:<major>` base whose major differs from
  * the Node running it.
  */
@@ -139,12 +140,18 @@ function copyFromStage(copy: CopyInstruction, fromRoot: string, root: string, wo
   }
 }
 
+/**
+ * npm settings that change no installed file, only what npm asks the registry: tarballs come from
+ * the cache when it has them (the lock file pins their integrity), no audit, fund or update check.
+ */
+const NPM_QUIET = { npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+
 /** Runs one RUN step; on failure the error carries the last lines of its output. */
 function runStep(argv: string[], cwd: string, env: Record<string, string>, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...NPM_QUIET, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: Buffer[] = [];
