@@ -16,6 +16,17 @@ export const ConfigSchema = z.object({
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('stepflow'),
+  /** `true`: TLS to TEMPORAL_ADDRESS even without the files below (system roots); `false`: never. */
+  TEMPORAL_TLS: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  /** PEM file of the CA that signed the Temporal frontend's certificate (turns TLS on). */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  /** PEM files of a client certificate and its key, for mTLS (both or neither; turn TLS on). */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** Server name (SNI) to verify instead of TEMPORAL_ADDRESS's host (turns TLS on). */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** API key sent as a bearer token (Temporal Cloud); turns TLS on unless TEMPORAL_TLS=false. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   /** Base of the managed local Temporal server's ports (frontend = base, HTTP = base+10, ...). */
   TEMPORAL_PORT_BASE: z.coerce
     .number()

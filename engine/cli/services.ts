@@ -8,6 +8,7 @@ import { prepareAuth } from '../api/api-keys';
 import { startPendingWorkflows } from '../executions/start';
 import type { Logger } from '../logger';
 import { createTemporalClient } from '../temporal/client';
+import { temporalSecurity } from '../temporal/connection-options';
 import { startLocalTemporal, temporalPostgresFromUrl, type LocalTemporal } from '../temporal/local-server';
 import { startWorker, type StepflowWorker } from '../temporal/worker';
 
@@ -61,7 +62,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     await pool.end();
     throw err;
   });
-  const temporal = await createTemporalClient(temporalAddress(config), config.TEMPORAL_NAMESPACE);
+  const temporal = await createTemporalClient(temporalAddress(config), config.TEMPORAL_NAMESPACE, temporalSecurity(config));
   const deps = { pool, temporal, config, log };
   const app = buildApi(deps);
   const reconcile = setInterval(() => {

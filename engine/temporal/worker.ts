@@ -6,6 +6,7 @@ import type { Config } from '../../schemas/config';
 import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { workflowBundlePath } from './bundle-workflows';
+import { temporalSecurity } from './connection-options';
 import { installTemporalRuntime } from './runtime';
 
 /** A running worker: `run` resolves when it has shut down after `shutdown()`. */
@@ -19,7 +20,7 @@ export async function startWorker(config: Config, address: string, log: Logger):
   installTemporalRuntime(log);
   const pool = createPool(config.DATABASE_URL, log);
   const metrics = createMetrics('worker');
-  const connection = await NativeConnection.connect({ address });
+  const connection = await NativeConnection.connect({ address, ...temporalSecurity(config) });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -44,7 +45,7 @@ export async function startWorker(config: Config, address: string, log: Logger):
 }
 
 /** Serves the worker's Prometheus metrics at `/metrics`. */
-function serveMetrics(metrics: Metrics, host: string, port: number, log: Logger): http.Server {
+export function serveMetrics(metrics: Metrics, host: string, port: number, log: Logger): http.Server {
   const server = http.createServer((request, response) => {
     if (request.url !== '/metrics') {
       response.writeHead(404).end();
