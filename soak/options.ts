@@ -29,9 +29,9 @@ export interface SoakOptions {
 
 export const USAGE = `usage: npm run soak -- [options]
 
-  --executions N        executions of the mixed workload (default 3000; --short 700)
+  --executions N        executions of the mixed workload (default 2000; --short 600)
   --seed S              seed of the workload, inputs, fault plan and poison plan (default: from the clock, printed)
-  --short               the CI size: each fault once, each poison once, 700 executions
+  --short               the CI size: each fault once, each poison once, 600 executions
   --concurrency C       executions kept open at once (default 180)
   --min-in-flight M     a fault waits for M open executions before it hits (default 125)
   --min-through M       executions each fault must catch open, else the soak fails (default 100)
@@ -91,7 +91,7 @@ export function parseSoakArgs(argv: readonly string[], now = Date.now()): SoakOp
   const poisons = poisonText === 'none' ? [] : poisonText.split(',').filter(Boolean);
   for (const poison of poisons) if (!(poison in POISONS)) throw new SoakUsageError(`unknown poison '${poison}' (known: ${Object.keys(POISONS).join(', ')}, none)`);
   const options: SoakOptions = {
-    executions: int('executions', short ? 700 : 3000, 1),
+    executions: int('executions', short ? 600 : 2000, 1),
     seed: int('seed', now % 1_000_000),
     short,
     concurrency: int('concurrency', 180, 1),

@@ -87,6 +87,7 @@ async function soak(options: SoakOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let temporal: Promise<Client> | undefined;
+  let failed = true;
   const temporalClient = () => (temporal ??= connectTemporal(stack));
   try {
     if (options.keep) say(`data directory (kept): ${stack.dataDir}`);
@@ -125,13 +126,15 @@ async function soak(options: SoakOptions): Promise<number> {
     if (violations.length) {
       say(`FAILED: ${violations.length} violation line(s)`);
       for (const line of violations) say(line);
+      say(`logs and evidence kept in ${stack.dataDir}`);
       return 1;
     }
+    failed = false;
     say('PASSED: every execution ended as its definition implies, with a complete history; nothing lost, stuck or duplicated');
     return 0;
   } finally {
     if (temporal) await (await temporal.catch(() => undefined))?.connection.close().catch(() => undefined);
-    if (!stopping) await stack.stop();
+    if (!stopping) await stack.stop(failed);
   }
 }
 

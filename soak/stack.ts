@@ -34,7 +34,8 @@ export interface SoakStack {
   restartPostgres(downMs: number): Promise<void>;
   /** True while the Temporal server's process is alive. */
   temporalAlive(): boolean;
-  stop(): Promise<void>;
+  /** Stops everything; the data directory stays when `keep` (or `--keep`) says so. */
+  stop(keep?: boolean): Promise<void>;
 }
 
 async function portBase(): Promise<number> {
@@ -67,11 +68,11 @@ export async function startSoakStack(roles: readonly RoleSpec[], log: Logger, ke
   let pg: PgCluster | undefined;
   let temporal: LocalTemporal | undefined;
   let processes: ProcessManager | undefined;
-  const stop = async (): Promise<void> => {
+  const stop = async (keepNow = false): Promise<void> => {
     await processes?.stopAll();
     await temporal?.stop();
     pg?.destroy();
-    if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!keep && !keepNow) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     pg = await startPgCluster();
@@ -131,7 +132,8 @@ export async function startSoakStack(roles: readonly RoleSpec[], log: Logger, ke
       stop,
     };
   } catch (err) {
-    await stop();
+    await stop(true);
+    process.stderr.write(`soak: the stack did not start; logs in ${dataDir}\n`);
     throw err;
   }
 }

@@ -101,7 +101,7 @@ describe('soak plan', () => {
     expect(parseSoakArgs(['--short', '--seed', '15', '--poison=none'])).toMatchObject({
       short: true,
       seed: 15,
-      executions: 700,
+      executions: 600,
       faultRounds: 1,
       poisons: [],
       faults: ['kill-api', 'kill-worker', 'restart-temporal', 'restart-postgres'],
