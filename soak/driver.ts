@@ -41,9 +41,9 @@ export interface FaultRecord {
   observedOpen?: number;
 }
 
-const until = async (condition: () => boolean, give_up: () => boolean = () => false): Promise<boolean> => {
+const until = async (condition: () => boolean, giveUp: () => boolean = () => false): Promise<boolean> => {
   while (!condition()) {
-    if (give_up()) return false;
+    if (giveUp()) return false;
     await sleep(50);
   }
   return true;

@@ -59,11 +59,13 @@ export function defaultFaults(roles: readonly RoleSpec[]): string[] {
 
 /** Parses `--flag value` / `--flag=value` arguments. */
 export function parseSoakArgs(argv: readonly string[], now = Date.now()): SoakOptions {
+  const known = ['executions', 'seed', 'short', 'concurrency', 'min-in-flight', 'min-through', 'fault-rounds', 'faults', 'poison', 'poison-rounds', 'poison-deadline', 'roles', 'drain', 'keep', 'help'];
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) throw new SoakUsageError(`unexpected argument '${arg}'`);
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!known.includes(name)) throw new SoakUsageError(`unknown option --${name}`);
     if (['short', 'keep', 'help'].includes(name)) flags.set(name, 'true');
     else if (inline !== undefined) flags.set(name, inline);
     else {
@@ -73,8 +75,6 @@ export function parseSoakArgs(argv: readonly string[], now = Date.now()): SoakOp
     }
   }
   if (flags.has('help')) throw new SoakUsageError('');
-  const known = ['executions', 'seed', 'short', 'concurrency', 'min-in-flight', 'min-through', 'fault-rounds', 'faults', 'poison', 'poison-rounds', 'poison-deadline', 'roles', 'drain', 'keep'];
-  for (const name of flags.keys()) if (!known.includes(name)) throw new SoakUsageError(`unknown option --${name}`);
   const int = (name: string, fallback: number, min = 0): number => {
     const text = flags.get(name);
     if (text === undefined) return fallback;

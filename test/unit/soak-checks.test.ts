@@ -122,3 +122,13 @@ describe('soak plan', () => {
     expect(() => parseSoakArgs(['--faults', 'kill-db'])).toThrow("unknown fault 'kill-db' (known: kill-api, kill-worker, restart-temporal, restart-postgres)");
   });
 });
+
+describe('soak usage', () => {
+  test('names an unknown option when one is given', () => {
+    expect(() => parseSoakArgs(['--bogus'])).toThrow('unknown option --bogus');
+  });
+
+  test('refuses a non-integer size when one is given', () => {
+    expect(() => parseSoakArgs(['--executions', 'many'])).toThrow("--executions must be an integer ≥ 1, got 'many'");
+  });
+});
