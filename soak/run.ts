@@ -126,7 +126,9 @@ async function soak(options: SoakOptions): Promise<number> {
     if (violations.length) {
       say(`FAILED: ${violations.length} violation line(s)`);
       for (const line of violations) say(line);
-      say(`logs and evidence kept in ${stack.dataDir}`);
+      const problems = verdicts.filter((v) => v.problems.length).map((v) => ({ id: v.record.id, kind: v.record.kind, status: v.status, error: v.error, problems: v.problems }));
+      fs.writeFileSync(`${stack.dataDir}/violations.json`, JSON.stringify({ seed: options.seed, faults, problems }, null, 2));
+      say(`logs, evidence and violations.json kept in ${stack.dataDir}`);
       return 1;
     }
     failed = false;
