@@ -229,16 +229,21 @@ export class Driver {
     } catch (err) {
       notes.push(`StopExecution failed (${(err as Error).message})`);
     }
-    const client = await this.temporal();
-    const closed = async () => (await client.workflow.getHandle(record.id).describe()).status.name !== 'RUNNING';
-    const stopBy = Date.now() + 30_000;
-    while (Date.now() < stopBy && !(await closed().catch(() => false))) await sleep(1_000);
-    if (!(await closed().catch(() => false))) {
-      notes.push('its Temporal workflow still ran 30 s later: terminated in Temporal');
-      await client.workflow.getHandle(record.id).terminate('soak: poison did not stop').catch((err) => notes.push(`terminate failed (${err.message})`));
+    try {
+      const client = await this.temporal();
+      const closed = async () => (await client.workflow.getHandle(record.id).describe()).status.name !== 'RUNNING';
+      const stopBy = Date.now() + 30_000;
+      while (Date.now() < stopBy && !(await closed().catch(() => false))) await sleep(1_000);
+      if (!(await closed().catch(() => false))) {
+        notes.push('its Temporal workflow still ran 30 s later: terminated in Temporal');
+        await client.workflow.getHandle(record.id).terminate('soak: poison did not stop');
+      }
+    } catch (err) {
+      notes.push(`could not check or terminate its workflow (${(err as Error).message})`);
     }
     record.intervention = notes.join('; ');
-    await until(() => !this.openPoisons.has(record.id), () => Date.now() > stopBy + 30_000);
+    const giveUpAt = Date.now() + 30_000;
+    await until(() => !this.openPoisons.has(record.id), () => Date.now() > giveUpAt);
     this.openPoisons.delete(record.id);
   }
 }

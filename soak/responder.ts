@@ -21,23 +21,30 @@ export function startResponder(client: SfnClient, evidenceDir: string): { stats:
   const stats: ResponderStats = { answered: 0, refused: [] };
   const tokens = path.join(evidenceDir, 'tokens');
   const answered = path.join(evidenceDir, 'answered');
-  const refusals = new Map<string, { count: number; notBefore: number }>();
+  const refusals = new Map<string, { count: number; afterRetry: boolean; notBefore: number }>();
   let running = true;
   const answer = async (file: string): Promise<void> => {
     const { token, value, executionId } = JSON.parse(fs.readFileSync(path.join(tokens, file), 'utf8'));
+    const trace = { retried: 0 };
     try {
-      await client.call('SendTaskSuccess', { taskToken: token, output: JSON.stringify({ approved: value }) }, 600_000);
+      await client.call('SendTaskSuccess', { taskToken: token, output: JSON.stringify({ approved: value }) }, 600_000, trace);
       stats.answered++;
     } catch (err) {
-      if (!(err instanceof SfnCallError)) throw err;
-      // Refused: asked too early, or answered already (a reply lost with the API). Ask again a
-      // few times, then give up and leave the verdict to the execution's status.
-      const count = (refusals.get(file)?.count ?? 0) + 1;
-      if (count < REFUSALS_BEFORE_GIVING_UP) {
-        refusals.set(file, { count, notBefore: Date.now() + 3_000 });
+      if (!(err instanceof SfnCallError)) {
+        // The API stayed unavailable for the call's whole deadline: try again later.
+        refusals.set(file, { count: refusals.get(file)?.count ?? 0, afterRetry: true, notBefore: Date.now() + 3_000 });
         return;
       }
-      stats.refused.push({ executionId, error: err.message });
+      // Refused: asked too early, or answered already (a reply lost with the API). Ask again a
+      // few times, then give up and leave the verdict to the execution's status.
+      const previous = refusals.get(file);
+      const count = (previous?.count ?? 0) + 1;
+      const afterRetry = (previous?.afterRetry ?? false) || trace.retried > 0;
+      if (count < REFUSALS_BEFORE_GIVING_UP && !afterRetry) {
+        refusals.set(file, { count, afterRetry, notBefore: Date.now() + 3_000 });
+        return;
+      }
+      stats.refused.push({ executionId, error: `${err.message}${afterRetry ? ' (after a retried call: an earlier attempt may have gone through)' : ''}` });
     }
     refusals.delete(file);
     fs.renameSync(path.join(tokens, file), path.join(answered, `${file}.${Date.now()}`));

@@ -88,7 +88,11 @@ async function soak(options: SoakOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
   let temporal: Promise<Client> | undefined;
   let failed = true;
-  const temporalClient = () => (temporal ??= connectTemporal(stack));
+  const temporalClient = () =>
+    (temporal ??= connectTemporal(stack).catch((err) => {
+      temporal = undefined;
+      throw err;
+    }));
   try {
     if (options.keep) say(`data directory (kept): ${stack.dataDir}`);
     const client = new SfnClient(() => stack.apiUrl);

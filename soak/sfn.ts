@@ -32,7 +32,8 @@ export class SfnClient {
 
   constructor(private readonly apiUrl: () => string) {}
 
-  async call<T = any>(action: string, body: unknown, deadlineMs = 180_000): Promise<T> {
+  /** `trace.retried` counts this call's own retries (a refusal after one may answer an attempt that went through). */
+  async call<T = any>(action: string, body: unknown, deadlineMs = 180_000, trace?: { retried: number }): Promise<T> {
     const started = Date.now();
     let delay = 100;
     let last = '';
@@ -54,6 +55,7 @@ export class SfnClient {
         last = (err as Error).message;
       }
       this.retries++;
+      if (trace) trace.retried++;
       if (Date.now() - started > deadlineMs) throw new SfnUnavailableError(action, deadlineMs, last);
       await sleep(delay);
       delay = Math.min(delay * 2, 2_000);
