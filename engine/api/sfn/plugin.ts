@@ -84,7 +84,11 @@ export const sfnProtocol: FastifyPluginAsync<{ deps: ServiceDeps }> = async (app
 
   // Errors before the handler (body parsing, size, media type) answer in the protocol's shape too.
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof SfnError) return sendError(reply, err);
+    const known = toSfnError(err);
+    if (known) return sendError(reply, known);
+    if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return sendError(reply, new SfnError('SerializationException', 'The request body is not valid JSON'));
+    }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return sendError(reply, new SfnError(err.statusCode === 413 ? 'RequestEntityTooLarge' : 'ValidationException', err.message, err.statusCode));
     }
