@@ -27,11 +27,6 @@ const ACTIONS: ReadonlyMap<string, Action> = new Map(
 const CONTENT_TYPES = ['application/x-amz-json-1.0', 'application/x-amz-json-1.1'];
 const TARGET_PREFIX = 'AWSStepFunctions.';
 
-/**
- * The Step Functions JSON protocol on `POST /`: `X-Amz-Target: AWSStepFunctions.<Action>`,
- * `application/x-amz-json-1.0` bodies, errors as `{"__type", "message"}` — so the AWS SDKs and
- * CLI work with their endpoint pointed at Stepflow.
- */
 /** The action an `X-Amz-Target` names, looked up in the Map only (own entries). */
 export function actionOf(target: string): Action | undefined {
   return target.startsWith(TARGET_PREFIX) ? ACTIONS.get(target.slice(TARGET_PREFIX.length)) : undefined;
