@@ -9,7 +9,9 @@ const executionArn = (machine: string, name: string) => `arn:aws:states:us-east-
 async function waitForEvent(id: string, type: string): Promise<any> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const found = (await history(id)).find((e: any) => e.type === type);
+    // The child may not exist yet (404): keep polling until it does and the event is written.
+    const exists = (await call('GET', `/v1/executions/${encodeURIComponent(id)}`)).status === 200;
+    const found = exists ? (await history(id)).find((e: any) => e.type === type) : undefined;
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no ${type} in ${id}`);
     await sleep(100);

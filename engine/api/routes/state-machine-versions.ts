@@ -21,11 +21,39 @@ import { createAlias, deleteAlias, describeAlias, listAliases, updateAlias } fro
 import type { ServiceDeps } from '../../executions/deps';
 import { describeVersion, listVersions, publishVersion } from '../../executions/versions';
 import { ApiError } from '../errors';
+import { definitionBytes } from '../json-limits';
 
 /** The `next` of the versions list: the version number the previous page ended at. */
 function versionCursor(next: string): number {
   if (!/^[1-9]\d{0,8}$/.test(next)) throw new ApiError('INVALID_CURSOR', 'The cursor is not one this API returned');
   return Number(next);
+}
+
+/** Versions read per query while a list page is filled (each holds a definition of up to 1 MiB). */
+const VERSION_CHUNK = 10;
+/** A versions page stops before its definitions pass this many bytes (it always holds one). */
+const VERSION_PAGE_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A page of published versions, newest first: `limit` at most, and no more than
+ * VERSION_PAGE_MAX_BYTES of definitions, read VERSION_CHUNK at a time so that a page of a
+ * thousand 1 MiB definitions is never loaded at once.
+ */
+async function versionPage(deps: ServiceDeps, name: string, limit: number, next: string | undefined): Promise<{ versions: PublishedVersionRow[]; more: boolean }> {
+  const page: PublishedVersionRow[] = [];
+  let before = next === undefined ? undefined : versionCursor(next);
+  let bytes = 0;
+  for (;;) {
+    const chunk = await listVersions(deps, name, { limit: Math.min(VERSION_CHUNK, limit - page.length), before });
+    for (const version of chunk.versions) {
+      bytes += definitionBytes(version.definition);
+      if (page.length > 0 && bytes > VERSION_PAGE_MAX_BYTES) return { versions: page, more: true };
+      page.push(version);
+    }
+    if (chunk.next === undefined) return { versions: page, more: false };
+    if (page.length === limit) return { versions: page, more: true };
+    before = chunk.next;
+  }
 }
 
 /** The REST view of a published version. */
@@ -69,9 +97,9 @@ export const stateMachineVersionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDep
     '/v1/state-machines/:name/versions',
     { schema: { params: StateMachineParamsSchema, querystring: PageQuerySchema, response: { 200: VersionListResponseSchema } } },
     async (request) => {
-      const before = request.query.next === undefined ? undefined : versionCursor(request.query.next);
-      const { versions, next } = await listVersions(deps, request.params.name, { limit: request.query.limit, before });
-      return { versions: versions.map(toVersionResponse), ...(next !== undefined ? { next: String(next) } : {}) };
+      const { versions, more } = await versionPage(deps, request.params.name, request.query.limit, request.query.next);
+      const last = versions[versions.length - 1];
+      return { versions: versions.map(toVersionResponse), ...(more && last ? { next: String(last.versionNumber) } : {}) };
     },
   );
 

@@ -27,11 +27,6 @@ const ACTIONS: ReadonlyMap<string, Action> = new Map(
 const CONTENT_TYPES = ['application/x-amz-json-1.0', 'application/x-amz-json-1.1'];
 const TARGET_PREFIX = 'AWSStepFunctions.';
 
-/**
- * The Step Functions JSON protocol on `POST /`: `X-Amz-Target: AWSStepFunctions.<Action>`,
- * `application/x-amz-json-1.0` bodies, errors as `{"__type", "message"}` — so the AWS SDKs and
- * CLI work with their endpoint pointed at Stepflow.
- */
 /** The action an `X-Amz-Target` names, looked up in the Map only (own entries). */
 export function actionOf(target: string): Action | undefined {
   return target.startsWith(TARGET_PREFIX) ? ACTIONS.get(target.slice(TARGET_PREFIX.length)) : undefined;
@@ -84,7 +79,11 @@ export const sfnProtocol: FastifyPluginAsync<{ deps: ServiceDeps }> = async (app
 
   // Errors before the handler (body parsing, size, media type) answer in the protocol's shape too.
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof SfnError) return sendError(reply, err);
+    const known = toSfnError(err);
+    if (known) return sendError(reply, known);
+    if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return sendError(reply, new SfnError('SerializationException', 'The request body is not valid JSON'));
+    }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return sendError(reply, new SfnError(err.statusCode === 413 ? 'RequestEntityTooLarge' : 'ValidationException', err.message, err.statusCode));
     }

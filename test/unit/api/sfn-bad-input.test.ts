@@ -7,11 +7,11 @@ beforeAll(async () => {
 afterAll(async () => api.close());
 
 /** A Step Functions protocol call with a raw body. */
-async function sfn(target: string, payload: string) {
+async function sfn(target: string, payload: string, contentType = 'application/x-amz-json-1.0') {
   const res = await api.app.inject({
     method: 'POST',
     url: '/',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target },
+    headers: { 'content-type': contentType, 'x-amz-target': target },
     payload,
   });
   return { status: res.statusCode, errorType: res.headers['x-amzn-errortype'], body: JSON.parse(res.body) };
@@ -25,6 +25,19 @@ describe('Step Functions protocol: bad input answers 400 with AWS error types', 
       status: 400,
       errorType: 'SerializationException',
       body: { __type: 'SerializationException', message: 'The request body is not valid JSON' },
+    });
+  });
+
+  test('answers SerializationException in the protocol shape when a body sent as application/json is invalid or too deep', async () => {
+    expect(await sfn('AWSStepFunctions.ListStateMachines', '{"maxResults": ', 'application/json')).toEqual({
+      status: 400,
+      errorType: 'SerializationException',
+      body: { __type: 'SerializationException', message: 'The request body is not valid JSON' },
+    });
+    expect(await sfn('AWSStepFunctions.ListStateMachines', `{"x": ${nested(10_000)}}`, 'application/json')).toEqual({
+      status: 400,
+      errorType: 'SerializationException',
+      body: { __type: 'SerializationException', message: 'The request body nests arrays and objects deeper than 512 levels' },
     });
   });
 
