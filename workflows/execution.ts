@@ -226,12 +226,9 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
           continue;
         }
         if (!lost || attempt >= MAX_FUNCTION_DELIVERIES || Date.now() >= deadline) {
-          // A timed-out or cancelled delivery may never have reached a host: its events are
-          // written here (idempotently), so the history has no gap.
-          if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) && pendingEvents.length > 0) {
-            const events = pendingEvents;
-            await CancellationScope.nonCancellable(() => writer().recordEvents({ executionId, events }));
-          }
+          // A delivery that timed out may never have reached a host: its events go out with the
+          // next write (idempotent if the host wrote them), so the history has no gap.
+          if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) recorder.restore(pendingEvents);
           if (lost && Date.now() >= deadline) throw new StatesError(StatesErrors.Timeout, '');
           if (lost) {
             const cause = JSON.stringify({ errorType: HOST_LOST_ERROR, errorMessage: `The function host was lost during each of ${attempt} deliveries` });
