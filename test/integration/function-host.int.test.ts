@@ -2,9 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
 import { call, createMachine, expectCompleteHistory, history, startExecution, uniqueName, waitForEnd } from './support/client';
 import { startOwnStack, type OwnStack } from './support/own-stack';
-import { killPid, replaceFunctionHosts } from './support/stack';
+import { killPid, replaceFunctionHosts, ROOT } from './support/stack';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 const task = (name: string, extra: Record<string, unknown> = {}) => ({ StartAt: 'Run', States: { Run: { Type: 'Task', Resource: fn(name), End: true, ...extra } } });
@@ -142,6 +147,44 @@ describe('function host', () => {
     });
     expectCompleteHistory(events);
     fs.rmSync(dir, { recursive: true, force: true });
+
+    // The redelivery path replays through the current bundle; its history is kept for the replay suite.
+    const connection = await Connection.connect({ address: own.stack.temporalAddress });
+    try {
+      const recorded = await new Client({ connection, namespace: own.stack.namespace }).workflow.getHandle(id).fetchHistory();
+      await expect(Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, recorded, id)).resolves.toBeUndefined();
+      const file = path.join(ROOT, 'test', 'replay', 'histories', 'function-host-redelivery.history.bin');
+      if (process.env.RECORD_HISTORIES && !fs.existsSync(file)) fs.writeFileSync(file, temporal.api.history.v1.History.encode(recorded).finish());
+    } finally {
+      await connection.close();
+    }
+  });
+
+  test('runs an invocation scheduled on the workflow queue (an execution from before the host) on the function host', async () => {
+    const client = new Client({ connection: await Connection.connect({ address: own.stack.temporalAddress }), namespace: own.stack.namespace });
+    const native = await NativeConnection.connect({ address: own.stack.temporalAddress });
+    const taskQueue = uniqueName('legacy');
+    const worker = await Worker.create({ connection: native, namespace: own.stack.namespace, taskQueue, workflowsPath: require.resolve('./support/legacy-invoke.workflow') });
+    const invocation = (functionName: string, payload: unknown) => ({ executionId: 'legacy:run', stateName: 'Old', functionName, payload, idempotencyKey: 'legacy:run#3', pendingEvents: [] });
+    const run = (functionName: string, payload: unknown) =>
+      client.workflow.execute('legacyInvoke', { taskQueue, workflowId: uniqueName('legacy-run'), args: [own.stack.taskQueue, invocation(functionName, payload)] });
+    try {
+      await worker.runUntil(async () => {
+        expect((await run('add', { a: 2, b: 3 })).result).toEqual({ sum: 5 });
+        const failed = await run('boom', { errorName: 'Old.Error', message: 'no' }).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(failed).toBeInstanceOf(WorkflowFailedError);
+        const cause = ((failed as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
+        expect(cause).toBeInstanceOf(ApplicationFailure);
+        expect(cause.type).toBe('Old.Error');
+        expect(cause.message).toBe(JSON.stringify({ errorType: 'Old.Error', errorMessage: 'no' }));
+      });
+    } finally {
+      await native.close();
+      await client.connection.close();
+    }
   });
 
   test('answers TestState with the error and keeps /healthz answering when the function calls process.exit', async () => {
