@@ -18,8 +18,9 @@ export interface FunctionContext {
 
 /** Thrown when `FUNCTIONS_DIR` has no function of that name. */
 export class FunctionNotFoundError extends Error {
-  constructor(name: string, dir: string) {
-    super(`Function not found: ${name} (no ${name}.js, .cjs or .mjs exporting handler in ${dir})`);
+  // The message names no directory: it reaches the caller's history, which must not show deployment paths.
+  constructor(name: string) {
+    super(`Function not found: ${name} (no ${name}.js, .cjs or .mjs exporting handler in FUNCTIONS_DIR)`);
     this.name = 'Lambda.ResourceNotFoundException';
   }
 }
@@ -37,12 +38,12 @@ export class FunctionRegistry {
   async get(name: string): Promise<Handler> {
     const cached = this.cache.get(name);
     if (cached) return cached;
-    if (!NAME.test(name)) throw new FunctionNotFoundError(name, this.dir);
+    if (!NAME.test(name)) throw new FunctionNotFoundError(name);
     const file = EXTENSIONS.map((ext) => path.resolve(this.dir, name + ext)).find((candidate) => fs.existsSync(candidate));
-    if (!file) throw new FunctionNotFoundError(name, this.dir);
+    if (!file) throw new FunctionNotFoundError(name);
     const mod = await import(pathToFileURL(file).href);
     const handler = mod.handler ?? mod.default?.handler;
-    if (typeof handler !== 'function') throw new FunctionNotFoundError(name, this.dir);
+    if (typeof handler !== 'function') throw new FunctionNotFoundError(name);
     this.cache.set(name, handler);
     return handler;
   }

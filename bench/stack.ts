@@ -148,7 +148,7 @@ export async function startBenchStack(log: Logger = createLogger(process.env.LOG
       PORT: String(port),
       BASELINE_BUNDLE: path.join(dataDir, 'baseline-bundle.js'),
     };
-    const spawnRole = (role: 'api' | 'worker'): ChildProcess => {
+    const spawnRole = (role: 'api' | 'worker' | 'functions'): ChildProcess => {
       const out = logTo(dataDir, role);
       const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'stepflow.js'), role], { env, stdio: ['ignore', out, out] });
       fs.closeSync(out);
@@ -165,6 +165,8 @@ export async function startBenchStack(log: Logger = createLogger(process.env.LOG
     };
     const api = spawnRole('api');
     let worker = spawnRole('worker');
+    // Stepflow's functions run on the function host, apart from the worker.
+    spawnRole('functions');
     const apiUrl = `http://127.0.0.1:${port}`;
     const [, firstBaseline] = await Promise.all([waitForHttp(`${apiUrl}/healthz`, api, path.join(dataDir, 'api.log')), forkBaseline()]);
     let baseline = firstBaseline;

@@ -1,7 +1,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Prometheus metrics of one Stepflow process (API or worker), on its own registry. */
-export function createMetrics(role: 'api' | 'worker') {
+/** Prometheus metrics of one Stepflow process (API, worker or function host), on its own registry. */
+export function createMetrics(role: 'api' | 'worker' | 'functions') {
   const registry = new Registry();
   registry.setDefaultLabels({ role });
   collectDefaultMetrics({ register: registry });

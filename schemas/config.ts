@@ -35,6 +35,12 @@ export const ConfigSchema = z.object({
     .max(32747, "must be at most 32747: Temporal stores membership ports (base-300 … base+20) as smallint")
     .default(7233),
   FUNCTIONS_DIR: z.string().min(1).default('./functions'),
+  /** The function host: processes at most (each runs one invocation at a time). */
+  FUNCTIONS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** The function host: resident memory (and V8 heap) limit of one function process, MB. */
+  FUNCTIONS_MEMORY_LIMIT_MB: z.coerce.number().int().min(64).max(65536).default(512),
+  /** The function host: CPU time (user + system) one invocation may use, seconds. */
+  FUNCTIONS_CPU_LIMIT_SECONDS: z.coerce.number().positive().max(86400).default(60),
   /** A worker serves Prometheus `/metrics` on HOST:WORKER_METRICS_PORT when set. */
   WORKER_METRICS_PORT: port.optional(),
   /** Where the managed local Temporal server keeps its config and logs. */

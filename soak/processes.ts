@@ -15,7 +15,7 @@ export interface RoleSpec {
 export const DEFAULT_ROLES: readonly RoleSpec[] = [
   { role: 'api', count: 1 },
   { role: 'worker', count: 2 },
-  // { role: 'functions', count: 1 }, // the function host (issue 15), once `stepflow functions` exists
+  { role: 'functions', count: 1 },
 ];
 
 /** A process that ended without the soak asking it to. */

@@ -9,9 +9,10 @@ import {
   sleep,
   TimeoutFailure,
   Trigger,
+  workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { createActivities, createFunctionActivities } from '../activities';
 import type { HistoryEvent } from '../schemas/history';
 import { StatesError, StatesErrors } from '../engine/core/errors';
 import {
@@ -24,9 +25,18 @@ import {
 } from '../engine/core/interpreter';
 import { CallbackRegistry } from './callbacks';
 import { runChildExecution, stopWaitingChildren } from './children';
-import { stopSignal, type ExecutionWorkflowInput, type StopRequest, type WorkflowOutcome } from './messages';
+import {
+  FUNCTION_NOT_STARTED,
+  functionsTaskQueue,
+  stopSignal,
+  type ExecutionWorkflowInput,
+  type InvokeFunctionResult,
+  type StopRequest,
+  type WorkflowOutcome,
+} from './messages';
 
 type Activities = ReturnType<typeof createActivities>;
+type FunctionActivities = ReturnType<typeof createFunctionActivities>;
 
 /** ASL's default Task `TimeoutSeconds` (effectively unbounded). */
 const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
@@ -96,6 +106,50 @@ function taskOptions(invocation: TaskInvocation): ActivityOptions {
 }
 
 /**
+ * Patch id: functions run on the function host's task queue (`<queue>-functions`), each delivery
+ * is one activity attempt, and a delivery lost with its host is delivered again by the workflow,
+ * visibly (see runHostedFunction); the Task's `…Started` is written when the function starts.
+ * Executions recorded before keep the workflow queue on replay (their invocations are forwarded
+ * to the function host by the workflow worker's `invokeFunction`).
+ */
+const FUNCTION_HOST = 'function-host-v1';
+
+/** How many deliveries of one invocation a lost function host may cost before the Task fails. */
+const MAX_FUNCTION_DELIVERIES = 5;
+
+/** The ASL error of a Task whose function host was lost MAX_FUNCTION_DELIVERIES times. */
+const HOST_LOST_ERROR = 'Lambda.ServiceException';
+
+/** Activity options of one delivery to the function host: the Task's remaining time, no Temporal retry. */
+function hostedOptions(invocation: TaskInvocation, remainingMs: number): ActivityOptions {
+  const timeout = `${Math.max(1, Math.ceil(remainingMs / 1000))} seconds`;
+  return {
+    taskQueue: functionsTaskQueue(workflowInfo().taskQueue),
+    scheduleToCloseTimeout: timeout,
+    startToCloseTimeout: timeout,
+    // The host heartbeats from its own event loop, which no function blocks: a missed heartbeat
+    // means the host was lost, never that the function was busy.
+    heartbeatTimeout: `${invocation.heartbeatSeconds ?? LIVENESS_HEARTBEAT_SECONDS} seconds`,
+    retry: { maximumAttempts: 1 },
+  };
+}
+
+/** True when an invocation's host stopped heartbeating (killed, crashed, cut off). */
+function hostLost(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof TimeoutFailure && err.cause.timeoutType === 'HEARTBEAT';
+}
+
+/** True when the host could not start the function (nothing ran; safe to deliver again). */
+function notStarted(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === FUNCTION_NOT_STARTED;
+}
+
+/** `lambdaFunctionStarted` → `lambdaFunctionStartedEventDetails`: the details member of an event type. */
+function detailsKey(type: string): string {
+  return `${type[0].toLowerCase()}${type.slice(1)}EventDetails`;
+}
+
+/**
  * Runs `work` in its own cancellation scope, cancelled when the interpreter abandons the branch
  * (a sibling failed, the execution timed out): the activity or timer is cancelled in Temporal
  * instead of running on unobserved.
@@ -131,8 +185,75 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   setHandler(stopSignal, (request) => stop.resolve(request));
   const callbacks = new CallbackRegistry();
 
+  /**
+   * A function invocation on the function host. Each delivery is one activity attempt; when its
+   * host is lost (no heartbeat), the workflow records the next delivery — a new `…Started` event
+   * with `attempt` and `cause` (or `FunctionRedelivered` for a compensation step) — and delivers
+   * it again with the same idempotency key, within the Task's `TimeoutSeconds`. An invocation the
+   * host could not start is delivered again after a back-off, unrecorded (nothing ran).
+   */
+  const runHostedFunction = async (invocation: TaskInvocation): Promise<InvokeFunctionResult> => {
+    const deadline = Date.now() + (invocation.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
+    let pendingEvents = invocation.pendingEvents;
+    if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
+      // The Task's `…Started` stays with the invocation: the host writes it when the function starts.
+      await localBookkeeping.recordEvents({ executionId, events: pendingEvents.filter((event) => event.id !== invocation.startedEventId) });
+      pendingEvents = pendingEvents.filter((event) => event.id === invocation.startedEventId);
+    }
+    const firstStarted = pendingEvents.find((event) => event.id === invocation.startedEventId);
+    let startedEventId = invocation.startedEventId;
+    let lastEventId = startedEventId ?? pendingEvents.at(-1)?.id ?? recorder.lastId;
+    let backoffMs = 1_000;
+    for (let attempt = 1; ; ) {
+      const { invokeFunction } = proxyActivities<FunctionActivities>(hostedOptions(invocation, deadline - Date.now()));
+      try {
+        return await invokeFunction({
+          executionId,
+          stateName: invocation.stateName,
+          functionName: invocation.functionName,
+          payload: invocation.payload,
+          idempotencyKey: invocation.idempotencyKey,
+          pendingEvents,
+          attempt,
+          ...(startedEventId !== undefined ? { startedEventId } : {}),
+          ...(invocation.taskToken ? { taskToken: invocation.taskToken } : {}),
+        });
+      } catch (err) {
+        const lost = hostLost(err);
+        if (notStarted(err) && Date.now() + backoffMs < deadline) {
+          await sleep(backoffMs);
+          backoffMs = Math.min(backoffMs * 2, 10_000);
+          continue;
+        }
+        if (!lost || attempt >= MAX_FUNCTION_DELIVERIES || Date.now() >= deadline) {
+          // A delivery that timed out may never have reached a host: its events go out with the
+          // next write (idempotent if the host wrote them), so the history has no gap.
+          if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) recorder.restore(pendingEvents);
+          if (lost && Date.now() >= deadline) throw new StatesError(StatesErrors.Timeout, '');
+          if (lost) {
+            const cause = JSON.stringify({ errorType: HOST_LOST_ERROR, errorMessage: `The function host was lost during each of ${attempt} deliveries` });
+            throw new StatesError(HOST_LOST_ERROR, cause);
+          }
+          throw err;
+        }
+        attempt += 1;
+        const cause = `The function host was lost during delivery ${attempt - 1}; the function runs again with the same idempotency key.`;
+        if (firstStarted) {
+          const details = { ...((firstStarted[detailsKey(firstStarted.type)] as Record<string, unknown> | undefined) ?? {}), attempt, cause };
+          startedEventId = recorder.emit(firstStarted.type, lastEventId, detailsKey(firstStarted.type), details);
+          lastEventId = startedEventId;
+        } else {
+          lastEventId = recorder.emit('FunctionRedelivered', lastEventId, 'functionRedeliveredEventDetails', { functionName: invocation.functionName, attempt, cause });
+        }
+        // The earlier deliveries' events again (idempotent: a lost host may not have written them) and the new ones.
+        pendingEvents = [...pendingEvents, ...recorder.takePending()];
+      }
+    }
+  };
+
   /** A function invocation (its result, or with a token what it returned on taking it). */
   const runFunction = async (invocation: TaskInvocation) => {
+    if (patched(FUNCTION_HOST)) return runHostedFunction(invocation);
     const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
     let pendingEvents = invocation.pendingEvents;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
@@ -181,6 +302,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   };
 
   const host: InterpreterHost = {
+    recordsTaskStart: () => patched(FUNCTION_HOST),
     now: () => Date.now(),
     random: () => Math.random(),
     async invokeTask(invocation) {

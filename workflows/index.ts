@@ -1,2 +1,3 @@
 /** The workflow bundle's entry: every workflow the worker registers. */
 export { stepflowExecution } from './execution';
+export { functionInvocation } from './function-invocation';

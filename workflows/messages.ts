@@ -53,6 +53,37 @@ export interface InvokeFunctionInput {
   pendingEvents: HistoryEvent[];
   /** For `.waitForTaskToken`: the token as the workflow knows it; the function gets it signed. */
   taskToken?: string;
+  /** The Task's `…Started` event among `pendingEvents`: the host stamps it with the moment the function starts. */
+  startedEventId?: number;
+  /** Which delivery this is (1, then 2… after the function host was lost); for the host's log. */
+  attempt?: number;
+}
+
+/** What `invokeFunction` returns: the function's result and when it started (epoch ms). */
+export interface InvokeFunctionResult {
+  result: unknown;
+  startedAt: number;
+}
+
+/**
+ * ApplicationFailure type of an invocation the host could not start (e.g. Postgres unreachable
+ * while writing the pending events): nothing ran, so the workflow delivers it again.
+ */
+export const FUNCTION_NOT_STARTED = 'Stepflow.FunctionNotStarted';
+
+/** The function host's task queue: derived from the workflow's own, so a workflow needs no setting to find it. */
+export function functionsTaskQueue(workflowTaskQueue: string): string {
+  return `${workflowTaskQueue}-functions`;
+}
+
+/** Name of the workflow that runs one function on the function host (TestState; forwarded invocations). */
+export const FUNCTION_INVOCATION_WORKFLOW = 'functionInvocation';
+
+/** Input of the function-invocation workflow. */
+export interface FunctionInvocationInput {
+  invocation: InvokeFunctionInput;
+  /** The invocation's start-to-close timeout. */
+  timeoutSeconds: number;
 }
 
 /** Input of the `enqueueActivityTask` activity (a Task on an activity ARN). */

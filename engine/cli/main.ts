@@ -1,7 +1,7 @@
 import type { Config } from '../../schemas/config';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger, type Logger } from '../logger';
-import { prepareDatabase, startApi, startManagedTemporal, startWorkerProcess } from './services';
+import { prepareDatabase, startApi, startFunctionHostProcess, startManagedTemporal, startWorkerProcess } from './services';
 import { runStack } from './supervisor';
 import { CLIENT_COMMANDS, runClientCommand } from './client-commands';
 import { runAuthCommand, runKeysCommand } from './keys';
@@ -10,9 +10,11 @@ const USAGE = `usage: stepflow <command>
 
 commands:
   up        run the whole stack: managed Temporal server (unless TEMPORAL_ADDRESS is set),
-            migrations, the API and a worker (Ctrl-C stops everything)
+            migrations, the API, a worker and a function host (Ctrl-C stops everything)
   api       run the API server only (needs a Temporal server: TEMPORAL_ADDRESS)
   worker    run one worker only (needs a Temporal server: TEMPORAL_ADDRESS)
+  functions run one function host only: runs FUNCTIONS_DIR's functions, each invocation in a
+            process of its own (needs a Temporal server: TEMPORAL_ADDRESS)
   migrate   create the database if missing and apply pending migrations
   temporal  run the managed local Temporal server only
 
@@ -83,6 +85,13 @@ async function run(command: string | undefined, config: Config, log: Logger): Pr
       const worker = await startWorkerProcess(config, log);
       onStopSignal(log, () => worker.shutdown());
       await worker.run;
+      return;
+    }
+    case 'functions': {
+      exitWithSupervisor(process.env, log);
+      const host = await startFunctionHostProcess(config, log);
+      onStopSignal(log, () => host.shutdown());
+      await host.run;
       return;
     }
     case 'migrate':

@@ -11,6 +11,7 @@ import { createTemporalClient } from '../temporal/client';
 import { temporalSecurity } from '../temporal/connection-options';
 import { startLocalTemporal, temporalPostgresFromUrl, type LocalTemporal } from '../temporal/local-server';
 import { startWorker, type StepflowWorker } from '../temporal/worker';
+import { startFunctionHost, type FunctionHost } from '../functions/host';
 
 /** How often the API repairs executions whose workflow start was never confirmed. */
 const RECONCILE_INTERVAL_MS = 15_000;
@@ -87,4 +88,10 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
 export async function startWorkerProcess(config: Config, log: Logger): Promise<StepflowWorker> {
   await prepareDatabase(config, log);
   return startWorker(config, temporalAddress(config), log.child({ component: 'worker' }));
+}
+
+/** Starts one function host (it also ensures the schema, so a host can start first). */
+export async function startFunctionHostProcess(config: Config, log: Logger): Promise<FunctionHost> {
+  await prepareDatabase(config, log);
+  return startFunctionHost(config, temporalAddress(config), log.child({ component: 'function-host' }));
 }

@@ -19,7 +19,7 @@ class Supervised {
   private delay = 1_000;
 
   constructor(
-    private readonly role: 'api' | 'worker',
+    private readonly role: 'api' | 'worker' | 'functions',
     private readonly env: NodeJS.ProcessEnv,
     private readonly log: Logger,
   ) {}
@@ -27,12 +27,19 @@ class Supervised {
   start(): void {
     const bin = path.join(projectRoot(), 'bin', 'stepflow.js');
     // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the
-    // children in order (worker first, then API); they exit on their own if it dies.
+    // children in order (function host, worker, then API); they exit on their own if it dies.
     const child = spawn(process.execPath, [bin, this.role], { env: this.env, stdio: 'inherit', detached: true });
     this.child = child;
     const startedAt = Date.now();
     this.log.info({ role: this.role, pid: child.pid }, 'process started');
     child.on('exit', (code, signal) => {
+      // What the process left behind in its group goes with it (a killed function host's
+      // function processes, which a busy loop would keep from noticing their parent is gone).
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        // the group is already empty
+      }
       if (this.stopping) return;
       if (Date.now() - startedAt > 60_000) this.delay = 1_000;
       this.log.error({ role: this.role, code, signal, restartInMs: this.delay }, 'process exited; restarting');
@@ -77,8 +84,9 @@ async function waitForApi(url: string, timeoutMs = 120_000): Promise<void> {
 
 /**
  * `stepflow up`: the whole stack for one machine — the managed Temporal server (unless
- * `TEMPORAL_ADDRESS` is set), migrations, then the API and one worker as separate supervised
- * processes. SIGINT/SIGTERM stop the worker, the API, then the Temporal server.
+ * `TEMPORAL_ADDRESS` is set), migrations, then the API, one workflow worker and one function host
+ * as separate supervised processes. SIGINT/SIGTERM stop the function host, the worker, the API,
+ * then the Temporal server.
  */
 export async function runStack(config: Config, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
   const started = Date.now();
@@ -113,9 +121,11 @@ export async function runStack(config: Config, log: Logger, env: NodeJS.ProcessE
     };
     const api = new Supervised('api', childEnv, log);
     const worker = new Supervised('worker', childEnv, log);
-    children.push(api, worker);
+    const functions = new Supervised('functions', childEnv, log);
+    children.push(api, worker, functions);
     api.start();
     worker.start();
+    functions.start();
     const url = `http://${config.HOST}:${config.PORT}`;
     await waitForApi(url);
     log.info({ url, temporal: temporalAddress(config), ms: Date.now() - started }, 'stepflow ready');

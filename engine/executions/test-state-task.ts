@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { FunctionRegistry } from '../../activities/functions';
+import type { Client } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
+import { FUNCTION_INVOCATION_WORKFLOW, type FunctionInvocationInput, type InvokeFunctionResult } from '../../workflows/messages';
 import { StatesError, StatesErrors } from '../core/errors';
 import { functionNameOf, resolveResource, wrapInvokeResult } from '../core/interpreter/resources';
 import type { StateDef } from '../core/interpreter/scope';
@@ -16,29 +19,34 @@ export interface InvocationIdentity {
   stateName: string;
 }
 
-/** The error a function threw, as a Task reports it: its name, and Lambda's JSON cause. */
-function functionFailure(err: unknown): StatesError {
-  const error = err instanceof Error ? err : new Error(String(err));
-  const name = error.name || 'Error';
-  return new StatesError(name, JSON.stringify({ errorType: name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') }));
+/** Where TestState's functions run: the function host, reached through Temporal (never this process). */
+export interface FunctionHostRoute {
+  temporal: Client;
+  /** The workflow task queue; the function host serves `<queue>-functions`. */
+  taskQueue: string;
 }
 
-const registries = new Map<string, FunctionRegistry>();
-
-/** One registry per functions directory, so a module is loaded once per API process. */
-function registryFor(dir: string): FunctionRegistry {
-  let registry = registries.get(dir);
-  if (!registry) registries.set(dir, (registry = new FunctionRegistry(dir)));
-  return registry;
+/** The ASL error of a failed function-invocation workflow: the function's error, a timeout, or a lost host. */
+function invocationError(err: unknown): StatesError {
+  const cause = err instanceof WorkflowFailedError ? err.cause : err;
+  const failure = cause instanceof ActivityFailure ? cause.cause : cause;
+  if (failure instanceof ApplicationFailure) return new StatesError(failure.type ?? StatesErrors.TaskFailed, failure.message);
+  if (failure instanceof TimeoutFailure && failure.timeoutType !== 'HEARTBEAT') return new StatesError(StatesErrors.Timeout, '');
+  if (failure instanceof TimeoutFailure) {
+    return new StatesError('Lambda.ServiceException', JSON.stringify({ errorType: 'Lambda.ServiceException', errorMessage: 'The function host was lost during the invocation' }));
+  }
+  return new StatesError(StatesErrors.TaskFailed, err instanceof Error ? err.message : String(err));
 }
 
 /**
- * Invokes Tasks through the functions of `FUNCTIONS_DIR` (in this process, once, no Retry):
- * a function ARN gets the parameters and its return value is the result; `lambda:invoke` gets
- * `Payload` and its result is wrapped like Lambda's Invoke response. `TimeoutSeconds` (capped at
- * TEST_STATE_MAX_SECONDS) fails the Task with `States.Timeout` and aborts `context.signal`.
+ * Invokes Tasks through the functions of `FUNCTIONS_DIR` on the function host (once, no Retry),
+ * through the function-invocation workflow: a function ARN gets the parameters and its return
+ * value is the result; `lambda:invoke` gets `Payload` and its result is wrapped like Lambda's
+ * Invoke response. `TimeoutSeconds` (capped at TEST_STATE_MAX_SECONDS) fails the Task with
+ * `States.Timeout`, and the host kills the function (aborting `context.signal`). A function that
+ * blocks, exits or runs out of memory never touches the API process.
  */
-export function functionInvoker(functionsDir: string, identity: InvocationIdentity): TaskInvoker {
+export function functionInvoker(route: FunctionHostRoute, identity: InvocationIdentity): TaskInvoker {
   return async (state, parameters, timeoutSeconds) => {
     const resolved = resolveResource(state.Resource);
     if (resolved.kind !== 'lambda') throw new StatesError(StatesErrors.Runtime, `The resource '${state.Resource}' needs a mock in TestState`);
@@ -46,31 +54,23 @@ export function functionInvoker(functionsDir: string, identity: InvocationIdenti
     const functionName = wrapped ? functionNameOf(parameters) : resolved.functionName;
     const payload = wrapped ? ((parameters as { Payload?: unknown }).Payload ?? null) : parameters;
     const requestId = randomUUID();
-    const controller = new AbortController();
     const seconds = Math.min(timeoutSeconds ?? TEST_STATE_MAX_SECONDS, TEST_STATE_MAX_SECONDS);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new StatesError(StatesErrors.Timeout, ''));
-      }, seconds * 1000);
-    });
-    const run = (async () => {
-      const handler = await registryFor(functionsDir).get(functionName);
-      return handler(payload, { idempotencyKey: requestId, executionId: identity.executionId, stateName: identity.stateName, functionName, signal: controller.signal });
-    })();
-    // A function still running when the Task timed out is abandoned.
-    run.catch(() => undefined);
+    const input: FunctionInvocationInput = {
+      invocation: { executionId: identity.executionId, stateName: identity.stateName, functionName, payload, idempotencyKey: requestId, pendingEvents: [] },
+      timeoutSeconds: seconds,
+    };
+    let outcome: InvokeFunctionResult;
     try {
-      const result = await Promise.race([run, timedOut]);
-      // JSON round trip: what a function returns is data, as over Lambda's wire.
-      const data = result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
-      return wrapped ? wrapInvokeResult(data, requestId) : data;
+      outcome = await route.temporal.workflow.execute(FUNCTION_INVOCATION_WORKFLOW, {
+        taskQueue: route.taskQueue,
+        workflowId: `test-state/${requestId}`,
+        args: [input],
+        // The invocation's own timeout ends it first; this only bounds a workflow nobody runs.
+        workflowExecutionTimeout: `${seconds + 60} seconds`,
+      });
     } catch (err) {
-      if (err instanceof StatesError) throw err;
-      throw functionFailure(err);
-    } finally {
-      clearTimeout(timer);
+      throw invocationError(err);
     }
+    return wrapped ? wrapInvokeResult(outcome.result, requestId) : outcome.result;
   };
 }

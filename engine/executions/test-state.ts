@@ -1,4 +1,5 @@
 import { ApiError } from '../api/errors';
+import { StatesError, StatesErrors } from '../core/errors';
 import type { StateDef } from '../core/interpreter/scope';
 import { checkMockedContext, newTestIdentity, testContext } from './test-state-context';
 import { selectState } from './test-state-definition';
@@ -13,7 +14,8 @@ import {
   type TestStateConfiguration,
   type TestStatus,
 } from './test-state-run';
-import { functionInvoker, type TaskInvoker } from './test-state-task';
+import type { Client } from '@temporalio/client';
+import { functionInvoker, type InvocationIdentity, type TaskInvoker } from './test-state-task';
 
 export type { Inspection, InspectionLevel, TestMock, TestStateConfiguration, TestStatus } from './test-state-run';
 
@@ -46,9 +48,11 @@ export interface TestStateResult {
   inspectionData?: Inspection;
 }
 
-/** What TestState needs from the process: where functions live (and, for tests, another invoker). */
+/** What TestState needs from the process: the route to the function host (or, for tests, another invoker). */
 export interface TestStateDeps {
-  config: { FUNCTIONS_DIR: string };
+  config: { TEMPORAL_TASK_QUEUE: string };
+  /** The Temporal client through which a Task's function runs on the function host. */
+  temporal?: Client;
   invoker?: TaskInvoker;
   now?: () => number;
 }
@@ -90,6 +94,13 @@ function checkRequest(state: StateDef, request: TestStateRequest): void {
   }
 }
 
+/** The invoker that runs functions on the function host (TestState never runs one in the API process). */
+function hostInvoker(deps: TestStateDeps, identity: InvocationIdentity): TaskInvoker {
+  const { temporal } = deps;
+  if (!temporal) return () => Promise.reject(new StatesError(StatesErrors.Runtime, 'TestState has no function host to run the function on'));
+  return functionInvoker({ temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE }, identity);
+}
+
 /**
  * TestState: runs one state in isolation on `input` and reports how it ended (see judgeState):
  * the state is validated with its machine (`InvalidDefinition`), a Task calls its function from
@@ -116,7 +127,7 @@ export async function testState(deps: TestStateDeps, request: TestStateRequest):
     variables: request.variables ?? {},
     mock: request.mock && { result: request.mock.result, errorOutput: request.mock.errorOutput },
     config,
-    invoke: deps.invoker ?? functionInvoker(deps.config.FUNCTIONS_DIR, { executionId, stateName: name }),
+    invoke: deps.invoker ?? hostInvoker(deps, { executionId, stateName: name }),
     host: { now, random: Math.random },
   };
   const outcome = selected.jsonata

@@ -15,7 +15,10 @@ export interface StepflowWorker {
   shutdown(): Promise<void>;
 }
 
-/** Starts a worker on the task queue: the prebuilt workflow bundle and the activities. */
+/**
+ * Starts a workflow worker on the task queue: the prebuilt workflow bundle and the bookkeeping
+ * activities. It runs no function: those run on the function host (engine/functions/host.ts).
+ */
 export async function startWorker(config: Config, address: string, log: Logger): Promise<StepflowWorker> {
   installTemporalRuntime(log);
   const pool = createPool(config.DATABASE_URL, log);
@@ -26,7 +29,7 @@ export async function startWorker(config: Config, address: string, log: Logger):
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: workflowBundlePath() },
-    activities: createActivities({ pool, functionsDir: config.FUNCTIONS_DIR, log: log.child({ component: 'activities' }), metrics, tokenSecret: config.STEPFLOW_TOKEN_SECRET }),
+    activities: createActivities({ pool, log: log.child({ component: 'activities' }), metrics, tokenSecret: config.STEPFLOW_TOKEN_SECRET }),
   });
   const metricsServer = config.WORKER_METRICS_PORT === undefined ? undefined : serveMetrics(metrics, config.HOST, config.WORKER_METRICS_PORT, log);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address }, 'worker started');

@@ -195,6 +195,18 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     },
     input: { n: 0, blob: 'x'.repeat(150 * 1024) },
   },
+  'function-host-tasks': {
+    definition: {
+      StartAt: 'Add',
+      States: {
+        Add: { Type: 'Task', Resource: fn('add'), ResultPath: '$.sum', Next: 'Invoke' },
+        Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'add', Payload: { a: 3, b: 4 } }, ResultSelector: { 'sum.$': '$.Payload.sum' }, ResultPath: '$.invoked', Next: 'Boom' },
+        Boom: { Type: 'Task', Resource: fn('boom'), Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Done' }], End: true },
+        Done: { Type: 'Pass', End: true },
+      },
+    },
+    input: { a: 1, b: 2 },
+  },
   'task-fails': {
     definition: { StartAt: 'Boom', States: { Boom: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:boom', End: true } } },
     input: {},
@@ -226,5 +238,6 @@ describe('workflow histories', () => {
     } finally {
       await connection.close();
     }
-  });
+    // One execution per case, one after another: more than the default on a loaded machine.
+  }, 300_000);
 });

@@ -23,7 +23,7 @@ async function waitForFile(file: string, timeoutMs = 30_000): Promise<void> {
 }
 
 describe('worker crash', () => {
-  test('completes with the right output, one side effect and a complete history when the worker is SIGKILLed mid-task', async () => {
+  test('completes with the right output, one invocation and a complete history when the worker is SIGKILLed mid-task', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-crash-'));
     const machine = uniqueName('crash');
     await createMachine(machine, MACHINE);
@@ -43,8 +43,8 @@ describe('worker crash', () => {
 
     const calls = fs.readFileSync(path.join(dir, 'calls.log'), 'utf8').trim().split('\n');
     const effects = fs.readFileSync(path.join(dir, 'effects.log'), 'utf8').trim().split('\n');
-    expect(calls).toHaveLength(2);
-    expect(new Set(calls).size).toBe(1);
+    // The function runs on the function host: the workflow worker's death does not touch it.
+    expect(calls).toHaveLength(1);
     expect(effects).toEqual([calls[0]]);
 
     const events = await history(id);

@@ -16,7 +16,7 @@ function run(request: Omit<TestStateRequest, 'definition'> & { definition: unkno
     return fn(parameters);
   };
   const definition = typeof request.definition === 'string' ? request.definition : JSON.stringify(request.definition);
-  return testState({ config: { FUNCTIONS_DIR: '/nonexistent' }, invoker, now: () => NOW }, { ...request, definition });
+  return testState({ config: { TEMPORAL_TASK_QUEUE: 'unused' }, invoker, now: () => NOW }, { ...request, definition });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {

@@ -59,6 +59,14 @@ export class HistoryRecorder {
     return taken;
   }
 
+  /**
+   * Gives back events the host took but could not write (an invocation that never reached a
+   * worker): they go out with the next write, so the history has no gap.
+   */
+  restore(events: HistoryEvent[]): void {
+    this.pending.unshift(...events);
+  }
+
   /** How many events wait to be handed to the host. */
   get pendingCount(): number {
     return this.pending.length;

@@ -42,6 +42,12 @@ export interface TaskInvocation {
   pendingEvents: HistoryEvent[];
   /** Raised when the branch running this Task is abandoned: the host may cancel the invocation. */
   abandoned?: Abandonment;
+  /**
+   * Set when the host records the start itself (see `InterpreterHost.recordsTaskStart`): the id
+   * of the Task's `…Started` event, already among `pendingEvents`, for the host to stamp with the
+   * moment the function really starts.
+   */
+  startedEventId?: number;
 }
 
 /** What an invocation returns. */
@@ -66,6 +72,11 @@ export interface InterpreterHost {
   random(): number;
   /** Runs a function; throws a `StatesError` with the ASL error name when it fails. */
   invokeTask(invocation: TaskInvocation): Promise<TaskOutcome>;
+  /**
+   * True when the host writes a function Task's `…Started` event as the function starts (so a
+   * monitor sees it running): the interpreter then records it before the call, not after.
+   */
+  recordsTaskStart?(): boolean;
   /**
    * Durable sleep; receives events not yet written so the host can write them first. When the
    * branch is abandoned (`abandoned` raised), the host may cancel the timer and reject.

@@ -24,7 +24,7 @@ async function pickPortBase(): Promise<number> {
 
 /**
  * Starts this run's own stack: a fresh Stepflow database, the managed Temporal server on its own
- * ports and databases (or `TEMPORAL_ADDRESS`), then one API and one worker process.
+ * ports and databases (or `TEMPORAL_ADDRESS`), then one API, one worker and one function host process.
  */
 export default async function globalSetup(): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'stepflow-test');
@@ -65,6 +65,7 @@ export default async function globalSetup(): Promise<void> {
     taskQueue: `stepflow-test-${runId}`,
     functionsDir: path.join(ROOT, 'test', 'fixtures', 'functions'),
     workerPids: [],
+    functionHostPids: [],
     apiPid: 0,
     dataDir,
   };
@@ -72,8 +73,10 @@ export default async function globalSetup(): Promise<void> {
   stack.apiUrl = `http://127.0.0.1:${port}`;
   const api = spawnStepflow(stack, 'api', { PORT: String(port) });
   const worker = spawnStepflow(stack, 'worker');
+  const functions = spawnStepflow(stack, 'functions');
   stack.apiPid = api.pid as number;
   stack.workerPids.push(worker.pid as number);
+  stack.functionHostPids.push(functions.pid as number);
   writeStack(stack);
   (globalThis as Record<string, unknown>).__stepflowTemporal = temporal;
   (globalThis as Record<string, unknown>).__stepflowRunId = runId;

@@ -7,7 +7,7 @@ import { killPid, readStack, waitForExit } from './stack';
 /** Stops everything the global setup (and the tests) started and removes this run's databases. */
 export default async function globalTeardown(): Promise<void> {
   const stack = readStack();
-  const pids = [...stack.workerPids, stack.apiPid];
+  const pids = [...stack.functionHostPids, ...stack.workerPids, stack.apiPid];
   for (const pid of pids) killPid(pid, 'SIGTERM');
   await Promise.all(pids.map((pid) => waitForExit(pid)));
   const temporal = (globalThis as Record<string, unknown>).__stepflowTemporal as LocalTemporal | undefined;

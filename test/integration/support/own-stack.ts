@@ -68,7 +68,7 @@ export async function startPgCluster(): Promise<PgCluster> {
   };
 }
 
-/** A whole Stepflow stack of the test's own: Temporal server, database, API and worker. */
+/** A whole Stepflow stack of the test's own: Temporal server, database, API, worker and function host. */
 export interface OwnStack {
   stack: TestStack;
   temporal: LocalTemporal;
@@ -76,8 +76,11 @@ export interface OwnStack {
   destroy(): Promise<void>;
 }
 
-/** Starts an isolated stack on the Postgres at `pgPort` (default: the machine's). */
-export async function startOwnStack(pgPort = 5432): Promise<OwnStack> {
+/**
+ * Starts an isolated stack on the Postgres at `pgPort` (default: the machine's); `functionHostEnv`
+ * adds settings of its function host (e.g. limits).
+ */
+export async function startOwnStack(pgPort = 5432, functionHostEnv: Record<string, string> = {}): Promise<OwnStack> {
   const config = loadConfig(process.env);
   const runId = `stepflow_own_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-own-'));
@@ -101,11 +104,13 @@ export async function startOwnStack(pgPort = 5432): Promise<OwnStack> {
     taskQueue: `stepflow-${runId}`,
     functionsDir: path.join(__dirname, '..', '..', 'fixtures', 'functions'),
     workerPids: [],
+    functionHostPids: [],
     apiPid: 0,
     dataDir,
   };
   stack.apiPid = spawnStepflow(stack, 'api', { PORT: String(port) }).pid as number;
   stack.workerPids.push(spawnStepflow(stack, 'worker').pid as number);
+  stack.functionHostPids.push(spawnStepflow(stack, 'functions', functionHostEnv).pid as number);
   await waitForHttp(`${stack.apiUrl}/healthz`);
   return {
     stack,
@@ -117,7 +122,7 @@ export async function startOwnStack(pgPort = 5432): Promise<OwnStack> {
       temporal = await startTemporal();
     },
     async destroy() {
-      const pids = [...stack.workerPids, stack.apiPid];
+      const pids = [...stack.functionHostPids, ...stack.workerPids, stack.apiPid];
       for (const pid of pids) killPid(pid, 'SIGTERM');
       await Promise.all(pids.map((pid) => waitForExit(pid)));
       await temporal.stop();

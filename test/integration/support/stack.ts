@@ -15,6 +15,8 @@ export interface TestStack {
   functionsDir: string;
   /** Pids of every worker process started for this run (tests may add more). */
   workerPids: number[];
+  /** Pids of the function hosts (`stepflow functions`) of this run. */
+  functionHostPids: number[];
   apiPid: number;
   dataDir: string;
 }
@@ -34,7 +36,7 @@ export function writeStack(stack: TestStack): void {
   fs.writeFileSync(process.env[STATE_FILE_ENV] as string, JSON.stringify(stack, null, 2));
 }
 
-/** Environment for a `stepflow api|worker` process of this run. */
+/** Environment for a `stepflow api|worker|functions` process of this run. */
 export function stackEnv(stack: TestStack, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -49,7 +51,7 @@ export function stackEnv(stack: TestStack, extra: Record<string, string> = {}): 
 }
 
 /** Starts a `stepflow <role>` process from the built code, its output in `<dataDir>/<role>-<n>.log`. */
-export function spawnStepflow(stack: TestStack, role: 'api' | 'worker', extra: Record<string, string> = {}): ChildProcess {
+export function spawnStepflow(stack: TestStack, role: 'api' | 'worker' | 'functions', extra: Record<string, string> = {}): ChildProcess {
   const logFile = path.join(stack.dataDir, `${role}-${Date.now()}-${Math.floor(Math.random() * 1e6)}.log`);
   const out = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'stepflow.js'), role], {
@@ -114,6 +116,14 @@ export async function replaceWorkers(stack: TestStack): Promise<void> {
   for (const pid of stack.workerPids) killPid(pid, 'SIGKILL');
   await Promise.all(stack.workerPids.map((pid) => waitForExit(pid)));
   stack.workerPids = [spawnStepflow(stack, 'worker').pid as number];
+}
+
+/** SIGKILLs every function host of the stack and starts one new host (records its pid). */
+export async function replaceFunctionHosts(stack: TestStack, extra: Record<string, string> = {}): Promise<void> {
+  // The host's process group: its function processes die with it, as under `stepflow up`.
+  for (const pid of stack.functionHostPids) killPid(-pid, 'SIGKILL');
+  await Promise.all(stack.functionHostPids.map((pid) => waitForExit(pid)));
+  stack.functionHostPids = [spawnStepflow(stack, 'functions', extra).pid as number];
 }
 
 export { ROOT, os };

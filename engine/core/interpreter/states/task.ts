@@ -23,8 +23,8 @@ function seconds(state: StateDef, field: string, effective: unknown, ctx: unknow
   return value;
 }
 
-function emit(scope: Scope, spec: EventSpec): void {
-  scope.emit(spec.type, spec.key, spec.details);
+function emit(scope: Scope, spec: EventSpec): number {
+  return scope.emit(spec.type, spec.key, spec.details);
 }
 
 /** A fresh task token for a callback Task (replay-safe: from the host's randomness). */
@@ -84,6 +84,10 @@ async function invoke(
   const { timeoutSeconds, heartbeatSeconds } = timeouts;
   const what = request(resolved, params, scope);
   emit(scope, events.scheduled(params, timeoutSeconds, resolved.callback ? heartbeatSeconds : undefined));
+  // A function Task whose host records its start: `…Started` goes out with the call, stamped by
+  // the host when the function really starts (not when it has finished).
+  const startsEarly = resolved.kind === 'lambda' && !resolved.callback && scope.run.host.recordsTaskStart?.() === true;
+  const startedEventId = startsEarly ? emit(scope, events.started()) : undefined;
   let outcome: TaskOutcome | undefined;
   let result: unknown;
   try {
@@ -97,6 +101,7 @@ async function invoke(
       pendingEvents: scope.run.recorder.takePending(),
       abandoned: scope.abort,
       ...(token ? { taskToken: token } : {}),
+      ...(startedEventId !== undefined ? { startedEventId } : {}),
     });
     result = resultOf(resolved, outcome, key);
   } catch (err) {
@@ -104,19 +109,21 @@ async function invoke(
     const failure = asStatesError(err);
     const timedOut = failure.error === StatesErrors.Timeout || failure.error === StatesErrors.HeartbeatTimeout;
     // AWS records the start before a failure or a timeout alike (and a child's start before its failure).
-    if (outcome) {
+    if (outcome && !startsEarly) {
       const started = events.started(outcome.workerName);
       scope.emitAt(outcome.startedAt, started.type, started.key, started.details);
       if (events.submitted) emit(scope, events.submitted(submittedOf(resolved, outcome, key)));
-    } else emit(scope, events.started());
+    } else if (!startsEarly) emit(scope, events.started());
     emit(scope, events.failed(timedOut, failure.error, failure.cause));
     throw failure;
   }
   // The side effect happened: its compensation is due even if this branch is being abandoned.
   if (onResult) await onResult(result);
   scope.checkAbandoned();
-  const started = events.started(outcome.workerName);
-  scope.emitAt(outcome.startedAt, started.type, started.key, started.details);
+  if (!startsEarly) {
+    const started = events.started(outcome.workerName);
+    scope.emitAt(outcome.startedAt, started.type, started.key, started.details);
+  }
   if (events.submitted) emit(scope, events.submitted(submittedOf(resolved, outcome, key)));
   emit(scope, events.succeeded(result));
   return result;

@@ -1,0 +1,88 @@
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import { insertEvents } from '../engine/db/events-repo';
+import { substituteToken } from '../engine/executions/task-tokens';
+import { FunctionFailure, InvocationCancelled } from '../engine/functions/failures';
+import type { FunctionPool } from '../engine/functions/pool';
+import type { Logger } from '../engine/logger';
+import type { Metrics } from '../engine/metrics';
+import type { HistoryEvent } from '../schemas/history';
+import { FUNCTION_NOT_STARTED, type InvokeFunctionInput, type InvokeFunctionResult } from '../workflows/messages';
+import { countTransitions } from './transitions';
+import type { TokenSigner } from './token-signer';
+
+/** What the function host's activity needs. */
+export interface FunctionActivityDeps {
+  pool: Pool;
+  functions: FunctionPool;
+  log: Logger;
+  sign: TokenSigner;
+  metrics?: Metrics;
+}
+
+/** How often the host heartbeats a running invocation, at most (a third of a shorter heartbeat timeout). */
+const HEARTBEAT_INTERVAL_MS = 3_000;
+
+/** The pending events, the Task's start event stamped with the moment the function starts. */
+function stamped(events: HistoryEvent[], startedEventId: number | undefined, at: number): HistoryEvent[] {
+  if (startedEventId === undefined) return events;
+  const timestamp = new Date(at).toISOString();
+  return events.map((event) => (event.id === startedEventId ? { ...event, timestamp } : event));
+}
+
+/** The function host's activity: runs a function from FUNCTIONS_DIR in a process of the pool. */
+export function createFunctionActivities(deps: FunctionActivityDeps) {
+  return {
+    /**
+     * Writes the pending history events (the Task's `…Started` stamped now) when the function
+     * starts, then runs it in its own process. Heartbeats come from the host's event loop, which
+     * no function blocks. A function's error is a non-retryable ApplicationFailure typed with its
+     * ASL name; a failure before the function started is `Stepflow.FunctionNotStarted` (safe to
+     * deliver again: nothing ran).
+     */
+    async invokeFunction(input: InvokeFunctionInput): Promise<InvokeFunctionResult> {
+      const ctx = Context.current();
+      const log = deps.log.child({ executionId: input.executionId, state: input.stateName, fn: input.functionName, attempt: input.attempt ?? 1 });
+      const every = Math.max(100, Math.min(HEARTBEAT_INTERVAL_MS, (ctx.info.heartbeatTimeoutMs ?? Infinity) / 3));
+      const beat = setInterval(() => ctx.heartbeat(), every);
+      let startedAt: number | undefined;
+      const timer = deps.metrics?.taskDuration.startTimer();
+      try {
+        // `.waitForTaskToken`: the function receives the signed token wherever `$$.Task.Token` was placed.
+        const payload = input.taskToken
+          ? substituteToken(input.payload, input.taskToken, await deps.sign(input.executionId, input.taskToken))
+          : input.payload;
+        const result = await deps.functions.invoke({
+          functionName: input.functionName,
+          payload,
+          context: { idempotencyKey: input.idempotencyKey, executionId: input.executionId, stateName: input.stateName, functionName: input.functionName },
+          signal: ctx.cancellationSignal,
+          beforeStart: async () => {
+            const at = Date.now();
+            await insertEvents(deps.pool, input.executionId, stamped(input.pendingEvents, input.startedEventId, at));
+            countTransitions(deps.metrics, input.pendingEvents);
+            startedAt = at;
+          },
+        });
+        log.debug('function succeeded');
+        timer?.({ outcome: 'succeeded' });
+        return { result, startedAt: startedAt as number };
+      } catch (err) {
+        timer?.({ outcome: 'failed' });
+        if (err instanceof InvocationCancelled) throw new CancelledFailure('invocation cancelled');
+        if (err instanceof FunctionFailure) {
+          log.info({ error: err.name, errorType: err.errorType }, 'function failed');
+          throw ApplicationFailure.create({ type: err.name, message: err.causeText, nonRetryable: true });
+        }
+        if (startedAt === undefined) {
+          log.warn({ err }, 'function not started');
+          throw ApplicationFailure.create({ type: FUNCTION_NOT_STARTED, message: 'the function host could not start the function', nonRetryable: true });
+        }
+        log.error({ err }, 'function host failed');
+        throw ApplicationFailure.create({ type: 'Lambda.ServiceException', message: JSON.stringify({ errorType: 'Lambda.ServiceException', errorMessage: 'the function host failed' }), nonRetryable: true });
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
+}
