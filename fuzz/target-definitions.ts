@@ -1,0 +1,35 @@
+import fc from 'fast-check';
+import type { Target } from './campaign';
+import { signatureOf } from './campaign';
+import type { DefinitionCase } from './definition-check';
+import { definitionArb, inputArb } from './definitions';
+import { showValue } from './hostile';
+import { DefinitionPool } from './thread-pool';
+
+/**
+ * Definitions through the validator and, when accepted, the in-memory interpreter with a
+ * generated input. Half the definitions are wild (any field, any value, loops, poison, hostile
+ * mutations), half tame (mostly valid, so the interpreter sees many).
+ */
+export function definitionsTarget(pool: DefinitionPool): Target<DefinitionCase> {
+  const wild = { tame: false };
+  const arbitrary = fc.oneof(
+    fc.record({ definition: definitionArb(wild), input: inputArb(wild) }),
+    fc.record({ definition: definitionArb({ tame: true }), input: inputArb(wild) }),
+  );
+  return {
+    name: 'definitions',
+    arbitrary,
+    concurrency: 2,
+    shrink: true,
+    show: (testCase) => `definition: ${showValue(testCase.definition)}  input: ${showValue(testCase.input)}`,
+    async run(testCase) {
+      const verdict = await pool.check(testCase);
+      if (!verdict.failure) return { tags: verdict.tags };
+      return {
+        tags: verdict.tags,
+        failure: { signature: signatureOf(verdict.failure.kind, verdict.failure.detail), detail: verdict.failure.detail, stack: verdict.failure.stack },
+      };
+    },
+  };
+}
