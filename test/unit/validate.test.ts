@@ -266,3 +266,12 @@ describe('validateDefinition nesting depth', () => {
     expect(validateDefinition(definition)).toEqual([]);
   });
 });
+
+describe('validateDefinition Map ItemsPath', () => {
+  test('refuses "ItemsPath": null when a Map sets it (a reference path; only InputPath, OutputPath and ResultPath take null)', () => {
+    const map = { Type: 'Map', ItemsPath: null, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true };
+    expect(validateDefinition({ StartAt: 'M', States: { M: map } })).toEqual([
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/M/ItemsPath', message: "The field 'ItemsPath' must be a string" },
+    ]);
+  });
+});
