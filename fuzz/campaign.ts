@@ -17,6 +17,8 @@ export interface Target<C> {
   shrink: boolean;
   /** Shows a case in the report (default: fast-check's stringify). */
   show?: (testCase: C) => string;
+  /** A reason to run no further cases (e.g. the worker crash-loops), checked before each case. */
+  stopReason?: () => string | undefined;
 }
 
 /** One distinct failure of a campaign. */
@@ -41,6 +43,8 @@ export interface CampaignReport {
   tags: Record<string, number>;
   failures: FailureReport[];
   durationMs: number;
+  /** Why the campaign ran fewer cases than asked, if it did. */
+  stopped?: string;
 }
 
 /** The most distinct failures shrunk per target (each shrink replays cases). */
@@ -66,8 +70,11 @@ export async function runCampaign<C>(target: Target<C>, cases: number, seed: num
   const show = target.show ?? ((c: C) => fc.stringify(c));
   let next = 0;
   let done = 0;
+  let stopped: string | undefined;
   const worker = async () => {
     for (;;) {
+      stopped = stopped ?? target.stopReason?.();
+      if (stopped) return;
       const index = next++;
       if (index >= values.length) return;
       const testCase = values[index] as C;
@@ -107,7 +114,7 @@ export async function runCampaign<C>(target: Target<C>, cases: number, seed: num
       }
     }
   }
-  return { target: target.name, cases: values.length, seed, tags, failures: [...failures.values()], durationMs: Date.now() - started };
+  return { target: target.name, cases: done, seed, tags, failures: [...failures.values()], durationMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
 }
 
 /** A signature from a message: numbers and long tails folded, so that one bug is one signature. */

@@ -574,3 +574,25 @@ export function inputArb(opts: DefinitionOptions): fc.Arbitrary<unknown> {
     { arbitrary: hostileValue.filter((value) => !JSON.stringify(value).includes('"deep":20000') && !JSON.stringify(value).includes('"deep":5000')), weight: 1 },
   );
 }
+
+/** Known poison as one state: unbounded today in the workflow sandbox (the poison fixes bound them). */
+const POISON_STATES: Record<string, unknown>[] = [
+  { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/) %}' },
+  { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $count([1..10000000]) %}' },
+  { Type: 'Pass', Parameters: { 'range.$': 'States.ArrayRange(1, 100000000, 1)' } },
+  { Type: 'Map', QueryLanguage: 'JSONata', Items: '{% [1..100000] %}', MaxConcurrency: 0, ItemProcessor: { StartAt: 'PoisonItem', States: { PoisonItem: { Type: 'Pass', End: true } } } },
+  { Type: 'Pass', Parameters: { 'deep.$': `States.StringToJson('${'['.repeat(10_000)}${']'.repeat(10_000)}')` } },
+];
+
+/**
+ * A tame definition that first runs one known poison state (a catastrophic regular expression, a
+ * huge range, a 10,000-deep StringToJson): a real execution of it must still end, with a
+ * `States.*` error, without taking the worker down.
+ */
+export function poisonedDefinitionArb(): fc.Arbitrary<Record<string, unknown>> {
+  return fc.tuple(definitionArb({ tame: true }), fc.constantFrom(...POISON_STATES)).map(([definition, poison]) => ({
+    ...definition,
+    StartAt: 'Poison',
+    States: { Poison: { ...poison, ...(definition.QueryLanguage === 'JSONata' ? { QueryLanguage: 'JSONata' } : {}), Next: definition.StartAt }, ...(definition.States as object) },
+  }));
+}

@@ -68,6 +68,7 @@ export function parseFuzzArgs(argv: string[]): FuzzOptions {
 
 function printReport(report: CampaignReport): void {
   const failures = report.failures.reduce((sum, f) => sum + f.count, 0);
+  if (report.stopped) say(`\n== ${report.target}: STOPPED EARLY: ${report.stopped}`);
   say(`\n== ${report.target}: ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s, seed ${report.seed}: ${failures} failing case(s), ${report.failures.length} distinct`);
   const all = Object.entries(report.tags).sort((a, b) => b[1] - a[1]);
   const routes = all.filter(([tag]) => tag.startsWith('route '));
@@ -122,7 +123,7 @@ async function main(): Promise<number> {
       say(`api: ${routes.length} REST routes, ${modelActions.size} Step Functions actions${unmodelled.length ? ` (served but not in the model: ${unmodelled.join(', ')})` : ''}`);
       if (options.targets.includes('api')) reports.push(await runCampaign(apiTarget(app, routes, world, stack), options.cases, options.seed, say));
       if (options.targets.includes('executions')) {
-        reports.push(await runCampaign(executionsTarget(app), options.executions, options.seed, say));
+        reports.push(await runCampaign(executionsTarget(app, stack), options.executions, options.seed, say));
       }
       await app.close();
     } finally {
@@ -144,7 +145,7 @@ async function main(): Promise<number> {
     }
   }
   for (const report of reports) printReport(report);
-  const failing = reports.filter((r) => r.failures.length > 0);
+  const failing = reports.filter((r) => r.failures.length > 0 || r.stopped);
   say(`\n== summary (seed ${options.seed}): ${reports.map((r) => (r.target === 'crashes' ? `${r.failures.length} process crash(es)` : `${r.target} ${r.cases} cases, ${r.failures.reduce((s, f) => s + f.count, 0)} failing`)).join('; ')}`);
   if (!reports.some((r) => r.target === 'crashes') && (options.targets.includes('api') || options.targets.includes('executions'))) say('   no worker or API crash');
   return failing.length > 0 ? 1 : 0;

@@ -2,8 +2,12 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { validateDefinition } from '../engine/core/validate';
 import type { CaseResult, Target } from './campaign';
-import { definitionArb, inputArb } from './definitions';
+import { definitionArb, inputArb, poisonedDefinitionArb } from './definitions';
 import { materialize, showValue } from './hostile';
+import type { FuzzStack } from './stack';
+
+/** Worker exits after which no further execution is started (the worker crash-loops). */
+const MAX_WORKER_EXITS = 3;
 
 /** How long one real execution may take: tame definitions end within seconds (waits ≤ 1 s, few short retries). */
 const EXECUTION_DEADLINE_MS = 120_000;
@@ -22,18 +26,21 @@ export interface ExecutionCase {
  * whole history (ids 1..n, the closing event last). Worker crashes are read from the stack.
  * Not shrunk: a real execution is too slow to replay hundreds of times.
  */
-export function executionsTarget(app: FastifyInstance): Target<ExecutionCase> {
+export function executionsTarget(app: FastifyInstance, stack: FuzzStack): Target<ExecutionCase> {
   const tame = { tame: true };
-  const arbitrary = fc.record({
-    definition: definitionArb(tame).filter((definition) => validateDefinition(materialize(definition)).length === 0),
-    input: inputArb(tame),
-  });
+  // The API refuses `__proto__` members (Fastify's prototype-poisoning guard): such definitions are the api target's.
+  const accepted = (definition: Record<string, unknown>) => validateDefinition(materialize(definition)).length === 0 && !JSON.stringify(definition).includes('"__proto__"');
+  // One execution in twenty starts with known poison: the worker must survive it and end it.
+  const definition = fc.oneof({ arbitrary: definitionArb(tame), weight: 19 }, { arbitrary: poisonedDefinitionArb(), weight: 1 }).filter(accepted);
+  const arbitrary = fc.record({ definition, input: inputArb(tame) });
   let counter = 0;
   return {
     name: 'executions',
     arbitrary,
     concurrency: 4,
     shrink: false,
+    stopReason: () =>
+      stack.workerExits.length >= MAX_WORKER_EXITS ? `the worker exited ${stack.workerExits.length} times (crash loop): no further executions started` : undefined,
     show: (testCase) => `definition: ${showValue(testCase.definition)}  input: ${showValue(testCase.input)}`,
     async run(testCase): Promise<CaseResult> {
       const name = `fz-exec-${process.pid}-${counter++}`;
@@ -59,7 +66,7 @@ export function executionsTarget(app: FastifyInstance): Target<ExecutionCase> {
           if (gap >= 0 || !TERMINAL_EVENTS.has(last)) {
             return { tags: [status], failure: { signature: 'history not whole', detail: `${status}: ${events.length} events, ${gap >= 0 ? `event ${gap} has id ${events[gap]?.id}` : `last is ${last}`}` } };
           }
-          return { tags: [status] };
+          return { tags: [status, ...(testCase.definition.StartAt === 'Poison' ? ['poison'] : [])] };
         }
         if (Date.now() > deadline) {
           return { tags: ['stuck'], failure: { signature: 'execution not terminal', detail: `still ${status} after ${EXECUTION_DEADLINE_MS} ms (${decodeURIComponent(id)})` } };
