@@ -84,6 +84,10 @@ function printReport(report: CampaignReport): void {
     say(`\n   FAIL ×${failure.count}  ${failure.signature}`);
     say(`     detail: ${failure.detail}`);
     if (failure.stack) say(`     stack: ${failure.stack.split('\n').slice(0, 8).join('\n       ')}`);
+    if (report.target === 'crashes') {
+      say(`     last log lines: ${failure.example}`);
+      continue;
+    }
     say(`     first case: ${failure.example}`);
     if (failure.shrunk) say(`     shrunk: ${failure.shrunk}`);
     say(`     replay: seed ${failure.seed}, path ${failure.path} (npm run fuzz -- --target ${report.target} --seed ${failure.seed} --cases ${report.cases})`);
@@ -133,20 +137,25 @@ async function main(): Promise<number> {
       process.off('unhandledRejection', onUncaught);
     }
     if (crashes.length > 0) {
-      const failures: FailureReport[] = crashes.map((crash) => ({
-        signature: crash.code === null && crash.signal?.startsWith('uncaught') ? 'API process: uncaught error' : `worker exited (code ${crash.code}, signal ${crash.signal})`,
-        count: 1,
-        detail: crash.signal ?? '',
-        example: crash.logTail,
-        seed: options.seed,
-        path: '-',
-      }));
-      reports.push({ target: 'crashes', cases: 0, seed: options.seed, tags: {}, failures, durationMs: 0 });
+      // One report per kind of exit, counted; the log tail of the last one shows why.
+      const byKind = new Map<string, FailureReport>();
+      for (const crash of crashes) {
+        const uncaught = crash.code === null && crash.signal?.startsWith('uncaught');
+        const signature = uncaught ? 'API process: uncaught error' : `worker exited (code ${crash.code}, signal ${crash.signal})`;
+        const known = byKind.get(signature);
+        if (known) {
+          known.count++;
+          known.example = crash.logTail;
+        } else {
+          byKind.set(signature, { signature, count: 1, detail: uncaught ? (crash.signal ?? '') : 'the worker process ended on its own (restarted by the fuzzer)', example: crash.logTail, seed: options.seed, path: '-' });
+        }
+      }
+      reports.push({ target: 'crashes', cases: 0, seed: options.seed, tags: {}, failures: [...byKind.values()], durationMs: 0 });
     }
   }
   for (const report of reports) printReport(report);
   const failing = reports.filter((r) => r.failures.length > 0 || r.stopped);
-  say(`\n== summary (seed ${options.seed}): ${reports.map((r) => (r.target === 'crashes' ? `${r.failures.length} process crash(es)` : `${r.target} ${r.cases} cases, ${r.failures.reduce((s, f) => s + f.count, 0)} failing`)).join('; ')}`);
+  say(`\n== summary (seed ${options.seed}): ${reports.map((r) => (r.target === 'crashes' ? `${r.failures.reduce((sum, f) => sum + f.count, 0)} process crash(es)` : `${r.target} ${r.cases} cases, ${r.failures.reduce((s, f) => s + f.count, 0)} failing`)).join('; ')}`);
   if (!reports.some((r) => r.target === 'crashes') && (options.targets.includes('api') || options.targets.includes('executions'))) say('   no worker or API crash');
   return failing.length > 0 ? 1 : 0;
 }
