@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import {
   ChoiceStateSchema,
-  CompensateSchema,
   CredentialsSchema,
   FailStateSchema,
   ItemBatcherSchema,
@@ -19,6 +18,11 @@ import {
   type StateType,
 } from '../schemas/asl';
 import { AWKWARD_STRINGS, deepValue, hostileValue, hugeString, PROTOTYPE_KEYS, wrongType } from './hostile';
+import {
+  assignArb, choiceRuleArb, errorEqualsArb, jsonataArb, jsonataTemplateArb, pathArb, referencePathArb, retrierArb, templateArb,
+  type DefinitionOptions,
+} from './field-values';
+import { FUZZ_FUNCTIONS, PATHS, POISON_STATES, RESOURCES, TIMESTAMPS, WAITING_RESOURCES } from './language-pools';
 import { arbitraryOf, jsonValue } from './zod-arbitrary';
 
 /**
@@ -32,9 +36,7 @@ import { arbitraryOf, jsonValue } from './zod-arbitrary';
  * retries are short, Tasks call the fixture functions, and known poison (ReDoS, huge ranges) is
  * left out — every execution ends within seconds when Stepflow behaves.
  */
-export interface DefinitionOptions {
-  tame: boolean;
-}
+export type { DefinitionOptions } from './field-values';
 
 const STATE_SCHEMAS: Record<StateType, z.ZodObject> = {
   Task: TaskStateSchema,
@@ -63,196 +65,6 @@ const JSONATA_EXTRA: Partial<Record<StateType, string[]>> = {
   Parallel: ['Arguments', 'Output'],
   Map: ['Items', 'Output'],
 };
-
-const ACCOUNT = 'arn:aws:lambda:us-east-1:123456789012:function';
-/** Functions the fixture directory (real stack) and the in-memory host (interpreter) both provide. */
-export const FUZZ_FUNCTIONS = ['echo', 'boom', 'add'] as const;
-
-const PATHS = [
-  '$', '$.a', '$.a.b', '$.items', '$.items[0]', '$.items[1:]', '$.items[*]', '$.s', '$.n', '$..a', "$['a']", '$.items[-1:]',
-  '$.items[?(@ > 1)]', '$.items.length()', '$$', '$$.Execution.Id', '$$.Execution.Input', '$$.State.Name', '$$.State.RetryCount',
-  '$$.Map.Item.Value', '$$.Map.Item.Index', '$$.Task.Token', '$x', '$x.a', '$.__proto__', '$.constructor', '$.constructor.prototype',
-  '$.toString', '$.missing', '$.missing.deeper', '$.n.x',
-];
-/** Paths the validator should refuse (or that probe the JSONPath engine). */
-const BAD_PATHS = ['$.a[(@.length-1)]', '$.items[?(@.constructor.constructor("return process")())]', 'a', '', '$.', '$[', '$..', '$.a['];
-const INTRINSICS = [
-  "States.Format('{} and {}', $.a, $.s)", "States.Format('{}')", "States.Format('\\{}', 1)", 'States.StringToJson($.s)',
-  "States.StringToJson('{\"a\":1}')", 'States.JsonToString($)', 'States.Array(1, 2, $.n)', 'States.ArrayPartition($.items, 2)',
-  'States.ArrayPartition($.items, 0)', 'States.ArrayContains($.items, 1)', 'States.ArrayRange(1, 10, 2)', 'States.ArrayRange(1, 3, 0)',
-  'States.ArrayGetItem($.items, 5)', 'States.ArrayLength($.items)', 'States.ArrayUnique($.items)', 'States.Base64Encode($.s)',
-  'States.Base64Decode($.s)', "States.Hash($.s, 'SHA-256')", "States.Hash($.s, 'MD4')", 'States.JsonMerge($.a, $.a, false)',
-  'States.JsonMerge($.a, $.items, false)', 'States.MathRandom(1, 10)', 'States.MathRandom(10, 1)', 'States.MathAdd($.n, 1)',
-  'States.MathAdd(9007199254740991, 1)', "States.StringSplit($.s, ',')", 'States.UUID()', 'States.Format(States.Array(1), States.UUID())',
-  'States.ArrayLength(States.ArrayPartition(States.Array(1, 2, 3), 1))', 'States.Nope($)', 'States.Array(', "States.Format('{}', $.__proto__)",
-  'States.StringToJson($.deep)',
-];
-/** Intrinsics whose cost or size is unbounded today (the poison fixes bound them); not in tame definitions. */
-const POISON_INTRINSICS = ['States.ArrayRange(1, 100000000, 1)', 'States.ArrayRange(-1000000000, 1000000000, 1)', "States.StringToJson('[[[[[[[[[[[[[[[[[[[[[[[[')"];
-const JSONATA = [
-  '{% $states.input %}', '{% $states.input.a %}', '{% $states.input.n + 1 %}', '{% $x %}', '{% $string($states.input) %}',
-  '{% $count($states.input.items) %}', '{% [1..100] %}', '{% $states.context.Execution.Id %}', '{% $undefinedFn() %}', '{% 1/0 %}',
-  '{% $error("boom") %}', '{% $eval("1+1") %}', '{% $states.result %}', '{% $states.errorOutput %}', '{% $sum([1,2]) %}', '{% $now() %}',
-  '{% $millis() %}', '{% $random() %}', '{% $uuid() %}', '{% $parse("x") %}', '{% $hash("x","SHA-256") %}', '{% $partition([1,2,3],2) %}',
-  '{% $range(0,10,2) %}', '{% $base64encode("x") %}', '{% function($x){$x}(1) %}', '{% $states.input.__proto__ %}',
-  '{% $states.input.constructor %}', '{% $lookup($states.input, "__proto__") %}', '{% $merge([{"__proto__": {"a":1}}]) %}',
-  '{% $spread($states.input) %}', '{% $sort($states.input.items) %}', '{% $replace("aaa", /a*/, "b") %}', '{% "x" & "y" %}',
-  '{% $formatNumber(1e308, "#,##0") %}', '{% $toMillis("garbage") %}', '{% $fromMillis(8.64e15) %}', '{% $substring("abc", 1e9) %}',
-  '{% $power(10, 400) %}', '{% $number("0x") %}', '{% %}', '{% $states.input.s ~> $uppercase %}', '{% $states.input.items[0] %}',
-  '{% ( %}', '{% $x := 1 %}', '{% $exists($states.input.missing) %}',
-];
-/** JSONata whose cost or size is unbounded today (the poison fixes bound them); not in tame definitions. */
-const POISON_JSONATA = [
-  '{% [1..100000] %}', '{% $match($states.input.s, /(a+)+$/) %}', '{% $pad("x", 100000000) %}',
-  '{% ( $f := function($n){ $n > 0 ? 1 + $f($n-1) : 0 }; $f(100000) ) %}', '{% $join($string([1..1000000]), ",") %}',
-];
-const RESOURCES = [
-  ...FUZZ_FUNCTIONS.map((name) => `${ACCOUNT}:${name}`),
-  'arn:aws:states:::lambda:invoke',
-  `${ACCOUNT}:missing-function`,
-  `${ACCOUNT}:__proto__`,
-  `${ACCOUNT}:constructor`,
-  `${ACCOUNT}:toString`,
-  'arn:aws:states:::http:invoke',
-  'arn:aws:states:::aws-sdk:s3:getObject',
-  'arn:aws:s3:::bucket',
-  'arn:aws:states:us-east-1:123456789012:stateMachine:missing',
-];
-/** Resources that wait for somebody else (a callback, an activity worker, a child): not in tame definitions. */
-const WAITING_RESOURCES = [
-  'arn:aws:states:::lambda:invoke.waitForTaskToken',
-  'arn:aws:states:us-east-1:123456789012:activity:fuzz',
-  'arn:aws:states:::states:startExecution.sync',
-  'arn:aws:states:::states:startExecution',
-  'not-an-arn',
-];
-const ERROR_NAMES = ['States.ALL', 'States.TaskFailed', 'States.Timeout', 'States.Runtime', 'States.DataLimitExceeded', 'Boom', 'Lambda.ServiceException', 'States.Permissions', 'Custom.Error', ''];
-const TIMESTAMPS = ['2016-03-14T01:59:00Z', '2026-01-01T00:00:01.5+01:00', '9999-12-31T23:59:59Z', '1970-01-01T00:00:00Z', '2016-13-05T00:00:00Z', 'yesterday'];
-const VARIABLE_NAMES = ['x', 'y', 'counter'];
-const ODD_VARIABLE_NAMES = ['__proto__', 'constructor', 'states', '1bad', 'a.b', ''];
-/** Reference paths (ResultPath, Choice `Variable`): no filters, no context object. */
-const REFERENCE_PATHS = ['$', '$.a', '$.a.b', '$.items', '$.items[0]', '$.s', '$.n', '$.result', '$.__proto__', '$.constructor', "$['a']", '$x', '$x.a'];
-
-function variableNameArb(opts: DefinitionOptions): fc.Arbitrary<string> {
-  return opts.tame ? fc.constantFrom(...VARIABLE_NAMES) : fc.oneof({ arbitrary: fc.constantFrom(...VARIABLE_NAMES), weight: 8 }, { arbitrary: fc.constantFrom(...ODD_VARIABLE_NAMES), weight: 1 });
-}
-
-function referencePathArb(opts: DefinitionOptions): fc.Arbitrary<string> {
-  return opts.tame ? fc.constantFrom(...REFERENCE_PATHS) : fc.oneof({ arbitrary: fc.constantFrom(...REFERENCE_PATHS), weight: 10 }, { arbitrary: pathArb(opts), weight: 1 });
-}
-
-/** A value of the pool; in wild definitions one in six is known poison (unbounded cost today). */
-function pool(values: string[], opts: DefinitionOptions, poison: string[] = []): fc.Arbitrary<string> {
-  if (opts.tame || poison.length === 0) return fc.constantFrom(...values);
-  return fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 5 }, { arbitrary: fc.constantFrom(...poison), weight: 1 });
-}
-
-function pathArb(opts: DefinitionOptions): fc.Arbitrary<string> {
-  return fc.oneof(
-    { arbitrary: fc.constantFrom(...PATHS), weight: 12 },
-    { arbitrary: pool(INTRINSICS, opts, POISON_INTRINSICS), weight: 3 },
-    { arbitrary: fc.constantFrom(...BAD_PATHS), weight: 1 },
-    { arbitrary: fc.string({ maxLength: 8 }).map((s) => `$.${s}`), weight: 1 },
-  );
-}
-
-function jsonataArb(opts: DefinitionOptions): fc.Arbitrary<string> {
-  return pool(JSONATA, opts, POISON_JSONATA);
-}
-
-/** A JSONPath payload template: literals, and `key.$` members holding a path or an intrinsic. */
-function templateArb(opts: DefinitionOptions): fc.Arbitrary<Record<string, unknown>> {
-  const member = fc.oneof(
-    fc.tuple(fc.constantFrom('a', 'b', 'FunctionName', 'Payload', 'items', '__proto__', 'constructor'), jsonValue(2)),
-    fc.tuple(fc.constantFrom('a.$', 'b.$', 'Payload.$', 'items.$', '__proto__.$', 'x.$'), pathArb(opts)),
-    fc.tuple(fc.constant('FunctionName'), fc.constantFrom(...FUZZ_FUNCTIONS, 'missing', `${ACCOUNT}:echo`)),
-  );
-  return fc.array(member, { maxLength: 4 }).map((members) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of members) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    return out;
-  });
-}
-
-/** A JSONata template: an expression, or an object/array with expressions inside. */
-function jsonataTemplateArb(opts: DefinitionOptions): fc.Arbitrary<unknown> {
-  return fc.oneof(
-    jsonataArb(opts),
-    fc.dictionary(fc.constantFrom('a', 'b', 'FunctionName', 'Payload', '__proto__'), fc.oneof(jsonataArb(opts), jsonValue(1), fc.constantFrom(...FUZZ_FUNCTIONS)), { maxKeys: 3 }),
-    fc.array(jsonataArb(opts), { maxLength: 2 }),
-    jsonValue(1),
-  );
-}
-
-function assignArb(opts: DefinitionOptions, jsonata: boolean): fc.Arbitrary<Record<string, unknown>> {
-  const value = jsonata ? fc.oneof(jsonataArb(opts), jsonValue(1)) : jsonValue(1);
-  return fc
-    .array(
-      fc.oneof(
-        fc.tuple(variableNameArb(opts), value),
-        jsonata ? fc.tuple(variableNameArb(opts), jsonataArb(opts)) : fc.tuple(variableNameArb(opts).map((n) => `${n}.$`), pathArb(opts)),
-      ),
-      { maxLength: 3 },
-    )
-    .map((members) => {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of members) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-      return out;
-    });
-}
-
-/** `ErrorEquals`: in tame definitions `States.ALL` alone or names without it (as ASL requires). */
-function errorEqualsArb(opts: DefinitionOptions): fc.Arbitrary<string[]> {
-  const names = fc.array(fc.constantFrom(...ERROR_NAMES), { minLength: 1, maxLength: 3 });
-  if (!opts.tame) return names;
-  return fc.oneof(fc.constant<string[]>(['States.ALL']), names.map((list) => list.filter((n) => n !== 'States.ALL' && n !== '')).filter((list) => list.length > 0));
-}
-
-function retrierArb(opts: DefinitionOptions): fc.Arbitrary<Record<string, unknown>> {
-  const interval = opts.tame ? fc.integer({ min: 1, max: 1 }) : fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constantFrom(99_999_999, 100_000_000));
-  const attempts = opts.tame ? fc.integer({ min: 0, max: 2 }) : fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constantFrom(99_999_999));
-  return fc.record(
-    {
-      ErrorEquals: errorEqualsArb(opts),
-      IntervalSeconds: interval,
-      MaxAttempts: attempts,
-      BackoffRate: opts.tame ? fc.constantFrom(1, 1.5, 2) : fc.constantFrom(0.5, 1, 1.5, 2, 1e9),
-      MaxDelaySeconds: opts.tame ? fc.constantFrom(1, 2) : fc.constantFrom(1, 2, 31_622_400, 31_622_401),
-      JitterStrategy: opts.tame ? fc.constantFrom('FULL', 'NONE') : fc.constantFrom('FULL', 'NONE', 'HALF'),
-    },
-    { requiredKeys: ['ErrorEquals'] },
-  );
-}
-
-function choiceRuleArb(opts: DefinitionOptions, jsonata: boolean, next: fc.Arbitrary<string>): fc.Arbitrary<Record<string, unknown>> {
-  if (jsonata) {
-    return fc.record(
-      { Condition: fc.oneof(jsonataArb(opts), fc.constantFrom('{% true %}', '{% $states.input.n > 1 %}', '{% "yes" %}', true)), Next: next, Output: jsonataArb(opts), Assign: assignArb(opts, true) },
-      { requiredKeys: ['Condition', 'Next'] },
-    );
-  }
-  const comparison = fc.oneof(
-    fc.record({ Variable: referencePathArb(opts), StringEquals: fc.constantFrom('a', '', 'aaaa!') }),
-    fc.record({ Variable: referencePathArb(opts), NumericGreaterThan: fc.constantFrom(0, 1, -1, 1e308) }),
-    fc.record({ Variable: referencePathArb(opts), NumericEqualsPath: pathArb(opts) }),
-    fc.record({ Variable: referencePathArb(opts), BooleanEquals: fc.boolean() }),
-    fc.record({ Variable: referencePathArb(opts), TimestampLessThan: fc.constantFrom(...TIMESTAMPS) }),
-    fc.record({ Variable: referencePathArb(opts), StringMatches: fc.constantFrom('a*', '*', '\\*', '**a**b**c**d**e**f**g**h**i**j**k**', '') }),
-    fc.record({ Variable: referencePathArb(opts), IsPresent: fc.boolean() }),
-    fc.record({ Variable: referencePathArb(opts), IsNumeric: fc.boolean(), IsString: fc.boolean() }),
-    fc.record({ Variable: referencePathArb(opts) }),
-  );
-  const rule = fc.letrec((tie) => ({
-    rule: fc.oneof(
-      { depthSize: 'small', maxDepth: 3 },
-      comparison,
-      fc.record({ And: fc.array(tie('rule'), { minLength: 1, maxLength: 2 }) }),
-      fc.record({ Or: fc.array(tie('rule'), { minLength: 1, maxLength: 2 }) }),
-      fc.record({ Not: tie('rule') }),
-    ),
-  })).rule as fc.Arbitrary<Record<string, unknown>>;
-  return fc.tuple(rule, next, fc.option(assignArb(opts, false), { nil: undefined })).map(([r, n, assign]) => ({ ...r, Next: n, ...(assign ? { Assign: assign } : {}) }));
-}
 
 interface Scope {
   names: string[];
@@ -574,15 +386,6 @@ export function inputArb(opts: DefinitionOptions): fc.Arbitrary<unknown> {
     { arbitrary: hostileValue.filter((value) => !JSON.stringify(value).includes('"deep":20000') && !JSON.stringify(value).includes('"deep":5000')), weight: 1 },
   );
 }
-
-/** Known poison as one state: unbounded today in the workflow sandbox (the poison fixes bound them). */
-const POISON_STATES: Record<string, unknown>[] = [
-  { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/) %}' },
-  { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $count([1..10000000]) %}' },
-  { Type: 'Pass', Parameters: { 'range.$': 'States.ArrayRange(1, 100000000, 1)' } },
-  { Type: 'Map', QueryLanguage: 'JSONata', Items: '{% [1..100000] %}', MaxConcurrency: 0, ItemProcessor: { StartAt: 'PoisonItem', States: { PoisonItem: { Type: 'Pass', End: true } } } },
-  { Type: 'Pass', Parameters: { 'deep.$': `States.StringToJson('${'['.repeat(10_000)}${']'.repeat(10_000)}')` } },
-];
 
 /**
  * A tame definition that first runs one known poison state (a catastrophic regular expression, a
