@@ -128,7 +128,9 @@ export function apiTarget(app: FastifyInstance, routes: RestRoute[], world: Worl
     show: (testCase) => {
       const payload = payloadOf(testCase);
       const shown = payload && payload.length > 600 ? `${payload.slice(0, 600)}… (${payload.length} chars)` : payload;
-      return `${testCase.method} ${testCase.url} headers=${JSON.stringify(testCase.headers)}${shown !== undefined ? ` body=${shown}` : ''}`;
+      const text = `${testCase.method} ${testCase.url} headers=${JSON.stringify(testCase.headers)}${shown !== undefined ? ` body=${shown}` : ''}`;
+      // Control characters are escaped so the report stays text.
+      return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     },
     async run(testCase): Promise<CaseResult> {
       const tags = [`route ${testCase.route}`];
