@@ -82,8 +82,29 @@ function convert(root: JsonObject, issue: z.core.$ZodIssue, present: boolean): D
 }
 
 /**
- * Problems for the schema's issues, in the schema's order. Issues inside a JSONata state are
- * dropped: the schema describes JSONPath fields, and `validate-jsonata` checks JSONata states.
+ * Fields whose shape is the same in both query languages (they never hold a `{% %}` expression):
+ * in a JSONata state the schema's issues about them still stand.
+ */
+const STRUCTURAL_FIELDS = new Set(['Type', 'Next', 'End', 'Default', 'Choices', 'Branches', 'ItemProcessor', 'Iterator', 'ProcessorConfig', 'StartAt', 'States', 'Catch', 'Retry', 'ErrorEquals', 'Comment', 'Label']);
+
+/**
+ * Whether a schema issue inside a JSONata state stands. The schema describes JSONPath states, so
+ * most of its issues there are `validate-jsonata`'s to judge (fields that take expressions, the
+ * JSONata field matrix); but a required field that is missing (`Branches`, `Choices`, a
+ * catcher's `Next`, a branch's `StartAt`…) or a structural field of the wrong type is wrong in
+ * both languages, and without it the compiler would get a state it cannot run.
+ */
+function standsInJsonata(issue: z.core.$ZodIssue, absent: boolean): boolean {
+  if (issue.code === 'unrecognized_keys') return false;
+  const field = [...issue.path].reverse().find((segment) => typeof segment === 'string');
+  if (absent) return issue.code === 'invalid_type' || issue.code === 'invalid_union';
+  return typeof field === 'string' && STRUCTURAL_FIELDS.has(field) && (issue.code === 'invalid_type' || issue.code === 'too_small');
+}
+
+/**
+ * Problems for the schema's issues, in the schema's order. Inside a JSONata state only the issues
+ * that hold in both languages are kept (see standsInJsonata): the schema describes JSONPath
+ * fields, and `validate-jsonata` checks the rest of a JSONata state.
  */
 export function problemsFromIssues(root: unknown, issues: readonly z.core.$ZodIssue[]): DefinitionProblem[] {
   if (!isJsonObject(root)) return [problem([], 'Definition must be a valid JSON object')];
@@ -92,8 +113,8 @@ export function problemsFromIssues(root: unknown, issues: readonly z.core.$ZodIs
   const missing = new Map<string, { problem: DefinitionProblem; fields: string[] }>();
   for (const issue of issues) {
     const where = locate(root, issue.path);
-    if (where.state?.language === 'JSONata') continue;
     const isAbsent = where.value === undefined && issue.path.length > 0;
+    if (where.state?.language === 'JSONata' && !standsInJsonata(issue, isAbsent)) continue;
     if (isAbsent && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
       const objectPath = issue.path.slice(0, -1);
       const pointer = toPointer(objectPath);

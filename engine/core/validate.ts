@@ -4,6 +4,7 @@ import {
   type DefinitionProblem,
   type StateMachineDefinition,
 } from '../../schemas/asl';
+import { depthProblem } from './validate-depth';
 import { checkDuplicateLabels, checkDuplicateNames, checkScopeGraph } from './validate-graph';
 import { problemsFromIssues } from './validate-issues';
 import { checkJsonataState } from './validate-jsonata';
@@ -16,7 +17,8 @@ export { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/as
 
 /**
  * Every problem of an ASL state machine definition, at once (an empty list means valid), in
- * three passes whose order is stable:
+ * three passes whose order is stable (a document nested more than MAX_DEFINITION_DEPTH levels
+ * deep gets that one problem instead, as the passes recurse):
  * 1. structure — the zod schema (`StateMachineDefinitionSchema`): required and unknown fields,
  *    types, enums, ranges, RFC 3339 timestamps;
  * 2. each state, in document order (nested machines after their state): cross-field rules
@@ -33,6 +35,9 @@ export function validateDefinition(definition: unknown): DefinitionProblem[] {
   if (!isJsonObject(definition)) {
     return [{ code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED, path: '', message: 'Definition must be a valid JSON object' }];
   }
+  // Every check below recurses: a document nested deeper than any real machine is refused first.
+  const tooDeep = depthProblem(definition);
+  if (tooDeep) return [tooDeep];
   const parsed = StateMachineDefinitionSchema.safeParse(definition);
   const problems = parsed.success ? [] : problemsFromIssues(definition, parsed.error.issues);
 

@@ -149,7 +149,7 @@ export const MapStateSchema = z.strictObject({
   ...TransitionFields,
   ...ResultFields,
   ...ErrorHandlingFields,
-  ItemsPath: z.string().nullable().optional(),
+  ItemsPath: z.string().optional(),
   ItemSelector: ObjectTemplateSchema.optional(),
   Parameters: ObjectTemplateSchema.optional(),
   get ItemProcessor() {

@@ -66,3 +66,40 @@ describe('validateDefinition query languages and extensions', () => {
     ).toEqual([{ code: 'SCHEMA_VALIDATION_FAILED', path: '/States/T/Compensate', message: 'These fields are required: [Resource]' }]);
   });
 });
+
+describe('validateDefinition JSONata structure', () => {
+  const jsonata = (states: Record<string, unknown>) => validateDefinition({ QueryLanguage: 'JSONata', StartAt: 'P', States: states });
+
+  test('reports a missing Branches when a JSONata Parallel has none', () => {
+    expect(jsonata({ P: { Type: 'Parallel', Arguments: [], End: true } })).toEqual([
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P', message: 'These fields are required: [Branches]' },
+    ]);
+  });
+
+  test('reports a missing StartAt and a catcher without Next when they sit in a JSONata state', () => {
+    expect(
+      jsonata({
+        P: { Type: 'Parallel', Branches: [{ States: { B: { Type: 'Succeed' } } }], Catch: [{ ErrorEquals: ['States.ALL'] }], End: true },
+      }),
+    ).toEqual([
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P/Catch/0', message: 'These fields are required: [Next]' },
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P/Branches/0', message: 'These fields are required: [StartAt]' },
+    ]);
+  });
+
+  test('reports structural fields of the wrong type or empty when the state is JSONata', () => {
+    expect(jsonata({ P: { Type: 'Choice', Choices: [], Default: 'E' }, E: { Type: 'Succeed' } })).toEqual([
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P/Choices', message: 'Value cannot be empty' },
+    ]);
+    expect(jsonata({ P: { Type: 'Pass', Next: 5, End: 'yes' } })).toEqual(
+      expect.arrayContaining([
+        { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P/Next', message: "The field 'Next' must be a string" },
+        { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/P/End', message: "The field 'End' must be a boolean" },
+      ]),
+    );
+  });
+
+  test('still leaves expression fields to the JSONata checks when they hold {% %}', () => {
+    expect(jsonata({ P: { Type: 'Wait', Seconds: '{% 1 %}', End: true } })).toEqual([]);
+  });
+});

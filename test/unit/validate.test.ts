@@ -1,4 +1,5 @@
 import { parseDefinition, validateDefinition } from '../../engine/core/validate';
+import { MAX_DEFINITION_DEPTH } from '../../engine/core/validate-depth';
 
 const LAMBDA = 'arn:aws:states:::lambda:invoke';
 const pass = { Type: 'Pass', End: true };
@@ -237,5 +238,40 @@ describe('parseDefinition', () => {
     expect(parseDefinition({ StartAt: 'A' })).toEqual({
       problems: [{ code: 'SCHEMA_VALIDATION_FAILED', path: '', message: 'These fields are required: [States]' }],
     });
+  });
+});
+
+describe('validateDefinition nesting depth', () => {
+  function nested(depth: number): unknown {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = { a: value };
+    return value;
+  }
+
+  test('refuses a definition nested past MAX_DEFINITION_DEPTH with one problem instead of overflowing the stack', () => {
+    const definition = { StartAt: 'A', States: { A: { Type: 'Pass', Result: nested(20_000), End: true } } };
+    const problems = validateDefinition(definition);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toEqual({
+      code: 'SCHEMA_VALIDATION_FAILED',
+      path: `/States/A/Result${'/a'.repeat(MAX_DEFINITION_DEPTH - 3)}`,
+      message: `The definition nests arrays and objects more than ${MAX_DEFINITION_DEPTH} levels deep`,
+    });
+    const text = `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true,"Result":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}}}`;
+    expect(parseDefinition(text).problems).toEqual(problems);
+  });
+
+  test('accepts a definition nested up to the limit when it is otherwise valid', () => {
+    const definition = { StartAt: 'A', States: { A: { Type: 'Pass', Result: nested(MAX_DEFINITION_DEPTH - 5), End: true } } };
+    expect(validateDefinition(definition)).toEqual([]);
+  });
+});
+
+describe('validateDefinition Map ItemsPath', () => {
+  test('refuses "ItemsPath": null when a Map sets it (a reference path; only InputPath, OutputPath and ResultPath take null)', () => {
+    const map = { Type: 'Map', ItemsPath: null, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true };
+    expect(validateDefinition({ StartAt: 'M', States: { M: map } })).toEqual([
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/M/ItemsPath', message: "The field 'ItemsPath' must be a string" },
+    ]);
   });
 });
