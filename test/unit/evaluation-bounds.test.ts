@@ -78,13 +78,13 @@ describe('JSONata sequences', () => {
   test('a range one longer than maxArrayLength fails before it is allocated', async () => {
     const failure = await evaluationFailure('[1..200001]', {});
     expect(failure.cause).toBe(
-      "The JSONata expression '[1..200001]' specified for the field 'Output' threw an error during evaluation. D2015: The expression built a sequence longer than Stepflow's limit of 200000 items",
+      "The JSONata expression '[1..200001]' specified for the field 'Output' threw an error during evaluation. The expression built an array longer than Stepflow's limit of 200000 items",
     );
   });
 
   test('a range of ten million fails the same way when JSONata itself would allow it', async () => {
     const failure = await evaluationFailure('$count([1..10000000])', {});
-    expect(failure.cause).toContain("D2015: The expression built a sequence longer than Stepflow's limit of 200000 items");
+    expect(failure.cause).toContain("The expression built an array longer than Stepflow's limit of 200000 items");
   });
 });
 
