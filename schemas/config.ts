@@ -38,6 +38,12 @@ export const ConfigSchema = z.object({
   NO_COLOR: z.string().optional(),
   /** Key that signs task tokens; when unset, one is generated and kept in the database. */
   STEPFLOW_TOKEN_SECRET: z.string().min(16).optional(),
+  /** Cap on the history events of one execution (0: none); a state machine's `MaxHistoryEvents` may lower it. */
+  STEPFLOW_MAX_HISTORY_EVENTS: z.coerce.number().int().min(0).default(1_000_000),
+  /** How long StopExecution lets a workflow stop by itself before terminating it in Temporal. */
+  STEPFLOW_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** A workflow task that failed (or timed out) this many times in a row ends its execution FAILED. */
+  STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS: z.coerce.number().int().min(2).max(1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
