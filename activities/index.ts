@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { withTransaction } from '../engine/db/pool';
 import { insertEvents } from '../engine/db/events-repo';
 import { completeExecution } from '../engine/db/executions-repo';
+import { stopFinalized } from '../engine/db/terminal-events-repo';
 import type { Logger } from '../engine/logger';
 import type { Metrics } from '../engine/metrics';
 import { enqueueActivityTask } from '../engine/db/activity-tasks-repo';
@@ -63,6 +64,9 @@ export function createActivities(deps: ActivityDeps) {
     async completeExecution(input: CompleteExecutionInput): Promise<void> {
       const stopDate = input.events.at(-1)?.timestamp ?? new Date().toISOString();
       await withTransaction(deps.pool, async (client) => {
+        // A stop the reconciler already closed (it terminated this workflow and recorded
+        // ExecutionAborted) is not recorded a second time by a completion that arrives late.
+        if (input.outcome.status === 'ABORTED' && (await stopFinalized(client, input.executionId))) return;
         await insertEvents(client, input.executionId, input.events);
         await completeExecution(client, input.executionId, input.outcome, stopDate, input.resume);
       });

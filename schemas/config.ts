@@ -68,6 +68,15 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 bytes as 64 hex digits or base64')
     .optional(),
+  /** Cap on the history events of one execution (0: none); a state machine's `MaxHistoryEvents` may lower it. */
+  STEPFLOW_MAX_HISTORY_EVENTS: z.coerce.number().int().min(0).default(1_000_000),
+  /** How long StopExecution lets a workflow stop by itself before terminating it in Temporal. */
+  STEPFLOW_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /**
+   * A workflow task on its attempt number this (after failing or timing out every time before)
+   * ends its execution FAILED. At least 5: Temporal flags such workflows after 5 problems.
+   */
+  STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS: z.coerce.number().int().min(5).max(1000).default(6),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

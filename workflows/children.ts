@@ -41,6 +41,8 @@ export interface ParentExecution {
   executionId: string;
   executionArn: string;
   callbacks: CallbackRegistry;
+  /** The deployment's bounds the parent runs under: its children run under the same. */
+  limits?: ExecutionWorkflowInput['limits'];
 }
 
 /** Starts the stored child as a Temporal child workflow that outlives the parent's close (ABANDON). */
@@ -49,7 +51,7 @@ async function startChildWorkflow(parent: ParentExecution, started: StartChildEx
   try {
     return await startChild<(input: ExecutionWorkflowInput) => Promise<WorkflowOutcome>>(EXECUTION_WORKFLOW, {
       workflowId: child,
-      args: [started.workflowInput],
+      args: [parent.limits ? { ...started.workflowInput, limits: parent.limits } : started.workflowInput],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       // The parent stops a child it waits for itself (a stop signal records ExecutionAborted);
       // Temporal's cancellation would leave the child's row RUNNING.

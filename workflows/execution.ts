@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  log,
   patched,
   proxyLocalActivities,
   proxyActivities,
@@ -20,9 +21,11 @@ import {
   resumePointOf,
   runExecution,
   type Abandonment,
+  type ExecutionRun,
   type InterpreterHost,
   type TaskInvocation,
 } from '../engine/core/interpreter';
+import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
 import { CallbackRegistry } from './callbacks';
 import { runChildExecution, stopWaitingChildren } from './children';
 import {
@@ -61,6 +64,20 @@ const localBookkeeping = proxyLocalActivities<Activities>({ startToCloseTimeout:
 
 /** Patch id: history writes became local activities; executions recorded before keep the old ones on replay. */
 const LOCAL_BOOKKEEPING = 'local-bookkeeping-v1';
+
+/**
+ * Patch id: a run of SYNC_STEPS_BEFORE_YIELD states that never waited yields with a 1 ms timer, so
+ * the execution's timeout and a stop are seen in a tight Pass/Choice loop. Executions recorded
+ * before never yield on replay.
+ */
+const YIELD_IN_SYNC_LOOPS = 'yield-in-sync-loops-v1';
+
+/**
+ * Patch id: an execution runs at most MAX_CONCURRENT_BRANCHES branches at once (Temporal refuses
+ * more than 2,000 pending activities). Asked only when the bound would change what runs, so
+ * executions recorded before keep the lanes they had.
+ */
+const BOUNDED_BRANCHES = 'bounded-branches-v1';
 
 /** The bookkeeping this execution uses (see LOCAL_BOOKKEEPING). */
 function writer(): typeof bookkeeping {
@@ -309,7 +326,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       try {
         const token = invocation.taskToken;
         if (invocation.kind === 'execution') {
-          const parent = { executionId, executionArn: args.execution.id, callbacks };
+          const parent = { executionId, executionArn: args.execution.id, callbacks, ...(args.limits ? { limits: args.limits } : {}) };
           return await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation));
         }
         return await cancellable(invocation.abandoned, () => (token ? runWithCallback(invocation, token) : runFunction(invocation)));
@@ -324,18 +341,46 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       if (pendingEvents.length > 0) await writer().recordEvents({ executionId, events: pendingEvents });
       if (ms > 0) await cancellable(abandoned, () => sleep(ms));
     },
+    async yield() {
+      // A timer ends the workflow task: Temporal delivers fired timers and signals, and the clock moves.
+      if (patched(YIELD_IN_SYNC_LOOPS)) await sleep(1);
+    },
+    boundsBranches: () => patched(BOUNDED_BRANCHES),
   };
   const recorder = new HistoryRecorder(() => Date.now());
   // The states run in their own scope so that a stop cancels every running function and timer.
   const states = new CancellationScope();
   let top: Parameters<typeof resumePointOf>[0] | undefined;
-  const run = states.run(() =>
-    runExecution(args.plan.definition, args.input, args.execution, host, recorder, args.redrive, (scope) => {
-      top = scope;
-    }),
-  );
+  const limits = { maxHistoryEvents: effectiveHistoryCap(args.limits?.maxHistoryEvents, args.plan.definition.MaxHistoryEvents) };
+  let stopping = false;
+  const run = states
+    .run(() =>
+      runExecution(
+        args.plan.definition,
+        args.input,
+        args.execution,
+        host,
+        recorder,
+        args.redrive,
+        (scope) => {
+          top = scope;
+        },
+        limits,
+      ),
+    )
+    .catch((err: unknown): ExecutionRun => {
+      // The interpreter itself failed (a defect, or a bound it does not check yet): the execution
+      // ends FAILED instead of failing its workflow task again and again.
+      const cause = `Stepflow could not run the execution: ${err instanceof Error ? err.message : String(err)}`;
+      const outcome = { status: 'FAILED' as const, error: StatesErrors.Runtime, cause };
+      if (stopping) return { outcome, pendingEvents: [] };
+      log.error('interpreter failed', { executionId, error: cause });
+      recorder.emit('ExecutionFailed', recorder.lastId, 'executionFailedEventDetails', { error: outcome.error, cause });
+      return { outcome, pendingEvents: recorder.takePending() };
+    });
   const ended = await Promise.race([run, stop.then((request) => ({ stopped: request }))]);
   if ('stopped' in ended) {
+    stopping = true;
     // Where the states stood when stopped (before cancelling them): a redrive resumes there.
     const resume = top ? resumePointOf(top) : undefined;
     // Nested executions this one waits for are stopped before it closes.

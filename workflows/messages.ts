@@ -14,6 +14,11 @@ export interface ExecutionWorkflowInput {
   execution: ExecutionInfo;
   /** RedriveExecution: resume where the previous run stood, appending to its history. */
   redrive?: Redrive;
+  /**
+   * The deployment's bounds when the execution started (`STEPFLOW_MAX_HISTORY_EVENTS`); the
+   * definition's `MaxHistoryEvents` may lower them. Absent for executions started before.
+   */
+  limits?: { maxHistoryEvents?: number };
 }
 
 /** How an execution ended, including a stop (`ABORTED`, StopExecution's optional error and cause). */

@@ -5,6 +5,7 @@ import { cacheDir } from '../config';
 import { createPool, ensureDatabase } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { prepareAuth } from '../api/api-keys';
+import { failStuckWorkflows, finishPendingStops } from '../executions/reconcile';
 import { startPendingWorkflows } from '../executions/start';
 import type { Logger } from '../logger';
 import { createTemporalClient } from '../temporal/client';
@@ -68,6 +69,8 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
   const app = buildApi(deps);
   const reconcile = setInterval(() => {
     startPendingWorkflows(deps).catch((err) => log.warn({ err }, 'reconcile failed'));
+    finishPendingStops(deps).catch((err) => log.warn({ err }, 'reconcile of stops failed'));
+    failStuckWorkflows(deps).catch((err) => log.warn({ err }, 'reconcile of stuck executions failed'));
   }, RECONCILE_INTERVAL_MS);
   await app.listen({ host: config.HOST, port: config.PORT });
   const url = `http://${config.HOST}:${config.PORT}`;

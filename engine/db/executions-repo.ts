@@ -99,8 +99,12 @@ export async function completeExecution(
       WHERE execution_id = $1 AND status = 'RUNNING'`,
     [executionId, outcome.status, output, error, cause, stopDate],
   );
-  // The run's resume point is kept even when a stop already closed the row (RedriveExecution).
-  await db.query('UPDATE executions SET resume = $2::json WHERE execution_id = $1', [executionId, resume === undefined ? null : JSON.stringify(resume)]);
+  // The run's resume point is kept even when a stop already closed the row (RedriveExecution);
+  // the workflow closed by itself, so a pending stop needs no terminate any more.
+  await db.query('UPDATE executions SET resume = $2::json, stop_requested_at = NULL WHERE execution_id = $1', [
+    executionId,
+    resume === undefined ? null : JSON.stringify(resume),
+  ]);
 }
 
 /** Where the last run's states stood when it ended (what a redrive resumes from). */
@@ -116,7 +120,7 @@ export async function findResumePoint(db: Queryable, executionId: string): Promi
 export async function reopenForRedrive(db: Queryable, executionId: string): Promise<ExecutionRow | undefined> {
   const { rows } = await db.query(
     `UPDATE executions SET status = 'RUNNING', error = NULL, cause = NULL, output = NULL, stop_date = NULL,
-        redrive_count = redrive_count + 1, redrive_date = now()
+        redrive_count = redrive_count + 1, redrive_date = now(), stop_requested_at = NULL, stop_finalized = false
       WHERE execution_id = $1 AND status IN ('FAILED', 'TIMED_OUT', 'ABORTED')
       RETURNING ${COLUMNS}`,
     [executionId],
@@ -135,7 +139,7 @@ export async function abortExecution(
   cause: string | undefined,
 ): Promise<Date | undefined> {
   const { rows } = await db.query(
-    `UPDATE executions SET status = 'ABORTED', error = $2, cause = $3, stop_date = now()
+    `UPDATE executions SET status = 'ABORTED', error = $2, cause = $3, stop_date = now(), stop_requested_at = now(), stop_finalized = false
       WHERE execution_id = $1 AND status = 'RUNNING' RETURNING stop_date AS "stopDate"`,
     [executionId, error ?? null, cause ?? null],
   );
@@ -195,4 +199,33 @@ export async function undoRedrive(db: Queryable, before: ExecutionRow): Promise<
       WHERE execution_id = $1 AND status = 'RUNNING'`,
     [before.executionId, before.status, before.error, before.cause, before.stopDate, before.redriveCount, before.redriveDate],
   );
+}
+
+/** ABORTED executions whose workflow has not confirmed the stop for `graceSeconds` (oldest first). */
+export async function listPendingStops(db: Queryable, graceSeconds: number, limit = 100): Promise<ExecutionRow[]> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM executions
+      WHERE stop_requested_at IS NOT NULL AND status = 'ABORTED' AND stop_requested_at <= now() - ($1 || ' seconds')::interval
+      ORDER BY stop_requested_at LIMIT $2`,
+    [String(graceSeconds), limit],
+  );
+  return rows;
+}
+
+/** The stop of `executionId` is complete: its workflow is closed and `ExecutionAborted` recorded. */
+export async function markStopFinalized(db: Queryable, executionId: string, byReconciler: boolean): Promise<void> {
+  await db.query('UPDATE executions SET stop_requested_at = NULL, stop_finalized = stop_finalized OR $2 WHERE execution_id = $1', [
+    executionId,
+    byReconciler,
+  ]);
+}
+
+/** Fails a RUNNING execution whose workflow Stepflow had to terminate; false when it was not running. */
+export async function failExecution(db: Queryable, executionId: string, error: string, cause: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE executions SET status = 'FAILED', error = $2, cause = $3, stop_date = now()
+      WHERE execution_id = $1 AND status = 'RUNNING'`,
+    [executionId, error, cause],
+  );
+  return (rowCount ?? 0) > 0;
 }

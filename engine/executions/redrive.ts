@@ -6,7 +6,7 @@ import { listEvents } from '../db/events-repo';
 import { findExecution, findResumePoint, reopenForRedrive, undoRedrive, type ExecutionRow } from '../db/executions-repo';
 import { findVersion } from '../db/state-machines-repo';
 import type { ServiceDeps } from './deps';
-import { workflowInput } from './start';
+import { deploymentLimits, workflowInput } from './start';
 
 /** Step Functions redrives an execution up to 14 days after it ended. */
 export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
@@ -53,7 +53,7 @@ export async function redriveExecution(deps: ServiceDeps, executionId: string): 
     await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
       workflowId: executionId,
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      args: [workflowInput(reopened, version.plan as Plan, { resume, lastEventId })],
+      args: [workflowInput(reopened, version.plan as Plan, { resume, lastEventId }, deploymentLimits(deps.config))],
       // The first run has closed; this start makes the next run of the same workflow id.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       memo: { stateMachine: row.stateMachine, version: row.version, redriveCount: reopened.redriveCount },

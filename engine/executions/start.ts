@@ -27,7 +27,13 @@ export const MAX_INPUT_BYTES = 256 * 1024;
 
 /** Starts the workflow of a stored execution; already started counts as success (idempotent). */
 /** The execution workflow's input for a stored execution (and, for a redrive, where to resume). */
-export function workflowInput(row: ExecutionRow, plan: Plan, redrive?: ExecutionWorkflowInput['redrive']): ExecutionWorkflowInput {
+export function workflowInput(
+  row: ExecutionRow,
+  plan: Plan,
+  redrive?: ExecutionWorkflowInput['redrive'],
+  /** The deployment's bounds (`STEPFLOW_MAX_HISTORY_EVENTS`). */
+  limits?: ExecutionWorkflowInput['limits'],
+): ExecutionWorkflowInput {
   return {
     executionId: row.executionId,
     plan,
@@ -42,11 +48,17 @@ export function workflowInput(row: ExecutionRow, plan: Plan, redrive?: Execution
       redriveCount: row.redriveCount ?? 0,
     },
     ...(redrive ? { redrive } : {}),
+    ...(limits ? { limits } : {}),
   };
 }
 
+/** The deployment's bounds every execution it starts carries (see ExecutionWorkflowInput.limits). */
+export function deploymentLimits(config: ServiceDeps['config']): NonNullable<ExecutionWorkflowInput['limits']> {
+  return { maxHistoryEvents: config.STEPFLOW_MAX_HISTORY_EVENTS };
+}
+
 async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): Promise<void> {
-  const args = workflowInput(row, plan);
+  const args = workflowInput(row, plan, undefined, deploymentLimits(deps.config));
   try {
     await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
       workflowId: row.executionId,

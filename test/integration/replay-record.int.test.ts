@@ -28,6 +28,16 @@ const sagaStep = (step: string, next?: string, fail = false) => ({
   ...(next ? { Next: next } : { End: true }),
 });
 
+/** Pass → Choice → Pass … until `$.stop` exists (never). */
+const TIGHT_LOOP = {
+  StartAt: 'A',
+  States: {
+    A: { Type: 'Pass', Next: 'B' },
+    B: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Done' }], Default: 'A' },
+    Done: { Type: 'Succeed' },
+  },
+};
+
 /** Machines whose histories the replay suite keeps (one per workflow code path of the slice). */
 const CASES: Record<string, { definition: unknown; input: unknown }> = {
   'saga-compensates': {
@@ -211,6 +221,28 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     definition: { StartAt: 'Boom', States: { Boom: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:boom', End: true } } },
     input: {},
   },
+  // A tight Pass/Choice loop yields (1 ms timers) until its TimeoutSeconds fires.
+  'sync-loop-yields-and-times-out': { definition: { ...TIGHT_LOOP, TimeoutSeconds: 2 }, input: {} },
+  // Past MaxHistoryEvents the execution fails with States.Runtime.
+  'history-cap-fails': { definition: { ...TIGHT_LOOP, MaxHistoryEvents: 2500 }, input: {} },
+  // 1,100 iterations ask for more lanes than the branch budget (bounded-branches patch).
+  'map-past-branch-budget': {
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          Items: '{% [1..1100] %}',
+          MaxConcurrency: 0,
+          ItemProcessor: { StartAt: 'Add', States: { Add: { Type: 'Pass', Output: { a: '{% $states.input %}', b: 1 }, End: true } } },
+          Output: '{% $count($states.result) %}',
+          End: true,
+        },
+      },
+    },
+    input: {},
+  },
 };
 
 describe('workflow histories', () => {
@@ -220,7 +252,10 @@ describe('workflow histories', () => {
     const client = new Client({ connection, namespace: stack.namespace });
     try {
       for (const [name, definition] of Object.entries(CHILD_MACHINES)) await createMachine(name, definition);
+      // RECORD_ONLY=<case>,<case>: run only those cases (recording new ones on a busy machine).
+      const only = process.env.RECORD_ONLY?.split(',');
       for (const [name, { definition, input }] of Object.entries(CASES)) {
+        if (only && !only.includes(name)) continue;
         const machine = uniqueName(name);
         await createMachine(machine, definition);
         const id = await startExecution(machine, input);

@@ -81,11 +81,15 @@ export async function runBranches<T>(
       lastEventId = branch.lastEventId;
     }
   };
-  const lanes = Math.max(1, limit > 0 ? Math.min(limit, count) : count);
+  // At most MaxConcurrency lanes, and never more than the execution's branch budget has left.
+  const { bounds } = scope.run;
+  const lanes = count === 0 ? 0 : bounds.lanes(Math.max(1, limit > 0 ? Math.min(limit, count) : count));
   try {
-    await Promise.all(Array.from({ length: count === 0 ? 0 : lanes }, lane));
+    await Promise.all(Array.from({ length: lanes }, lane));
   } catch (err) {
     throw fatal ? fatal.error : err;
+  } finally {
+    bounds.release(lanes);
   }
   scope.checkAbandoned();
   return { results, lastEventId };

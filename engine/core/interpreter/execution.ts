@@ -1,4 +1,5 @@
 import { StatesErrors } from '../errors';
+import { ExecutionBounds, historyCapError, type ExecutionLimits } from './bounds';
 import { resetCompensations, runCompensations } from './compensation';
 import { HistoryRecorder, payloadText } from './history';
 import { runMachine } from './machine';
@@ -7,7 +8,7 @@ import { asStatesError, Scope, type MachineDef } from './scope';
 import type { ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
 
 /** The top-level machine, with the optional execution-wide `TimeoutSeconds` and `QueryLanguage`. */
-export type TopLevelMachine = MachineDef & { TimeoutSeconds?: number; QueryLanguage?: string };
+export type TopLevelMachine = MachineDef & { TimeoutSeconds?: number; QueryLanguage?: string; MaxHistoryEvents?: number };
 
 /** What `runExecution` hands back: how it ended, and the events the host has not yet written. */
 export interface ExecutionRun {
@@ -28,11 +29,32 @@ export function resumePointOf(scope: Scope): ResumePoint | undefined {
   return captureResume(scope);
 }
 
+/** The host as the states see it: every wait on it (a Task, a timer) counts as a yield. */
+function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): InterpreterHost {
+  const paced: InterpreterHost = {
+    now: () => host.now(),
+    random: () => host.random(),
+    invokeTask: (invocation) => {
+      bounds().waited();
+      return host.invokeTask(invocation);
+    },
+    sleep: (ms, pendingEvents, abandoned) => {
+      bounds().waited();
+      return host.sleep(ms, pendingEvents, abandoned);
+    },
+  };
+  if (host.flush) paced.flush = (pendingEvents) => host.flush!(pendingEvents);
+  if (host.yield) paced.yield = () => host.yield!();
+  if (host.boundsBranches) paced.boundsBranches = () => host.boundsBranches!();
+  return paced;
+}
+
 /**
  * Runs one execution of `machine` on `input`: `ExecutionStarted`, the states, then
  * `ExecutionSucceeded`, `ExecutionFailed` or (past the top-level `TimeoutSeconds`)
  * `ExecutionTimedOut` with `States.Timeout` — after a failure or timeout, the compensation stack
- * first (see compensation.ts).
+ * first (see compensation.ts). Past its history cap (`limits.maxHistoryEvents`) the execution
+ * fails with `States.Runtime`, as it does when a timeout fires: every branch stops at its next state.
  */
 export async function runExecution(
   machine: TopLevelMachine,
@@ -45,10 +67,14 @@ export async function runExecution(
   redrive?: Redrive,
   /** Called with the top-level scope once it exists (the host reads its resume point on a stop). */
   onScope?: (scope: Scope) => void,
+  /** Bounds decided at the start (the history cap). */
+  limits: ExecutionLimits = {},
 ): Promise<ExecutionRun> {
-  const scope = new Scope({ host, recorder, execution, executionInput: input, queryLanguage: machine.QueryLanguage }, 0);
+  const paced = pacedHost(host, () => bounds);
+  const bounds = new ExecutionBounds(paced, limits.maxHistoryEvents ?? 0);
+  const scope = new Scope({ host: paced, recorder, execution, executionInput: input, queryLanguage: machine.QueryLanguage, bounds }, 0);
   onScope?.(scope);
-  resetCompensations(host);
+  resetCompensations(paced);
   if (redrive) {
     recorder.continueAfter(redrive.lastEventId);
     scope.lastEventId = recorder.emit('ExecutionRedriven', redrive.lastEventId, 'executionRedrivenEventDetails', {
@@ -82,7 +108,15 @@ export async function runExecution(
             cause: `The execution timed out after ${machine.TimeoutSeconds} seconds`,
           };
         });
-  const outcome = await (timeout ? Promise.race([states, timeout]) : states);
+  const capped = new Promise<ExecutionOutcome>((resolve) =>
+    bounds.whenCapExceeded(() => {
+      // As with a timeout: the states stop at their next step, and nothing they do is recorded.
+      scope.abort.raise();
+      const failure = historyCapError(bounds.maxHistoryEvents);
+      resolve({ status: 'FAILED', error: failure.error, cause: failure.cause });
+    }),
+  );
+  const outcome = await Promise.race(timeout ? [states, timeout, capped] : [states, capped]);
   if (outcome.status !== 'SUCCEEDED') {
     // Stepflow's saga extension: the `Compensate` steps of succeeded Tasks run before the end.
     const last = await runCompensations(scope, outcome.status === 'TIMED_OUT' ? recorder.lastId : scope.lastEventId, outcome);

@@ -69,6 +69,9 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
   let data = resume ? resume.input : input;
   let resumeBranches = resume?.branches;
   for (;;) {
+    // Before every state: the history cap, and a yield to the host every so many states.
+    const yielding = scope.run.bounds.step(scope.run.recorder.lastId);
+    if (yielding) await yielding;
     scope.checkAbandoned();
     const state = machine.States[name];
     const runner = state && RUNNERS[state.Type];

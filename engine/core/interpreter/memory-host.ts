@@ -34,6 +34,12 @@ export class MemoryHost implements InterpreterHost {
   readonly invocations: TaskInvocation[] = [];
   /** The duration (ms) of every `sleep` the interpreter asked for, in order. */
   readonly sleeps: number[] = [];
+  /** How many times the interpreter yielded (see SYNC_STEPS_BEFORE_YIELD). */
+  yields = 0;
+  /** Most invocations running at once. */
+  maxConcurrentInvocations = 0;
+  private running = 0;
+  private readonly yieldMs: number;
   private clock: number;
   private seed: number;
   private timers: Timer[] = [];
@@ -42,8 +48,10 @@ export class MemoryHost implements InterpreterHost {
 
   constructor(
     private readonly functions: Record<string, MemoryFunction>,
-    options: { startTime?: number; seed?: number } = {},
+    /** `yieldMs`: virtual time a yield lets pass (a workflow task round trip; default 1). */
+    options: { startTime?: number; seed?: number; yieldMs?: number } = {},
   ) {
+    this.yieldMs = options.yieldMs ?? 1;
     this.clock = options.startTime ?? Date.UTC(2026, 0, 1);
     this.seed = options.seed ?? 42;
   }
@@ -63,7 +71,9 @@ export class MemoryHost implements InterpreterHost {
 
   async invokeTask(invocation: TaskInvocation): Promise<TaskOutcome> {
     this.invocations.push(invocation);
-    this.written.push(...invocation.pendingEvents);
+    this.write(invocation.pendingEvents);
+    this.running++;
+    this.maxConcurrentInvocations = Math.max(this.maxConcurrentInvocations, this.running);
     const fn = this.functions[invocation.functionName];
     if (!fn) throw new StatesError('Lambda.ResourceNotFoundException', `Function not found: ${invocation.functionName}`);
     const startedAt = this.clock;
@@ -97,16 +107,28 @@ export class MemoryHost implements InterpreterHost {
     } finally {
       cancels.forEach((cancel) => cancel());
       cancelHeartbeat();
+      this.running--;
     }
+  }
+
+  /** Lets `yieldMs` of virtual time pass once everything else is idle, as a workflow task boundary does. */
+  async yield(): Promise<void> {
+    this.yields++;
+    await new Promise<void>((resolve) => void this.timer(this.yieldMs, resolve));
+  }
+
+  /** Appends events one by one (a spread of a huge batch would overflow the stack). */
+  private write(events: HistoryEvent[]): void {
+    for (const event of events) this.written.push(event);
   }
 
   async flush(pendingEvents: HistoryEvent[]): Promise<void> {
     this.flushes++;
-    this.written.push(...pendingEvents);
+    this.write(pendingEvents);
   }
 
   async sleep(ms: number, pendingEvents: HistoryEvent[]): Promise<void> {
-    this.written.push(...pendingEvents);
+    this.write(pendingEvents);
     this.sleeps.push(ms);
     await new Promise<void>((resolve) => void this.timer(ms, resolve));
   }

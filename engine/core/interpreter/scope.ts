@@ -1,5 +1,6 @@
 import { StatesError } from '../errors';
 import { VariableScope } from '../variables';
+import type { ExecutionBounds } from './bounds';
 import { HistoryRecorder } from './history';
 import type { ResumePoint, StateFrame } from './resume';
 import type { Abandonment, ExecutionInfo, InterpreterHost } from './types';
@@ -24,6 +25,8 @@ export interface RunContext {
   executionInput: unknown;
   /** The machine's `QueryLanguage` (default "JSONPath"): what a state without its own uses. */
   queryLanguage?: string;
+  /** Yield cadence, branch budget and history cap of the execution (see bounds.ts). */
+  bounds: ExecutionBounds;
 }
 
 /** Thrown inside a branch when a sibling failed and the whole Parallel/Map is being abandoned. */

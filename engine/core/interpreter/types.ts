@@ -87,6 +87,16 @@ export interface InterpreterHost {
    * them (a long Pass/Choice loop), so no single write grows past MAX_PENDING_EVENTS.
    */
   flush?(pendingEvents: HistoryEvent[]): Promise<void>;
+  /**
+   * Lets the host process what else happened (timers, signals) and its clock move on: called
+   * after SYNC_STEPS_BEFORE_YIELD states in a row that did not wait on the host. Absent: no yield.
+   */
+  yield?(): Promise<void>;
+  /**
+   * Whether this execution bounds its concurrent branches (MAX_CONCURRENT_BRANCHES); asked only
+   * when the bound would change what runs. Absent: it does.
+   */
+  boundsBranches?(): boolean;
 }
 
 /** Identity of the execution, as the Context object (`$$`) exposes it. */

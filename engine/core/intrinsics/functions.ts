@@ -1,12 +1,19 @@
 import { StatesError, StatesErrors } from '../errors';
 import { jsonEquals } from '../jsonpath';
 import { base64Decode, base64Encode, HASH_ALGORITHMS, hashHex, javaSeededNextInt, uuidV4 } from './encoding';
+import { jsonTextDepth, MAX_JSON_DEPTH } from './json-depth';
 import type { IntrinsicName } from './signatures';
 
 /** "States.ArrayRange" may produce at most this many items. */
 export const MAX_ARRAY_RANGE_ITEMS = 1000;
 /** Base64Encode/Base64Decode/Hash accept inputs of at most this many characters. */
 export const MAX_ENCODING_INPUT_CHARS = 10000;
+/**
+ * Longest string `States.Format` and `States.JsonToString` may build, in UTF-16 code units (the
+ * same bound JSONata strings have): a template repeating a large payload cannot allocate gigabytes
+ * inside a workflow task. Checked while the string grows, before it is materialised.
+ */
+export const MAX_INTRINSIC_STRING_CHARS = 4 * 1024 * 1024;
 /** MathAdd operands (and MathRandom bounds) must fit a Java int. */
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
@@ -54,6 +61,9 @@ function format(template: string, values: unknown[]): string {
       if (used >= values.length) throw intrinsicFailure('States.Format', 'the template has more {} placeholders than values');
       out += formatValue(values[used++]);
       i++;
+      if (out.length > MAX_INTRINSIC_STRING_CHARS) {
+        throw intrinsicFailure('States.Format', `the result would be longer than ${MAX_INTRINSIC_STRING_CHARS} characters`);
+      }
     } else {
       out += char;
     }
@@ -90,13 +100,22 @@ type Impl = (args: EvaluatedArgs, env: IntrinsicEnv) => unknown;
 export const IMPLEMENTATIONS: Record<IntrinsicName, Impl> = {
   'States.Format': ({ values, formatTemplate }) => format(formatTemplate ?? (values[0] as string), values.slice(1)),
   'States.StringToJson': ({ values: [text] }) => {
+    if (jsonTextDepth(text as string) > MAX_JSON_DEPTH) {
+      throw intrinsicFailure('States.StringToJson', `the JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    }
     try {
       return JSON.parse(text as string);
     } catch {
       throw intrinsicFailure('States.StringToJson', `the string is not valid JSON: ${JSON.stringify(text)}`);
     }
   },
-  'States.JsonToString': ({ values: [value] }) => JSON.stringify(value),
+  'States.JsonToString': ({ values: [value] }) => {
+    const text = JSON.stringify(value);
+    if (text.length > MAX_INTRINSIC_STRING_CHARS) {
+      throw intrinsicFailure('States.JsonToString', `the result would be longer than ${MAX_INTRINSIC_STRING_CHARS} characters`);
+    }
+    return text;
+  },
   'States.Array': ({ values }) => values,
   'States.ArrayPartition': ({ values: [array, size] }) => {
     const chunk = toInt(size);

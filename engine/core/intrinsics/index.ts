@@ -6,6 +6,7 @@ export {
   INT32_MIN,
   MAX_ARRAY_RANGE_ITEMS,
   MAX_ENCODING_INPUT_CHARS,
+  MAX_INTRINSIC_STRING_CHARS,
   type IntrinsicEnv,
 } from './functions';
 export {
@@ -17,4 +18,5 @@ export {
   type IntrinsicArg,
   type IntrinsicCall,
 } from './parser';
+export { jsonTextDepth, MAX_JSON_DEPTH } from './json-depth';
 export { checkArguments, isIntrinsicName, SIGNATURES, type ArgType, type IntrinsicName, type Signature } from './signatures';

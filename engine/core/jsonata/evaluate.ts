@@ -103,6 +103,9 @@ function describeFailure(err: unknown): string {
   if (err instanceof EvaluationLimitError) return err.message;
   if (err instanceof FunctionError) return `${err.code}: ${err.message}`;
   const e = err as { code?: string; message?: string };
+  // JSONata's own D2015 text names the attempted size as if it were the limit.
+  // (the sequence option is maxArrayLength: the same bound onExit applies, checked before allocating).
+  if (e?.code === 'D2015') return `The expression built an array longer than Stepflow's limit of ${DEFAULT_JSONATA_LIMITS.maxArrayLength} items`;
   if (typeof e?.code === 'string') return `${e.code}: ${e.message ?? ''}`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,4 +1,5 @@
 import { hashHex, HASH_ALGORITHMS, uuidV4 } from '../intrinsics/encoding';
+import { jsonTextDepth, MAX_JSON_DEPTH } from '../intrinsics/json-depth';
 import { compileExpression } from './parse';
 
 /** `$range` returns at most this many numbers (as `States.ArrayRange` does). */
@@ -81,6 +82,9 @@ function hash(text: unknown, algorithm: unknown): string {
 /** `$parse(text)`: the JSON value `text` holds. */
 function parse(text: unknown): unknown {
   if (typeof text !== 'string') throw new FunctionError('D3007', "Argument 'json' of function $parse must be a string");
+  if (jsonTextDepth(text) > MAX_JSON_DEPTH) {
+    throw new FunctionError('D3009', `The function $parse refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

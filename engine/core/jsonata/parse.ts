@@ -1,4 +1,6 @@
 import jsonata from 'jsonata';
+import { DEFAULT_JSONATA_LIMITS } from './limits';
+import { LinearRegExp } from './regex';
 
 /** A compiled JSONata expression (jsonata's own object). */
 export type CompiledExpression = ReturnType<typeof jsonata>;
@@ -59,7 +61,12 @@ export function compileExpression(text: string): CompiledExpression {
   }
   let compiled: CompiledExpression;
   try {
-    compiled = jsonata(text);
+    // Regular expressions run on RE2 (linear time), never on the backtracking RegExp; a range
+    // (`[1..n]`) or sequence longer than maxArrayLength is refused before it is allocated (D2015).
+    compiled = jsonata(text, {
+      RegexEngine: LinearRegExp as unknown as RegExpConstructor,
+      sequence: DEFAULT_JSONATA_LIMITS.maxArrayLength,
+    });
   } catch (err) {
     const e = err as { code?: string; message?: string };
     throw new JsonataSyntaxError(e.code ?? 'S0000', e.message ?? String(err));

@@ -4,6 +4,7 @@ import { uuidV4 } from '../../intrinsics/encoding';
 import { inputPath, outputPath, payloadTemplate, resultPath } from '../data-flow';
 import { runCatching, type StepResult } from '../guarded';
 import { runBranchGroup } from '../branch-group';
+import { MAX_INLINE_MAP_ITEMS, mapItemsError } from '../bounds';
 import { DiscardingRecorder } from '../history';
 import { runMachine } from '../machine';
 import { withRetry } from '../retry-catch';
@@ -25,6 +26,12 @@ function itemsOf(state: StateDef, effective: unknown, ctx: unknown, variables: R
   if (!Array.isArray(items)) {
     throw new StatesError(StatesErrors.Runtime, `Reference path "${state.ItemsPath ?? '$'}" must point to array.`);
   }
+  return boundedItems(items);
+}
+
+/** The items, when there are at most MAX_INLINE_MAP_ITEMS (checked before any item is selected or run). */
+function boundedItems(items: unknown[]): unknown[] {
+  if (items.length > MAX_INLINE_MAP_ITEMS) throw mapItemsError(items.length);
   return items;
 }
 
@@ -57,7 +64,7 @@ interface MapPlan {
 async function jsonataPlan(state: StateDef, input: unknown, ctx: Record<string, unknown>, scope: Scope): Promise<MapPlan> {
   const variables = variablesOf(scope);
   const jsonata = jsonataScope(scope, { input, context: ctx }, variables);
-  const items = await jsonataItems(state, input, jsonata);
+  const items = boundedItems(await jsonataItems(state, input, jsonata));
   const config = await resolvedMapFields(state, jsonata);
   const selected: unknown[] = [];
   for (let index = 0; index < items.length; index++) {

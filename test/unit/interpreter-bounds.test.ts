@@ -1,0 +1,172 @@
+import { runExecution, type ExecutionInfo, type TopLevelMachine } from '../../engine/core/interpreter';
+import {
+  effectiveHistoryCap,
+  MAX_CONCURRENT_BRANCHES,
+  MAX_INLINE_MAP_ITEMS,
+  SYNC_STEPS_BEFORE_YIELD,
+} from '../../engine/core/interpreter/bounds';
+import { MemoryHost } from '../../engine/core/interpreter/memory-host';
+
+const EXECUTION: ExecutionInfo = {
+  id: 'arn:aws:states:us-east-1:000000000000:execution:bounds:b1',
+  name: 'b1',
+  stateMachineId: 'arn:aws:states:us-east-1:000000000000:stateMachine:bounds',
+  stateMachineName: 'bounds',
+  roleArn: 'arn:aws:iam::000000000000:role/stepflow',
+  startTime: '2026-01-01T00:00:00.000Z',
+  redriveCount: 0,
+};
+
+/** A function that takes 1 ms of virtual time, so every invocation of a Map overlaps the others. */
+const FUNCTIONS = { slow: async (payload: unknown, context: { sleep(ms: number): Promise<void> }) => (await context.sleep(1), payload) };
+
+function mapOf(items: string, processor: TopLevelMachine['States'][string], extra: Record<string, unknown> = {}): TopLevelMachine {
+  return {
+    QueryLanguage: 'JSONata',
+    StartAt: 'M',
+    States: {
+      M: { Type: 'Map', Items: items, MaxConcurrency: 0, ItemProcessor: { StartAt: 'P', States: { P: processor } }, End: true, ...extra },
+    },
+  };
+}
+
+const TASK = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:slow', End: true };
+
+/** Pass → Choice → Pass … forever. */
+const LOOP: TopLevelMachine = {
+  StartAt: 'A',
+  States: {
+    A: { Type: 'Pass', Next: 'B' },
+    B: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'End' }], Default: 'A' },
+    End: { Type: 'Succeed' },
+  },
+};
+
+async function run(machine: TopLevelMachine, host: MemoryHost, limits = {}) {
+  const result = await runExecution(machine, {}, EXECUTION, host, undefined, undefined, undefined, limits);
+  return { ...result, events: [...host.written, ...result.pendingEvents] };
+}
+
+describe('branch budget', () => {
+  test('runs at most MAX_CONCURRENT_BRANCHES Tasks at once when a Map of 2,500 asks for no limit', async () => {
+    const host = new MemoryHost(FUNCTIONS);
+    const { outcome } = await run(mapOf('{% [1..2500] %}', TASK), host);
+    expect(MAX_CONCURRENT_BRANCHES).toBe(1000);
+    expect(host.maxConcurrentInvocations).toBe(1000);
+    expect(host.invocations).toHaveLength(2500);
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect((outcome as { output: number[] }).output.slice(0, 3)).toEqual([1, 2, 3]);
+  });
+
+  test('gives a nested Map one lane once the budget is spent when 50 Maps of 50 run at once', async () => {
+    const inner = { Type: 'Map', Items: '{% [1..50] %}', MaxConcurrency: 0, ItemProcessor: { StartAt: 'T', States: { T: TASK } }, End: true };
+    const host = new MemoryHost(FUNCTIONS);
+    const { outcome } = await run(mapOf('{% [1..50] %}', inner), host);
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(host.invocations).toHaveLength(2500);
+    // 50 outer lanes leave 950: 19 inner Maps get 50 lanes, the other 31 one each.
+    expect(host.maxConcurrentInvocations).toBe(19 * 50 + 31);
+  });
+
+  test('respects MaxConcurrency when it is below the budget', async () => {
+    const host = new MemoryHost(FUNCTIONS);
+    await run(mapOf('{% [1..100] %}', TASK, { MaxConcurrency: 7 }), host);
+    expect(host.maxConcurrentInvocations).toBe(7);
+  });
+});
+
+describe('inline Map items', () => {
+  test(`fails with States.Runtime before any iteration when a Map has ${MAX_INLINE_MAP_ITEMS + 1} items`, async () => {
+    const host = new MemoryHost(FUNCTIONS);
+    const { outcome, events } = await run(mapOf('{% [1..40001] %}', TASK), host);
+    expect(outcome).toEqual({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause:
+        "An error occurred while executing the state 'M' (entered at the event id #2). The Map state has 40001 items; an inline Map iterates over at most 40000 (use a Distributed Map)",
+    });
+    expect(host.invocations).toHaveLength(0);
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'MapStateEntered', 'ExecutionFailed']);
+  });
+
+  test('iterates over exactly MAX_INLINE_MAP_ITEMS items', async () => {
+    const host = new MemoryHost({});
+    const { outcome } = await run(mapOf('{% [1..40000] %}', { Type: 'Pass', End: true }, { Output: '{% $count($states.result) %}' }), host);
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: 40000 });
+  });
+});
+
+describe('synchronous loops', () => {
+  test('yields to the host every SYNC_STEPS_BEFORE_YIELD states when no state waits', async () => {
+    const host = new MemoryHost({});
+    const machine: TopLevelMachine = {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Result: 0, ResultPath: '$.n', Next: 'Inc' },
+        Inc: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'B' },
+        B: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericEquals: 1250, Next: 'End' }], Default: 'Inc' },
+        End: { Type: 'Succeed' },
+      },
+    };
+    const { outcome } = await run(machine, host);
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { n: 1250 } });
+    // 1 + 1250 × 2 + 1 = 2,502 states: two full rounds of 1,000.
+    expect(SYNC_STEPS_BEFORE_YIELD).toBe(1000);
+    expect(host.yields).toBe(2);
+  });
+
+  test('does not yield when a Task waits between the states', async () => {
+    const host = new MemoryHost(FUNCTIONS);
+    await run(mapOf('{% [1..2500] %}', TASK, { MaxConcurrency: 1 }), host);
+    expect(host.yields).toBe(0);
+  });
+
+  test('times out on the execution clock when a Pass/Choice loop never waits', async () => {
+    // Each yield lets 100 ms pass: the 1 s timeout fires at the 10th.
+    const host = new MemoryHost({}, { startTime: 0, yieldMs: 100 });
+    const { outcome, events } = await run({ ...LOOP, TimeoutSeconds: 1 }, host);
+    expect(outcome).toEqual({ status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out after 1 seconds' });
+    expect(host.yields).toBe(10);
+    // ExecutionStarted, 9,999 states of two events each (the 10,000th waits on the 10th yield, when
+    // the timeout has fired), ExecutionTimedOut.
+    expect(events).toHaveLength(1 + 9_999 * 2 + 1);
+    expect(events.at(-1)?.type).toBe('ExecutionTimedOut');
+  });
+});
+
+describe('history cap', () => {
+  test('fails the execution with States.Runtime at the first state after the cap', async () => {
+    const host = new MemoryHost({});
+    const { outcome, events } = await run(LOOP, host, { maxHistoryEvents: 100 });
+    expect(outcome).toEqual({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: 'The execution exceeded its limit of 100 history events (MaxHistoryEvents / STEPFLOW_MAX_HISTORY_EVENTS)',
+    });
+    // ExecutionStarted (1), then 50 states of two events reach id 101 ≥ 100; ExecutionFailed is 102.
+    expect(events).toHaveLength(102);
+    expect(events.at(-1)).toMatchObject({ id: 102, previousEventId: 101, type: 'ExecutionFailed' });
+  });
+
+  test('stops every iteration of a Map when the cap is passed inside it', async () => {
+    const host = new MemoryHost({});
+    const { outcome, events } = await run(mapOf('{% [1..100] %}', { Type: 'Pass', End: true }), host, { maxHistoryEvents: 50 });
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    const types = events.map((e) => e.type);
+    expect(types.at(-1)).toBe('ExecutionFailed');
+    // Iterations start one after the other; the 24th starts at event 50, and from then on no
+    // iteration enters a state: the ones in flight finish theirs, and the execution fails.
+    expect(types.filter((t) => t === 'MapIterationStarted')).toHaveLength(24);
+    expect(events.filter((e) => e.type === 'PassStateEntered' && e.id > 50)).toHaveLength(0);
+  });
+
+  test('the smaller of the deployment cap and the state machine cap applies, 0 meaning none', () => {
+    expect(effectiveHistoryCap(1_000_000, undefined)).toBe(1_000_000);
+    expect(effectiveHistoryCap(1_000_000, 500)).toBe(500);
+    expect(effectiveHistoryCap(1_000, 5_000)).toBe(1_000);
+    expect(effectiveHistoryCap(0, 5_000)).toBe(5_000);
+    expect(effectiveHistoryCap(1_000, 0)).toBe(1_000);
+    expect(effectiveHistoryCap(0, 0)).toBe(0);
+    expect(effectiveHistoryCap(undefined, undefined)).toBe(0);
+  });
+});
