@@ -26,7 +26,7 @@ export interface LoggedError {
   err?: { type?: string; message?: string; stack?: string };
 }
 
-/** What the fuzzer runs against: a throwaway database, its own Temporal server, one worker process, and the API's dependencies in this process. */
+/** What the fuzzer runs against: a throwaway database, its own Temporal server, a worker and a function host process, and the API's dependencies in this process. */
 export interface FuzzStack {
   config: Config;
   pool: Pool;
@@ -70,9 +70,12 @@ function capturingLogger(errors: Map<string, LoggedError>): Logger {
 /**
  * Starts what the API and executions targets need, the way the integration tests' global setup
  * does: a fresh database (migrated), the managed Temporal server on its own ports and databases,
- * and one `stepflow worker` process (FUNCTIONS_DIR = test/fixtures/functions), restarted if it
- * exits (each exit is recorded). Everything is removed by `stop()`.
+ * one `stepflow worker` and one `stepflow functions` process (FUNCTIONS_DIR =
+ * test/fixtures/functions), each restarted if it exits (each exit is recorded). Everything is removed by `stop()`.
  */
+/** The stack's processes besides the API (which the fuzzer builds in-process for inject()). */
+type Role = 'worker' | 'functions';
+
 export async function startFuzzStack(): Promise<FuzzStack> {
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'stepflow-fuzz');
   const base = loadConfig(process.env);
@@ -90,15 +93,16 @@ export async function startFuzzStack(): Promise<FuzzStack> {
   let temporal: LocalTemporal | undefined;
   let client: Client | undefined;
   let pool: Pool | undefined;
-  let worker: ChildProcess | undefined;
+  const processes = new Map<Role, ChildProcess>();
   let stopping = false;
 
   const stop = async (): Promise<void> => {
     stopping = true;
-    if (worker && worker.exitCode === null && worker.signalCode === null) {
-      const exited = new Promise((resolve) => worker?.once('exit', resolve));
-      worker.kill('SIGTERM');
-      const timer = setTimeout(() => worker?.kill('SIGKILL'), 20_000);
+    for (const child of processes.values()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await exited;
       clearTimeout(timer);
     }
@@ -134,21 +138,23 @@ export async function startFuzzStack(): Promise<FuzzStack> {
       STEPFLOW_TOKEN_SECRET: tokenSecret,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     };
-    const logFile = path.join(dataDir, 'worker.log');
-    const spawnWorker = (): void => {
+    // The workflow worker and the function host (functions run only there), each restarted on exit.
+    const spawnRole = (role: Role): void => {
+      const logFile = path.join(dataDir, `${role}.log`);
       const out = fs.openSync(logFile, 'a');
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'stepflow.js'), 'worker'], { env, stdio: ['ignore', out, out] });
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'stepflow.js'), role], { env, stdio: ['ignore', out, out] });
       fs.closeSync(out);
       child.once('exit', (code, signal) => {
         if (stopping) return;
         const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
-        workerExits.push({ code, signal, logTail: text.slice(-3000) });
-        log.warn({ code, signal }, 'fuzz: worker exited; starting another');
-        spawnWorker();
+        workerExits.push({ code, signal, logTail: `[${role}] ${text.slice(-3000)}` });
+        log.warn({ role, code, signal }, 'fuzz: process exited; starting another');
+        spawnRole(role);
       });
-      worker = child;
+      processes.set(role, child);
     };
-    spawnWorker();
+    spawnRole('worker');
+    spawnRole('functions');
     client = await createTemporalClient(temporal.address, config.TEMPORAL_NAMESPACE);
     return { config, pool, temporal: client, log: capturingLogger(errors), errors, workerExits, tokenSecret, stop };
   } catch (err) {

@@ -9,7 +9,7 @@ import type { ServiceDeps } from '../executions/deps';
 import { createMetrics, type Metrics } from '../metrics';
 import { installAuth } from './auth';
 import { ApiError, isDataException } from './errors';
-import { deepStringMember, MAX_JSON_DEPTH, nestsDeeperThan } from './json-limits';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-limits';
 import { registerOpenApi } from './openapi';
 import { instrumentRequests, opsRoutes } from './ops';
 import { activityRoutes } from './routes/activities';
@@ -59,8 +59,11 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
     if (nestsDeeperThan(text)) return done(tooDeep('The request body'), undefined);
     parseJson(request, text, (err: Error | null, value?: unknown) => {
       if (err) return done(err, undefined);
-      const member = deepStringMember(value);
-      return member === undefined ? done(null, value) : done(tooDeep(`The JSON text in '${member}'`), undefined);
+      // REST carries JSON as JSON; the one member that may be JSON *text* is a `definition`
+      // given as a string. Any other string is the user's data, whatever brackets it holds.
+      const definition = (value as { definition?: unknown } | null)?.definition;
+      const deep = typeof definition === 'string' && nestsDeeperThan(definition);
+      return deep ? done(tooDeep("The JSON text in 'definition'"), undefined) : done(null, value);
     });
   });
   app.setValidatorCompiler(validatorCompiler);

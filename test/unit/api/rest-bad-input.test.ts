@@ -36,6 +36,11 @@ describe('REST: bad input answers 400, never 500', () => {
     });
   });
 
+  test('takes a string of the input as data whatever brackets it holds', async () => {
+    const reply = await rest('POST', '/v1/state-machines/missing/executions', JSON.stringify({ input: { s: '['.repeat(10_000) + ']'.repeat(10_000) } }));
+    expect(reply).toEqual({ status: 404, body: { code: 'STATE_MACHINE_NOT_FOUND', message: "State machine 'missing' does not exist" } });
+  });
+
   test('answers INVALID_CURSOR when a list-executions cursor holds a date that is not one', async () => {
     expect(await rest('GET', `/v1/executions?next=${cursor(['not-a-date', 'x'])}`)).toEqual({
       status: 400,
