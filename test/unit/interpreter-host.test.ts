@@ -1,5 +1,5 @@
 import { StatesError } from '../../engine/core/errors';
-import { runExecution, type ExecutionInfo } from '../../engine/core/interpreter';
+import { runExecution, type ExecutionInfo, type InterpreterHost } from '../../engine/core/interpreter';
 import { checkPayloadSize, MAX_PAYLOAD_BYTES } from '../../engine/core/interpreter/limits';
 import { MemoryHost } from '../../engine/core/interpreter/memory-host';
 
@@ -72,5 +72,26 @@ describe('checkPayloadSize', () => {
     expect(() => checkPayloadSize('S', 'é'.repeat(MAX_PAYLOAD_BYTES / 2 + 1))).toThrow(
       new StatesError('States.DataLimitExceeded', "The state/task 'S' returned a result with a size exceeding the maximum number of bytes service limit."),
     );
+  });
+});
+
+describe('hosts that record the start of a function themselves', () => {
+  test('hands the Task its LambdaFunctionStarted event with the call when the host records starts', async () => {
+    const memory = new MemoryHost({ echo: (payload) => payload });
+    const seen: Array<{ types: string[]; startedEventId: number | undefined }> = [];
+    const host: InterpreterHost = {
+      now: () => memory.now(),
+      random: () => memory.random(),
+      sleep: (ms, pendingEvents) => memory.sleep(ms, pendingEvents),
+      recordsTaskStart: () => true,
+      invokeTask: (invocation) => {
+        seen.push({ types: invocation.pendingEvents.map((event) => event.type), startedEventId: invocation.startedEventId });
+        return memory.invokeTask(invocation);
+      },
+    };
+    const machine = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:0:function:echo', End: true } } };
+    const { outcome } = await runExecution(machine, { a: 1 }, EXECUTION, host);
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { a: 1 } });
+    expect(seen).toEqual([{ types: ['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted'], startedEventId: 4 }]);
   });
 });

@@ -46,6 +46,7 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
   if (host.flush) paced.flush = (pendingEvents) => host.flush!(pendingEvents);
   if (host.yield) paced.yield = () => host.yield!();
   if (host.boundsBranches) paced.boundsBranches = () => host.boundsBranches!();
+  if (host.recordsTaskStart) paced.recordsTaskStart = () => host.recordsTaskStart!();
   return paced;
 }
 
