@@ -99,10 +99,14 @@ export class FunctionPool {
 
   /** Runs one invocation in a process of its own; resolves with its result, rejects with a FunctionFailure. */
   async invoke(invocation: Invocation): Promise<unknown> {
-    if (invocation.signal?.aborted) throw new InvocationCancelled();
-    const proc = await this.acquire(invocation.functionName, invocation.signal);
+    const { signal } = invocation;
+    if (signal?.aborted) throw new InvocationCancelled();
+    const proc = await this.acquire(invocation.functionName, signal);
     try {
       await invocation.beforeStart?.();
+      // Cancelled (timed out, stopped) while it waited for a process or its start was written:
+      // the function never starts, instead of running unaborted with nobody waiting for it.
+      if (signal?.aborted) throw new InvocationCancelled();
       return await this.run(proc, invocation);
     } finally {
       this.release(proc);
@@ -180,7 +184,7 @@ export class FunctionPool {
         await new Promise<void>((resolve) => (other.dead ? resolve() : other.child.once('exit', () => resolve())));
         continue;
       }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await this.waitForRoom(signal);
     }
   }
 
@@ -190,6 +194,24 @@ export class FunctionPool {
     proc.onMessage = undefined;
     proc.onExit = undefined;
     this.wakeOne();
+  }
+
+  /** Waits until a process is released or exits, or until the invocation is cancelled. */
+  private waitForRoom(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      // A cancelled waiter leaves the queue, so that the next release wakes a live one.
+      const onAbort = () => {
+        const index = this.waiting.indexOf(wake);
+        if (index >= 0) this.waiting.splice(index, 1);
+        resolve();
+      };
+      this.waiting.push(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   private wakeOne(): void {
