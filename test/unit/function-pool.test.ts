@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../engine/logger';
-import { FunctionFailure, FunctionPool, InvocationCancelled } from '../../engine/functions/pool';
+import { FunctionFailure, FunctionPool, InvocationCancelled, ProcessStartFailed } from '../../engine/functions/pool';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'functions');
 const RUNNER = path.join(__dirname, '..', '..', 'dist', 'engine', 'functions', 'runner.js');
@@ -138,6 +138,32 @@ describe('FunctionPool', () => {
     expect(await Promise.race([firstOutcome, Promise.resolve('running')])).toBe('running');
     busy.abort();
     expect(await firstOutcome).toBe('InvocationCancelled');
+  });
+
+  test('fails with ProcessStartFailed before the function starts, not Lambda.Unknown, when the runner cannot load', async () => {
+    // As when the deployment's files are being replaced while the host forks a process.
+    pool = new FunctionPool({
+      functionsDir: FIXTURES,
+      limits: { size: 1, memoryMb: 192, cpuMs: 60_000 },
+      log: createLogger('silent'),
+      runnerPath: path.join(os.tmpdir(), 'stepflow-no-such-runner.js'),
+    });
+    let started = false;
+    const run = pool.invoke({
+      functionName: 'echo',
+      payload: { x: 1 },
+      context: { ...context, functionName: 'echo' },
+      beforeStart: async () => {
+        started = true;
+      },
+    });
+    const err = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ProcessStartFailed);
+    expect((err as ProcessStartFailed).death).toEqual({ kind: 'exit', code: 1, signal: null });
+    expect(started).toBe(false);
   });
 
   test('never gives a function process to another function when the pool is full', async () => {
