@@ -34,6 +34,17 @@ export class InvocationCancelled extends Error {
 }
 
 /**
+ * Thrown into the caller when a function process ended before it was ready (its runner could not
+ * load): nothing of the function ran, so it is the host's failure, not the function's.
+ */
+export class ProcessStartFailed extends Error {
+  constructor(readonly death: Death) {
+    super(`the function process ended before it was ready (${death.kind === 'exit' ? (death.signal ?? `exit status ${death.code}`) : death.kind})`);
+    this.name = 'ProcessStartFailed';
+  }
+}
+
+/**
  * Removes the deployment's absolute paths (FUNCTIONS_DIR, the project root) from a message that
  * reaches a history: what is left is relative to FUNCTIONS_DIR.
  */

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from '../logger';
 import { projectRoot } from '../project-root';
-import { deathFailure, FunctionFailure, InvocationCancelled, raisedFailure, type Death } from './failures';
+import { deathFailure, FunctionFailure, InvocationCancelled, ProcessStartFailed, raisedFailure, type Death } from './failures';
 import { procUsage } from './proc-usage';
 import type { FromRunner, InvocationContext, ToRunner } from './protocol';
 
@@ -54,10 +54,23 @@ class FunctionProcess {
   /** Set when the host killed the process for a limit (its exit is then reported as that). */
   killedFor?: Death;
   lastUsed = 0;
-  onMessage?: (message: FromRunner) => void;
+  onMessage?: (message: Exclude<FromRunner, { type: 'ready' }>) => void;
   onExit?: (death: Death) => void;
+  /** Its runner said `ready`; until then it has run nothing. */
+  isReady = false;
+  /** Resolves when the runner is ready; rejects with ProcessStartFailed if the process ends before. */
+  readonly ready: Promise<void>;
+  markReady!: () => void;
+  failStart!: (death: Death) => void;
 
-  constructor(readonly child: ChildProcess) {}
+  constructor(readonly child: ChildProcess) {
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.markReady = resolve;
+      this.failStart = (death) => reject(new ProcessStartFailed(death));
+    });
+    // Observed by the invocation that waits for it, if any (a spare process has none).
+    this.ready.catch(() => undefined);
+  }
 
   get pid(): number {
     return this.child.pid as number;
@@ -99,10 +112,16 @@ export class FunctionPool {
 
   /** Runs one invocation in a process of its own; resolves with its result, rejects with a FunctionFailure. */
   async invoke(invocation: Invocation): Promise<unknown> {
-    if (invocation.signal?.aborted) throw new InvocationCancelled();
-    const proc = await this.acquire(invocation.functionName, invocation.signal);
+    const { signal } = invocation;
+    if (signal?.aborted) throw new InvocationCancelled();
+    const proc = await this.acquire(invocation.functionName, signal);
     try {
+      // A process whose runner cannot load has run nothing: ProcessStartFailed, before `…Started`.
+      await this.whenReady(proc, signal);
       await invocation.beforeStart?.();
+      // Cancelled (timed out, stopped) while it waited for a process or its start was written:
+      // the function never starts, instead of running unaborted with nobody waiting for it.
+      if (signal?.aborted) throw new InvocationCancelled();
       return await this.run(proc, invocation);
     } finally {
       this.release(proc);
@@ -139,7 +158,10 @@ export class FunctionPool {
       log.info({ pid: proc.pid, fn: proc.functionName, output: text.trimEnd() }, 'function error output');
     });
     child.on('message', (message: FromRunner) => {
-      if (proc.onMessage) proc.onMessage(message);
+      if (message.type === 'ready') {
+        proc.isReady = true;
+        proc.markReady();
+      } else if (proc.onMessage) proc.onMessage(message);
       else if (message.type === 'crash') {
         // An idle process whose stray callback threw: it is spent.
         log.warn({ pid: proc.pid, fn: proc.functionName, err: message.error }, 'idle function process crashed');
@@ -152,6 +174,11 @@ export class FunctionPool {
       this.processes.delete(proc);
       const outOfMemory = /heap out of memory|Reached heap limit/.test(proc.stderrTail);
       const death: Death = proc.killedFor ?? (outOfMemory ? { kind: 'memory', limitMb: this.options.limits.memoryMb } : { kind: 'exit', code, signal });
+      if (!proc.isReady) {
+        // Not the function's doing (a missing or unreadable runner, a deployment being replaced): the host's.
+        if (!proc.spent) log.warn({ pid: proc.pid, fn: proc.functionName, death, stderr: proc.stderrTail }, 'function process ended before it was ready');
+        proc.failStart(death);
+      }
       proc.onExit?.(death);
       this.wakeOne();
     });
@@ -180,7 +207,7 @@ export class FunctionPool {
         await new Promise<void>((resolve) => (other.dead ? resolve() : other.child.once('exit', () => resolve())));
         continue;
       }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await this.waitForRoom(signal);
     }
   }
 
@@ -190,6 +217,35 @@ export class FunctionPool {
     proc.onMessage = undefined;
     proc.onExit = undefined;
     this.wakeOne();
+  }
+
+  /** Waits until the process's runner is ready, or until the invocation is cancelled. */
+  private whenReady(proc: FunctionProcess, signal?: AbortSignal): Promise<void> {
+    if (proc.isReady || !signal) return proc.ready;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(new InvocationCancelled());
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      proc.ready.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  /** Waits until a process is released or exits, or until the invocation is cancelled. */
+  private waitForRoom(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      // A cancelled waiter leaves the queue, so that the next release wakes a live one.
+      const onAbort = () => {
+        const index = this.waiting.indexOf(wake);
+        if (index >= 0) this.waiting.splice(index, 1);
+        resolve();
+      };
+      this.waiting.push(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   private wakeOne(): void {
@@ -252,4 +308,4 @@ export class FunctionPool {
   }
 }
 
-export { FunctionFailure, InvocationCancelled };
+export { FunctionFailure, InvocationCancelled, ProcessStartFailed };

@@ -22,6 +22,8 @@ export type ToRunner =
 
 /** Runner → host messages. */
 export type FromRunner =
+  /** The runner has loaded and listens for invocations (sent once, first). */
+  | { type: 'ready' }
   /** The handler settled: `result` is its value as JSON text (`null` for undefined). */
   | { type: 'done'; ok: true; result: string }
   | { type: 'done'; ok: false; error: RaisedError }

@@ -47,3 +47,5 @@ process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 // The host's disappearance ends the runner (the IPC channel closes).
 process.on('disconnect', () => process.exit(0));
+// Loaded: the host gives this process an invocation only now.
+send({ type: 'ready' });

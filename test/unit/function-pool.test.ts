@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../engine/logger';
-import { FunctionFailure, FunctionPool, InvocationCancelled } from '../../engine/functions/pool';
+import { FunctionFailure, FunctionPool, InvocationCancelled, ProcessStartFailed } from '../../engine/functions/pool';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'functions');
 const RUNNER = path.join(__dirname, '..', '..', 'dist', 'engine', 'functions', 'runner.js');
@@ -101,6 +101,69 @@ describe('FunctionPool', () => {
     expect(pool.pids).not.toContain(pid);
     expect(fs.readFileSync(path.join(dir, 'cancelled'), 'utf8')).toBe('yes');
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('never starts the function and fails with InvocationCancelled when cancelled while its start is being written', async () => {
+    pool = newPool({ size: 1 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-pool-'));
+    const controller = new AbortController();
+    const run = pool.invoke({
+      functionName: 'record',
+      payload: { dir, item: 1 },
+      context: { ...context, functionName: 'record' },
+      signal: controller.signal,
+      // As when Temporal's start-to-close timeout fires while the host writes the Task's `…Started`.
+      beforeStart: async () => controller.abort(),
+    });
+    await expect(run).rejects.toBeInstanceOf(InvocationCancelled);
+    // The process is free again and the function did not run.
+    expect(await pool.invoke({ functionName: 'add', payload: { a: 1, b: 2 }, context: { ...context, functionName: 'add' } })).toEqual({ sum: 3 });
+    expect(fs.readdirSync(dir)).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('fails a waiting invocation with InvocationCancelled when it is cancelled before a process is free', async () => {
+    pool = newPool({ size: 1 });
+    const busy = new AbortController();
+    const first = pool.invoke({ functionName: 'sleep', payload: { ms: 60_000 }, context: { ...context, functionName: 'sleep' }, signal: busy.signal });
+    const firstOutcome = first.then(
+      () => 'resolved',
+      (err: Error) => err.name,
+    );
+    const waiting = new AbortController();
+    const second = pool.invoke({ functionName: 'sleep', payload: { ms: 0 }, context: { ...context, functionName: 'sleep' }, signal: waiting.signal });
+    waiting.abort();
+    await expect(second).rejects.toBeInstanceOf(InvocationCancelled);
+    // The first invocation was still running: the second did not wait for its process.
+    expect(await Promise.race([firstOutcome, Promise.resolve('running')])).toBe('running');
+    busy.abort();
+    expect(await firstOutcome).toBe('InvocationCancelled');
+  });
+
+  test('fails with ProcessStartFailed before the function starts, not Lambda.Unknown, when the runner cannot load', async () => {
+    // As when the deployment's files are being replaced while the host forks a process.
+    pool = new FunctionPool({
+      functionsDir: FIXTURES,
+      limits: { size: 1, memoryMb: 192, cpuMs: 60_000 },
+      log: createLogger('silent'),
+      runnerPath: path.join(os.tmpdir(), 'stepflow-no-such-runner.js'),
+    });
+    let started = false;
+    const run = pool.invoke({
+      functionName: 'echo',
+      payload: { x: 1 },
+      context: { ...context, functionName: 'echo' },
+      beforeStart: async () => {
+        started = true;
+      },
+    });
+    const err = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ProcessStartFailed);
+    expect((err as ProcessStartFailed).death).toEqual({ kind: 'exit', code: 1, signal: null });
+    expect(started).toBe(false);
   });
 
   test('never gives a function process to another function when the pool is full', async () => {
