@@ -8,7 +8,8 @@ export interface WireEvent {
   previousEventId: number;
   type: string;
   taskScheduledEventDetails?: { resourceType?: string };
-  taskStartedEventDetails?: { resourceType?: string };
+  taskStartedEventDetails?: { resourceType?: string; attempt?: number };
+  lambdaFunctionStartedEventDetails?: { attempt?: number };
 }
 
 export const TERMINAL_EVENTS: Record<string, string> = {
@@ -75,7 +76,21 @@ export function visibleInvocations(events: readonly WireEvent[]): number {
     count((e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resourceType === 'lambda'),
     count((e) => e.type === 'TaskStarted' && e.taskStartedEventDetails?.resourceType === 'lambda'),
   );
-  return lambda + invoke + count((e) => e.type === 'CompensationStepScheduled');
+  return lambda + invoke + count((e) => e.type === 'CompensationStepScheduled') + count((e) => e.type === 'FunctionRedelivered');
+}
+
+/**
+ * Deliveries the history records as redelivered (a `…Started` with `attempt` > 1, or a
+ * compensation step's `FunctionRedelivered`): each follows a delivery whose host was lost, and
+ * a host can be lost after recording a start and before the function ran — so up to this many
+ * recorded deliveries may have left no trace in the function.
+ */
+export function redeliveries(events: readonly WireEvent[]): number {
+  return events.filter((event) => {
+    if (event.type === 'FunctionRedelivered') return true;
+    const details = event.lambdaFunctionStartedEventDetails ?? event.taskStartedEventDetails;
+    return (event.type === 'LambdaFunctionStarted' || event.type === 'TaskStarted') && (details?.attempt ?? 1) > 1;
+  }).length;
 }
 
 /** A span of time an execution was open, in epoch ms (`end` undefined while it runs). */

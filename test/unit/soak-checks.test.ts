@@ -1,4 +1,4 @@
-import { historyProblems, openAt, outcomeProblems, triggerPoints, visibleInvocations, type WireEvent } from '../../soak/checks';
+import { historyProblems, openAt, outcomeProblems, redeliveries, triggerPoints, visibleInvocations, type WireEvent } from '../../soak/checks';
 import { parseSoakArgs } from '../../soak/options';
 import { seededRandom } from '../../soak/random';
 import { WORKLOADS } from '../../soak/workloads';
@@ -46,6 +46,19 @@ describe('soak invocation count', () => {
   test('counts every Started event when a host records more starts than schedules (redeliveries)', () => {
     const events = [ev(1, 0, 'LambdaFunctionScheduled'), ev(2, 1, 'LambdaFunctionStarted'), ev(3, 1, 'LambdaFunctionStarted')];
     expect(visibleInvocations(events)).toBe(2);
+  });
+
+  test('counts redelivered starts and compensation redeliveries when a host was lost', () => {
+    const events = [
+      ev(1, 0, 'LambdaFunctionScheduled'),
+      ev(2, 1, 'LambdaFunctionStarted'),
+      ev(3, 2, 'LambdaFunctionStarted', { lambdaFunctionStartedEventDetails: { attempt: 2 } }),
+      ev(4, 3, 'TaskStarted', { taskStartedEventDetails: { resourceType: 'lambda', attempt: 1 } }),
+      ev(5, 4, 'CompensationStepScheduled'),
+      ev(6, 5, 'FunctionRedelivered'),
+    ];
+    expect(redeliveries(events)).toBe(2);
+    expect(visibleInvocations(events)).toBe(2 + 1 + 1 + 1);
   });
 });
 
