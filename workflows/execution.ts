@@ -318,19 +318,42 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     }
   };
 
+  /**
+   * Events handed to a Task's delivery that has not confirmed writing them: a delivery cancelled
+   * before any worker took it (a sibling branch failed, the execution stopped) never wrote them.
+   * They are written again, idempotently, when the execution closes, so its history has no gap.
+   */
+  const unconfirmed = new Set<HistoryEvent[]>();
+  /** The closing write's events: the unconfirmed ones and `events`, once each, in id order. */
+  const closingEvents = (events: HistoryEvent[]): HistoryEvent[] => {
+    if (unconfirmed.size === 0) return events;
+    const byId = new Map<number, HistoryEvent>();
+    for (const batch of unconfirmed) for (const event of batch) byId.set(event.id, event);
+    for (const event of events) byId.set(event.id, event);
+    return [...byId.values()].sort((a, b) => a.id - b.id);
+  };
+
   const host: InterpreterHost = {
     recordsTaskStart: () => patched(FUNCTION_HOST),
     now: () => Date.now(),
     random: () => Math.random(),
     async invokeTask(invocation) {
+      const carried = invocation.pendingEvents;
+      if (carried.length > 0) unconfirmed.add(carried);
       try {
         const token = invocation.taskToken;
+        let outcome: Awaited<ReturnType<InterpreterHost['invokeTask']>>;
         if (invocation.kind === 'execution') {
           const parent = { executionId, executionArn: args.execution.id, callbacks, ...(args.limits ? { limits: args.limits } : {}) };
-          return await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation));
+          outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation));
+        } else {
+          outcome = await cancellable(invocation.abandoned, () => (token ? runWithCallback(invocation, token) : runFunction(invocation)));
         }
-        return await cancellable(invocation.abandoned, () => (token ? runWithCallback(invocation, token) : runFunction(invocation)));
+        unconfirmed.delete(carried);
+        return outcome;
       } catch (err) {
+        // A failure the function itself raised means its delivery ran, and wrote what it carried.
+        if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) unconfirmed.delete(carried);
         throw toStatesError(err);
       }
     },
@@ -392,12 +415,12 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       ...(cause !== undefined ? { cause } : {}),
     });
     const outcome: WorkflowOutcome = { status: 'ABORTED', ...ended.stopped };
-    await writer().completeExecution({ executionId, events: recorder.takePending(), outcome, ...(resume ? { resume } : {}) });
+    await writer().completeExecution({ executionId, events: closingEvents(recorder.takePending()), outcome, ...(resume ? { resume } : {}) });
     return outcome;
   }
   await writer().completeExecution({
     executionId,
-    events: ended.pendingEvents,
+    events: closingEvents(ended.pendingEvents),
     outcome: ended.outcome,
     ...(ended.resume ? { resume: ended.resume } : {}),
   });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
+import { call, createMachine, expectCompleteHistory, history, startExecution, uniqueName, waitForEnd } from './support/client';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 
@@ -13,6 +13,29 @@ async function run(definition: unknown, input: unknown): Promise<any> {
 }
 
 describe('the language on the real stack', () => {
+  test('keeps the history whole when a sibling fails before the Task of another branch was delivered', async () => {
+    const done = await run(
+      {
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: fn('sleep'), End: true } } },
+              { StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Boom', Cause: 'at once' } } },
+            ],
+            End: true,
+          },
+        },
+      },
+      { ms: 5_000 },
+    );
+    expect(done).toMatchObject({ status: 'FAILED', error: 'Boom' });
+    const events = await history(done.executionId);
+    expectCompleteHistory(events);
+    expect(events.slice(0, 4).map((event: any) => event.type)).toEqual(['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'TaskStateEntered']);
+  });
+
   test('routes through Choice and Wait and ends in Fail with ErrorPath and CausePath when the rule matches', async () => {
     const done = await run(
       {
