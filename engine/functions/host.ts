@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import { createMetrics } from '../metrics';
 import { temporalSecurity } from '../temporal/connection-options';
 import { installTemporalRuntime } from '../temporal/runtime';
-import { serveMetrics } from '../temporal/worker';
+import { runWorker } from '../temporal/worker';
 import { FunctionPool } from './pool';
 
 /** A running function host: `run` resolves when it has shut down after `shutdown()`. */
@@ -51,18 +51,9 @@ export async function startFunctionHost(config: Config, address: string, log: Lo
   });
   log.info({ taskQueue, address, limits: { processes: config.FUNCTIONS_CONCURRENCY, memoryMb: config.FUNCTIONS_MEMORY_LIMIT_MB, cpuSeconds: config.FUNCTIONS_CPU_LIMIT_SECONDS } }, 'function host started');
   // The same `/metrics` endpoint a workflow worker serves: compose's healthcheck of the host reads it.
-  const metricsServer = config.WORKER_METRICS_PORT === undefined ? undefined : serveMetrics(metrics, config.HOST, config.WORKER_METRICS_PORT, log);
-  const run = worker.run().finally(async () => {
-    metricsServer?.close();
+  return runWorker(worker, { config, metrics, log }, async () => {
     await functions.close();
     await connection.close();
     await pool.end();
   });
-  return {
-    run,
-    async shutdown() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await run;
-    },
-  };
 }

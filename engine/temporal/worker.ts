@@ -31,12 +31,27 @@ export async function startWorker(config: Config, address: string, log: Logger):
     workflowBundle: { codePath: workflowBundlePath() },
     activities: createActivities({ pool, log: log.child({ component: 'activities' }), metrics, tokenSecret: config.STEPFLOW_TOKEN_SECRET }),
   });
-  const metricsServer = config.WORKER_METRICS_PORT === undefined ? undefined : serveMetrics(metrics, config.HOST, config.WORKER_METRICS_PORT, log);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address }, 'worker started');
-  const run = worker.run().finally(async () => {
-    metricsServer?.close();
+  return runWorker(worker, { config, metrics, log }, async () => {
     await connection.close();
     await pool.end();
+  });
+}
+
+/**
+ * Runs a created Temporal worker — a workflow worker or a function host — with its `/metrics`
+ * endpoint when `WORKER_METRICS_PORT` is set, until `shutdown()`; then `release` frees what it held.
+ */
+export function runWorker(
+  worker: Worker,
+  served: { config: Config; metrics: Metrics; log: Logger },
+  release: () => Promise<void>,
+): StepflowWorker {
+  const { config, metrics, log } = served;
+  const metricsServer = config.WORKER_METRICS_PORT === undefined ? undefined : serveMetrics(metrics, config.HOST, config.WORKER_METRICS_PORT, log);
+  const run = worker.run().finally(async () => {
+    metricsServer?.close();
+    await release();
   });
   return {
     run,
