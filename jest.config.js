@@ -3,7 +3,10 @@ const transform = {
   '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
   // ESM-only dependencies of the API (@fastify/swagger-ui, light-my-request), compiled to CommonJS so that
   // inject() tests can load the app.
-  '^.+/node_modules/(content-disposition|cookie)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  '^.+/node_modules/(content-disposition|cookie)/.+\\.js$': [
+    '@swc/jest',
+    { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
 };
 const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|cookie)/)'];
 
@@ -15,7 +18,12 @@ module.exports = {
       transformIgnorePatterns,
       testEnvironment: 'node',
       roots: ['<rootDir>/test'],
-      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/conformance/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts', '<rootDir>/test/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/unit/**/*.test.ts',
+        '<rootDir>/test/conformance/**/*.test.ts',
+        '<rootDir>/test/replay/**/*.test.ts',
+        '<rootDir>/test/*.test.ts',
+      ],
     },
     {
       displayName: 'integration',

@@ -5,7 +5,11 @@ import { insertEvents } from '../engine/db/events-repo';
 import { abortExecution } from '../engine/db/executions-repo';
 import { storeChildExecution } from '../engine/executions/start-child';
 import { substituteToken } from '../engine/executions/task-tokens';
-import type { AbortChildExecutionInput, StartChildExecutionInput, StartChildExecutionResult } from '../workflows/children';
+import type {
+  AbortChildExecutionInput,
+  StartChildExecutionInput,
+  StartChildExecutionResult,
+} from '../workflows/children';
 
 /** What the nested-execution activities need: the store, and the token signer of the process. */
 export interface ChildActivityDeps {
@@ -25,13 +29,21 @@ export function createChildActivities(deps: ChildActivityDeps) {
     async startChildExecution(input: StartChildExecutionInput): Promise<StartChildExecutionResult> {
       await insertEvents(deps.pool, input.parentExecutionId, input.pendingEvents);
       const request = input.taskToken
-        ? { ...input.request, input: substituteToken(input.request.input, input.taskToken, await deps.sign(input.parentExecutionId, input.taskToken)) }
+        ? {
+            ...input.request,
+            input: substituteToken(
+              input.request.input,
+              input.taskToken,
+              await deps.sign(input.parentExecutionId, input.taskToken),
+            ),
+          }
         : input.request;
       try {
         // An alias picks its version at random: the activity, not the workflow, draws it.
         return await storeChildExecution(deps.pool, request, Math.random());
       } catch (err) {
-        if (err instanceof StatesError) throw ApplicationFailure.create({ type: err.error, message: err.cause, nonRetryable: true });
+        if (err instanceof StatesError)
+          throw ApplicationFailure.create({ type: err.error, message: err.cause, nonRetryable: true });
         throw err;
       }
     },

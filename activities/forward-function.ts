@@ -1,7 +1,12 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure } from '@temporalio/common';
-import { FUNCTION_INVOCATION_WORKFLOW, type FunctionInvocationInput, type InvokeFunctionInput, type InvokeFunctionResult } from '../workflows/messages';
+import {
+  FUNCTION_INVOCATION_WORKFLOW,
+  type FunctionInvocationInput,
+  type InvokeFunctionInput,
+  type InvokeFunctionResult,
+} from '../workflows/messages';
 
 /** How often the forwarding activity heartbeats while the function host runs the function. */
 const HEARTBEAT_INTERVAL_MS = 3_000;
@@ -15,7 +20,10 @@ const HEARTBEAT_INTERVAL_MS = 3_000;
 export async function forwardToFunctionHost(input: InvokeFunctionInput): Promise<InvokeFunctionResult> {
   const ctx = Context.current();
   const { workflowExecution, activityId, attempt, taskQueue, startToCloseTimeoutMs } = ctx.info;
-  const request: FunctionInvocationInput = { invocation: input, timeoutSeconds: Math.max(1, Math.ceil(startToCloseTimeoutMs / 1000)) };
+  const request: FunctionInvocationInput = {
+    invocation: input,
+    timeoutSeconds: Math.max(1, Math.ceil(startToCloseTimeoutMs / 1000)),
+  };
   const handle = await ctx.client.workflow.start(FUNCTION_INVOCATION_WORKFLOW, {
     taskQueue,
     workflowId: `${workflowExecution?.workflowId ?? input.executionId}/forwarded-function/${activityId}/${attempt}`,
@@ -30,7 +38,8 @@ export async function forwardToFunctionHost(input: InvokeFunctionInput): Promise
     if (ctx.cancellationSignal.aborted) throw new CancelledFailure('forwarded invocation cancelled');
     const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
     const failure = cause instanceof ActivityFailure ? cause.cause : cause;
-    if (failure instanceof ApplicationFailure) throw ApplicationFailure.create({ type: failure.type ?? 'Error', message: failure.message, nonRetryable: true });
+    if (failure instanceof ApplicationFailure)
+      throw ApplicationFailure.create({ type: failure.type ?? 'Error', message: failure.message, nonRetryable: true });
     throw err;
   } finally {
     clearInterval(beat);

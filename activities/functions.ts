@@ -39,7 +39,9 @@ export class FunctionRegistry {
     const cached = this.cache.get(name);
     if (cached) return cached;
     if (!NAME.test(name)) throw new FunctionNotFoundError(name);
-    const file = EXTENSIONS.map((ext) => path.resolve(this.dir, name + ext)).find((candidate) => fs.existsSync(candidate));
+    const file = EXTENSIONS.map((ext) => path.resolve(this.dir, name + ext)).find((candidate) =>
+      fs.existsSync(candidate),
+    );
     if (!file) throw new FunctionNotFoundError(name);
     const mod = await import(pathToFileURL(file).href);
     const handler = mod.handler ?? mod.default?.handler;

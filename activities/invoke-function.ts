@@ -42,7 +42,12 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
      */
     async invokeFunction(input: InvokeFunctionInput): Promise<InvokeFunctionResult> {
       const ctx = Context.current();
-      const log = deps.log.child({ executionId: input.executionId, state: input.stateName, fn: input.functionName, attempt: input.attempt ?? 1 });
+      const log = deps.log.child({
+        executionId: input.executionId,
+        state: input.stateName,
+        fn: input.functionName,
+        attempt: input.attempt ?? 1,
+      });
       const every = Math.max(100, Math.min(HEARTBEAT_INTERVAL_MS, (ctx.info.heartbeatTimeoutMs ?? Infinity) / 3));
       const beat = setInterval(() => ctx.heartbeat(), every);
       let startedAt: number | undefined;
@@ -55,7 +60,12 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
         const result = await deps.functions.invoke({
           functionName: input.functionName,
           payload,
-          context: { idempotencyKey: input.idempotencyKey, executionId: input.executionId, stateName: input.stateName, functionName: input.functionName },
+          context: {
+            idempotencyKey: input.idempotencyKey,
+            executionId: input.executionId,
+            stateName: input.stateName,
+            functionName: input.functionName,
+          },
           signal: ctx.cancellationSignal,
           beforeStart: async () => {
             const at = Date.now();
@@ -76,10 +86,18 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
         }
         if (startedAt === undefined) {
           log.warn({ err }, 'function not started');
-          throw ApplicationFailure.create({ type: FUNCTION_NOT_STARTED, message: 'the function host could not start the function', nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: FUNCTION_NOT_STARTED,
+            message: 'the function host could not start the function',
+            nonRetryable: true,
+          });
         }
         log.error({ err }, 'function host failed');
-        throw ApplicationFailure.create({ type: 'Lambda.ServiceException', message: JSON.stringify({ errorType: 'Lambda.ServiceException', errorMessage: 'the function host failed' }), nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'Lambda.ServiceException',
+          message: JSON.stringify({ errorType: 'Lambda.ServiceException', errorMessage: 'the function host failed' }),
+          nonRetryable: true,
+        });
       } finally {
         clearInterval(beat);
       }

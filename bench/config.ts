@@ -89,7 +89,8 @@ options:
 
 function positiveInt(raw: string, what: string): number {
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new BenchUsageError(`${what} must be a positive integer, got '${raw}'`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new BenchUsageError(`${what} must be a positive integer, got '${raw}'`);
   return value;
 }
 
@@ -129,10 +130,12 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchCon
     else if (arg.startsWith('--rounds=')) config.rounds = positiveInt(arg.slice(9), '--rounds');
     else if (arg.startsWith('--concurrency=')) config.startConcurrency = positiveInt(arg.slice(14), '--concurrency');
     else if (arg.startsWith('--history-sample=')) config.historySample = positiveInt(arg.slice(17), '--history-sample');
-    else if (arg.startsWith('--round-timeout=')) config.roundTimeoutMs = positiveInt(arg.slice(16), '--round-timeout') * 1000;
+    else if (arg.startsWith('--round-timeout='))
+      config.roundTimeoutMs = positiveInt(arg.slice(16), '--round-timeout') * 1000;
     else if (arg.startsWith('--engines=')) {
       const names = arg.slice(10).split(',');
-      for (const name of names) if (!ENGINES.includes(name as EngineName)) throw new BenchUsageError(`unknown engine '${name}'`);
+      for (const name of names)
+        if (!ENGINES.includes(name as EngineName)) throw new BenchUsageError(`unknown engine '${name}'`);
       config.engines = ENGINES.filter((name) => names.includes(name));
     } else if (arg.startsWith('--') && arg.includes('.') && arg.includes('=')) {
       const [key, raw] = arg.slice(2).split('=');

@@ -32,12 +32,18 @@ async function main(): Promise<void> {
     const handler = await registry.get('add');
     return JSON.parse(JSON.stringify(await handler({ a: i, b: 1 }, { ...context, signal })));
   });
-  const pool = new FunctionPool({ functionsDir: FIXTURES, limits: { size: 1, memoryMb: 512, cpuMs: 60_000 }, log: createLogger('silent') });
+  const pool = new FunctionPool({
+    functionsDir: FIXTURES,
+    limits: { size: 1, memoryMb: 512, cpuMs: 60_000 },
+    log: createLogger('silent'),
+  });
   const isolated = await measure(count, (i) => pool.invoke({ functionName: 'add', payload: { a: i, b: 1 }, context }));
   await pool.close();
   const row = (name: string, times: number[]) =>
     `${name.padEnd(28)} median ${quantile(times, 0.5).toFixed(3)} ms   p99 ${quantile(times, 0.99).toFixed(3)} ms`;
-  process.stdout.write(`${count} invocations of a trivial function\n${row('in process (before)', inProcess)}\n${row('function process (after)', isolated)}\n`);
+  process.stdout.write(
+    `${count} invocations of a trivial function\n${row('in process (before)', inProcess)}\n${row('function process (after)', isolated)}\n`,
+  );
 }
 
 void main();

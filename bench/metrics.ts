@@ -74,7 +74,11 @@ export function median(values: (number | undefined)[]): number {
 }
 
 /** Runs `work(i)` for i in [0, count), at most `limit` at once. */
-export async function forEachLimit(count: number, limit: number, work: (index: number) => Promise<void>): Promise<void> {
+export async function forEachLimit(
+  count: number,
+  limit: number,
+  work: (index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < count) await work(next++);
@@ -99,7 +103,10 @@ export class WalMeter {
   }
 
   async bytesSince(lsn: string): Promise<number> {
-    const result = await this.client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes', [lsn]);
+    const result = await this.client.query<{ bytes: string }>(
+      'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes',
+      [lsn],
+    );
     return Number(result.rows[0].bytes);
   }
 

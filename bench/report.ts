@@ -37,7 +37,12 @@ export interface WorkloadSummary {
 }
 
 /** Medians over the rounds (errored rounds excluded) of one engine. */
-export function summarize(engine: EngineName, rounds: RoundResult[], errors: string[], transitionsPerExec: number): EngineSummary {
+export function summarize(
+  engine: EngineName,
+  rounds: RoundResult[],
+  errors: string[],
+  transitionsPerExec: number,
+): EngineSummary {
   const per = <T>(pick: (round: RoundResult) => T) => rounds.map(pick);
   const transitions = (round: RoundResult) => round.executions * transitionsPerExec;
   const roles = [...new Set(rounds.flatMap((round) => Object.keys(round.cpuSeconds)))];
@@ -53,10 +58,20 @@ export function summarize(engine: EngineName, rounds: RoundResult[], errors: str
     p50: median(per((round) => quantile(round.latenciesMs, 0.5))),
     p95: median(per((round) => quantile(round.latenciesMs, 0.95))),
     p99: median(per((round) => quantile(round.latenciesMs, 0.99))),
-    cpuUsPerTransition: Object.fromEntries(roles.map((role) => [role, median(per((round) => ((round.cpuSeconds[role] ?? NaN) * 1e6) / transitions(round)))])),
-    walBytesPerExec: median(per((round) => (round.walBytes === undefined ? undefined : round.walBytes / round.executions))),
+    cpuUsPerTransition: Object.fromEntries(
+      roles.map((role) => [role, median(per((round) => ((round.cpuSeconds[role] ?? NaN) * 1e6) / transitions(round)))]),
+    ),
+    walBytesPerExec: median(
+      per((round) => (round.walBytes === undefined ? undefined : round.walBytes / round.executions)),
+    ),
     history: histories.length
-      ? { events: historyMedian('events'), workflowTasks: historyMedian('workflowTasks'), activities: historyMedian('activities'), timers: historyMedian('timers'), bytes: historyMedian('bytes') }
+      ? {
+          events: historyMedian('events'),
+          workflowTasks: historyMedian('workflowTasks'),
+          activities: historyMedian('activities'),
+          timers: historyMedian('timers'),
+          bytes: historyMedian('bytes'),
+        }
       : undefined,
     rssPerExecBytes: median(per((round) => round.rssPerExecutionBytes)),
   };
@@ -72,8 +87,10 @@ const ratio = (a: number, b: number): string => {
   const r = a / b;
   return `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
 };
-const signed = (value: number, digits = 0): string => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)}` : '–');
-const find = (summary: WorkloadSummary, engine: EngineName) => summary.engines.find((entry) => entry.engine === engine && entry.rounds > 0);
+const signed = (value: number, digits = 0): string =>
+  Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)}` : '–';
+const find = (summary: WorkloadSummary, engine: EngineName) =>
+  summary.engines.find((entry) => entry.engine === engine && entry.rounds > 0);
 
 /** The per-workload tables of one run, in Markdown. */
 export function workloadTables(summaries: WorkloadSummary[]): string {
@@ -87,12 +104,16 @@ export function workloadTables(summaries: WorkloadSummary[]): string {
       parked
         ? '| engine | starts/s | start p50 ms | start p99 ms | worker RSS KiB / parked exec | worker CPU ms / exec | server CPU ms / exec | API CPU ms / exec | WAL KiB / exec | Temporal events / exec | WFT / exec | activities / exec | timers / exec | history KiB / exec |'
         : '| engine | exec/s | transitions/s | p50 ms | p95 ms | p99 ms | worker CPU µs / transition | server CPU µs / transition | API CPU µs / transition | WAL KiB / exec | Temporal events / exec | WFT / exec | activities / exec | history KiB / exec | failed |',
-      parked ? '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|' : '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      parked
+        ? '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+        : '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const entry of summary.engines) {
       const label = ENGINE_LABELS[entry.engine];
       if (entry.rounds === 0) {
-        out.push(`| ${label} | ${entry.errors.length ? `error: ${entry.errors[0].replace(/\|/g, '/').slice(0, 160)}` : 'n/a'} |`);
+        out.push(
+          `| ${label} | ${entry.errors.length ? `error: ${entry.errors[0].replace(/\|/g, '/').slice(0, 160)}` : 'n/a'} |`,
+        );
         continue;
       }
       const cpu = entry.cpuUsPerTransition;
@@ -100,7 +121,8 @@ export function workloadTables(summaries: WorkloadSummary[]): string {
       const h = entry.history;
       const kib = (bytes: number | undefined) => (bytes === undefined ? '–' : fmt(bytes / 1024, 1));
       if (parked) {
-        const perExec = (us: number | undefined) => (us === undefined ? '–' : fmt((us * summary.transitionsPerExec) / 1000, 2));
+        const perExec = (us: number | undefined) =>
+          us === undefined ? '–' : fmt((us * summary.transitionsPerExec) / 1000, 2);
         out.push(
           `| ${label} | ${fmt(entry.execPerSec)} | ${fmt(entry.p50, 1)} | ${fmt(entry.p99, 1)} | ${kib(entry.rssPerExecBytes)} | ${perExec(worker)} | ${perExec(cpu.server)} | ${perExec(cpu.api)} | ${kib(entry.walBytesPerExec)} | ${fmt(h?.events ?? NaN, 1)} | ${fmt(h?.workflowTasks ?? NaN, 1)} | ${fmt(h?.activities ?? NaN, 1)} | ${fmt(h?.timers ?? NaN, 1)} | ${kib(h?.bytes)} |`,
         );
@@ -128,29 +150,70 @@ export function ratioTable(summaries: WorkloadSummary[]): string {
     const interp = find(summary, 'interpreter');
     const v = (entry: EngineSummary | undefined, pick: (e: EngineSummary) => number) => (entry ? pick(entry) : NaN);
     const parked = summary.workload.parked;
-    const cpu = (entry: EngineSummary | undefined) => v(entry, (e) => e.cpuUsPerTransition.worker ?? e.cpuUsPerTransition.bench);
+    const cpu = (entry: EngineSummary | undefined) =>
+      v(entry, (e) => e.cpuUsPerTransition.worker ?? e.cpuUsPerTransition.bench);
     out.push(
-      `| ${summary.workload.name} | ${ratio(v(sf, (e) => (parked ? e.execPerSec : e.transPerSec)), v(t, (e) => (parked ? e.execPerSec : e.transPerSec)))}${parked ? ' (starts)' : ''} | ${ratio(v(sf, (e) => e.p50), v(t, (e) => e.p50))} | ${ratio(v(sf, (e) => e.p99), v(t, (e) => e.p99))} | ${ratio(cpu(sf), cpu(t))} | ${signed(v(sf, (e) => e.history?.events ?? NaN) - v(t, (e) => e.history?.events ?? NaN), 1)} | ${signed(v(sf, (e) => e.history?.workflowTasks ?? NaN) - v(t, (e) => e.history?.workflowTasks ?? NaN), 1)} | ${fmt(v(sf, (e) => e.history?.activities ?? NaN), 1)} vs ${fmt(summary.tasksPerExec)} | ${ratio(v(sf, (e) => e.walBytesPerExec), v(t, (e) => e.walBytesPerExec))} | ${ratio(v(sf, (e) => e.transPerSec), v(local, (e) => e.transPerSec))} | ${ratio(v(sf, (e) => e.transPerSec), v(interp, (e) => e.transPerSec))} | ${ratio(v(interp, (e) => e.transPerSec), v(local, (e) => e.transPerSec))} |`,
+      `| ${summary.workload.name} | ${ratio(
+        v(sf, (e) => (parked ? e.execPerSec : e.transPerSec)),
+        v(t, (e) => (parked ? e.execPerSec : e.transPerSec)),
+      )}${parked ? ' (starts)' : ''} | ${ratio(
+        v(sf, (e) => e.p50),
+        v(t, (e) => e.p50),
+      )} | ${ratio(
+        v(sf, (e) => e.p99),
+        v(t, (e) => e.p99),
+      )} | ${ratio(cpu(sf), cpu(t))} | ${signed(v(sf, (e) => e.history?.events ?? NaN) - v(t, (e) => e.history?.events ?? NaN), 1)} | ${signed(v(sf, (e) => e.history?.workflowTasks ?? NaN) - v(t, (e) => e.history?.workflowTasks ?? NaN), 1)} | ${fmt(
+        v(sf, (e) => e.history?.activities ?? NaN),
+        1,
+      )} vs ${fmt(summary.tasksPerExec)} | ${ratio(
+        v(sf, (e) => e.walBytesPerExec),
+        v(t, (e) => e.walBytesPerExec),
+      )} | ${ratio(
+        v(sf, (e) => e.transPerSec),
+        v(local, (e) => e.transPerSec),
+      )} | ${ratio(
+        v(sf, (e) => e.transPerSec),
+        v(interp, (e) => e.transPerSec),
+      )} | ${ratio(
+        v(interp, (e) => e.transPerSec),
+        v(local, (e) => e.transPerSec),
+      )} |`,
     );
   }
   return out.join('\n');
 }
 
-const COLORS: Record<EngineName, string> = { stepflow: '#1f77b4', temporal: '#ff7f0e', local: '#2ca02c', interpreter: '#9467bd' };
+const COLORS: Record<EngineName, string> = {
+  stepflow: '#1f77b4',
+  temporal: '#ff7f0e',
+  local: '#2ca02c',
+  interpreter: '#9467bd',
+};
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** One log-scale grouped bar panel. */
-function panel(summaries: WorkloadSummary[], engines: EngineName[], title: string, unit: string, pick: (e: EngineSummary) => number, top: number): string {
+function panel(
+  summaries: WorkloadSummary[],
+  engines: EngineName[],
+  title: string,
+  unit: string,
+  pick: (e: EngineSummary) => number,
+  top: number,
+): string {
   const width = 960;
   const height = 250;
   const left = 70;
   const right = 20;
   const plotTop = top + 30;
   const plotHeight = height - 80;
-  const values = summaries.flatMap((s) => s.engines.filter((e) => e.rounds > 0).map(pick)).filter((x) => Number.isFinite(x) && x > 0);
+  const values = summaries
+    .flatMap((s) => s.engines.filter((e) => e.rounds > 0).map(pick))
+    .filter((x) => Number.isFinite(x) && x > 0);
   if (values.length === 0) return '';
   const lo = Math.floor(Math.log10(Math.min(...values)));
-  const hi = Math.ceil(Math.log10(Math.max(...values))) + (Math.max(...values) === 10 ** Math.ceil(Math.log10(Math.max(...values))) ? 1 : 0);
+  const hi =
+    Math.ceil(Math.log10(Math.max(...values))) +
+    (Math.max(...values) === 10 ** Math.ceil(Math.log10(Math.max(...values))) ? 1 : 0);
   const y = (value: number) => plotTop + plotHeight - ((Math.log10(value) - lo) / Math.max(hi - lo, 1)) * plotHeight;
   const groupWidth = (width - left - right) / summaries.length;
   const barWidth = Math.min(26, (groupWidth - 16) / engines.length);
@@ -158,9 +221,13 @@ function panel(summaries: WorkloadSummary[], engines: EngineName[], title: strin
   for (let p = lo; p <= hi; p++) {
     const yy = y(10 ** p);
     parts.push(`<line x1="${left}" x2="${width - right}" y1="${yy}" y2="${yy}" stroke="#ddd"/>`);
-    parts.push(`<text x="${left - 6}" y="${yy + 4}" font-size="11" text-anchor="end">${esc(fmt(10 ** p, p < 0 ? -p : 0))}</text>`);
+    parts.push(
+      `<text x="${left - 6}" y="${yy + 4}" font-size="11" text-anchor="end">${esc(fmt(10 ** p, p < 0 ? -p : 0))}</text>`,
+    );
   }
-  parts.push(`<text x="14" y="${plotTop + plotHeight / 2}" font-size="11" transform="rotate(-90 14 ${plotTop + plotHeight / 2})" text-anchor="middle">${esc(unit)} (log)</text>`);
+  parts.push(
+    `<text x="14" y="${plotTop + plotHeight / 2}" font-size="11" transform="rotate(-90 14 ${plotTop + plotHeight / 2})" text-anchor="middle">${esc(unit)} (log)</text>`,
+  );
   summaries.forEach((summary, g) => {
     const x0 = left + g * groupWidth + (groupWidth - barWidth * engines.length) / 2;
     engines.forEach((engine, b) => {
@@ -169,14 +236,22 @@ function panel(summaries: WorkloadSummary[], engines: EngineName[], title: strin
       const x = x0 + b * barWidth;
       if (Number.isFinite(value) && value > 0) {
         const yy = y(value);
-        parts.push(`<rect x="${x.toFixed(1)}" y="${yy.toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${(plotTop + plotHeight - yy).toFixed(1)}" fill="${COLORS[engine]}"><title>${esc(`${summary.workload.name} ${ENGINE_LABELS[engine]}: ${fmt(value, value < 10 ? 2 : 0)} ${unit}`)}</title></rect>`);
+        parts.push(
+          `<rect x="${x.toFixed(1)}" y="${yy.toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${(plotTop + plotHeight - yy).toFixed(1)}" fill="${COLORS[engine]}"><title>${esc(`${summary.workload.name} ${ENGINE_LABELS[engine]}: ${fmt(value, value < 10 ? 2 : 0)} ${unit}`)}</title></rect>`,
+        );
       } else {
-        parts.push(`<text x="${(x + barWidth / 2).toFixed(1)}" y="${plotTop + plotHeight - 4}" font-size="9" text-anchor="middle" fill="#999">n/a</text>`);
+        parts.push(
+          `<text x="${(x + barWidth / 2).toFixed(1)}" y="${plotTop + plotHeight - 4}" font-size="9" text-anchor="middle" fill="#999">n/a</text>`,
+        );
       }
     });
-    parts.push(`<text x="${(left + g * groupWidth + groupWidth / 2).toFixed(1)}" y="${plotTop + plotHeight + 16}" font-size="12" text-anchor="middle">${esc(summary.workload.name)}</text>`);
+    parts.push(
+      `<text x="${(left + g * groupWidth + groupWidth / 2).toFixed(1)}" y="${plotTop + plotHeight + 16}" font-size="12" text-anchor="middle">${esc(summary.workload.name)}</text>`,
+    );
   });
-  parts.push(`<line x1="${left}" x2="${width - right}" y1="${plotTop + plotHeight}" y2="${plotTop + plotHeight}" stroke="#333"/>`);
+  parts.push(
+    `<line x1="${left}" x2="${width - right}" y1="${plotTop + plotHeight}" y2="${plotTop + plotHeight}" stroke="#333"/>`,
+  );
   return parts.join('\n');
 }
 
@@ -184,13 +259,23 @@ function panel(summaries: WorkloadSummary[], engines: EngineName[], title: strin
 export function chartSvg(summaries: WorkloadSummary[], engines: EngineName[], caption: string): string {
   const shown = summaries.filter((s) => !s.workload.parked);
   const legend = engines
-    .map((engine, i) => `<rect x="${70 + i * 220}" y="8" width="12" height="12" fill="${COLORS[engine]}"/><text x="${86 + i * 220}" y="18" font-size="12">${esc(ENGINE_LABELS[engine])}</text>`)
+    .map(
+      (engine, i) =>
+        `<rect x="${70 + i * 220}" y="8" width="12" height="12" fill="${COLORS[engine]}"/><text x="${86 + i * 220}" y="18" font-size="12">${esc(ENGINE_LABELS[engine])}</text>`,
+    )
     .join('\n');
   return [
     '<svg xmlns="http://www.w3.org/2000/svg" width="960" height="560" font-family="sans-serif" viewBox="0 0 960 560">',
     '<rect width="960" height="560" fill="white"/>',
     legend,
-    panel(shown, engines, 'Throughput: state transitions per second (higher is better)', 'transitions/s', (e) => e.transPerSec, 24),
+    panel(
+      shown,
+      engines,
+      'Throughput: state transitions per second (higher is better)',
+      'transitions/s',
+      (e) => e.transPerSec,
+      24,
+    ),
     panel(shown, engines, 'p99 start-to-result latency (lower is better)', 'ms', (e) => e.p99, 284),
     `<text x="70" y="552" font-size="11" fill="#555">${esc(caption)}</text>`,
     '</svg>',

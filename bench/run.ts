@@ -66,7 +66,9 @@ async function runBench(config: BenchConfig): Promise<number> {
   const warmups = new Map(config.workloads.map((name) => [name, buildWorkload(name, SMOKE_SIZES)]));
   const shapes = new Map<Workload, { transitions: number; tasks: number }>();
   for (const workload of workloads) shapes.set(workload, await shapeOf(workload));
-  say(`stepflow bench: ${config.smoke ? 'SMOKE, ' : ''}${config.rounds} round(s), engines ${config.engines.join(', ')}`);
+  say(
+    `stepflow bench: ${config.smoke ? 'SMOKE, ' : ''}${config.rounds} round(s), engines ${config.engines.join(', ')}`,
+  );
   say(`sizes: ${sizesText(workloads)}`);
 
   const needsTemporal = config.engines.some((engine) => engine === 'stepflow' || engine === 'temporal');
@@ -87,11 +89,15 @@ async function runBench(config: BenchConfig): Promise<number> {
       client = await connectClient(stack.temporalAddress, stack.namespace);
       wal = await WalMeter.connect(stack.serverUrl);
       await Promise.all([waitForPollers(client, STEPFLOW_TASK_QUEUE), waitForPollers(client, BASELINE_TASK_QUEUE)]);
-      say(`stack ready in ${((Date.now() - t) / 1000).toFixed(1)} s (temporal ${stack.temporalAddress}, api ${stack.apiUrl}, logs ${stack.dataDir})`);
+      say(
+        `stack ready in ${((Date.now() - t) / 1000).toFixed(1)} s (temporal ${stack.temporalAddress}, api ${stack.apiUrl}, logs ${stack.dataDir})`,
+      );
     }
     for (const name of config.engines) {
-      if (name === 'stepflow') engines.push(stepflowEngine(stack as BenchStack, client as Client, wal as WalMeter, config));
-      if (name === 'temporal') engines.push(temporalEngine(stack as BenchStack, client as Client, wal as WalMeter, config));
+      if (name === 'stepflow')
+        engines.push(stepflowEngine(stack as BenchStack, client as Client, wal as WalMeter, config));
+      if (name === 'temporal')
+        engines.push(temporalEngine(stack as BenchStack, client as Client, wal as WalMeter, config));
       if (name === 'local') engines.push(localEngine());
       if (name === 'interpreter') engines.push(interpreterEngine());
     }
@@ -105,7 +111,9 @@ async function runBench(config: BenchConfig): Promise<number> {
       const active = engines.filter((engine) => engine.supports(workload));
       if (config.warmup) {
         for (const engine of active) {
-          await engine.run(warmups.get(workload.name) as Workload, 'warmup').catch((err) => say(`  warm-up ${engine.name} failed: ${(err as Error).message}`));
+          await engine
+            .run(warmups.get(workload.name) as Workload, 'warmup')
+            .catch((err) => say(`  warm-up ${engine.name} failed: ${(err as Error).message}`));
         }
       }
       for (let round = 1; round <= config.rounds; round++) {
@@ -115,7 +123,9 @@ async function runBench(config: BenchConfig): Promise<number> {
             const result = await engine.run(workload, round);
             (results.get(engine.name) as RoundResult[]).push(result);
             if (result.failed > 0) problems++;
-            const perSec = workload.parked ? result.executions / (result.wallMs / 1000) : (result.executions * shape.transitions) / (result.wallMs / 1000);
+            const perSec = workload.parked
+              ? result.executions / (result.wallMs / 1000)
+              : (result.executions * shape.transitions) / (result.wallMs / 1000);
             say(
               `  ${workload.name} round ${round} ${engine.name.padEnd(11)} ${perSec.toFixed(0).padStart(8)} ${workload.parked ? 'starts/s' : 'transitions/s'}` +
                 `  p50 ${quantile(result.latenciesMs, 0.5).toFixed(1)} ms  p99 ${quantile(result.latenciesMs, 0.99).toFixed(1)} ms` +
@@ -132,7 +142,14 @@ async function runBench(config: BenchConfig): Promise<number> {
         workload,
         transitionsPerExec: shape.transitions,
         tasksPerExec: shape.tasks,
-        engines: engines.map((engine) => summarize(engine.name, results.get(engine.name) as RoundResult[], errors.get(engine.name) as string[], shape.transitions)),
+        engines: engines.map((engine) =>
+          summarize(
+            engine.name,
+            results.get(engine.name) as RoundResult[],
+            errors.get(engine.name) as string[],
+            shape.transitions,
+          ),
+        ),
       });
     }
 
@@ -161,7 +178,11 @@ async function runBench(config: BenchConfig): Promise<number> {
       fs.appendFileSync(results, `\n${section}`);
       fs.writeFileSync(
         path.join(ROOT, 'bench', 'results.svg'),
-        chartSvg(summaries, engines.map((e) => e.name), `${date} UTC, commit ${commit}, ${machineText()}; medians of ${config.rounds} rounds`),
+        chartSvg(
+          summaries,
+          engines.map((e) => e.name),
+          `${date} UTC, commit ${commit}, ${machineText()}; medians of ${config.rounds} rounds`,
+        ),
       );
       say(`appended to bench/RESULTS.md, chart in bench/results.svg`);
     }

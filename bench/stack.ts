@@ -8,7 +8,12 @@ import { cacheDir, loadConfig } from '../engine/config';
 import { createPool, dropDatabase, ensureDatabase } from '../engine/db/pool';
 import { migrate } from '../engine/db/migrate';
 import { createLogger, type Logger } from '../engine/logger';
-import { dropTemporalDatabases, startLocalTemporal, type LocalTemporal, type TemporalPg } from '../engine/temporal/local-server';
+import {
+  dropTemporalDatabases,
+  startLocalTemporal,
+  type LocalTemporal,
+  type TemporalPg,
+} from '../engine/temporal/local-server';
 import { allPorts, temporalPorts } from '../engine/temporal/local-server-config';
 import { busyPorts } from '../engine/temporal/local-server-process';
 
@@ -73,7 +78,10 @@ function logTo(dataDir: string, name: string): number {
 
 function waitReady(child: ChildProcess, logFile: string, timeoutMs = 120_000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`baseline worker not ready in ${timeoutMs} ms; see ${logFile}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`baseline worker not ready in ${timeoutMs} ms; see ${logFile}`)),
+      timeoutMs,
+    );
     child.once('message', () => {
       clearTimeout(timer);
       resolve();
@@ -99,7 +107,9 @@ async function stopChild(child: ChildProcess, timeoutMs = 20_000): Promise<void>
  * managed Temporal server on its own ports and databases, `stepflow api` and `stepflow worker`
  * from dist/ (FUNCTIONS_DIR = bench/functions), and the hand-written baseline's worker.
  */
-export async function startBenchStack(log: Logger = createLogger(process.env.LOG_LEVEL ?? 'warn', 'stepflow-bench')): Promise<BenchStack> {
+export async function startBenchStack(
+  log: Logger = createLogger(process.env.LOG_LEVEL ?? 'warn', 'stepflow-bench'),
+): Promise<BenchStack> {
   const config = loadConfig(process.env);
   const runId = `stepflow_bench_${Date.now().toString(36)}_${process.pid}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-bench-'));
@@ -107,7 +117,11 @@ export async function startBenchStack(log: Logger = createLogger(process.env.LOG
   const serverUrl = server.toString();
   server.pathname = `/${runId}`;
   const databaseUrl = server.toString();
-  const pg: TemporalPg = { host: server.hostname, port: Number(server.port || 5432), user: decodeURIComponent(server.username) || 'postgres' };
+  const pg: TemporalPg = {
+    host: server.hostname,
+    port: Number(server.port || 5432),
+    user: decodeURIComponent(server.username) || 'postgres',
+  };
   const databases = { main: `${runId}_temporal`, visibility: `${runId}_visibility` };
   let children: ChildProcess[] = [];
   let temporal: LocalTemporal | undefined;
@@ -150,14 +164,20 @@ export async function startBenchStack(log: Logger = createLogger(process.env.LOG
     };
     const spawnRole = (role: 'api' | 'worker' | 'functions'): ChildProcess => {
       const out = logTo(dataDir, role);
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'stepflow.js'), role], { env, stdio: ['ignore', out, out] });
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'stepflow.js'), role], {
+        env,
+        stdio: ['ignore', out, out],
+      });
       fs.closeSync(out);
       children.push(child);
       return child;
     };
     const forkBaseline = async (): Promise<ChildProcess> => {
       const out = logTo(dataDir, 'baseline-worker');
-      const child = fork(path.join(__dirname, 'baseline', 'worker.js'), [], { env, stdio: ['ignore', out, out, 'ipc'] });
+      const child = fork(path.join(__dirname, 'baseline', 'worker.js'), [], {
+        env,
+        stdio: ['ignore', out, out, 'ipc'],
+      });
       fs.closeSync(out);
       children.push(child);
       await waitReady(child, path.join(dataDir, 'baseline-worker.log'));
@@ -168,9 +188,17 @@ export async function startBenchStack(log: Logger = createLogger(process.env.LOG
     // Stepflow's functions run on the function host, apart from the worker.
     spawnRole('functions');
     const apiUrl = `http://127.0.0.1:${port}`;
-    const [, firstBaseline] = await Promise.all([waitForHttp(`${apiUrl}/healthz`, api, path.join(dataDir, 'api.log')), forkBaseline()]);
+    const [, firstBaseline] = await Promise.all([
+      waitForHttp(`${apiUrl}/healthz`, api, path.join(dataDir, 'api.log')),
+      forkBaseline(),
+    ]);
     let baseline = firstBaseline;
-    const pids = { stepflowWorker: worker.pid as number, api: api.pid as number, baselineWorker: baseline.pid as number, temporalServer: temporal.pid };
+    const pids = {
+      stepflowWorker: worker.pid as number,
+      api: api.pid as number,
+      baselineWorker: baseline.pid as number,
+      temporalServer: temporal.pid,
+    };
     const restartWorker = async (which: 'stepflowWorker' | 'baselineWorker'): Promise<number> => {
       const old = which === 'stepflowWorker' ? worker : baseline;
       await stopChild(old);

@@ -2,7 +2,16 @@ import * as sfnModel from '@aws-sdk/client-sfn';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { definitionArb, inputArb } from './definitions';
-import { AWKWARD_STRINGS, badJsonText, hostileValue, hugeString, jsonText, PROTOTYPE_KEYS, prototypeObject, wrongType } from './hostile';
+import {
+  AWKWARD_STRINGS,
+  badJsonText,
+  hostileValue,
+  hugeString,
+  jsonText,
+  PROTOTYPE_KEYS,
+  prototypeObject,
+  wrongType,
+} from './hostile';
 import { arbitraryOf, jsonValue, type FieldOverrides } from './zod-arbitrary';
 
 /** One HTTP request for Fastify's `inject()`; `body` is a value (serialised at send time) or raw text. */
@@ -60,13 +69,22 @@ const BAD_CURSORS = [
   'a'.repeat(5000),
 ];
 
-function poolOf(values: string[], extra: fc.Arbitrary<string> = fc.constantFrom(...AWKWARD_STRINGS, 'missing', ...PROTOTYPE_KEYS)): fc.Arbitrary<string> {
-  return values.length === 0 ? extra : fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 4 }, { arbitrary: extra, weight: 1 });
+function poolOf(
+  values: string[],
+  extra: fc.Arbitrary<string> = fc.constantFrom(...AWKWARD_STRINGS, 'missing', ...PROTOTYPE_KEYS),
+): fc.Arbitrary<string> {
+  return values.length === 0
+    ? extra
+    : fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 4 }, { arbitrary: extra, weight: 1 });
 }
 
 /** Definitions as an API caller sends them: tame ones (accepted, end quickly) as an object or as JSON text. */
 const definitionValue = definitionArb({ tame: true });
-const definitionField = fc.oneof(definitionValue, definitionValue.map((d) => jsonText(d)), fc.constantFrom('{', '', 'null', '[]'));
+const definitionField = fc.oneof(
+  definitionValue,
+  definitionValue.map((d) => jsonText(d)),
+  fc.constantFrom('{', '', 'null', '[]'),
+);
 
 /** REST member overrides by name: values that reach the world's rows and the language. */
 function restOverrides(world: World): FieldOverrides {
@@ -104,7 +122,16 @@ function paramValues(name: string, world: World): fc.Arbitrary<string> {
     case 'name':
       return poolOf([...world.machines, ...world.activities]);
     case 'executionId':
-      return poolOf(world.executionIds, fc.constantFrom('missing', '00000000-0000-0000-0000-000000000000', ...PROTOTYPE_KEYS, 'x'.repeat(300), '%E0%A4%A'));
+      return poolOf(
+        world.executionIds,
+        fc.constantFrom(
+          'missing',
+          '00000000-0000-0000-0000-000000000000',
+          ...PROTOTYPE_KEYS,
+          'x'.repeat(300),
+          '%E0%A4%A',
+        ),
+      );
     case 'alias':
       return poolOf(world.aliases);
     case 'version':
@@ -117,8 +144,14 @@ function paramValues(name: string, world: World): fc.Arbitrary<string> {
 /** Query strings: the schema's members (overrides applied), as URL parameters, sometimes with junk added. */
 function queryOf(route: RestRoute, world: World): fc.Arbitrary<string> {
   const schema = route.schema?.querystring;
-  const base = schema ? (arbitraryOf(schema, restOverrides(world)) as fc.Arbitrary<Record<string, unknown>>) : fc.constant({});
-  const junk = fc.dictionary(fc.constantFrom('limit', 'next', 'follow', '__proto__', 'constructor', 'x', 'limit[]'), fc.constantFrom('1', '', 'true', '%', 'a'.repeat(3000), '[]'), { maxKeys: 2 });
+  const base = schema
+    ? (arbitraryOf(schema, restOverrides(world)) as fc.Arbitrary<Record<string, unknown>>)
+    : fc.constant({});
+  const junk = fc.dictionary(
+    fc.constantFrom('limit', 'next', 'follow', '__proto__', 'constructor', 'x', 'limit[]'),
+    fc.constantFrom('1', '', 'true', '%', 'a'.repeat(3000), '[]'),
+    { maxKeys: 2 },
+  );
   return fc.tuple(base, fc.option(junk, { freq: 4, nil: undefined })).map(([query, extra]) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...query, ...(extra ?? {}) })) {
@@ -141,7 +174,11 @@ function bodyOf(schema: z.ZodType | undefined, overrides: FieldOverrides): fc.Ar
     copy[key] = value;
     return copy;
   });
-  const withPrototypeKeys = fc.tuple(valid, prototypeObject).map(([body, proto]) => (body && typeof body === 'object' ? Object.assign(JSON.parse(jsonText(body)) as object, proto) : proto));
+  const withPrototypeKeys = fc
+    .tuple(valid, prototypeObject)
+    .map(([body, proto]) =>
+      body && typeof body === 'object' ? Object.assign(JSON.parse(jsonText(body)) as object, proto) : proto,
+    );
   return fc.oneof(
     { arbitrary: valid.map((json) => (json === undefined ? undefined : { json })), weight: 10 },
     { arbitrary: member.map((json) => ({ json })), weight: 4 },
@@ -152,12 +189,44 @@ function bodyOf(schema: z.ZodType | undefined, overrides: FieldOverrides): fc.Ar
   );
 }
 
-const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/x-amz-json-1.0', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', ''];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/x-amz-json-1.0',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=latin1',
+  '',
+];
 
 /** Headers anyone may send: junk authorization, request ids, SSE resume ids, targets on REST routes. */
 const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.dictionary(
-  fc.constantFrom('authorization', 'x-request-id', 'last-event-id', 'x-amz-target', 'accept', 'x-amz-date', 'accept-encoding'),
-  fc.constantFrom('Bearer x', 'Bearer a.b', 'AWS4-HMAC-SHA256 Credential=x', '', 'x'.repeat(8000), '\u00e9', '999999999999999999999', '-1', '2', '4', '6', 'AWSStepFunctions.constructor', 'text/event-stream', 'gzip'),
+  fc.constantFrom(
+    'authorization',
+    'x-request-id',
+    'last-event-id',
+    'x-amz-target',
+    'accept',
+    'x-amz-date',
+    'accept-encoding',
+  ),
+  fc.constantFrom(
+    'Bearer x',
+    'Bearer a.b',
+    'AWS4-HMAC-SHA256 Credential=x',
+    '',
+    'x'.repeat(8000),
+    '\u00e9',
+    '999999999999999999999',
+    '-1',
+    '2',
+    '4',
+    '6',
+    'AWSStepFunctions.constructor',
+    'text/event-stream',
+    'gzip',
+  ),
   { maxKeys: 2 },
 );
 
@@ -167,7 +236,10 @@ export function restCaseArb(route: RestRoute, world: World): fc.Arbitrary<ApiCas
   const params = fc.tuple(...names.map((name) => segment(paramValues(name, world))));
   const hasBody = route.method !== 'GET' && route.method !== 'DELETE' && route.method !== 'HEAD';
   const body = hasBody ? bodyOf(route.schema?.body, restOverrides(world)) : fc.constant(undefined);
-  const contentType = fc.oneof({ arbitrary: fc.constant('application/json'), weight: 8 }, { arbitrary: fc.constantFrom(...CONTENT_TYPES), weight: 1 });
+  const contentType = fc.oneof(
+    { arbitrary: fc.constant('application/json'), weight: 8 },
+    { arbitrary: fc.constantFrom(...CONTENT_TYPES), weight: 1 },
+  );
   return fc
     .tuple(params, queryOf(route, world), body, contentType, fc.option(extraHeaders, { freq: 5, nil: undefined }))
     .map(([values, query, payload, type, extra]) => {
@@ -175,7 +247,13 @@ export function restCaseArb(route: RestRoute, world: World): fc.Arbitrary<ApiCas
       names.forEach((name, i) => (url = url.replace(`:${name}`, values[i] as string)));
       const headers: Record<string, string> = { ...(extra ?? {}) };
       if (payload !== undefined && type) headers['content-type'] = type;
-      return { route: `${route.method} ${route.url}`, method: route.method, url: `${url}${query}`, headers, body: payload };
+      return {
+        route: `${route.method} ${route.url}`,
+        method: route.method,
+        url: `${url}${query}`,
+        headers,
+        body: payload,
+      };
     });
 }
 
@@ -193,7 +271,18 @@ function deref(ref: SchemaRef): SchemaRef {
 
 /** The SFN member overrides by name: ARNs and tokens of the world, definitions, JSON texts. */
 function sfnOverrides(world: World): Record<string, fc.Arbitrary<unknown>> {
-  const arn = (values: string[]) => poolOf(values, fc.constantFrom('invalid_arn', `${ACCOUNT_PREFIX}:stateMachine:missing`, `${ACCOUNT_PREFIX}:stateMachine:__proto__`, 'arn:aws:states:us-east-1:123456789012:stateMachine:x', `${ACCOUNT_PREFIX}:execution:m:${'x'.repeat(90)}`, ''));
+  const arn = (values: string[]) =>
+    poolOf(
+      values,
+      fc.constantFrom(
+        'invalid_arn',
+        `${ACCOUNT_PREFIX}:stateMachine:missing`,
+        `${ACCOUNT_PREFIX}:stateMachine:__proto__`,
+        'arn:aws:states:us-east-1:123456789012:stateMachine:x',
+        `${ACCOUNT_PREFIX}:execution:m:${'x'.repeat(90)}`,
+        '',
+      ),
+    );
   return {
     stateMachineArn: arn([...world.machineArns, ...world.versionArns, ...world.aliasArns]),
     executionArn: arn(world.executionArns),
@@ -215,29 +304,44 @@ function sfnOverrides(world: World): Record<string, fc.Arbitrary<unknown>> {
     statusFilter: fc.constantFrom('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE', 'x'),
     inspectionLevel: fc.constantFrom('INFO', 'DEBUG', 'TRACE', 'x'),
     stateName: fc.constantFrom('S0_0', 'missing', ''),
-    routingConfiguration: fc.array(fc.record({ stateMachineVersionArn: arn(world.versionArns), weight: fc.constantFrom(0, 50, 100, 101, -1) }), { maxLength: 3 }),
-    tags: fc.array(fc.record({ key: fc.constantFrom('k', '', 'x'.repeat(200), '__proto__'), value: fc.constantFrom('v', '') }), { maxLength: 3 }),
+    routingConfiguration: fc.array(
+      fc.record({ stateMachineVersionArn: arn(world.versionArns), weight: fc.constantFrom(0, 50, 100, 101, -1) }),
+      { maxLength: 3 },
+    ),
+    tags: fc.array(
+      fc.record({ key: fc.constantFrom('k', '', 'x'.repeat(200), '__proto__'), value: fc.constantFrom('v', '') }),
+      { maxLength: 3 },
+    ),
     tagKeys: fc.array(fc.constantFrom('k', '', '__proto__'), { maxLength: 3 }),
   };
 }
 
 /** An arbitrary for a value of an SDK schema (strings, numbers, booleans, timestamps, lists, maps, structures). */
-function sdkValue(ref: SchemaRef, overrides: Record<string, fc.Arbitrary<unknown>>, depth: number): fc.Arbitrary<unknown> {
+function sdkValue(
+  ref: SchemaRef,
+  overrides: Record<string, fc.Arbitrary<unknown>>,
+  depth: number,
+): fc.Arbitrary<unknown> {
   const schema = deref(ref);
   if (typeof schema === 'number') {
     if (schema & 64) return fc.array(sdkValue(schema & 63, overrides, depth + 1), { maxLength: 3 });
-    if (schema & 128) return fc.dictionary(fc.string({ maxLength: 6 }), sdkValue(schema & 63, overrides, depth + 1), { maxKeys: 3 });
+    if (schema & 128)
+      return fc.dictionary(fc.string({ maxLength: 6 }), sdkValue(schema & 63, overrides, depth + 1), { maxKeys: 3 });
     if (schema === 1) return fc.oneof(fc.integer({ min: -1, max: 1000 }), fc.constantFrom(2 ** 31, 1.5));
     if (schema === 2) return fc.boolean();
     if (schema === 4 || schema === 5 || schema === 6 || schema === 7) return fc.constantFrom(0, 1767225600, -1, 1e15);
-    return fc.oneof({ arbitrary: fc.string({ maxLength: 12 }), weight: 3 }, { arbitrary: fc.constantFrom(...AWKWARD_STRINGS), weight: 1 });
+    return fc.oneof(
+      { arbitrary: fc.string({ maxLength: 12 }), weight: 3 },
+      { arbitrary: fc.constantFrom(...AWKWARD_STRINGS), weight: 1 },
+    );
   }
   if (!Array.isArray(schema)) return jsonValue(1);
   const kind = schema[0] as number;
   if (kind === 0) return sdkValue(schema[4], overrides, depth);
   if (depth > 4) return fc.constant({});
   if (kind === 1) return fc.array(sdkValue(schema[4], overrides, depth + 1), { maxLength: 3 });
-  if (kind === 2) return fc.dictionary(fc.string({ maxLength: 6 }), sdkValue(schema[5], overrides, depth + 1), { maxKeys: 3 });
+  if (kind === 2)
+    return fc.dictionary(fc.string({ maxLength: 6 }), sdkValue(schema[5], overrides, depth + 1), { maxKeys: 3 });
   if (kind === 3) {
     const names = schema[4] as string[];
     const members = schema[5] as SchemaRef[];
@@ -286,19 +390,39 @@ export function sfnCaseArb(action: string, input: SchemaRef, world: World): fc.A
       }),
       weight: 4,
     },
-    { arbitrary: fc.tuple(valid, prototypeObject).map(([json, proto]) => ({ json: Object.assign(JSON.parse(jsonText(json)) as object, proto) }) as ApiCase['body']), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(valid, prototypeObject)
+        .map(
+          ([json, proto]) => ({ json: Object.assign(JSON.parse(jsonText(json)) as object, proto) }) as ApiCase['body'],
+        ),
+      weight: 1,
+    },
     { arbitrary: badJsonText.map((raw) => ({ raw }) as ApiCase['body']), weight: 2 },
-    { arbitrary: fc.constantFrom(1_100_000, 2_200_000).map((size) => ({ json: { input: hugeString(size) } }) as ApiCase['body']), weight: 1 },
+    {
+      arbitrary: fc
+        .constantFrom(1_100_000, 2_200_000)
+        .map((size) => ({ json: { input: hugeString(size) } }) as ApiCase['body']),
+      weight: 1,
+    },
   );
-  const target = fc.oneof({ arbitrary: fc.constant(`AWSStepFunctions.${action}`), weight: 12 }, { arbitrary: fc.constantFrom(...HOSTILE_TARGETS), weight: 1 });
-  const contentType = fc.oneof({ arbitrary: fc.constantFrom('application/x-amz-json-1.0', 'application/x-amz-json-1.1'), weight: 12 }, { arbitrary: fc.constantFrom(...CONTENT_TYPES), weight: 1 });
-  return fc.tuple(body, target, contentType, fc.option(extraHeaders, { freq: 6, nil: undefined })).map(([payload, amzTarget, type, extra]) => ({
-    route: `POST / ${action}`,
-    method: 'POST',
-    url: '/',
-    headers: { ...(extra ?? {}), 'x-amz-target': amzTarget, ...(type ? { 'content-type': type } : {}) },
-    body: payload,
-  }));
+  const target = fc.oneof(
+    { arbitrary: fc.constant(`AWSStepFunctions.${action}`), weight: 12 },
+    { arbitrary: fc.constantFrom(...HOSTILE_TARGETS), weight: 1 },
+  );
+  const contentType = fc.oneof(
+    { arbitrary: fc.constantFrom('application/x-amz-json-1.0', 'application/x-amz-json-1.1'), weight: 12 },
+    { arbitrary: fc.constantFrom(...CONTENT_TYPES), weight: 1 },
+  );
+  return fc
+    .tuple(body, target, contentType, fc.option(extraHeaders, { freq: 6, nil: undefined }))
+    .map(([payload, amzTarget, type, extra]) => ({
+      route: `POST / ${action}`,
+      method: 'POST',
+      url: '/',
+      headers: { ...(extra ?? {}), 'x-amz-target': amzTarget, ...(type ? { 'content-type': type } : {}) },
+      body: payload,
+    }));
 }
 
 /** The text `inject()` sends for a case's body. */

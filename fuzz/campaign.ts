@@ -62,7 +62,12 @@ function clip(text: string): string {
  * of them even when some fail, then shrinks each distinct failure: fast-check replays the first
  * failing case by its path and shrinks it for as long as the same signature fails.
  */
-export async function runCampaign<C>(target: Target<C>, cases: number, seed: number, progress: (line: string) => void): Promise<CampaignReport> {
+export async function runCampaign<C>(
+  target: Target<C>,
+  cases: number,
+  seed: number,
+  progress: (line: string) => void,
+): Promise<CampaignReport> {
   const started = Date.now();
   const values = fc.sample(target.arbitrary, { seed, numRuns: cases });
   const tags: Record<string, number> = {};
@@ -105,8 +110,17 @@ export async function runCampaign<C>(target: Target<C>, cases: number, seed: num
   if (target.shrink) {
     for (const failure of [...failures.values()].slice(0, MAX_SHRUNK)) {
       const result = await fc.check(
-        fc.asyncProperty(target.arbitrary, async (testCase) => (await target.run(testCase)).failure?.signature !== failure.signature),
-        { seed, path: failure.path, numRuns: cases, interruptAfterTimeLimit: SHRINK_TIME_MS, markInterruptAsFailure: false },
+        fc.asyncProperty(
+          target.arbitrary,
+          async (testCase) => (await target.run(testCase)).failure?.signature !== failure.signature,
+        ),
+        {
+          seed,
+          path: failure.path,
+          numRuns: cases,
+          interruptAfterTimeLimit: SHRINK_TIME_MS,
+          markInterruptAsFailure: false,
+        },
       );
       if (result.failed && result.counterexample) {
         failure.shrunk = clip(show(result.counterexample[0] as C));
@@ -114,7 +128,15 @@ export async function runCampaign<C>(target: Target<C>, cases: number, seed: num
       }
     }
   }
-  return { target: target.name, cases: done, seed, tags, failures: [...failures.values()], durationMs: Date.now() - started, ...(stopped ? { stopped } : {}) };
+  return {
+    target: target.name,
+    cases: done,
+    seed,
+    tags,
+    failures: [...failures.values()],
+    durationMs: Date.now() - started,
+    ...(stopped ? { stopped } : {}),
+  };
 }
 
 /** A signature from a message: numbers and long tails folded, so that one bug is one signature. */

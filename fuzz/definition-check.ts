@@ -87,11 +87,14 @@ function failed(kind: string, err: unknown, tags: string[]): Verdict {
 /** Why the history is not a whole one (ids 1..n in order, ExecutionStarted first, the end last), or undefined. */
 function historyProblem(events: HistoryEvent[], status: string): string | undefined {
   for (let i = 0; i < events.length; i++) {
-    if ((events[i] as HistoryEvent).id !== i + 1) return `event ${i} has id ${(events[i] as HistoryEvent).id}, expected ${i + 1}`;
+    if ((events[i] as HistoryEvent).id !== i + 1)
+      return `event ${i} has id ${(events[i] as HistoryEvent).id}, expected ${i + 1}`;
   }
   if (events[0]?.type !== 'ExecutionStarted') return `first event is ${events[0]?.type}`;
   const last = events[events.length - 1]?.type;
-  const expected = { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut' }[status];
+  const expected = { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut' }[
+    status
+  ];
   return last === expected ? undefined : `last event is ${last} for an execution ${status}`;
 }
 
@@ -134,7 +137,10 @@ export async function checkDefinition(testCase: DefinitionCase): Promise<Verdict
       return { failure: { kind: 'error or cause is not text', detail: JSON.stringify(outcome).slice(0, 500) }, tags };
     }
     if (JS_ERROR_MESSAGE.test(outcome.cause)) {
-      return { failure: { kind: `JavaScript error surfaced as ${outcome.error}`, detail: outcome.cause.slice(0, 500) }, tags };
+      return {
+        failure: { kind: `JavaScript error surfaced as ${outcome.error}`, detail: outcome.cause.slice(0, 500) },
+        tags,
+      };
     }
   }
   const problem = historyProblem([...host.written, ...run.pendingEvents], outcome.status);

@@ -5,7 +5,11 @@ import { checkDefinition, type DefinitionCase } from './definition-check';
 parentPort?.on('message', (message: { id: number; testCase: DefinitionCase }) => {
   void checkDefinition(message.testCase).then(
     (verdict) => parentPort?.postMessage({ id: message.id, verdict }),
-    (err: unknown) => parentPort?.postMessage({ id: message.id, verdict: { failure: { kind: 'check threw', detail: String(err) }, tags: [] } }),
+    (err: unknown) =>
+      parentPort?.postMessage({
+        id: message.id,
+        verdict: { failure: { kind: 'check threw', detail: String(err) }, tags: [] },
+      }),
   );
 });
 parentPort?.postMessage({ ready: true });

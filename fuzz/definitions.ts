@@ -19,7 +19,15 @@ import {
 } from '../schemas/asl';
 import { AWKWARD_STRINGS, deepValue, hostileValue, hugeString, PROTOTYPE_KEYS, wrongType } from './hostile';
 import {
-  assignArb, choiceRuleArb, errorEqualsArb, jsonataArb, jsonataTemplateArb, pathArb, referencePathArb, retrierArb, templateArb,
+  assignArb,
+  choiceRuleArb,
+  errorEqualsArb,
+  jsonataArb,
+  jsonataTemplateArb,
+  pathArb,
+  referencePathArb,
+  retrierArb,
+  templateArb,
   type DefinitionOptions,
 } from './field-values';
 import { FUZZ_FUNCTIONS, PATHS, POISON_STATES, RESOURCES, TIMESTAMPS, WAITING_RESOURCES } from './language-pools';
@@ -51,9 +59,22 @@ const STATE_SCHEMAS: Record<StateType, z.ZodObject> = {
 
 /** Fields only JSONPath states have (a JSONata state with one is invalid). */
 const JSONPATH_ONLY = new Set([
-  'InputPath', 'OutputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'Result', 'ItemsPath', 'TimeoutSecondsPath',
-  'HeartbeatSecondsPath', 'SecondsPath', 'TimestampPath', 'ErrorPath', 'CausePath', 'MaxConcurrencyPath',
-  'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath',
+  'InputPath',
+  'OutputPath',
+  'Parameters',
+  'ResultSelector',
+  'ResultPath',
+  'Result',
+  'ItemsPath',
+  'TimeoutSecondsPath',
+  'HeartbeatSecondsPath',
+  'SecondsPath',
+  'TimestampPath',
+  'ErrorPath',
+  'CausePath',
+  'MaxConcurrencyPath',
+  'ToleratedFailureCountPath',
+  'ToleratedFailurePercentagePath',
 ]);
 /** Fields only JSONata states have, by state type. */
 const JSONATA_EXTRA: Partial<Record<StateType, string[]>> = {
@@ -80,7 +101,10 @@ interface Scope {
 function targetArb(opts: DefinitionOptions, scope: Scope): fc.Arbitrary<string> {
   const following = scope.names[Math.min(scope.index + 1, scope.names.length - 1)] as string;
   const later = scope.names.slice(scope.index + 1);
-  if (opts.tame) return later.length > 0 ? fc.oneof({ arbitrary: fc.constant(following), weight: 4 }, { arbitrary: fc.constantFrom(...later), weight: 1 }) : fc.constant(following);
+  if (opts.tame)
+    return later.length > 0
+      ? fc.oneof({ arbitrary: fc.constant(following), weight: 4 }, { arbitrary: fc.constantFrom(...later), weight: 1 })
+      : fc.constant(following);
   return fc.oneof(
     { arbitrary: fc.constant(following), weight: 6 },
     { arbitrary: fc.constantFrom(...scope.names), weight: 3 },
@@ -89,9 +113,18 @@ function targetArb(opts: DefinitionOptions, scope: Scope): fc.Arbitrary<string> 
 }
 
 /** The value a field gets, by name; undefined means "whatever its schema says". */
-function fieldArb(field: string, type: StateType, opts: DefinitionOptions, scope: Scope, machine: (depth: number) => fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<unknown> | undefined {
+function fieldArb(
+  field: string,
+  type: StateType,
+  opts: DefinitionOptions,
+  scope: Scope,
+  machine: (depth: number) => fc.Arbitrary<Record<string, unknown>>,
+): fc.Arbitrary<unknown> | undefined {
   const { jsonata } = scope;
-  const seconds = (tameMax: number) => (opts.tame ? fc.integer({ min: 0, max: tameMax }) : fc.oneof(fc.integer({ min: -1, max: 10 }), fc.constantFrom(99_999_999, 100_000_000, 1.5)));
+  const seconds = (tameMax: number) =>
+    opts.tame
+      ? fc.integer({ min: 0, max: tameMax })
+      : fc.oneof(fc.integer({ min: -1, max: 10 }), fc.constantFrom(99_999_999, 100_000_000, 1.5));
   const withExpression = (arb: fc.Arbitrary<unknown>) => (jsonata ? fc.oneof(arb, jsonataArb(opts)) : arb);
   switch (field) {
     case 'Next':
@@ -105,7 +138,11 @@ function fieldArb(field: string, type: StateType, opts: DefinitionOptions, scope
       return fc.constantFrom('JSONPath', 'JSONata', 'JavaScript');
     case 'InputPath':
     case 'OutputPath':
-      return fc.oneof({ arbitrary: fc.constantFrom(...PATHS), weight: 12 }, { arbitrary: fc.constant(null), weight: 1 }, { arbitrary: pathArb(opts), weight: opts.tame ? 0 : 2 });
+      return fc.oneof(
+        { arbitrary: fc.constantFrom(...PATHS), weight: 12 },
+        { arbitrary: fc.constant(null), weight: 1 },
+        { arbitrary: pathArb(opts), weight: opts.tame ? 0 : 2 },
+      );
     case 'ResultPath':
     case 'ItemsPath':
       return fc.oneof({ arbitrary: referencePathArb(opts), weight: 9 }, { arbitrary: fc.constant(null), weight: 1 });
@@ -126,7 +163,9 @@ function fieldArb(field: string, type: StateType, opts: DefinitionOptions, scope
     case 'Arguments':
     case 'Output':
     case 'Items':
-      return field === 'Items' ? fc.oneof(jsonataArb(opts), fc.constant([1, 2, 3]), fc.constant([])) : jsonataTemplateArb(opts);
+      return field === 'Items'
+        ? fc.oneof(jsonataArb(opts), fc.constant([1, 2, 3]), fc.constant([]))
+        : jsonataTemplateArb(opts);
     case 'Result':
       return jsonValue(2);
     case 'Assign':
@@ -135,7 +174,11 @@ function fieldArb(field: string, type: StateType, opts: DefinitionOptions, scope
       return opts.tame ? fc.constantFrom(...RESOURCES) : fc.constantFrom(...RESOURCES, ...WAITING_RESOURCES);
     case 'TimeoutSeconds':
     case 'HeartbeatSeconds':
-      return withExpression(opts.tame ? fc.integer({ min: 1, max: 10 }) : fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constantFrom(99_999_999, 100_000_000)));
+      return withExpression(
+        opts.tame
+          ? fc.integer({ min: 1, max: 10 })
+          : fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constantFrom(99_999_999, 100_000_000)),
+      );
     case 'Seconds':
       return withExpression(seconds(1));
     case 'Timestamp':
@@ -145,7 +188,11 @@ function fieldArb(field: string, type: StateType, opts: DefinitionOptions, scope
     case 'Catch':
       return fc.array(
         fc.record(
-          { ErrorEquals: errorEqualsArb(opts), Next: targetArb(opts, scope), [jsonata ? 'Output' : 'ResultPath']: jsonata ? jsonataArb(opts) : referencePathArb(opts) } as Record<string, fc.Arbitrary<unknown>>,
+          {
+            ErrorEquals: errorEqualsArb(opts),
+            Next: targetArb(opts, scope),
+            [jsonata ? 'Output' : 'ResultPath']: jsonata ? jsonataArb(opts) : referencePathArb(opts),
+          } as Record<string, fc.Arbitrary<unknown>>,
           { requiredKeys: ['ErrorEquals', 'Next'] },
         ),
         { maxLength: 2 },
@@ -159,7 +206,12 @@ function fieldArb(field: string, type: StateType, opts: DefinitionOptions, scope
       return fc.array(machine(scope.depth + 1), { minLength: 1, maxLength: 2 });
     case 'ItemProcessor':
     case 'Iterator':
-      return fc.tuple(machine(scope.depth + 1), opts.tame ? fc.constant(undefined) : fc.option(arbitraryOf(ProcessorConfigSchema), { nil: undefined })).map(([m, config]) => ({ ...m, ...(config ? { ProcessorConfig: config } : {}) }));
+      return fc
+        .tuple(
+          machine(scope.depth + 1),
+          opts.tame ? fc.constant(undefined) : fc.option(arbitraryOf(ProcessorConfigSchema), { nil: undefined }),
+        )
+        .map(([m, config]) => ({ ...m, ...(config ? { ProcessorConfig: config } : {}) }));
     case 'MaxConcurrency':
     case 'ToleratedFailureCount':
       return withExpression(opts.tame ? fc.integer({ min: 0, max: 3 }) : fc.constantFrom(0, 1, -1, 1000, 1.5));
@@ -170,7 +222,14 @@ function fieldArb(field: string, type: StateType, opts: DefinitionOptions, scope
     case 'Credentials':
       return arbitraryOf(CredentialsSchema);
     case 'Compensate':
-      return fc.record({ Resource: fc.constantFrom(...RESOURCES.slice(0, 4)), Parameters: templateArb(opts), Retry: fc.array(retrierArb(opts), { maxLength: 1 }) }, { requiredKeys: ['Resource'] });
+      return fc.record(
+        {
+          Resource: fc.constantFrom(...RESOURCES.slice(0, 4)),
+          Parameters: templateArb(opts),
+          Retry: fc.array(retrierArb(opts), { maxLength: 1 }),
+        },
+        { requiredKeys: ['Resource'] },
+      );
     case 'ItemReader':
       return opts.tame ? undefined : arbitraryOf(ItemReaderSchema);
     case 'ItemBatcher':
@@ -206,7 +265,12 @@ const TERMINAL: StateType[] = ['Choice', 'Succeed', 'Fail'];
  * transition — `Next` to another state or `"End": true` on the last one (sometimes both or
  * neither, to probe the validator's cross-field rules).
  */
-function stateArb(type: StateType, opts: DefinitionOptions, scope: Scope, machine: (depth: number) => fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Record<string, unknown>> {
+function stateArb(
+  type: StateType,
+  opts: DefinitionOptions,
+  scope: Scope,
+  machine: (depth: number) => fc.Arbitrary<Record<string, unknown>>,
+): fc.Arbitrary<Record<string, unknown>> {
   const schema = STATE_SCHEMAS[type];
   const valueOf = (field: string): fc.Arbitrary<unknown> => {
     if (opts.tame && type === 'Wait' && field === 'Seconds') return fc.integer({ min: 0, max: 1 });
@@ -214,7 +278,24 @@ function stateArb(type: StateType, opts: DefinitionOptions, scope: Scope, machin
     return fieldArb(field, type, opts, scope, machine) ?? (member ? arbitraryOf(member) : jsonValue(1));
   };
   const essential = ESSENTIAL[type];
-  const excluded = new Set(['Next', 'End', ...essential, ...(type === 'Wait' ? ['Timestamp', 'SecondsPath', 'TimestampPath'] : []), ...(opts.tame ? ['Iterator', 'Timestamp', 'SecondsPath', 'TimestampPath', 'ItemReader', 'ResultWriter', 'TimeoutSecondsPath', 'HeartbeatSecondsPath'] : [])]);
+  const excluded = new Set([
+    'Next',
+    'End',
+    ...essential,
+    ...(type === 'Wait' ? ['Timestamp', 'SecondsPath', 'TimestampPath'] : []),
+    ...(opts.tame
+      ? [
+          'Iterator',
+          'Timestamp',
+          'SecondsPath',
+          'TimestampPath',
+          'ItemReader',
+          'ResultWriter',
+          'TimeoutSecondsPath',
+          'HeartbeatSecondsPath',
+        ]
+      : []),
+  ]);
   const optional = fieldsOf(type, scope.jsonata).filter((field) => !excluded.has(field));
   const isLast = scope.index === scope.names.length - 1;
   const transition: fc.Arbitrary<Record<string, unknown>> = TERMINAL.includes(type)
@@ -224,7 +305,10 @@ function stateArb(type: StateType, opts: DefinitionOptions, scope: Scope, machin
         ? fc.constant({ End: true })
         : targetArb(opts, scope).map((next) => ({ Next: next }))
       : fc.oneof(
-          { arbitrary: isLast ? fc.constant({ End: true }) : targetArb(opts, scope).map((next) => ({ Next: next })), weight: 8 },
+          {
+            arbitrary: isLast ? fc.constant({ End: true }) : targetArb(opts, scope).map((next) => ({ Next: next })),
+            weight: 8,
+          },
           { arbitrary: targetArb(opts, scope).map((next) => ({ Next: next })), weight: 2 },
           { arbitrary: fc.constant({ End: true }), weight: 1 },
           { arbitrary: fc.constant({}), weight: 1 },
@@ -245,32 +329,59 @@ function stateNames(depth: number, count: number, opts: DefinitionOptions): fc.A
   if (opts.tame) return fc.constant(plain);
   const odd = fc.constantFrom(...PROTOTYPE_KEYS, 'x'.repeat(81), '', ' ', 'é😀', 'a\u0000b', '$', 'States.ALL');
   const pick = fc.oneof({ arbitrary: fc.constant(undefined), weight: 12 }, { arbitrary: odd, weight: 1 });
-  return fc.array(pick, { minLength: count, maxLength: count }).map((picks) => picks.map((p, i) => p ?? (plain[i] as string)));
+  return fc
+    .array(pick, { minLength: count, maxLength: count })
+    .map((picks) => picks.map((p, i) => p ?? (plain[i] as string)));
 }
 
 /** A (sub-)machine of 1–5 states (fewer when nested). */
 function machineArb(opts: DefinitionOptions, depth: number, jsonata: boolean): fc.Arbitrary<Record<string, unknown>> {
   const maxStates = depth === 0 ? 5 : depth === 1 ? 3 : 1;
   const sub = (d: number): fc.Arbitrary<Record<string, unknown>> =>
-    d > 2 ? fc.constant({ StartAt: `S${d}_0`, States: { [`S${d}_0`]: { Type: 'Succeed' } } }) : machineArb(opts, d, jsonata);
+    d > 2
+      ? fc.constant({ StartAt: `S${d}_0`, States: { [`S${d}_0`]: { Type: 'Succeed' } } })
+      : machineArb(opts, d, jsonata);
   const types = STATE_TYPES.filter((t) => depth < 2 || (t !== 'Parallel' && t !== 'Map'));
   const flowing = types.filter((t) => t !== 'Succeed' && t !== 'Fail');
   // Succeed and Fail end a scope: mostly last, so the states after them stay reachable.
   const typeAt = (index: number, count: number) =>
-    index === count - 1 || !opts.tame ? fc.oneof({ arbitrary: fc.constantFrom(...flowing), weight: index === count - 1 ? 1 : 12 }, { arbitrary: fc.constantFrom(...types), weight: 1 }) : fc.constantFrom(...flowing);
+    index === count - 1 || !opts.tame
+      ? fc.oneof(
+          { arbitrary: fc.constantFrom(...flowing), weight: index === count - 1 ? 1 : 12 },
+          { arbitrary: fc.constantFrom(...types), weight: 1 },
+        )
+      : fc.constantFrom(...flowing);
   return fc
     .integer({ min: 1, max: maxStates })
-    .chain((count) => fc.tuple(stateNames(depth, count, opts), fc.tuple(...Array.from({ length: count }, (_, i) => typeAt(i, count)))))
+    .chain((count) =>
+      fc.tuple(stateNames(depth, count, opts), fc.tuple(...Array.from({ length: count }, (_, i) => typeAt(i, count)))),
+    )
     .chain(([names, stateTypes]) =>
       fc.tuple(
         fc.constant(names),
-        fc.tuple(...stateTypes.map((type, index) => stateArb(opts.tame && index === names.length - 1 && type === 'Choice' ? 'Pass' : type, opts, { names, index, depth, jsonata }, sub))),
-        opts.tame ? fc.constant(names[0] as string) : fc.oneof({ arbitrary: fc.constant(names[0] as string), weight: 9 }, { arbitrary: fc.constantFrom(...names, 'Missing'), weight: 1 }),
+        fc.tuple(
+          ...stateTypes.map((type, index) =>
+            stateArb(
+              opts.tame && index === names.length - 1 && type === 'Choice' ? 'Pass' : type,
+              opts,
+              { names, index, depth, jsonata },
+              sub,
+            ),
+          ),
+        ),
+        opts.tame
+          ? fc.constant(names[0] as string)
+          : fc.oneof(
+              { arbitrary: fc.constant(names[0] as string), weight: 9 },
+              { arbitrary: fc.constantFrom(...names, 'Missing'), weight: 1 },
+            ),
       ),
     )
     .map(([names, states, startAt]) => {
       const record: Record<string, unknown> = {};
-      names.forEach((name, i) => Object.defineProperty(record, name, { value: states[i], enumerable: true, writable: true, configurable: true }));
+      names.forEach((name, i) =>
+        Object.defineProperty(record, name, { value: states[i], enumerable: true, writable: true, configurable: true }),
+      );
       return { StartAt: startAt, States: record };
     });
 }
@@ -280,7 +391,10 @@ function renameTransitions(state: Record<string, unknown>, rename: (name: unknow
   if ('Next' in state) state.Next = rename(state.Next);
   if ('Default' in state) state.Default = rename(state.Default);
   for (const list of [state.Choices, state.Catch]) {
-    if (Array.isArray(list)) for (const item of list) if (item && typeof item === 'object' && 'Next' in item) (item as Record<string, unknown>).Next = rename((item as Record<string, unknown>).Next);
+    if (Array.isArray(list))
+      for (const item of list)
+        if (item && typeof item === 'object' && 'Next' in item)
+          (item as Record<string, unknown>).Next = rename((item as Record<string, unknown>).Next);
   }
 }
 
@@ -299,8 +413,11 @@ function uniqueNames(machine: Record<string, unknown>, counter: { next: number }
       const copy = { ...(state as Record<string, unknown>) };
       renameTransitions(copy, rename);
       for (const field of ['Branches']) {
-        if (Array.isArray(copy[field])) copy[field] = (copy[field] as unknown[]).map((b) => (b && typeof b === 'object' ? { ...(b as object) } : b));
-        if (Array.isArray(copy[field])) for (const branch of copy[field] as Record<string, unknown>[]) if (branch && typeof branch === 'object') uniqueNames(branch, counter, true);
+        if (Array.isArray(copy[field]))
+          copy[field] = (copy[field] as unknown[]).map((b) => (b && typeof b === 'object' ? { ...(b as object) } : b));
+        if (Array.isArray(copy[field]))
+          for (const branch of copy[field] as Record<string, unknown>[])
+            if (branch && typeof branch === 'object') uniqueNames(branch, counter, true);
       }
       for (const field of ['ItemProcessor', 'Iterator']) {
         if (copy[field] && typeof copy[field] === 'object') {
@@ -308,9 +425,19 @@ function uniqueNames(machine: Record<string, unknown>, counter: { next: number }
           uniqueNames(copy[field] as Record<string, unknown>, counter, true);
         }
       }
-      Object.defineProperty(renamed, rename(name) as string, { value: copy, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(renamed, rename(name) as string, {
+        value: copy,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     } else {
-      Object.defineProperty(renamed, rename(name) as string, { value: state, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(renamed, rename(name) as string, {
+        value: state,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   machine.States = renamed;
@@ -323,7 +450,10 @@ export function definitionArb(opts: DefinitionOptions): fc.Arbitrary<Record<stri
     fc
       .tuple(
         machineArb(opts, 0, language === 'JSONata'),
-        fc.option(fc.constantFrom(...(opts.tame ? [5, 20] : [1, 5, 99_999_999, 100_000_000, 0])), { freq: 3, nil: undefined }),
+        fc.option(fc.constantFrom(...(opts.tame ? [5, 20] : [1, 5, 99_999_999, 100_000_000, 0])), {
+          freq: 3,
+          nil: undefined,
+        }),
         fc.option(fc.constantFrom('1.0', 'x'), { freq: 8, nil: undefined }),
       )
       .map(([machine, timeout, version]) => {
@@ -345,20 +475,43 @@ export function definitionArb(opts: DefinitionOptions): fc.Arbitrary<Record<stri
 function mutateDefinition(definition: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> {
   const stateNamesOf = Object.keys(definition.States as Record<string, unknown>);
   return fc.oneof(
-    fc.tuple(fc.constantFrom(...stateNamesOf), fc.constantFrom('Unknown', '__proto__', 'constructor', 'Type', 'Next', 'States'), hostileValue).map(([name, field, value]) => {
-      const states = definition.States as Record<string, Record<string, unknown>>;
-      const state = { ...(states[name] ?? {}) };
-      Object.defineProperty(state, field, { value, enumerable: true, writable: true, configurable: true });
-      const copy: Record<string, unknown> = {};
-      for (const k of Object.keys(states)) Object.defineProperty(copy, k, { value: k === name ? state : states[k], enumerable: true, writable: true, configurable: true });
-      return { ...definition, States: copy };
-    }),
-    fc.tuple(fc.constantFrom('StartAt', 'States', 'TimeoutSeconds', 'QueryLanguage', 'Comment', '__proto__', 'Extra'), hostileValue).map(([field, value]) => {
-      const copy = { ...definition };
-      Object.defineProperty(copy, field, { value, enumerable: true, writable: true, configurable: true });
-      return copy;
-    }),
-    fc.constantFrom(1000, 5000, 20_000).map((depth) => ({ ...definition, States: { ...(definition.States as object), Deep: { Type: 'Pass', Result: deepValue(depth, 'object'), End: true } } })),
+    fc
+      .tuple(
+        fc.constantFrom(...stateNamesOf),
+        fc.constantFrom('Unknown', '__proto__', 'constructor', 'Type', 'Next', 'States'),
+        hostileValue,
+      )
+      .map(([name, field, value]) => {
+        const states = definition.States as Record<string, Record<string, unknown>>;
+        const state = { ...(states[name] ?? {}) };
+        Object.defineProperty(state, field, { value, enumerable: true, writable: true, configurable: true });
+        const copy: Record<string, unknown> = {};
+        for (const k of Object.keys(states))
+          Object.defineProperty(copy, k, {
+            value: k === name ? state : states[k],
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        return { ...definition, States: copy };
+      }),
+    fc
+      .tuple(
+        fc.constantFrom('StartAt', 'States', 'TimeoutSeconds', 'QueryLanguage', 'Comment', '__proto__', 'Extra'),
+        hostileValue,
+      )
+      .map(([field, value]) => {
+        const copy = { ...definition };
+        Object.defineProperty(copy, field, { value, enumerable: true, writable: true, configurable: true });
+        return copy;
+      }),
+    fc.constantFrom(1000, 5000, 20_000).map((depth) => ({
+      ...definition,
+      States: {
+        ...(definition.States as object),
+        Deep: { Type: 'Pass', Result: deepValue(depth, 'object'), End: true },
+      },
+    })),
     fc.constantFrom(5000, 20_000).map((depth) => ({ ...definition, Comment: deepValue(depth, 'array') })),
     fc.constantFrom(300_000, 1_100_000, 2_100_000).map((size) => ({ ...definition, Comment: hugeString(size) })),
     wrongType.map((value) => ({ ...definition, States: value })),
@@ -383,7 +536,12 @@ export function inputArb(opts: DefinitionOptions): fc.Arbitrary<unknown> {
     { arbitrary: typical, weight: 7 },
     { arbitrary: jsonValue(3), weight: 2 },
     // The API refuses deeper inputs before they reach the interpreter (`hostileValue` goes to 20,000).
-    { arbitrary: hostileValue.filter((value) => !JSON.stringify(value).includes('"deep":20000') && !JSON.stringify(value).includes('"deep":5000')), weight: 1 },
+    {
+      arbitrary: hostileValue.filter(
+        (value) => !JSON.stringify(value).includes('"deep":20000') && !JSON.stringify(value).includes('"deep":5000'),
+      ),
+      weight: 1,
+    },
   );
 }
 
@@ -396,6 +554,13 @@ export function poisonedDefinitionArb(): fc.Arbitrary<Record<string, unknown>> {
   return fc.tuple(definitionArb({ tame: true }), fc.constantFrom(...POISON_STATES)).map(([definition, poison]) => ({
     ...definition,
     StartAt: 'Poison',
-    States: { Poison: { ...poison, ...(definition.QueryLanguage === 'JSONata' ? { QueryLanguage: 'JSONata' } : {}), Next: definition.StartAt }, ...(definition.States as object) },
+    States: {
+      Poison: {
+        ...poison,
+        ...(definition.QueryLanguage === 'JSONata' ? { QueryLanguage: 'JSONata' } : {}),
+        Next: definition.StartAt,
+      },
+      ...(definition.States as object),
+    },
   }));
 }

@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import {
-  ACCOUNT, BAD_PATHS, ERROR_NAMES, FUZZ_FUNCTIONS, INTRINSICS, JSONATA, ODD_VARIABLE_NAMES, PATHS, POISON_INTRINSICS, POISON_JSONATA,
-  REFERENCE_PATHS, TIMESTAMPS, VARIABLE_NAMES,
+  ACCOUNT,
+  BAD_PATHS,
+  ERROR_NAMES,
+  FUZZ_FUNCTIONS,
+  INTRINSICS,
+  JSONATA,
+  ODD_VARIABLE_NAMES,
+  PATHS,
+  POISON_INTRINSICS,
+  POISON_JSONATA,
+  REFERENCE_PATHS,
+  TIMESTAMPS,
+  VARIABLE_NAMES,
 } from './language-pools';
 import { jsonValue } from './zod-arbitrary';
 
@@ -11,17 +22,27 @@ export interface DefinitionOptions {
 }
 
 export function variableNameArb(opts: DefinitionOptions): fc.Arbitrary<string> {
-  return opts.tame ? fc.constantFrom(...VARIABLE_NAMES) : fc.oneof({ arbitrary: fc.constantFrom(...VARIABLE_NAMES), weight: 8 }, { arbitrary: fc.constantFrom(...ODD_VARIABLE_NAMES), weight: 1 });
+  return opts.tame
+    ? fc.constantFrom(...VARIABLE_NAMES)
+    : fc.oneof(
+        { arbitrary: fc.constantFrom(...VARIABLE_NAMES), weight: 8 },
+        { arbitrary: fc.constantFrom(...ODD_VARIABLE_NAMES), weight: 1 },
+      );
 }
 
 export function referencePathArb(opts: DefinitionOptions): fc.Arbitrary<string> {
-  return opts.tame ? fc.constantFrom(...REFERENCE_PATHS) : fc.oneof({ arbitrary: fc.constantFrom(...REFERENCE_PATHS), weight: 10 }, { arbitrary: pathArb(opts), weight: 1 });
+  return opts.tame
+    ? fc.constantFrom(...REFERENCE_PATHS)
+    : fc.oneof({ arbitrary: fc.constantFrom(...REFERENCE_PATHS), weight: 10 }, { arbitrary: pathArb(opts), weight: 1 });
 }
 
 /** A value of the pool; in wild definitions one in six is known poison (unbounded cost today). */
 export function pool(values: string[], opts: DefinitionOptions, poison: string[] = []): fc.Arbitrary<string> {
   if (opts.tame || poison.length === 0) return fc.constantFrom(...values);
-  return fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 5 }, { arbitrary: fc.constantFrom(...poison), weight: 1 });
+  return fc.oneof(
+    { arbitrary: fc.constantFrom(...values), weight: 5 },
+    { arbitrary: fc.constantFrom(...poison), weight: 1 },
+  );
 }
 
 export function pathArb(opts: DefinitionOptions): fc.Arbitrary<string> {
@@ -46,7 +67,8 @@ export function templateArb(opts: DefinitionOptions): fc.Arbitrary<Record<string
   );
   return fc.array(member, { maxLength: 4 }).map((members) => {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of members) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of members)
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     return out;
   });
 }
@@ -55,7 +77,11 @@ export function templateArb(opts: DefinitionOptions): fc.Arbitrary<Record<string
 export function jsonataTemplateArb(opts: DefinitionOptions): fc.Arbitrary<unknown> {
   return fc.oneof(
     jsonataArb(opts),
-    fc.dictionary(fc.constantFrom('a', 'b', 'FunctionName', 'Payload', '__proto__'), fc.oneof(jsonataArb(opts), jsonValue(1), fc.constantFrom(...FUZZ_FUNCTIONS)), { maxKeys: 3 }),
+    fc.dictionary(
+      fc.constantFrom('a', 'b', 'FunctionName', 'Payload', '__proto__'),
+      fc.oneof(jsonataArb(opts), jsonValue(1), fc.constantFrom(...FUZZ_FUNCTIONS)),
+      { maxKeys: 3 },
+    ),
     fc.array(jsonataArb(opts), { maxLength: 2 }),
     jsonValue(1),
   );
@@ -67,13 +93,19 @@ export function assignArb(opts: DefinitionOptions, jsonata: boolean): fc.Arbitra
     .array(
       fc.oneof(
         fc.tuple(variableNameArb(opts), value),
-        jsonata ? fc.tuple(variableNameArb(opts), jsonataArb(opts)) : fc.tuple(variableNameArb(opts).map((n) => `${n}.$`), pathArb(opts)),
+        jsonata
+          ? fc.tuple(variableNameArb(opts), jsonataArb(opts))
+          : fc.tuple(
+              variableNameArb(opts).map((n) => `${n}.$`),
+              pathArb(opts),
+            ),
       ),
       { maxLength: 3 },
     )
     .map((members) => {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of members) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      for (const [k, v] of members)
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
       return out;
     });
 }
@@ -82,12 +114,19 @@ export function assignArb(opts: DefinitionOptions, jsonata: boolean): fc.Arbitra
 export function errorEqualsArb(opts: DefinitionOptions): fc.Arbitrary<string[]> {
   const names = fc.array(fc.constantFrom(...ERROR_NAMES), { minLength: 1, maxLength: 3 });
   if (!opts.tame) return names;
-  return fc.oneof(fc.constant<string[]>(['States.ALL']), names.map((list) => list.filter((n) => n !== 'States.ALL' && n !== '')).filter((list) => list.length > 0));
+  return fc.oneof(
+    fc.constant<string[]>(['States.ALL']),
+    names.map((list) => list.filter((n) => n !== 'States.ALL' && n !== '')).filter((list) => list.length > 0),
+  );
 }
 
 export function retrierArb(opts: DefinitionOptions): fc.Arbitrary<Record<string, unknown>> {
-  const interval = opts.tame ? fc.integer({ min: 1, max: 1 }) : fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constantFrom(99_999_999, 100_000_000));
-  const attempts = opts.tame ? fc.integer({ min: 0, max: 2 }) : fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constantFrom(99_999_999));
+  const interval = opts.tame
+    ? fc.integer({ min: 1, max: 1 })
+    : fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constantFrom(99_999_999, 100_000_000));
+  const attempts = opts.tame
+    ? fc.integer({ min: 0, max: 2 })
+    : fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constantFrom(99_999_999));
   return fc.record(
     {
       ErrorEquals: errorEqualsArb(opts),
@@ -101,10 +140,22 @@ export function retrierArb(opts: DefinitionOptions): fc.Arbitrary<Record<string,
   );
 }
 
-export function choiceRuleArb(opts: DefinitionOptions, jsonata: boolean, next: fc.Arbitrary<string>): fc.Arbitrary<Record<string, unknown>> {
+export function choiceRuleArb(
+  opts: DefinitionOptions,
+  jsonata: boolean,
+  next: fc.Arbitrary<string>,
+): fc.Arbitrary<Record<string, unknown>> {
   if (jsonata) {
     return fc.record(
-      { Condition: fc.oneof(jsonataArb(opts), fc.constantFrom('{% true %}', '{% $states.input.n > 1 %}', '{% "yes" %}', true)), Next: next, Output: jsonataArb(opts), Assign: assignArb(opts, true) },
+      {
+        Condition: fc.oneof(
+          jsonataArb(opts),
+          fc.constantFrom('{% true %}', '{% $states.input.n > 1 %}', '{% "yes" %}', true),
+        ),
+        Next: next,
+        Output: jsonataArb(opts),
+        Assign: assignArb(opts, true),
+      },
       { requiredKeys: ['Condition', 'Next'] },
     );
   }
@@ -114,7 +165,10 @@ export function choiceRuleArb(opts: DefinitionOptions, jsonata: boolean, next: f
     fc.record({ Variable: referencePathArb(opts), NumericEqualsPath: pathArb(opts) }),
     fc.record({ Variable: referencePathArb(opts), BooleanEquals: fc.boolean() }),
     fc.record({ Variable: referencePathArb(opts), TimestampLessThan: fc.constantFrom(...TIMESTAMPS) }),
-    fc.record({ Variable: referencePathArb(opts), StringMatches: fc.constantFrom('a*', '*', '\\*', '**a**b**c**d**e**f**g**h**i**j**k**', '') }),
+    fc.record({
+      Variable: referencePathArb(opts),
+      StringMatches: fc.constantFrom('a*', '*', '\\*', '**a**b**c**d**e**f**g**h**i**j**k**', ''),
+    }),
     fc.record({ Variable: referencePathArb(opts), IsPresent: fc.boolean() }),
     fc.record({ Variable: referencePathArb(opts), IsNumeric: fc.boolean(), IsString: fc.boolean() }),
     fc.record({ Variable: referencePathArb(opts) }),
@@ -128,5 +182,7 @@ export function choiceRuleArb(opts: DefinitionOptions, jsonata: boolean, next: f
       fc.record({ Not: tie('rule') }),
     ),
   })).rule as fc.Arbitrary<Record<string, unknown>>;
-  return fc.tuple(rule, next, fc.option(assignArb(opts, false), { nil: undefined })).map(([r, n, assign]) => ({ ...r, Next: n, ...(assign ? { Assign: assign } : {}) }));
+  return fc
+    .tuple(rule, next, fc.option(assignArb(opts, false), { nil: undefined }))
+    .map(([r, n, assign]) => ({ ...r, Next: n, ...(assign ? { Assign: assign } : {}) }));
 }

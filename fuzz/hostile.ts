@@ -7,7 +7,16 @@ import fc from 'fast-check';
  */
 
 /** Keys that reach inherited properties when a lookup is not restricted to own properties. */
-export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
+export const PROTOTYPE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  'isPrototypeOf',
+];
 
 /** Text that breaks stores, parsers and renderers: NUL, lone surrogates, BOM, RTL, astral, escapes. */
 export const AWKWARD_STRINGS = [
@@ -61,7 +70,9 @@ export function hugeString(size: number, unit: 'ascii' | 'multibyte' = 'ascii'):
 }
 
 function hugeOf(value: unknown): { size: number; unit: string } | undefined {
-  return value !== null && typeof value === 'object' && HUGE_TAG in value ? ((value as Record<string, unknown>)[HUGE_TAG] as { size: number; unit: string }) : undefined;
+  return value !== null && typeof value === 'object' && HUGE_TAG in value
+    ? ((value as Record<string, unknown>)[HUGE_TAG] as { size: number; unit: string })
+    : undefined;
 }
 
 /**
@@ -80,7 +91,9 @@ export function deepValue(depth: number, kind: 'array' | 'object'): unknown {
 }
 
 function deepOf(value: unknown): Deep | undefined {
-  return value !== null && typeof value === 'object' && DEEP_TAG in value ? ((value as Record<string, unknown>)[DEEP_TAG] as Deep) : undefined;
+  return value !== null && typeof value === 'object' && DEEP_TAG in value
+    ? ((value as Record<string, unknown>)[DEEP_TAG] as Deep)
+    : undefined;
 }
 
 /** The value with every deep placeholder replaced by the nested value it stands for. */
@@ -96,7 +109,8 @@ export function materialize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(materialize);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: materialize(v), enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, k, { value: materialize(v), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return value;
@@ -114,12 +128,16 @@ export function jsonText(value: unknown): string {
     return `\u0001deep${texts.length - 1}\u0001`;
   });
   if (text === undefined) return 'null';
-  return texts.length === 0 ? text : text.replace(/"\\u0001deep(\d+)\\u0001"/g, (_m, i: string) => texts[Number(i)] as string);
+  return texts.length === 0
+    ? text
+    : text.replace(/"\\u0001deep(\d+)\\u0001"/g, (_m, i: string) => texts[Number(i)] as string);
 }
 
 /** `depth` arrays or objects nested in one another, as JSON text (so building it costs no recursion). */
 export function deepJsonText(depth: number, kind: 'array' | 'object'): string {
-  return kind === 'array' ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  return kind === 'array'
+    ? `${'['.repeat(depth)}1${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
 /** A value of the wrong type for almost any field. */
@@ -143,8 +161,17 @@ export const wrongType: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
 
 /** An object with prototype keys as own members (as JSON.parse makes them). */
 export const prototypeObject: fc.Arbitrary<Record<string, unknown>> = fc
-  .tuple(fc.subarray(PROTOTYPE_KEYS, { minLength: 1 }), fc.constantFrom<unknown>({}, { polluted: true }, null, 'x', 1, []))
-  .map(([keys, value]) => JSON.parse(`{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(value)}`).join(',')}}`) as Record<string, unknown>);
+  .tuple(
+    fc.subarray(PROTOTYPE_KEYS, { minLength: 1 }),
+    fc.constantFrom<unknown>({}, { polluted: true }, null, 'x', 1, []),
+  )
+  .map(
+    ([keys, value]) =>
+      JSON.parse(`{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(value)}`).join(',')}}`) as Record<
+        string,
+        unknown
+      >,
+  );
 
 /** One hostile value: anything a careless handler could choke on. Huge and deep values are kept as JSON text by callers that need them raw. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -184,7 +211,9 @@ export const badJsonText: fc.Arbitrary<string> = fc.oneof(
     '{"a":-0}',
     '{"a":12345678901234567890123}',
   ),
-  fc.constantFrom(1000, 5000, 10_000, 100_000).chain((depth) => fc.constantFrom(deepJsonText(depth, 'array'), deepJsonText(depth, 'object'))),
+  fc
+    .constantFrom(1000, 5000, 10_000, 100_000)
+    .chain((depth) => fc.constantFrom(deepJsonText(depth, 'array'), deepJsonText(depth, 'object'))),
   fc.string({ unit: 'binary', maxLength: 30 }),
 );
 

@@ -63,13 +63,20 @@ export function parseFuzzArgs(argv: string[]): FuzzOptions {
       targets.push(name as TargetName);
     } else throw new Error(`unknown option '${arg}'\n${USAGE}`);
   }
-  return { cases: cases ?? sizes.cases, executions: executions ?? sizes.executions, seed, targets: targets.length > 0 ? targets : [...TARGETS] };
+  return {
+    cases: cases ?? sizes.cases,
+    executions: executions ?? sizes.executions,
+    seed,
+    targets: targets.length > 0 ? targets : [...TARGETS],
+  };
 }
 
 function printReport(report: CampaignReport): void {
   const failures = report.failures.reduce((sum, f) => sum + f.count, 0);
   if (report.stopped) say(`\n== ${report.target}: STOPPED EARLY: ${report.stopped}`);
-  say(`\n== ${report.target}: ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s, seed ${report.seed}: ${failures} failing case(s), ${report.failures.length} distinct`);
+  say(
+    `\n== ${report.target}: ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s, seed ${report.seed}: ${failures} failing case(s), ${report.failures.length} distinct`,
+  );
   const all = Object.entries(report.tags).sort((a, b) => b[1] - a[1]);
   const routes = all.filter(([tag]) => tag.startsWith('route '));
   const tags = all.filter(([tag]) => !tag.startsWith('route '));
@@ -90,7 +97,9 @@ function printReport(report: CampaignReport): void {
     }
     say(`     first case: ${failure.example}`);
     if (failure.shrunk) say(`     shrunk: ${failure.shrunk}`);
-    say(`     replay: seed ${failure.seed}, path ${failure.path} (npm run fuzz -- --target ${report.target} --seed ${failure.seed} --cases ${report.cases})`);
+    say(
+      `     replay: seed ${failure.seed}, path ${failure.path} (npm run fuzz -- --target ${report.target} --seed ${failure.seed} --cases ${report.cases})`,
+    );
   }
 }
 
@@ -102,7 +111,9 @@ async function main(): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  say(`stepflow fuzz: seed ${options.seed}, ${options.cases} cases per target, targets ${options.targets.join(', ')} (${os.cpus().length} CPUs, node ${process.version})`);
+  say(
+    `stepflow fuzz: seed ${options.seed}, ${options.cases} cases per target, targets ${options.targets.join(', ')} (${os.cpus().length} CPUs, node ${process.version})`,
+  );
   const reports: CampaignReport[] = [];
   if (options.targets.includes('definitions')) {
     const pool = new DefinitionPool(2);
@@ -116,7 +127,8 @@ async function main(): Promise<number> {
     say('starting the stack (Temporal server, database, worker) …');
     const stack = await startFuzzStack();
     const crashes: { code: number | null; signal: string | null; logTail: string }[] = [];
-    const onUncaught = (err: Error) => crashes.push({ code: null, signal: `uncaught in the API process: ${err.stack ?? err.message}`, logTail: '' });
+    const onUncaught = (err: Error) =>
+      crashes.push({ code: null, signal: `uncaught in the API process: ${err.stack ?? err.message}`, logTail: '' });
     process.on('uncaughtException', onUncaught);
     process.on('unhandledRejection', onUncaught);
     try {
@@ -124,8 +136,11 @@ async function main(): Promise<number> {
       const world = await buildWorld(app);
       const modelActions = new Set(sfnActions().map((a) => a.action));
       const unmodelled = stepflowActions().filter((action) => !modelActions.has(action));
-      say(`api: ${routes.length} REST routes, ${modelActions.size} Step Functions actions${unmodelled.length ? ` (served but not in the model: ${unmodelled.join(', ')})` : ''}`);
-      if (options.targets.includes('api')) reports.push(await runCampaign(apiTarget(app, routes, world, stack), options.cases, options.seed, say));
+      say(
+        `api: ${routes.length} REST routes, ${modelActions.size} Step Functions actions${unmodelled.length ? ` (served but not in the model: ${unmodelled.join(', ')})` : ''}`,
+      );
+      if (options.targets.includes('api'))
+        reports.push(await runCampaign(apiTarget(app, routes, world, stack), options.cases, options.seed, say));
       if (options.targets.includes('executions')) {
         reports.push(await runCampaign(executionsTarget(app, stack), options.executions, options.seed, say));
       }
@@ -141,22 +156,44 @@ async function main(): Promise<number> {
       const byKind = new Map<string, FailureReport>();
       for (const crash of crashes) {
         const uncaught = crash.code === null && crash.signal?.startsWith('uncaught');
-        const signature = uncaught ? 'API process: uncaught error' : `worker exited (code ${crash.code}, signal ${crash.signal})`;
+        const signature = uncaught
+          ? 'API process: uncaught error'
+          : `worker exited (code ${crash.code}, signal ${crash.signal})`;
         const known = byKind.get(signature);
         if (known) {
           known.count++;
           known.example = crash.logTail;
         } else {
-          byKind.set(signature, { signature, count: 1, detail: uncaught ? (crash.signal ?? '') : 'the worker process ended on its own (restarted by the fuzzer)', example: crash.logTail, seed: options.seed, path: '-' });
+          byKind.set(signature, {
+            signature,
+            count: 1,
+            detail: uncaught ? (crash.signal ?? '') : 'the worker process ended on its own (restarted by the fuzzer)',
+            example: crash.logTail,
+            seed: options.seed,
+            path: '-',
+          });
         }
       }
-      reports.push({ target: 'crashes', cases: 0, seed: options.seed, tags: {}, failures: [...byKind.values()], durationMs: 0 });
+      reports.push({
+        target: 'crashes',
+        cases: 0,
+        seed: options.seed,
+        tags: {},
+        failures: [...byKind.values()],
+        durationMs: 0,
+      });
     }
   }
   for (const report of reports) printReport(report);
   const failing = reports.filter((r) => r.failures.length > 0 || r.stopped);
-  say(`\n== summary (seed ${options.seed}): ${reports.map((r) => (r.target === 'crashes' ? `${r.failures.reduce((sum, f) => sum + f.count, 0)} process crash(es)` : `${r.target} ${r.cases} cases, ${r.failures.reduce((s, f) => s + f.count, 0)} failing`)).join('; ')}`);
-  if (!reports.some((r) => r.target === 'crashes') && (options.targets.includes('api') || options.targets.includes('executions'))) say('   no worker or API crash');
+  say(
+    `\n== summary (seed ${options.seed}): ${reports.map((r) => (r.target === 'crashes' ? `${r.failures.reduce((sum, f) => sum + f.count, 0)} process crash(es)` : `${r.target} ${r.cases} cases, ${r.failures.reduce((s, f) => s + f.count, 0)} failing`)).join('; ')}`,
+  );
+  if (
+    !reports.some((r) => r.target === 'crashes') &&
+    (options.targets.includes('api') || options.targets.includes('executions'))
+  )
+    say('   no worker or API crash');
   return failing.length > 0 ? 1 : 0;
 }
 

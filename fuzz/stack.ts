@@ -13,7 +13,12 @@ import { createPool, dropDatabase, ensureDatabase } from '../engine/db/pool';
 import { migrate } from '../engine/db/migrate';
 import { createLogger, type Logger } from '../engine/logger';
 import { createTemporalClient } from '../engine/temporal/client';
-import { dropTemporalDatabases, startLocalTemporal, type LocalTemporal, type TemporalPg } from '../engine/temporal/local-server';
+import {
+  dropTemporalDatabases,
+  startLocalTemporal,
+  type LocalTemporal,
+  type TemporalPg,
+} from '../engine/temporal/local-server';
 import { allPorts, temporalPorts } from '../engine/temporal/local-server-config';
 import { busyPorts } from '../engine/temporal/local-server-process';
 
@@ -55,7 +60,12 @@ function capturingLogger(errors: Map<string, LoggedError>): Logger {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line) continue;
         try {
-          const entry = JSON.parse(line) as { level: number; requestId?: string; msg: string; err?: LoggedError['err'] };
+          const entry = JSON.parse(line) as {
+            level: number;
+            requestId?: string;
+            msg: string;
+            err?: LoggedError['err'];
+          };
           if (entry.level >= 50 && entry.requestId) errors.set(entry.requestId, { msg: entry.msg, err: entry.err });
         } catch {
           // not JSON: ignore
@@ -84,7 +94,11 @@ export async function startFuzzStack(): Promise<FuzzStack> {
   const server = new URL(process.env.STEPFLOW_FUZZ_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/');
   server.pathname = `/${runId}`;
   const databaseUrl = server.toString();
-  const pg: TemporalPg = { host: server.hostname, port: Number(server.port || 5432), user: decodeURIComponent(server.username) || 'postgres' };
+  const pg: TemporalPg = {
+    host: server.hostname,
+    port: Number(server.port || 5432),
+    user: decodeURIComponent(server.username) || 'postgres',
+  };
   const databases = { main: `${runId}_temporal`, visibility: `${runId}_visibility` };
   const tokenSecret = randomBytes(24).toString('hex');
   const taskQueue = `stepflow-fuzz-${runId}`;
@@ -115,7 +129,15 @@ export async function startFuzzStack(): Promise<FuzzStack> {
   };
 
   try {
-    temporal = await startLocalTemporal({ dataDir, portBase: await pickPortBase(), pg, databases, namespace: base.TEMPORAL_NAMESPACE, cacheDir: cacheDir(base), log });
+    temporal = await startLocalTemporal({
+      dataDir,
+      portBase: await pickPortBase(),
+      pg,
+      databases,
+      namespace: base.TEMPORAL_NAMESPACE,
+      cacheDir: cacheDir(base),
+      log,
+    });
     await ensureDatabase(databaseUrl);
     pool = createPool(databaseUrl);
     await migrate(pool, log);
@@ -142,7 +164,10 @@ export async function startFuzzStack(): Promise<FuzzStack> {
     const spawnRole = (role: Role): void => {
       const logFile = path.join(dataDir, `${role}.log`);
       const out = fs.openSync(logFile, 'a');
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'stepflow.js'), role], { env, stdio: ['ignore', out, out] });
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'stepflow.js'), role], {
+        env,
+        stdio: ['ignore', out, out],
+      });
       fs.closeSync(out);
       child.once('exit', (code, signal) => {
         if (stopping) return;

@@ -11,7 +11,15 @@ import { testStateActions } from '../engine/api/sfn/test-state-action';
 import { unavailableActions } from '../engine/api/sfn/unavailable-actions';
 import { versionActions } from '../engine/api/sfn/version-actions';
 import { createMetrics } from '../engine/metrics';
-import { payloadOf, restCaseArb, sfnActions, sfnCaseArb, type ApiCase, type RestRoute, type World } from './api-requests';
+import {
+  payloadOf,
+  restCaseArb,
+  sfnActions,
+  sfnCaseArb,
+  type ApiCase,
+  type RestRoute,
+  type World,
+} from './api-requests';
 import { signatureOf, type CaseResult, type Target } from './campaign';
 import { ROOT, type FuzzStack } from './stack';
 
@@ -22,7 +30,10 @@ const SKIPPED_ROUTES = /^\/docs/;
 
 /** Builds the API in this process on the stack's database and Temporal, and records every route it registers. */
 export async function buildFuzzApi(stack: FuzzStack): Promise<{ app: FastifyInstance; routes: RestRoute[] }> {
-  const app = buildApi({ pool: stack.pool, temporal: stack.temporal, config: stack.config, log: stack.log }, createMetrics('api'));
+  const app = buildApi(
+    { pool: stack.pool, temporal: stack.temporal, config: stack.config, log: stack.log },
+    createMetrics('api'),
+  );
   const routes: RestRoute[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -35,9 +46,21 @@ export async function buildFuzzApi(stack: FuzzStack): Promise<{ app: FastifyInst
   return { app, routes };
 }
 
-async function call(app: FastifyInstance, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await app.inject({ method: method as 'GET', url, headers: { 'content-type': 'application/json', ...headers }, payload: body === undefined ? undefined : JSON.stringify(body) });
-  if (response.statusCode >= 400) throw new Error(`setup ${method} ${url} answered ${response.statusCode}: ${response.body}`);
+async function call(
+  app: FastifyInstance,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await app.inject({
+    method: method as 'GET',
+    url,
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.statusCode >= 400)
+    throw new Error(`setup ${method} ${url} answered ${response.statusCode}: ${response.body}`);
   return response.json() as Record<string, unknown>;
 }
 
@@ -49,13 +72,23 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
   const lambda = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
   const machines: Record<string, { type: string; definition: unknown }> = {
     'fz-pass': { type: 'STANDARD', definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } },
-    'fz-echo': { type: 'STANDARD', definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: lambda('echo'), End: true } } } },
-    'fz-boom': { type: 'STANDARD', definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: lambda('boom'), End: true } } } },
+    'fz-echo': {
+      type: 'STANDARD',
+      definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: lambda('echo'), End: true } } },
+    },
+    'fz-boom': {
+      type: 'STANDARD',
+      definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: lambda('boom'), End: true } } },
+    },
     'fz-express': { type: 'EXPRESS', definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } },
   };
-  for (const [name, { type, definition }] of Object.entries(machines)) await call(app, 'POST', '/v1/state-machines', { name, type, definition });
+  for (const [name, { type, definition }] of Object.entries(machines))
+    await call(app, 'POST', '/v1/state-machines', { name, type, definition });
   await call(app, 'POST', '/v1/state-machines/fz-pass/versions', { description: 'v1' });
-  await call(app, 'POST', '/v1/state-machines', { name: 'fz-pass', definition: { StartAt: 'Q', States: { Q: { Type: 'Pass', Result: 2, End: true } } } });
+  await call(app, 'POST', '/v1/state-machines', {
+    name: 'fz-pass',
+    definition: { StartAt: 'Q', States: { Q: { Type: 'Pass', Result: 2, End: true } } },
+  });
   await call(app, 'POST', '/v1/state-machines/fz-pass/versions', { description: 'v2' });
   await call(app, 'PUT', '/v1/state-machines/fz-pass/aliases/live', { routes: [{ version: 1, weight: 100 }] });
   await call(app, 'POST', '/v1/activities', { name: 'fz-act' });
@@ -68,7 +101,8 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
     for (;;) {
       const row = await call(app, 'GET', `/v1/executions/${encodeURIComponent(String(execution.executionId))}`);
       if (row.status !== 'RUNNING') break;
-      if (Date.now() > deadline) throw new Error(`setup execution ${String(execution.executionId)} did not end: is the worker running?`);
+      if (Date.now() > deadline)
+        throw new Error(`setup execution ${String(execution.executionId)} did not end: is the worker running?`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -137,11 +171,22 @@ export function apiTarget(app: FastifyInstance, routes: RestRoute[], world: Worl
       let timer: NodeJS.Timeout | undefined;
       try {
         const response = await Promise.race([
-          app.inject({ method: testCase.method as 'GET', url: testCase.url, headers: testCase.headers, payload: payloadOf(testCase) }),
+          app.inject({
+            method: testCase.method as 'GET',
+            url: testCase.url,
+            headers: testCase.headers,
+            payload: payloadOf(testCase),
+          }),
           new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), REQUEST_TIMEOUT_MS))),
         ]);
         if (response === 'timeout') {
-          return { tags, failure: { signature: `hang: ${testCase.route}`, detail: `${testCase.route}: no response within ${REQUEST_TIMEOUT_MS} ms` } };
+          return {
+            tags,
+            failure: {
+              signature: `hang: ${testCase.route}`,
+              detail: `${testCase.route}: no response within ${REQUEST_TIMEOUT_MS} ms`,
+            },
+          };
         }
         const status = response.statusCode;
         tags.push(`status ${status}`);
@@ -151,7 +196,13 @@ export function apiTarget(app: FastifyInstance, routes: RestRoute[], world: Worl
         if (status >= 500) {
           const reason = logged?.err?.message ?? response.body.slice(0, 200);
           // One bug is one signature whichever route reached it: the error and the engine frame that threw it.
-          const frame = (logged?.err?.stack ?? '').split('\n').find((line) => line.includes('/engine/'))?.trim().replace(/:\d+:\d+\)?$/, '').replace(/\(.*\/dist\//, '(') ?? '';
+          const frame =
+            (logged?.err?.stack ?? '')
+              .split('\n')
+              .find((line) => line.includes('/engine/'))
+              ?.trim()
+              .replace(/:\d+:\d+\)?$/, '')
+              .replace(/\(.*\/dist\//, '(') ?? '';
           return {
             tags,
             failure: {
@@ -162,11 +213,25 @@ export function apiTarget(app: FastifyInstance, routes: RestRoute[], world: Worl
           };
         }
         const leak = leakIn(response.body, stack);
-        if (leak) return { tags, failure: { signature: `leak of ${leak} in a response`, detail: `${testCase.route} → ${status} ${response.body.slice(0, 500)}` } };
+        if (leak)
+          return {
+            tags,
+            failure: {
+              signature: `leak of ${leak} in a response`,
+              detail: `${testCase.route} → ${status} ${response.body.slice(0, 500)}`,
+            },
+          };
         return { tags };
       } catch (err) {
         const error = err as Error;
-        return { tags, failure: { signature: signatureOf('inject threw', error.message), detail: `${testCase.route}: ${error.message}`, stack: error.stack } };
+        return {
+          tags,
+          failure: {
+            signature: signatureOf('inject threw', error.message),
+            detail: `${testCase.route}: ${error.message}`,
+            stack: error.stack,
+          },
+        };
       } finally {
         clearTimeout(timer);
       }

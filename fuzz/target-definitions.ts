@@ -4,7 +4,7 @@ import { signatureOf } from './campaign';
 import type { DefinitionCase } from './definition-check';
 import { definitionArb, inputArb, poisonedDefinitionArb } from './definitions';
 import { showValue } from './hostile';
-import { DefinitionPool } from './thread-pool';
+import { type DefinitionPool } from './thread-pool';
 
 /**
  * Definitions through the validator and, when accepted, the in-memory interpreter with a
@@ -31,7 +31,11 @@ export function definitionsTarget(pool: DefinitionPool): Target<DefinitionCase> 
       if (!verdict.failure) return { tags: verdict.tags };
       return {
         tags: verdict.tags,
-        failure: { signature: signatureOf(verdict.failure.kind, verdict.failure.detail), detail: verdict.failure.detail, stack: verdict.failure.stack },
+        failure: {
+          signature: signatureOf(verdict.failure.kind, verdict.failure.detail),
+          detail: verdict.failure.detail,
+          stack: verdict.failure.stack,
+        },
       };
     },
   };

@@ -27,7 +27,9 @@ export class DefinitionPool {
   }
 
   private spawn(): { worker: Worker; ready: Promise<void> } {
-    const worker = new Worker(path.join(__dirname, 'definition-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    const worker = new Worker(path.join(__dirname, 'definition-worker.js'), {
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    });
     worker.unref();
     const ready = new Promise<void>((resolve) => {
       const onReady = (message: { ready?: boolean }) => {
@@ -71,7 +73,13 @@ export class DefinitionPool {
         cleanup();
         this.replace(slot);
         void worker.terminate();
-        resolve({ failure: { kind: 'hang', detail: `no answer within ${CASE_TIMEOUT_MS} ms (a synchronous loop, or a promise that never settles)` }, tags: [] });
+        resolve({
+          failure: {
+            kind: 'hang',
+            detail: `no answer within ${CASE_TIMEOUT_MS} ms (a synchronous loop, or a promise that never settles)`,
+          },
+          tags: [],
+        });
       }, CASE_TIMEOUT_MS);
       const onMessage = (message: { id: number; verdict: Verdict }) => {
         if (message.id !== id) return;
@@ -81,13 +89,19 @@ export class DefinitionPool {
       const onExit = (code: number) => {
         cleanup();
         this.replace(slot);
-        resolve({ failure: { kind: 'worker died', detail: `the checking thread exited with code ${code} (out of memory?)` }, tags: [] });
+        resolve({
+          failure: { kind: 'worker died', detail: `the checking thread exited with code ${code} (out of memory?)` },
+          tags: [],
+        });
       };
       const onError = (err: Error) => {
         cleanup();
         this.replace(slot);
         void worker.terminate();
-        resolve({ failure: { kind: 'worker died', detail: `${err.name}: ${err.message}`, stack: err.stack }, tags: [] });
+        resolve({
+          failure: { kind: 'worker died', detail: `${err.name}: ${err.message}`, stack: err.stack },
+          tags: [],
+        });
       };
       const cleanup = () => {
         clearTimeout(timer);

@@ -26,7 +26,13 @@ function stringOf(def: z.core.$ZodStringDef): fc.Arbitrary<string> {
   let maxLength = 24;
   let pattern: RegExp | undefined;
   for (const check of def.checks ?? []) {
-    const c = check._zod.def as unknown as { check: string; minimum?: number; maximum?: number; pattern?: RegExp; format?: string };
+    const c = check._zod.def as unknown as {
+      check: string;
+      minimum?: number;
+      maximum?: number;
+      pattern?: RegExp;
+      format?: string;
+    };
     if (c.check === 'min_length') minLength = c.minimum ?? 0;
     if (c.check === 'max_length') maxLength = Math.min(c.maximum ?? maxLength, 64);
     if (c.check === 'string_format' && c.pattern instanceof RegExp) pattern = c.pattern;
@@ -52,7 +58,9 @@ function numberOf(def: z.core.$ZodNumberDef & { format?: string }): fc.Arbitrary
   max = Math.min(max, Math.max(min, 1e9));
   // The bounds themselves are where off-by-one bugs live.
   const edges = fc.constantFrom(min, max);
-  const inside = integer ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) }) : fc.double({ min, max, noNaN: true });
+  const inside = integer
+    ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) })
+    : fc.double({ min, max, noNaN: true });
   return fc.oneof({ arbitrary: inside, weight: 4 }, { arbitrary: edges, weight: 1 });
 }
 
@@ -104,7 +112,11 @@ export function arbitraryOf(schema: z.ZodType, overrides: FieldOverrides = {}, d
       return fc.array(next(def.element), { minLength, maxLength: Math.max(minLength, maxLength) });
     }
     case 'record':
-      return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), depth >= MAX_DEPTH ? jsonValue(1) : next(def.valueType), { maxKeys: 3 });
+      return fc.dictionary(
+        fc.string({ minLength: 1, maxLength: 8 }),
+        depth >= MAX_DEPTH ? jsonValue(1) : next(def.valueType),
+        { maxKeys: 3 },
+      );
     case 'object':
       return objectOf(def.shape as Record<string, z.ZodType>, overrides, depth);
     default:
@@ -117,7 +129,11 @@ function isOptional(schema: z.ZodType): boolean {
 }
 
 /** An object of the shape's required members and a random subset of its optional ones. */
-export function objectOf(shape: Record<string, z.ZodType>, overrides: FieldOverrides = {}, depth = 0): fc.Arbitrary<Record<string, unknown>> {
+export function objectOf(
+  shape: Record<string, z.ZodType>,
+  overrides: FieldOverrides = {},
+  depth = 0,
+): fc.Arbitrary<Record<string, unknown>> {
   const members: Record<string, fc.Arbitrary<unknown>> = {};
   const required: string[] = [];
   for (const [key, member] of Object.entries(shape)) {

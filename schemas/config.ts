@@ -17,7 +17,10 @@ export const ConfigSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('stepflow'),
   /** `true`: TLS to TEMPORAL_ADDRESS even without the files below (system roots); `false`: never. */
-  TEMPORAL_TLS: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  TEMPORAL_TLS: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   /** PEM file of the CA that signed the Temporal frontend's certificate (turns TLS on). */
   TEMPORAL_TLS_CA: z.string().min(1).optional(),
   /** PEM files of a client certificate and its key, for mTLS (both or neither; turn TLS on). */
@@ -32,7 +35,7 @@ export const ConfigSchema = z.object({
     .number()
     .int()
     .min(1300)
-    .max(32747, "must be at most 32747: Temporal stores membership ports (base-300 … base+20) as smallint")
+    .max(32747, 'must be at most 32747: Temporal stores membership ports (base-300 … base+20) as smallint')
     .default(7233),
   FUNCTIONS_DIR: z.string().min(1).default('./functions'),
   /** The function host: processes at most (each runs one invocation at a time). */
@@ -61,7 +64,10 @@ export const ConfigSchema = z.object({
    */
   STEPFLOW_ADMIN_KEY: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}\.[\x21-\x7e]{16,256}$/, 'must be <key id>.<secret>: an id of letters, digits, _ or -, a secret of 16 to 256 visible ASCII characters')
+    .regex(
+      /^[A-Za-z0-9_-]{1,64}\.[\x21-\x7e]{16,256}$/,
+      'must be <key id>.<secret>: an id of letters, digits, _ or -, a secret of 16 to 256 visible ASCII characters',
+    )
     .optional(),
   /** 32 bytes (64 hex digits or base64) that seal API key secrets; default: <STEPFLOW_DATA_DIR>/master.key, made on first use. */
   STEPFLOW_MASTER_KEY: z

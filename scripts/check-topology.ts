@@ -18,11 +18,16 @@ const run = promisify(execFile);
 /** Values the check supplies for the variables compose requires (`${NAME:?…}`). */
 const REQUIRED_VALUES: Record<string, () => string> = {
   // The API's bootstrap admin key, in the format `stepflow keys create` prints.
-  STEPFLOW_ADMIN_KEY: () => `SFK${randomBytes(8).toString('hex').toUpperCase()}.${randomBytes(24).toString('base64url')}`,
+  STEPFLOW_ADMIN_KEY: () =>
+    `SFK${randomBytes(8).toString('hex').toUpperCase()}.${randomBytes(24).toString('base64url')}`,
 };
 
 async function compose(projectDir: string, file: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
-  const { stdout } = await run('docker-compose', ['-f', file, '--project-directory', projectDir, ...args], { cwd: projectDir, env, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('docker-compose', ['-f', file, '--project-directory', projectDir, ...args], {
+    cwd: projectDir,
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -50,7 +55,8 @@ async function main(): Promise<void> {
   const projectDir = path.resolve(values.project as string);
   const composeFile = path.resolve(projectDir, values.compose as string);
   const started = Date.now();
-  const report = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+  const report = (line: string) =>
+    process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'check-topology');
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-topology-'));
   try {
@@ -58,9 +64,21 @@ async function main(): Promise<void> {
     const context = listBuildContext(projectDir);
     report(`image: build context of ${context.length} files after .dockerignore`);
     const image = values['image-root']
-      ? { root: path.resolve(values['image-root']), stage: parseDockerfile(dockerfile).pop() as Stage, contextFiles: {} }
-      : await assembleImage({ contextDir: projectDir, context, dockerfile, outDir: path.join(workDir, 'image'), report: (line) => report(`image: ${line}`) });
-    report(`image: built; runs ${JSON.stringify([...(image.stage.entrypoint ?? []), ...(image.stage.cmd ?? [])])} in ${image.stage.workdir}`);
+      ? {
+          root: path.resolve(values['image-root']),
+          stage: parseDockerfile(dockerfile).pop() as Stage,
+          contextFiles: {},
+        }
+      : await assembleImage({
+          contextDir: projectDir,
+          context,
+          dockerfile,
+          outDir: path.join(workDir, 'image'),
+          report: (line) => report(`image: ${line}`),
+        });
+    report(
+      `image: built; runs ${JSON.stringify([...(image.stage.entrypoint ?? []), ...(image.stage.cmd ?? [])])} in ${image.stage.workdir}`,
+    );
     if (values['image-only']) return;
 
     const composeText = fs.readFileSync(composeFile, 'utf8');
@@ -71,9 +89,13 @@ async function main(): Promise<void> {
         () => undefined,
         (err: { stderr?: string }) => err.stderr ?? 'failed',
       );
-      if (refused === undefined || !refused.includes(name)) throw new Error(`compose: with ${name} unset, docker-compose config must refuse and name it; it ${refused === undefined ? 'accepted the file' : `said: ${refused}`}`);
+      if (refused === undefined || !refused.includes(name))
+        throw new Error(
+          `compose: with ${name} unset, docker-compose config must refuse and name it; it ${refused === undefined ? 'accepted the file' : `said: ${refused}`}`,
+        );
       const value = REQUIRED_VALUES[name];
-      if (!value) throw new Error(`compose: requires ${name}, for which the check has no value (add one to REQUIRED_VALUES)`);
+      if (!value)
+        throw new Error(`compose: requires ${name}, for which the check has no value (add one to REQUIRED_VALUES)`);
       env[name] = value();
       report(`compose: refuses to start without ${name}; the check sets one`);
     }

@@ -32,10 +32,12 @@ export function historyProblems(events: readonly WireEvent[], status: string): s
   events.forEach((event, i) => {
     if (event.id !== i + 1) problems.push(`event #${i + 1} has id ${event.id}`);
     const prev = event.previousEventId;
-    if (i === 0 ? prev !== 0 : !(prev >= 0 && prev < event.id)) problems.push(`event ${event.id} (${event.type}) has previousEventId ${prev}`);
+    if (i === 0 ? prev !== 0 : !(prev >= 0 && prev < event.id))
+      problems.push(`event ${event.id} (${event.type}) has previousEventId ${prev}`);
   });
   const terminals = events.filter((event) => event.type in TERMINAL_EVENTS);
-  if (terminals.length !== 1) problems.push(`${terminals.length} terminal events (${terminals.map((e) => e.type).join(', ')})`);
+  if (terminals.length !== 1)
+    problems.push(`${terminals.length} terminal events (${terminals.map((e) => e.type).join(', ')})`);
   const last = events[events.length - 1] as WireEvent;
   if (!(last.type in TERMINAL_EVENTS)) problems.push(`last event is ${last.type}, not a terminal event`);
   else if (TERMINAL_EVENTS[last.type] !== status) problems.push(`terminal event ${last.type} but status ${status}`);
@@ -58,7 +60,10 @@ export function outcomeProblems(described: Described, expected: Expectation): st
   }
   if (expected.status === 'SUCCEEDED') {
     const output = described.output === undefined ? undefined : JSON.parse(described.output);
-    if (!isDeepStrictEqual(output, expected.output)) return [`output ${JSON.stringify(output)?.slice(0, 200)}, expected ${JSON.stringify(expected.output).slice(0, 200)}`];
+    if (!isDeepStrictEqual(output, expected.output))
+      return [
+        `output ${JSON.stringify(output)?.slice(0, 200)}, expected ${JSON.stringify(expected.output).slice(0, 200)}`,
+      ];
   } else if (described.error !== expected.error) return [`error ${described.error}, expected ${expected.error}`];
   return [];
 }
@@ -71,12 +76,20 @@ export function outcomeProblems(described: Described, expected: Expectation): st
  */
 export function visibleInvocations(events: readonly WireEvent[]): number {
   const count = (match: (event: WireEvent) => boolean) => events.filter(match).length;
-  const lambda = Math.max(count((e) => e.type === 'LambdaFunctionScheduled'), count((e) => e.type === 'LambdaFunctionStarted'));
+  const lambda = Math.max(
+    count((e) => e.type === 'LambdaFunctionScheduled'),
+    count((e) => e.type === 'LambdaFunctionStarted'),
+  );
   const invoke = Math.max(
     count((e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resourceType === 'lambda'),
     count((e) => e.type === 'TaskStarted' && e.taskStartedEventDetails?.resourceType === 'lambda'),
   );
-  return lambda + invoke + count((e) => e.type === 'CompensationStepScheduled') + count((e) => e.type === 'FunctionRedelivered');
+  return (
+    lambda +
+    invoke +
+    count((e) => e.type === 'CompensationStepScheduled') +
+    count((e) => e.type === 'FunctionRedelivered')
+  );
 }
 
 /**

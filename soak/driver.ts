@@ -74,7 +74,11 @@ export class Driver {
   ) {}
 
   /** Runs everything; resolves when the run has drained (or its drain deadline passed). */
-  async run(records: ExecutionRecord[], poisons: Array<{ trigger: number; record: ExecutionRecord }>, faults: FaultRecord[]): Promise<void> {
+  async run(
+    records: ExecutionRecord[],
+    poisons: Array<{ trigger: number; record: ExecutionRecord }>,
+    faults: FaultRecord[],
+  ): Promise<void> {
     const byId = new Map([...records, ...poisons.map((p) => p.record)].map((r) => [r.id, r]));
     let running = true;
     const tracker = this.track(byId, () => running);
@@ -104,7 +108,10 @@ export class Driver {
     await injector;
     await Promise.all(poisonRuns);
     const drainEnd = Date.now() + this.options.drainSeconds * 1000;
-    await until(() => this.open.size === 0, () => Date.now() > drainEnd);
+    await until(
+      () => this.open.size === 0,
+      () => Date.now() > drainEnd,
+    );
     running = false;
     await Promise.all([tracker, watchdog]);
   }
@@ -117,14 +124,21 @@ export class Driver {
 
   private async start(record: ExecutionRecord): Promise<void> {
     try {
-      await this.client.call('StartExecution', { stateMachineArn: stateMachineArn(record.machine), name: record.name, input: JSON.stringify(record.input) }, 600_000);
+      await this.client.call(
+        'StartExecution',
+        { stateMachineArn: stateMachineArn(record.machine), name: record.name, input: JSON.stringify(record.input) },
+        600_000,
+      );
       record.accepted = true;
     } catch (err) {
       // Already there: an earlier attempt went through and its reply was lost (it has ended since).
       if (err instanceof SfnCallError && err.type === 'ExecutionAlreadyExists') record.accepted = true;
       else record.startError = (err as Error).message;
     }
-    if (record.accepted && record.observedEnd === undefined) (record.poison ? this.openPoisons.set(record.id, Date.now()) : this.open.add(record.id));
+    if (record.accepted && record.observedEnd === undefined) {
+      if (record.poison) this.openPoisons.set(record.id, Date.now());
+      else this.open.add(record.id);
+    }
   }
 
   /** Follows the executions table (the pacing's view; the verdicts come from the API). */
@@ -221,7 +235,10 @@ export class Driver {
     await this.start(record);
     if (!record.accepted) return;
     const deadline = Date.now() + this.options.poisonDeadlineSeconds * 1000;
-    await until(() => !this.openPoisons.has(record.id), () => Date.now() > deadline);
+    await until(
+      () => !this.openPoisons.has(record.id),
+      () => Date.now() > deadline,
+    );
     if (!this.openPoisons.has(record.id)) return;
     const notes = [`still RUNNING after ${this.options.poisonDeadlineSeconds} s: StopExecution`];
     try {
@@ -243,7 +260,10 @@ export class Driver {
     }
     record.intervention = notes.join('; ');
     const giveUpAt = Date.now() + 30_000;
-    await until(() => !this.openPoisons.has(record.id), () => Date.now() > giveUpAt);
+    await until(
+      () => !this.openPoisons.has(record.id),
+      () => Date.now() > giveUpAt,
+    );
     this.openPoisons.delete(record.id);
   }
 }

@@ -59,7 +59,23 @@ export function defaultFaults(roles: readonly RoleSpec[]): string[] {
 
 /** Parses `--flag value` / `--flag=value` arguments. */
 export function parseSoakArgs(argv: readonly string[], now = Date.now()): SoakOptions {
-  const known = ['executions', 'seed', 'short', 'concurrency', 'min-in-flight', 'min-through', 'fault-rounds', 'faults', 'poison', 'poison-rounds', 'poison-deadline', 'roles', 'drain', 'keep', 'help'];
+  const known = [
+    'executions',
+    'seed',
+    'short',
+    'concurrency',
+    'min-in-flight',
+    'min-through',
+    'fault-rounds',
+    'faults',
+    'poison',
+    'poison-rounds',
+    'poison-deadline',
+    'roles',
+    'drain',
+    'keep',
+    'help',
+  ];
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -79,17 +95,22 @@ export function parseSoakArgs(argv: readonly string[], now = Date.now()): SoakOp
     const text = flags.get(name);
     if (text === undefined) return fallback;
     const n = Number(text);
-    if (!Number.isInteger(n) || n < min) throw new SoakUsageError(`--${name} must be an integer ≥ ${min}, got '${text}'`);
+    if (!Number.isInteger(n) || n < min)
+      throw new SoakUsageError(`--${name} must be an integer ≥ ${min}, got '${text}'`);
     return n;
   };
   const short = flags.has('short');
   const roles = flags.has('roles') ? parseRoles(flags.get('roles') as string) : [...DEFAULT_ROLES];
   const allFaults = defaultFaults(roles);
   const faults = flags.has('faults') ? (flags.get('faults') as string).split(',').filter(Boolean) : allFaults;
-  for (const fault of faults) if (!allFaults.includes(fault)) throw new SoakUsageError(`unknown fault '${fault}' (known: ${allFaults.join(', ')})`);
+  for (const fault of faults)
+    if (!allFaults.includes(fault))
+      throw new SoakUsageError(`unknown fault '${fault}' (known: ${allFaults.join(', ')})`);
   const poisonText = flags.get('poison') ?? Object.keys(POISONS).join(',');
   const poisons = poisonText === 'none' ? [] : poisonText.split(',').filter(Boolean);
-  for (const poison of poisons) if (!(poison in POISONS)) throw new SoakUsageError(`unknown poison '${poison}' (known: ${Object.keys(POISONS).join(', ')}, none)`);
+  for (const poison of poisons)
+    if (!(poison in POISONS))
+      throw new SoakUsageError(`unknown poison '${poison}' (known: ${Object.keys(POISONS).join(', ')}, none)`);
   const options: SoakOptions = {
     executions: int('executions', short ? 600 : 2000, 1),
     seed: int('seed', now % 1_000_000),
@@ -106,6 +127,7 @@ export function parseSoakArgs(argv: readonly string[], now = Date.now()): SoakOp
     drainSeconds: int('drain', 600, 1),
     keep: flags.has('keep'),
   };
-  if (options.minInFlight >= options.concurrency) throw new SoakUsageError('--min-in-flight must be below --concurrency');
+  if (options.minInFlight >= options.concurrency)
+    throw new SoakUsageError('--min-in-flight must be below --concurrency');
   return options;
 }

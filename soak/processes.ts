@@ -92,7 +92,8 @@ export class ProcessManager {
    */
   async kill(role: string, which: 'one' | 'all', pick: (n: number) => number): Promise<number[]> {
     const victims = [...this.running.entries()].filter(([, m]) => m.role === role);
-    const chosen = which === 'all' ? victims : victims.length ? [victims[pick(victims.length)] as (typeof victims)[number]] : [];
+    const chosen =
+      which === 'all' ? victims : victims.length ? [victims[pick(victims.length)] as (typeof victims)[number]] : [];
     const exits = chosen.map(([, m]) => new Promise((resolve) => m.child.once('exit', resolve)));
     for (const [, m] of chosen) {
       m.planned = true;
@@ -111,7 +112,9 @@ export class ProcessManager {
     this.stopped = true;
     const all = [...this.running.values()];
     const exits = all.map((m) =>
-      m.child.exitCode !== null || m.child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => m.child.once('exit', resolve)),
+      m.child.exitCode !== null || m.child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise((resolve) => m.child.once('exit', resolve)),
     );
     for (const m of all) {
       m.planned = true;
@@ -129,7 +132,8 @@ export function parseRoles(text: string): RoleSpec[] {
   return text.split(',').map((part) => {
     const [role, count] = part.split('=');
     const n = Number(count ?? 1);
-    if (!role || !/^[a-z-]+$/.test(role) || !Number.isInteger(n) || n < 1) throw new Error(`--roles: bad entry '${part}' (want role=count)`);
+    if (!role || !/^[a-z-]+$/.test(role) || !Number.isInteger(n) || n < 1)
+      throw new Error(`--roles: bad entry '${part}' (want role=count)`);
     return { role, count: n };
   });
 }

@@ -9,7 +9,8 @@ const STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'RUNNING', 'MIS
 function table(header: string[], rows: Array<Array<string | number>>): string {
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
-  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
@@ -51,7 +52,13 @@ export function summarize(s: SoakSummary): { text: string; violations: string[] 
       ['workload', 'total', ...STATUSES.map((x) => x.toLowerCase()), 'ok', 'problems'],
       [...kinds, 'all'].map((kind) => {
         const mine = workloadVerdicts.filter((v) => kind === 'all' || v.record.kind === kind);
-        return [kind, mine.length, ...STATUSES.map((st) => mine.filter((v) => v.status === st).length), mine.filter((v) => v.problems.length === 0).length, mine.filter((v) => v.problems.length > 0).length];
+        return [
+          kind,
+          mine.length,
+          ...STATUSES.map((st) => mine.filter((v) => v.status === st).length),
+          mine.filter((v) => v.problems.length === 0).length,
+          mine.filter((v) => v.problems.length > 0).length,
+        ];
       }),
     ),
   );
@@ -65,14 +72,19 @@ export function summarize(s: SoakSummary): { text: string; violations: string[] 
         fault.at === undefined ? '-' : ((fault.at - s.runStarted) / 1000).toFixed(0),
         fault.observedOpen ?? '-',
         through[i] as number,
-        fault.at === undefined || fault.recoveredAt === undefined ? '-' : ((fault.recoveredAt - fault.at) / 1000).toFixed(1),
+        fault.at === undefined || fault.recoveredAt === undefined
+          ? '-'
+          : ((fault.recoveredAt - fault.at) / 1000).toFixed(1),
         fault.detail ?? '',
       ]),
     ),
   );
   s.faults.forEach((fault, i) => {
     if (fault.at === undefined) violations.push(`fault ${fault.kind}: ${fault.detail ?? 'not injected'}`);
-    else if ((through[i] as number) < s.minThrough) violations.push(`fault ${fault.kind} at ${((fault.at - s.runStarted) / 1000).toFixed(0)} s caught ${through[i]} executions in flight, fewer than ${s.minThrough}`);
+    else if ((through[i] as number) < s.minThrough)
+      violations.push(
+        `fault ${fault.kind} at ${((fault.at - s.runStarted) / 1000).toFixed(0)} s caught ${through[i]} executions in flight, fewer than ${s.minThrough}`,
+      );
   });
   const poisons = s.verdicts.filter((v) => v.record.poison);
   if (poisons.length) {
@@ -91,7 +103,8 @@ export function summarize(s: SoakSummary): { text: string; violations: string[] 
       ),
     );
   }
-  const count = (category: Category) => s.verdicts.filter((v) => v.problems.some((p) => p.category === category)).length;
+  const count = (category: Category) =>
+    s.verdicts.filter((v) => v.problems.some((p) => p.category === category)).length;
   const sum = (pick: (v: Verdict) => number) => s.verdicts.reduce((total, v) => total + pick(v), 0);
   out.push('', 'results');
   out.push(
@@ -121,10 +134,15 @@ export function summarize(s: SoakSummary): { text: string; violations: string[] 
     if (hit.length > 15) violations.push(`  … and ${hit.length - 15} more`);
   }
   const notes: string[] = [];
-  for (const exit of s.unplanned) notes.push(`unplanned exit: ${exit.role} pid ${exit.pid} (${exit.signal ?? `code ${exit.code}`}) at ${((exit.at - s.runStarted) / 1000).toFixed(0)} s; log ${exit.log}`);
-  for (const at of s.temporalDeaths) notes.push(`unplanned exit: temporal server at ${((at - s.runStarted) / 1000).toFixed(0)} s`);
+  for (const exit of s.unplanned)
+    notes.push(
+      `unplanned exit: ${exit.role} pid ${exit.pid} (${exit.signal ?? `code ${exit.code}`}) at ${((exit.at - s.runStarted) / 1000).toFixed(0)} s; log ${exit.log}`,
+    );
+  for (const at of s.temporalDeaths)
+    notes.push(`unplanned exit: temporal server at ${((at - s.runStarted) / 1000).toFixed(0)} s`);
   for (const refusal of s.responder.refused) notes.push(`callback refused: ${refusal.executionId}: ${refusal.error}`);
-  if (notes.length) out.push('', 'notes (restarted like a supervisor would; their executions are judged above)', ...notes.slice(0, 30));
+  if (notes.length)
+    out.push('', 'notes (restarted like a supervisor would; their executions are judged above)', ...notes.slice(0, 30));
   out.push(
     '',
     `seed ${s.seed}; duration ${(s.durationMs / 60_000).toFixed(1)} min; load average before ${s.loadBefore}, after ${s.loadAfter}; ${s.cores} cores`,

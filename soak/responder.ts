@@ -17,7 +17,10 @@ export interface ResponderStats {
  * (`<evidence>/tokens/*.json`) and answers each with SendTaskSuccess `{"approved": value}`,
  * retrying while the API is down; an answered token moves to `answered/`.
  */
-export function startResponder(client: SfnClient, evidenceDir: string): { stats: ResponderStats; stop(): Promise<void> } {
+export function startResponder(
+  client: SfnClient,
+  evidenceDir: string,
+): { stats: ResponderStats; stop(): Promise<void> } {
   const stats: ResponderStats = { answered: 0, refused: [] };
   const tokens = path.join(evidenceDir, 'tokens');
   const answered = path.join(evidenceDir, 'answered');
@@ -27,7 +30,12 @@ export function startResponder(client: SfnClient, evidenceDir: string): { stats:
     const { token, value, executionId } = JSON.parse(fs.readFileSync(path.join(tokens, file), 'utf8'));
     const trace = { retried: 0 };
     try {
-      await client.call('SendTaskSuccess', { taskToken: token, output: JSON.stringify({ approved: value }) }, 600_000, trace);
+      await client.call(
+        'SendTaskSuccess',
+        { taskToken: token, output: JSON.stringify({ approved: value }) },
+        600_000,
+        trace,
+      );
       stats.answered++;
     } catch (err) {
       if (!(err instanceof SfnCallError)) {
@@ -44,7 +52,10 @@ export function startResponder(client: SfnClient, evidenceDir: string): { stats:
         refusals.set(file, { count, afterRetry, notBefore: Date.now() + 3_000 });
         return;
       }
-      stats.refused.push({ executionId, error: `${err.message}${afterRetry ? ' (after a retried call: an earlier attempt may have gone through)' : ''}` });
+      stats.refused.push({
+        executionId,
+        error: `${err.message}${afterRetry ? ' (after a retried call: an earlier attempt may have gone through)' : ''}`,
+      });
     }
     refusals.delete(file);
     fs.renameSync(path.join(tokens, file), path.join(answered, `${file}.${Date.now()}`));
@@ -52,7 +63,9 @@ export function startResponder(client: SfnClient, evidenceDir: string): { stats:
   const loop = (async () => {
     while (running) {
       const now = Date.now();
-      const files = fs.readdirSync(tokens).filter((file) => file.endsWith('.json') && (refusals.get(file)?.notBefore ?? 0) <= now);
+      const files = fs
+        .readdirSync(tokens)
+        .filter((file) => file.endsWith('.json') && (refusals.get(file)?.notBefore ?? 0) <= now);
       // A few at a time: each waits out an outage by itself.
       for (let i = 0; i < files.length; i += 8) await Promise.all(files.slice(i, i + 8).map(answer));
       if (files.length === 0) await sleep(200);

@@ -17,7 +17,7 @@ import { POISONS } from './poisons';
 import { seededRandom } from './random';
 import { summarize } from './report';
 import { startResponder } from './responder';
-import { SfnClient, stateMachineArn } from './sfn';
+import { SfnClient } from './sfn';
 import { startSoakStack, type SoakStack } from './stack';
 import { checkWorkflowsClosed, verifyAll } from './verify';
 import { drawWorkload, WORKLOADS } from './workloads';
@@ -33,7 +33,16 @@ function plan(options: SoakOptions, dir: string) {
     const machine = `soak-${workload.name}`;
     const name = `e${String(i).padStart(6, '0')}`;
     const input = workload.input(random, dir);
-    return { machine, name, ...identify(machine, name), kind: workload.name, input, expected: workload.expect(input), poison: false, accepted: false };
+    return {
+      machine,
+      name,
+      ...identify(machine, name),
+      kind: workload.name,
+      input,
+      expected: workload.expect(input),
+      poison: false,
+      accepted: false,
+    };
   });
   const planRandom = seededRandom(options.seed ^ 0x5bd1e995);
   const kinds = Array.from({ length: options.faultRounds }, () => planRandom.shuffle(options.faults)).flat();
@@ -44,8 +53,19 @@ function plan(options: SoakOptions, dir: string) {
     const poison = POISONS[poisonName] as (typeof POISONS)[string];
     const machine = `soak-poison-${poison.name}`;
     const name = `p${i}`;
-    const record: ExecutionRecord = { machine, name, ...identify(machine, name), kind: poison.name, input: poison.input(dir), poison: true, accepted: false };
-    return { trigger: planRandom.int(Math.floor(options.executions * 0.1), Math.floor(options.executions * 0.9)), record };
+    const record: ExecutionRecord = {
+      machine,
+      name,
+      ...identify(machine, name),
+      kind: poison.name,
+      input: poison.input(dir),
+      poison: true,
+      accepted: false,
+    };
+    return {
+      trigger: planRandom.int(Math.floor(options.executions * 0.1), Math.floor(options.executions * 0.9)),
+      record,
+    };
   });
   return { records, faults, poisons, random: planRandom };
 }
@@ -53,7 +73,10 @@ function plan(options: SoakOptions, dir: string) {
 async function createMachines(client: SfnClient, options: SoakOptions): Promise<void> {
   const machines = [
     ...WORKLOADS.map((w) => ({ name: `soak-${w.name}`, definition: w.definition })),
-    ...options.poisons.map((p) => ({ name: `soak-poison-${p}`, definition: (POISONS[p] as (typeof POISONS)[string]).definition })),
+    ...options.poisons.map((p) => ({
+      name: `soak-poison-${p}`,
+      definition: (POISONS[p] as (typeof POISONS)[string]).definition,
+    })),
   ];
   for (const machine of machines) {
     await client.call('CreateStateMachine', {
@@ -103,7 +126,9 @@ async function soak(options: SoakOptions): Promise<number> {
     const runStarted = Date.now();
     await driver.run(records, poisons, faults);
     await responder.stop();
-    say(`run finished in ${((Date.now() - runStarted) / 60_000).toFixed(1)} min; verifying ${records.length + poisons.length} executions`);
+    say(
+      `run finished in ${((Date.now() - runStarted) / 60_000).toFixed(1)} min; verifying ${records.length + poisons.length} executions`,
+    );
     const all = [...records, ...poisons.map((p) => p.record)];
     const verdicts = await verifyAll(client, all, readEvidence(stack.evidenceDir));
     const openWorkflows = await checkWorkflowsClosed(await temporalClient(), verdicts);
@@ -130,13 +155,20 @@ async function soak(options: SoakOptions): Promise<number> {
     if (violations.length) {
       say(`FAILED: ${violations.length} violation line(s)`);
       for (const line of violations) say(line);
-      const problems = verdicts.filter((v) => v.problems.length).map((v) => ({ id: v.record.id, kind: v.record.kind, status: v.status, error: v.error, problems: v.problems }));
-      fs.writeFileSync(`${stack.dataDir}/violations.json`, JSON.stringify({ seed: options.seed, faults, problems }, null, 2));
+      const problems = verdicts
+        .filter((v) => v.problems.length)
+        .map((v) => ({ id: v.record.id, kind: v.record.kind, status: v.status, error: v.error, problems: v.problems }));
+      fs.writeFileSync(
+        `${stack.dataDir}/violations.json`,
+        JSON.stringify({ seed: options.seed, faults, problems }, null, 2),
+      );
       say(`logs, evidence and violations.json kept in ${stack.dataDir}`);
       return 1;
     }
     failed = false;
-    say('PASSED: every execution ended as its definition implies, with a complete history; nothing lost, stuck or duplicated');
+    say(
+      'PASSED: every execution ended as its definition implies, with a complete history; nothing lost, stuck or duplicated',
+    );
     return 0;
   } finally {
     if (temporal) await (await temporal.catch(() => undefined))?.connection.close().catch(() => undefined);

@@ -48,7 +48,8 @@ export class SfnClient {
         const text = await res.text();
         const parsed = text ? JSON.parse(text) : {};
         if (res.status < 400) return parsed as T;
-        if (res.status < 500) throw new SfnCallError(String(parsed.__type ?? res.status), String(parsed.message ?? text), res.status);
+        if (res.status < 500)
+          throw new SfnCallError(String(parsed.__type ?? res.status), String(parsed.message ?? text), res.status);
         last = `${res.status} ${parsed.__type ?? ''} ${parsed.message ?? ''}`.trim();
       } catch (err) {
         if (err instanceof SfnCallError) throw err;

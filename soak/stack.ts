@@ -80,7 +80,15 @@ export async function startSoakStack(roles: readonly RoleSpec[], log: Logger, ke
     const databases = { main: 'soak_temporal', visibility: 'soak_visibility' };
     const base = await portBase();
     const startTemporal = () =>
-      startLocalTemporal({ dataDir, portBase: base, pg: pgConn, databases, namespace: 'default', cacheDir: cacheDir(config), log });
+      startLocalTemporal({
+        dataDir,
+        portBase: base,
+        pg: pgConn,
+        databases,
+        namespace: 'default',
+        cacheDir: cacheDir(config),
+        log,
+      });
     temporal = await startTemporal();
     const databaseUrl = `postgres://postgres@127.0.0.1:${pg.port}/stepflow_soak`;
     await ensureDatabase(databaseUrl);

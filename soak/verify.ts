@@ -1,5 +1,12 @@
 import type { Client } from '@temporalio/client';
-import { historyProblems, outcomeProblems, redeliveries, visibleInvocations, type Described, type WireEvent } from './checks';
+import {
+  historyProblems,
+  outcomeProblems,
+  redeliveries,
+  visibleInvocations,
+  type Described,
+  type WireEvent,
+} from './checks';
 import type { ExecutionRecord } from './driver';
 import type { Evidence } from './evidence';
 import { SfnCallError, type SfnClient } from './sfn';
@@ -19,7 +26,17 @@ export interface Verdict {
   absorbed: number;
 }
 
-export const CATEGORIES = ['lost', 'stuck', 'not started', 'wrong outcome', 'bad history', 'effects', 'hidden duplicates', 'workflow open', 'poison'] as const;
+export const CATEGORIES = [
+  'lost',
+  'stuck',
+  'not started',
+  'wrong outcome',
+  'bad history',
+  'effects',
+  'hidden duplicates',
+  'workflow open',
+  'poison',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 async function fullHistory(client: SfnClient, arn: string): Promise<WireEvent[]> {
@@ -39,9 +56,20 @@ async function fullHistory(client: SfnClient, arn: string): Promise<WireEvent[]>
 }
 
 /** Checks one execution through the API (DescribeExecution, GetExecutionHistory) and the evidence. */
-export async function verifyExecution(client: SfnClient, record: ExecutionRecord, evidence: Evidence): Promise<Verdict> {
+export async function verifyExecution(
+  client: SfnClient,
+  record: ExecutionRecord,
+  evidence: Evidence,
+): Promise<Verdict> {
   const calls = evidence.calls.get(record.id) ?? 0;
-  const verdict: Verdict = { record, status: 'UNKNOWN', problems: [], hiddenDuplicates: 0, calls, absorbed: evidence.absorbed.get(record.id) ?? 0 };
+  const verdict: Verdict = {
+    record,
+    status: 'UNKNOWN',
+    problems: [],
+    hiddenDuplicates: 0,
+    calls,
+    absorbed: evidence.absorbed.get(record.id) ?? 0,
+  };
   const problem = (category: Category, text: string) => verdict.problems.push({ category, text });
   let described: Described & { startDate: number; stopDate?: number };
   try {
@@ -55,7 +83,8 @@ export async function verifyExecution(client: SfnClient, record: ExecutionRecord
     }
     throw err;
   }
-  if (!record.accepted) problem('not started', `its start was never acknowledged (${record.startError}), yet it exists`);
+  if (!record.accepted)
+    problem('not started', `its start was never acknowledged (${record.startError}), yet it exists`);
   verdict.status = described.status;
   verdict.startDate = described.startDate * 1000;
   verdict.stopDate = described.stopDate === undefined ? undefined : described.stopDate * 1000;
@@ -71,7 +100,10 @@ export async function verifyExecution(client: SfnClient, record: ExecutionRecord
   if (calls > visible) problem('hidden duplicates', `${calls} invocations, the history shows ${visible}`);
   if (record.poison) {
     if (!['FAILED', 'TIMED_OUT'].includes(described.status) || record.intervention) {
-      problem('poison', `${described.status}${described.error ? ` ${described.error}` : ''}${record.intervention ? ` — ${record.intervention}` : ''}`);
+      problem(
+        'poison',
+        `${described.status}${described.error ? ` ${described.error}` : ''}${record.intervention ? ` — ${record.intervention}` : ''}`,
+      );
     }
     return verdict;
   }
@@ -81,13 +113,21 @@ export async function verifyExecution(client: SfnClient, record: ExecutionRecord
   if (effects !== expected.effects) problem('effects', `${effects} idempotent effects, expected ${expected.effects}`);
   // Fewer calls than the history shows is fine only for deliveries cut short by a lost host.
   if (calls + redeliveries(events) < visible && described.status === 'SUCCEEDED') {
-    problem('effects', `${calls} invocations recorded, the history shows ${visible} (${redeliveries(events)} redelivered)`);
+    problem(
+      'effects',
+      `${calls} invocations recorded, the history shows ${visible} (${redeliveries(events)} redelivered)`,
+    );
   }
   return verdict;
 }
 
 /** Verifies every record, `concurrency` at a time. */
-export async function verifyAll(client: SfnClient, records: ExecutionRecord[], evidence: Evidence, concurrency = 8): Promise<Verdict[]> {
+export async function verifyAll(
+  client: SfnClient,
+  records: ExecutionRecord[],
+  evidence: Evidence,
+  concurrency = 8,
+): Promise<Verdict[]> {
   const verdicts: Verdict[] = new Array(records.length);
   let next = 0;
   const worker = async () => {
@@ -104,10 +144,14 @@ export async function verifyAll(client: SfnClient, records: ExecutionRecord[], e
 /** Marks closed executions whose Temporal workflow is still open (the two stores disagree). */
 export async function checkWorkflowsClosed(client: Client, verdicts: Verdict[]): Promise<number> {
   const open = new Set<string>();
-  for await (const workflow of client.workflow.list({ query: 'ExecutionStatus="Running"' })) open.add(workflow.workflowId);
+  for await (const workflow of client.workflow.list({ query: 'ExecutionStatus="Running"' }))
+    open.add(workflow.workflowId);
   for (const verdict of verdicts) {
     if (verdict.status !== 'RUNNING' && open.has(verdict.record.id)) {
-      verdict.problems.push({ category: 'workflow open', text: `status ${verdict.status}, but its Temporal workflow is still running` });
+      verdict.problems.push({
+        category: 'workflow open',
+        text: `status ${verdict.status}, but its Temporal workflow is still running`,
+      });
     }
   }
   return open.size;

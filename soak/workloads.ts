@@ -23,7 +23,11 @@ export interface Workload {
   expect(input: any): Expectation;
 }
 
-const effect = (value: string, ms = '$.ms') => ({ Type: 'Task', Resource: fn('soak-effect'), Parameters: { 'dir.$': '$.dir', 'value.$': value, 'ms.$': ms } });
+const effect = (value: string, ms = '$.ms') => ({
+  Type: 'Task',
+  Resource: fn('soak-effect'),
+  Parameters: { 'dir.$': '$.dir', 'value.$': value, 'ms.$': ms },
+});
 
 /** Pass → Task → Choice → Task → Succeed. */
 const chain: Workload = {
@@ -32,7 +36,11 @@ const chain: Workload = {
   definition: {
     StartAt: 'Prepare',
     States: {
-      Prepare: { Type: 'Pass', Parameters: { 'dir.$': '$.dir', 'value.$': '$.value', 'ms.$': '$.ms', stage: 'prepared' }, Next: 'First' },
+      Prepare: {
+        Type: 'Pass',
+        Parameters: { 'dir.$': '$.dir', 'value.$': '$.value', 'ms.$': '$.ms', stage: 'prepared' },
+        Next: 'First',
+      },
       First: { ...effect('$.value'), ResultPath: '$.first', Next: 'Parity' },
       Parity: {
         Type: 'Choice',
@@ -45,7 +53,11 @@ const chain: Workload = {
     },
   },
   input: (random, dir) => ({ dir, value: random.int(0, 99), ms: random.int(0, 300) }),
-  expect: (input) => ({ status: 'SUCCEEDED', output: { [input.value >= 50 ? 'high' : 'low']: input.value * 4 }, effects: 2 }),
+  expect: (input) => ({
+    status: 'SUCCEEDED',
+    output: { [input.value >= 50 ? 'high' : 'low']: input.value * 4 },
+    effects: 2,
+  }),
 };
 
 /** Wait (durable timer) → Task. */
@@ -80,8 +92,16 @@ const map: Workload = {
       },
     },
   },
-  input: (random, dir) => ({ dir, ms: random.int(0, 200), items: Array.from({ length: random.int(2, 8) }, () => random.int(0, 100)) }),
-  expect: (input) => ({ status: 'SUCCEEDED', output: input.items.map((item: number) => item * 2), effects: input.items.length }),
+  input: (random, dir) => ({
+    dir,
+    ms: random.int(0, 200),
+    items: Array.from({ length: random.int(2, 8) }, () => random.int(0, 100)),
+  }),
+  expect: (input) => ({
+    status: 'SUCCEEDED',
+    output: input.items.map((item: number) => item * 2),
+    effects: input.items.length,
+  }),
 };
 
 /** Parallel: three branches, one with a Wait. */
@@ -95,11 +115,18 @@ const parallel: Workload = {
         Type: 'Parallel',
         Branches: [
           { StartAt: 'A', States: { A: { ...effect('$.value'), End: true } } },
-          { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 1, Next: 'B' }, B: { ...effect('$.value'), End: true } } },
+          {
+            StartAt: 'Nap',
+            States: { Nap: { Type: 'Wait', Seconds: 1, Next: 'B' }, B: { ...effect('$.value'), End: true } },
+          },
           {
             StartAt: 'Shape',
             States: {
-              Shape: { Type: 'Pass', Parameters: { 'dir.$': '$.dir', 'value.$': 'States.MathAdd($.value, 1)', 'ms.$': '$.ms' }, Next: 'C' },
+              Shape: {
+                Type: 'Pass',
+                Parameters: { 'dir.$': '$.dir', 'value.$': 'States.MathAdd($.value, 1)', 'ms.$': '$.ms' },
+                Next: 'C',
+              },
               C: { ...effect('$.value'), End: true },
             },
           },
@@ -109,7 +136,11 @@ const parallel: Workload = {
     },
   },
   input: (random, dir) => ({ dir, value: random.int(0, 100), ms: random.int(0, 200) }),
-  expect: (input) => ({ status: 'SUCCEEDED', output: [input.value * 2, input.value * 2, (input.value + 1) * 2], effects: 3 }),
+  expect: (input) => ({
+    status: 'SUCCEEDED',
+    output: [input.value * 2, input.value * 2, (input.value + 1) * 2],
+    effects: 3,
+  }),
 };
 
 /** `.waitForTaskToken`: the function hands the token over; the soak's responder answers it. */
@@ -122,7 +153,10 @@ const callback: Workload = {
       Ask: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: { FunctionName: 'soak-token', Payload: { 'dir.$': '$.dir', 'value.$': '$.value', 'token.$': '$$.Task.Token' } },
+        Parameters: {
+          FunctionName: 'soak-token',
+          Payload: { 'dir.$': '$.dir', 'value.$': '$.value', 'token.$': '$$.Task.Token' },
+        },
         HeartbeatSeconds: 600,
         End: true,
       },
@@ -151,7 +185,12 @@ const saga: Workload = {
       Ship: {
         Type: 'Task',
         Resource: fn('soak-flaky'),
-        Parameters: { 'dir.$': '$.dir', 'value.$': '$.value', 'failures.$': '$.failures', 'attempt.$': '$$.State.RetryCount' },
+        Parameters: {
+          'dir.$': '$.dir',
+          'value.$': '$.value',
+          'failures.$': '$.failures',
+          'attempt.$': '$$.State.RetryCount',
+        },
         ResultPath: null,
         End: true,
       },
@@ -177,14 +216,23 @@ const retry: Workload = {
       Try: {
         Type: 'Task',
         Resource: fn('soak-flaky'),
-        Parameters: { 'dir.$': '$.dir', 'value.$': '$.value', 'failures.$': '$.failures', 'attempt.$': '$$.State.RetryCount' },
+        Parameters: {
+          'dir.$': '$.dir',
+          'value.$': '$.value',
+          'failures.$': '$.failures',
+          'attempt.$': '$$.State.RetryCount',
+        },
         ResultSelector: { 'ok.$': '$.ok' },
         ResultPath: '$.result',
         Retry: [{ ErrorEquals: ['SoakFlaky'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 1.5 }],
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Caught' }],
         Next: 'Done',
       },
-      Caught: { Type: 'Choice', Choices: [{ Variable: '$.strict', BooleanEquals: true, Next: 'GiveUp' }], Default: 'Tolerated' },
+      Caught: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.strict', BooleanEquals: true, Next: 'GiveUp' }],
+        Default: 'Tolerated',
+      },
       GiveUp: { Type: 'Fail', Error: 'SoakGaveUp', Cause: 'retries exhausted' },
       Tolerated: { Type: 'Pass', Parameters: { 'error.$': '$.caught.Error' }, End: true },
       Done: { Type: 'Pass', OutputPath: '$.result', End: true },
@@ -193,7 +241,9 @@ const retry: Workload = {
   input: (random, dir) => ({ dir, value: random.int(0, 100), failures: random.int(0, 3), strict: random.next() < 0.5 }),
   expect: (input) => {
     if (input.failures <= 2) return { status: 'SUCCEEDED', output: { ok: input.value }, effects: 1 };
-    return input.strict ? { status: 'FAILED', error: 'SoakGaveUp', effects: 0 } : { status: 'SUCCEEDED', output: { error: 'SoakFlaky' }, effects: 0 };
+    return input.strict
+      ? { status: 'FAILED', error: 'SoakGaveUp', effects: 0 }
+      : { status: 'SUCCEEDED', output: { error: 'SoakFlaky' }, effects: 0 };
   },
 };
 

@@ -1,4 +1,11 @@
-import { CancellationScope, isCancellation, proxyActivities, sleep, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  sleep,
+  startChild,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { StatesError, StatesErrors } from '../engine/core/errors';
 import type { TaskInvocation, TaskOutcome } from '../engine/core/interpreter';
@@ -46,7 +53,11 @@ export interface ParentExecution {
 }
 
 /** Starts the stored child as a Temporal child workflow that outlives the parent's close (ABANDON). */
-async function startChildWorkflow(parent: ParentExecution, started: StartChildExecutionResult, request: ChildExecutionRequest) {
+async function startChildWorkflow(
+  parent: ParentExecution,
+  started: StartChildExecutionResult,
+  request: ChildExecutionRequest,
+) {
   const child = started.workflowInput.executionId;
   try {
     return await startChild<(input: ExecutionWorkflowInput) => Promise<WorkflowOutcome>>(EXECUTION_WORKFLOW, {
@@ -57,13 +68,22 @@ async function startChildWorkflow(parent: ParentExecution, started: StartChildEx
       // Temporal's cancellation would leave the child's row RUNNING.
       parentClosePolicy: 'ABANDON',
       cancellationType: 'ABANDON',
-      memo: { stateMachine: request.stateMachine, parentExecutionId: parent.executionId, startedBy: request.startedBy ?? parent.executionArn },
+      memo: {
+        stateMachine: request.stateMachine,
+        parentExecutionId: parent.executionId,
+        startedBy: request.startedBy ?? parent.executionArn,
+      },
     });
   } catch (err) {
     // Not started (cancelled first, or the id is taken): the stored row must not stay RUNNING.
-    await CancellationScope.nonCancellable(() => store.abortChildExecution({ executionId: child, cause: 'The parent could not start this execution' }));
+    await CancellationScope.nonCancellable(() =>
+      store.abortChildExecution({ executionId: child, cause: 'The parent could not start this execution' }),
+    );
     if (isCancellation(err)) throw err;
-    throw new StatesError('StepFunctions.ExecutionAlreadyExistsException', `Execution Already Exists: '${started.description.executionArn}'`);
+    throw new StatesError(
+      'StepFunctions.ExecutionAlreadyExistsException',
+      `Execution Already Exists: '${started.description.executionArn}'`,
+    );
   }
 }
 
@@ -71,9 +91,11 @@ async function startChildWorkflow(parent: ParentExecution, started: StartChildEx
 async function withDeadline<T>(timeoutSeconds: number | undefined, work: Promise<T>): Promise<T> {
   if (timeoutSeconds === undefined) return work;
   const timer = new CancellationScope();
-  const expired = timer.run(() => sleep(timeoutSeconds * 1000)).then(() => {
-    throw new StatesError(StatesErrors.Timeout, '');
-  });
+  const expired = timer
+    .run(() => sleep(timeoutSeconds * 1000))
+    .then(() => {
+      throw new StatesError(StatesErrors.Timeout, '');
+    });
   expired.catch(() => undefined);
   try {
     return await Promise.race([work, expired]);
@@ -91,7 +113,9 @@ const waitingChildren = new Map<ChildHandle, string>();
 async function stopChild(handle: ChildHandle, parentArn: string): Promise<void> {
   if (!waitingChildren.delete(handle)) return;
   await CancellationScope.nonCancellable(() =>
-    handle.signal(stopSignal, { cause: `The parent execution '${parentArn}' stopped waiting for this execution` }).catch(() => undefined),
+    handle
+      .signal(stopSignal, { cause: `The parent execution '${parentArn}' stopped waiting for this execution` })
+      .catch(() => undefined),
   );
 }
 
@@ -109,7 +133,8 @@ async function stopOnAbandon<T>(handle: ChildHandle, parentArn: string, wait: ()
   try {
     return await wait();
   } catch (err) {
-    if (isCancellation(err) || (err instanceof StatesError && err.error === StatesErrors.Timeout)) await stopChild(handle, parentArn);
+    if (isCancellation(err) || (err instanceof StatesError && err.error === StatesErrors.Timeout))
+      await stopChild(handle, parentArn);
     throw err;
   } finally {
     waitingChildren.delete(handle);
@@ -120,7 +145,11 @@ async function stopOnAbandon<T>(handle: ChildHandle, parentArn: string, wait: ()
 function ended(started: ChildExecutionDescription, outcome: WorkflowOutcome): ChildExecutionDescription {
   const base = { ...started, status: outcome.status, stopDate: Date.now() };
   if (outcome.status === 'SUCCEEDED') return { ...base, output: outcome.output };
-  return { ...base, ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) };
+  return {
+    ...base,
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+  };
 }
 
 /**
@@ -152,7 +181,9 @@ export async function runChildExecution(parent: ParentExecution, invocation: Tas
       );
       return { result, startedAt, submitted: description };
     }
-    const outcome = await stopOnAbandon(handle, parent.executionArn, () => withDeadline(invocation.timeoutSeconds, handle.result()));
+    const outcome = await stopOnAbandon(handle, parent.executionArn, () =>
+      withDeadline(invocation.timeoutSeconds, handle.result()),
+    );
     return { result: ended(description, outcome), startedAt, submitted: description };
   } finally {
     if (token) parent.callbacks.close(token);

@@ -60,7 +60,10 @@ const bookkeeping = proxyActivities<Activities>({ startToCloseTimeout: '30 secon
  * history, and — what matters most — the events they carry never enter that history (Temporal
  * refuses payloads over 2 MiB, which a long loop's or a large payload's events would exceed).
  */
-const localBookkeeping = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: BOOKKEEPING_RETRY });
+const localBookkeeping = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: BOOKKEEPING_RETRY,
+});
 
 /** Patch id: history writes became local activities; executions recorded before keep the old ones on replay. */
 const LOCAL_BOOKKEEPING = 'local-bookkeeping-v1';
@@ -158,7 +161,9 @@ function hostLost(err: unknown): boolean {
 
 /** True when the host could not start the function (nothing ran; safe to deliver again). */
 function notStarted(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === FUNCTION_NOT_STARTED;
+  return (
+    err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === FUNCTION_NOT_STARTED
+  );
 }
 
 /** `lambdaFunctionStarted` → `lambdaFunctionStartedEventDetails`: the details member of an event type. */
@@ -214,14 +219,17 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     let pendingEvents = invocation.pendingEvents;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
       // The Task's `…Started` stays with the invocation: the host writes it when the function starts.
-      await localBookkeeping.recordEvents({ executionId, events: pendingEvents.filter((event) => event.id !== invocation.startedEventId) });
+      await localBookkeeping.recordEvents({
+        executionId,
+        events: pendingEvents.filter((event) => event.id !== invocation.startedEventId),
+      });
       pendingEvents = pendingEvents.filter((event) => event.id === invocation.startedEventId);
     }
     const firstStarted = pendingEvents.find((event) => event.id === invocation.startedEventId);
     let startedEventId = invocation.startedEventId;
     let lastEventId = startedEventId ?? pendingEvents.at(-1)?.id ?? recorder.lastId;
     let backoffMs = 1_000;
-    for (let attempt = 1; ; ) {
+    for (let attempt = 1; ;) {
       const { invokeFunction } = proxyActivities<FunctionActivities>(hostedOptions(invocation, deadline - Date.now()));
       try {
         return await invokeFunction({
@@ -248,7 +256,10 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
           if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) recorder.restore(pendingEvents);
           if (lost && Date.now() >= deadline) throw new StatesError(StatesErrors.Timeout, '');
           if (lost) {
-            const cause = JSON.stringify({ errorType: HOST_LOST_ERROR, errorMessage: `The function host was lost during each of ${attempt} deliveries` });
+            const cause = JSON.stringify({
+              errorType: HOST_LOST_ERROR,
+              errorMessage: `The function host was lost during each of ${attempt} deliveries`,
+            });
             throw new StatesError(HOST_LOST_ERROR, cause);
           }
           throw err;
@@ -256,11 +267,19 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
         attempt += 1;
         const cause = `The function host was lost during delivery ${attempt - 1}; the function runs again with the same idempotency key.`;
         if (firstStarted) {
-          const details = { ...((firstStarted[detailsKey(firstStarted.type)] as Record<string, unknown> | undefined) ?? {}), attempt, cause };
+          const details = {
+            ...((firstStarted[detailsKey(firstStarted.type)] as Record<string, unknown> | undefined) ?? {}),
+            attempt,
+            cause,
+          };
           startedEventId = recorder.emit(firstStarted.type, lastEventId, detailsKey(firstStarted.type), details);
           lastEventId = startedEventId;
         } else {
-          lastEventId = recorder.emit('FunctionRedelivered', lastEventId, 'functionRedeliveredEventDetails', { functionName: invocation.functionName, attempt, cause });
+          lastEventId = recorder.emit('FunctionRedelivered', lastEventId, 'functionRedeliveredEventDetails', {
+            functionName: invocation.functionName,
+            attempt,
+            cause,
+          });
         }
         // The earlier deliveries' events again (idempotent: a lost host may not have written them) and the new ones.
         pendingEvents = [...pendingEvents, ...recorder.takePending()];
@@ -308,7 +327,11 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
           pendingEvents: invocation.pendingEvents,
         });
       } else {
-        ({ result: submitted, startedAt } = await runFunction({ ...invocation, heartbeatSeconds: undefined, timeoutSeconds: undefined }));
+        ({ result: submitted, startedAt } = await runFunction({
+          ...invocation,
+          heartbeatSeconds: undefined,
+          timeoutSeconds: undefined,
+        }));
       }
       const result = await callbacks.wait(token, scheduledAt, invocation.timeoutSeconds, invocation.heartbeatSeconds);
       const started = callbacks.startedOf(token);
@@ -344,10 +367,17 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
         const token = invocation.taskToken;
         let outcome: Awaited<ReturnType<InterpreterHost['invokeTask']>>;
         if (invocation.kind === 'execution') {
-          const parent = { executionId, executionArn: args.execution.id, callbacks, ...(args.limits ? { limits: args.limits } : {}) };
+          const parent = {
+            executionId,
+            executionArn: args.execution.id,
+            callbacks,
+            ...(args.limits ? { limits: args.limits } : {}),
+          };
           outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation));
         } else {
-          outcome = await cancellable(invocation.abandoned, () => (token ? runWithCallback(invocation, token) : runFunction(invocation)));
+          outcome = await cancellable(invocation.abandoned, () =>
+            token ? runWithCallback(invocation, token) : runFunction(invocation),
+          );
         }
         unconfirmed.delete(carried);
         return outcome;
@@ -374,7 +404,9 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   // The states run in their own scope so that a stop cancels every running function and timer.
   const states = new CancellationScope();
   let top: Parameters<typeof resumePointOf>[0] | undefined;
-  const limits = { maxHistoryEvents: effectiveHistoryCap(args.limits?.maxHistoryEvents, args.plan.definition.MaxHistoryEvents) };
+  const limits = {
+    maxHistoryEvents: effectiveHistoryCap(args.limits?.maxHistoryEvents, args.plan.definition.MaxHistoryEvents),
+  };
   let stopping = false;
   const run = states
     .run(() =>
@@ -415,7 +447,12 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       ...(cause !== undefined ? { cause } : {}),
     });
     const outcome: WorkflowOutcome = { status: 'ABORTED', ...ended.stopped };
-    await writer().completeExecution({ executionId, events: closingEvents(recorder.takePending()), outcome, ...(resume ? { resume } : {}) });
+    await writer().completeExecution({
+      executionId,
+      events: closingEvents(recorder.takePending()),
+      outcome,
+      ...(resume ? { resume } : {}),
+    });
     return outcome;
   }
   await writer().completeExecution({

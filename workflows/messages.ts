@@ -34,9 +34,7 @@ export interface StopRequest {
 export const stopSignal = defineSignal<[StopRequest]>('stop');
 
 /** SendTaskSuccess / SendTaskFailure: how a callback task ended. */
-export type TaskCallback =
-  | { nonce: string; output: unknown }
-  | { nonce: string; error?: string; cause?: string };
+export type TaskCallback = { nonce: string; output: unknown } | { nonce: string; error?: string; cause?: string };
 
 /** Completes the task waiting with `nonce`; rejected (TaskTimedOut) when no task waits for it. */
 export const taskCallbackUpdate = defineUpdate<void, [TaskCallback]>('taskCallback');

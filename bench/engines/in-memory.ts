@@ -12,7 +12,12 @@ type Handler = (event: unknown, context: Record<string, unknown>) => Promise<unk
 const noop = (require(NOOP_FUNCTION) as { handler: Handler }).handler;
 
 /** Runs every execution of a round one after the other in this process; CPU from process.cpuUsage(). */
-async function runInProcess(engine: EngineName, workload: Workload, round: string | number, runOne: (input: unknown) => Promise<void>): Promise<RoundResult> {
+async function runInProcess(
+  engine: EngineName,
+  workload: Workload,
+  round: string | number,
+  runOne: (input: unknown) => Promise<void>,
+): Promise<RoundResult> {
   const latenciesMs: number[] = [];
   let failed = 0;
   const cpu = process.cpuUsage();
@@ -61,8 +66,13 @@ function executionInfo(name: string): ExecutionInfo {
 }
 
 /** Runs one execution on the pure interpreter; returns its outcome and history. */
-export async function interpret(machine: TopLevelMachine, input: unknown): Promise<{ status: string; events: { type: string }[] }> {
-  const host = new MemoryHost({ noop: (payload, invocation) => noop(payload, { idempotencyKey: invocation.idempotencyKey }) });
+export async function interpret(
+  machine: TopLevelMachine,
+  input: unknown,
+): Promise<{ status: string; events: { type: string }[] }> {
+  const host = new MemoryHost({
+    noop: (payload, invocation) => noop(payload, { idempotencyKey: invocation.idempotencyKey }),
+  });
   const run = await runExecution(machine, input, executionInfo('bench'), host);
   return { status: run.outcome.status, events: [...host.written, ...run.pendingEvents] };
 }
@@ -106,7 +116,10 @@ interface LocalStateMachine {
 
 /** (c) aws-local-stepfunctions running the same ASL in memory, every Task overridden by the no-op function. */
 export function localEngine(): Engine {
-  const machines = new Map<Workload, { machine: LocalStateMachine; handlers: Record<string, (input: unknown) => Promise<unknown>> }>();
+  const machines = new Map<
+    Workload,
+    { machine: LocalStateMachine; handlers: Record<string, (input: unknown) => Promise<unknown>> }
+  >();
   return {
     name: 'local',
     supports: (workload) => !workload.parked,
@@ -117,7 +130,9 @@ export function localEngine(): Engine {
         const { StateMachine } = (await import('aws-local-stepfunctions')) as unknown as {
           StateMachine: new (definition: unknown, options?: unknown) => LocalStateMachine;
         };
-        const handlers = Object.fromEntries(taskStateNames(workload.definition).map((name) => [name, (input: unknown) => noop(input, {})]));
+        const handlers = Object.fromEntries(
+          taskStateNames(workload.definition).map((name) => [name, (input: unknown) => noop(input, {})]),
+        );
         // A copy: the library writes defaults (QueryLanguage) into the definition it is given.
         entry = { machine: new StateMachine(structuredClone(workload.definition)), handlers };
         machines.set(workload, entry);

@@ -8,9 +8,14 @@ import { runOnTemporal } from './temporal-runs';
 import type { Engine } from './types';
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = (await response.json()) as Record<string, unknown>;
-  if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(json).slice(0, 500)}`);
+  if (response.status >= 300)
+    throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(json).slice(0, 500)}`);
   return { status: response.status, json };
 }
 
@@ -50,7 +55,10 @@ export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter,
           historySample: config.historySample,
           roundTimeoutMs: config.roundTimeoutMs,
           async start(index, input) {
-            const { json } = await post(`${stack.apiUrl}/v1/state-machines/${stateMachine}/executions`, { name: `${tag}-${index}`, input });
+            const { json } = await post(`${stack.apiUrl}/v1/state-machines/${stateMachine}/executions`, {
+              name: `${tag}-${index}`,
+              input,
+            });
             return String(json.executionId);
           },
           async checkResult(workflowId) {

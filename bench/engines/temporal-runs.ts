@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import type { EngineName } from '../config';
-import { cpuDelta, cpuSnapshot, forEachLimit, rssBytes, waitIdle, WalMeter } from '../metrics';
+import { cpuDelta, cpuSnapshot, forEachLimit, rssBytes, waitIdle, type WalMeter } from '../metrics';
 import type { Workload } from '../workloads';
 import type { HistoryCost, RoundResult } from './types';
 
@@ -52,8 +52,13 @@ async function watchStuck(client: Client, open: () => string | undefined, done: 
       .catch(() => undefined);
     const attempt = described?.pendingWorkflowTask?.attempt ?? 0;
     if (attempt >= 3) {
-      const history = await client.workflow.getHandle(workflowId).fetchHistory().catch(() => undefined);
-      const failure = (history?.events ?? []).filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED).at(-1);
+      const history = await client.workflow
+        .getHandle(workflowId)
+        .fetchHistory()
+        .catch(() => undefined);
+      const failure = (history?.events ?? [])
+        .filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+        .at(-1);
       const cause = failure?.workflowTaskFailedEventAttributes?.failure?.message ?? 'workflow task timing out';
       throw new StuckWorkflowError(workflowId, attempt, cause.slice(0, 300));
     }
@@ -61,7 +66,11 @@ async function watchStuck(client: Client, open: () => string | undefined, done: 
 }
 
 /** Waits for a workflow to close; returns the server's close time and whether it completed. */
-export async function awaitClose(client: Client, workflowId: string, deadline = Infinity): Promise<{ closedAt: number; completed: boolean }> {
+export async function awaitClose(
+  client: Client,
+  workflowId: string,
+  deadline = Infinity,
+): Promise<{ closedAt: number; completed: boolean }> {
   let nextPageToken: Uint8Array | undefined;
   for (;;) {
     if (Date.now() > deadline) throw new RoundTimeoutError(workflowId);
@@ -75,7 +84,10 @@ export async function awaitClose(client: Client, workflowId: string, deadline = 
     });
     const event = response.history?.events?.[0];
     if (event) {
-      return { closedAt: tsToMs(event.eventTime), completed: event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED };
+      return {
+        closedAt: tsToMs(event.eventTime),
+        completed: event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+      };
     }
     nextPageToken = response.nextPageToken?.length ? response.nextPageToken : undefined;
   }
@@ -97,7 +109,13 @@ export async function historyCost(client: Client, workflowIds: string[]): Promis
     }
   }
   const n = workflowIds.length;
-  return { events: sum.events / n, workflowTasks: sum.workflowTasks / n, activities: sum.activities / n, timers: sum.timers / n, bytes: sum.bytes / n };
+  return {
+    events: sum.events / n,
+    workflowTasks: sum.workflowTasks / n,
+    activities: sum.activities / n,
+    timers: sum.timers / n,
+    bytes: sum.bytes / n,
+  };
 }
 
 /** Ends parked executions with the `stop` signal (both engines handle it) and waits until they closed. */
@@ -136,7 +154,11 @@ export interface TemporalRunSpec {
  * and a sample of histories. Parked workloads: measure the worker's RSS once every execution
  * sits in its Wait, then stop them all (not measured).
  */
-export async function runOnTemporal(spec: TemporalRunSpec, workload: Workload, round: string | number): Promise<RoundResult> {
+export async function runOnTemporal(
+  spec: TemporalRunSpec,
+  workload: Workload,
+  round: string | number,
+): Promise<RoundResult> {
   const count = workload.executions;
   const wakeAt = Date.now() + PARK_MS;
   const ids: string[] = new Array(count);
@@ -145,7 +167,9 @@ export async function runOnTemporal(spec: TemporalRunSpec, workload: Workload, r
   if (workload.parked && spec.restartWorker) {
     await spec.restartWorker();
     // Warm the fresh worker (loads the workflow bundle) with a few executions that park and stop.
-    const warm = await Promise.all(Array.from({ length: 5 }, (_, k) => spec.start(count + k, workload.input(count + k, wakeAt))));
+    const warm = await Promise.all(
+      Array.from({ length: 5 }, (_, k) => spec.start(count + k, workload.input(count + k, wakeAt))),
+    );
     await waitIdle(spec.workerPid(), 1000, 30_000);
     await stopParked(spec, warm, Date.now() + 60_000);
     await waitIdle(spec.workerPid());
@@ -160,63 +184,67 @@ export async function runOnTemporal(spec: TemporalRunSpec, workload: Workload, r
   } catch (err) {
     // Leave nothing running for the next round: terminate what is still open.
     await forEachLimit(count, spec.startConcurrency, async (index) => {
-      if (ids[index]) await spec.client.workflow.getHandle(ids[index]).terminate('bench round abandoned').catch(() => undefined);
+      if (ids[index])
+        await spec.client.workflow
+          .getHandle(ids[index])
+          .terminate('bench round abandoned')
+          .catch(() => undefined);
     });
     throw err;
   }
 
   async function measure(): Promise<RoundResult> {
-  await forEachLimit(count, spec.startConcurrency, async (index) => {
-    const input = workload.input(index, wakeAt);
-    startedAt[index] = Date.now();
-    ids[index] = await spec.start(index, input);
-    acceptedAt[index] = Date.now();
-  });
-  let latenciesMs: number[];
-  let wallMs: number;
-  let failed = 0;
-  let rssPerExecutionBytes: number | undefined;
-  if (workload.parked) {
-    await waitIdle(spec.workerPid());
-    rssPerExecutionBytes = (rssBytes(spec.workerPid()) - rssBefore) / count;
-    latenciesMs = acceptedAt.map((at, index) => at - startedAt[index]);
-    wallMs = Math.max(...acceptedAt) - t0;
-  } else {
-    const closedAt: number[] = new Array(count);
-    let allClosed = false;
-    const waits = forEachLimit(count, CLOSE_POLL_CONCURRENCY, async (index) => {
-      const close = await awaitClose(spec.client, ids[index], deadline);
-      closedAt[index] = close.closedAt;
-      if (!close.completed) failed++;
-    }).finally(() => (allClosed = true));
-    const firstOpen = () => ids.find((_, index) => closedAt[index] === undefined);
-    await Promise.race([waits, watchStuck(spec.client, firstOpen, () => allClosed)]);
-    latenciesMs = closedAt.map((at, index) => at - startedAt[index]);
-    wallMs = Math.max(...closedAt) - t0;
-  }
-  const cpuSeconds = cpuDelta(cpuBefore, cpuSnapshot(spec.pids()));
-  const walBytes = await spec.wal.bytesSince(lsn);
-  const sample = ids.slice(0, Math.min(spec.historySample, count));
-  const history = await historyCost(spec.client, sample);
-  if (spec.checkResult && !workload.parked) {
-    for (const id of sample) if (!(await spec.checkResult(id))) failed++;
-  }
-  if (workload.parked) {
-    await stopParked(spec, ids, deadline + 60_000);
-    await waitIdle(spec.workerPid());
-  }
-  return {
-    engine: spec.engine,
-    workload: workload.name,
-    round: typeof round === 'number' ? round : 0,
-    executions: count,
-    failed,
-    wallMs,
-    latenciesMs,
-    cpuSeconds,
-    walBytes,
-    history,
-    rssPerExecutionBytes,
-  };
+    await forEachLimit(count, spec.startConcurrency, async (index) => {
+      const input = workload.input(index, wakeAt);
+      startedAt[index] = Date.now();
+      ids[index] = await spec.start(index, input);
+      acceptedAt[index] = Date.now();
+    });
+    let latenciesMs: number[];
+    let wallMs: number;
+    let failed = 0;
+    let rssPerExecutionBytes: number | undefined;
+    if (workload.parked) {
+      await waitIdle(spec.workerPid());
+      rssPerExecutionBytes = (rssBytes(spec.workerPid()) - rssBefore) / count;
+      latenciesMs = acceptedAt.map((at, index) => at - startedAt[index]);
+      wallMs = Math.max(...acceptedAt) - t0;
+    } else {
+      const closedAt: number[] = new Array(count);
+      let allClosed = false;
+      const waits = forEachLimit(count, CLOSE_POLL_CONCURRENCY, async (index) => {
+        const close = await awaitClose(spec.client, ids[index], deadline);
+        closedAt[index] = close.closedAt;
+        if (!close.completed) failed++;
+      }).finally(() => (allClosed = true));
+      const firstOpen = () => ids.find((_, index) => closedAt[index] === undefined);
+      await Promise.race([waits, watchStuck(spec.client, firstOpen, () => allClosed)]);
+      latenciesMs = closedAt.map((at, index) => at - startedAt[index]);
+      wallMs = Math.max(...closedAt) - t0;
+    }
+    const cpuSeconds = cpuDelta(cpuBefore, cpuSnapshot(spec.pids()));
+    const walBytes = await spec.wal.bytesSince(lsn);
+    const sample = ids.slice(0, Math.min(spec.historySample, count));
+    const history = await historyCost(spec.client, sample);
+    if (spec.checkResult && !workload.parked) {
+      for (const id of sample) if (!(await spec.checkResult(id))) failed++;
+    }
+    if (workload.parked) {
+      await stopParked(spec, ids, deadline + 60_000);
+      await waitIdle(spec.workerPid());
+    }
+    return {
+      engine: spec.engine,
+      workload: workload.name,
+      round: typeof round === 'number' ? round : 0,
+      executions: count,
+      failed,
+      wallMs,
+      latenciesMs,
+      cpuSeconds,
+      walBytes,
+      history,
+      rssPerExecutionBytes,
+    };
   }
 }

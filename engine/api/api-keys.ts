@@ -31,10 +31,20 @@ export function masterKeyOf(config: Config): MasterKey {
 }
 
 /** Creates a key with a fresh random id and 192-bit secret; the secret is returned once and stored hashed and sealed. */
-export async function createApiKey(pool: Pool, master: MasterKey, key: { name: string; scopes: Scope[] }): Promise<{ row: ApiKeyRow; secret: string }> {
+export async function createApiKey(
+  pool: Pool,
+  master: MasterKey,
+  key: { name: string; scopes: Scope[] },
+): Promise<{ row: ApiKeyRow; secret: string }> {
   const id = `SFK${randomBytes(8).toString('hex').toUpperCase()}`;
   const secret = randomBytes(24).toString('base64url');
-  const row = await insertApiKey(pool, { id, name: key.name, scopes: key.scopes, secretHash: hashSecret(secret), secretSealed: sealSecret(master, id, secret) });
+  const row = await insertApiKey(pool, {
+    id,
+    name: key.name,
+    scopes: key.scopes,
+    secretHash: hashSecret(secret),
+    secretSealed: sealSecret(master, id, secret),
+  });
   return { row, secret };
 }
 
@@ -42,7 +52,8 @@ export async function createApiKey(pool: Pool, master: MasterKey, key: { name: s
 export async function sealPlaintextSecrets(pool: Pool, master: MasterKey, log: Logger): Promise<number> {
   const rows = await plaintextApiKeySecrets(pool);
   for (const { id, secret } of rows) await storeSealedSecret(pool, id, sealSecret(master, id, secret));
-  if (rows.length > 0) log.info({ keys: rows.length, masterKey: master.id }, 'api key secrets sealed; plaintext erased');
+  if (rows.length > 0)
+    log.info({ keys: rows.length, masterKey: master.id }, 'api key secrets sealed; plaintext erased');
   return rows.length;
 }
 
@@ -52,7 +63,12 @@ export async function sealPlaintextSecrets(pool: Pool, master: MasterKey, log: L
  * the same id replaces the stored one (the environment is the operator's); a key an operator
  * revoked stays revoked.
  */
-export async function ensureBootstrapKey(pool: Pool, master: MasterKey, bearer: string, log: Logger): Promise<'created' | 'unchanged' | 'replaced' | 'revoked'> {
+export async function ensureBootstrapKey(
+  pool: Pool,
+  master: MasterKey,
+  bearer: string,
+  log: Logger,
+): Promise<'created' | 'unchanged' | 'replaced' | 'revoked'> {
   const dot = bearer.indexOf('.');
   const id = bearer.slice(0, dot);
   const secret = bearer.slice(dot + 1);
@@ -61,7 +77,13 @@ export async function ensureBootstrapKey(pool: Pool, master: MasterKey, bearer: 
     await enableAuth(client);
     const existing = await findApiKey(client, id);
     if (!existing) {
-      await insertApiKey(client, { id, name: BOOTSTRAP_KEY_NAME, scopes: ['read', 'execute', 'admin'], secretHash: hashSecret(secret), secretSealed: sealSecret(master, id, secret) });
+      await insertApiKey(client, {
+        id,
+        name: BOOTSTRAP_KEY_NAME,
+        scopes: ['read', 'execute', 'admin'],
+        secretHash: hashSecret(secret),
+        secretSealed: sealSecret(master, id, secret),
+      });
       log.info({ apiKey: id }, 'bootstrap api key registered');
       return 'created';
     }
@@ -69,7 +91,12 @@ export async function ensureBootstrapKey(pool: Pool, master: MasterKey, bearer: 
       log.warn({ apiKey: id }, 'STEPFLOW_ADMIN_KEY names a revoked key; it stays revoked');
       return 'revoked';
     }
-    if (secretMatches(existing.secretHash, secret) && existing.secretSealed && sealedBy(existing.secretSealed) === master.id) return 'unchanged';
+    if (
+      secretMatches(existing.secretHash, secret) &&
+      existing.secretSealed &&
+      sealedBy(existing.secretSealed) === master.id
+    )
+      return 'unchanged';
     await replaceApiKeySecret(client, id, hashSecret(secret), sealSecret(master, id, secret));
     log.info({ apiKey: id }, 'bootstrap api key secret replaced');
     return 'replaced';
@@ -92,7 +119,9 @@ export async function prepareAuth(pool: Pool, config: Config, log: Logger): Prom
         'Set STEPFLOW_ADMIN_KEY=<id>.<secret>, or create a key first (stepflow keys create --name <name> --scopes read,execute,admin), or set HOST=127.0.0.1',
     );
   }
-  const { rows } = await pool.query<{ id: string; sealed: string }>('SELECT id, secret_sealed AS sealed FROM api_keys WHERE revoked_at IS NULL AND secret_sealed IS NOT NULL');
+  const { rows } = await pool.query<{ id: string; sealed: string }>(
+    'SELECT id, secret_sealed AS sealed FROM api_keys WHERE revoked_at IS NULL AND secret_sealed IS NOT NULL',
+  );
   const foreign = rows.filter((row) => sealedBy(row.sealed) !== master.id).map((row) => row.id);
   if (foreign.length > 0) {
     log.error(
@@ -100,6 +129,9 @@ export async function prepareAuth(pool: Pool, config: Config, log: Logger): Prom
       'api keys sealed under another master key: their SigV4 requests will be refused (Bearer still works); give every API and CLI the same STEPFLOW_MASTER_KEY',
     );
   }
-  log.info({ authentication: await isAuthEnabled(pool), activeKeys: await countActiveApiKeys(pool), masterKey: master.id }, 'api authentication ready');
+  log.info(
+    { authentication: await isAuthEnabled(pool), activeKeys: await countActiveApiKeys(pool), masterKey: master.id },
+    'api authentication ready',
+  );
   return master;
 }

@@ -132,7 +132,11 @@ export function authenticatedKeyId(request: FastifyRequest): string | undefined 
 /** Answers 401/403 in the REST shape or the Step Functions protocol's (`__type`, `x-amzn-errortype`). */
 function refuse(reply: FastifyReply, sfn: boolean, status: 401 | 403, type: string, message: string): FastifyReply {
   if (sfn) {
-    return reply.status(status).header('x-amzn-errortype', type).header('content-type', 'application/x-amz-json-1.0').send(JSON.stringify({ __type: type, message }));
+    return reply
+      .status(status)
+      .header('x-amzn-errortype', type)
+      .header('content-type', 'application/x-amz-json-1.0')
+      .send(JSON.stringify({ __type: type, message }));
   }
   return reply.status(status).send({ code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message });
 }
@@ -203,16 +207,40 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
 
     if (sfn && isSigV4(authorization)) {
       const header = parseSigV4(authorization);
-      if (!header) return refuse(reply, true, 401, 'IncompleteSignatureException', 'The AWS Signature Version 4 Authorization header is incomplete or malformed');
+      if (!header)
+        return refuse(
+          reply,
+          true,
+          401,
+          'IncompleteSignatureException',
+          'The AWS Signature Version 4 Authorization header is incomplete or malformed',
+        );
       const problem = checkSigV4Claims(header, request.headers);
-      if (problem) return refuse(reply, true, 401, 'InvalidSignatureException', `The request signature is invalid: ${problem}`);
+      if (problem)
+        return refuse(reply, true, 401, 'InvalidSignatureException', `The request signature is invalid: ${problem}`);
       const key = await findActiveApiKey(deps.pool, header.accessKeyId);
-      if (!key) return refuse(reply, true, 401, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+      if (!key)
+        return refuse(
+          reply,
+          true,
+          401,
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+        );
       master ??= masterKeyOf(deps.config);
       const secret = key.secretSealed ? unsealSecret(master, key.id, key.secretSealed) : undefined;
       if (secret === undefined) {
-        request.log.error({ apiKey: key.id, masterKey: master.id }, 'api key secret cannot be unsealed with this master key');
-        return refuse(reply, true, 401, 'InvalidSignatureException', 'The request signature cannot be verified for this key; use Bearer or a key created with this server\'s master key');
+        request.log.error(
+          { apiKey: key.id, masterKey: master.id },
+          'api key secret cannot be unsealed with this master key',
+        );
+        return refuse(
+          reply,
+          true,
+          401,
+          'InvalidSignatureException',
+          "The request signature cannot be verified for this key; use Bearer or a key created with this server's master key",
+        );
       }
       (request as AuthRequest)[kPending] = { header, key, secret, verified: false };
       return;
@@ -220,15 +248,36 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
 
     const bearer = /^Bearer\s+([^.\s]+)\.(\S+)$/.exec(authorization ?? '');
     if (!bearer) {
-      if (sfn) return refuse(reply, true, 401, 'MissingAuthenticationTokenException', 'Request is missing a valid AWS Signature Version 4 Authorization header (or Bearer <key id>.<secret>)');
+      if (sfn)
+        return refuse(
+          reply,
+          true,
+          401,
+          'MissingAuthenticationTokenException',
+          'Request is missing a valid AWS Signature Version 4 Authorization header (or Bearer <key id>.<secret>)',
+        );
       return refuse(reply, false, 401, '', 'An API key is required: Authorization: Bearer <key id>.<secret>');
     }
     const key = await findActiveApiKey(deps.pool, bearer[1]);
     if (!key || !secretMatches(key.secretHash, bearer[2])) {
-      if (sfn) return refuse(reply, true, 401, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+      if (sfn)
+        return refuse(
+          reply,
+          true,
+          401,
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+        );
       return refuse(reply, false, 401, '', 'The API key is invalid or revoked');
     }
-    if (!key.scopes.includes(access)) return refuse(reply, sfn, 403, 'AccessDeniedException', `The API key '${key.id}' lacks the '${access}' scope this request needs`);
+    if (!key.scopes.includes(access))
+      return refuse(
+        reply,
+        sfn,
+        403,
+        'AccessDeniedException',
+        `The API key '${key.id}' lacks the '${access}' scope this request needs`,
+      );
     (request as AuthRequest)[kKeyId] = key.id;
     request.log = request.log.child({ apiKey: key.id });
   });
@@ -250,9 +299,27 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
       pending.header,
       pending.secret,
     );
-    if (problem) return refuse(reply, true, 401, 'InvalidSignatureException', `The request signature we calculated does not match the signature you provided: ${problem}`);
-    const access = requiredAccess(request.method, request.routeOptions.url, request.headers['x-amz-target'] as string | undefined) as Scope;
-    if (!pending.key.scopes.includes(access)) return refuse(reply, true, 403, 'AccessDeniedException', `The API key '${pending.key.id}' lacks the '${access}' scope this request needs`);
+    if (problem)
+      return refuse(
+        reply,
+        true,
+        401,
+        'InvalidSignatureException',
+        `The request signature we calculated does not match the signature you provided: ${problem}`,
+      );
+    const access = requiredAccess(
+      request.method,
+      request.routeOptions.url,
+      request.headers['x-amz-target'] as string | undefined,
+    ) as Scope;
+    if (!pending.key.scopes.includes(access))
+      return refuse(
+        reply,
+        true,
+        403,
+        'AccessDeniedException',
+        `The API key '${pending.key.id}' lacks the '${access}' scope this request needs`,
+      );
     pending.verified = true;
     (request as AuthRequest)[kKeyId] = pending.key.id;
     request.log = request.log.child({ apiKey: pending.key.id });
@@ -264,7 +331,8 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
   // Nothing SigV4-signed reaches a handler unverified, whatever the route's parsing did.
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const pending = (request as AuthRequest)[kPending];
-    if (pending && !pending.verified) return refuse(reply, true, 401, 'InvalidSignatureException', 'The request signature was not verified');
+    if (pending && !pending.verified)
+      return refuse(reply, true, 401, 'InvalidSignatureException', 'The request signature was not verified');
   });
 }
 

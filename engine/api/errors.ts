@@ -51,5 +51,9 @@ export class ApiError extends Error {
  */
 export function isDataException(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && typeof (err as { severity?: unknown }).severity === 'string';
+  return (
+    typeof code === 'string' &&
+    /^22[0-9A-Z]{3}$/.test(code) &&
+    typeof (err as { severity?: unknown }).severity === 'string'
+  );
 }

@@ -28,7 +28,12 @@ function bearerKeyId(authorization: string | undefined): string | undefined {
  * Events are read in bounded batches and written with backpressure (a slow reader pauses the
  * reads instead of growing a buffer).
  */
-export async function streamHistory(deps: ServiceDeps, executionId: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function streamHistory(
+  deps: ServiceDeps,
+  executionId: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const header = Number(request.headers['last-event-id'] ?? 0);
   let last = Number.isSafeInteger(header) && header > 0 ? header : 0;
   const keyId = bearerKeyId(request.headers.authorization);
@@ -64,7 +69,11 @@ export async function streamHistory(deps: ServiceDeps, executionId: string, requ
           break;
         }
       }
-      const page = await listEventPage(deps.pool, executionId, { limit: BATCH_EVENTS, maxBytes: BATCH_BYTES, from: last });
+      const page = await listEventPage(deps.pool, executionId, {
+        limit: BATCH_EVENTS,
+        maxBytes: BATCH_BYTES,
+        from: last,
+      });
       for (const event of page.events) {
         if (!open) break;
         await write(`id: ${event.id}\nevent: history\ndata: ${JSON.stringify(event)}\n\n`);

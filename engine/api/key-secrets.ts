@@ -53,12 +53,20 @@ export function secretMatches(storedHash: string, presented: string): boolean {
 /** Decodes `STEPFLOW_MASTER_KEY`: 64 hex digits or base64(url) of 32 bytes. */
 export function decodeMasterKey(text: string): Buffer | undefined {
   const value = text.trim();
-  const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(value) ? Buffer.from(value, 'base64') : undefined;
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : undefined;
   return bytes?.length === MASTER_KEY_BYTES ? bytes : undefined;
 }
 
 function masterKey(key: Buffer, source: string): MasterKey {
-  return { key, id: createHmac('sha256', key).update('stepflow api key master key').digest('hex').slice(0, 16), source };
+  return {
+    key,
+    id: createHmac('sha256', key).update('stepflow api key master key').digest('hex').slice(0, 16),
+    source,
+  };
 }
 
 /**
@@ -93,7 +101,13 @@ export function sealSecret(master: MasterKey, keyId: string, secret: string): st
   const cipher = createCipheriv('aes-256-gcm', master.key, iv);
   cipher.setAAD(additionalData(keyId));
   const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return [SEALED_VERSION, master.id, iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  return [
+    SEALED_VERSION,
+    master.id,
+    iv.toString('base64url'),
+    ciphertext.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+  ].join('.');
 }
 
 /** The master key id a sealed secret names (undefined when the value is not in the sealed format). */
@@ -108,7 +122,8 @@ export function sealedBy(sealed: string): string | undefined {
  */
 export function unsealSecret(master: MasterKey, keyId: string, sealed: string): string | undefined {
   const [version, masterId, iv, ciphertext, tag, ...rest] = sealed.split('.');
-  if (version !== SEALED_VERSION || masterId !== master.id || rest.length > 0 || !iv || !ciphertext || !tag) return undefined;
+  if (version !== SEALED_VERSION || masterId !== master.id || rest.length > 0 || !iv || !ciphertext || !tag)
+    return undefined;
   try {
     const decipher = createDecipheriv('aes-256-gcm', master.key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
     decipher.setAAD(additionalData(keyId));

@@ -8,7 +8,12 @@ const PROBE_TIMEOUT_MS = 2_000;
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   return Promise.race([
     work,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS).unref()),
+    new Promise<T>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS} ms`)),
+        PROBE_TIMEOUT_MS,
+      ).unref(),
+    ),
   ]);
 }
 
@@ -29,14 +34,16 @@ export function instrumentRequests(app: FastifyInstance, metrics: Metrics): void
       reply.elapsedTime / 1000,
     );
   });
-
 }
 
 /**
  * Operations endpoints: `/healthz` (the process is up), `/readyz` (Postgres and Temporal answer;
  * 503 naming what does not) and `/metrics` (Prometheus).
  */
-export const opsRoutes: FastifyPluginAsync<{ deps: ServiceDeps; metrics: Metrics }> = async (app, { deps, metrics }) => {
+export const opsRoutes: FastifyPluginAsync<{ deps: ServiceDeps; metrics: Metrics }> = async (
+  app,
+  { deps, metrics },
+) => {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
@@ -44,7 +51,9 @@ export const opsRoutes: FastifyPluginAsync<{ deps: ServiceDeps; metrics: Metrics
       withTimeout(deps.pool.query('SELECT 1'), 'postgres'),
       withTimeout(deps.temporal.connection.workflowService.getSystemInfo({}), 'temporal'),
     ]);
-    const [postgres, temporal] = checks.map((check) => (check.status === 'fulfilled' ? 'ok' : String((check.reason as Error).message)));
+    const [postgres, temporal] = checks.map((check) =>
+      check.status === 'fulfilled' ? 'ok' : String((check.reason as Error).message),
+    );
     const ready = postgres === 'ok' && temporal === 'ok';
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', postgres, temporal });
   });

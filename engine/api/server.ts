@@ -1,9 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type onRouteHookHandler } from 'fastify';
-import {
-  hasZodFastifySchemaValidationErrors,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type onRouteHookHandler,
+} from 'fastify';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { ServiceDeps } from '../executions/deps';
 import { createMetrics, type Metrics } from '../metrics';
@@ -37,7 +38,11 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02
  * Every error answers `{code, message, problems?}`: 400 with a JSON pointer per problem for bad
  * input, 404/409 for missing or conflicting resources, 503 while a store is unavailable.
  */
-export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('api'), options: { onRoute?: onRouteHookHandler } = {}): FastifyInstance {
+export function buildApi(
+  deps: ServiceDeps,
+  metrics: Metrics = createMetrics('api'),
+  options: { onRoute?: onRouteHookHandler } = {},
+): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'api' }) as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
@@ -57,7 +62,7 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     if (nestsDeeperThan(text)) return done(tooDeep('The request body'), undefined);
-    parseJson(request, text, (err: Error | null, value?: unknown) => {
+    void parseJson(request, text, (err: Error | null, value?: unknown) => {
       if (err) return done(err, undefined);
       // REST carries JSON as JSON; the one member that may be JSON *text* is a `definition`
       // given as a string. Any other string is the user's data, whatever brackets it holds.
@@ -71,7 +76,9 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof ApiError) {
-      return reply.status(err.status).send({ code: err.code, message: err.message, ...(err.problems ? { problems: err.problems } : {}) });
+      return reply
+        .status(err.status)
+        .send({ code: err.code, message: err.message, ...(err.problems ? { problems: err.problems } : {}) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';
@@ -80,14 +87,18 @@ export function buildApi(deps: ServiceDeps, metrics: Metrics = createMetrics('ap
         path: `/${where}${issue.instancePath}`,
         message: issue.message ?? 'is invalid',
       }));
-      return reply.status(400).send({ code: 'VALIDATION_FAILED', message: `The request ${where} is invalid`, problems });
+      return reply
+        .status(400)
+        .send({ code: 'VALIDATION_FAILED', message: `The request ${where} is invalid`, problems });
     }
     if (err.statusCode && err.statusCode < 500) {
       return reply.status(err.statusCode).send({ code: 'VALIDATION_FAILED', message: err.message });
     }
     if (isDataException(err)) {
       request.log.warn({ err }, 'request value refused by the store');
-      return reply.status(400).send({ code: 'VALIDATION_FAILED', message: 'A value in the request is malformed or out of range' });
+      return reply
+        .status(400)
+        .send({ code: 'VALIDATION_FAILED', message: 'A value in the request is malformed or out of range' });
     }
     if (UNAVAILABLE_CODES.has(String((err as { code?: string }).code))) {
       request.log.warn({ err }, 'store unavailable');

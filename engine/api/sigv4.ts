@@ -73,9 +73,12 @@ function headerText(headers: Headers, name: string): string | undefined {
 export function checkSigV4Claims(header: SigV4Header, headers: Headers, now = Date.now()): string | undefined {
   const signingDate = amzDate(headerText(headers, 'x-amz-date'));
   if (!signingDate) return 'the X-Amz-Date header is missing or malformed';
-  if (Math.abs(now - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) return 'the signature has expired or is from the future (clock skew over 15 minutes)';
-  if (header.date !== headerText(headers, 'x-amz-date')?.slice(0, 8)) return `the credential scope's date ${header.date} is not the day of X-Amz-Date`;
-  if (header.service !== SIGNING_SERVICE) return `the credential should be scoped to the service '${SIGNING_SERVICE}', not '${header.service}'`;
+  if (Math.abs(now - signingDate.getTime()) > MAX_CLOCK_SKEW_MS)
+    return 'the signature has expired or is from the future (clock skew over 15 minutes)';
+  if (header.date !== headerText(headers, 'x-amz-date')?.slice(0, 8))
+    return `the credential scope's date ${header.date} is not the day of X-Amz-Date`;
+  if (header.service !== SIGNING_SERVICE)
+    return `the credential should be scoped to the service '${SIGNING_SERVICE}', not '${header.service}'`;
   if (!REGION.test(header.region)) return `the credential should be scoped to a valid region, not '${header.region}'`;
   const missing = REQUIRED_SIGNED_HEADERS.filter((name) => !header.signedHeaders.includes(name));
   if (missing.length > 0) return `the signature must sign the headers ${missing.join(', ')}`;
@@ -117,10 +120,20 @@ export async function verifySigV4Signature(
   });
   const [hostname, port] = (headers.host ?? '').split(':');
   const signed = await signer.sign(
-    { method: request.method, protocol: 'http:', hostname, port: port ? Number(port) : undefined, path: request.path, query: request.query, headers, body: request.body },
+    {
+      method: request.method,
+      protocol: 'http:',
+      hostname,
+      port: port ? Number(port) : undefined,
+      path: request.path,
+      query: request.query,
+      headers,
+      body: request.body,
+    },
     { signingDate, signableHeaders: new Set(header.signedHeaders) },
   );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? signed.headers.Authorization))?.[1] ?? '';
+  const expected =
+    /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? signed.headers.Authorization))?.[1] ?? '';
   const a = Buffer.from(expected);
   const b = Buffer.from(header.signature);
   return a.length === b.length && timingSafeEqual(a, b) ? undefined : 'the signature does not match';

@@ -30,11 +30,17 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new Error(`cannot reach the Stepflow API at ${this.baseUrl} (${(err as Error).message}); is it running? (npm start)`);
+      throw new Error(
+        `cannot reach the Stepflow API at ${this.baseUrl} (${(err as Error).message}); is it running? (npm start)`,
+      );
     }
     const text = await res.text();
     const parsed = text ? JSON.parse(text) : undefined;
-    if (!res.ok) throw new ApiCallError(res.status, parsed?.__type ? { code: parsed.__type, message: parsed.message } : (parsed ?? {}));
+    if (!res.ok)
+      throw new ApiCallError(
+        res.status,
+        parsed?.__type ? { code: parsed.__type, message: parsed.message } : (parsed ?? {}),
+      );
     return parsed as T;
   }
 
@@ -49,7 +55,9 @@ export class ApiClient {
         headers: { accept: 'text/event-stream', ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}) },
       });
     } catch (err) {
-      throw new Error(`cannot reach the Stepflow API at ${this.baseUrl} (${(err as Error).message}); is it running? (npm start)`);
+      throw new Error(
+        `cannot reach the Stepflow API at ${this.baseUrl} (${(err as Error).message}); is it running? (npm start)`,
+      );
     }
     if (!res.ok || !res.body) {
       const text = await res.text();

@@ -20,9 +20,15 @@ const FOLLOW_POLL_MS = 500;
 const HISTORY_PAGE = 1000;
 
 /** Prints definition problems as `file:line  pointer  code  message`. */
-function printProblems(io: Io, file: string, def: DefinitionFile, problems: { code: string; path: string; message: string }[]): void {
+function printProblems(
+  io: Io,
+  file: string,
+  def: DefinitionFile,
+  problems: { code: string; path: string; message: string }[],
+): void {
   const c = palette(io.colour);
-  for (const p of problems) io.err(`${c.bold(`${file}:${def.lineOf(p.path)}`)}  ${p.path || '/'}  ${c.red(p.code)}  ${p.message}`);
+  for (const p of problems)
+    io.err(`${c.bold(`${file}:${def.lineOf(p.path)}`)}  ${p.path || '/'}  ${c.red(p.code)}  ${p.message}`);
   io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'}`);
 }
 
@@ -39,7 +45,10 @@ function readInput(raw: string | undefined): unknown {
 
 /** Calls a Step Functions protocol action (used for the paginated list actions). */
 async function sfn(api: ApiClient, action: string, body: unknown): Promise<any> {
-  return api.request('POST', '/', body, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${action}` });
+  return api.request('POST', '/', body, {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amz-target': `AWSStepFunctions.${action}`,
+  });
 }
 
 /** The client commands: create, update, validate, start, describe, list, history, stop. Returns the exit code. */
@@ -59,7 +68,10 @@ export async function runClientCommand(command: string, argv: string[], config: 
       key: { type: 'string' },
     },
   });
-  const api = new ApiClient(values.url ?? config.STEPFLOW_URL ?? `http://${config.HOST}:${config.PORT}`, values.key ?? config.STEPFLOW_API_KEY);
+  const api = new ApiClient(
+    values.url ?? config.STEPFLOW_URL ?? `http://${config.HOST}:${config.PORT}`,
+    values.key ?? config.STEPFLOW_API_KEY,
+  );
   const c = palette(io.colour);
   const print = (value: unknown, human: () => string) => io.out(values.json ? JSON.stringify(value, null, 2) : human());
   const need = (what: string) => {
@@ -104,7 +116,11 @@ export async function runClientCommand(command: string, argv: string[], config: 
         await sleep(FOLLOW_POLL_MS);
         execution = await api.request('GET', `/v1/executions/${encodeURIComponent(execution.executionId)}`);
       }
-      print(execution, () => `${execution.executionId} ${execution.status}${execution.output !== undefined ? ` ${JSON.stringify(execution.output)}` : ''}`);
+      print(
+        execution,
+        () =>
+          `${execution.executionId} ${execution.status}${execution.output !== undefined ? ` ${JSON.stringify(execution.output)}` : ''}`,
+      );
       return ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(execution.status) ? 1 : 0;
     }
     case 'describe': {
@@ -115,7 +131,9 @@ export async function runClientCommand(command: string, argv: string[], config: 
           `  started  ${execution.startDate}${execution.stopDate ? `\n  stopped  ${execution.stopDate}` : ''}`,
           `  input    ${JSON.stringify(execution.input)}`,
           ...(execution.output !== undefined ? [`  output   ${JSON.stringify(execution.output)}`] : []),
-          ...(execution.error !== undefined ? [`  error    ${c.red(execution.error)}`, `  cause    ${execution.cause ?? ''}`] : []),
+          ...(execution.error !== undefined
+            ? [`  error    ${c.red(execution.error)}`, `  cause    ${execution.cause ?? ''}`]
+            : []),
         ].join('\n'),
       );
       return 0;
@@ -124,10 +142,19 @@ export async function runClientCommand(command: string, argv: string[], config: 
       if (positionals[0]) {
         const arn = `arn:aws:states:us-east-1:000000000000:stateMachine:${positionals[0]}`;
         const page = await sfn(api, 'ListExecutions', { stateMachineArn: arn, maxResults: 100 });
-        print(page.executions, () => page.executions.map((e: any) => `${e.name}  ${e.status}  ${new Date(e.startDate * 1000).toISOString()}`).join('\n') || '(no executions)');
+        print(
+          page.executions,
+          () =>
+            page.executions
+              .map((e: any) => `${e.name}  ${e.status}  ${new Date(e.startDate * 1000).toISOString()}`)
+              .join('\n') || '(no executions)',
+        );
       } else {
         const page = await sfn(api, 'ListStateMachines', { maxResults: 100 });
-        print(page.stateMachines, () => page.stateMachines.map((m: any) => `${m.name}  ${m.type}`).join('\n') || '(no state machines)');
+        print(
+          page.stateMachines,
+          () => page.stateMachines.map((m: any) => `${m.name}  ${m.type}`).join('\n') || '(no state machines)',
+        );
       }
       return 0;
     }
@@ -146,7 +173,10 @@ export async function runClientCommand(command: string, argv: string[], config: 
       // Page by page, following the cursors, so a long history is never one response.
       let next: string | undefined;
       do {
-        const page = await api.request('GET', `/v1/executions/${id}/history?limit=${HISTORY_PAGE}${next ? `&next=${encodeURIComponent(next)}` : ''}`);
+        const page = await api.request(
+          'GET',
+          `/v1/executions/${id}/history?limit=${HISTORY_PAGE}${next ? `&next=${encodeURIComponent(next)}` : ''}`,
+        );
         for (const event of page.events) show(event);
         next = page.next;
       } while (next);
@@ -171,4 +201,14 @@ export async function runClientCommand(command: string, argv: string[], config: 
 }
 
 /** The client commands `runClientCommand` knows. */
-export const CLIENT_COMMANDS = ['create', 'update', 'validate', 'start', 'describe', 'list', 'history', 'stop', 'redrive'];
+export const CLIENT_COMMANDS = [
+  'create',
+  'update',
+  'validate',
+  'start',
+  'describe',
+  'list',
+  'history',
+  'stop',
+  'redrive',
+];

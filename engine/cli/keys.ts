@@ -3,14 +3,26 @@ import type { Pool } from 'pg';
 import type { Config } from '../../schemas/config';
 import { createApiKey, masterKeyOf, sealPlaintextSecrets } from '../api/api-keys';
 import { sealedBy, type MasterKey } from '../api/key-secrets';
-import { countActiveApiKeys, disableAuth, isAuthEnabled, listApiKeys, revokeApiKey, SCOPES, type Scope } from '../db/api-keys-repo';
+import {
+  countActiveApiKeys,
+  disableAuth,
+  isAuthEnabled,
+  listApiKeys,
+  revokeApiKey,
+  SCOPES,
+  type Scope,
+} from '../db/api-keys-repo';
 import { createPool } from '../db/pool';
 import type { Io } from './client-commands';
 import { prepareDatabase } from './services';
 import type { Logger } from '../logger';
 
 /** Runs `work` on a pool of the migrated database whose plaintext secrets (pre-013) are sealed. */
-async function withKeyStore(config: Config, log: Logger, work: (pool: Pool, master: MasterKey) => Promise<number>): Promise<number> {
+async function withKeyStore(
+  config: Config,
+  log: Logger,
+  work: (pool: Pool, master: MasterKey) => Promise<number>,
+): Promise<number> {
   await prepareDatabase(config, log);
   const pool = createPool(config.DATABASE_URL, log);
   try {
@@ -31,7 +43,11 @@ export async function runKeysCommand(argv: string[], config: Config, io: Io, log
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, scopes: { type: 'string', default: 'read,execute' }, json: { type: 'boolean', default: false } },
+    options: {
+      name: { type: 'string' },
+      scopes: { type: 'string', default: 'read,execute' },
+      json: { type: 'boolean', default: false },
+    },
   });
   if (!['create', 'list', 'revoke'].includes(positionals[0] ?? '')) {
     io.err('usage: stepflow keys create|list|revoke');
@@ -40,13 +56,20 @@ export async function runKeysCommand(argv: string[], config: Config, io: Io, log
   return withKeyStore(config, log, async (pool, master) => {
     switch (positionals[0]) {
       case 'create': {
-        const scopes = (values.scopes as string).split(',').map((s) => s.trim()).filter(Boolean);
+        const scopes = (values.scopes as string)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
         if (!values.name || unknown.length > 0 || scopes.length === 0) {
-          io.err(`usage: stepflow keys create --name <name> --scopes ${SCOPES.join(',')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+          io.err(
+            `usage: stepflow keys create --name <name> --scopes ${SCOPES.join(',')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+          );
           return 2;
         }
-        const others = (await listApiKeys(pool)).filter((k) => !k.revokedAt && k.secretSealed && sealedBy(k.secretSealed) !== master.id);
+        const others = (await listApiKeys(pool)).filter(
+          (k) => !k.revokedAt && k.secretSealed && sealedBy(k.secretSealed) !== master.id,
+        );
         if (others.length > 0) {
           io.err(
             `warning: active keys ${others.map((k) => k.id).join(', ')} were sealed under another master key than this one (${master.source}); ` +
@@ -69,13 +92,23 @@ export async function runKeysCommand(argv: string[], config: Config, io: Io, log
       }
       case 'list': {
         const keys = await listApiKeys(pool);
-        const view = keys.map((k) => ({ id: k.id, name: k.name, scopes: k.scopes, createdAt: k.createdAt, revokedAt: k.revokedAt }));
+        const view = keys.map((k) => ({
+          id: k.id,
+          name: k.name,
+          scopes: k.scopes,
+          createdAt: k.createdAt,
+          revokedAt: k.revokedAt,
+        }));
         const enabled = await isAuthEnabled(pool);
         io.out(
           values.json
             ? JSON.stringify(view, null, 2)
-            : view.map((k) => `${k.id}  ${k.name}  ${k.scopes.join(',')}${k.revokedAt ? '  revoked' : ''}`).join('\n') ||
-                (enabled ? '(no keys; authentication is on: nothing passes until one is created)' : '(no keys: the API is open on loopback only)'),
+            : view
+                .map((k) => `${k.id}  ${k.name}  ${k.scopes.join(',')}${k.revokedAt ? '  revoked' : ''}`)
+                .join('\n') ||
+                (enabled
+                  ? '(no keys; authentication is on: nothing passes until one is created)'
+                  : '(no keys: the API is open on loopback only)'),
         );
         return 0;
       }
@@ -98,7 +131,11 @@ export async function runKeysCommand(argv: string[], config: Config, io: Io, log
  * (loopback only), allowed once no key is active.
  */
 export async function runAuthCommand(argv: string[], config: Config, io: Io, log: Logger): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
   if (!['status', 'disable'].includes(positionals[0] ?? '')) {
     io.err('usage: stepflow auth status|disable');
     return 2;
@@ -107,13 +144,20 @@ export async function runAuthCommand(argv: string[], config: Config, io: Io, log
     if (positionals[0] === 'disable') {
       const active = await disableAuth(pool);
       if (active > 0) {
-        io.err(`authentication stays on: ${active} active key(s); revoke them first (stepflow keys list, stepflow keys revoke <id>)`);
+        io.err(
+          `authentication stays on: ${active} active key(s); revoke them first (stepflow keys list, stepflow keys revoke <id>)`,
+        );
         return 1;
       }
       io.out('authentication is off: the API is open, and listens on loopback addresses only');
       return 0;
     }
-    const status = { authentication: (await isAuthEnabled(pool)) ? 'on' : 'off', activeKeys: await countActiveApiKeys(pool), masterKey: master.id, masterKeySource: master.source };
+    const status = {
+      authentication: (await isAuthEnabled(pool)) ? 'on' : 'off',
+      activeKeys: await countActiveApiKeys(pool),
+      masterKey: master.id,
+      masterKeySource: master.source,
+    };
     io.out(
       values.json
         ? JSON.stringify(status, null, 2)

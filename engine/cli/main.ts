@@ -1,7 +1,13 @@
 import type { Config } from '../../schemas/config';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger, type Logger } from '../logger';
-import { prepareDatabase, startApi, startFunctionHostProcess, startManagedTemporal, startWorkerProcess } from './services';
+import {
+  prepareDatabase,
+  startApi,
+  startFunctionHostProcess,
+  startManagedTemporal,
+  startWorkerProcess,
+} from './services';
 import { runStack } from './supervisor';
 import { CLIENT_COMMANDS, runClientCommand } from './client-commands';
 import { runAuthCommand, runKeysCommand } from './keys';
@@ -129,7 +135,9 @@ export function main(argv: string[]): void {
       colour: Boolean(process.stdout.isTTY) && config.NO_COLOR === undefined,
     };
     const operator = command === 'keys' ? runKeysCommand : command === 'auth' ? runAuthCommand : undefined;
-    const run = operator ? operator(argv.slice(1), config, io, createLogger(config.LOG_LEVEL)) : runClientCommand(command, argv.slice(1), config, io);
+    const run = operator
+      ? operator(argv.slice(1), config, io, createLogger(config.LOG_LEVEL))
+      : runClientCommand(command, argv.slice(1), config, io);
     run.then(
       (code) => process.exit(code),
       (err) => {

@@ -9,10 +9,19 @@ export type Palette = ReturnType<typeof palette>;
 /** One history event as a timeline line: time offset, event, state, and what matters in it. */
 export function timelineLine(event: any, startMs: number, colours: Palette): string {
   const offset = ((Date.parse(event.timestamp) - startMs) / 1000).toFixed(3).padStart(9);
-  const details = Object.entries(event).find(([key]) => key.endsWith('EventDetails'))?.[1] as Record<string, any> | undefined;
+  const details = Object.entries(event).find(([key]) => key.endsWith('EventDetails'))?.[1] as
+    Record<string, any> | undefined;
   const type: string = event.type;
-  const colour = /Failed|TimedOut|Aborted/.test(type) ? colours.red : /Succeeded|Exited/.test(type) ? colours.green : /Entered|Started|Scheduled/.test(type) ? colours.blue : (s: string) => s;
+  const colour = /Failed|TimedOut|Aborted/.test(type)
+    ? colours.red
+    : /Succeeded|Exited/.test(type)
+      ? colours.green
+      : /Entered|Started|Scheduled/.test(type)
+        ? colours.blue
+        : (s: string) => s;
   const name = details?.name ? ` ${colours.bold(String(details.name))}` : '';
-  const error = details?.error ? ` ${colours.red(`${details.error}${details.cause ? `: ${String(details.cause).slice(0, 200)}` : ''}`)}` : '';
+  const error = details?.error
+    ? ` ${colours.red(`${details.error}${details.cause ? `: ${String(details.cause).slice(0, 200)}` : ''}`)}`
+    : '';
   return `${colours.dim(`+${offset}s`)} ${colours.dim(`#${String(event.id).padStart(3)}`)} ${colour(type)}${name}${error}`;
 }

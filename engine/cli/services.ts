@@ -64,7 +64,11 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     await pool.end();
     throw err;
   });
-  const temporal = await createTemporalClient(temporalAddress(config), config.TEMPORAL_NAMESPACE, temporalSecurity(config));
+  const temporal = await createTemporalClient(
+    temporalAddress(config),
+    config.TEMPORAL_NAMESPACE,
+    temporalSecurity(config),
+  );
   const deps = { pool, temporal, config, log };
   const app = buildApi(deps);
   const reconcile = setInterval(() => {

@@ -129,7 +129,9 @@ export async function runStack(config: Config, log: Logger, env: NodeJS.ProcessE
     const url = `http://${config.HOST}:${config.PORT}`;
     await waitForApi(url);
     log.info({ url, temporal: temporalAddress(config), ms: Date.now() - started }, 'stepflow ready');
-    process.stdout.write(`\nStepflow is running.\n  API:      ${url}\n  Temporal: ${temporalAddress(config)}\nPress Ctrl-C to stop.\n\n`);
+    process.stdout.write(
+      `\nStepflow is running.\n  API:      ${url}\n  Temporal: ${temporalAddress(config)}\nPress Ctrl-C to stop.\n\n`,
+    );
   } catch (err) {
     log.fatal({ err }, 'stepflow failed to start');
     await shutdown('startup-failure');

@@ -27,7 +27,7 @@ const FAMILIES: Record<string, Family> = {
   Numeric: (a, b) => (typeof a === 'number' && typeof b === 'number' ? order(a, b) : undefined),
   Timestamp: (a, b) => {
     const [x, y] = [parseTimestamp(a), parseTimestamp(b)];
-    return x && y ? (order(x[0], y[0]) || order(x[1], y[1])) : undefined;
+    return x && y ? order(x[0], y[0]) || order(x[1], y[1]) : undefined;
   },
 };
 
@@ -52,7 +52,8 @@ export function parseTimestamp(value: unknown): [number, number] | undefined {
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59)
+    return undefined;
   const offsetMinutes = m[8] === 'Z' ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
   if (m[8] !== 'Z' && (Number(m[10]) > 18 || Number(m[11]) > 59)) return undefined;
   const utc = Date.UTC(year, month - 1, day, hour, minute, second);
@@ -82,7 +83,10 @@ const RULE_META = new Set(['Variable', 'Next', 'Comment', 'Assign', 'Output']);
 function operatorOf(rule: ChoiceRule): string {
   const operators = Object.keys(rule).filter((k) => !RULE_META.has(k));
   if (operators.length !== 1) {
-    throw new StatesError(StatesErrors.Runtime, `A Choice rule must have exactly one comparison operator, found: ${operators.join(', ') || 'none'}`);
+    throw new StatesError(
+      StatesErrors.Runtime,
+      `A Choice rule must have exactly one comparison operator, found: ${operators.join(', ') || 'none'}`,
+    );
   }
   return operators[0];
 }
@@ -118,7 +122,8 @@ export function evaluateChoiceRule(
   }
   const variable = readPathOrRuntimeError(path, input, context, variables);
   if (operator in TYPE_TESTS) return TYPE_TESTS[operator](variable) === expected;
-  if (operator === 'StringMatches') return typeof variable === 'string' && typeof expected === 'string' && stringMatches(variable, expected);
+  if (operator === 'StringMatches')
+    return typeof variable === 'string' && typeof expected === 'string' && stringMatches(variable, expected);
 
   const byPath = operator.endsWith('Path');
   const base = byPath ? operator.slice(0, -'Path'.length) : operator;

@@ -104,7 +104,12 @@ export function readPath(path: string, data: unknown, context: unknown, variable
 }
 
 /** readPath, with a miss reported as AWS reports it for "InputPath"/"OutputPath"/"ItemsPath": `States.Runtime`. */
-export function readPathOrRuntimeError(path: string, data: unknown, context: unknown, variables?: Record<string, unknown>): unknown {
+export function readPathOrRuntimeError(
+  path: string,
+  data: unknown,
+  context: unknown,
+  variables?: Record<string, unknown>,
+): unknown {
   try {
     return readPath(path, data, context, variables);
   } catch (err) {

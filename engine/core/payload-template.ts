@@ -34,14 +34,19 @@ function dynamicValue(
     );
   }
   try {
-    return isIntrinsic(expr) ? evaluateIntrinsic(expr, input, context, env, { variables }) : readPath(expr, input, context, variables);
+    return isIntrinsic(expr)
+      ? evaluateIntrinsic(expr, input, context, env, { variables })
+      : readPath(expr, input, context, variables);
   } catch (err) {
     if (err instanceof PathNotFoundError) {
       throw new StatesError(PARAMETER_PATH_ERROR, describeMissingParameterPath(err.path, field, input));
     }
     // Validation rejects these before a run; a plan that slipped through still fails as AWS would.
     if (err instanceof JsonPathSyntaxError || err instanceof IntrinsicSyntaxError) {
-      throw new StatesError(StatesErrors.Runtime, `The value for the field '${field}' is not a valid JSONPath or intrinsic function: ${err.message}`);
+      throw new StatesError(
+        StatesErrors.Runtime,
+        `The value for the field '${field}' is not a valid JSONPath or intrinsic function: ${err.message}`,
+      );
     }
     throw err;
   }
@@ -62,7 +67,8 @@ export function applyPayloadTemplate(
   env: IntrinsicEnv,
   variables?: Record<string, unknown>,
 ): unknown {
-  if (Array.isArray(template)) return template.map((item) => applyPayloadTemplate(item, input, context, env, variables));
+  if (Array.isArray(template))
+    return template.map((item) => applyPayloadTemplate(item, input, context, env, variables));
   if (typeof template !== 'object' || template === null) return template;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(template)) {

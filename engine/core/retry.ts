@@ -37,12 +37,18 @@ export function matchesErrorEquals(errorEquals: readonly string[], error: string
 }
 
 /** Index of the first Retrier whose "ErrorEquals" matches `error`, or -1 (ASL: retriers are scanned in order). */
-export function findRetrier(retriers: readonly { ErrorEquals: readonly string[] }[] | undefined, error: string): number {
+export function findRetrier(
+  retriers: readonly { ErrorEquals: readonly string[] }[] | undefined,
+  error: string,
+): number {
   return (retriers ?? []).findIndex((r) => matchesErrorEquals(r.ErrorEquals, error));
 }
 
 /** Index of the first Catcher whose "ErrorEquals" matches `error`, or -1. */
-export function findCatcher(catchers: readonly { ErrorEquals: readonly string[] }[] | undefined, error: string): number {
+export function findCatcher(
+  catchers: readonly { ErrorEquals: readonly string[] }[] | undefined,
+  error: string,
+): number {
   return findRetrier(catchers, error);
 }
 

@@ -1,9 +1,4 @@
-import {
-  BOOLEAN_OPERATORS,
-  COMPARISON_OPERATORS,
-  PATH_COMPARATORS,
-  type DefinitionProblem,
-} from '../../schemas/asl';
+import { BOOLEAN_OPERATORS, COMPARISON_OPERATORS, PATH_COMPARATORS, type DefinitionProblem } from '../../schemas/asl';
 import { isValidPath } from './paths';
 import { pathValueProblem, schemaProblem } from './validate-problem';
 import { childPointer, isJsonObject, type JsonObject } from './validate-walk';
@@ -33,17 +28,26 @@ function checkRule(rule: JsonObject, pointer: string, topLevel: boolean): Defini
   if (required.length > 0) problems.push(schemaProblem(pointer, `These fields are required: [${required.join(', ')}]`));
 
   if (operators.length === 0) {
-    problems.push(schemaProblem(pointer, 'A Choice rule needs exactly one comparison operator (e.g. \'StringEquals\') or \'And\', \'Or\', \'Not\''));
+    problems.push(
+      schemaProblem(
+        pointer,
+        "A Choice rule needs exactly one comparison operator (e.g. 'StringEquals') or 'And', 'Or', 'Not'",
+      ),
+    );
   } else if (operators.length > 1) {
     const found = operators.map((op) => `'${op}'`).join(', ');
     problems.push(schemaProblem(pointer, `A Choice rule needs exactly one comparison operator; found ${found}`));
   }
   if (!topLevel && rule.Next !== undefined) {
-    problems.push(schemaProblem(childPointer(pointer, 'Next'), "Field 'Next' is only allowed on top-level Choice rules"));
+    problems.push(
+      schemaProblem(childPointer(pointer, 'Next'), "Field 'Next' is only allowed on top-level Choice rules"),
+    );
   }
   const combinator = operators.find((op) => BOOLEANS.has(op));
   if (combinator && operators.length === 1 && rule.Variable !== undefined) {
-    problems.push(schemaProblem(childPointer(pointer, 'Variable'), `Field 'Variable' is not supported with '${combinator}'`));
+    problems.push(
+      schemaProblem(childPointer(pointer, 'Variable'), `Field 'Variable' is not supported with '${combinator}'`),
+    );
   }
   problems.push(...checkPath(rule, 'Variable', pointer));
   for (const op of operators) if (PATH_OPERANDS.has(op)) problems.push(...checkPath(rule, op, pointer));

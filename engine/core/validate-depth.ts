@@ -38,7 +38,9 @@ export function depthProblem(definition: unknown): DefinitionProblem | undefined
         message: `The definition nests arrays and objects more than ${MAX_DEFINITION_DEPTH} levels deep`,
       };
     }
-    const entries: [PropertyKey, unknown][] = Array.isArray(value) ? value.map((item, i) => [i, item]) : Object.entries(value);
+    const entries: [PropertyKey, unknown][] = Array.isArray(value)
+      ? value.map((item, i) => [i, item])
+      : Object.entries(value);
     for (const [key, item] of entries) stack.push({ value: item, depth: depth + 1, key, parent: node });
   }
   return undefined;

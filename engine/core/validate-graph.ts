@@ -18,7 +18,11 @@ const NEXT_TYPES = new Set(['Task', 'Pass', 'Wait', 'Parallel', 'Map']);
 const CATCH_TYPES = new Set(['Task', 'Parallel', 'Map']);
 
 function missingTarget(target: string, pointer: string): DefinitionProblem {
-  return { code: DefinitionProblemCodes.MISSING_TRANSITION_TARGET, path: pointer, message: `Missing 'Next' target: ${target}` };
+  return {
+    code: DefinitionProblemCodes.MISSING_TRANSITION_TARGET,
+    path: pointer,
+    message: `Missing 'Next' target: ${target}`,
+  };
 }
 
 /** The transitions a raw state declares, in document order, per the fields its type accepts. */
@@ -65,7 +69,10 @@ export function checkScopeGraph(scope: ScopeVisit): DefinitionProblem[] {
   const edges = new Map<string, string[]>();
   for (const { name, state, pointer } of scope.states) {
     const transitions = transitionsOf(state, pointer);
-    edges.set(name, transitions.map((t) => t.target));
+    edges.set(
+      name,
+      transitions.map((t) => t.target),
+    );
     for (const t of transitions) if (!names.has(t.target)) problems.push(missingTarget(t.target, t.pointer));
   }
   if (typeof startAt !== 'string') return problems;
@@ -74,7 +81,11 @@ export function checkScopeGraph(scope: ScopeVisit): DefinitionProblem[] {
   // have been meant as the terminal one, so it suppresses the check (the schema reports it).
   const wellFormed = scope.states.every((s) => isJsonObject(s.state));
   if (scope.topLevel && wellFormed && !scope.states.some((s) => isTerminal(s.state))) {
-    problems.push({ code: DefinitionProblemCodes.MISSING_END_STATE, path: '', message: 'Workflow has no terminal state' });
+    problems.push({
+      code: DefinitionProblemCodes.MISSING_END_STATE,
+      path: '',
+      message: 'Workflow has no terminal state',
+    });
     return problems;
   }
   const reached = new Set<string>();
@@ -87,7 +98,11 @@ export function checkScopeGraph(scope: ScopeVisit): DefinitionProblem[] {
   }
   for (const { name, pointer } of scope.states) {
     if (!reached.has(name)) {
-      problems.push({ code: DefinitionProblemCodes.MISSING_TRANSITION_TARGET, path: pointer, message: `State "${name}" is not reachable.` });
+      problems.push({
+        code: DefinitionProblemCodes.MISSING_TRANSITION_TARGET,
+        path: pointer,
+        message: `State "${name}" is not reachable.`,
+      });
     }
   }
   return problems;
@@ -100,7 +115,11 @@ export function checkDuplicateNames(scopes: readonly ScopeVisit[]): DefinitionPr
   for (const scope of scopes) {
     for (const { name, pointer } of scope.states) {
       if (seen.has(name)) {
-        problems.push({ code: DefinitionProblemCodes.DUPLICATE_STATE_NAME, path: pointer, message: `Duplicate State name: ${name}` });
+        problems.push({
+          code: DefinitionProblemCodes.DUPLICATE_STATE_NAME,
+          path: pointer,
+          message: `Duplicate State name: ${name}`,
+        });
       }
       seen.add(name);
     }
@@ -116,7 +135,11 @@ export function checkDuplicateLabels(scopes: readonly ScopeVisit[]): DefinitionP
     for (const { state, pointer } of scope.states) {
       if (!isJsonObject(state) || state.Type !== 'Map' || typeof state.Label !== 'string') continue;
       if (seen.has(state.Label)) {
-        problems.push({ code: DefinitionProblemCodes.DUPLICATE_LABEL_NAME, path: childPointer(pointer, 'Label'), message: `Duplicate Label name: ${state.Label}` });
+        problems.push({
+          code: DefinitionProblemCodes.DUPLICATE_LABEL_NAME,
+          path: childPointer(pointer, 'Label'),
+          message: `Duplicate Label name: ${state.Label}`,
+        });
       }
       seen.add(state.Label);
     }

@@ -30,7 +30,11 @@ function fieldName(path: readonly PropertyKey[]): string {
   return String(last ?? '');
 }
 
-function problem(path: readonly PropertyKey[], message: string, code: DefinitionProblem['code'] = DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED): DefinitionProblem {
+function problem(
+  path: readonly PropertyKey[],
+  message: string,
+  code: DefinitionProblem['code'] = DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED,
+): DefinitionProblem {
   return { code, path: toPointer(path), message };
 }
 
@@ -38,17 +42,26 @@ function objectLabel(where: Location): string | undefined {
   if (!where.state) return undefined;
   if (where.inState.length === 0) {
     const type = where.state.value.Type;
-    return typeof type === 'string' && (STATE_TYPES as readonly string[]).includes(type) ? `a ${type} state` : 'a state';
+    return typeof type === 'string' && (STATE_TYPES as readonly string[]).includes(type)
+      ? `a ${type} state`
+      : 'a state';
   }
   if (where.inState[0] === 'Choices') return 'a Choice rule';
   return undefined;
 }
 
-function unknownField(root: JsonObject, objectPath: readonly PropertyKey[], key: string): DefinitionProblem | undefined {
+function unknownField(
+  root: JsonObject,
+  objectPath: readonly PropertyKey[],
+  key: string,
+): DefinitionProblem | undefined {
   const where = locate(root, objectPath);
   const path = [...objectPath, key];
   if (JSONATA_ONLY_FIELDS.has(key)) {
-    return problem(path, `The QueryLanguage is set to 'JSONPath', but field '${key}' is only supported for the 'JSONata' QueryLanguage`);
+    return problem(
+      path,
+      `The QueryLanguage is set to 'JSONPath', but field '${key}' is only supported for the 'JSONata' QueryLanguage`,
+    );
   }
   if (key === 'Compensate' && where.inState.length === 0 && where.state) {
     return problem(path, 'Compensate is only allowed on Task states');
@@ -67,7 +80,8 @@ function convert(root: JsonObject, issue: z.core.$ZodIssue, present: boolean): D
     case 'unrecognized_keys':
       return issue.keys.flatMap((key) => unknownField(root, path, key) ?? []);
     case 'invalid_type':
-      if (issue.expected === 'object' && path.length === 0) return [problem(path, 'Definition must be a valid JSON object')];
+      if (issue.expected === 'object' && path.length === 0)
+        return [problem(path, 'Definition must be a valid JSON object')];
       return [problem(path, `The field '${fieldName(path)}' must be ${describeType(issue.expected)}`)];
     case 'invalid_value':
       return [problem(path, `Value should be one of the following: [${issue.values.map(String).join(', ')}]`)];
@@ -85,7 +99,24 @@ function convert(root: JsonObject, issue: z.core.$ZodIssue, present: boolean): D
  * Fields whose shape is the same in both query languages (they never hold a `{% %}` expression):
  * in a JSONata state the schema's issues about them still stand.
  */
-const STRUCTURAL_FIELDS = new Set(['Type', 'Next', 'End', 'Default', 'Choices', 'Branches', 'ItemProcessor', 'Iterator', 'ProcessorConfig', 'StartAt', 'States', 'Catch', 'Retry', 'ErrorEquals', 'Comment', 'Label']);
+const STRUCTURAL_FIELDS = new Set([
+  'Type',
+  'Next',
+  'End',
+  'Default',
+  'Choices',
+  'Branches',
+  'ItemProcessor',
+  'Iterator',
+  'ProcessorConfig',
+  'StartAt',
+  'States',
+  'Catch',
+  'Retry',
+  'ErrorEquals',
+  'Comment',
+  'Label',
+]);
 
 /**
  * Whether a schema issue inside a JSONata state stands. The schema describes JSONPath states, so
@@ -98,7 +129,11 @@ function standsInJsonata(issue: z.core.$ZodIssue, absent: boolean): boolean {
   if (issue.code === 'unrecognized_keys') return false;
   const field = [...issue.path].reverse().find((segment) => typeof segment === 'string');
   if (absent) return issue.code === 'invalid_type' || issue.code === 'invalid_union';
-  return typeof field === 'string' && STRUCTURAL_FIELDS.has(field) && (issue.code === 'invalid_type' || issue.code === 'too_small');
+  return (
+    typeof field === 'string' &&
+    STRUCTURAL_FIELDS.has(field) &&
+    (issue.code === 'invalid_type' || issue.code === 'too_small')
+  );
 }
 
 /**
@@ -131,6 +166,7 @@ export function problemsFromIssues(root: unknown, issues: readonly z.core.$ZodIs
     }
     problems.push(...convert(root, issue, !isAbsent));
   }
-  for (const { problem: p, fields } of missing.values()) p.message = `These fields are required: [${fields.join(', ')}]`;
+  for (const { problem: p, fields } of missing.values())
+    p.message = `These fields are required: [${fields.join(', ')}]`;
   return problems;
 }

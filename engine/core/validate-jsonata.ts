@@ -16,7 +16,20 @@ const COMMON = ['Type', 'Comment', 'QueryLanguage'];
 const FLOW = ['Next', 'End'];
 /** Fields a JSONata state of each type may have. */
 const JSONATA_FIELDS: Record<string, string[]> = {
-  Task: [...COMMON, ...FLOW, 'Resource', 'Arguments', 'Output', 'Assign', 'Retry', 'Catch', 'TimeoutSeconds', 'HeartbeatSeconds', 'Credentials', 'Compensate'],
+  Task: [
+    ...COMMON,
+    ...FLOW,
+    'Resource',
+    'Arguments',
+    'Output',
+    'Assign',
+    'Retry',
+    'Catch',
+    'TimeoutSeconds',
+    'HeartbeatSeconds',
+    'Credentials',
+    'Compensate',
+  ],
   Pass: [...COMMON, ...FLOW, 'Output', 'Assign'],
   Choice: [...COMMON, 'Choices', 'Default', 'Output', 'Assign'],
   Wait: [...COMMON, ...FLOW, 'Seconds', 'Timestamp', 'Output', 'Assign'],
@@ -24,15 +37,44 @@ const JSONATA_FIELDS: Record<string, string[]> = {
   Fail: [...COMMON, 'Error', 'Cause'],
   Parallel: [...COMMON, ...FLOW, 'Branches', 'Arguments', 'Output', 'Assign', 'Retry', 'Catch'],
   Map: [
-    ...COMMON, ...FLOW, 'ItemProcessor', 'Iterator', 'Items', 'ItemSelector', 'ItemReader', 'ItemBatcher', 'ResultWriter',
-    'MaxConcurrency', 'ToleratedFailureCount', 'ToleratedFailurePercentage', 'Label', 'Output', 'Assign', 'Retry', 'Catch',
+    ...COMMON,
+    ...FLOW,
+    'ItemProcessor',
+    'Iterator',
+    'Items',
+    'ItemSelector',
+    'ItemReader',
+    'ItemBatcher',
+    'ResultWriter',
+    'MaxConcurrency',
+    'ToleratedFailureCount',
+    'ToleratedFailurePercentage',
+    'Label',
+    'Output',
+    'Assign',
+    'Retry',
+    'Catch',
   ],
 };
 /** Fields that exist only in JSONPath states. */
 const JSONPATH_ONLY = new Set([
-  'InputPath', 'OutputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'Result', 'ItemsPath', 'TimeoutSecondsPath',
-  'HeartbeatSecondsPath', 'SecondsPath', 'TimestampPath', 'ErrorPath', 'CausePath', 'MaxConcurrencyPath',
-  'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath', 'Variable',
+  'InputPath',
+  'OutputPath',
+  'Parameters',
+  'ResultSelector',
+  'ResultPath',
+  'Result',
+  'ItemsPath',
+  'TimeoutSecondsPath',
+  'HeartbeatSecondsPath',
+  'SecondsPath',
+  'TimestampPath',
+  'ErrorPath',
+  'CausePath',
+  'MaxConcurrencyPath',
+  'ToleratedFailureCountPath',
+  'ToleratedFailurePercentagePath',
+  'Variable',
 ]);
 const CATCHER_FIELDS = ['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment'];
 const RULE_FIELDS = ['Condition', 'Next', 'Output', 'Assign', 'Comment'];
@@ -51,10 +93,21 @@ function fieldProblems(object: JsonObject, pointer: string, allowed: string[], l
 }
 
 /** A field that is a literal of some kind or a `{% %}` expression. */
-function literalOrExpression(object: JsonObject, field: string, pointer: string, ok: (v: unknown) => boolean, what: string): DefinitionProblem[] {
+function literalOrExpression(
+  object: JsonObject,
+  field: string,
+  pointer: string,
+  ok: (v: unknown) => boolean,
+  what: string,
+): DefinitionProblem[] {
   const value = object[field];
   if (value === undefined || isExpressionString(value) || ok(value)) return [];
-  return [schemaProblem(childPointer(pointer, field), `The field '${field}' must be ${what} or a JSONata expression '{% ... %}'`)];
+  return [
+    schemaProblem(
+      childPointer(pointer, field),
+      `The field '${field}' must be ${what} or a JSONata expression '{% ... %}'`,
+    ),
+  ];
 }
 
 const positiveInteger = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
@@ -63,7 +116,8 @@ const nonNegativeInteger = (v: unknown) => Number.isInteger(v) && (v as number) 
 
 function literalProblems(type: string, state: JsonObject, pointer: string): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
-  const check = (field: string, ok: (v: unknown) => boolean, what: string) => problems.push(...literalOrExpression(state, field, pointer, ok, what));
+  const check = (field: string, ok: (v: unknown) => boolean, what: string) =>
+    problems.push(...literalOrExpression(state, field, pointer, ok, what));
   if (type === 'Task') {
     check('TimeoutSeconds', timeoutSeconds, `a positive integer up to ${TIMEOUT_SECONDS_MAX}`);
     check('HeartbeatSeconds', timeoutSeconds, `a positive integer up to ${TIMEOUT_SECONDS_MAX}`);
@@ -86,12 +140,17 @@ function literalProblems(type: string, state: JsonObject, pointer: string): Defi
     check('Items', Array.isArray, 'an array');
     check('MaxConcurrency', nonNegativeInteger, 'a non-negative integer');
     check('ToleratedFailureCount', nonNegativeInteger, 'a non-negative integer');
-    check('ToleratedFailurePercentage', (v) => typeof v === 'number' && v >= 0 && v <= 100, 'a number between 0 and 100');
+    check(
+      'ToleratedFailurePercentage',
+      (v) => typeof v === 'number' && v >= 0 && v <= 100,
+      'a number between 0 and 100',
+    );
     check('ItemSelector', isJsonObject, 'an object');
   }
   if (Array.isArray(state.Retry)) {
     state.Retry.forEach((retrier, i) => {
-      if (!RetrierSchema.safeParse(retrier).success) problems.push(schemaProblem(childPointer(pointer, 'Retry', i), 'The retrier is not valid'));
+      if (!RetrierSchema.safeParse(retrier).success)
+        problems.push(schemaProblem(childPointer(pointer, 'Retry', i), 'The retrier is not valid'));
     });
   }
   return problems;
@@ -106,15 +165,27 @@ function availability(type: string, field: string, inCatch: boolean): Set<States
   return available;
 }
 
-function expressionProblems(type: string, value: unknown, pointer: string, field: string, inCatch = false): DefinitionProblem[] {
+function expressionProblems(
+  type: string,
+  value: unknown,
+  pointer: string,
+  field: string,
+  inCatch = false,
+): DefinitionProblem[] {
   const { expressions, problems } = inspectTemplate(value);
   const out = problems.map((p) => schemaProblem(childPointer(pointer, ...p.at), p.message));
   const available = availability(type, field, inCatch);
   for (const expression of expressions) {
     for (const read of expression.facts.statesFields) {
       if (read === '*' || available.has(read)) continue;
-      const where = read === 'errorOutput' ? 'only in a Catch' : 'only in the Output and Assign of Task, Parallel and Map states';
-      out.push(schemaProblem(childPointer(pointer, ...expression.at), `'$states.${read}' is not available here: it can be read ${where}`));
+      const where =
+        read === 'errorOutput' ? 'only in a Catch' : 'only in the Output and Assign of Task, Parallel and Map states';
+      out.push(
+        schemaProblem(
+          childPointer(pointer, ...expression.at),
+          `'$states.${read}' is not available here: it can be read ${where}`,
+        ),
+      );
     }
   }
   return out;
@@ -122,8 +193,20 @@ function expressionProblems(type: string, value: unknown, pointer: string, field
 
 /** Fields of a JSONata state whose strings may hold `{% %}` expressions. */
 const EXPRESSION_FIELDS = [
-  'Arguments', 'Output', 'Assign', 'Items', 'ItemSelector', 'TimeoutSeconds', 'HeartbeatSeconds', 'Seconds', 'Timestamp',
-  'Error', 'Cause', 'MaxConcurrency', 'ToleratedFailureCount', 'ToleratedFailurePercentage',
+  'Arguments',
+  'Output',
+  'Assign',
+  'Items',
+  'ItemSelector',
+  'TimeoutSeconds',
+  'HeartbeatSeconds',
+  'Seconds',
+  'Timestamp',
+  'Error',
+  'Cause',
+  'MaxConcurrency',
+  'ToleratedFailureCount',
+  'ToleratedFailurePercentage',
 ];
 
 /** Every problem of one JSONata state (raw). */
@@ -131,18 +214,24 @@ export function checkJsonataState(state: JsonObject, pointer: string): Definitio
   const type = String(state.Type);
   const allowed = JSONATA_FIELDS[type];
   if (!allowed) return [];
-  const problems = [...fieldProblems(state, pointer, allowed, `a ${type} state`), ...literalProblems(type, state, pointer)];
+  const problems = [
+    ...fieldProblems(state, pointer, allowed, `a ${type} state`),
+    ...literalProblems(type, state, pointer),
+  ];
   for (const field of EXPRESSION_FIELDS) {
-    if (state[field] !== undefined && allowed.includes(field)) problems.push(...expressionProblems(type, state[field], childPointer(pointer, field), field));
+    if (state[field] !== undefined && allowed.includes(field))
+      problems.push(...expressionProblems(type, state[field], childPointer(pointer, field), field));
   }
-  if (isJsonObject(state.ItemBatcher)) problems.push(...expressionProblems(type, state.ItemBatcher, childPointer(pointer, 'ItemBatcher'), 'ItemBatcher'));
+  if (isJsonObject(state.ItemBatcher))
+    problems.push(...expressionProblems(type, state.ItemBatcher, childPointer(pointer, 'ItemBatcher'), 'ItemBatcher'));
   if (Array.isArray(state.Catch)) {
     state.Catch.forEach((catcher, i) => {
       if (!isJsonObject(catcher)) return;
       const at = childPointer(pointer, 'Catch', i);
       problems.push(...fieldProblems(catcher, at, CATCHER_FIELDS, 'a catcher'));
       for (const field of ['Output', 'Assign']) {
-        if (catcher[field] !== undefined) problems.push(...expressionProblems(type, catcher[field], childPointer(at, field), field, true));
+        if (catcher[field] !== undefined)
+          problems.push(...expressionProblems(type, catcher[field], childPointer(at, field), field, true));
       }
     });
   }
@@ -152,11 +241,17 @@ export function checkJsonataState(state: JsonObject, pointer: string): Definitio
       const at = childPointer(pointer, 'Choices', i);
       problems.push(...fieldProblems(rule, at, RULE_FIELDS, 'a Choice rule'));
       if (rule.Condition === undefined || rule.Next === undefined) {
-        problems.push(schemaProblem(at, `These fields are required: [${['Condition', 'Next'].filter((f) => rule[f] === undefined).join(', ')}]`));
+        problems.push(
+          schemaProblem(
+            at,
+            `These fields are required: [${['Condition', 'Next'].filter((f) => rule[f] === undefined).join(', ')}]`,
+          ),
+        );
       }
       problems.push(...literalOrExpression(rule, 'Condition', at, (v) => typeof v === 'boolean', 'a boolean'));
       for (const field of ['Condition', 'Output', 'Assign']) {
-        if (rule[field] !== undefined) problems.push(...expressionProblems(type, rule[field], childPointer(at, field), field));
+        if (rule[field] !== undefined)
+          problems.push(...expressionProblems(type, rule[field], childPointer(at, field), field));
       }
     });
   }

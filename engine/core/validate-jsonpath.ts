@@ -63,13 +63,22 @@ function valueAt(object: JsonObject, segments: string[]): unknown {
 }
 
 /** The problem with a path or intrinsic call, as a `.$` key or Fail `ErrorPath` holds; `undefined` when valid. */
-function expressionProblem(field: string, value: string, pointer: string, isPathValid: (path: string) => boolean, pathKind: string): DefinitionProblem | undefined {
+function expressionProblem(
+  field: string,
+  value: string,
+  pointer: string,
+  isPathValid: (path: string) => boolean,
+  pathKind: string,
+): DefinitionProblem | undefined {
   if (isIntrinsic(value)) {
     try {
       parseIntrinsic(value);
       return undefined;
     } catch (err) {
-      return schemaProblem(pointer, `Invalid intrinsic function call in field '${field}': ${err instanceof Error ? err.message : String(err)}`);
+      return schemaProblem(
+        pointer,
+        `Invalid intrinsic function call in field '${field}': ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   return pathValueProblem(field, value, pointer, isPathValid, pathKind, ' or a valid intrinsic function call');
@@ -85,7 +94,12 @@ export function checkTemplate(template: unknown, pointer: string): DefinitionPro
     if (!key.endsWith('.$')) {
       problems.push(...checkTemplate(value, at));
     } else if (typeof value !== 'string') {
-      problems.push(schemaProblem(at, `The value for the field '${key}' must be a string holding a JSONPath or an intrinsic function call`));
+      problems.push(
+        schemaProblem(
+          at,
+          `The value for the field '${key}' must be a string holding a JSONPath or an intrinsic function call`,
+        ),
+      );
     } else {
       const found = expressionProblem(key, value, at, isValidPath, 'JSONPath');
       if (found) problems.push(found);
@@ -94,7 +108,13 @@ export function checkTemplate(template: unknown, pointer: string): DefinitionPro
   return problems;
 }
 
-function checkPathField(object: JsonObject, field: string, pointer: string, isValid: (p: string) => boolean, kind: string): DefinitionProblem[] {
+function checkPathField(
+  object: JsonObject,
+  field: string,
+  pointer: string,
+  isValid: (p: string) => boolean,
+  kind: string,
+): DefinitionProblem[] {
   const value = object[field];
   if (typeof value !== 'string') return [];
   return [pathValueProblem(field, value, childPointer(pointer, field), isValid, kind) ?? []].flat();
@@ -105,7 +125,15 @@ function checkResultPaths(state: JsonObject, pointer: string): DefinitionProblem
   if (Array.isArray(state.Catch)) {
     state.Catch.forEach((catcher, i) => {
       if (isJsonObject(catcher)) {
-        problems.push(...checkPathField(catcher, 'ResultPath', childPointer(pointer, 'Catch', i), isValidResultPath, 'ReferencePath'));
+        problems.push(
+          ...checkPathField(
+            catcher,
+            'ResultPath',
+            childPointer(pointer, 'Catch', i),
+            isValidResultPath,
+            'ReferencePath',
+          ),
+        );
       }
     });
   }
@@ -116,7 +144,9 @@ function checkFailPaths(state: JsonObject, pointer: string): DefinitionProblem[]
   return (['ErrorPath', 'CausePath'] as const).flatMap((field) => {
     const value = state[field];
     if (typeof value !== 'string') return [];
-    return [expressionProblem(field, value, childPointer(pointer, field), isValidReferencePath, 'ReferencePath') ?? []].flat();
+    return [
+      expressionProblem(field, value, childPointer(pointer, field), isValidReferencePath, 'ReferencePath') ?? [],
+    ].flat();
   });
 }
 
@@ -124,12 +154,21 @@ function checkFailPaths(state: JsonObject, pointer: string): DefinitionProblem[]
 export function checkJsonPathState(state: JsonObject, pointer: string): DefinitionProblem[] {
   const type = String(state.Type);
   const problems: DefinitionProblem[] = [];
-  for (const field of JSONPATH_FIELDS[type] ?? []) problems.push(...checkPathField(state, field, pointer, isValidPath, 'JSONPath'));
+  for (const field of JSONPATH_FIELDS[type] ?? [])
+    problems.push(...checkPathField(state, field, pointer, isValidPath, 'JSONPath'));
   if (RESULT_PATH_TYPES.has(type)) problems.push(...checkResultPaths(state, pointer));
   for (const segments of REFERENCE_PATH_FIELDS[type] ?? []) {
     const parent = valueAt(state, segments.slice(0, -1));
     if (isJsonObject(parent)) {
-      problems.push(...checkPathField(parent, segments[segments.length - 1]!, childPointer(pointer, ...segments.slice(0, -1)), isValidReferencePath, 'ReferencePath'));
+      problems.push(
+        ...checkPathField(
+          parent,
+          segments[segments.length - 1]!,
+          childPointer(pointer, ...segments.slice(0, -1)),
+          isValidReferencePath,
+          'ReferencePath',
+        ),
+      );
     }
   }
   for (const segments of TEMPLATE_FIELDS[type] ?? []) {

@@ -49,7 +49,12 @@ function checkProcessorConfig(state: JsonObject, pointer: string): DefinitionPro
     return [schemaProblem(at, 'These fields are required: [ExecutionType]')];
   }
   if (config.Mode !== 'DISTRIBUTED' && config.ExecutionType !== undefined) {
-    return [schemaProblem(childPointer(at, 'ExecutionType'), "Field 'ExecutionType' is only supported when 'Mode' is 'DISTRIBUTED'")];
+    return [
+      schemaProblem(
+        childPointer(at, 'ExecutionType'),
+        "Field 'ExecutionType' is only supported when 'Mode' is 'DISTRIBUTED'",
+      ),
+    ];
   }
   return [];
 }
@@ -57,7 +62,10 @@ function checkProcessorConfig(state: JsonObject, pointer: string): DefinitionPro
 function checkDistributedOnly(state: JsonObject, pointer: string): DefinitionProblem[] {
   if (processorConfigOf(state)?.Mode === 'DISTRIBUTED') return [];
   return DISTRIBUTED_ONLY_FIELDS.filter((field) => state[field] !== undefined).map((field) =>
-    schemaProblem(childPointer(pointer, field), `Field '${field}' is only supported when the Map's 'ProcessorConfig' 'Mode' is 'DISTRIBUTED'`),
+    schemaProblem(
+      childPointer(pointer, field),
+      `Field '${field}' is only supported when the Map's 'ProcessorConfig' 'Mode' is 'DISTRIBUTED'`,
+    ),
   );
 }
 
@@ -65,8 +73,10 @@ function checkDistributedOnly(state: JsonObject, pointer: string): DefinitionPro
 function checkResultWriter(writer: unknown, pointer: string): DefinitionProblem[] {
   if (!isJsonObject(writer)) return [];
   const at = childPointer(pointer, 'ResultWriter');
-  if (writer.Resource !== undefined && writer.Parameters === undefined) return [schemaProblem(at, 'These fields are required: [Parameters]')];
-  if (writer.Resource === undefined && writer.Parameters !== undefined) return [schemaProblem(at, 'These fields are required: [Resource]')];
+  if (writer.Resource !== undefined && writer.Parameters === undefined)
+    return [schemaProblem(at, 'These fields are required: [Parameters]')];
+  if (writer.Resource === undefined && writer.Parameters !== undefined)
+    return [schemaProblem(at, 'These fields are required: [Resource]')];
   if (writer.Resource === undefined && writer.WriterConfig === undefined) {
     return [schemaProblem(at, "A ResultWriter needs 'Resource' and 'Parameters', or 'WriterConfig'")];
   }
@@ -79,14 +89,23 @@ function checkLabel(label: unknown, pointer: string): DefinitionProblem[] {
   const at = childPointer(pointer, 'Label');
   const length = [...label].length;
   if (length < 1 || length > MAP_LABEL_MAX_LENGTH) {
-    return [{ code: DefinitionProblemCodes.INVALID_LABEL_NAME, path: at, message: `The field 'Label' must be between 1 and ${MAP_LABEL_MAX_LENGTH} characters long` }];
+    return [
+      {
+        code: DefinitionProblemCodes.INVALID_LABEL_NAME,
+        path: at,
+        message: `The field 'Label' must be between 1 and ${MAP_LABEL_MAX_LENGTH} characters long`,
+      },
+    ];
   }
   if (LABEL_FORBIDDEN.test(label)) {
-    return [{
-      code: DefinitionProblemCodes.INVALID_LABEL_NAME,
-      path: at,
-      message: "The field 'Label' must not contain whitespace, brackets, wildcards, the characters \" # % \\ ^ | ~ ` $ & , ; : / or control characters",
-    }];
+    return [
+      {
+        code: DefinitionProblemCodes.INVALID_LABEL_NAME,
+        path: at,
+        message:
+          "The field 'Label' must not contain whitespace, brackets, wildcards, the characters \" # % \\ ^ | ~ ` $ & , ; : / or control characters",
+      },
+    ];
   }
   return [];
 }
@@ -99,14 +118,20 @@ export function checkMap(state: JsonObject, pointer: string): DefinitionProblem[
   }
   problems.push(...checkProcessorConfig(state, pointer), ...checkDistributedOnly(state, pointer));
   if (isJsonObject(state.ItemBatcher)) {
-    problems.push(...exclusive(state.ItemBatcher, childPointer(pointer, 'ItemBatcher'), [
-      ['MaxItemsPerBatch', 'MaxItemsPerBatchPath'],
-      ['MaxInputBytesPerBatch', 'MaxInputBytesPerBatchPath'],
-    ]));
+    problems.push(
+      ...exclusive(state.ItemBatcher, childPointer(pointer, 'ItemBatcher'), [
+        ['MaxItemsPerBatch', 'MaxItemsPerBatchPath'],
+        ['MaxInputBytesPerBatch', 'MaxInputBytesPerBatchPath'],
+      ]),
+    );
   }
   const reader = state.ItemReader;
   if (isJsonObject(reader) && isJsonObject(reader.ReaderConfig)) {
-    problems.push(...exclusive(reader.ReaderConfig, childPointer(pointer, 'ItemReader', 'ReaderConfig'), [['MaxItems', 'MaxItemsPath']]));
+    problems.push(
+      ...exclusive(reader.ReaderConfig, childPointer(pointer, 'ItemReader', 'ReaderConfig'), [
+        ['MaxItems', 'MaxItemsPath'],
+      ]),
+    );
   }
   problems.push(...checkResultWriter(state.ResultWriter, pointer), ...checkLabel(state.Label, pointer));
   return problems;

@@ -1,4 +1,4 @@
-import { DefinitionProblemCodes, STATE_NAME_MAX_LENGTH, type DefinitionProblem } from '../../schemas/asl';
+import { STATE_NAME_MAX_LENGTH, type DefinitionProblem } from '../../schemas/asl';
 import { StatesErrors } from './errors';
 import { checkMap } from './validate-map';
 import { schemaProblem } from './validate-problem';
@@ -45,7 +45,9 @@ function exclusive(object: JsonObject, pointer: string, pairs: Array<[string, st
 
 function checkLanguage(visit: StateVisit, state: JsonObject, machineLanguage: string): DefinitionProblem[] {
   if (state.QueryLanguage === 'JSONPath' && machineLanguage === 'JSONata') {
-    return [schemaProblem(visit.pointer, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")];
+    return [
+      schemaProblem(visit.pointer, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"),
+    ];
   }
   return [];
 }
@@ -64,7 +66,12 @@ function checkTimeouts(state: JsonObject, pointer: string): DefinitionProblem[] 
   // Compare only values the schema accepted; a malformed one is already reported.
   const valid = (n: unknown): n is number => Number.isInteger(n) && (n as number) > 0;
   if (valid(timeout) && valid(heartbeat) && heartbeat >= timeout) {
-    return [schemaProblem(childPointer(pointer, 'HeartbeatSeconds'), "'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'")];
+    return [
+      schemaProblem(
+        childPointer(pointer, 'HeartbeatSeconds'),
+        "'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'",
+      ),
+    ];
   }
   return [];
 }
@@ -74,7 +81,9 @@ function checkWait(state: JsonObject, pointer: string): DefinitionProblem[] {
   if (set.length === 1) return [];
   const all = WAIT_FIELDS.map((f) => `'${f}'`).join(', ');
   if (set.length === 0) return [schemaProblem(pointer, `A Wait state needs exactly one of ${all}`)];
-  return [schemaProblem(pointer, `A Wait state needs exactly one of ${all}; found ${set.map((f) => `'${f}'`).join(', ')}`)];
+  return [
+    schemaProblem(pointer, `A Wait state needs exactly one of ${all}; found ${set.map((f) => `'${f}'`).join(', ')}`),
+  ];
 }
 
 function checkCredentials(state: JsonObject, pointer: string): DefinitionProblem[] {
@@ -100,7 +109,12 @@ export function checkErrorHandlers(handlers: unknown, pointer: string, field: 'R
     if (!handler.ErrorEquals.includes(StatesErrors.ALL)) return;
     const at = childPointer(pointer, field, i);
     if (handler.ErrorEquals.length > 1) {
-      problems.push(schemaProblem(childPointer(at, 'ErrorEquals'), `'${StatesErrors.ALL}' must be the only error name in 'ErrorEquals'`));
+      problems.push(
+        schemaProblem(
+          childPointer(at, 'ErrorEquals'),
+          `'${StatesErrors.ALL}' must be the only error name in 'ErrorEquals'`,
+        ),
+      );
     }
     if (i !== handlers.length - 1) {
       problems.push(schemaProblem(at, `A ${noun} with '${StatesErrors.ALL}' must be the last one in '${field}'`));
@@ -112,7 +126,12 @@ export function checkErrorHandlers(handlers: unknown, pointer: string, field: 'R
 function checkName(visit: StateVisit): DefinitionProblem[] {
   const length = [...visit.name].length;
   if (length >= 1 && length <= STATE_NAME_MAX_LENGTH) return [];
-  return [schemaProblem(visit.pointer, `State name '${visit.name}' must be between 1 and ${STATE_NAME_MAX_LENGTH} characters long`)];
+  return [
+    schemaProblem(
+      visit.pointer,
+      `State name '${visit.name}' must be between 1 and ${STATE_NAME_MAX_LENGTH} characters long`,
+    ),
+  ];
 }
 
 /** Every cross-field problem of one state (query-language independent rules). */
@@ -134,7 +153,10 @@ export function checkState(visit: StateVisit, machineLanguage: string): Definiti
   if (type === 'Wait') problems.push(...checkWait(state, pointer));
   if (type === 'Map') problems.push(...checkMap(state, pointer));
   if (ERROR_HANDLING_TYPES.has(type)) {
-    problems.push(...checkErrorHandlers(state.Retry, pointer, 'Retry'), ...checkErrorHandlers(state.Catch, pointer, 'Catch'));
+    problems.push(
+      ...checkErrorHandlers(state.Retry, pointer, 'Retry'),
+      ...checkErrorHandlers(state.Catch, pointer, 'Catch'),
+    );
   }
   return problems;
 }

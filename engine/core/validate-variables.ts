@@ -19,7 +19,8 @@ export function assignsOf(state: JsonObject, pointer: string): Array<{ assign: J
     const list = state[field];
     if (!Array.isArray(list)) continue;
     list.forEach((item, i) => {
-      if (isJsonObject(item) && isJsonObject(item.Assign)) found.push({ assign: item.Assign, pointer: childPointer(pointer, field, i, 'Assign') });
+      if (isJsonObject(item) && isJsonObject(item.Assign))
+        found.push({ assign: item.Assign, pointer: childPointer(pointer, field, i, 'Assign') });
     });
   }
   return found;
@@ -67,10 +68,17 @@ export function checkVariableScopes(scopes: ScopeVisit[]): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   for (const inner of scopes) {
     if (inner.topLevel) continue;
-    const outers = scopes.filter((outer) => outer !== inner && (outer.topLevel || inner.pointer.startsWith(`${outer.pointer}/`)));
+    const outers = scopes.filter(
+      (outer) => outer !== inner && (outer.topLevel || inner.pointer.startsWith(`${outer.pointer}/`)),
+    );
     for (const [name, pointer] of names.get(inner)!) {
       if (outers.some((outer) => names.get(outer)!.has(name))) {
-        problems.push(schemaProblem(pointer, `The variable '${name}' is assigned in an enclosing scope; a Parallel branch or Map iteration cannot assign it`));
+        problems.push(
+          schemaProblem(
+            pointer,
+            `The variable '${name}' is assigned in an enclosing scope; a Parallel branch or Map iteration cannot assign it`,
+          ),
+        );
       }
     }
   }

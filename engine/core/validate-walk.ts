@@ -104,7 +104,9 @@ export interface Location {
 /** `container[key]` when it is the container's own property (never an inherited one like `constructor`). */
 function ownValue(container: unknown, key: PropertyKey): unknown {
   if (!isJsonObject(container) && !Array.isArray(container)) return undefined;
-  return Object.prototype.hasOwnProperty.call(container, key) ? (container as Record<PropertyKey, unknown>)[key] : undefined;
+  return Object.prototype.hasOwnProperty.call(container, key)
+    ? (container as Record<PropertyKey, unknown>)[key]
+    : undefined;
 }
 
 /**
@@ -135,8 +137,10 @@ export function locate(root: JsonObject, path: readonly PropertyKey[]): Location
     if (location.state && isJsonObject(value)) {
       const [first, second] = location.inState;
       const type = location.state.value.Type;
-      const isBranch = type === 'Parallel' && first === 'Branches' && location.inState.length === 2 && second !== undefined;
-      const isProcessor = type === 'Map' && (first === 'ItemProcessor' || first === 'Iterator') && location.inState.length === 1;
+      const isBranch =
+        type === 'Parallel' && first === 'Branches' && location.inState.length === 2 && second !== undefined;
+      const isProcessor =
+        type === 'Map' && (first === 'ItemProcessor' || first === 'Iterator') && location.inState.length === 1;
       if (isBranch || isProcessor) machine = value;
     }
   }

@@ -33,7 +33,13 @@ export { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/as
  */
 export function validateDefinition(definition: unknown): DefinitionProblem[] {
   if (!isJsonObject(definition)) {
-    return [{ code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED, path: '', message: 'Definition must be a valid JSON object' }];
+    return [
+      {
+        code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED,
+        path: '',
+        message: 'Definition must be a valid JSON object',
+      },
+    ];
   }
   // Every check below recurses: a document nested deeper than any real machine is refused first.
   const tooDeep = depthProblem(definition);
@@ -76,7 +82,11 @@ export function parseDefinition(input: unknown): ParsedDefinition {
       raw = JSON.parse(input);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      return { problems: [{ code: DefinitionProblemCodes.INVALID_JSON, path: '', message: `Definition is not valid JSON: ${reason}` }] };
+      return {
+        problems: [
+          { code: DefinitionProblemCodes.INVALID_JSON, path: '', message: `Definition is not valid JSON: ${reason}` },
+        ],
+      };
     }
   }
   const problems = validateDefinition(raw);
@@ -84,5 +94,8 @@ export function parseDefinition(input: unknown): ParsedDefinition {
   // JSONata states carry `{% %}` strings where the (JSONPath) schema types numbers; validation
   // above checked them, so the definition is used as written.
   const hasJsonata = JSON.stringify(raw).includes('"JSONata"');
-  return { definition: hasJsonata ? (raw as StateMachineDefinition) : StateMachineDefinitionSchema.parse(raw), problems };
+  return {
+    definition: hasJsonata ? (raw as StateMachineDefinition) : StateMachineDefinitionSchema.parse(raw),
+    problems,
+  };
 }

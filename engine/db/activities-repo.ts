@@ -12,7 +12,10 @@ const COLUMNS = 'name, created_at AS "createdAt"';
 
 /** Creates an activity, or returns the one with that name (CreateActivity is idempotent by name). */
 export async function putActivity(db: Queryable, name: string): Promise<{ row: ActivityRow; created: boolean }> {
-  const inserted = await db.query(`INSERT INTO activities (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`, [name]);
+  const inserted = await db.query(
+    `INSERT INTO activities (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+    [name],
+  );
   if (inserted.rows[0]) return { row: inserted.rows[0], created: true };
   return { row: (await findActivity(db, name)) as ActivityRow, created: false };
 }

@@ -5,13 +5,27 @@ type Queryable = Pool | PoolClient;
 /** Queues a task for the workers of an activity (idempotent per nonce: redelivery keeps one row). */
 export async function enqueueActivityTask(
   db: Queryable,
-  task: { nonce: string; activityName: string; executionId: string; taskToken: string; input: unknown; timeoutSeconds?: number },
+  task: {
+    nonce: string;
+    activityName: string;
+    executionId: string;
+    taskToken: string;
+    input: unknown;
+    timeoutSeconds?: number;
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO activity_tasks (token_nonce, activity_name, execution_id, task_token, input, expires_at)
      VALUES ($1, $2, $3, $4, $5::json, CASE WHEN $6::integer IS NULL THEN NULL ELSE now() + make_interval(secs => $6::integer) END)
      ON CONFLICT (token_nonce) DO NOTHING`,
-    [task.nonce, task.activityName, task.executionId, task.taskToken, JSON.stringify(task.input ?? null), task.timeoutSeconds ?? null],
+    [
+      task.nonce,
+      task.activityName,
+      task.executionId,
+      task.taskToken,
+      JSON.stringify(task.input ?? null),
+      task.timeoutSeconds ?? null,
+    ],
   );
 }
 

@@ -25,7 +25,10 @@ const SELECT = `SELECT a.state_machine AS "stateMachine", a.name, a.description,
 
 /** Replaces an alias's routes (inside the caller's transaction). */
 async function putRoutes(db: Queryable, stateMachine: string, alias: string, routes: AliasRoute[]): Promise<void> {
-  await db.query('DELETE FROM state_machine_alias_routes WHERE state_machine = $1 AND alias = $2', [stateMachine, alias]);
+  await db.query('DELETE FROM state_machine_alias_routes WHERE state_machine = $1 AND alias = $2', [
+    stateMachine,
+    alias,
+  ]);
   for (const [position, route] of routes.entries()) {
     await db.query(
       `INSERT INTO state_machine_alias_routes (state_machine, alias, position, version_number, weight) VALUES ($1, $2, $3, $4, $5)`,
@@ -89,6 +92,9 @@ export async function listAliases(
 
 /** Deletes an alias (its routes go with it); true when it existed. */
 export async function deleteAlias(db: Queryable, stateMachine: string, name: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM state_machine_aliases WHERE state_machine = $1 AND name = $2', [stateMachine, name]);
+  const { rowCount } = await db.query('DELETE FROM state_machine_aliases WHERE state_machine = $1 AND name = $2', [
+    stateMachine,
+    name,
+  ]);
   return (rowCount ?? 0) > 0;
 }

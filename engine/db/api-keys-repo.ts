@@ -30,13 +30,10 @@ export async function insertApiKey(
   db: Queryable,
   key: { id: string; name: string; scopes: Scope[]; secretHash: string; secretSealed: string },
 ): Promise<ApiKeyRow> {
-  const { rows } = await db.query(`INSERT INTO api_keys (id, name, scopes, secret_hash, secret_sealed) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`, [
-    key.id,
-    key.name,
-    key.scopes,
-    key.secretHash,
-    key.secretSealed,
-  ]);
+  const { rows } = await db.query(
+    `INSERT INTO api_keys (id, name, scopes, secret_hash, secret_sealed) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+    [key.id, key.name, key.scopes, key.secretHash, key.secretSealed],
+  );
   return rows[0];
 }
 
@@ -60,13 +57,24 @@ export async function listApiKeys(db: Queryable): Promise<ApiKeyRow[]> {
 
 /** Revokes a key; true when it was active. Authentication stays on even when none is left. */
 export async function revokeApiKey(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
+  const { rowCount } = await db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
+    id,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 
 /** Replaces a key's secret (the bootstrap key when `STEPFLOW_ADMIN_KEY` changes). */
-export async function replaceApiKeySecret(db: Queryable, id: string, secretHash: string, secretSealed: string): Promise<void> {
-  await db.query('UPDATE api_keys SET secret_hash = $2, secret_sealed = $3, secret = NULL WHERE id = $1', [id, secretHash, secretSealed]);
+export async function replaceApiKeySecret(
+  db: Queryable,
+  id: string,
+  secretHash: string,
+  secretSealed: string,
+): Promise<void> {
+  await db.query('UPDATE api_keys SET secret_hash = $2, secret_sealed = $3, secret = NULL WHERE id = $1', [
+    id,
+    secretHash,
+    secretSealed,
+  ]);
 }
 
 /** How many keys are active. */
@@ -94,7 +102,9 @@ export async function isAuthEnabled(db: Queryable): Promise<boolean> {
 
 /** Turns authentication on (creating a key does this too, through a trigger). */
 export async function enableAuth(db: Queryable): Promise<void> {
-  await db.query(`INSERT INTO settings (name, value) VALUES ($1, 'on') ON CONFLICT (name) DO UPDATE SET value = 'on'`, [AUTH_SETTING]);
+  await db.query(`INSERT INTO settings (name, value) VALUES ($1, 'on') ON CONFLICT (name) DO UPDATE SET value = 'on'`, [
+    AUTH_SETTING,
+  ]);
 }
 
 /**
@@ -106,7 +116,9 @@ export async function enableAuth(db: Queryable): Promise<void> {
  */
 export async function disableAuth(pool: Pool): Promise<number> {
   return withTransaction(pool, async (client) => {
-    await client.query(`INSERT INTO settings (name, value) VALUES ($1, 'off') ON CONFLICT (name) DO NOTHING`, [AUTH_SETTING]);
+    await client.query(`INSERT INTO settings (name, value) VALUES ($1, 'off') ON CONFLICT (name) DO NOTHING`, [
+      AUTH_SETTING,
+    ]);
     await client.query('SELECT value FROM settings WHERE name = $1 FOR UPDATE', [AUTH_SETTING]);
     const active = await countActiveApiKeys(client);
     if (active === 0) await client.query(`UPDATE settings SET value = 'off' WHERE name = $1`, [AUTH_SETTING]);

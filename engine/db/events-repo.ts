@@ -29,10 +29,9 @@ export async function insertEvents(db: Queryable, executionId: string, events: H
 
 /** Every stored event of an execution, ascending by id (unbounded: for internal use, never for a response). */
 export async function listEvents(db: Queryable, executionId: string): Promise<HistoryEvent[]> {
-  const { rows } = await db.query(
-    'SELECT details FROM execution_events WHERE execution_id = $1 ORDER BY event_id',
-    [executionId],
-  );
+  const { rows } = await db.query('SELECT details FROM execution_events WHERE execution_id = $1 ORDER BY event_id', [
+    executionId,
+  ]);
   return rows.map((row) => row.details as HistoryEvent);
 }
 

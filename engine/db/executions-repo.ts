@@ -51,7 +51,15 @@ export async function insertExecution(
      VALUES ($1, $2, $3, $4, 'RUNNING', $5::json, $6, $7)
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
-    [row.executionId, row.stateMachine, row.version, row.name, JSON.stringify(row.input), row.publishedVersion ?? null, row.alias ?? null],
+    [
+      row.executionId,
+      row.stateMachine,
+      row.version,
+      row.name,
+      JSON.stringify(row.input),
+      row.publishedVersion ?? null,
+      row.alias ?? null,
+    ],
   );
   return rows[0];
 }
@@ -197,7 +205,15 @@ export async function undoRedrive(db: Queryable, before: ExecutionRow): Promise<
   await db.query(
     `UPDATE executions SET status = $2, error = $3, cause = $4, stop_date = $5, redrive_count = $6, redrive_date = $7
       WHERE execution_id = $1 AND status = 'RUNNING'`,
-    [before.executionId, before.status, before.error, before.cause, before.stopDate, before.redriveCount, before.redriveDate],
+    [
+      before.executionId,
+      before.status,
+      before.error,
+      before.cause,
+      before.stopDate,
+      before.redriveCount,
+      before.redriveDate,
+    ],
   );
 }
 
@@ -214,14 +230,19 @@ export async function listPendingStops(db: Queryable, graceSeconds: number, limi
 
 /** The stop of `executionId` is complete: its workflow is closed and `ExecutionAborted` recorded. */
 export async function markStopFinalized(db: Queryable, executionId: string, byReconciler: boolean): Promise<void> {
-  await db.query('UPDATE executions SET stop_requested_at = NULL, stop_finalized = stop_finalized OR $2 WHERE execution_id = $1', [
-    executionId,
-    byReconciler,
-  ]);
+  await db.query(
+    'UPDATE executions SET stop_requested_at = NULL, stop_finalized = stop_finalized OR $2 WHERE execution_id = $1',
+    [executionId, byReconciler],
+  );
 }
 
 /** Fails a RUNNING execution whose workflow Stepflow had to terminate; false when it was not running. */
-export async function failExecution(db: Queryable, executionId: string, error: string, cause: string): Promise<boolean> {
+export async function failExecution(
+  db: Queryable,
+  executionId: string,
+  error: string,
+  cause: string,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE executions SET status = 'FAILED', error = $2, cause = $3, stop_date = now()
       WHERE execution_id = $1 AND status = 'RUNNING'`,

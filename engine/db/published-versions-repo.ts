@@ -42,7 +42,9 @@ export async function publishCurrentRevision(
   );
   const current = machine.rows[0];
   if (!current) return undefined;
-  const newest = await db.query(`${SELECT} WHERE p.state_machine = $1 ORDER BY p.version_number DESC LIMIT 1`, [stateMachine]);
+  const newest = await db.query(`${SELECT} WHERE p.state_machine = $1 ORDER BY p.version_number DESC LIMIT 1`, [
+    stateMachine,
+  ]);
   if (newest.rows[0] && newest.rows[0].revisionId === current.revision_id) {
     return { row: newest.rows[0], created: false, currentRevisionId: current.revision_id };
   }
@@ -50,7 +52,15 @@ export async function publishCurrentRevision(
   await db.query(
     `INSERT INTO published_versions (state_machine, version_number, definition_version, revision_id, role_arn, definition_text, description)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [stateMachine, versionNumber, current.latest_version, current.revision_id, current.role_arn, current.definition_text, description ?? null],
+    [
+      stateMachine,
+      versionNumber,
+      current.latest_version,
+      current.revision_id,
+      current.role_arn,
+      current.definition_text,
+      description ?? null,
+    ],
   );
   await db.query('UPDATE state_machines SET last_published = $2 WHERE name = $1', [stateMachine, versionNumber]);
   const row = await findPublishedVersion(db, stateMachine, versionNumber);
@@ -59,13 +69,22 @@ export async function publishCurrentRevision(
 
 /** The machine's current revision id, or undefined when the machine does not exist. */
 export async function currentRevisionId(db: Queryable, stateMachine: string): Promise<string | undefined> {
-  const { rows } = await db.query('SELECT revision_id FROM state_machines WHERE name = $1 AND deleted_at IS NULL', [stateMachine]);
+  const { rows } = await db.query('SELECT revision_id FROM state_machines WHERE name = $1 AND deleted_at IS NULL', [
+    stateMachine,
+  ]);
   return rows[0]?.revision_id;
 }
 
 /** One published version of a live machine. */
-export async function findPublishedVersion(db: Queryable, stateMachine: string, versionNumber: number): Promise<PublishedVersionRow | undefined> {
-  const { rows } = await db.query(`${SELECT} WHERE p.state_machine = $1 AND p.version_number = $2`, [stateMachine, versionNumber]);
+export async function findPublishedVersion(
+  db: Queryable,
+  stateMachine: string,
+  versionNumber: number,
+): Promise<PublishedVersionRow | undefined> {
+  const { rows } = await db.query(`${SELECT} WHERE p.state_machine = $1 AND p.version_number = $2`, [
+    stateMachine,
+    versionNumber,
+  ]);
   return rows[0];
 }
 
@@ -85,10 +104,14 @@ export async function listPublishedVersions(
 }
 
 /** Deletes a published version; true when it existed. Callers check alias references first. */
-export async function deletePublishedVersion(db: Queryable, stateMachine: string, versionNumber: number): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM published_versions WHERE state_machine = $1 AND version_number = $2', [
-    stateMachine,
-    versionNumber,
-  ]);
+export async function deletePublishedVersion(
+  db: Queryable,
+  stateMachine: string,
+  versionNumber: number,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'DELETE FROM published_versions WHERE state_machine = $1 AND version_number = $2',
+    [stateMachine, versionNumber],
+  );
   return (rowCount ?? 0) > 0;
 }

@@ -63,16 +63,17 @@ export async function putVersion(
     [input.name],
   );
   const current = machine.rows[0] as { latest_version: number; role_arn: string | null; logging: string | null };
-  const existing = await db.query('SELECT version FROM state_machine_versions WHERE state_machine = $1 AND definition_hash = $2', [
-    input.name,
-    input.definitionHash,
-  ]);
+  const existing = await db.query(
+    'SELECT version FROM state_machine_versions WHERE state_machine = $1 AND definition_hash = $2',
+    [input.name, input.definitionHash],
+  );
   let version: number = existing.rows[0]?.version;
   const created = version === undefined;
   if (created) {
-    const { rows } = await db.query('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM state_machine_versions WHERE state_machine = $1', [
-      input.name,
-    ]);
+    const { rows } = await db.query(
+      'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM state_machine_versions WHERE state_machine = $1',
+      [input.name],
+    );
     version = rows[0].next;
     await db.query(
       `INSERT INTO state_machine_versions (state_machine, version, definition, definition_hash, plan)
@@ -80,7 +81,8 @@ export async function putVersion(
       [input.name, version, JSON.stringify(input.definition), input.definitionHash, JSON.stringify(input.plan)],
     );
   }
-  const logging = input.loggingConfiguration === undefined ? current.logging : JSON.stringify(input.loggingConfiguration);
+  const logging =
+    input.loggingConfiguration === undefined ? current.logging : JSON.stringify(input.loggingConfiguration);
   const changed =
     version !== current.latest_version ||
     (input.roleArn !== undefined && input.roleArn !== current.role_arn) ||
@@ -97,7 +99,11 @@ export async function putVersion(
 }
 
 /** The latest version of a state machine, or a given one. */
-export async function findVersion(db: Queryable, name: string, version?: number): Promise<StateMachineVersionRow | undefined> {
+export async function findVersion(
+  db: Queryable,
+  name: string,
+  version?: number,
+): Promise<StateMachineVersionRow | undefined> {
   const { rows } =
     version === undefined
       ? await db.query(`${SELECT} WHERE m.name = $1 AND v.version = m.latest_version AND m.deleted_at IS NULL`, [name])
@@ -106,7 +112,11 @@ export async function findVersion(db: Queryable, name: string, version?: number)
 }
 
 /** State machines (not deleted), by name, after `afterName` (keyset pagination). */
-export async function listStateMachines(db: Queryable, limit: number, afterName?: string): Promise<StateMachineVersionRow[]> {
+export async function listStateMachines(
+  db: Queryable,
+  limit: number,
+  afterName?: string,
+): Promise<StateMachineVersionRow[]> {
   const { rows } = await db.query(
     `${SELECT} WHERE v.version = m.latest_version AND m.deleted_at IS NULL AND ($2::text IS NULL OR m.name > $2)
      ORDER BY m.name LIMIT $1`,
@@ -121,7 +131,10 @@ export async function listStateMachines(db: Queryable, limit: number, afterName?
  * Call inside a transaction.
  */
 export async function deleteStateMachine(db: Queryable, name: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE state_machines SET deleted_at = now() WHERE name = $1 AND deleted_at IS NULL', [name]);
+  const { rowCount } = await db.query(
+    'UPDATE state_machines SET deleted_at = now() WHERE name = $1 AND deleted_at IS NULL',
+    [name],
+  );
   await db.query('DELETE FROM state_machine_aliases WHERE state_machine = $1', [name]);
   await db.query('DELETE FROM published_versions WHERE state_machine = $1', [name]);
   await db.query(`DELETE FROM resource_tags WHERE resource_type = 'stateMachine' AND resource_name = $1`, [name]);

@@ -33,5 +33,8 @@ export async function putTags(db: Queryable, type: TaggedResourceType, name: str
 
 /** Removes tags by key (absent keys are ignored). */
 export async function deleteTags(db: Queryable, type: TaggedResourceType, name: string, keys: string[]): Promise<void> {
-  await db.query('DELETE FROM resource_tags WHERE resource_type = $1 AND resource_name = $2 AND key = ANY($3::text[])', [type, name, keys]);
+  await db.query(
+    'DELETE FROM resource_tags WHERE resource_type = $1 AND resource_name = $2 AND key = ANY($3::text[])',
+    [type, name, keys],
+  );
 }

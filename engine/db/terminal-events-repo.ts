@@ -17,7 +17,11 @@ export interface ClosingEvent {
  * the last `ExecutionRedriven`) already ended; the execution row is locked, so two writers (the
  * workflow's own completion, a reconciler) cannot both close it. Returns whether it was written.
  */
-export async function appendClosingEvent(client: PoolClient, executionId: string, event: ClosingEvent): Promise<boolean> {
+export async function appendClosingEvent(
+  client: PoolClient,
+  executionId: string,
+  event: ClosingEvent,
+): Promise<boolean> {
   await client.query('SELECT 1 FROM executions WHERE execution_id = $1 FOR UPDATE', [executionId]);
   const { rows } = await client.query(
     `SELECT coalesce(max(event_id), 0) AS last,
@@ -33,7 +37,9 @@ export async function appendClosingEvent(client: PoolClient, executionId: string
     previousEventId: last,
     timestamp: new Date().toISOString(),
     type: event.type,
-    [event.detailsKey]: Object.fromEntries(Object.entries(event.details).filter(([, v]) => v !== undefined && v !== null)),
+    [event.detailsKey]: Object.fromEntries(
+      Object.entries(event.details).filter(([, v]) => v !== undefined && v !== null),
+    ),
   };
   await insertEvents(client, executionId, [closing]);
   return true;
@@ -41,6 +47,8 @@ export async function appendClosingEvent(client: PoolClient, executionId: string
 
 /** Lock the row and tell whether a reconciler already closed the run the stop ended. */
 export async function stopFinalized(client: PoolClient, executionId: string): Promise<boolean> {
-  const { rows } = await client.query('SELECT stop_finalized FROM executions WHERE execution_id = $1 FOR UPDATE', [executionId]);
+  const { rows } = await client.query('SELECT stop_finalized FROM executions WHERE execution_id = $1 FOR UPDATE', [
+    executionId,
+  ]);
   return rows[0]?.stop_finalized === true;
 }

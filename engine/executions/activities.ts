@@ -1,5 +1,11 @@
 import { ApiError } from '../api/errors';
-import { deleteActivity as deleteActivityRow, findActivity, listActivities as listActivityRows, putActivity, type ActivityRow } from '../db/activities-repo';
+import {
+  deleteActivity as deleteActivityRow,
+  findActivity,
+  listActivities as listActivityRows,
+  putActivity,
+  type ActivityRow,
+} from '../db/activities-repo';
 import { withTransaction } from '../db/pool';
 import { putTags, type Tag } from '../db/tags-repo';
 import type { ServiceDeps } from './deps';
@@ -9,7 +15,11 @@ import { checkTagLimit } from './tags';
  * CreateActivity: idempotent by name — an existing activity is returned unchanged (different
  * tags are ignored, as Step Functions does); tags apply to a new one.
  */
-export async function createActivity(deps: ServiceDeps, name: string, tags: Tag[] = []): Promise<{ activity: ActivityRow; created: boolean }> {
+export async function createActivity(
+  deps: ServiceDeps,
+  name: string,
+  tags: Tag[] = [],
+): Promise<{ activity: ActivityRow; created: boolean }> {
   checkTagLimit(tags, [], name);
   const { row, created } = await withTransaction(deps.pool, async (client) => {
     const result = await putActivity(client, name);
@@ -28,7 +38,11 @@ export async function describeActivity(deps: ServiceDeps, name: string, label = 
 }
 
 /** Activities by name, a page of `limit` after `afterName`; `next` is the name to continue after. */
-export async function listActivities(deps: ServiceDeps, limit: number, afterName?: string): Promise<{ activities: ActivityRow[]; next?: string }> {
+export async function listActivities(
+  deps: ServiceDeps,
+  limit: number,
+  afterName?: string,
+): Promise<{ activities: ActivityRow[]; next?: string }> {
   const rows = await listActivityRows(deps.pool, limit + 1, afterName);
   const page = rows.slice(0, limit);
   return { activities: page, ...(rows.length > limit ? { next: page[page.length - 1].name } : {}) };

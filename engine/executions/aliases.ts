@@ -1,5 +1,13 @@
 import { ApiError } from '../api/errors';
-import { deleteAlias as deleteAliasRow, findAlias, insertAlias, listAliases as listAliasRows, updateAlias as updateAliasRow, type AliasRoute, type AliasRow } from '../db/aliases-repo';
+import {
+  deleteAlias as deleteAliasRow,
+  findAlias,
+  insertAlias,
+  listAliases as listAliasRows,
+  updateAlias as updateAliasRow,
+  type AliasRoute,
+  type AliasRow,
+} from '../db/aliases-repo';
 import { withTransaction, type PoolClient } from '../db/pool';
 import { findPublishedVersion } from '../db/published-versions-repo';
 import type { ServiceDeps } from './deps';
@@ -13,28 +21,43 @@ const NOT_FOUND_MESSAGE = 'Request references a resource that does not exist.';
 /** Checks a routing configuration: 1–2 distinct versions, weights 0–100 summing to 100. */
 export function checkRoutes(routes: AliasRoute[]): void {
   if (routes.length < 1 || routes.length > MAX_ALIAS_ROUTES) {
-    throw new ApiError('VALIDATION_FAILED', `Routing configuration must contain 1 to ${MAX_ALIAS_ROUTES} state machine versions`);
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `Routing configuration must contain 1 to ${MAX_ALIAS_ROUTES} state machine versions`,
+    );
   }
   if (new Set(routes.map((route) => route.versionNumber)).size !== routes.length) {
-    throw new ApiError('VALIDATION_FAILED', `Routing configuration must contain distinct state machine versions. Received: [${routes.map((r) => r.versionNumber).join(', ')}]`);
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `Routing configuration must contain distinct state machine versions. Received: [${routes.map((r) => r.versionNumber).join(', ')}]`,
+    );
   }
   const sum = routes.reduce((total, route) => total + route.weight, 0);
   if (sum !== TOTAL_ALIAS_WEIGHT) {
-    throw new ApiError('VALIDATION_FAILED', `Sum of routing configuration weights must equal 100. Received: [${routes.map((r) => r.weight).join(', ')}]`);
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `Sum of routing configuration weights must equal 100. Received: [${routes.map((r) => r.weight).join(', ')}]`,
+    );
   }
 }
 
 /** Locks the machine and checks every routed version exists (`RESOURCE_NOT_FOUND` otherwise). */
 async function lockAndCheckVersions(client: PoolClient, stateMachine: string, routes: AliasRoute[]): Promise<void> {
-  const machine = await client.query('SELECT 1 FROM state_machines WHERE name = $1 AND deleted_at IS NULL FOR UPDATE', [stateMachine]);
+  const machine = await client.query('SELECT 1 FROM state_machines WHERE name = $1 AND deleted_at IS NULL FOR UPDATE', [
+    stateMachine,
+  ]);
   if (machine.rowCount === 0) throw new ApiError('RESOURCE_NOT_FOUND', NOT_FOUND_MESSAGE);
   for (const route of routes) {
-    if (!(await findPublishedVersion(client, stateMachine, route.versionNumber))) throw new ApiError('RESOURCE_NOT_FOUND', NOT_FOUND_MESSAGE);
+    if (!(await findPublishedVersion(client, stateMachine, route.versionNumber)))
+      throw new ApiError('RESOURCE_NOT_FOUND', NOT_FOUND_MESSAGE);
   }
 }
 
 function sameRoutes(a: AliasRoute[], b: AliasRoute[]): boolean {
-  return a.length === b.length && a.every((route, i) => route.versionNumber === b[i].versionNumber && route.weight === b[i].weight);
+  return (
+    a.length === b.length &&
+    a.every((route, i) => route.versionNumber === b[i].versionNumber && route.weight === b[i].weight)
+  );
 }
 
 /**
@@ -54,7 +77,10 @@ export async function createAlias(
       if ((existing.description ?? undefined) === request.description && sameRoutes(existing.routes, request.routes)) {
         return { alias: existing, created: false };
       }
-      throw new ApiError('CONFLICT', 'Failed to create alias because an alias with the same name and a different routing configuration already exists.');
+      throw new ApiError(
+        'CONFLICT',
+        'Failed to create alias because an alias with the same name and a different routing configuration already exists.',
+      );
     }
     return { alias: (await insertAlias(client, { stateMachine, ...request })) as AliasRow, created: true };
   });
@@ -84,7 +110,12 @@ export async function updateAlias(
 }
 
 /** One alias; `RESOURCE_NOT_FOUND` (message naming `label`) otherwise. */
-export async function describeAlias(deps: ServiceDeps, stateMachine: string, name: string, label: string): Promise<AliasRow> {
+export async function describeAlias(
+  deps: ServiceDeps,
+  stateMachine: string,
+  name: string,
+  label: string,
+): Promise<AliasRow> {
   const alias = await findAlias(deps.pool, stateMachine, name);
   if (!alias) throw new ApiError('RESOURCE_NOT_FOUND', `Resource not found: '${label}'`);
   return alias;
@@ -96,14 +127,19 @@ export async function listAliases(
   stateMachine: string,
   page: { limit: number; after?: string; versionNumber?: number },
 ): Promise<{ aliases: AliasRow[]; next?: string }> {
-  const rows = await listAliasRows(deps.pool, stateMachine, { limit: page.limit + 1, afterName: page.after, versionNumber: page.versionNumber });
+  const rows = await listAliasRows(deps.pool, stateMachine, {
+    limit: page.limit + 1,
+    afterName: page.after,
+    versionNumber: page.versionNumber,
+  });
   const aliases = rows.slice(0, page.limit);
   return { aliases, ...(rows.length > page.limit ? { next: aliases[aliases.length - 1].name } : {}) };
 }
 
 /** DeleteStateMachineAlias: deleting an absent alias succeeds (idempotent). */
 export async function deleteAlias(deps: ServiceDeps, stateMachine: string, name: string): Promise<void> {
-  if (await deleteAliasRow(deps.pool, stateMachine, name)) deps.log.info({ stateMachine, alias: name }, 'state machine alias deleted');
+  if (await deleteAliasRow(deps.pool, stateMachine, name))
+    deps.log.info({ stateMachine, alias: name }, 'state machine alias deleted');
 }
 
 /**

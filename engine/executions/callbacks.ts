@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { taskCallbackUpdate, taskHeartbeatUpdate, taskStartedSignal, type TaskCallback } from '../../workflows/messages';
+import {
+  taskCallbackUpdate,
+  taskHeartbeatUpdate,
+  taskStartedSignal,
+  type TaskCallback,
+} from '../../workflows/messages';
 import { ApiError } from '../api/errors';
 import { findActivity } from '../db/activities-repo';
 import { claimActivityTask, deleteActivityTask } from '../db/activity-tasks-repo';
@@ -19,21 +24,25 @@ async function claimsOf(deps: ServiceDeps, token: string): Promise<TaskTokenClai
   try {
     return verifyTaskToken(await taskTokenSecret(deps.pool, deps.config.STEPFLOW_TOKEN_SECRET), token);
   } catch (err) {
-    if (err instanceof InvalidTaskTokenError) throw new ApiError('INVALID_TOKEN', 'Invalid Token: \'Invalid token\'');
+    if (err instanceof InvalidTaskTokenError) throw new ApiError('INVALID_TOKEN', "Invalid Token: 'Invalid token'");
     throw err;
   }
 }
 
 /** Delivers a message to the task waiting with the token; no waiting task → TaskTimedOut / TaskDoesNotExist. */
-async function deliver(deps: ServiceDeps, token: string, send: (claims: TaskTokenClaims) => Promise<void>): Promise<void> {
+async function deliver(
+  deps: ServiceDeps,
+  token: string,
+  send: (claims: TaskTokenClaims) => Promise<void>,
+): Promise<void> {
   const claims = await claimsOf(deps, token);
   try {
     await send(claims);
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
       const execution = await findExecution(deps.pool, claims.executionId);
-      if (!execution) throw new ApiError('TASK_DOES_NOT_EXIST', 'Task Does Not Exist: \'Provided task does not exist\'');
-      throw new ApiError('TASK_TIMED_OUT', 'Task Timed Out: \'Provided task does not exist anymore\'');
+      if (!execution) throw new ApiError('TASK_DOES_NOT_EXIST', "Task Does Not Exist: 'Provided task does not exist'");
+      throw new ApiError('TASK_TIMED_OUT', "Task Timed Out: 'Provided task does not exist anymore'");
     }
     throw err;
   }
@@ -42,7 +51,9 @@ async function deliver(deps: ServiceDeps, token: string, send: (claims: TaskToke
 /** Sends a callback outcome to the execution's workflow (a Temporal update: accepted or refused). */
 async function complete(deps: ServiceDeps, token: string, callback: (nonce: string) => TaskCallback): Promise<void> {
   await deliver(deps, token, async (claims) => {
-    await deps.temporal.workflow.getHandle(claims.executionId).executeUpdate(taskCallbackUpdate, { args: [callback(claims.nonce)] });
+    await deps.temporal.workflow
+      .getHandle(claims.executionId)
+      .executeUpdate(taskCallbackUpdate, { args: [callback(claims.nonce)] });
     await deleteActivityTask(deps.pool, claims.nonce);
     deps.log.info({ executionId: claims.executionId }, 'task callback delivered');
   });
@@ -51,7 +62,10 @@ async function complete(deps: ServiceDeps, token: string, callback: (nonce: stri
 /** SendTaskSuccess: the waiting Task succeeds with `output` (JSON text). */
 export async function sendTaskSuccess(deps: ServiceDeps, token: string, output: string): Promise<void> {
   if (Buffer.byteLength(output, 'utf8') > MAX_OUTPUT_BYTES) {
-    throw new ApiError('INVALID_OUTPUT', `Invalid Output: 'The output exceeds the maximum size of ${MAX_OUTPUT_BYTES} bytes'`);
+    throw new ApiError(
+      'INVALID_OUTPUT',
+      `Invalid Output: 'The output exceeds the maximum size of ${MAX_OUTPUT_BYTES} bytes'`,
+    );
   }
   let parsed: unknown;
   try {
@@ -64,13 +78,19 @@ export async function sendTaskSuccess(deps: ServiceDeps, token: string, output: 
 
 /** SendTaskFailure: the waiting Task fails with `error` and `cause` (Retry/Catch apply). */
 export async function sendTaskFailure(deps: ServiceDeps, token: string, error?: string, cause?: string): Promise<void> {
-  await complete(deps, token, (nonce) => ({ nonce, ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) }));
+  await complete(deps, token, (nonce) => ({
+    nonce,
+    ...(error !== undefined ? { error } : {}),
+    ...(cause !== undefined ? { cause } : {}),
+  }));
 }
 
 /** SendTaskHeartbeat: restarts the waiting Task's `HeartbeatSeconds` clock. */
 export async function sendTaskHeartbeat(deps: ServiceDeps, token: string): Promise<void> {
   await deliver(deps, token, async (claims) => {
-    await deps.temporal.workflow.getHandle(claims.executionId).executeUpdate(taskHeartbeatUpdate, { args: [{ nonce: claims.nonce }] });
+    await deps.temporal.workflow
+      .getHandle(claims.executionId)
+      .executeUpdate(taskHeartbeatUpdate, { args: [{ nonce: claims.nonce }] });
   });
 }
 
@@ -85,7 +105,8 @@ export async function getActivityTask(
   waitMs = ACTIVITY_POLL_WAIT_MS,
   signal?: AbortSignal,
 ): Promise<{ taskToken?: string; input?: string }> {
-  if (!(await findActivity(deps.pool, activityName))) throw new ApiError('ACTIVITY_NOT_FOUND', `Activity Does Not Exist: '${activityName}'`);
+  if (!(await findActivity(deps.pool, activityName)))
+    throw new ApiError('ACTIVITY_NOT_FOUND', `Activity Does Not Exist: '${activityName}'`);
   const deadline = Date.now() + waitMs;
   for (;;) {
     const task = await claimActivityTask(deps.pool, activityName, workerName);

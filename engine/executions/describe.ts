@@ -57,7 +57,8 @@ function decodeHistoryCursor(cursor: string, reverse: boolean): number {
   if (!Number.isSafeInteger(e) || (e as number) < 0 || (r !== 0 && r !== 1)) {
     throw new ApiError('INVALID_CURSOR', 'The cursor is not one this API returned');
   }
-  if ((r === 1) !== reverse) throw new ApiError('INVALID_CURSOR', `The cursor was returned for reverse=${r === 1}; pass the same reverse`);
+  if ((r === 1) !== reverse)
+    throw new ApiError('INVALID_CURSOR', `The cursor was returned for reverse=${r === 1}; pass the same reverse`);
   return e as number;
 }
 
@@ -105,7 +106,10 @@ function encodeCursor(row: ExecutionRow): string {
 
 function decodeCursor(cursor: string): { startDate: string; executionId: string } {
   try {
-    const [startDate, executionId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const [startDate, executionId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      unknown,
+      unknown,
+    ];
     // A date Postgres would refuse must be refused here, as a bad cursor (400), not a failed query.
     if (typeof startDate === 'string' && typeof executionId === 'string' && isIsoInstant(startDate)) {
       return { startDate, executionId };
@@ -123,7 +127,10 @@ export const LIST_PAGE_MAX_BYTES = 4 * 1024 * 1024;
 
 /** The bytes an execution's input and output add to a response. */
 function payloadBytes(row: ExecutionRow): number {
-  return Buffer.byteLength(JSON.stringify(row.input) ?? '', 'utf8') + (row.status === 'SUCCEEDED' ? Buffer.byteLength(JSON.stringify(row.output) ?? '', 'utf8') : 0);
+  return (
+    Buffer.byteLength(JSON.stringify(row.input) ?? '', 'utf8') +
+    (row.status === 'SUCCEEDED' ? Buffer.byteLength(JSON.stringify(row.output) ?? '', 'utf8') : 0)
+  );
 }
 
 /**

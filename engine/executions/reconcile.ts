@@ -1,7 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { StatesErrors } from '../core/errors';
 import { withTransaction } from '../db/pool';
-import { failExecution, findExecution, listPendingStops, markStopFinalized, type ExecutionRow } from '../db/executions-repo';
+import {
+  failExecution,
+  findExecution,
+  listPendingStops,
+  markStopFinalized,
+  type ExecutionRow,
+} from '../db/executions-repo';
 import { appendClosingEvent } from '../db/terminal-events-repo';
 import { EXECUTION_WORKFLOW } from '../../workflows/messages';
 import type { ServiceDeps } from './deps';
@@ -12,7 +18,10 @@ import type { ServiceDeps } from './deps';
  * `ExecutionAborted` after the last stored event unless the workflow recorded it. Idempotent:
  * the API calls it after the grace period, and the reconciler again after a crash.
  */
-export async function finishStop(deps: ServiceDeps, row: Pick<ExecutionRow, 'executionId' | 'error' | 'cause'>): Promise<void> {
+export async function finishStop(
+  deps: ServiceDeps,
+  row: Pick<ExecutionRow, 'executionId' | 'error' | 'cause'>,
+): Promise<void> {
   const { executionId } = row;
   const current = await findExecution(deps.pool, executionId);
   // Redriven since, or already closed by its own workflow (which cleared the pending stop).
@@ -22,7 +31,9 @@ export async function finishStop(deps: ServiceDeps, row: Pick<ExecutionRow, 'exe
   try {
     const description = await handle.describe();
     if (description.status.name === 'RUNNING') {
-      await handle.terminate(`StopExecution: the workflow did not stop within ${deps.config.STEPFLOW_STOP_GRACE_SECONDS} seconds`);
+      await handle.terminate(
+        `StopExecution: the workflow did not stop within ${deps.config.STEPFLOW_STOP_GRACE_SECONDS} seconds`,
+      );
       terminated = true;
     }
   } catch (err) {
@@ -37,7 +48,8 @@ export async function finishStop(deps: ServiceDeps, row: Pick<ExecutionRow, 'exe
     await markStopFinalized(client, executionId, written);
     return written;
   });
-  if (terminated || recorded) deps.log.warn({ executionId, terminated, recorded }, 'stop finished by terminating the workflow');
+  if (terminated || recorded)
+    deps.log.warn({ executionId, terminated, recorded }, 'stop finished by terminating the workflow');
 }
 
 /** Finishes every stop whose grace period is over (see finishStop). Returns how many it looked at. */

@@ -3,7 +3,13 @@ import type { ResumePoint } from '../core/interpreter';
 import { EXECUTION_WORKFLOW } from '../../workflows/messages';
 import { ApiError } from '../api/errors';
 import { listEvents } from '../db/events-repo';
-import { findExecution, findResumePoint, reopenForRedrive, undoRedrive, type ExecutionRow } from '../db/executions-repo';
+import {
+  findExecution,
+  findResumePoint,
+  reopenForRedrive,
+  undoRedrive,
+  type ExecutionRow,
+} from '../db/executions-repo';
 import { findVersion } from '../db/state-machines-repo';
 import type { ServiceDeps } from './deps';
 import { deploymentLimits, workflowInput } from './start';
@@ -13,7 +19,11 @@ export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
 const REDRIVABLE = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /** Whether an execution can be redriven now, and why not (DescribeExecution's redriveStatus). */
-export function redriveStatusOf(row: ExecutionRow, type: 'STANDARD' | 'EXPRESS', now = Date.now()): { redrivable: boolean; reason?: string } {
+export function redriveStatusOf(
+  row: ExecutionRow,
+  type: 'STANDARD' | 'EXPRESS',
+  now = Date.now(),
+): { redrivable: boolean; reason?: string } {
   if (type === 'EXPRESS') return { redrivable: false, reason: 'Execution is an EXPRESS execution' };
   if (!REDRIVABLE.has(row.status)) return { redrivable: false, reason: `Execution is ${row.status}` };
   if (row.stopDate && now - row.stopDate.getTime() > REDRIVE_WINDOW_MS) {
@@ -28,19 +38,27 @@ export function redriveStatusOf(row: ExecutionRow, type: 'STANDARD' | 'EXPRESS',
  * point the last run recorded (finished Parallel branches and Map iterations keep their outputs)
  * and appends to the history after `ExecutionRedriven`. Same definition, same input.
  */
-export async function redriveExecution(deps: ServiceDeps, executionId: string): Promise<{ redriveDate: Date; execution: ExecutionRow }> {
+export async function redriveExecution(
+  deps: ServiceDeps,
+  executionId: string,
+): Promise<{ redriveDate: Date; execution: ExecutionRow }> {
   const row = await findExecution(deps.pool, executionId);
   if (!row) throw new ApiError('EXECUTION_NOT_FOUND', `Execution Does Not Exist: '${executionId}'`);
   const version = await findVersion(deps.pool, row.stateMachine, row.version);
   if (!version) throw new ApiError('EXECUTION_NOT_FOUND', `Execution Does Not Exist: '${executionId}'`);
   const status = redriveStatusOf(row, version.type);
-  if (!status.redrivable) throw new ApiError('EXECUTION_NOT_REDRIVABLE', `Execution cannot be redriven: ${status.reason}`);
+  if (!status.redrivable)
+    throw new ApiError('EXECUTION_NOT_REDRIVABLE', `Execution cannot be redriven: ${status.reason}`);
   const handle = deps.temporal.workflow.getHandle(executionId);
   if ((await handle.describe()).status.name === 'RUNNING') {
-    throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: it is still stopping; retry in a moment');
+    throw new ApiError(
+      'EXECUTION_NOT_REDRIVABLE',
+      'Execution cannot be redriven: it is still stopping; retry in a moment',
+    );
   }
   const resume = (await findResumePoint(deps.pool, executionId)) as ResumePoint | undefined;
-  if (!resume) throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: no resume point was recorded for it');
+  if (!resume)
+    throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: no resume point was recorded for it');
   const events = await listEvents(deps.pool, executionId);
   // A saga that already compensated has undone the steps a redrive would reuse: refuse it.
   if (events.some((event) => event.type === 'CompensationStarted')) {
@@ -48,7 +66,8 @@ export async function redriveExecution(deps: ServiceDeps, executionId: string): 
   }
   const lastEventId = events.at(-1)?.id ?? 0;
   const reopened = await reopenForRedrive(deps.pool, executionId);
-  if (!reopened) throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: its status changed; retry');
+  if (!reopened)
+    throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: its status changed; retry');
   try {
     await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
       workflowId: executionId,

@@ -25,8 +25,13 @@ export interface StoredChildExecution {
 }
 
 /** The definition a child runs: the machine's current one, or the published version / alias named. */
-async function resolveDefinition(pool: Pool, request: ChildExecutionRequest, random: number): Promise<{ definition: StateMachineVersionRow; publishedVersion?: number }> {
-  const missing = (what: string) => new StatesError(StartChildErrors.StateMachineDoesNotExist, `State Machine Does Not Exist: '${what}'`);
+async function resolveDefinition(
+  pool: Pool,
+  request: ChildExecutionRequest,
+  random: number,
+): Promise<{ definition: StateMachineVersionRow; publishedVersion?: number }> {
+  const missing = (what: string) =>
+    new StatesError(StartChildErrors.StateMachineDoesNotExist, `State Machine Does Not Exist: '${what}'`);
   const machine = await findVersion(pool, request.stateMachine);
   if (!machine) throw missing(stateMachineArn(request.stateMachine));
   let publishedVersion = request.version;
@@ -38,7 +43,10 @@ async function resolveDefinition(pool: Pool, request: ChildExecutionRequest, ran
   if (publishedVersion === undefined) return { definition: machine };
   const published = await findPublishedVersion(pool, request.stateMachine, publishedVersion);
   if (!published) throw missing(`${stateMachineArn(request.stateMachine)}:${publishedVersion}`);
-  return { definition: (await findVersion(pool, request.stateMachine, published.definitionVersion)) as StateMachineVersionRow, publishedVersion };
+  return {
+    definition: (await findVersion(pool, request.stateMachine, published.definitionVersion)) as StateMachineVersionRow,
+    publishedVersion,
+  };
 }
 
 /** A stored execution as the `startExecution` integration describes it (dates epoch ms). */
@@ -63,10 +71,17 @@ export function describeChild(row: ExecutionRow): ChildExecutionDescription {
  * and marks its workflow as started: the parent workflow starts it as a child right after, so the
  * API's reconciler must leave it alone. Safe to repeat (an activity redelivered after a crash).
  */
-export async function storeChildExecution(pool: Pool, request: ChildExecutionRequest, random: number): Promise<StoredChildExecution> {
+export async function storeChildExecution(
+  pool: Pool,
+  request: ChildExecutionRequest,
+  random: number,
+): Promise<StoredChildExecution> {
   const size = Buffer.byteLength(JSON.stringify(request.input), 'utf8');
   if (size > MAX_INPUT_BYTES) {
-    throw new StatesError(StartChildErrors.InvalidExecutionInput, `The input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
+    throw new StatesError(
+      StartChildErrors.InvalidExecutionInput,
+      `The input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`,
+    );
   }
   const { definition, publishedVersion } = await resolveDefinition(pool, request, random);
   const id = toExecutionId(request.stateMachine, request.name);
@@ -81,13 +96,23 @@ export async function storeChildExecution(pool: Pool, request: ChildExecutionReq
   });
   if (!row) {
     const existing = await findExecution(pool, id);
-    if (!existing || existing.status !== 'RUNNING' || JSON.stringify(existing.input) !== JSON.stringify(request.input)) {
-      throw new StatesError(StartChildErrors.ExecutionAlreadyExists, `Execution Already Exists: '${executionArn(request.stateMachine, request.name)}'`);
+    if (
+      !existing ||
+      existing.status !== 'RUNNING' ||
+      JSON.stringify(existing.input) !== JSON.stringify(request.input)
+    ) {
+      throw new StatesError(
+        StartChildErrors.ExecutionAlreadyExists,
+        `Execution Already Exists: '${executionArn(request.stateMachine, request.name)}'`,
+      );
     }
     row = existing;
   }
   await markWorkflowStarted(pool, id);
   // A redelivered attempt finds the row it stored: run the version stored with it.
-  const plan = row.version === definition.version ? definition.plan : (await findVersion(pool, row.stateMachine, row.version))?.plan;
+  const plan =
+    row.version === definition.version
+      ? definition.plan
+      : (await findVersion(pool, row.stateMachine, row.version))?.plan;
   return { workflowInput: workflowInput(row, plan as Plan), description: describeChild(row) };
 }

@@ -24,7 +24,6 @@ import { toExecutionResponse } from './describe';
 /** Step Functions' limit on an execution's input: 256 KiB of JSON text. */
 export const MAX_INPUT_BYTES = 256 * 1024;
 
-
 /** Starts the workflow of a stored execution; already started counts as success (idempotent). */
 /** The execution workflow's input for a stored execution (and, for a redrive, where to resume). */
 export function workflowInput(
@@ -91,12 +90,20 @@ async function resolveTarget(
   let publishedVersion = target.version;
   if (target.alias !== undefined) {
     const alias = await findAlias(deps.pool, stateMachine, target.alias);
-    if (!alias) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine alias '${stateMachine}:${target.alias}' does not exist`);
+    if (!alias)
+      throw new ApiError(
+        'STATE_MACHINE_NOT_FOUND',
+        `State machine alias '${stateMachine}:${target.alias}' does not exist`,
+      );
     publishedVersion = chooseRoute(alias.routes, random());
   }
   if (publishedVersion === undefined) return { definition: machine };
   const version = await findPublishedVersion(deps.pool, stateMachine, publishedVersion);
-  if (!version) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine version '${stateMachine}:${publishedVersion}' does not exist`);
+  if (!version)
+    throw new ApiError(
+      'STATE_MACHINE_NOT_FOUND',
+      `State machine version '${stateMachine}:${publishedVersion}' does not exist`,
+    );
   const definition = await findVersion(deps.pool, stateMachine, version.definitionVersion);
   return { definition: definition as StateMachineVersionRow, publishedVersion, alias: target.alias };
 }
@@ -121,7 +128,12 @@ export async function startExecution(
   if (size > MAX_INPUT_BYTES) {
     throw new ApiError('INVALID_EXECUTION_INPUT', `The input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
   }
-  const resolved = await resolveTarget(deps, stateMachine, { version: target.version ?? request.version, alias: target.alias ?? request.alias }, random);
+  const resolved = await resolveTarget(
+    deps,
+    stateMachine,
+    { version: target.version ?? request.version, alias: target.alias ?? request.alias },
+    random,
+  );
   const version = resolved.definition;
   const name = request.name ?? randomUUID();
   const id = toExecutionId(stateMachine, name);
@@ -141,10 +153,7 @@ export async function startExecution(
       if (!existing.workflowStarted) await startWorkflow(deps, existing, version.plan as Plan);
       return { execution: toExecutionResponse(existing), created: false };
     }
-    throw new ApiError(
-      'EXECUTION_ALREADY_EXISTS',
-      `Execution Already Exists: '${executionArn(stateMachine, name)}'`,
-    );
+    throw new ApiError('EXECUTION_ALREADY_EXISTS', `Execution Already Exists: '${executionArn(stateMachine, name)}'`);
   }
   const log = deps.log.child({ executionId: id });
   try {
@@ -154,7 +163,10 @@ export async function startExecution(
     await deleteUnstartedExecution(deps.pool, id);
     throw new ApiError('SERVICE_UNAVAILABLE', 'The execution could not be started: Temporal is unavailable; retry');
   }
-  log.info({ stateMachine, version: version.version, publishedVersion: resolved.publishedVersion, alias: resolved.alias }, 'execution started');
+  log.info(
+    { stateMachine, version: version.version, publishedVersion: resolved.publishedVersion, alias: resolved.alias },
+    'execution started',
+  );
   return { execution: toExecutionResponse(inserted), created: true };
 }
 

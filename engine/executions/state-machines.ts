@@ -7,11 +7,15 @@ import { parseDefinition } from '../core/validate';
 import { stateMachineArn } from '../core/arn';
 import { withTransaction } from '../db/pool';
 import { publishCurrentRevision, type PublishedVersionRow } from '../db/published-versions-repo';
-import { findVersion, listStateMachines as listMachineRows, putVersion, type StateMachineVersionRow } from '../db/state-machines-repo';
+import {
+  findVersion,
+  listStateMachines as listMachineRows,
+  putVersion,
+  type StateMachineVersionRow,
+} from '../db/state-machines-repo';
 import { putTags, type Tag } from '../db/tags-repo';
 import type { ServiceDeps } from './deps';
 import { checkTagLimit } from './tags';
-
 
 /** The API view of a stored version. */
 export function toStateMachineResponse(row: StateMachineVersionRow): StateMachineResponse {
@@ -41,7 +45,9 @@ export interface SubmitOptions {
 
 /** Same definition text when both are known, else the same definition (hash). */
 function sameDefinition(current: StateMachineVersionRow, text: string | undefined, hash: string): boolean {
-  return current.definitionText !== null && text !== undefined ? current.definitionText === text : current.definitionHash === hash;
+  return current.definitionText !== null && text !== undefined
+    ? current.definitionText === text
+    : current.definitionHash === hash;
 }
 
 /**
@@ -71,9 +77,13 @@ export async function createStateMachine(
       const current = await findVersion(client, request.name);
       const logging = request.loggingConfiguration === undefined ? null : JSON.stringify(request.loggingConfiguration);
       if (current) {
-        const sameLogging = (current.loggingConfiguration === null ? null : JSON.stringify(current.loggingConfiguration)) === logging;
+        const sameLogging =
+          (current.loggingConfiguration === null ? null : JSON.stringify(current.loggingConfiguration)) === logging;
         if (!sameDefinition(current, definitionText, definitionHash) || current.type !== request.type || !sameLogging) {
-          throw new ApiError('STATE_MACHINE_ALREADY_EXISTS', `State Machine Already Exists: '${stateMachineArn(request.name)}'`);
+          throw new ApiError(
+            'STATE_MACHINE_ALREADY_EXISTS',
+            `State Machine Already Exists: '${stateMachineArn(request.name)}'`,
+          );
         }
         // Idempotent: a different roleArn or tags are ignored, as Step Functions does.
         stored = { row: current, created: false };
@@ -91,10 +101,15 @@ export async function createStateMachine(
       definitionText,
       loggingConfiguration: request.loggingConfiguration,
     });
-    const publishedVersion = options.publish ? (await publishCurrentRevision(client, request.name, options.versionDescription))?.row : undefined;
+    const publishedVersion = options.publish
+      ? (await publishCurrentRevision(client, request.name, options.versionDescription))?.row
+      : undefined;
     return { ...stored, published: publishedVersion };
   });
-  deps.log.info({ stateMachine: row.name, version: row.version, created, published: published?.versionNumber }, 'state machine stored');
+  deps.log.info(
+    { stateMachine: row.name, version: row.version, created, published: published?.versionNumber },
+    'state machine stored',
+  );
   return { stateMachine: toStateMachineResponse(row), created, ...(published ? { published } : {}) };
 }
 

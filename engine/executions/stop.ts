@@ -13,7 +13,11 @@ import { finishStop } from './reconcile';
  * finishStop) — by this process without making the caller wait, or by the reconciler if this
  * process dies first. Stopping an execution that already ended changes nothing.
  */
-export async function stopExecution(deps: ServiceDeps, executionId: string, request: StopRequest): Promise<{ stopDate: Date }> {
+export async function stopExecution(
+  deps: ServiceDeps,
+  executionId: string,
+  request: StopRequest,
+): Promise<{ stopDate: Date }> {
   const row = await findExecution(deps.pool, executionId);
   if (!row) throw new ApiError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
   if (row.status !== 'RUNNING') return { stopDate: row.stopDate ?? new Date() };
@@ -24,8 +28,8 @@ export async function stopExecution(deps: ServiceDeps, executionId: string, requ
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
   const check = setTimeout(() => {
-    finishStop(deps, { executionId, error: request.error ?? null, cause: request.cause ?? null }).catch((err: unknown) =>
-      deps.log.warn({ err, executionId }, 'stop not finished yet; the reconciler retries'),
+    finishStop(deps, { executionId, error: request.error ?? null, cause: request.cause ?? null }).catch(
+      (err: unknown) => deps.log.warn({ err, executionId }, 'stop not finished yet; the reconciler retries'),
     );
   }, deps.config.STEPFLOW_STOP_GRACE_SECONDS * 1000);
   check.unref();

@@ -28,12 +28,19 @@ export function checkTagLimit(added: Tag[], existing: Tag[], resourceName: strin
 /** `RESOURCE_NOT_FOUND` unless the resource exists (`label` names it in the message). */
 async function ensureExists(deps: ServiceDeps, resource: TaggedResource, label: string): Promise<void> {
   const exists =
-    resource.type === 'stateMachine' ? await findVersion(deps.pool, resource.name) : await findActivity(deps.pool, resource.name);
+    resource.type === 'stateMachine'
+      ? await findVersion(deps.pool, resource.name)
+      : await findActivity(deps.pool, resource.name);
   if (!exists) throw new ApiError('RESOURCE_NOT_FOUND', `Resource not found: '${label}'`);
 }
 
 /** TagResource: adds or overwrites tags, at most 50 per resource. */
-export async function tagResource(deps: ServiceDeps, resource: TaggedResource, tags: Tag[], label: string): Promise<void> {
+export async function tagResource(
+  deps: ServiceDeps,
+  resource: TaggedResource,
+  tags: Tag[],
+  label: string,
+): Promise<void> {
   await ensureExists(deps, resource, label);
   await withTransaction(deps.pool, async (client) => {
     // Lock the resource's tag set so concurrent TagResource calls respect the limit together.
@@ -44,7 +51,12 @@ export async function tagResource(deps: ServiceDeps, resource: TaggedResource, t
 }
 
 /** UntagResource: removes tags by key; absent keys are ignored. */
-export async function untagResource(deps: ServiceDeps, resource: TaggedResource, keys: string[], label: string): Promise<void> {
+export async function untagResource(
+  deps: ServiceDeps,
+  resource: TaggedResource,
+  keys: string[],
+  label: string,
+): Promise<void> {
   await ensureExists(deps, resource, label);
   await deleteTags(deps.pool, resource.type, resource.name, keys);
 }

@@ -70,7 +70,9 @@ export function substituteToken(value: unknown, placeholder: string, token: stri
   if (value === placeholder) return token;
   if (Array.isArray(value)) return value.map((item) => substituteToken(item, placeholder, token));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteToken(item, placeholder, token)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, substituteToken(item, placeholder, token)]),
+    );
   }
   return value;
 }

@@ -39,16 +39,21 @@ export function checkMockedContext(context: unknown, state: StateDef): Record<st
   for (const [field, value] of Object.entries(context)) {
     if (field === 'Map') throw invalidContext("'Map' field is not supported when mocking a Context object");
     if (!CONTEXT_FIELDS.has(field)) throw invalidContext(`Field '${field}' is not allowed`);
-    if (field === 'Task' && !(state.Type === 'Task' && typeof state.Resource === 'string' && TOKEN_PATTERN.test(state.Resource))) {
+    if (
+      field === 'Task' &&
+      !(state.Type === 'Task' && typeof state.Resource === 'string' && TOKEN_PATTERN.test(state.Resource))
+    ) {
       throw invalidContext(
         "Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern",
       );
     }
     if (!isObject(value)) throw invalidContext(`${field} must be an object`);
     for (const member of STRING_MEMBERS[field] ?? []) {
-      if (member in value && typeof value[member] !== 'string') throw invalidContext(`${field}.${member} must be a string`);
+      if (member in value && typeof value[member] !== 'string')
+        throw invalidContext(`${field}.${member} must be a string`);
     }
-    if (field === 'State' && 'RetryCount' in value && typeof value.RetryCount !== 'number') throw invalidContext('State.RetryCount must be a number');
+    if (field === 'State' && 'RetryCount' in value && typeof value.RetryCount !== 'number')
+      throw invalidContext('State.RetryCount must be a number');
   }
   return context;
 }
@@ -76,7 +81,13 @@ export function newTestIdentity(roleArn: string | undefined, now: number): TestI
  * Express execution (`…:express:<machine>:<name>`) whose input is the state input, the state's
  * name and entry time, and `State.RetryCount` for states that can retry.
  */
-export function testContext(identity: TestIdentity, name: string, state: StateDef, input: unknown, retryCount: number): Record<string, unknown> {
+export function testContext(
+  identity: TestIdentity,
+  name: string,
+  state: StateDef,
+  input: unknown,
+  retryCount: number,
+): Record<string, unknown> {
   const machineArn = `arn:aws:states:${ARN_REGION}:${ARN_ACCOUNT}:stateMachine:${identity.stateMachineName}`;
   return {
     Execution: {

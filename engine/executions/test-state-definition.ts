@@ -18,7 +18,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Every state a transition of `state` names: `Next`, `Default`, Choice rules' and catchers' `Next`. */
 function transitionTargets(state: Record<string, unknown>): string[] {
   const targets: unknown[] = [state.Next, state.Default];
-  for (const list of [state.Choices, state.Catch]) if (Array.isArray(list)) for (const item of list) targets.push(isObject(item) ? item.Next : undefined);
+  for (const list of [state.Choices, state.Catch])
+    if (Array.isArray(list)) for (const item of list) targets.push(isObject(item) ? item.Next : undefined);
   return targets.filter((t): t is string => typeof t === 'string');
 }
 
@@ -65,7 +66,11 @@ export function selectState(definitionText: string, stateName?: string): Selecte
   }
   if (!isObject(raw)) {
     throw new ApiError('INVALID_DEFINITION', 'Invalid State Machine Definition', [
-      { code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED, path: '', message: 'Definition must be a valid JSON object' },
+      {
+        code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED,
+        path: '',
+        message: 'Definition must be a valid JSON object',
+      },
     ]);
   }
   const isMachine = 'States' in raw || 'StartAt' in raw;

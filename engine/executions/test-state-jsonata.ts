@@ -7,7 +7,15 @@ import { jsonataWaitMs } from '../core/interpreter/states/wait-jsonata';
 import { evaluateTemplate, evaluateTyped, type JsonataScope, type StatesVariable } from '../core/jsonata';
 import { errorOutput } from '../core/retry';
 import { evaluateJsonataAssign } from '../core/variables';
-import { checkTolerance, mockedResult, nextOf, type Produced, type Rule, type StateBody, type TestedState } from './test-state-run';
+import {
+  checkTolerance,
+  mockedResult,
+  nextOf,
+  type Produced,
+  type Rule,
+  type StateBody,
+  type TestedState,
+} from './test-state-run';
 
 /** The evaluation scope of the state: `$states` (input, context, and `result`/`errorOutput` when known) and the variables. */
 function scopeOf(t: TestedState, extra: Partial<StatesVariable> = {}): JsonataScope {
@@ -17,7 +25,8 @@ function scopeOf(t: TestedState, extra: Partial<StatesVariable> = {}): JsonataSc
 /** `Output` (default `fallback`) and `Assign`, from the same `$states`. */
 async function outputOf(scope: JsonataScope, fallback: unknown, output: unknown, assign: unknown): Promise<Produced> {
   const value = output === undefined ? fallback : await evaluateTemplate(output, scope, 'Output');
-  const assigned = assign === undefined ? undefined : await evaluateJsonataAssign(assign as Record<string, unknown>, scope);
+  const assigned =
+    assign === undefined ? undefined : await evaluateJsonataAssign(assign as Record<string, unknown>, scope);
   return { output: value, assigned };
 }
 
@@ -27,7 +36,11 @@ async function transition(t: TestedState, scope: JsonataScope, fallback: unknown
 }
 
 /** `Arguments` (when given, recorded as `afterArguments`), else the input. */
-async function argumentsOf(t: TestedState, record: boolean, inspection: { afterArguments?: unknown }): Promise<unknown> {
+async function argumentsOf(
+  t: TestedState,
+  record: boolean,
+  inspection: { afterArguments?: unknown },
+): Promise<unknown> {
   if (t.state.Arguments === undefined) return t.input;
   const args = await evaluateTemplate(t.state.Arguments, scopeOf(t), 'Arguments');
   if (record) inspection.afterArguments = args;
@@ -51,7 +64,8 @@ const choice: StateBody = async (t) => {
   const rules = t.state.Choices as ChoiceRule[];
   let rule: ChoiceRule | undefined;
   for (let i = 0; i < rules.length && !rule; i++) {
-    if ((await evaluateTyped(rules[i]!.Condition, scope, `Choices/${i}/Condition`, 'boolean')) === true) rule = rules[i];
+    if ((await evaluateTyped(rules[i]!.Condition, scope, `Choices/${i}/Condition`, 'boolean')) === true)
+      rule = rules[i];
   }
   const next = (rule?.Next ?? t.state.Default) as string | undefined;
   if (next === undefined) throw new StatesError(StatesErrors.NoChoiceMatched, NO_CHOICE_MATCHED_CAUSE);
@@ -73,8 +87,10 @@ const succeed: StateBody = async (t) => {
 /** Fail: `Error` and `Cause`, literal or expressions returning strings. */
 const fail: StateBody = async (t) => {
   const scope = scopeOf(t);
-  const error = t.state.Error === undefined ? '' : ((await evaluateTyped(t.state.Error, scope, 'Error', 'string')) as string);
-  const cause = t.state.Cause === undefined ? '' : ((await evaluateTyped(t.state.Cause, scope, 'Cause', 'string')) as string);
+  const error =
+    t.state.Error === undefined ? '' : ((await evaluateTyped(t.state.Error, scope, 'Error', 'string')) as string);
+  const cause =
+    t.state.Cause === undefined ? '' : ((await evaluateTyped(t.state.Cause, scope, 'Cause', 'string')) as string);
   throw new StatesError(error, cause);
 };
 
@@ -92,10 +108,16 @@ const parallel: StateBody = async (t, inspection) => {
 const map: StateBody = async (t, inspection) => {
   const scope = scopeOf(t);
   const reader = t.config.mapItemReaderData;
-  const items = t.state.ItemReader !== undefined ? (Array.isArray(reader) ? reader : []) : await jsonataItems(t.state, t.input, scope);
+  const items =
+    t.state.ItemReader !== undefined
+      ? Array.isArray(reader)
+        ? reader
+        : []
+      : await jsonataItems(t.state, t.input, scope);
   const config: StateDef = await resolvedMapFields(t.state, scope);
   if (config.ToleratedFailureCount !== undefined) inspection.toleratedFailureCount = config.ToleratedFailureCount;
-  if (config.ToleratedFailurePercentage !== undefined) inspection.toleratedFailurePercentage = config.ToleratedFailurePercentage;
+  if (config.ToleratedFailurePercentage !== undefined)
+    inspection.toleratedFailurePercentage = config.ToleratedFailurePercentage;
   inspection.maxConcurrency = config.MaxConcurrency ?? 0;
   const result = mockedResult(t);
   checkTolerance(t, config, t.input, items.length);
@@ -103,7 +125,16 @@ const map: StateBody = async (t, inspection) => {
 };
 
 /** The JSONata body of each state type. */
-export const JSONATA_BODIES: Record<string, StateBody> = { Pass: pass, Task: task, Choice: choice, Wait: wait, Succeed: succeed, Fail: fail, Parallel: parallel, Map: map };
+export const JSONATA_BODIES: Record<string, StateBody> = {
+  Pass: pass,
+  Task: task,
+  Choice: choice,
+  Wait: wait,
+  Succeed: succeed,
+  Fail: fail,
+  Parallel: parallel,
+  Map: map,
+};
 
 /** A JSONata catcher's output: its `Output` (default the error output) and `Assign`, with `$states.errorOutput`. */
 export async function jsonataCatchOutput(t: TestedState, catcher: Rule, failure: StatesError): Promise<Produced> {

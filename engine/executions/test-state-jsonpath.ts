@@ -9,7 +9,16 @@ import { applyInputPath, applyOutputPath, applyResultPath, PathNotFoundError, re
 import { applyPayloadTemplate, describeMissingParameterPath } from '../core/payload-template';
 import { errorOutput } from '../core/retry';
 import { evaluateJsonPathAssign, type Assignment } from '../core/variables';
-import { checkTolerance, mockedResult, nextOf, type Inspection, type Produced, type Rule, type StateBody, type TestedState } from './test-state-run';
+import {
+  checkTolerance,
+  mockedResult,
+  nextOf,
+  type Inspection,
+  type Produced,
+  type Rule,
+  type StateBody,
+  type TestedState,
+} from './test-state-run';
 
 /** `Parameters`/`ResultSelector`/`ItemSelector` over `data`; absent, `data` passes through. */
 function template(t: TestedState, payload: unknown, data: unknown, context: unknown = t.context): unknown {
@@ -20,7 +29,9 @@ function template(t: TestedState, payload: unknown, data: unknown, context: unkn
 /** `Assign` with `$` = `data`. */
 function assign(t: TestedState, assignment: unknown, data: unknown): Assignment | undefined {
   if (assignment === undefined) return undefined;
-  return evaluateJsonPathAssign(assignment as Record<string, unknown>, data, t.context, t.variables, { random: () => t.host.random() });
+  return evaluateJsonPathAssign(assignment as Record<string, unknown>, data, t.context, t.variables, {
+    random: () => t.host.random(),
+  });
 }
 
 const inputPathOf = (t: TestedState) => applyInputPath(t.state.InputPath, t.input, t.context, t.variables);
@@ -61,7 +72,8 @@ const task: StateBody = async (t, inspection) => {
   const parameters = template(t, t.state.Parameters, effective);
   inspection.afterParameters = parameters;
   const timeout = numberField(t.state, 'TimeoutSeconds', effective, t.context, false, t.variables);
-  if (timeout !== undefined && timeout <= 0) throw new StatesError(StatesErrors.Runtime, 'TimeoutSeconds must be positive.');
+  if (timeout !== undefined && timeout <= 0)
+    throw new StatesError(StatesErrors.Runtime, 'TimeoutSeconds must be positive.');
   const result = t.mock ? mockedResult(t) : await t.invoke(t.state, parameters, timeout);
   inspection.result = result;
   const assigned = assign(t, t.state.Assign, result);
@@ -86,7 +98,11 @@ const wait: StateBody = async (t, inspection) => {
   inspection.afterInputPath = effective;
   waitMs(t.state, effective, t.context, t.host.now(), t.variables);
   const assigned = assign(t, t.state.Assign, effective);
-  return { output: applyOutputPath(t.state.OutputPath, effective, t.context, t.variables), next: nextOf(t.state), assigned };
+  return {
+    output: applyOutputPath(t.state.OutputPath, effective, t.context, t.variables),
+    next: nextOf(t.state),
+    assigned,
+  };
 };
 
 /** Succeed: `InputPath` → `OutputPath`. */
@@ -104,11 +120,15 @@ function stringAt(t: TestedState, expr: string, field: string): string {
       ? evaluateIntrinsic(expr, t.input, t.context, { random: () => t.host.random() }, { variables: t.variables })
       : readPath(expr, t.input, t.context, t.variables);
   } catch (err) {
-    if (err instanceof PathNotFoundError) throw new StatesError(StatesErrors.Runtime, describeMissingParameterPath(err.path, field, t.input));
+    if (err instanceof PathNotFoundError)
+      throw new StatesError(StatesErrors.Runtime, describeMissingParameterPath(err.path, field, t.input));
     throw err;
   }
   if (typeof value !== 'string') {
-    throw new StatesError(StatesErrors.Runtime, `The value of the field '${field}' must be a string, but '${expr}' is ${JSON.stringify(value)}`);
+    throw new StatesError(
+      StatesErrors.Runtime,
+      `The value of the field '${field}' must be a string, but '${expr}' is ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -132,9 +152,12 @@ const parallel: StateBody = async (t, inspection) => {
 
 /** The items a JSONPath Map iterates: the reader's data (`mapItemReaderData`) or `ItemsPath` (an array). */
 function itemsOf(t: TestedState, effective: unknown): unknown[] {
-  if (t.state.ItemReader !== undefined) return Array.isArray(t.config.mapItemReaderData) ? t.config.mapItemReaderData : [];
-  const items = t.state.ItemsPath === undefined ? effective : readField(t.state.ItemsPath, effective, t.context, t.variables);
-  if (!Array.isArray(items)) throw new StatesError(StatesErrors.Runtime, `Reference path "${t.state.ItemsPath ?? '$'}" must point to array.`);
+  if (t.state.ItemReader !== undefined)
+    return Array.isArray(t.config.mapItemReaderData) ? t.config.mapItemReaderData : [];
+  const items =
+    t.state.ItemsPath === undefined ? effective : readField(t.state.ItemsPath, effective, t.context, t.variables);
+  if (!Array.isArray(items))
+    throw new StatesError(StatesErrors.Runtime, `Reference path "${t.state.ItemsPath ?? '$'}" must point to array.`);
   return items;
 }
 
@@ -151,7 +174,9 @@ const map: StateBody = async (t, inspection) => {
   if (state.ItemsPath !== undefined) inspection.afterItemsPath = items;
   const selector = (state.ItemSelector ?? state.Parameters) as StateDef | undefined;
   if (selector !== undefined) {
-    inspection.afterItemSelector = items.map((item, index) => template(t, selector, effective, { ...t.context, Map: { Item: { Index: index, Value: item } } }));
+    inspection.afterItemSelector = items.map((item, index) =>
+      template(t, selector, effective, { ...t.context, Map: { Item: { Index: index, Value: item } } }),
+    );
   }
   const count = numberField(state, 'ToleratedFailureCount', effective, t.context, false, t.variables);
   const percentage = numberField(state, 'ToleratedFailurePercentage', effective, t.context, true, t.variables);
@@ -165,7 +190,16 @@ const map: StateBody = async (t, inspection) => {
 };
 
 /** The JSONPath body of each state type. */
-export const JSONPATH_BODIES: Record<string, StateBody> = { Pass: pass, Task: task, Choice: choice, Wait: wait, Succeed: succeed, Fail: fail, Parallel: parallel, Map: map };
+export const JSONPATH_BODIES: Record<string, StateBody> = {
+  Pass: pass,
+  Task: task,
+  Choice: choice,
+  Wait: wait,
+  Succeed: succeed,
+  Fail: fail,
+  Parallel: parallel,
+  Map: map,
+};
 
 /** A JSONPath catcher's output: the error output placed by its `ResultPath` into the state input; `Assign` reads the error output. */
 export async function jsonPathCatchOutput(t: TestedState, catcher: Rule, failure: StatesError): Promise<Produced> {

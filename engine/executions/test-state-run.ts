@@ -91,7 +91,14 @@ export interface TestOutcome {
 }
 
 /** A Retrier or Catcher (validated with the definition). */
-export type Rule = RetrierTiming & { ErrorEquals: string[]; MaxAttempts?: number; Next?: string; ResultPath?: string | null; Output?: unknown; Assign?: unknown };
+export type Rule = RetrierTiming & {
+  ErrorEquals: string[];
+  MaxAttempts?: number;
+  Next?: string;
+  ResultPath?: string | null;
+  Output?: unknown;
+  Assign?: unknown;
+};
 
 /** State types whose `Retry` and `Catch` TestState evaluates. */
 const HANDLING_TYPES = new Set(['Task', 'Parallel', 'Map']);
@@ -149,7 +156,12 @@ export async function judgeState(
   try {
     const produced = await body(t, inspection);
     withVariables(t, inspection, produced.assigned);
-    return { status: 'SUCCEEDED', output: produced.output, ...(produced.next ? { nextState: produced.next } : {}), inspection };
+    return {
+      status: 'SUCCEEDED',
+      output: produced.output,
+      ...(produced.next ? { nextState: produced.next } : {}),
+      inspection,
+    };
   } catch (err) {
     failure = asStatesError(err);
   }

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
-import { FUNCTION_INVOCATION_WORKFLOW, type FunctionInvocationInput, type InvokeFunctionResult } from '../../workflows/messages';
+import {
+  FUNCTION_INVOCATION_WORKFLOW,
+  type FunctionInvocationInput,
+  type InvokeFunctionResult,
+} from '../../workflows/messages';
 import { StatesError, StatesErrors } from '../core/errors';
 import { functionNameOf, resolveResource, wrapInvokeResult } from '../core/interpreter/resources';
 import type { StateDef } from '../core/interpreter/scope';
@@ -11,7 +15,11 @@ import type { StateDef } from '../core/interpreter/scope';
 export const TEST_STATE_MAX_SECONDS = 300;
 
 /** Runs the function behind a Task's `Resource` once, with the effective parameters; returns the Task result. */
-export type TaskInvoker = (state: StateDef, parameters: unknown, timeoutSeconds: number | undefined) => Promise<unknown>;
+export type TaskInvoker = (
+  state: StateDef,
+  parameters: unknown,
+  timeoutSeconds: number | undefined,
+) => Promise<unknown>;
 
 /** What a function sees of the TestState call in its `context`. */
 export interface InvocationIdentity {
@@ -30,10 +38,18 @@ export interface FunctionHostRoute {
 function invocationError(err: unknown): StatesError {
   const cause = err instanceof WorkflowFailedError ? err.cause : err;
   const failure = cause instanceof ActivityFailure ? cause.cause : cause;
-  if (failure instanceof ApplicationFailure) return new StatesError(failure.type ?? StatesErrors.TaskFailed, failure.message);
-  if (failure instanceof TimeoutFailure && failure.timeoutType !== 'HEARTBEAT') return new StatesError(StatesErrors.Timeout, '');
+  if (failure instanceof ApplicationFailure)
+    return new StatesError(failure.type ?? StatesErrors.TaskFailed, failure.message);
+  if (failure instanceof TimeoutFailure && failure.timeoutType !== 'HEARTBEAT')
+    return new StatesError(StatesErrors.Timeout, '');
   if (failure instanceof TimeoutFailure) {
-    return new StatesError('Lambda.ServiceException', JSON.stringify({ errorType: 'Lambda.ServiceException', errorMessage: 'The function host was lost during the invocation' }));
+    return new StatesError(
+      'Lambda.ServiceException',
+      JSON.stringify({
+        errorType: 'Lambda.ServiceException',
+        errorMessage: 'The function host was lost during the invocation',
+      }),
+    );
   }
   return new StatesError(StatesErrors.TaskFailed, err instanceof Error ? err.message : String(err));
 }
@@ -49,14 +65,22 @@ function invocationError(err: unknown): StatesError {
 export function functionInvoker(route: FunctionHostRoute, identity: InvocationIdentity): TaskInvoker {
   return async (state, parameters, timeoutSeconds) => {
     const resolved = resolveResource(state.Resource);
-    if (resolved.kind !== 'lambda') throw new StatesError(StatesErrors.Runtime, `The resource '${state.Resource}' needs a mock in TestState`);
+    if (resolved.kind !== 'lambda')
+      throw new StatesError(StatesErrors.Runtime, `The resource '${state.Resource}' needs a mock in TestState`);
     const wrapped = resolved.events === 'Task';
     const functionName = wrapped ? functionNameOf(parameters) : resolved.functionName;
     const payload = wrapped ? ((parameters as { Payload?: unknown }).Payload ?? null) : parameters;
     const requestId = randomUUID();
     const seconds = Math.min(timeoutSeconds ?? TEST_STATE_MAX_SECONDS, TEST_STATE_MAX_SECONDS);
     const input: FunctionInvocationInput = {
-      invocation: { executionId: identity.executionId, stateName: identity.stateName, functionName, payload, idempotencyKey: requestId, pendingEvents: [] },
+      invocation: {
+        executionId: identity.executionId,
+        stateName: identity.stateName,
+        functionName,
+        payload,
+        idempotencyKey: requestId,
+        pendingEvents: [],
+      },
       timeoutSeconds: seconds,
     };
     let outcome: InvokeFunctionResult;

@@ -79,8 +79,10 @@ function checkRequest(state: StateDef, request: TestStateRequest): void {
     if (mock.result === undefined && mock.errorOutput === undefined) {
       throw invalid('A test mock should have one of the following fields: [result, errorOutput].');
     }
-    if (!MOCKABLE_TYPES.has(state.Type)) throw invalid(`State type '${state.Type}' is not supported when a mock is specified`);
-    if (state.Type !== 'Task' && mock.result !== undefined && !Array.isArray(mock.result)) throw invalid('Mocked result must be an array.');
+    if (!MOCKABLE_TYPES.has(state.Type))
+      throw invalid(`State type '${state.Type}' is not supported when a mock is specified`);
+    if (state.Type !== 'Task' && mock.result !== undefined && !Array.isArray(mock.result))
+      throw invalid('Mocked result must be an array.');
     return;
   }
   if (!UNMOCKED_TYPES.includes(state.Type)) {
@@ -90,14 +92,18 @@ function checkRequest(state: StateDef, request: TestStateRequest): void {
     );
   }
   if (state.Type === 'Task' && typeof state.Resource === 'string' && NEEDS_MOCK.test(state.Resource)) {
-    throw invalid(`TestState supports the resource '${state.Resource}' (an activity, .sync or .waitForTaskToken) only when a mock is specified`);
+    throw invalid(
+      `TestState supports the resource '${state.Resource}' (an activity, .sync or .waitForTaskToken) only when a mock is specified`,
+    );
   }
 }
 
 /** The invoker that runs functions on the function host (TestState never runs one in the API process). */
 function hostInvoker(deps: TestStateDeps, identity: InvocationIdentity): TaskInvoker {
   const { temporal } = deps;
-  if (!temporal) return () => Promise.reject(new StatesError(StatesErrors.Runtime, 'TestState has no function host to run the function on'));
+  if (!temporal)
+    return () =>
+      Promise.reject(new StatesError(StatesErrors.Runtime, 'TestState has no function host to run the function on'));
   return functionInvoker({ temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE }, identity);
 }
 
@@ -116,7 +122,9 @@ export async function testState(deps: TestStateDeps, request: TestStateRequest):
   const identity = newTestIdentity(request.roleArn, now());
   const config = request.stateConfiguration ?? {};
   const context =
-    request.context === undefined ? testContext(identity, name, state, input, config.retrierRetryCount ?? 0) : checkMockedContext(request.context, state);
+    request.context === undefined
+      ? testContext(identity, name, state, input, config.retrierRetryCount ?? 0)
+      : checkMockedContext(request.context, state);
   const executionId = `${identity.stateMachineName}:${identity.executionName}`;
   const tested: TestedState = {
     name,

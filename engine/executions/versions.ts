@@ -13,7 +13,8 @@ import type { ServiceDeps } from './deps';
 
 /** `STATE_MACHINE_NOT_FOUND` unless the machine exists (`label` names it in the message). */
 async function ensureMachine(deps: ServiceDeps, name: string, label: string): Promise<void> {
-  if (!(await findVersion(deps.pool, name))) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State Machine Does Not Exist: '${label}'`);
+  if (!(await findVersion(deps.pool, name)))
+    throw new ApiError('STATE_MACHINE_NOT_FOUND', `State Machine Does Not Exist: '${label}'`);
 }
 
 /**
@@ -38,12 +39,18 @@ export async function publishVersion(
     }
     return published;
   });
-  if (result.created) deps.log.info({ stateMachine: name, version: result.row.versionNumber }, 'state machine version published');
+  if (result.created)
+    deps.log.info({ stateMachine: name, version: result.row.versionNumber }, 'state machine version published');
   return { version: result.row, created: result.created };
 }
 
 /** One published version; `STATE_MACHINE_NOT_FOUND` (message naming `label`) otherwise. */
-export async function describeVersion(deps: ServiceDeps, name: string, versionNumber: number, label: string): Promise<PublishedVersionRow> {
+export async function describeVersion(
+  deps: ServiceDeps,
+  name: string,
+  versionNumber: number,
+  label: string,
+): Promise<PublishedVersionRow> {
   const row = await findPublishedVersion(deps.pool, name, versionNumber);
   if (!row) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State Machine Does Not Exist: '${label}'`);
   return row;

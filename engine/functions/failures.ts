@@ -39,7 +39,9 @@ export class InvocationCancelled extends Error {
  */
 export class ProcessStartFailed extends Error {
   constructor(readonly death: Death) {
-    super(`the function process ended before it was ready (${death.kind === 'exit' ? (death.signal ?? `exit status ${death.code}`) : death.kind})`);
+    super(
+      `the function process ended before it was ready (${death.kind === 'exit' ? (death.signal ?? `exit status ${death.code}`) : death.kind})`,
+    );
     this.name = 'ProcessStartFailed';
   }
 }
@@ -65,20 +67,33 @@ export function raisedFailure(error: RaisedError, roots: string[]): FunctionFail
 }
 
 /** Why a function process ended an invocation without an answer. */
-export type Death = { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null } | { kind: 'memory'; limitMb: number } | { kind: 'cpu'; limitMs: number };
+export type Death =
+  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'memory'; limitMb: number }
+  | { kind: 'cpu'; limitMs: number };
 
 /** The failure of an invocation whose process died or was killed for a limit. */
 export function deathFailure(death: Death): FunctionFailure {
   switch (death.kind) {
     case 'memory':
-      return new FunctionFailure(LAMBDA_UNKNOWN, 'Runtime.OutOfMemory', `Runtime exited: the function used more than its memory limit of ${death.limitMb} MB`);
+      return new FunctionFailure(
+        LAMBDA_UNKNOWN,
+        'Runtime.OutOfMemory',
+        `Runtime exited: the function used more than its memory limit of ${death.limitMb} MB`,
+      );
     case 'cpu':
-      return new FunctionFailure(SANDBOX_TIMEDOUT, SANDBOX_TIMEDOUT, `Task timed out: the function used more than its CPU-time limit of ${death.limitMs / 1000} seconds`);
+      return new FunctionFailure(
+        SANDBOX_TIMEDOUT,
+        SANDBOX_TIMEDOUT,
+        `Task timed out: the function used more than its CPU-time limit of ${death.limitMs / 1000} seconds`,
+      );
     case 'exit':
       return new FunctionFailure(
         LAMBDA_UNKNOWN,
         'Runtime.ExitError',
-        death.signal ? `Runtime exited with error: signal: ${death.signal}` : `Runtime exited with error: exit status ${death.code}`,
+        death.signal
+          ? `Runtime exited with error: signal: ${death.signal}`
+          : `Runtime exited with error: exit status ${death.code}`,
       );
   }
 }

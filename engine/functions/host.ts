@@ -28,7 +28,11 @@ export async function startFunctionHost(config: Config, address: string, log: Lo
   const pool = createPool(config.DATABASE_URL, log);
   const functions = new FunctionPool({
     functionsDir: config.FUNCTIONS_DIR,
-    limits: { size: config.FUNCTIONS_CONCURRENCY, memoryMb: config.FUNCTIONS_MEMORY_LIMIT_MB, cpuMs: config.FUNCTIONS_CPU_LIMIT_SECONDS * 1000 },
+    limits: {
+      size: config.FUNCTIONS_CONCURRENCY,
+      memoryMb: config.FUNCTIONS_MEMORY_LIMIT_MB,
+      cpuMs: config.FUNCTIONS_CPU_LIMIT_SECONDS * 1000,
+    },
     log: log.child({ component: 'function-pool' }),
   });
   functions.warm();
@@ -49,7 +53,18 @@ export async function startFunctionHost(config: Config, address: string, log: Lo
     // One invocation per process of the pool: the host never takes more than it can isolate.
     maxConcurrentActivityTaskExecutions: config.FUNCTIONS_CONCURRENCY,
   });
-  log.info({ taskQueue, address, limits: { processes: config.FUNCTIONS_CONCURRENCY, memoryMb: config.FUNCTIONS_MEMORY_LIMIT_MB, cpuSeconds: config.FUNCTIONS_CPU_LIMIT_SECONDS } }, 'function host started');
+  log.info(
+    {
+      taskQueue,
+      address,
+      limits: {
+        processes: config.FUNCTIONS_CONCURRENCY,
+        memoryMb: config.FUNCTIONS_MEMORY_LIMIT_MB,
+        cpuSeconds: config.FUNCTIONS_CPU_LIMIT_SECONDS,
+      },
+    },
+    'function host started',
+  );
   // The same `/metrics` endpoint a workflow worker serves: compose's healthcheck of the host reads it.
   return runWorker(worker, { config, metrics, log }, async () => {
     await functions.close();

@@ -2,7 +2,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from '../logger';
 import { projectRoot } from '../project-root';
-import { deathFailure, FunctionFailure, InvocationCancelled, ProcessStartFailed, raisedFailure, type Death } from './failures';
+import {
+  deathFailure,
+  FunctionFailure,
+  InvocationCancelled,
+  ProcessStartFailed,
+  raisedFailure,
+  type Death,
+} from './failures';
 import { procUsage } from './proc-usage';
 import type { FromRunner, InvocationContext, ToRunner } from './protocol';
 
@@ -131,7 +138,9 @@ export class FunctionPool {
   /** Kills every process; pending and later invocations fail. */
   async close(): Promise<void> {
     this.closed = true;
-    const exits = [...this.processes].map((proc) => new Promise<void>((resolve) => (proc.dead ? resolve() : proc.child.once('exit', () => resolve()))));
+    const exits = [...this.processes].map(
+      (proc) => new Promise<void>((resolve) => (proc.dead ? resolve() : proc.child.once('exit', () => resolve()))),
+    );
     for (const proc of this.processes) proc.kill();
     await Promise.all(exits);
   }
@@ -152,7 +161,11 @@ export class FunctionPool {
     const proc = new FunctionProcess(child);
     this.processes.add(proc);
     const log = this.options.log;
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => log.info({ pid: proc.pid, fn: proc.functionName, output: text.trimEnd() }, 'function output'));
+    child.stdout
+      ?.setEncoding('utf8')
+      .on('data', (text: string) =>
+        log.info({ pid: proc.pid, fn: proc.functionName, output: text.trimEnd() }, 'function output'),
+      );
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       proc.stderrTail = (proc.stderrTail + text).slice(-STDERR_TAIL_CHARS);
       log.info({ pid: proc.pid, fn: proc.functionName, output: text.trimEnd() }, 'function error output');
@@ -173,10 +186,16 @@ export class FunctionPool {
       proc.dead = true;
       this.processes.delete(proc);
       const outOfMemory = /heap out of memory|Reached heap limit/.test(proc.stderrTail);
-      const death: Death = proc.killedFor ?? (outOfMemory ? { kind: 'memory', limitMb: this.options.limits.memoryMb } : { kind: 'exit', code, signal });
+      const death: Death =
+        proc.killedFor ??
+        (outOfMemory ? { kind: 'memory', limitMb: this.options.limits.memoryMb } : { kind: 'exit', code, signal });
       if (!proc.isReady) {
         // Not the function's doing (a missing or unreadable runner, a deployment being replaced): the host's.
-        if (!proc.spent) log.warn({ pid: proc.pid, fn: proc.functionName, death, stderr: proc.stderrTail }, 'function process ended before it was ready');
+        if (!proc.spent)
+          log.warn(
+            { pid: proc.pid, fn: proc.functionName, death, stderr: proc.stderrTail },
+            'function process ended before it was ready',
+          );
         proc.failStart(death);
       }
       proc.onExit?.(death);
@@ -295,14 +314,24 @@ export class FunctionPool {
           finish(() => reject(raisedFailure(message.error, this.roots)));
         }
       };
-      proc.send({ type: 'invoke', functionName: invocation.functionName, payload: invocation.payload, context: invocation.context });
+      proc.send({
+        type: 'invoke',
+        functionName: invocation.functionName,
+        payload: invocation.payload,
+        context: invocation.context,
+      });
     });
   }
 
   /** Stacks go to the host's log (with the execution), never into a history. */
   private logRaised(invocation: Invocation, stack: string | undefined, message: string): void {
     this.options.log.info(
-      { executionId: invocation.context.executionId, state: invocation.context.stateName, fn: invocation.functionName, stack },
+      {
+        executionId: invocation.context.executionId,
+        state: invocation.context.stateName,
+        fn: invocation.functionName,
+        stack,
+      },
       message,
     );
   }

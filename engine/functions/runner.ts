@@ -17,7 +17,8 @@ function send(message: FromRunner): void {
 }
 
 function raised(err: unknown): RaisedError {
-  if (err instanceof Error) return { name: err.name || 'Error', message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+  if (err instanceof Error)
+    return { name: err.name || 'Error', message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
   return { name: 'Error', message: String(err) };
 }
 

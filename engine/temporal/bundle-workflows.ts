@@ -24,7 +24,10 @@ function bundleInputs(dist: string): string[] {
 /** Hash of the bundle's inputs and the SDK version: an unchanged hash means the bundle is current. */
 function inputsHash(dist: string): string {
   const hash = createHash('sha256');
-  hash.update(require('@temporalio/worker/package.json').version as string);
+  const sdk = JSON.parse(fs.readFileSync(require.resolve('@temporalio/worker/package.json'), 'utf8')) as {
+    version: string;
+  };
+  hash.update(sdk.version);
   for (const file of bundleInputs(dist)) hash.update(file).update(fs.readFileSync(file));
   return hash.digest('hex');
 }
@@ -35,7 +38,8 @@ export async function buildWorkflowBundle(): Promise<{ file: string; rebuilt: bo
   const out = workflowBundlePath();
   const stamp = `${out}.sha256`;
   const hash = inputsHash(dist);
-  if (fs.existsSync(out) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return { file: out, rebuilt: false };
+  if (fs.existsSync(out) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash)
+    return { file: out, rebuilt: false };
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
   const { code } = await bundleWorkflowCode({ workflowsPath: path.join(dist, 'workflows', 'index.js'), logger: quiet });
   fs.writeFileSync(out, code);
@@ -45,7 +49,8 @@ export async function buildWorkflowBundle(): Promise<{ file: string; rebuilt: bo
 
 if (require.main === module) {
   buildWorkflowBundle().then(
-    ({ file, rebuilt }) => console.log(`workflow bundle ${rebuilt ? 'written to' : 'up to date:'} ${path.relative(process.cwd(), file)}`),
+    ({ file, rebuilt }) =>
+      console.log(`workflow bundle ${rebuilt ? 'written to' : 'up to date:'} ${path.relative(process.cwd(), file)}`),
     (err) => {
       console.error(err);
       process.exit(1);

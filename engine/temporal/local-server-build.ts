@@ -108,18 +108,26 @@ async function build(versionDir: string, binDir: string, log: Logger): Promise<v
   );
   const started = Date.now();
   const exit = await runGoInstall(go, partialDir, buildLog, () =>
-    log.info({ version: TEMPORAL_VERSION, elapsedSeconds: Math.round((Date.now() - started) / 1000) }, 'still building Temporal server'),
+    log.info(
+      { version: TEMPORAL_VERSION, elapsedSeconds: Math.round((Date.now() - started) / 1000) },
+      'still building Temporal server',
+    ),
   );
   if (exit.code !== 0 || !(await haveBinaries(binariesIn(partialDir)))) {
     await fs.rm(partialDir, { recursive: true, force: true });
     const tail = await readLogTail(buildLog);
     const reason = exit.error ? exit.error.message : `go install exited with ${exit.signal ?? exit.code}`;
-    throw new TemporalBuildError(`building Temporal server ${TEMPORAL_VERSION} failed (${reason}); see ${buildLog}:\n${tail}`);
+    throw new TemporalBuildError(
+      `building Temporal server ${TEMPORAL_VERSION} failed (${reason}); see ${buildLog}:\n${tail}`,
+    );
   }
   // A bin folder that exists here is incomplete (a build from before this lock scheme).
   await fs.rm(binDir, { recursive: true, force: true });
   await fs.rename(partialDir, binDir);
-  log.info({ version: TEMPORAL_VERSION, seconds: Math.round((Date.now() - started) / 1000), binDir }, 'built Temporal server');
+  log.info(
+    { version: TEMPORAL_VERSION, seconds: Math.round((Date.now() - started) / 1000), binDir },
+    'built Temporal server',
+  );
 }
 
 interface GoExit {
@@ -145,7 +153,10 @@ function runGoInstall(go: string, gobin: string, buildLog: string, onProgress: (
       if (settled) return;
       settled = true;
       clearInterval(timer);
-      out.end(`# ${new Date().toISOString()} exit ${result.signal ?? result.code}${result.error ? ` ${result.error.message}` : ''}\n`, () => resolve(result));
+      out.end(
+        `# ${new Date().toISOString()} exit ${result.signal ?? result.code}${result.error ? ` ${result.error.message}` : ''}\n`,
+        () => resolve(result),
+      );
     };
     child.on('error', (error) => finish({ code: null, signal: null, error }));
     child.on('close', (code, signal) => finish({ code, signal }));

@@ -58,7 +58,14 @@ export function temporalPorts(portBase: number): TemporalPorts {
 
 /** The flat list of a server's ports, for checking that they are free. */
 export function allPorts(ports: TemporalPorts): number[] {
-  return [ports.frontend, ports.frontendHttp, ports.history, ports.matching, ports.worker, ...Object.values(ports.membership)];
+  return [
+    ports.frontend,
+    ports.frontendHttp,
+    ports.history,
+    ports.matching,
+    ports.worker,
+    ...Object.values(ports.membership),
+  ];
 }
 
 /**

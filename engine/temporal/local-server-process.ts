@@ -47,10 +47,21 @@ export function exitOf(child: ChildProcess): Promise<ChildExit> {
 
 /** Starts the watchdog for `serverPid`; unref'd so it never keeps this process alive. */
 export function startWatchdog(serverPid: number): ChildProcess {
-  const watchdog = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'stepflow-temporal-watchdog', String(process.pid), String(serverPid), String(STOP_GRACE_MS / 1000)], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const watchdog = spawn(
+    'sh',
+    [
+      '-c',
+      WATCHDOG_SCRIPT,
+      'stepflow-temporal-watchdog',
+      String(process.pid),
+      String(serverPid),
+      String(STOP_GRACE_MS / 1000),
+    ],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
   watchdog.on('error', () => undefined); // best effort: a missing sh only loses the crash safety net
   watchdog.unref();
   return watchdog;
@@ -60,7 +71,10 @@ export function startWatchdog(serverPid: number): ChildProcess {
 export async function terminate(child: ChildProcess, exited: Promise<ChildExit>): Promise<ChildExit> {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   const timer = new AbortController();
-  const graceful = await Promise.race([exited, sleep(STOP_GRACE_MS, undefined, { signal: timer.signal }).catch(() => undefined)]);
+  const graceful = await Promise.race([
+    exited,
+    sleep(STOP_GRACE_MS, undefined, { signal: timer.signal }).catch(() => undefined),
+  ]);
   timer.abort();
   if (graceful) return graceful;
   child.kill('SIGKILL');

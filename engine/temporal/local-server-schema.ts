@@ -58,7 +58,9 @@ export function temporalPostgresFromUrl(databaseUrl: string): { pg: TemporalPg; 
 function checkNames(databases: TemporalDatabases): void {
   for (const name of [databases.main, databases.visibility]) {
     if (!DATABASE_NAME.test(name)) {
-      throw new TemporalSchemaError(`invalid Temporal database name ${JSON.stringify(name)}: use lowercase letters, digits and _`);
+      throw new TemporalSchemaError(
+        `invalid Temporal database name ${JSON.stringify(name)}: use lowercase letters, digits and _`,
+      );
     }
   }
 }
@@ -88,20 +90,40 @@ export async function setupTemporalDatabases(opts: {
 }
 
 function runSqlTool(sqlTool: string, pg: TemporalPg, database: string, command: string[]): Promise<void> {
-  const args = ['--endpoint', pg.host, '--port', String(pg.port), '--user', pg.user, '--plugin', TEMPORAL_SQL_PLUGIN, '--database', database, ...command];
+  const args = [
+    '--endpoint',
+    pg.host,
+    '--port',
+    String(pg.port),
+    '--user',
+    pg.user,
+    '--plugin',
+    TEMPORAL_SQL_PLUGIN,
+    '--database',
+    database,
+    ...command,
+  ];
   // The password goes through the environment so it never shows in a process listing.
   const env = { ...process.env, SQL_PASSWORD: pg.password ?? '' };
   return new Promise((resolve, reject) => {
     execFile(sqlTool, args, { env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) return resolve();
       const output = stripAnsi(`${stdout}${stderr}`).trimEnd().split('\n').slice(-20).join('\n');
-      reject(new TemporalSchemaError(`temporal schema tool '${command[0]}' failed on database ${database} (${err.message.split('\n')[0]}):\n${output}`));
+      reject(
+        new TemporalSchemaError(
+          `temporal schema tool '${command[0]}' failed on database ${database} (${err.message.split('\n')[0]}):\n${output}`,
+        ),
+      );
     });
   });
 }
 
 /** Drops Temporal's two databases, closing their open connections first (`WITH (FORCE)`, Postgres 13+). For tests. */
-export async function dropTemporalDatabases(opts: { pg: TemporalPg; databases: TemporalDatabases; log: Logger }): Promise<void> {
+export async function dropTemporalDatabases(opts: {
+  pg: TemporalPg;
+  databases: TemporalDatabases;
+  log: Logger;
+}): Promise<void> {
   checkNames(opts.databases);
   const client = new Client({ ...opts.pg, database: MAINTENANCE_DATABASE });
   await client.connect();

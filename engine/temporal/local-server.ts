@@ -8,10 +8,23 @@ import { ensureTemporalBinaries, type TemporalBinaries } from './local-server-bu
 import { allPorts, DYNAMIC_CONFIG, PASSWORD_ENV, renderServerConfig, temporalPorts } from './local-server-config';
 import { readLogTail } from './local-server-log-tail';
 import { ensureNamespace } from './local-server-namespace';
-import { busyPorts, exitOf, startWatchdog, stopLeftoverServer, terminate, writePidFile, type ChildExit } from './local-server-process';
+import {
+  busyPorts,
+  exitOf,
+  startWatchdog,
+  stopLeftoverServer,
+  terminate,
+  writePidFile,
+  type ChildExit,
+} from './local-server-process';
 import { setupTemporalDatabases, type TemporalDatabases, type TemporalPg } from './local-server-schema';
 
-export { TEMPORAL_VERSION, TemporalBuildError, ensureTemporalBinaries, type TemporalBinaries } from './local-server-build';
+export {
+  TEMPORAL_VERSION,
+  TemporalBuildError,
+  ensureTemporalBinaries,
+  type TemporalBinaries,
+} from './local-server-build';
 export { NUM_HISTORY_SHARDS, temporalPorts, type TemporalPorts } from './local-server-config';
 export { NAMESPACE_RETENTION_SECONDS, NamespaceNotReadyError, ensureNamespace } from './local-server-namespace';
 export { TemporalServerBusyError } from './local-server-process';
@@ -94,7 +107,11 @@ export async function startLocalTemporal(opts: StartLocalTemporalOptions): Promi
     );
   }
   await fs.writeFile(files.dynamicConfig, DYNAMIC_CONFIG);
-  await fs.writeFile(files.config, renderServerConfig({ ports, pg: opts.pg, databases: opts.databases, dynamicConfigFile: files.dynamicConfig }), { mode: 0o600 });
+  await fs.writeFile(
+    files.config,
+    renderServerConfig({ ports, pg: opts.pg, databases: opts.databases, dynamicConfigFile: files.dynamicConfig }),
+    { mode: 0o600 },
+  );
   await fs.rename(files.log, `${files.log}.1`).catch(() => undefined); // keep the previous run's log
 
   const started = Date.now();
@@ -103,7 +120,9 @@ export async function startLocalTemporal(opts: StartLocalTemporalOptions): Promi
   const pid = child.pid;
   if (pid === undefined) {
     const exit = await exited;
-    throw new TemporalServerError(`cannot run the Temporal server ${binaries.server}: ${exit.error?.message ?? 'no pid'}`);
+    throw new TemporalServerError(
+      `cannot run the Temporal server ${binaries.server}: ${exit.error?.message ?? 'no pid'}`,
+    );
   }
   await writePidFile(files.pid, pid);
   const watchdog = startWatchdog(pid);
@@ -146,7 +165,12 @@ function requireCacheDir(cacheDir: string | undefined): string {
   return cacheDir;
 }
 
-async function spawnServer(server: string, configFile: string, logFile: string, password: string | undefined): Promise<ChildProcess> {
+async function spawnServer(
+  server: string,
+  configFile: string,
+  logFile: string,
+  password: string | undefined,
+): Promise<ChildProcess> {
   const out = await fs.open(logFile, 'w');
   try {
     return spawn(server, ['--config-file', configFile, '--allow-no-auth', 'start'], {
@@ -170,7 +194,9 @@ async function waitForFrontend(address: string, exited: Promise<ChildExit>, logF
   while (Date.now() < deadline) {
     if (exit) {
       const how = exit.error ? exit.error.message : `exit ${exit.signal ?? exit.code}`;
-      throw new TemporalServerError(`the local Temporal server stopped while starting (${how}); see ${logFile}:\n${await readLogTail(logFile)}`);
+      throw new TemporalServerError(
+        `the local Temporal server stopped while starting (${how}); see ${logFile}:\n${await readLogTail(logFile)}`,
+      );
     }
     let connection: Connection | undefined;
     try {

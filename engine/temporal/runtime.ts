@@ -12,7 +12,8 @@ export function installTemporalRuntime(log: Logger): void {
     logger: new DefaultLogger(level, (entry) => {
       const meta = { ...(entry.meta ?? {}), component: 'temporal' } as Record<string, unknown>;
       if (typeof meta.workflowId === 'string') meta.executionId = meta.workflowId;
-      const fn = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : entry.level === 'INFO' ? 'info' : 'debug';
+      const fn =
+        entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : entry.level === 'INFO' ? 'info' : 'debug';
       log[fn](meta, entry.message);
     }),
   });

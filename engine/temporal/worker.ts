@@ -29,7 +29,12 @@ export async function startWorker(config: Config, address: string, log: Logger):
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: workflowBundlePath() },
-    activities: createActivities({ pool, log: log.child({ component: 'activities' }), metrics, tokenSecret: config.STEPFLOW_TOKEN_SECRET }),
+    activities: createActivities({
+      pool,
+      log: log.child({ component: 'activities' }),
+      metrics,
+      tokenSecret: config.STEPFLOW_TOKEN_SECRET,
+    }),
   });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address }, 'worker started');
   return runWorker(worker, { config, metrics, log }, async () => {
@@ -48,7 +53,10 @@ export function runWorker(
   release: () => Promise<void>,
 ): StepflowWorker {
   const { config, metrics, log } = served;
-  const metricsServer = config.WORKER_METRICS_PORT === undefined ? undefined : serveMetrics(metrics, config.HOST, config.WORKER_METRICS_PORT, log);
+  const metricsServer =
+    config.WORKER_METRICS_PORT === undefined
+      ? undefined
+      : serveMetrics(metrics, config.HOST, config.WORKER_METRICS_PORT, log);
   const run = worker.run().finally(async () => {
     metricsServer?.close();
     await release();

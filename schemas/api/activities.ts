@@ -8,6 +8,9 @@ export const ActivityResponseSchema = z.object({ name: z.string(), activityArn: 
 export const CreateActivityRequestSchema = z.object({ name: ResourceNameSchema });
 
 /** `GET /v1/activities`. */
-export const ActivityListResponseSchema = z.object({ activities: z.array(ActivityResponseSchema), next: z.string().optional() });
+export const ActivityListResponseSchema = z.object({
+  activities: z.array(ActivityResponseSchema),
+  next: z.string().optional(),
+});
 
 export const ActivityParamsSchema = z.object({ name: z.string() });

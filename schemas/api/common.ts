@@ -9,7 +9,10 @@ export const ResourceNameSchema = z
   .string()
   .min(1)
   .max(80)
-  .regex(/^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]+$/u, 'must not contain whitespace, brackets, wildcards, control characters or any of "#%\\^|~`$&,;:/');
+  .regex(
+    /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]+$/u,
+    'must not contain whitespace, brackets, wildcards, control characters or any of "#%\\^|~`$&,;:/',
+  );
 
 /** State machine alias names: 1–80 letters, digits, `-`, `_` or `.`, not only digits (digits alone name a version). */
 export const AliasNameSchema = z
@@ -22,8 +25,6 @@ export const AliasNameSchema = z
 export const ProblemBodySchema = z.object({
   code: z.string(),
   message: z.string(),
-  problems: z
-    .array(z.object({ code: z.string(), path: z.string(), message: z.string() }))
-    .optional(),
+  problems: z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })).optional(),
 });
 export type ProblemBody = z.infer<typeof ProblemBodySchema>;

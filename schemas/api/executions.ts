@@ -78,4 +78,7 @@ export const ListExecutionsQuerySchema = z.object({
 });
 
 /** A page of executions, newest first. */
-export const ExecutionListResponseSchema = z.object({ executions: z.array(ExecutionResponseSchema), next: z.string().optional() });
+export const ExecutionListResponseSchema = z.object({
+  executions: z.array(ExecutionResponseSchema),
+  next: z.string().optional(),
+});

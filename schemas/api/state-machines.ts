@@ -55,7 +55,10 @@ export const PublishedVersionResponseSchema = z.object({
 export type PublishedVersionResponse = z.infer<typeof PublishedVersionResponseSchema>;
 
 /** `GET /v1/state-machines/{name}/versions`: newest first. */
-export const VersionListResponseSchema = z.object({ versions: z.array(PublishedVersionResponseSchema), next: z.string().optional() });
+export const VersionListResponseSchema = z.object({
+  versions: z.array(PublishedVersionResponseSchema),
+  next: z.string().optional(),
+});
 
 /** An alias and how it splits executions between versions. */
 export const AliasResponseSchema = z.object({

@@ -42,7 +42,12 @@ export const TYPE_TEST_OPERATORS = [
   'IsTimestamp',
 ] as const;
 /** The comparators that have a `…Path` form comparing against another path. */
-const WITH_PATH_FORM = [...STRING_COMPARATORS, ...NUMERIC_COMPARATORS, 'BooleanEquals', ...TIMESTAMP_COMPARATORS] as const;
+const WITH_PATH_FORM = [
+  ...STRING_COMPARATORS,
+  ...NUMERIC_COMPARATORS,
+  'BooleanEquals',
+  ...TIMESTAMP_COMPARATORS,
+] as const;
 /** The `…Path` comparators, e.g. `StringEqualsPath`; their operand is a path. */
 export const PATH_COMPARATORS = WITH_PATH_FORM.map((op) => `${op}Path` as const);
 /** Operators that combine other rules. */

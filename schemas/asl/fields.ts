@@ -24,7 +24,9 @@ export const TIMEOUT_SECONDS_MAX = 99_999_999;
 
 /** `TimeoutSeconds` / `HeartbeatSeconds`: a positive integer up to TIMEOUT_SECONDS_MAX. */
 export function timeoutSeconds(field: string) {
-  return positiveInteger(field).max(TIMEOUT_SECONDS_MAX, { error: `The field '${field}' must be at most ${TIMEOUT_SECONDS_MAX}` });
+  return positiveInteger(field).max(TIMEOUT_SECONDS_MAX, {
+    error: `The field '${field}' must be at most ${TIMEOUT_SECONDS_MAX}`,
+  });
 }
 
 /** A non-negative integer field (`MaxAttempts`, `MaxConcurrency`, Wait `Seconds`, …). */
@@ -74,9 +76,7 @@ export const ResultFields = {
 };
 
 /** `ErrorEquals`: a non-empty list of error names. */
-export const ErrorEqualsSchema = z
-  .array(z.string())
-  .min(1, { error: 'Value cannot be empty' });
+export const ErrorEqualsSchema = z.array(z.string()).min(1, { error: 'Value cannot be empty' });
 
 /** Retry defaults from the ASL specification, applied when a retrier omits the field. */
 export const RETRY_DEFAULTS = {

@@ -49,7 +49,10 @@ export function parseDockerignore(text: string): DockerIgnore {
     const trimmed = raw.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const exception = trimmed.startsWith('!');
-    const cleaned = path.posix.normalize(exception ? trimmed.slice(1).trim() : trimmed).replace(/^\/+/, '').replace(/\/+$/, '');
+    const cleaned = path.posix
+      .normalize(exception ? trimmed.slice(1).trim() : trimmed)
+      .replace(/^\/+/, '')
+      .replace(/\/+$/, '');
     if (cleaned === '' || cleaned === '.') continue;
     rules.push({ regex: patternRegex(cleaned), exception });
   }

@@ -6,10 +6,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cacheDir, loadConfig } from '../../engine/config';
 import { dropDatabase } from '../../engine/db/pool';
 import type { Logger } from '../../engine/logger';
-import { dropTemporalDatabases, startLocalTemporal, type LocalTemporal, type TemporalPg } from '../../engine/temporal/local-server';
+import {
+  dropTemporalDatabases,
+  startLocalTemporal,
+  type LocalTemporal,
+  type TemporalPg,
+} from '../../engine/temporal/local-server';
 import { allPorts, temporalPorts } from '../../engine/temporal/local-server-config';
 import { busyPorts } from '../../engine/temporal/local-server-process';
-import { ComposeError, rewriteHealthcheckArg, rewriteValue, startOrder, type ComposeService, type HostMapping } from './compose';
+import {
+  ComposeError,
+  rewriteHealthcheckArg,
+  rewriteValue,
+  startOrder,
+  type ComposeService,
+  type HostMapping,
+} from './compose';
 import type { AssembledImage } from './image';
 
 /** How long a one-shot service (a `service_completed_successfully` dependency) may run. */
@@ -23,7 +35,10 @@ export type StandInKind = 'postgres' | 'temporal';
 /** Which stand-in serves a third-party image, if any (`postgres:16`, `temporalio/auto-setup:1.31.2`). */
 export function standInFor(image: string | undefined): StandInKind | undefined {
   if (!image) return undefined;
-  const repo = image.replace(/^docker\.io\//, '').replace(/^library\//, '').split(':')[0];
+  const repo = image
+    .replace(/^docker\.io\//, '')
+    .replace(/^library\//, '')
+    .split(':')[0];
   if (repo === 'postgres') return 'postgres';
   if (repo === 'temporalio/auto-setup' || repo === 'temporalio/server') return 'temporal';
   return undefined;
@@ -99,7 +114,11 @@ function logTail(file: string, lines = 30): string {
 /** Runs a healthcheck argv with the container's environment; true when it exits 0 within its timeout. */
 function runProbe(argv: string[], container: Container, timeoutMs: number): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolve) => {
-    const probe = spawn(argv[0] as string, argv.slice(1), { cwd: container.cwd, env: container.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const probe = spawn(argv[0] as string, argv.slice(1), {
+      cwd: container.cwd,
+      env: container.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     probe.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     probe.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -123,7 +142,10 @@ function runProbe(argv: string[], container: Container, timeoutMs: number): Prom
  */
 async function waitHealthy(service: ComposeService, container: Container): Promise<void> {
   const check = service.healthcheck;
-  if (!check) throw new ComposeError(`${container.label}: no healthcheck, so nothing can tell that it started; give the service one`);
+  if (!check)
+    throw new ComposeError(
+      `${container.label}: no healthcheck, so nothing can tell that it started; give the service one`,
+    );
   const argv = check.argv.map((arg) => rewriteHealthcheckArg(arg, container.map));
   const started = Date.now();
   let failures = 0;
@@ -131,14 +153,18 @@ async function waitHealthy(service: ComposeService, container: Container): Promi
   for (;;) {
     await Promise.race([sleep(check.intervalMs, undefined, { ref: false }), container.exit]);
     if (container.exited) {
-      throw new ComposeError(`${container.label} exited (${container.exited.signal ?? container.exited.code}) before it was healthy; its output:\n${logTail(container.logFile)}`);
+      throw new ComposeError(
+        `${container.label} exited (${container.exited.signal ?? container.exited.code}) before it was healthy; its output:\n${logTail(container.logFile)}`,
+      );
     }
     const probe = await runProbe(argv, container, check.timeoutMs);
     if (probe.ok) return;
     last = probe.output.trim();
     if (Date.now() - started >= check.startPeriodMs) failures += 1;
     if (failures >= check.retries) {
-      throw new ComposeError(`${container.label} is unhealthy: ${check.retries} healthchecks failed (last: ${last || 'no output'}); its output:\n${logTail(container.logFile)}`);
+      throw new ComposeError(
+        `${container.label} is unhealthy: ${check.retries} healthchecks failed (last: ${last || 'no output'}); its output:\n${logTail(container.logFile)}`,
+      );
     }
   }
 }
@@ -158,17 +184,30 @@ export async function runTopology(opts: RunTopologyOptions): Promise<RunningTopo
   const published: Record<string, string[]> = {};
   const hosts: Record<string, string> = {};
   const databases: Record<string, string> = {};
-  const pg: TemporalPg = { host: opts.postgresServer.hostname, port: Number(opts.postgresServer.port || 5432), user: decodeURIComponent(opts.postgresServer.username) || 'postgres' };
+  const pg: TemporalPg = {
+    host: opts.postgresServer.hostname,
+    port: Number(opts.postgresServer.port || 5432),
+    user: decodeURIComponent(opts.postgresServer.username) || 'postgres',
+  };
   let temporal: { server: LocalTemporal; databases: { main: string; visibility: string } } | undefined;
   const ordered = startOrder(opts.services);
-  const oneShot = new Set(ordered.flatMap((service) => Object.entries(service.dependsOn).filter(([, condition]) => condition === 'service_completed_successfully').map(([dep]) => dep)));
+  const oneShot = new Set(
+    ordered.flatMap((service) =>
+      Object.entries(service.dependsOn)
+        .filter(([, condition]) => condition === 'service_completed_successfully')
+        .map(([dep]) => dep),
+    ),
+  );
   const imageRoot = opts.image.root;
 
   const stop = async (): Promise<void> => {
     for (const container of [...containers].reverse()) {
       if (container.exited) continue;
       container.child.kill('SIGTERM');
-      const done = await Promise.race([container.exit.then(() => true), sleep(STOP_GRACE_MS, undefined, { ref: false }).then(() => false)]);
+      const done = await Promise.race([
+        container.exit.then(() => true),
+        sleep(STOP_GRACE_MS, undefined, { ref: false }).then(() => false),
+      ]);
       if (!done) {
         opts.report(`${container.label}: no exit ${STOP_GRACE_MS / 1000} s after SIGTERM; SIGKILL`);
         process.kill(-(container.child.pid as number), 'SIGKILL');
@@ -181,7 +220,10 @@ export async function runTopology(opts: RunTopologyOptions): Promise<RunningTopo
       url.pathname = `/${name}`;
       await dropDatabase(url.toString()).catch((err) => opts.log.warn({ err, database: name }, 'drop failed'));
     }
-    if (temporal) await dropTemporalDatabases({ pg, databases: temporal.databases, log: opts.log }).catch((err) => opts.log.warn({ err }, 'drop failed'));
+    if (temporal)
+      await dropTemporalDatabases({ pg, databases: temporal.databases, log: opts.log }).catch((err) =>
+        opts.log.warn({ err }, 'drop failed'),
+      );
   };
 
   try {
@@ -194,7 +236,9 @@ export async function runTopology(opts: RunTopologyOptions): Promise<RunningTopo
           opts.report(`${service.name} (${service.image}): stood in for by the Postgres at ${hosts[service.name]}`);
         } else if (kind === 'temporal' && opts.temporalAddress) {
           hosts[service.name] = opts.temporalAddress;
-          opts.report(`${service.name} (${service.image}): stood in for by the Temporal server at ${opts.temporalAddress}`);
+          opts.report(
+            `${service.name} (${service.image}): stood in for by the Temporal server at ${opts.temporalAddress}`,
+          );
         } else if (kind === 'temporal') {
           const temporalDbs = { main: `${opts.runId}_temporal`, visibility: `${opts.runId}_visibility` };
           const server = await startLocalTemporal({
@@ -208,10 +252,15 @@ export async function runTopology(opts: RunTopologyOptions): Promise<RunningTopo
           });
           temporal = { server, databases: temporalDbs };
           hosts[service.name] = server.address;
-          opts.report(`${service.name} (${service.image}): stood in for by a local Temporal server at ${server.address} (${Date.now() - started} ms)`);
+          opts.report(
+            `${service.name} (${service.image}): stood in for by a local Temporal server at ${server.address} (${Date.now() - started} ms)`,
+          );
         } else {
           const dependents = ordered.filter((other) => service.name in other.dependsOn && other.build);
-          if (dependents.length > 0) throw new ComposeError(`${dependents.map((d) => d.name).join(', ')} depend on ${service.name} (${service.image}), which the check cannot stand in for`);
+          if (dependents.length > 0)
+            throw new ComposeError(
+              `${dependents.map((d) => d.name).join(', ')} depend on ${service.name} (${service.image}), which the check cannot stand in for`,
+            );
           opts.report(`${service.name} (${service.image}): third-party image no Stepflow service depends on; not run`);
         }
         continue;
@@ -222,37 +271,68 @@ export async function runTopology(opts: RunTopologyOptions): Promise<RunningTopo
         const db = /^postgres(?:ql)?:\/\/(?:[^@/]*@)?([^:/]+)(?::\d+)?\/([^?#]+)/i.exec(value);
         if (db && hosts[db[1] as string]) databases[db[2] as string] ??= `${opts.runId}_${db[2]}`;
       }
-      const argv = [...(service.entrypoint ?? opts.image.stage.entrypoint ?? []), ...(service.command ?? (service.entrypoint ? [] : (opts.image.stage.cmd ?? [])))];
-      if (argv.length === 0) throw new ComposeError(`${service.name}: neither the service nor the image says what to run`);
+      const argv = [
+        ...(service.entrypoint ?? opts.image.stage.entrypoint ?? []),
+        ...(service.command ?? (service.entrypoint ? [] : (opts.image.stage.cmd ?? []))),
+      ];
+      if (argv.length === 0)
+        throw new ComposeError(`${service.name}: neither the service nor the image says what to run`);
       const mine: Container[] = [];
       for (let replica = 1; replica <= service.replicas; replica++) {
         const ports: Record<number, number> = {};
         for (const port of service.containerPorts) ports[port] = await freePort();
-        const map: HostMapping = { hosts, databases, ports, paths: [...service.mounts, { target: '/', source: imageRoot }] };
+        const map: HostMapping = {
+          hosts,
+          databases,
+          ports,
+          paths: [...service.mounts, { target: '/', source: imageRoot }],
+        };
         const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: opts.workDir };
-        for (const [key, value] of Object.entries({ ...opts.image.stage.env, ...service.environment })) env[key] = rewriteValue(value, map);
+        for (const [key, value] of Object.entries({ ...opts.image.stage.env, ...service.environment }))
+          env[key] = rewriteValue(value, map);
         const cwd = rewriteValue(service.workingDir ?? opts.image.stage.workdir, map);
         const label = service.replicas > 1 ? `${service.name}[${replica}/${service.replicas}]` : service.name;
         const logFile = path.join(opts.workDir, `${service.name}-${replica}.log`);
         const out = fs.openSync(logFile, 'a');
-        const child = spawn(argv[0] as string, argv.slice(1), { cwd, env, stdio: ['ignore', out, out], detached: true });
+        const child = spawn(argv[0] as string, argv.slice(1), {
+          cwd,
+          env,
+          stdio: ['ignore', out, out],
+          detached: true,
+        });
         fs.closeSync(out);
         // 'close' also follows a failed spawn ('error'), so a container always ends.
-        const exit = new Promise<ExitStatus>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+        const exit = new Promise<ExitStatus>((resolve) =>
+          child.once('close', (code, signal) => resolve({ code, signal })),
+        );
         child.once('error', (err) => fs.appendFileSync(logFile, `cannot run ${argv[0]}: ${err.message}\n`));
         const container: Container = { label, child, logFile, env, cwd, map, exit };
         void exit.then((status) => (container.exited = status));
         containers.push(container);
         mine.push(container);
-        for (const [target, port] of Object.entries(ports)) if (service.containerPorts.includes(Number(target))) (published[service.name] ??= []).push(`http://127.0.0.1:${port}`);
+        for (const [target, port] of Object.entries(ports))
+          if (service.containerPorts.includes(Number(target)))
+            (published[service.name] ??= []).push(`http://127.0.0.1:${port}`);
       }
       opts.report(`${service.name}: ${argv.join(' ')} × ${service.replicas}`);
 
       if (oneShot.has(service.name)) {
         for (const container of mine) {
-          const result = await Promise.race([container.exit, sleep(ONE_SHOT_TIMEOUT_MS, undefined, { ref: false }).then(() => undefined)]);
-          if (!result) throw new ComposeError(`${container.label} did not finish within ${ONE_SHOT_TIMEOUT_MS / 1000} s; its output:\n${logTail(container.logFile)}`);
-          if (result.code !== 0) throw new ComposeError(`${container.label} exited ${result.signal ?? result.code}, but ${[...ordered].filter((o) => o.dependsOn[service.name] === 'service_completed_successfully').map((o) => o.name).join(', ')} need it to complete successfully; its output:\n${logTail(container.logFile)}`);
+          const result = await Promise.race([
+            container.exit,
+            sleep(ONE_SHOT_TIMEOUT_MS, undefined, { ref: false }).then(() => undefined),
+          ]);
+          if (!result)
+            throw new ComposeError(
+              `${container.label} did not finish within ${ONE_SHOT_TIMEOUT_MS / 1000} s; its output:\n${logTail(container.logFile)}`,
+            );
+          if (result.code !== 0)
+            throw new ComposeError(
+              `${container.label} exited ${result.signal ?? result.code}, but ${[...ordered]
+                .filter((o) => o.dependsOn[service.name] === 'service_completed_successfully')
+                .map((o) => o.name)
+                .join(', ')} need it to complete successfully; its output:\n${logTail(container.logFile)}`,
+            );
           opts.report(`${container.label}: completed successfully (${Date.now() - started} ms)`);
         }
         continue;
@@ -262,8 +342,13 @@ export async function runTopology(opts: RunTopologyOptions): Promise<RunningTopo
         mine.map(async (container) => {
           await waitHealthy(service, container);
           const check = service.healthcheck as NonNullable<ComposeService['healthcheck']>;
-          const again = await runProbe(check.argv.map((arg) => rewriteHealthcheckArg(arg, container.map)), container, check.timeoutMs);
-          if (!again.ok) throw new ComposeError(`${container.label}: healthy, then its healthcheck failed: ${again.output.trim()}`);
+          const again = await runProbe(
+            check.argv.map((arg) => rewriteHealthcheckArg(arg, container.map)),
+            container,
+            check.timeoutMs,
+          );
+          if (!again.ok)
+            throw new ComposeError(`${container.label}: healthy, then its healthcheck failed: ${again.output.trim()}`);
           return `${container.label}: healthy, healthcheck passes (${Date.now() - started} ms)`;
         }),
       );

@@ -70,7 +70,8 @@ function healthcheckOf(raw: Record<string, unknown> | undefined): Healthcheck | 
   else if (Array.isArray(test) && test[0] === 'CMD-SHELL') argv = ['/bin/sh', '-c', test[1] as string];
   else if (Array.isArray(test) && test[0] === 'NONE') return undefined;
   else throw new ComposeError(`healthcheck test must be CMD, CMD-SHELL, NONE or a string: ${JSON.stringify(test)}`);
-  const duration = (key: string, fallback: number) => (typeof raw[key] === 'string' ? parseDuration(raw[key] as string) : fallback);
+  const duration = (key: string, fallback: number) =>
+    typeof raw[key] === 'string' ? parseDuration(raw[key] as string) : fallback;
   return {
     argv,
     intervalMs: duration('interval', HEALTHCHECK_DEFAULTS.intervalMs),
@@ -105,7 +106,9 @@ function environmentOf(raw: unknown): Record<string, string> {
   if (Array.isArray(raw)) {
     return Object.fromEntries(raw.map((item: string) => [item.split('=')[0], item.slice(item.indexOf('=') + 1)]));
   }
-  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([key, value]) => [key, value === null ? '' : String(value)]));
+  return Object.fromEntries(
+    Object.entries(raw as Record<string, unknown>).map(([key, value]) => [key, value === null ? '' : String(value)]),
+  );
 }
 
 /** Reads `docker-compose config` output (YAML, interpolated) into the services the check runs. */
@@ -115,7 +118,12 @@ export function parseComposeConfig(yamlText: string, projectDir: string): Compos
   return Object.entries(doc.services).map(([name, raw]) => {
     const dependsOn = Array.isArray(raw.depends_on)
       ? Object.fromEntries((raw.depends_on as string[]).map((dep) => [dep, 'service_started']))
-      : Object.fromEntries(Object.entries((raw.depends_on ?? {}) as Record<string, { condition?: string }>).map(([dep, spec]) => [dep, spec?.condition ?? 'service_started']));
+      : Object.fromEntries(
+          Object.entries((raw.depends_on ?? {}) as Record<string, { condition?: string }>).map(([dep, spec]) => [
+            dep,
+            spec?.condition ?? 'service_started',
+          ]),
+        );
     const deploy = raw.deploy as { replicas?: number } | undefined;
     return {
       name,
@@ -128,7 +136,9 @@ export function parseComposeConfig(yamlText: string, projectDir: string): Compos
       dependsOn,
       healthcheck: healthcheckOf(raw.healthcheck as Record<string, unknown> | undefined),
       containerPorts: [...((raw.ports as unknown[]) ?? []), ...((raw.expose as unknown[]) ?? [])].map(containerPort),
-      mounts: ((raw.volumes as unknown[]) ?? []).map((entry) => mountOf(entry, projectDir)).filter((mount) => mount !== undefined),
+      mounts: ((raw.volumes as unknown[]) ?? [])
+        .map((entry) => mountOf(entry, projectDir))
+        .filter((mount) => mount !== undefined),
       replicas: deploy?.replicas ?? (typeof raw.scale === 'number' ? raw.scale : 1),
     };
   });
@@ -144,7 +154,8 @@ export function startOrder(services: readonly ComposeService[]): ComposeService[
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (service: ComposeService, trail: string[]): void => {
     if (state.get(service.name) === 'done') return;
-    if (state.get(service.name) === 'visiting') throw new ComposeError(`dependency cycle: ${[...trail, service.name].join(' → ')}`);
+    if (state.get(service.name) === 'visiting')
+      throw new ComposeError(`dependency cycle: ${[...trail, service.name].join(' → ')}`);
     state.set(service.name, 'visiting');
     for (const dep of Object.keys(service.dependsOn).sort()) {
       const target = byName.get(dep);
@@ -172,7 +183,9 @@ export interface HostMapping {
 
 /** A container path on this machine: the longest matching mount, else the path under the image root. */
 function hostPath(value: string, paths: HostMapping['paths']): string {
-  const match = [...paths].sort((a, b) => b.target.length - a.target.length).find((p) => value === p.target || value.startsWith(`${p.target.replace(/\/$/, '')}/`));
+  const match = [...paths]
+    .sort((a, b) => b.target.length - a.target.length)
+    .find((p) => value === p.target || value.startsWith(`${p.target.replace(/\/$/, '')}/`));
   if (!match) return value;
   return path.join(match.source, path.posix.relative(match.target, value));
 }
@@ -190,7 +203,8 @@ export function rewriteValue(value: string, map: HostMapping): string {
     const standIn = map.hosts[host as string];
     if (!standIn) return value;
     const db = pathname?.slice(1);
-    const newPath = /^postgres(ql)?:\/\//i.test(value) && db && map.databases[db] ? `/${map.databases[db]}` : (pathname ?? '');
+    const newPath =
+      /^postgres(ql)?:\/\//i.test(value) && db && map.databases[db] ? `/${map.databases[db]}` : (pathname ?? '');
     return `${scheme}${userinfo !== undefined ? `${userinfo}@` : ''}${standIn}${newPath}${rest}`;
   }
   const hostPort = /^([A-Za-z0-9_.-]+):(\d+)$/.exec(value);

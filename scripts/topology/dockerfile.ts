@@ -89,7 +89,11 @@ function parseEnv(args: string, line: number): Record<string, string> {
   let consumed = 0;
   while ((match = pair.exec(args)) !== null && match[0] !== '') {
     const raw = match[2] as string;
-    env[match[1] as string] = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw.startsWith("'") ? raw.slice(1, -1) : raw;
+    env[match[1] as string] = raw.startsWith('"')
+      ? raw.slice(1, -1).replace(/\\(.)/g, '$1')
+      : raw.startsWith("'")
+        ? raw.slice(1, -1)
+        : raw;
     consumed = pair.lastIndex;
   }
   if (consumed !== args.length) throw new DockerfileError(`line ${line}: cannot read ENV ${args}`);
@@ -104,12 +108,14 @@ function parseCopy(args: string, line: number): CopyInstruction {
     const flag = /^--([a-z-]+)(?:=(\S+))?\s+/.exec(rest);
     if (!flag) break;
     if (flag[1] === 'from') from = flag[2];
-    else if (!['chown', 'chmod', 'link'].includes(flag[1] as string)) throw new DockerfileError(`line ${line}: COPY --${flag[1]} is not supported by the check`);
+    else if (!['chown', 'chmod', 'link'].includes(flag[1] as string))
+      throw new DockerfileError(`line ${line}: COPY --${flag[1]} is not supported by the check`);
     rest = rest.slice(flag[0].length);
   }
   const parts = execForm(rest) ?? rest.split(/\s+/).filter(Boolean);
   if (parts.length < 2) throw new DockerfileError(`line ${line}: COPY needs a source and a destination`);
-  if (parts.some((part) => part.includes('$'))) throw new DockerfileError(`line ${line}: variables in COPY are not supported by the check`);
+  if (parts.some((part) => part.includes('$')))
+    throw new DockerfileError(`line ${line}: variables in COPY are not supported by the check`);
   return { kind: 'COPY', line, from, sources: parts.slice(0, -1), dest: parts[parts.length - 1] as string };
 }
 
@@ -152,7 +158,14 @@ export function parseDockerfile(text: string): Stage[] {
         stage.steps.push({ ...parseCopy(args, line), workdir: stage.workdir, env: { ...stage.env } });
         break;
       case 'RUN':
-        stage.steps.push({ kind: 'RUN', line, argv: execForm(args) ?? ['/bin/sh', '-c', args], text: args, workdir: stage.workdir, env: { ...stage.env } });
+        stage.steps.push({
+          kind: 'RUN',
+          line,
+          argv: execForm(args) ?? ['/bin/sh', '-c', args],
+          text: args,
+          workdir: stage.workdir,
+          env: { ...stage.env },
+        });
         break;
       case 'ENTRYPOINT':
         stage.entrypoint = execForm(args) ?? ['/bin/sh', '-c', args];

@@ -19,10 +19,16 @@ export interface PlannedFile {
  */
 export function planContextCopy(copy: CopyInstruction, workdir: string, context: readonly string[]): PlannedFile[] {
   const dest = path.posix.resolve(workdir, copy.dest);
-  const intoDir = copy.dest.endsWith('/') || copy.sources.length > 1 || copy.sources.some((source) => sourceMatcher(source) !== undefined);
+  const intoDir =
+    copy.dest.endsWith('/') ||
+    copy.sources.length > 1 ||
+    copy.sources.some((source) => sourceMatcher(source) !== undefined);
   const planned: PlannedFile[] = [];
   for (const raw of copy.sources) {
-    const source = path.posix.normalize(raw).replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
+    const source = path.posix
+      .normalize(raw)
+      .replace(/^(\.\/|\/)+/, '')
+      .replace(/\/+$/, '');
     const matcher = sourceMatcher(source);
     const roots = new Set<string>();
     for (const file of context) {
@@ -34,7 +40,10 @@ export function planContextCopy(copy: CopyInstruction, workdir: string, context:
         if (segments.length >= depth && matcher.test(prefix)) roots.add(prefix);
       } else if (file === source || file.startsWith(`${source}/`)) roots.add(source);
     }
-    if (roots.size === 0) throw new DockerfileError(`line ${copy.line}: COPY ${raw}: not in the build context (missing, or excluded by .dockerignore)`);
+    if (roots.size === 0)
+      throw new DockerfileError(
+        `line ${copy.line}: COPY ${raw}: not in the build context (missing, or excluded by .dockerignore)`,
+      );
     for (const root of roots) {
       if (root !== '.' && context.includes(root)) {
         planned.push({ src: root, dest: intoDir ? path.posix.join(dest, path.posix.basename(root)) : dest });
@@ -42,7 +51,8 @@ export function planContextCopy(copy: CopyInstruction, workdir: string, context:
       }
       for (const file of context) {
         if (root === '.') planned.push({ src: file, dest: path.posix.join(dest, file) });
-        else if (file.startsWith(`${root}/`)) planned.push({ src: file, dest: path.posix.join(dest, file.slice(root.length + 1)) });
+        else if (file.startsWith(`${root}/`))
+          planned.push({ src: file, dest: path.posix.join(dest, file.slice(root.length + 1)) });
       }
     }
   }
@@ -92,7 +102,9 @@ export async function assembleImage(opts: AssembleOptions): Promise<AssembledIma
   for (const [index, stage] of stages.entries()) {
     const major = nodeImageMajor(stage.image);
     if (major !== undefined && major !== localMajor) {
-      throw new ImageBuildError(`stage ${stage.name} is based on ${stage.image} but this machine runs Node ${process.versions.node}: the emulated build would not be the image's`);
+      throw new ImageBuildError(
+        `stage ${stage.name} is based on ${stage.image} but this machine runs Node ${process.versions.node}: the emulated build would not be the image's`,
+      );
     }
     const root = path.join(opts.outDir, `${index}-${stage.name}`);
     fs.mkdirSync(root, { recursive: true });
@@ -107,14 +119,22 @@ export async function assembleImage(opts: AssembleOptions): Promise<AssembledIma
           }
         } else {
           const fromRoot = roots.get(step.from);
-          if (!fromRoot) throw new DockerfileError(`line ${step.line}: COPY --from=${step.from}: no earlier stage of that name (images are not pulled by the check)`);
+          if (!fromRoot)
+            throw new DockerfileError(
+              `line ${step.line}: COPY --from=${step.from}: no earlier stage of that name (images are not pulled by the check)`,
+            );
           copyFromStage(step, fromRoot, root, step.workdir);
         }
         continue;
       }
       fs.mkdirSync(path.join(root, step.workdir), { recursive: true });
       opts.report(`[${stage.name}] RUN ${step.text}`);
-      await runStep(step.argv, path.join(root, step.workdir), step.env, `stage ${stage.name}, line ${step.line}: RUN ${step.text}`);
+      await runStep(
+        step.argv,
+        path.join(root, step.workdir),
+        step.env,
+        `stage ${stage.name}, line ${step.line}: RUN ${step.text}`,
+      );
     }
     fs.mkdirSync(path.join(root, stage.workdir), { recursive: true });
     opts.report(`[${stage.name}] ${contextFiles[stage.name]?.length} files from the build context`);
@@ -134,7 +154,8 @@ function copyFromStage(copy: CopyInstruction, fromRoot: string, root: string, wo
   const intoDir = copy.dest.endsWith('/') || copy.sources.length > 1;
   for (const source of copy.sources) {
     const from = path.join(fromRoot, path.posix.resolve('/', source));
-    if (!fs.existsSync(from)) throw new DockerfileError(`line ${copy.line}: COPY --from=${copy.from} ${source}: not found in that stage`);
+    if (!fs.existsSync(from))
+      throw new DockerfileError(`line ${copy.line}: COPY --from=${copy.from} ${source}: not found in that stage`);
     if (fs.statSync(from).isDirectory()) copyInto(from, path.join(root, dest));
     else copyInto(from, path.join(root, intoDir ? path.posix.join(dest, path.posix.basename(source)) : dest));
   }
@@ -144,7 +165,12 @@ function copyFromStage(copy: CopyInstruction, fromRoot: string, root: string, wo
  * npm settings that change no installed file, only what npm asks the registry: tarballs come from
  * the cache when it has them (the lock file pins their integrity), no audit, fund or update check.
  */
-const NPM_QUIET = { npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+const NPM_QUIET = {
+  npm_config_prefer_offline: 'true',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
 
 /** Runs one RUN step; on failure the error carries the last lines of its output. */
 function runStep(argv: string[], cwd: string, env: Record<string, string>, what: string): Promise<void> {

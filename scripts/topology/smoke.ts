@@ -8,7 +8,13 @@ const GREETER = {
   StartAt: 'Prepare',
   States: {
     Prepare: { Type: 'Pass', Parameters: { 'name.$': '$.who' }, Next: 'Greet' },
-    Greet: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'greet', 'Payload.$': '$' }, OutputPath: '$.Payload', End: true },
+    Greet: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'greet', 'Payload.$': '$' },
+      OutputPath: '$.Payload',
+      End: true,
+    },
   },
 };
 
@@ -21,7 +27,8 @@ async function call(url: string, init: RequestInit & { key?: string }): Promise<
 }
 
 function expectStatus(what: string, got: { status: number; body: unknown }, want: number): void {
-  if (got.status !== want) throw new Error(`smoke: ${what} answered ${got.status} (want ${want}): ${JSON.stringify(got.body)}`);
+  if (got.status !== want)
+    throw new Error(`smoke: ${what} answered ${got.status} (want ${want}): ${JSON.stringify(got.body)}`);
 }
 
 /**
@@ -32,21 +39,45 @@ function expectStatus(what: string, got: { status: number; body: unknown }, want
 export async function smokeTest(apiUrl: string, adminKey: string, runId: string): Promise<string> {
   const name = `topology-${runId}`.replace(/_/g, '-');
   expectStatus('an unauthenticated request', await call(`${apiUrl}/v1/state-machines`, { method: 'GET' }), 401);
-  expectStatus('create', await call(`${apiUrl}/v1/state-machines`, { method: 'POST', key: adminKey, body: JSON.stringify({ name, definition: GREETER }) }), 201);
-  expectStatus('start', await call(`${apiUrl}/v1/state-machines/${name}/executions`, { method: 'POST', key: adminKey, body: JSON.stringify({ name: 'first', input: { who: 'Ada' } }) }), 201);
+  expectStatus(
+    'create',
+    await call(`${apiUrl}/v1/state-machines`, {
+      method: 'POST',
+      key: adminKey,
+      body: JSON.stringify({ name, definition: GREETER }),
+    }),
+    201,
+  );
+  expectStatus(
+    'start',
+    await call(`${apiUrl}/v1/state-machines/${name}/executions`, {
+      method: 'POST',
+      key: adminKey,
+      body: JSON.stringify({ name: 'first', input: { who: 'Ada' } }),
+    }),
+    201,
+  );
   const deadline = Date.now() + SMOKE_TIMEOUT_MS;
   for (;;) {
-    const got = await call(`${apiUrl}/v1/executions/${encodeURIComponent(`${name}:first`)}`, { method: 'GET', key: adminKey });
+    const got = await call(`${apiUrl}/v1/executions/${encodeURIComponent(`${name}:first`)}`, {
+      method: 'GET',
+      key: adminKey,
+    });
     expectStatus('describe', got, 200);
     const execution = got.body as { status: string; output?: unknown };
     if (execution.status !== 'RUNNING') {
       const output = typeof execution.output === 'string' ? JSON.parse(execution.output) : execution.output;
       if (execution.status !== 'SUCCEEDED' || JSON.stringify(output) !== JSON.stringify({ greeting: 'Hello, Ada!' })) {
-        throw new Error(`smoke: the execution ended ${execution.status} with ${JSON.stringify(execution)} (want SUCCEEDED, {"greeting":"Hello, Ada!"})`);
+        throw new Error(
+          `smoke: the execution ended ${execution.status} with ${JSON.stringify(execution)} (want SUCCEEDED, {"greeting":"Hello, Ada!"})`,
+        );
       }
       return `${name}:first SUCCEEDED with ${JSON.stringify(output)}`;
     }
-    if (Date.now() > deadline) throw new Error(`smoke: the execution is still RUNNING after ${SMOKE_TIMEOUT_MS / 1000} s: no worker or function host serves it`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `smoke: the execution is still RUNNING after ${SMOKE_TIMEOUT_MS / 1000} s: no worker or function host serves it`,
+      );
     await sleep(250);
   }
 }

@@ -16,7 +16,14 @@ const fileOf = (key) => encodeURIComponent(key);
 
 /** Appends the raw call record. */
 function recordCall(event, context) {
-  const line = JSON.stringify({ k: context.idempotencyKey, e: context.executionId, s: context.stateName, f: context.functionName, p: process.pid, t: Date.now() });
+  const line = JSON.stringify({
+    k: context.idempotencyKey,
+    e: context.executionId,
+    s: context.stateName,
+    f: context.functionName,
+    p: process.pid,
+    t: Date.now(),
+  });
   fs.appendFileSync(path.join(event.dir, 'calls.log'), `${line}\n`);
 }
 
@@ -24,7 +31,11 @@ function recordCall(event, context) {
 function applyEffect(event, context, kind, value) {
   const key = `${context.idempotencyKey}|${kind}`;
   try {
-    fs.writeFileSync(path.join(event.dir, 'effects', fileOf(key)), JSON.stringify({ e: context.executionId, kind, value }), { flag: 'wx' });
+    fs.writeFileSync(
+      path.join(event.dir, 'effects', fileOf(key)),
+      JSON.stringify({ e: context.executionId, kind, value }),
+      { flag: 'wx' },
+    );
     return true;
   } catch (err) {
     if (err.code !== 'EEXIST') throw err;
@@ -38,10 +49,14 @@ function pause(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('cancelled'));
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new Error('cancelled'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new Error('cancelled'));
+      },
+      { once: true },
+    );
   });
 }
 

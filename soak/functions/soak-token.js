@@ -10,7 +10,10 @@ const { applyEffect, fileOf, recordCall } = require('./record.cjs');
 exports.handler = async (event, context) => {
   recordCall(event, context);
   const file = path.join(event.dir, 'tokens', `${fileOf(context.idempotencyKey)}.json`);
-  fs.writeFileSync(`${file}.tmp${process.pid}`, JSON.stringify({ token: event.token, value: event.value, executionId: context.executionId }));
+  fs.writeFileSync(
+    `${file}.tmp${process.pid}`,
+    JSON.stringify({ token: event.token, value: event.value, executionId: context.executionId }),
+  );
   fs.renameSync(`${file}.tmp${process.pid}`, file);
   applyEffect(event, context, 'token', event.value);
   return { handedOver: true };

@@ -10,7 +10,8 @@ interface ConformanceCase {
   definition: Parameters<typeof runExecution>[0];
   input: unknown;
   functions?: string;
-  expected: { status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED' | 'TIMED_OUT'; error: string; cause?: string };
+  expected:
+    { status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED' | 'TIMED_OUT'; error: string; cause?: string };
   /** The history event types, in order. */
   events?: string[];
   /** Every durable sleep (ms) the interpreter asked for: Wait states, retry intervals, timeouts. */
@@ -41,8 +42,14 @@ function loadCases(): [string, [string, ConformanceCase][]][] {
     .sort()
     .map((feature) => {
       const dir = path.join(CASES_DIR, feature);
-      const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-      return [feature, files.map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as ConformanceCase])];
+      const files = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort();
+      return [
+        feature,
+        files.map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as ConformanceCase]),
+      ];
     });
 }
 
@@ -63,15 +70,20 @@ describe.each(FEATURES)('conformance: %s', (_feature, cases) => {
       expect(outcome).toEqual({ status: 'SUCCEEDED', output: c.expected.output });
     } else {
       const failure = outcome as { status: string; error: string; cause: string };
-      expect({ status: failure.status, error: failure.error }).toEqual({ status: c.expected.status, error: c.expected.error });
+      expect({ status: failure.status, error: failure.error }).toEqual({
+        status: c.expected.status,
+        error: c.expected.error,
+      });
       if (c.expected.cause !== undefined) expect(failure.cause).toBe(c.expected.cause);
     }
     if (c.events) expect([...host.written, ...pendingEvents].map((e) => e.type)).toEqual(c.events);
     if (c.sleeps) expect(host.sleeps).toEqual(c.sleeps);
-    if (c.invocations) expect(host.invocations.map((i) => ({ function: i.functionName, payload: i.payload }))).toEqual(c.invocations);
+    if (c.invocations)
+      expect(host.invocations.map((i) => ({ function: i.functionName, payload: i.payload }))).toEqual(c.invocations);
     if (c.assignedVariables) {
       const exited = [...host.written, ...pendingEvents].filter((e) => e.type.endsWith('StateExited'));
-      const details = (e: (typeof exited)[number]) => (e.stateExitedEventDetails as { assignedVariables?: Record<string, string> }).assignedVariables;
+      const details = (e: (typeof exited)[number]) =>
+        (e.stateExitedEventDetails as { assignedVariables?: Record<string, string> }).assignedVariables;
       expect(exited.map((e) => details(e) ?? null)).toEqual(c.assignedVariables);
     }
   });

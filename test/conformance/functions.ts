@@ -17,7 +17,10 @@ function standardFunctions(): Record<string, MemoryFunction> {
     add: (payload) => (field(payload, 'a') as number) + (field(payload, 'b') as number),
     /** Fails with `{error, cause}` (defaults `CustomError` / `it failed`). */
     fail: (payload) => {
-      throw new StatesError((field(payload, 'error') as string) ?? 'CustomError', (field(payload, 'cause') as string) ?? 'it failed');
+      throw new StatesError(
+        (field(payload, 'error') as string) ?? 'CustomError',
+        (field(payload, 'cause') as string) ?? 'it failed',
+      );
     },
     /** Throws a JavaScript error named `name` with `message`, as a Lambda handler would. */
     throw: (payload) => {

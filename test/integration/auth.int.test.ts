@@ -2,7 +2,13 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { CreateStateMachineCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { dropDatabase } from '../../engine/db/pool';
@@ -14,17 +20,29 @@ const STEPFLOW = path.join(ROOT, 'bin', 'stepflow.js');
 
 /** `stepflow <args>` (an operator command) against the stack's database; its stdout. */
 async function operator(own: OwnStack, args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [STEPFLOW, ...args], { env: { ...process.env, DATABASE_URL: own.stack.databaseUrl, LOG_LEVEL: 'warn' } });
+  const { stdout } = await run(process.execPath, [STEPFLOW, ...args], {
+    env: { ...process.env, DATABASE_URL: own.stack.databaseUrl, LOG_LEVEL: 'warn' },
+  });
   return stdout;
 }
 
 /** `stepflow keys create` against the stack's database; returns the new key. */
-async function createKey(own: OwnStack, name: string, scopes: string): Promise<{ id: string; secret: string; bearer: string }> {
+async function createKey(
+  own: OwnStack,
+  name: string,
+  scopes: string,
+): Promise<{ id: string; secret: string; bearer: string }> {
   return JSON.parse(await operator(own, ['keys', 'create', '--name', name, '--scopes', scopes, '--json']));
 }
 
 const sfn = (url: string, accessKeyId: string, secretAccessKey: string) =>
-  new SFNClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, disableHostPrefix: true, maxAttempts: 1 });
+  new SFNClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey },
+    disableHostPrefix: true,
+    maxAttempts: 1,
+  });
 
 /** Polls until `check` holds (the API trusts an "authentication is on" answer for 2 s). */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -60,8 +78,12 @@ describe('API keys', () => {
     const anonymous = await fetch(`${url}/v1/state-machines`);
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as any).code).toBe('UNAUTHORIZED');
-    expect((await fetch(`${url}/v1/state-machines`, { headers: { authorization: `Bearer ${reader.id}.wrong` } })).status).toBe(401);
-    expect((await fetch(`${url}/v1/state-machines`, { headers: { authorization: `Bearer ${reader.bearer}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${url}/v1/state-machines`, { headers: { authorization: `Bearer ${reader.id}.wrong` } })).status,
+    ).toBe(401);
+    expect(
+      (await fetch(`${url}/v1/state-machines`, { headers: { authorization: `Bearer ${reader.bearer}` } })).status,
+    ).toBe(200);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
     const definition = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
@@ -82,12 +104,22 @@ describe('API keys', () => {
     // The Step Functions protocol: AWS Signature V4 made by the SDK with the key id and secret.
     const listed = await sfn(url, reader.id, reader.secret).send(new ListStateMachinesCommand({}));
     expect(listed.stateMachines?.map((m) => m.name)).toEqual(['guarded']);
-    await expect(sfn(url, reader.id, 'not-the-secret').send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
-    await expect(sfn(url, 'SFKNOPE', 'x').send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
-    await expect(sfn(url, reader.id, reader.secret).send(new StartExecutionCommand({ stateMachineArn: listed.stateMachines?.[0].stateMachineArn }))).rejects.toMatchObject({
+    await expect(sfn(url, reader.id, 'not-the-secret').send(new ListStateMachinesCommand({}))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+    });
+    await expect(sfn(url, 'SFKNOPE', 'x').send(new ListStateMachinesCommand({}))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+    });
+    await expect(
+      sfn(url, reader.id, reader.secret).send(
+        new StartExecutionCommand({ stateMachineArn: listed.stateMachines?.[0].stateMachineArn }),
+      ),
+    ).rejects.toMatchObject({
       name: 'AccessDeniedException',
     });
-    const started = await sfn(url, admin.id, admin.secret).send(new StartExecutionCommand({ stateMachineArn: listed.stateMachines?.[0].stateMachineArn }));
+    const started = await sfn(url, admin.id, admin.secret).send(
+      new StartExecutionCommand({ stateMachineArn: listed.stateMachines?.[0].stateMachineArn }),
+    );
     expect(started.executionArn).toContain(':execution:guarded:');
   });
 
@@ -98,7 +130,13 @@ describe('API keys', () => {
     const sentBody = signedBody.replace('100', '999');
     expect(sentBody.length).toBe(signedBody.length);
     for (const applyChecksum of [true, false]) {
-      const signer = new SignatureV4({ credentials: { accessKeyId: admin.id, secretAccessKey: admin.secret }, region: 'us-east-1', service: 'states', sha256: Hash.bind(null, 'sha256'), applyChecksum });
+      const signer = new SignatureV4({
+        credentials: { accessKeyId: admin.id, secretAccessKey: admin.secret },
+        region: 'us-east-1',
+        service: 'states',
+        sha256: Hash.bind(null, 'sha256'),
+        applyChecksum,
+      });
       const signed = await signer.sign({
         method: 'POST',
         protocol: 'http:',
@@ -106,7 +144,11 @@ describe('API keys', () => {
         port: Number(url.port),
         path: '/',
         query: {},
-        headers: { host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartExecution' },
+        headers: {
+          host: url.host,
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'AWSStepFunctions.StartExecution',
+        },
         body: signedBody,
       });
       const { host: _host, ...headers } = signed.headers;
@@ -115,28 +157,43 @@ describe('API keys', () => {
       expect(tampered.headers.get('x-amzn-errortype')).toBe('InvalidSignatureException');
       expect(((await tampered.json()) as any).__type).toBe('InvalidSignatureException');
     }
-    const executions = await sfn(own.stack.apiUrl, admin.id, admin.secret).send(new ListExecutionsCommand({ stateMachineArn }));
+    const executions = await sfn(own.stack.apiUrl, admin.id, admin.secret).send(
+      new ListExecutionsCommand({ stateMachineArn }),
+    );
     expect(executions.executions?.map((e) => e.name)).not.toContain('tampered');
   });
 
   test('revoking every key keeps authentication on until an operator disables it', async () => {
     const url = own.stack.apiUrl;
-    for (const key of [admin, reader]) expect(await operator(own, ['keys', 'revoke', key.id])).toBe(`revoked ${key.id}\n`);
-    expect(JSON.parse(await operator(own, ['auth', 'status', '--json']))).toMatchObject({ authentication: 'on', activeKeys: 0 });
+    for (const key of [admin, reader])
+      expect(await operator(own, ['keys', 'revoke', key.id])).toBe(`revoked ${key.id}\n`);
+    expect(JSON.parse(await operator(own, ['auth', 'status', '--json']))).toMatchObject({
+      authentication: 'on',
+      activeKeys: 0,
+    });
 
     const write = () =>
       fetch(`${url}/v1/state-machines`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'sneaky', definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } }),
+        body: JSON.stringify({
+          name: 'sneaky',
+          definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+        }),
       });
     // Past the API's 2 s cache of "on", still closed: the revocations did not turn authentication off.
     await sleep(2_500);
     expect((await write()).status).toBe(401);
-    expect((await fetch(`${url}/v1/state-machines`, { headers: { authorization: `Bearer ${admin.bearer}` } })).status).toBe(401);
-    await expect(sfn(url, admin.id, admin.secret).send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    expect(
+      (await fetch(`${url}/v1/state-machines`, { headers: { authorization: `Bearer ${admin.bearer}` } })).status,
+    ).toBe(401);
+    await expect(sfn(url, admin.id, admin.secret).send(new ListStateMachinesCommand({}))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+    });
 
-    expect(await operator(own, ['auth', 'disable'])).toBe('authentication is off: the API is open, and listens on loopback addresses only\n');
+    expect(await operator(own, ['auth', 'disable'])).toBe(
+      'authentication is off: the API is open, and listens on loopback addresses only\n',
+    );
     await eventually(async () => (await fetch(`${url}/v1/state-machines`)).status === 200);
     expect((await write()).status).toBe(201);
   });
@@ -146,15 +203,29 @@ describe('API keys', () => {
     extraDatabases.push(databaseUrl);
     const port = await freePort();
     const secret = 'bootstrap-secret-for-the-test-0123456789';
-    const api = spawnStepflow({ ...own.stack, databaseUrl }, 'api', { HOST: '0.0.0.0', PORT: String(port), STEPFLOW_ADMIN_KEY: `SFKBOOT.${secret}` });
+    const api = spawnStepflow({ ...own.stack, databaseUrl }, 'api', {
+      HOST: '0.0.0.0',
+      PORT: String(port),
+      STEPFLOW_ADMIN_KEY: `SFKBOOT.${secret}`,
+    });
     try {
       const url = `http://127.0.0.1:${port}`;
       await waitForHttp(`${url}/healthz`);
       expect((await fetch(`${url}/v1/state-machines`)).status).toBe(401);
-      expect((await fetch(`${url}/v1/state-machines`, { headers: { authorization: `Bearer SFKBOOT.${secret}` } })).status).toBe(200);
+      expect(
+        (await fetch(`${url}/v1/state-machines`, { headers: { authorization: `Bearer SFKBOOT.${secret}` } })).status,
+      ).toBe(200);
       const client = sfn(url, 'SFKBOOT', secret);
-      await client.send(new CreateStateMachineCommand({ name: 'booted', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), roleArn: 'arn:aws:iam::000000000000:role/x' }));
-      expect((await client.send(new ListStateMachinesCommand({}))).stateMachines?.map((m) => m.name)).toEqual(['booted']);
+      await client.send(
+        new CreateStateMachineCommand({
+          name: 'booted',
+          definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+          roleArn: 'arn:aws:iam::000000000000:role/x',
+        }),
+      );
+      expect((await client.send(new ListStateMachinesCommand({}))).stateMachines?.map((m) => m.name)).toEqual([
+        'booted',
+      ]);
     } finally {
       killPid(api.pid as number, 'SIGTERM');
       await waitForExit(api.pid as number);
@@ -165,7 +236,14 @@ describe('API keys', () => {
     const databaseUrl = `${own.stack.databaseUrl}_empty`;
     extraDatabases.push(databaseUrl);
     const result = await run(process.execPath, [STEPFLOW, 'api'], {
-      env: { ...process.env, HOST: '0.0.0.0', PORT: '18999', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: own.stack.temporalAddress, LOG_LEVEL: 'fatal' },
+      env: {
+        ...process.env,
+        HOST: '0.0.0.0',
+        PORT: '18999',
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_ADDRESS: own.stack.temporalAddress,
+        LOG_LEVEL: 'fatal',
+      },
     }).then(
       () => ({ code: 0, stderr: '' }),
       (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stderr: err.stderr + err.stdout }),

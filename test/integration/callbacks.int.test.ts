@@ -12,7 +12,6 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { call, createMachine, history, startExecution, uniqueName, waitForEnd, sfnClient } from './support/client';
-import { readStack } from './support/stack';
 
 const sfn = () => sfnClient();
 
@@ -66,22 +65,34 @@ describe('task tokens and activities', () => {
       'TaskStateExited',
       'ExecutionSucceeded',
     ]);
-    await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+    await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(
+      TaskTimedOut,
+    );
   });
 
   test('refuses a forged token with InvalidToken', async () => {
     const forged = `sf1.${Buffer.from(JSON.stringify({ e: 'x:y', n: 'abc' })).toString('base64url')}.AAAA`;
-    await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: forged, output: '{}' }))).rejects.toBeInstanceOf(InvalidToken);
+    await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: forged, output: '{}' }))).rejects.toBeInstanceOf(
+      InvalidToken,
+    );
   });
 
   test('fails the Task with the error and cause of SendTaskFailure, which Catch handles', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-token-'));
     const machine = uniqueName('callback-fail');
-    await createMachine(machine, callbackMachine({ Catch: [{ ErrorEquals: ['Rejected'], ResultPath: '$.why', Next: 'Denied' }] }));
+    await createMachine(
+      machine,
+      callbackMachine({ Catch: [{ ErrorEquals: ['Rejected'], ResultPath: '$.why', Next: 'Denied' }] }),
+    );
     const id = await startExecution(machine, { dir });
-    await sfn().send(new SendTaskFailureCommand({ taskToken: await tokenIn(dir), error: 'Rejected', cause: 'over budget' }));
+    await sfn().send(
+      new SendTaskFailureCommand({ taskToken: await tokenIn(dir), error: 'Rejected', cause: 'over budget' }),
+    );
     const done = await waitForEnd(id);
-    expect(done).toMatchObject({ status: 'SUCCEEDED', output: { dir, why: { Error: 'Rejected', Cause: 'over budget' } } });
+    expect(done).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { dir, why: { Error: 'Rejected', Cause: 'over budget' } },
+    });
   });
 
   test('keeps a Task alive with SendTaskHeartbeat and times it out with States.HeartbeatTimeout when they stop', async () => {
@@ -112,12 +123,16 @@ describe('task tokens and activities', () => {
     const id = await startExecution(machine, { doc: 42 });
     // Three workers poll at once (REST long poll, 3 s); exactly one gets the task.
     const polls = await Promise.all(
-      ['w1', 'w2', 'w3'].map((workerName) => call('POST', `/v1/activities/${activity}/poll`, { workerName, waitSeconds: 3 })),
+      ['w1', 'w2', 'w3'].map((workerName) =>
+        call('POST', `/v1/activities/${activity}/poll`, { workerName, waitSeconds: 3 }),
+      ),
     );
     const got = polls.filter((p) => p.body.taskToken);
     expect(got).toHaveLength(1);
     expect(got[0].body.input).toEqual({ doc: 42 });
-    await sfn().send(new SendTaskSuccessCommand({ taskToken: got[0].body.taskToken, output: JSON.stringify({ ok: 'reviewed' }) }));
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken: got[0].body.taskToken, output: JSON.stringify({ ok: 'reviewed' }) }),
+    );
     expect(await waitForEnd(id)).toMatchObject({ status: 'SUCCEEDED', output: { ok: 'reviewed' } });
     const events = await history(id);
     expect(events.map((e: any) => e.type)).toEqual([
@@ -136,7 +151,10 @@ describe('task tokens and activities', () => {
     const activity = uniqueName('sdk-worker');
     const { activityArn } = await sfn().send(new CreateActivityCommand({ name: activity }));
     const machine = uniqueName('activity-sdk');
-    await createMachine(machine, { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, ResultPath: '$.result', End: true } } });
+    await createMachine(machine, {
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: activityArn, ResultPath: '$.result', End: true } },
+    });
     const id = await startExecution(machine, { n: 1 });
     const task = await sfn().send(new GetActivityTaskCommand({ activityArn, workerName: 'sdk' }));
     expect(JSON.parse(task.input as string)).toEqual({ n: 1 });
@@ -148,7 +166,10 @@ describe('task tokens and activities', () => {
     const activity = uniqueName('ignored');
     const { activityArn } = await sfn().send(new CreateActivityCommand({ name: activity }));
     const machine = uniqueName('activity-timeout');
-    await createMachine(machine, { StartAt: 'Review', States: { Review: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 2, End: true } } });
+    await createMachine(machine, {
+      StartAt: 'Review',
+      States: { Review: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 2, End: true } },
+    });
     const done = await waitForEnd(await startExecution(machine, {}));
     expect(done).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
     expect((await history(done.executionId)).map((e: any) => e.type)).toContain('ActivityTimedOut');

@@ -77,7 +77,11 @@ describe('stepflow CLI', () => {
     expect(created.stdout.trim()).toBe(`${name} version 1`);
     const started = await stepflow(['start', name, '--input', '{"a":40,"b":2}', '--name', 'run1', '--wait', '--json']);
     expect(started.code).toBe(0);
-    expect(JSON.parse(started.stdout)).toMatchObject({ executionId: `${name}:run1`, status: 'SUCCEEDED', output: { sum: 42 } });
+    expect(JSON.parse(started.stdout)).toMatchObject({
+      executionId: `${name}:run1`,
+      status: 'SUCCEEDED',
+      output: { sum: 42 },
+    });
     const described = await stepflow(['describe', `${name}:run1`]);
     expect(described.stdout).toContain('SUCCEEDED');
     expect(described.stdout).toContain('output   {"sum":42}');

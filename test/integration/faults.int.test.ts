@@ -2,9 +2,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { call, createMachine, history, startExecution, uniqueName, waitForEnd, expectCompleteHistory } from './support/client';
+import {
+  call,
+  createMachine,
+  history,
+  startExecution,
+  uniqueName,
+  waitForEnd,
+  expectCompleteHistory,
+} from './support/client';
 import { startOwnStack, startPgCluster } from './support/own-stack';
-import { killPid, readStack, replaceWorkers, spawnStepflow, waitForExit, waitForHttp, writeStack } from './support/stack';
+import {
+  killPid,
+  readStack,
+  replaceWorkers,
+  spawnStepflow,
+  waitForExit,
+  waitForHttp,
+  writeStack,
+} from './support/stack';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 

@@ -37,7 +37,12 @@ describe('first slice on the real stack', () => {
     await createMachine(machine, SLICE);
     const id = await startExecution(machine, { order: 7 });
     const done = await waitForEnd(id);
-    expect(done).toMatchObject({ status: 'SUCCEEDED', input: { order: 7 }, output: { sum: 42 }, stateMachine: machine });
+    expect(done).toMatchObject({
+      status: 'SUCCEEDED',
+      input: { order: 7 },
+      output: { sum: 42 },
+      stateMachine: machine,
+    });
     expect(typeof done.startDate).toBe('string');
     expect(Date.parse(done.stopDate)).toBeGreaterThanOrEqual(Date.parse(done.startDate));
 

@@ -3,16 +3,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { type ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
-import { call, createMachine, expectCompleteHistory, history, startExecution, uniqueName, waitForEnd } from './support/client';
+import {
+  call,
+  createMachine,
+  expectCompleteHistory,
+  history,
+  startExecution,
+  uniqueName,
+  waitForEnd,
+} from './support/client';
 import { startOwnStack, type OwnStack } from './support/own-stack';
 import { killPid, replaceFunctionHosts, ROOT } from './support/stack';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
-const task = (name: string, extra: Record<string, unknown> = {}) => ({ StartAt: 'Run', States: { Run: { Type: 'Task', Resource: fn(name), End: true, ...extra } } });
+const task = (name: string, extra: Record<string, unknown> = {}) => ({
+  StartAt: 'Run',
+  States: { Run: { Type: 'Task', Resource: fn(name), End: true, ...extra } },
+});
 
 /** True while the process exists. */
 const alive = (pid: number) => killPid(pid, 0 as unknown as NodeJS.Signals);
@@ -26,7 +37,11 @@ async function waitForFile(file: string, timeoutMs = 60_000): Promise<void> {
 }
 
 /** Runs `name` once with `input` on a machine of its own and returns the final description. */
-async function runOnce(name: string, input: unknown, extra: Record<string, unknown> = {}): Promise<{ id: string; done: any }> {
+async function runOnce(
+  name: string,
+  input: unknown,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; done: any }> {
   const machine = uniqueName(name);
   await createMachine(machine, task(name, extra));
   const id = await startExecution(machine, input);
@@ -50,7 +65,9 @@ describe('function host', () => {
     const { done } = await runOnce('exit', { code: 3 });
     expect(done.status).toBe('FAILED');
     expect(done.error).toBe('Lambda.Unknown');
-    expect(done.cause).toBe(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with error: exit status 3' }));
+    expect(done.cause).toBe(
+      JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with error: exit status 3' }),
+    );
     expect(alive(host)).toBe(true);
     const next = await runOnce('add', { a: 20, b: 22 });
     expect(next.done.status).toBe('SUCCEEDED');
@@ -71,11 +88,19 @@ describe('function host', () => {
     const { done } = await runOnce('busy', {});
     expect(done.status).toBe('FAILED');
     expect(done.error).toBe('Sandbox.Timedout');
-    expect(done.cause).toBe(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out: the function used more than its CPU-time limit of 12 seconds' }));
+    expect(done.cause).toBe(
+      JSON.stringify({
+        errorType: 'Sandbox.Timedout',
+        errorMessage: 'Task timed out: the function used more than its CPU-time limit of 12 seconds',
+      }),
+    );
   });
 
   test('gives a cause without stack trace or deployment path when a function throws', async () => {
-    const { done } = await runOnce('boom', { errorName: 'Payment.Declined', message: `card refused at ${own.stack.functionsDir}/boom.js` });
+    const { done } = await runOnce('boom', {
+      errorName: 'Payment.Declined',
+      message: `card refused at ${own.stack.functionsDir}/boom.js`,
+    });
     expect(done.error).toBe('Payment.Declined');
     expect(done.cause).toBe(JSON.stringify({ errorType: 'Payment.Declined', errorMessage: 'card refused at boom.js' }));
   });
@@ -107,7 +132,12 @@ describe('function host', () => {
     const id = await startExecution(machine, { dir, ms: 3_000 });
     await waitForFile(path.join(dir, 'calls.log'));
     const running = await history(id);
-    expect(running.map((event) => event.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted']);
+    expect(running.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+    ]);
     expect(fs.existsSync(path.join(dir, 'effects.log'))).toBe(false);
     expect((await waitForEnd(id)).status).toBe('SUCCEEDED');
     fs.rmSync(dir, { recursive: true, force: true });
@@ -151,23 +181,47 @@ describe('function host', () => {
     // The redelivery path replays through the current bundle; its history is kept for the replay suite.
     const connection = await Connection.connect({ address: own.stack.temporalAddress });
     try {
-      const recorded = await new Client({ connection, namespace: own.stack.namespace }).workflow.getHandle(id).fetchHistory();
-      await expect(Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, recorded, id)).resolves.toBeUndefined();
+      const recorded = await new Client({ connection, namespace: own.stack.namespace }).workflow
+        .getHandle(id)
+        .fetchHistory();
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, recorded, id),
+      ).resolves.toBeUndefined();
       const file = path.join(ROOT, 'test', 'replay', 'histories', 'function-host-redelivery.history.bin');
-      if (process.env.RECORD_HISTORIES && !fs.existsSync(file)) fs.writeFileSync(file, temporal.api.history.v1.History.encode(recorded).finish());
+      if (process.env.RECORD_HISTORIES && !fs.existsSync(file))
+        fs.writeFileSync(file, temporal.api.history.v1.History.encode(recorded).finish());
     } finally {
       await connection.close();
     }
   });
 
   test('runs an invocation scheduled on the workflow queue (an execution from before the host) on the function host', async () => {
-    const client = new Client({ connection: await Connection.connect({ address: own.stack.temporalAddress }), namespace: own.stack.namespace });
+    const client = new Client({
+      connection: await Connection.connect({ address: own.stack.temporalAddress }),
+      namespace: own.stack.namespace,
+    });
     const native = await NativeConnection.connect({ address: own.stack.temporalAddress });
     const taskQueue = uniqueName('legacy');
-    const worker = await Worker.create({ connection: native, namespace: own.stack.namespace, taskQueue, workflowsPath: require.resolve('./support/legacy-invoke.workflow') });
-    const invocation = (functionName: string, payload: unknown) => ({ executionId: 'legacy:run', stateName: 'Old', functionName, payload, idempotencyKey: 'legacy:run#3', pendingEvents: [] });
+    const worker = await Worker.create({
+      connection: native,
+      namespace: own.stack.namespace,
+      taskQueue,
+      workflowsPath: require.resolve('./support/legacy-invoke.workflow'),
+    });
+    const invocation = (functionName: string, payload: unknown) => ({
+      executionId: 'legacy:run',
+      stateName: 'Old',
+      functionName,
+      payload,
+      idempotencyKey: 'legacy:run#3',
+      pendingEvents: [],
+    });
     const run = (functionName: string, payload: unknown) =>
-      client.workflow.execute('legacyInvoke', { taskQueue, workflowId: uniqueName('legacy-run'), args: [own.stack.taskQueue, invocation(functionName, payload)] });
+      client.workflow.execute('legacyInvoke', {
+        taskQueue,
+        workflowId: uniqueName('legacy-run'),
+        args: [own.stack.taskQueue, invocation(functionName, payload)],
+      });
     try {
       await worker.runUntil(async () => {
         expect((await run('add', { a: 2, b: 3 })).result).toEqual({ sum: 5 });
@@ -189,21 +243,33 @@ describe('function host', () => {
 
   test('answers TestState with the error and keeps /healthz answering when the function calls process.exit', async () => {
     const apiPid = own.stack.apiPid;
-    const exit = await call('POST', '/v1/test-state', { definition: { Type: 'Task', Resource: fn('exit'), End: true }, input: { code: 7 } });
+    const exit = await call('POST', '/v1/test-state', {
+      definition: { Type: 'Task', Resource: fn('exit'), End: true },
+      input: { code: 7 },
+    });
     expect(exit.status).toBe(200);
     expect(exit.body).toEqual({
       status: 'FAILED',
       error: 'Lambda.Unknown',
-      cause: JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with error: exit status 7' }),
+      cause: JSON.stringify({
+        errorType: 'Runtime.ExitError',
+        errorMessage: 'Runtime exited with error: exit status 7',
+      }),
     });
     expect((await call('GET', '/healthz')).status).toBe(200);
     expect(alive(apiPid)).toBe(true);
-    const add = await call('POST', '/v1/test-state', { definition: { Type: 'Task', Resource: fn('add'), End: true }, input: { a: 1, b: 2 } });
+    const add = await call('POST', '/v1/test-state', {
+      definition: { Type: 'Task', Resource: fn('add'), End: true },
+      input: { a: 1, b: 2 },
+    });
     expect(add.body).toEqual({ status: 'SUCCEEDED', output: { sum: 3 } });
   });
 
   test('keeps /healthz answering while a TestState function busy-loops', async () => {
-    const busy = call('POST', '/v1/test-state', { definition: { Type: 'Task', Resource: fn('busy'), End: true }, input: { ms: 3_000 } });
+    const busy = call('POST', '/v1/test-state', {
+      definition: { Type: 'Task', Resource: fn('busy'), End: true },
+      input: { ms: 3_000 },
+    });
     await sleep(1_000);
     expect((await call('GET', '/healthz')).status).toBe(200);
     expect((await busy).body).toEqual({ status: 'SUCCEEDED', output: { busy: 3_000, spun: true } });

@@ -1,5 +1,14 @@
 import { GetExecutionHistoryCommand, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
-import { call, createMachine, expectCompleteHistory, history, sfnClient, startExecution, uniqueName, waitForEnd } from './support/client';
+import {
+  call,
+  createMachine,
+  expectCompleteHistory,
+  history,
+  sfnClient,
+  startExecution,
+  uniqueName,
+  waitForEnd,
+} from './support/client';
 
 /** A Map over `items` items, each a Pass: about four events per item. */
 const MAP_MACHINE = {
@@ -37,7 +46,10 @@ describe('history paging on the real stack', () => {
       let next: string | undefined;
       let pages = 0;
       do {
-        const reply = await call('GET', `/v1/executions/${encodeURIComponent(id)}/history?limit=50${reverse ? '&reverse=true' : ''}${next ? `&next=${encodeURIComponent(next)}` : ''}`);
+        const reply = await call(
+          'GET',
+          `/v1/executions/${encodeURIComponent(id)}/history?limit=50${reverse ? '&reverse=true' : ''}${next ? `&next=${encodeURIComponent(next)}` : ''}`,
+        );
         expect(reply.status).toBe(200);
         expect(reply.body.events.length).toBeLessThanOrEqual(50);
         seen.push(...reply.body.events.map((e: { id: number }) => e.id));
@@ -64,7 +76,9 @@ describe('history paging on the real stack', () => {
       ids.push(...(page.events ?? []).map((e) => Number(e.id)));
     }
     expect(ids).toEqual((await history(id)).map((e) => e.id));
-    const newest = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1, reverseOrder: true }));
+    const newest = await client.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 1, reverseOrder: true }),
+    );
     expect(newest.events?.map((e) => e.type)).toEqual(['ExecutionSucceeded']);
   });
 });

@@ -2,7 +2,10 @@ import { createMachine, startExecution, uniqueName, waitForEnd } from './support
 import { readStack } from './support/stack';
 
 /** Reads a Server-Sent Events stream to its end; returns the parsed `data` of each event. */
-async function readStream(url: string, headers: Record<string, string> = {}): Promise<{ ids: number[]; events: any[]; contentType: string | null }> {
+async function readStream(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ ids: number[]; events: any[]; contentType: string | null }> {
   const res = await fetch(url, { headers });
   const text = await res.text();
   const blocks = text.split('\n\n').filter((block) => block.startsWith('id: '));
@@ -21,7 +24,9 @@ describe('live history stream', () => {
       States: { Pause: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Pass', Result: 7, End: true } },
     });
     const id = await startExecution(machine, {});
-    const stream = await readStream(`${readStack().apiUrl}/v1/executions/${encodeURIComponent(id)}/history?follow=true`);
+    const stream = await readStream(
+      `${readStack().apiUrl}/v1/executions/${encodeURIComponent(id)}/history?follow=true`,
+    );
     expect(stream.contentType).toBe('text/event-stream');
     expect(stream.events.map((e) => e.type)).toEqual([
       'ExecutionStarted',
@@ -38,7 +43,10 @@ describe('live history stream', () => {
     const machine = uniqueName('sse-resume');
     await createMachine(machine, { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
     const id = await startExecution(machine, {});
-    const stream = await readStream(`${readStack().apiUrl}/v1/executions/${encodeURIComponent(id)}/history?follow=true`, { 'last-event-id': '2' });
+    const stream = await readStream(
+      `${readStack().apiUrl}/v1/executions/${encodeURIComponent(id)}/history?follow=true`,
+      { 'last-event-id': '2' },
+    );
     expect(stream.ids).toEqual([3, 4]);
     expect(stream.events.map((e) => e.type)).toEqual(['PassStateExited', 'ExecutionSucceeded']);
   });

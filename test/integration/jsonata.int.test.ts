@@ -21,7 +21,15 @@ describe('JSONata and variables on the real stack', () => {
             ItemSelector: { a: '{% $states.context.Map.Item.Value %}', b: 10 },
             ItemProcessor: {
               StartAt: 'Add',
-              States: { Add: { Type: 'Task', Resource: fn('add'), Arguments: '{% $states.input %}', Output: '{% $states.result.sum %}', End: true } },
+              States: {
+                Add: {
+                  Type: 'Task',
+                  Resource: fn('add'),
+                  Arguments: '{% $states.input %}',
+                  Output: '{% $states.result.sum %}',
+                  End: true,
+                },
+              },
             },
             Output: { each: '{% $states.result %}', total: '{% $sum($states.result) %}' },
             End: true,
@@ -43,7 +51,13 @@ describe('JSONata and variables on the real stack', () => {
             Type: 'Task',
             Resource: fn('boom'),
             Arguments: { errorName: 'Nope', message: 'bad input' },
-            Catch: [{ ErrorEquals: ['Nope'], Output: { caught: '{% $states.errorOutput.Error %}', was: '{% $states.input %}' }, Next: 'Done' }],
+            Catch: [
+              {
+                ErrorEquals: ['Nope'],
+                Output: { caught: '{% $states.errorOutput.Error %}', was: '{% $states.input %}' },
+                Next: 'Done',
+              },
+            ],
             End: true,
           },
           Done: { Type: 'Succeed' },

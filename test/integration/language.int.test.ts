@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { call, createMachine, expectCompleteHistory, history, startExecution, uniqueName, waitForEnd } from './support/client';
+import {
+  call,
+  createMachine,
+  expectCompleteHistory,
+  history,
+  startExecution,
+  uniqueName,
+  waitForEnd,
+} from './support/client';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 
@@ -33,7 +41,12 @@ describe('the language on the real stack', () => {
     expect(done).toMatchObject({ status: 'FAILED', error: 'Boom' });
     const events = await history(done.executionId);
     expectCompleteHistory(events);
-    expect(events.slice(0, 4).map((event: any) => event.type)).toEqual(['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'TaskStateEntered']);
+    expect(events.slice(0, 4).map((event: any) => event.type)).toEqual([
+      'ExecutionStarted',
+      'ParallelStateEntered',
+      'ParallelStateStarted',
+      'TaskStateEntered',
+    ]);
   });
 
   test('routes through Choice and Wait and ends in Fail with ErrorPath and CausePath when the rule matches', async () => {
@@ -44,7 +57,13 @@ describe('the language on the real stack', () => {
           Route: {
             Type: 'Choice',
             Choices: [
-              { And: [{ Variable: '$.amount', NumericGreaterThan: 100 }, { Not: { Variable: '$.vip', BooleanEquals: true } }], Next: 'Hold' },
+              {
+                And: [
+                  { Variable: '$.amount', NumericGreaterThan: 100 },
+                  { Not: { Variable: '$.vip', BooleanEquals: true } },
+                ],
+                Next: 'Hold',
+              },
             ],
             Default: 'Ok',
           },
@@ -94,7 +113,9 @@ describe('the language on the real stack', () => {
     const types = events.map((e: any) => e.type);
     expect(types.filter((t: string) => t === 'LambdaFunctionFailed')).toHaveLength(2);
     expect(types.filter((t: string) => t === 'LambdaFunctionScheduled')).toHaveLength(3);
-    const scheduled = events.filter((e: any) => e.type === 'LambdaFunctionScheduled').map((e: any) => Date.parse(e.timestamp));
+    const scheduled = events
+      .filter((e: any) => e.type === 'LambdaFunctionScheduled')
+      .map((e: any) => Date.parse(e.timestamp));
     expect(scheduled[1] - scheduled[0]).toBeGreaterThanOrEqual(1000);
     expect(scheduled[2] - scheduled[1]).toBeGreaterThanOrEqual(2000);
   });
@@ -130,7 +151,15 @@ describe('the language on the real stack', () => {
             Branches: [
               {
                 StartAt: 'Sum',
-                States: { Sum: { Type: 'Task', Resource: fn('add'), Parameters: { 'a.$': '$.x', 'b.$': '$.y' }, OutputPath: '$.sum', End: true } },
+                States: {
+                  Sum: {
+                    Type: 'Task',
+                    Resource: fn('add'),
+                    Parameters: { 'a.$': '$.x', 'b.$': '$.y' },
+                    OutputPath: '$.sum',
+                    End: true,
+                  },
+                },
               },
               {
                 StartAt: 'Each',
@@ -140,7 +169,10 @@ describe('the language on the real stack', () => {
                     ItemsPath: '$.items',
                     MaxConcurrency: 2,
                     ItemSelector: { 'a.$': '$$.Map.Item.Value', 'b.$': '$$.Map.Item.Index' },
-                    ItemProcessor: { StartAt: 'Add', States: { Add: { Type: 'Task', Resource: fn('add'), OutputPath: '$.sum', End: true } } },
+                    ItemProcessor: {
+                      StartAt: 'Add',
+                      States: { Add: { Type: 'Task', Resource: fn('add'), OutputPath: '$.sum', End: true } },
+                    },
                     End: true,
                   },
                 },
@@ -157,7 +189,14 @@ describe('the language on the real stack', () => {
     const types = (await history(done.executionId)).map((e: any) => e.type);
     expect(types.filter((t: string) => t === 'MapIterationStarted')).toHaveLength(5);
     expect(types.filter((t: string) => t === 'MapIterationSucceeded')).toHaveLength(5);
-    expect(types).toEqual(expect.arrayContaining(['ParallelStateStarted', 'ParallelStateSucceeded', 'MapStateStarted', 'MapStateSucceeded']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'ParallelStateStarted',
+        'ParallelStateSucceeded',
+        'MapStateStarted',
+        'MapStateSucceeded',
+      ]),
+    );
   });
 
   test('fails the Parallel state with the branch error when one branch fails', async () => {
@@ -191,7 +230,10 @@ describe('the language on the real stack', () => {
             Type: 'Parallel',
             Branches: [
               { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: fn('sleep'), End: true } } },
-              { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 1, Next: 'Bad' }, Bad: { Type: 'Fail', Error: 'Broken' } } },
+              {
+                StartAt: 'Pause',
+                States: { Pause: { Type: 'Wait', Seconds: 1, Next: 'Bad' }, Bad: { Type: 'Fail', Error: 'Broken' } },
+              },
             ],
             End: true,
           },
@@ -201,7 +243,8 @@ describe('the language on the real stack', () => {
     );
     expect(done).toMatchObject({ status: 'FAILED', error: 'Broken' });
     const deadline = Date.now() + 20_000;
-    while (!fs.existsSync(path.join(dir, 'cancelled')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!fs.existsSync(path.join(dir, 'cancelled')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(fs.readFileSync(path.join(dir, 'cancelled'), 'utf8')).toBe('yes');
   });
 
@@ -211,7 +254,11 @@ describe('the language on the real stack', () => {
         StartAt: 'Count',
         States: {
           Count: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'Again' },
-          Again: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 10000, Next: 'Count' }], Default: 'Done' },
+          Again: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.n', NumericLessThan: 10000, Next: 'Count' }],
+            Default: 'Done',
+          },
           Done: { Type: 'Succeed' },
         },
       },
@@ -248,7 +295,10 @@ describe('the language on the real stack', () => {
   });
 
   test('ends TIMED_OUT when the machine outlives its TimeoutSeconds', async () => {
-    const done = await run({ TimeoutSeconds: 1, StartAt: 'Long', States: { Long: { Type: 'Wait', Seconds: 60, End: true } } }, {});
+    const done = await run(
+      { TimeoutSeconds: 1, StartAt: 'Long', States: { Long: { Type: 'Wait', Seconds: 60, End: true } } },
+      {},
+    );
     expect(done).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
     const types = (await history(done.executionId)).map((e: any) => e.type);
     expect(types[types.length - 1]).toBe('ExecutionTimedOut');
@@ -256,14 +306,20 @@ describe('the language on the real stack', () => {
 
   test('stops a running execution as ABORTED with the given error and cause when StopExecution is called', async () => {
     const machine = uniqueName('stop');
-    await createMachine(machine, { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: fn('sleep'), End: true } } });
+    await createMachine(machine, {
+      StartAt: 'Slow',
+      States: { Slow: { Type: 'Task', Resource: fn('sleep'), End: true } },
+    });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-stop-'));
     const id = await startExecution(machine, { ms: 60_000, dir });
     const deadline = Date.now() + 30_000;
     while (!(await history(id)).some((e: any) => e.type === 'LambdaFunctionScheduled') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const stopped = await call('POST', `/v1/executions/${encodeURIComponent(id)}/stop`, { error: 'Operator', cause: 'no longer needed' });
+    const stopped = await call('POST', `/v1/executions/${encodeURIComponent(id)}/stop`, {
+      error: 'Operator',
+      cause: 'no longer needed',
+    });
     expect(stopped.status).toBe(200);
     expect(stopped.body).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'no longer needed' });
     const end = Date.now() + 30_000;
@@ -279,7 +335,8 @@ describe('the language on the real stack', () => {
     expect((await waitForEnd(id)).status).toBe('ABORTED');
     // The running function saw the cancellation (through its activity's heartbeats).
     const until = Date.now() + 20_000;
-    while (!fs.existsSync(path.join(dir, 'cancelled')) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while (!fs.existsSync(path.join(dir, 'cancelled')) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
     expect(fs.readFileSync(path.join(dir, 'cancelled'), 'utf8')).toBe('yes');
   });
 });

@@ -40,7 +40,15 @@ describe('local temporal server', () => {
 
   test('serves the frontend and the namespace, then stops and frees its port when started on Postgres', async () => {
     const binaries = await ensureTemporalBinaries({ cacheDir: cacheDir(config), log });
-    server = await startLocalTemporal({ dataDir, portBase: PORT_BASE, pg, databases, namespace: NAMESPACE, log, binaries });
+    server = await startLocalTemporal({
+      dataDir,
+      portBase: PORT_BASE,
+      pg,
+      databases,
+      namespace: NAMESPACE,
+      log,
+      binaries,
+    });
     expect(server.address).toBe(`127.0.0.1:${PORT_BASE}`);
 
     const connection = await Connection.connect({ address: server.address });

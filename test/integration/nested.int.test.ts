@@ -3,7 +3,8 @@ import { call, createMachine, history, startExecution, uniqueName, waitForEnd } 
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 const machineArn = (name: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
-const executionArn = (machine: string, name: string) => `arn:aws:states:us-east-1:000000000000:execution:${machine}:${name}`;
+const executionArn = (machine: string, name: string) =>
+  `arn:aws:states:us-east-1:000000000000:execution:${machine}:${name}`;
 
 /** Polls the history until an event of `type` appears; returns it. */
 async function waitForEvent(id: string, type: string): Promise<any> {
@@ -84,28 +85,51 @@ describe('nested executions (states:startExecution)', () => {
       'TaskStateExited',
       'ExecutionSucceeded',
     ]);
-    expect(events[2].taskScheduledEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2' });
-    expect(JSON.parse(events[4].taskSubmittedEventDetails.output)).toEqual({ ExecutionArn: executionArn(child, 'kid'), StartDate: done.output.StartDate });
+    expect(events[2].taskScheduledEventDetails).toMatchObject({
+      resourceType: 'states',
+      resource: 'startExecution.sync:2',
+    });
+    expect(JSON.parse(events[4].taskSubmittedEventDetails.output)).toEqual({
+      ExecutionArn: executionArn(child, 'kid'),
+      StartDate: done.output.StartDate,
+    });
   });
 
   test('fails the parent Task with States.TaskFailed and the child description as cause when the .sync child fails', async () => {
     const child = uniqueName('child-fails');
-    await createMachine(child, { StartAt: 'Bad', States: { Bad: { Type: 'Fail', Error: 'ChildBroke', Cause: 'no luck' } } });
+    await createMachine(child, {
+      StartAt: 'Bad',
+      States: { Bad: { Type: 'Fail', Error: 'ChildBroke', Cause: 'no luck' } },
+    });
     const parent = uniqueName('parent-sync');
     await createMachine(parent, {
       StartAt: 'Run',
       States: {
-        Run: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: { StateMachineArn: machineArn(child), Input: { x: 1 } }, End: true },
+        Run: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync',
+          Parameters: { StateMachineArn: machineArn(child), Input: { x: 1 } },
+          End: true,
+        },
       },
     });
     const id = await startExecution(parent, {});
     const done = await waitForEnd(id);
     expect(done).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
     const cause = JSON.parse(done.cause);
-    expect(cause).toMatchObject({ Cause: 'no luck', Error: 'ChildBroke', Input: '{"x":1}', Status: 'FAILED', StateMachineArn: machineArn(child) });
+    expect(cause).toMatchObject({
+      Cause: 'no luck',
+      Error: 'ChildBroke',
+      Input: '{"x":1}',
+      Status: 'FAILED',
+      StateMachineArn: machineArn(child),
+    });
     expect(cause.Output).toBeUndefined();
     const childId = `${child}:${cause.Name}`;
-    expect((await call('GET', `/v1/executions/${encodeURIComponent(childId)}`)).body).toMatchObject({ status: 'FAILED', error: 'ChildBroke' });
+    expect((await call('GET', `/v1/executions/${encodeURIComponent(childId)}`)).body).toMatchObject({
+      status: 'FAILED',
+      error: 'ChildBroke',
+    });
     const types = (await history(id)).map((e: any) => e.type);
     expect(types.slice(2, 6)).toEqual(['TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskFailed']);
   });
@@ -116,11 +140,21 @@ describe('nested executions (states:startExecution)', () => {
     const parent = uniqueName('parent-fire');
     await createMachine(parent, {
       StartAt: 'Run',
-      States: { Run: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: machineArn(child), Name: 'bg', Input: { v: 1 } }, End: true } },
+      States: {
+        Run: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution',
+          Parameters: { StateMachineArn: machineArn(child), Name: 'bg', Input: { v: 1 } },
+          End: true,
+        },
+      },
     });
     const id = await startExecution(parent, {});
     const done = await waitForEnd(id);
-    expect(done).toMatchObject({ status: 'SUCCEEDED', output: { ExecutionArn: executionArn(child, 'bg'), StartDate: expect.any(Number) } });
+    expect(done).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { ExecutionArn: executionArn(child, 'bg'), StartDate: expect.any(Number) },
+    });
     expect(await waitForEnd(`${child}:bg`)).toMatchObject({ status: 'SUCCEEDED', output: { v: 1 } });
   });
 
@@ -130,12 +164,22 @@ describe('nested executions (states:startExecution)', () => {
     const parent = uniqueName('parent-stopped');
     await createMachine(parent, {
       StartAt: 'Run',
-      States: { Run: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', Parameters: { StateMachineArn: machineArn(child), Name: 'long' }, End: true } },
+      States: {
+        Run: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync:2',
+          Parameters: { StateMachineArn: machineArn(child), Name: 'long' },
+          End: true,
+        },
+      },
     });
     const id = await startExecution(parent, {});
     // The parent's TaskSubmitted is written when the Task ends; the child's own history shows it runs.
     await waitForEvent(`${child}:long`, 'WaitStateEntered');
-    const stopped = await call('POST', `/v1/executions/${encodeURIComponent(id)}/stop`, { error: 'Manual', cause: 'test' });
+    const stopped = await call('POST', `/v1/executions/${encodeURIComponent(id)}/stop`, {
+      error: 'Manual',
+      cause: 'test',
+    });
     expect(stopped.body.status).toBe('ABORTED');
     const childEnd = await waitForEnd(`${child}:long`, 30_000);
     expect(childEnd.status).toBe('ABORTED');
@@ -150,7 +194,13 @@ describe('nested executions (states:startExecution)', () => {
     await createMachine(parent, {
       StartAt: 'Run',
       States: {
-        Run: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: { StateMachineArn: machineArn(child), Name: 'late' }, TimeoutSeconds: 1, End: true },
+        Run: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync',
+          Parameters: { StateMachineArn: machineArn(child), Name: 'late' },
+          TimeoutSeconds: 1,
+          End: true,
+        },
       },
     });
     const id = await startExecution(parent, {});
@@ -178,7 +228,10 @@ describe('nested executions (states:startExecution)', () => {
     const id = await startExecution(parent, {});
     await waitForEvent(`${child}:holder`, 'WaitStateEntered');
     const described = await call('GET', `/v1/executions/${encodeURIComponent(`${child}:holder`)}`);
-    const sent = await call('POST', '/v1/task-tokens/success', { taskToken: described.body.input.token, output: { answer: 42 } });
+    const sent = await call('POST', '/v1/task-tokens/success', {
+      taskToken: described.body.input.token,
+      output: { answer: 42 },
+    });
     expect(sent.status).toBe(200);
     expect(await waitForEnd(id)).toMatchObject({ status: 'SUCCEEDED', output: { answer: 42 } });
     await call('POST', `/v1/executions/${encodeURIComponent(`${child}:holder`)}/stop`, {});

@@ -18,7 +18,9 @@ describe('operations endpoints', () => {
     expect(res.headers.get('content-type')).toContain('text/plain');
     const after = await res.text();
     expect(count(after)).toBe(count(before) + 1);
-    expect(after).toMatch(/stepflow_api_request_duration_seconds_bucket\{[^}]*route="\/v1\/state-machines\/:name\/executions"/);
+    expect(after).toMatch(
+      /stepflow_api_request_duration_seconds_bucket\{[^}]*route="\/v1\/state-machines\/:name\/executions"/,
+    );
   });
 
   test('serves an OpenAPI 3 document generated from the route schemas', async () => {
@@ -27,9 +29,17 @@ describe('operations endpoints', () => {
     const doc: any = await res.json();
     expect(doc.openapi).toBe('3.0.3');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/state-machines', '/v1/state-machines/{name}/executions', '/v1/executions/{executionId}', '/v1/executions/{executionId}/history']),
+      expect.arrayContaining([
+        '/v1/state-machines',
+        '/v1/state-machines/{name}/executions',
+        '/v1/executions/{executionId}',
+        '/v1/executions/{executionId}/history',
+      ]),
     );
-    expect(doc.paths['/v1/state-machines'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'definition']);
+    expect(doc.paths['/v1/state-machines'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'name',
+      'definition',
+    ]);
     const docs = await fetch(`${readStack().apiUrl}/docs/`);
     expect(docs.status).toBe(200);
   });

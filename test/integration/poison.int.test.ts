@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { call, createMachine, expectCompleteHistory, history, startExecution, uniqueName, waitForEnd } from './support/client';
+import {
+  call,
+  createMachine,
+  expectCompleteHistory,
+  history,
+  startExecution,
+  uniqueName,
+  waitForEnd,
+} from './support/client';
 import { startOwnStack, type OwnStack } from './support/own-stack';
 
 /**
@@ -17,7 +25,10 @@ describe('poison executions', () => {
     process.env.STEPFLOW_STOP_GRACE_SECONDS = '2';
     own = await startOwnStack();
     process.env.STEPFLOW_TEST_API_URL = own.stack.apiUrl;
-    temporal = new Client({ connection: await Connection.connect({ address: own.stack.temporalAddress }), namespace: own.stack.namespace });
+    temporal = new Client({
+      connection: await Connection.connect({ address: own.stack.temporalAddress }),
+      namespace: own.stack.namespace,
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -64,7 +75,13 @@ describe('poison executions', () => {
       QueryLanguage: 'JSONata',
       StartAt: 'M',
       States: {
-        M: { Type: 'Map', Items: '{% [1..100000] %}', MaxConcurrency: 0, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true },
+        M: {
+          Type: 'Map',
+          Items: '{% [1..100000] %}',
+          MaxConcurrency: 0,
+          ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+          End: true,
+        },
       },
     });
     expect(described.status).toBe('FAILED');
@@ -104,8 +121,14 @@ describe('poison executions', () => {
     );
     expect(described.status).toBe('FAILED');
     expect(described.error).toBe('States.IntrinsicFailure');
-    expect(described.cause).toBe('The intrinsic function States.StringToJson failed: the JSON is nested deeper than 256 levels');
-    expect((await history(executionId)).map((e) => e.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'ExecutionFailed']);
+    expect(described.cause).toBe(
+      'The intrinsic function States.StringToJson failed: the JSON is nested deeper than 256 levels',
+    );
+    expect((await history(executionId)).map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'PassStateEntered',
+      'ExecutionFailed',
+    ]);
   });
 
   const LOOP = {
@@ -129,7 +152,9 @@ describe('poison executions', () => {
     const { described, executionId } = await run({ ...LOOP, MaxHistoryEvents: 3000 });
     expect(described.status).toBe('FAILED');
     expect(described.error).toBe('States.Runtime');
-    expect(described.cause).toBe('The execution exceeded its limit of 3000 history events (MaxHistoryEvents / STEPFLOW_MAX_HISTORY_EVENTS)');
+    expect(described.cause).toBe(
+      'The execution exceeded its limit of 3000 history events (MaxHistoryEvents / STEPFLOW_MAX_HISTORY_EVENTS)',
+    );
     const events = await history(executionId);
     expectCompleteHistory(events);
     // ExecutionStarted, 1,500 states of two events (event 3001 passes the cap), ExecutionFailed.
@@ -137,7 +162,10 @@ describe('poison executions', () => {
   });
 
   test('the validator refuses a negative MaxHistoryEvents', async () => {
-    const reply = await call('POST', '/v1/state-machines', { name: uniqueName('cap'), definition: { ...LOOP, MaxHistoryEvents: -1 } });
+    const reply = await call('POST', '/v1/state-machines', {
+      name: uniqueName('cap'),
+      definition: { ...LOOP, MaxHistoryEvents: -1 },
+    });
     expect(reply.status).toBe(400);
     expect(JSON.stringify(reply.body)).toContain("The field 'MaxHistoryEvents' must be a non-negative integer");
   });
@@ -151,14 +179,19 @@ describe('poison executions', () => {
     await createMachine(machine, LOOP);
     const executionId = await startExecution(machine, {});
     await sleep(500);
-    expect((await call('POST', `/v1/executions/${encodeURIComponent(executionId)}/stop`, { error: 'E', cause: 'enough' })).status).toBe(200);
+    expect(
+      (await call('POST', `/v1/executions/${encodeURIComponent(executionId)}/stop`, { error: 'E', cause: 'enough' }))
+        .status,
+    ).toBe(200);
     await waitForClosed(executionId);
     const described = await temporal.workflow.getHandle(executionId).describe();
     // The workflow saw the stop itself (the loop yields) and completed.
     expect(described.status.name).toBe('COMPLETED');
     const events = await history(executionId);
     expectCompleteHistory(events);
-    expect(await abortedEvents(executionId)).toEqual([expect.objectContaining({ executionAbortedEventDetails: { error: 'E', cause: 'enough' } })]);
+    expect(await abortedEvents(executionId)).toEqual([
+      expect.objectContaining({ executionAbortedEventDetails: { error: 'E', cause: 'enough' } }),
+    ]);
     expect(events.at(-1).type).toBe('ExecutionAborted');
   });
 
@@ -209,7 +242,13 @@ describe('poison executions', () => {
     const events = await history(executionId);
     expectCompleteHistory(events);
     expect(events).toHaveLength(before + 1);
-    expect(aborted).toEqual([expect.objectContaining({ id: before + 1, previousEventId: before, executionAbortedEventDetails: { cause: 'poison' } })]);
+    expect(aborted).toEqual([
+      expect.objectContaining({
+        id: before + 1,
+        previousEventId: before,
+        executionAbortedEventDetails: { cause: 'poison' },
+      }),
+    ]);
     expect((await call('GET', `/v1/executions/${encodeURIComponent(executionId)}`)).body.status).toBe('ABORTED');
   });
 
@@ -225,6 +264,9 @@ describe('poison executions', () => {
     const events = await history(executionId);
     expectCompleteHistory(events);
     expect(events).toHaveLength(before + 1);
-    expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause: described.cause } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: { error: 'States.Runtime', cause: described.cause },
+    });
   }, 180_000);
 });

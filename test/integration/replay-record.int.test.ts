@@ -24,7 +24,11 @@ const sagaStep = (step: string, next?: string, fail = false) => ({
   Resource: fn('saga-step'),
   Parameters: { 'dir.$': '$.dir', step, ...(fail ? { fail: true } : {}) },
   ResultPath: `$.${step}`,
-  Compensate: { Resource: fn('saga-undo'), Parameters: { 'dir.$': '$.input.dir', step, 'id.$': '$.result.id' }, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1 }] },
+  Compensate: {
+    Resource: fn('saga-undo'),
+    Parameters: { 'dir.$': '$.input.dir', step, 'id.$': '$.result.id' },
+    Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1 }],
+  },
   ...(next ? { Next: next } : { End: true }),
 });
 
@@ -41,7 +45,10 @@ const TIGHT_LOOP = {
 /** Machines whose histories the replay suite keeps (one per workflow code path of the slice). */
 const CASES: Record<string, { definition: unknown; input: unknown }> = {
   'saga-compensates': {
-    definition: { StartAt: 'one', States: { one: sagaStep('one', 'two'), two: sagaStep('two', 'three'), three: sagaStep('three', undefined, true) } },
+    definition: {
+      StartAt: 'one',
+      States: { one: sagaStep('one', 'two'), two: sagaStep('two', 'three'), three: sagaStep('three', undefined, true) },
+    },
     input: { dir: SAGA_DIR },
   },
   'nested-executions': {
@@ -55,7 +62,12 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
           ResultSelector: { 'sum.$': '$.Output.sum' },
           Next: 'Fire',
         },
-        Fire: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: CHILD_ARN, Input: { a: 3, b: 4 } }, End: true },
+        Fire: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution',
+          Parameters: { StateMachineArn: CHILD_ARN, Input: { a: 3, b: 4 } },
+          End: true,
+        },
       },
     },
     input: {},
@@ -82,7 +94,13 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
       StartAt: 'Prepare',
       States: {
         Prepare: { Type: 'Pass', Result: { a: 1, b: 2 }, ResultPath: '$.numbers', Next: 'Add' },
-        Add: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'add', 'Payload.$': '$.numbers' }, OutputPath: '$.Payload', Next: 'Wait' },
+        Add: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'add', 'Payload.$': '$.numbers' },
+          OutputPath: '$.Payload',
+          Next: 'Wait',
+        },
         Wait: { Type: 'Wait', Seconds: 1, Next: 'Done' },
         Done: { Type: 'Succeed' },
       },
@@ -112,7 +130,12 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
         Both: {
           Type: 'Parallel',
           Branches: [
-            { StartAt: 'Sum', States: { Sum: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add', End: true } } },
+            {
+              StartAt: 'Sum',
+              States: {
+                Sum: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add', End: true },
+              },
+            },
             {
               StartAt: 'Each',
               States: {
@@ -121,7 +144,12 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
                   ItemsPath: '$.items',
                   MaxConcurrency: 2,
                   ItemSelector: { 'a.$': '$$.Map.Item.Value', b: 1 },
-                  ItemProcessor: { StartAt: 'Add', States: { Add: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add', End: true } } },
+                  ItemProcessor: {
+                    StartAt: 'Add',
+                    States: {
+                      Add: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add', End: true },
+                    },
+                  },
                   End: true,
                 },
               },
@@ -140,8 +168,16 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
         Both: {
           Type: 'Parallel',
           Branches: [
-            { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:sleep', End: true } } },
-            { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 1, Next: 'Bad' }, Bad: { Type: 'Fail', Error: 'Broken' } } },
+            {
+              StartAt: 'Slow',
+              States: {
+                Slow: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:sleep', End: true },
+              },
+            },
+            {
+              StartAt: 'Pause',
+              States: { Pause: { Type: 'Wait', Seconds: 1, Next: 'Bad' }, Bad: { Type: 'Fail', Error: 'Broken' } },
+            },
           ],
           Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
           End: true,
@@ -183,7 +219,15 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
           ItemSelector: { a: '{% $states.context.Map.Item.Value %}', b: '{% $offset %}' },
           ItemProcessor: {
             StartAt: 'Add',
-            States: { Add: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add', Arguments: '{% $states.input %}', Output: '{% $states.result.sum %}', End: true } },
+            States: {
+              Add: {
+                Type: 'Task',
+                Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add',
+                Arguments: '{% $states.input %}',
+                Output: '{% $states.result.sum %}',
+                End: true,
+              },
+            },
           },
           Assign: { total: '{% $sum($states.result) %}' },
           Output: '{% $total %}',
@@ -210,15 +254,30 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
       StartAt: 'Add',
       States: {
         Add: { Type: 'Task', Resource: fn('add'), ResultPath: '$.sum', Next: 'Invoke' },
-        Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'add', Payload: { a: 3, b: 4 } }, ResultSelector: { 'sum.$': '$.Payload.sum' }, ResultPath: '$.invoked', Next: 'Boom' },
-        Boom: { Type: 'Task', Resource: fn('boom'), Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Done' }], End: true },
+        Invoke: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'add', Payload: { a: 3, b: 4 } },
+          ResultSelector: { 'sum.$': '$.Payload.sum' },
+          ResultPath: '$.invoked',
+          Next: 'Boom',
+        },
+        Boom: {
+          Type: 'Task',
+          Resource: fn('boom'),
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Done' }],
+          End: true,
+        },
         Done: { Type: 'Pass', End: true },
       },
     },
     input: { a: 1, b: 2 },
   },
   'task-fails': {
-    definition: { StartAt: 'Boom', States: { Boom: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:boom', End: true } } },
+    definition: {
+      StartAt: 'Boom',
+      States: { Boom: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:boom', End: true } },
+    },
     input: {},
   },
   // A tight Pass/Choice loop yields (1 ms timers) until its TimeoutSeconds fires.
@@ -235,7 +294,10 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
           Type: 'Map',
           Items: '{% [1..1100] %}',
           MaxConcurrency: 0,
-          ItemProcessor: { StartAt: 'Add', States: { Add: { Type: 'Pass', Output: { a: '{% $states.input %}', b: 1 }, End: true } } },
+          ItemProcessor: {
+            StartAt: 'Add',
+            States: { Add: { Type: 'Pass', Output: { a: '{% $states.input %}', b: 1 }, End: true } },
+          },
           Output: '{% $count($states.result) %}',
           End: true,
         },
@@ -261,7 +323,11 @@ describe('workflow histories', () => {
         const id = await startExecution(machine, input);
         await waitForEnd(id);
         const history = await client.workflow.getHandle(id).fetchHistory();
-        const result = await Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, history, id);
+        const result = await Worker.runReplayHistory(
+          { workflowBundle: { codePath: workflowBundlePath() } },
+          history,
+          id,
+        );
         expect(result).toBeUndefined();
         // Histories recorded by earlier versions are kept (they guard old executions); only new
         // cases are written, unless RECORD_HISTORIES=all.

@@ -40,7 +40,10 @@ describe('REST resources', () => {
     const second = await call('GET', `/v1/executions?stateMachine=${machine}&limit=2&next=${first.body.next}`);
     expect(second.body.executions.map((e: any) => e.name)).toEqual(['run-0']);
     expect(second.body.next).toBeUndefined();
-    const later = await call('GET', `/v1/executions?stateMachine=${machine}&from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    const later = await call(
+      'GET',
+      `/v1/executions?stateMachine=${machine}&from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
     expect(later.body.executions).toEqual([]);
     const since = await call('GET', `/v1/executions?stateMachine=${machine}&from=${encodeURIComponent(from)}`);
     expect(since.body.executions).toHaveLength(3);

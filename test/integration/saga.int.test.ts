@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { call, createMachine, history, startExecution, uniqueName, waitForEnd, expectCompleteHistory } from './support/client';
+import {
+  call,
+  createMachine,
+  history,
+  startExecution,
+  uniqueName,
+  waitForEnd,
+  expectCompleteHistory,
+} from './support/client';
 import { readStack, replaceWorkers, writeStack } from './support/stack';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
@@ -16,7 +24,12 @@ function sagaStep(step: string, next: string | undefined, extra: { fail?: boolea
     ResultPath: `$.${step}`,
     Compensate: {
       Resource: fn('saga-undo'),
-      Parameters: { 'dir.$': '$.input.dir', step, 'id.$': '$.result.id', ...(extra.undoMs ? { ms: extra.undoMs } : {}) },
+      Parameters: {
+        'dir.$': '$.input.dir',
+        step,
+        'id.$': '$.result.id',
+        ...(extra.undoMs ? { ms: extra.undoMs } : {}),
+      },
       Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 2 }],
     },
     ...(next ? { Next: next } : { End: true }),
@@ -25,7 +38,11 @@ function sagaStep(step: string, next: string | undefined, extra: { fail?: boolea
 
 const THREE_STEPS = (undoMs?: number) => ({
   StartAt: 'one',
-  States: { one: sagaStep('one', 'two', { undoMs }), two: sagaStep('two', 'three', { undoMs }), three: sagaStep('three', undefined, { fail: true }) },
+  States: {
+    one: sagaStep('one', 'two', { undoMs }),
+    two: sagaStep('two', 'three', { undoMs }),
+    three: sagaStep('three', undefined, { fail: true }),
+  },
 });
 
 function tempDir(): string {
@@ -66,7 +83,11 @@ describe('compensation (saga) on the real stack', () => {
       resource: fn('saga-undo'),
       input: JSON.stringify({ dir, step: 'two', id: 'two-id' }),
     });
-    expect(tail[2].compensationStepSucceededEventDetails).toEqual({ name: 'two', resource: fn('saga-undo'), output: '{"undone":"two"}' });
+    expect(tail[2].compensationStepSucceededEventDetails).toEqual({
+      name: 'two',
+      resource: fn('saga-undo'),
+      output: '{"undone":"two"}',
+    });
     expect(tail[6].executionFailedEventDetails).toMatchObject({ error: 'StepFailed' });
   });
 
@@ -87,7 +108,10 @@ describe('compensation (saga) on the real stack', () => {
               Book: {
                 Type: 'Task',
                 Resource: fn('saga-step'),
-                Compensate: { Resource: fn('saga-undo'), Parameters: { 'dir.$': '$.input.dir', 'step.$': '$.input.step', 'id.$': '$.result.id' } },
+                Compensate: {
+                  Resource: fn('saga-undo'),
+                  Parameters: { 'dir.$': '$.input.dir', 'step.$': '$.input.step', 'id.$': '$.result.id' },
+                },
                 End: true,
               },
             },

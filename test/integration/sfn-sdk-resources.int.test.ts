@@ -14,7 +14,7 @@ import {
   ListTagsForResourceCommand,
   PublishStateMachineVersionCommand,
   ResourceNotFound,
-  SFNClient,
+  type SFNClient,
   SFNServiceException,
   TagResourceCommand,
   TooManyTags,
@@ -32,28 +32,50 @@ beforeAll(() => {
 });
 afterAll(() => sfn.destroy());
 
-const tags = (count: number, prefix = 'k') => Array.from({ length: count }, (_, i) => ({ key: `${prefix}${i}`, value: `v${i}` }));
+const tags = (count: number, prefix = 'k') =>
+  Array.from({ length: count }, (_, i) => ({ key: `${prefix}${i}`, value: `v${i}` }));
 
 describe('Step Functions protocol: tags through @aws-sdk/client-sfn', () => {
   test('tags, retags, untags and lists a state machine when the SDK drives it', async () => {
     const name = uniqueName('sdk-tags');
     const arn = `${ARN_PREFIX}:stateMachine:${name}`;
-    await sfn.send(new CreateStateMachineCommand({ name, definition: DEFINITION, roleArn: ROLE, tags: [{ key: 'team', value: 'core' }] }));
-    await sfn.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'env', value: '' }, { key: 'team', value: 'platform' }] }));
+    await sfn.send(
+      new CreateStateMachineCommand({
+        name,
+        definition: DEFINITION,
+        roleArn: ROLE,
+        tags: [{ key: 'team', value: 'core' }],
+      }),
+    );
+    await sfn.send(
+      new TagResourceCommand({
+        resourceArn: arn,
+        tags: [
+          { key: 'env', value: '' },
+          { key: 'team', value: 'platform' },
+        ],
+      }),
+    );
     expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([
       { key: 'team', value: 'platform' },
       { key: 'env', value: '' },
     ]);
     await sfn.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['team', 'absent'] }));
-    expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([{ key: 'env', value: '' }]);
+    expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([
+      { key: 'env', value: '' },
+    ]);
 
     await sfn.send(new TagResourceCommand({ resourceArn: arn, tags: tags(49) }));
-    const tooMany = await failure(sfn.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'one-more', value: 'x' }] })));
+    const tooMany = await failure(
+      sfn.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'one-more', value: 'x' }] })),
+    );
     expect(tooMany).toBeInstanceOf(TooManyTags);
     expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toHaveLength(50);
 
     const version = await sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: arn }));
-    const onVersion = await failure(sfn.send(new TagResourceCommand({ resourceArn: version.stateMachineVersionArn, tags: tags(1) })));
+    const onVersion = await failure(
+      sfn.send(new TagResourceCommand({ resourceArn: version.stateMachineVersionArn, tags: tags(1) })),
+    );
     expect(onVersion).toBeInstanceOf(ResourceNotFound);
     expect(onVersion.message).toBe(`Resource not found: '${arn}:1'`);
 
@@ -66,7 +88,11 @@ describe('Step Functions protocol: tags through @aws-sdk/client-sfn', () => {
   });
 
   test('refuses to tag what does not exist or is not an ARN', async () => {
-    const missing = await failure(sfn.send(new TagResourceCommand({ resourceArn: `${ARN_PREFIX}:stateMachine:${uniqueName('none')}`, tags: tags(1) })));
+    const missing = await failure(
+      sfn.send(
+        new TagResourceCommand({ resourceArn: `${ARN_PREFIX}:stateMachine:${uniqueName('none')}`, tags: tags(1) }),
+      ),
+    );
     expect(missing).toBeInstanceOf(ResourceNotFound);
     const invalid = await failure(sfn.send(new ListTagsForResourceCommand({ resourceArn: 'nope' })));
     expect(invalid).toBeInstanceOf(InvalidArn);
@@ -88,9 +114,13 @@ describe('Step Functions protocol: activities through @aws-sdk/client-sfn', () =
       creationDate: created.creationDate,
       encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
     });
-    expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([{ key: 'owner', value: 'ops' }]);
+    expect((await sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([
+      { key: 'owner', value: 'ops' },
+    ]);
     const listed = await sfn.send(new ListActivitiesCommand({ maxResults: 1000 }));
-    expect(listed.activities?.filter((a) => a.activityArn === arn)).toEqual([{ activityArn: arn, name, creationDate: created.creationDate }]);
+    expect(listed.activities?.filter((a) => a.activityArn === arn)).toEqual([
+      { activityArn: arn, name, creationDate: created.creationDate },
+    ]);
 
     await sfn.send(new DeleteActivityCommand({ activityArn: arn }));
     await sfn.send(new DeleteActivityCommand({ activityArn: arn }));

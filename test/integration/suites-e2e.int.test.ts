@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { call, history, uniqueName } from './support/client';
-import { readStack } from './support/stack';
 
 /**
  * The data suites, end to end: every validation case through the API (400 with the same
@@ -17,7 +16,8 @@ function load(dir: string): [string, any][] {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.json')) out.push([path.relative(ROOT, full), JSON.parse(fs.readFileSync(full, 'utf8'))]);
+      else if (entry.name.endsWith('.json'))
+        out.push([path.relative(ROOT, full), JSON.parse(fs.readFileSync(full, 'utf8'))]);
     }
   };
   walk(dir);
@@ -27,33 +27,43 @@ function load(dir: string): [string, any][] {
 /** Runs `work` over `items`, `limit` at a time. */
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /** Conformance cases a real execution reproduces exactly: no Task, no `$$` identity, no clock or randomness, short waits. */
 function runnableEndToEnd(file: string, c: any): boolean {
   const text = JSON.stringify(c.definition);
   if (/execution-timeout|context-object/.test(file)) return false;
-  return !/"Task"|"Wait"|TimeoutSeconds|\$\$|\$states\.context|\$now|\$millis|\$uuid|\$random|States\.UUID|States\.MathRandom/.test(text);
+  return !/"Task"|"Wait"|TimeoutSeconds|\$\$|\$states\.context|\$now|\$millis|\$uuid|\$random|States\.UUID|States\.MathRandom/.test(
+    text,
+  );
 }
 
 describe('data suites end to end', () => {
   test('answers every invalid validation case with 400 and exactly its problems, and accepts every valid one', async () => {
     // A definition that is neither an object nor JSON text is refused by the request schema first.
-    const invalid = load(path.join(ROOT, 'validation', 'invalid')).filter(([, c]) => typeof c.definition === 'object' && c.definition !== null && !Array.isArray(c.definition));
+    const invalid = load(path.join(ROOT, 'validation', 'invalid')).filter(
+      ([, c]) => typeof c.definition === 'object' && c.definition !== null && !Array.isArray(c.definition),
+    );
     const valid = load(path.join(ROOT, 'validation', 'valid'));
     expect(invalid.length).toBeGreaterThanOrEqual(110);
     const mismatches: string[] = [];
-    await pool([...invalid.map((c) => [c, false] as const), ...valid.map((c) => [c, true] as const)], 8, async ([[file, c], ok]) => {
-      const reply = await call('POST', '/v1/state-machines', { name: uniqueName('v'), definition: c.definition });
-      const got = reply.status === 400 ? reply.body.problems.map((p: any) => ({ code: p.code, path: p.path })) : [];
-      const want = ok ? [] : c.expected.map((p: any) => ({ code: p.code, path: p.path }));
-      if (ok ? reply.status !== 201 : reply.status !== 400 || JSON.stringify(got) !== JSON.stringify(want)) {
-        mismatches.push(`${file}: ${reply.status} ${JSON.stringify(got)}`);
-      }
-    });
+    await pool(
+      [...invalid.map((c) => [c, false] as const), ...valid.map((c) => [c, true] as const)],
+      8,
+      async ([[file, c], ok]) => {
+        const reply = await call('POST', '/v1/state-machines', { name: uniqueName('v'), definition: c.definition });
+        const got = reply.status === 400 ? reply.body.problems.map((p: any) => ({ code: p.code, path: p.path })) : [];
+        const want = ok ? [] : c.expected.map((p: any) => ({ code: p.code, path: p.path }));
+        if (ok ? reply.status !== 201 : reply.status !== 400 || JSON.stringify(got) !== JSON.stringify(want)) {
+          mismatches.push(`${file}: ${reply.status} ${JSON.stringify(got)}`);
+        }
+      },
+    );
     expect(mismatches).toEqual([]);
   });
 
@@ -92,7 +102,9 @@ describe('data suites end to end', () => {
           : (done.error ?? '') === want.error && (want.cause === undefined || (done.cause ?? '') === want.cause));
       const events = c.events ? (await history(id)).map((e: any) => e.type) : undefined;
       if (!same || (events && JSON.stringify(events) !== JSON.stringify(c.events))) {
-        mismatches.push(`${file}: ${JSON.stringify({ status: done.status, output: done.output, error: done.error, cause: done.cause, events })}`);
+        mismatches.push(
+          `${file}: ${JSON.stringify({ status: done.status, output: done.output, error: done.error, cause: done.cause, events })}`,
+        );
       }
     });
     expect(mismatches).toEqual([]);
@@ -100,4 +112,3 @@ describe('data suites end to end', () => {
     expect(refused).toBeLessThan(40);
   }, 600_000);
 });
-

@@ -31,18 +31,66 @@ describe('Temporal over mTLS', () => {
   /** A certificate signed by the test CA (X.509 v3: the Rust core refuses v1). */
   function issue(name: string, subject: string, extensions: string): void {
     fs.writeFileSync(file(`${name}.ext`), extensions);
-    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${subject}`]);
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', '-extfile', `${name}.ext`]);
+    openssl([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${subject}`,
+    ]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+    ]);
   }
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-tls-'));
-    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=stepflow test CA']);
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=stepflow test CA',
+    ]);
     issue('server', 'temporal.test', 'subjectAltName=DNS:temporal.test\nextendedKeyUsage=serverAuth\n');
     issue('client', 'stepflow-worker', 'extendedKeyUsage=clientAuth\n');
     const [host, port] = readStack().temporalAddress.split(':') as [string, string];
     proxy = tls.createServer(
-      { key: fs.readFileSync(file('server.key')), cert: fs.readFileSync(file('server.pem')), ca: fs.readFileSync(file('ca.pem')), requestCert: true, rejectUnauthorized: true, ALPNProtocols: ['h2'] },
+      {
+        key: fs.readFileSync(file('server.key')),
+        cert: fs.readFileSync(file('server.pem')),
+        ca: fs.readFileSync(file('ca.pem')),
+        requestCert: true,
+        rejectUnauthorized: true,
+        ALPNProtocols: ['h2'],
+      },
       (socket) => {
         const upstream = net.connect(Number(port), host);
         socket.pipe(upstream).pipe(socket);
@@ -60,7 +108,12 @@ describe('Temporal over mTLS', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const env = () => ({ TEMPORAL_TLS_CA: file('ca.pem'), TEMPORAL_TLS_CERT: file('client.pem'), TEMPORAL_TLS_KEY: file('client.key'), TEMPORAL_TLS_SERVER_NAME: 'temporal.test' });
+  const env = () => ({
+    TEMPORAL_TLS_CA: file('ca.pem'),
+    TEMPORAL_TLS_CERT: file('client.pem'),
+    TEMPORAL_TLS_KEY: file('client.key'),
+    TEMPORAL_TLS_SERVER_NAME: 'temporal.test',
+  });
 
   test("the API's client reaches Temporal with a client certificate", async () => {
     const client = await createTemporalClient(address, readStack().namespace, temporalSecurity(loadConfig(env())));
@@ -84,7 +137,13 @@ describe('Temporal over mTLS', () => {
 
   test('without a client certificate the handshake is refused', async () => {
     const { TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME } = env();
-    await expect(createTemporalClient(address, readStack().namespace, temporalSecurity(loadConfig({ TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME })))).rejects.toThrow('Failed to connect before the deadline');
+    await expect(
+      createTemporalClient(
+        address,
+        readStack().namespace,
+        temporalSecurity(loadConfig({ TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME })),
+      ),
+    ).rejects.toThrow('Failed to connect before the deadline');
     // The client spoke TLS and trusted the server; the proxy refused it for want of a certificate.
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((reason) => /peer did not return a certificate/.test(reason))).toBe(true);

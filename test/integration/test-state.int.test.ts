@@ -1,4 +1,10 @@
-import { InvalidDefinition, SFNClient, TestStateCommand, type TestStateCommandInput, type TestStateCommandOutput } from '@aws-sdk/client-sfn';
+import {
+  InvalidDefinition,
+  type SFNClient,
+  TestStateCommand,
+  type TestStateCommandInput,
+  type TestStateCommandOutput,
+} from '@aws-sdk/client-sfn';
 import { call, sfnClient } from './support/client';
 
 const ROLE = 'arn:aws:iam::000000000000:role/test-state';
@@ -10,8 +16,13 @@ beforeAll(() => {
 afterAll(() => sfn.destroy());
 
 /** Calls TestState on `state` (an object) and returns the response without its metadata. */
-async function testState(state: unknown, request: Omit<TestStateCommandInput, 'definition'> = {}): Promise<Omit<TestStateCommandOutput, '$metadata'>> {
-  const { $metadata: _metadata, ...out } = await sfn.send(new TestStateCommand({ roleArn: ROLE, ...request, definition: JSON.stringify(state) }));
+async function testState(
+  state: unknown,
+  request: Omit<TestStateCommandInput, 'definition'> = {},
+): Promise<Omit<TestStateCommandOutput, '$metadata'>> {
+  const { $metadata: _metadata, ...out } = await sfn.send(
+    new TestStateCommand({ roleArn: ROLE, ...request, definition: JSON.stringify(state) }),
+  );
   return out;
 }
 
@@ -39,7 +50,12 @@ describe('TestState over the Step Functions protocol', () => {
   });
 
   test('calls the function from FUNCTIONS_DIR when the Task has no mock', async () => {
-    const state = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add', ResultPath: '$.result', End: true };
+    const state = {
+      Type: 'Task',
+      Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add',
+      ResultPath: '$.result',
+      End: true,
+    };
     expect(await testState(state, { input: '{"a":2,"b":5}', inspectionLevel: 'DEBUG' })).toEqual({
       output: '{"a":2,"b":5,"result":{"sum":7}}',
       status: 'SUCCEEDED',
@@ -55,7 +71,12 @@ describe('TestState over the Step Functions protocol', () => {
   });
 
   test('answers FAILED with the function error when the function throws and nothing catches it', async () => {
-    const state = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'boom', 'Payload.$': '$' }, End: true };
+    const state = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'boom', 'Payload.$': '$' },
+      End: true,
+    };
     const out = await testState(state, { input: '{"errorName":"Custom","message":"nope"}' });
     expect(out.status).toBe('FAILED');
     expect(out.error).toBe('Custom');
@@ -76,7 +97,12 @@ describe('TestState over the Step Functions protocol', () => {
   const boom = { errorOutput: { error: 'Boom', cause: 'it broke' } };
 
   test('answers CAUGHT_ERROR with the catcher Next when the retries of a mocked error are spent', async () => {
-    const out = await testState(failingTask, { input: '{"x":1}', mock: boom, stateConfiguration: { retrierRetryCount: 3 }, inspectionLevel: 'DEBUG' });
+    const out = await testState(failingTask, {
+      input: '{"x":1}',
+      mock: boom,
+      stateConfiguration: { retrierRetryCount: 3 },
+      inspectionLevel: 'DEBUG',
+    });
     expect(out).toEqual({
       output: '{"x":1,"error":{"Error":"Boom","Cause":"it broke"}}',
       error: 'Boom',
@@ -93,7 +119,12 @@ describe('TestState over the Step Functions protocol', () => {
   });
 
   test('answers RETRIABLE with the next backoff when the retrier has attempts left', async () => {
-    const out = await testState(failingTask, { input: '{"x":1}', mock: boom, stateConfiguration: { retrierRetryCount: 1 }, inspectionLevel: 'DEBUG' });
+    const out = await testState(failingTask, {
+      input: '{"x":1}',
+      mock: boom,
+      stateConfiguration: { retrierRetryCount: 1 },
+      inspectionLevel: 'DEBUG',
+    });
     expect(out).toEqual({
       error: 'Boom',
       cause: 'it broke',
@@ -112,12 +143,20 @@ describe('TestState over the Step Functions protocol', () => {
       StartAt: 'Start',
       States: {
         Start: { Type: 'Pass', Next: 'Route' },
-        Route: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 10, Next: 'Big' }], Default: 'Small' },
+        Route: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.n', NumericGreaterThan: 10, Next: 'Big' }],
+          Default: 'Small',
+        },
         Big: { Type: 'Succeed' },
         Small: { Type: 'Succeed' },
       },
     };
-    expect(await testState(machine, { stateName: 'Route', input: '{"n":42}' })).toEqual({ output: '{"n":42}', nextState: 'Big', status: 'SUCCEEDED' });
+    expect(await testState(machine, { stateName: 'Route', input: '{"n":42}' })).toEqual({
+      output: '{"n":42}',
+      nextState: 'Big',
+      status: 'SUCCEEDED',
+    });
   });
 
   test('evaluates a JSONata state with the given variables and reports what it assigns', async () => {
@@ -128,7 +167,9 @@ describe('TestState over the Step Functions protocol', () => {
       Assign: { seen: '{% $count($states.input.values) %}' },
       End: true,
     };
-    expect(await testState(state, { input: '{"values":[1,2,3]}', variables: '{"bonus":10}', inspectionLevel: 'DEBUG' })).toEqual({
+    expect(
+      await testState(state, { input: '{"values":[1,2,3]}', variables: '{"bonus":10}', inspectionLevel: 'DEBUG' }),
+    ).toEqual({
       output: '{"total":16}',
       status: 'SUCCEEDED',
       inspectionData: { input: '{"values":[1,2,3]}', variables: '{"bonus":10,"seen":3}' },
@@ -141,14 +182,22 @@ describe('TestState over the Step Functions protocol', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(InvalidDefinition);
-    expect((err as Error).message).toBe("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: A Pass state cannot have both 'Next' and 'End' at /States/StateName'");
+    expect((err as Error).message).toBe(
+      "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: A Pass state cannot have both 'Next' and 'End' at /States/StateName'",
+    );
   });
 });
 
 describe('TestState over REST', () => {
   test('answers JSON values when POST /v1/test-state runs a mocked Task', async () => {
     const reply = await call('POST', '/v1/test-state', {
-      definition: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: { 'Item.$': '$.item' }, ResultPath: '$.put', Next: 'Done' },
+      definition: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::dynamodb:putItem',
+        Parameters: { 'Item.$': '$.item' },
+        ResultPath: '$.put',
+        Next: 'Done',
+      },
       input: { item: { id: 1 } },
       mock: { result: { ok: true } },
       inspectionLevel: 'DEBUG',
@@ -178,7 +227,13 @@ describe('TestState over REST', () => {
       body: {
         code: 'INVALID_DEFINITION',
         message: 'Invalid State Machine Definition',
-        problems: [{ code: 'SCHEMA_VALIDATION_FAILED', path: '/States/StateName', message: "A Pass state cannot have both 'Next' and 'End'" }],
+        problems: [
+          {
+            code: 'SCHEMA_VALIDATION_FAILED',
+            path: '/States/StateName',
+            message: "A Pass state cannot have both 'Next' and 'End'",
+          },
+        ],
       },
     });
   });

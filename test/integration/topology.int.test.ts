@@ -70,14 +70,24 @@ describe('runTopology', () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-  async function run(composeText: string): Promise<{ lines: string[]; published: Record<string, string[]>; stop(): Promise<void> }> {
+  async function run(
+    composeText: string,
+  ): Promise<{ lines: string[]; published: Record<string, string[]>; stop(): Promise<void> }> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-topology-test-'));
     dirs.push(dir);
     fs.symlinkSync(ROOT, path.join(dir, 'app'));
     const runId = `stepflow_topo_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
     fs.writeFileSync(path.join(dir, 'docker-compose.yml'), composeText.replace('QUEUE', `topology-${runId}`));
-    const config = execFileSync('docker-compose', ['-f', path.join(dir, 'docker-compose.yml'), '--project-directory', ROOT, 'config'], { encoding: 'utf8' });
-    const image: AssembledImage = { root: dir, stage: parseDockerfile(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')).pop() as Stage, contextFiles: {} };
+    const config = execFileSync(
+      'docker-compose',
+      ['-f', path.join(dir, 'docker-compose.yml'), '--project-directory', ROOT, 'config'],
+      { encoding: 'utf8' },
+    );
+    const image: AssembledImage = {
+      root: dir,
+      stage: parseDockerfile(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')).pop() as Stage,
+      contextFiles: {},
+    };
     const lines: string[] = [];
     const stack = readStack();
     const postgresServer = new URL(stack.databaseUrl);

@@ -9,7 +9,12 @@ const MACHINE = {
   StartAt: 'Before',
   States: {
     Before: { Type: 'Pass', Next: 'Slow' },
-    Slow: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:slow-counter', ResultPath: '$.slow', Next: 'After' },
+    Slow: {
+      Type: 'Task',
+      Resource: 'arn:aws:lambda:us-east-1:000000000000:function:slow-counter',
+      ResultPath: '$.slow',
+      Next: 'After',
+    },
     After: { Type: 'Pass', Result: 'done', ResultPath: '$.after', End: true },
   },
 };

@@ -7,7 +7,10 @@ import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const DIR = path.join(__dirname, 'histories');
-const FILES = fs.readdirSync(DIR).filter((file) => file.endsWith('.history.bin')).sort();
+const FILES = fs
+  .readdirSync(DIR)
+  .filter((file) => file.endsWith('.history.bin'))
+  .sort();
 
 /**
  * Histories recorded from real executions by earlier versions of the interpreter must replay

@@ -113,7 +113,12 @@ const SERVED_ACTIONS = Object.keys({
 });
 
 /** `X-Amz-Target` values sent to REST routes, where they must change nothing. */
-const TARGETS = [undefined, 'AWSStepFunctions.ListExecutions', 'AWSStepFunctions.StartExecution', 'AWSStepFunctions.CreateStateMachine'];
+const TARGETS = [
+  undefined,
+  'AWSStepFunctions.ListExecutions',
+  'AWSStepFunctions.StartExecution',
+  'AWSStepFunctions.CreateStateMachine',
+];
 
 interface Key {
   id: string;
@@ -165,17 +170,50 @@ describe('authentication of every route', () => {
       { kind: 'bearer', label: 'execute', key: execute, scopes: ['execute'] },
       { kind: 'bearer', label: 'admin', key: admin, scopes: ['admin'] },
       { kind: 'bearer', label: 'all', key: all, scopes: ['read', 'execute', 'admin'] },
-      { kind: 'bearer-refused', label: 'revoked', authorization: `Bearer ${revoked.id}.${revoked.secret}`, unknownKey: true },
-      { kind: 'bearer-refused', label: 'wrong secret', authorization: `Bearer ${all.id}.${all.secret}x`, unknownKey: true },
-      { kind: 'bearer-refused', label: 'unknown key', authorization: `Bearer SFKNOSUCHKEY.${all.secret}`, unknownKey: true },
+      {
+        kind: 'bearer-refused',
+        label: 'revoked',
+        authorization: `Bearer ${revoked.id}.${revoked.secret}`,
+        unknownKey: true,
+      },
+      {
+        kind: 'bearer-refused',
+        label: 'wrong secret',
+        authorization: `Bearer ${all.id}.${all.secret}x`,
+        unknownKey: true,
+      },
+      {
+        kind: 'bearer-refused',
+        label: 'unknown key',
+        authorization: `Bearer SFKNOSUCHKEY.${all.secret}`,
+        unknownKey: true,
+      },
       { kind: 'bearer-refused', label: 'malformed', authorization: `Bearer ${all.id}`, unknownKey: false },
       { kind: 'sigv4', label: 'read', key: read, scopes: ['read'] },
       { kind: 'sigv4', label: 'execute', key: execute, scopes: ['execute'] },
       { kind: 'sigv4', label: 'admin', key: admin, scopes: ['admin'] },
       { kind: 'sigv4', label: 'all', key: all, scopes: ['read', 'execute', 'admin'] },
-      { kind: 'sigv4-refused', label: 'revoked', accessKeyId: revoked.id, secret: revoked.secret, type: 'UnrecognizedClientException' },
-      { kind: 'sigv4-refused', label: 'wrong secret', accessKeyId: all.id, secret: `${all.secret}x`, type: 'InvalidSignatureException' },
-      { kind: 'sigv4-refused', label: 'unknown key', accessKeyId: 'SFKNOSUCHKEY', secret: all.secret, type: 'UnrecognizedClientException' },
+      {
+        kind: 'sigv4-refused',
+        label: 'revoked',
+        accessKeyId: revoked.id,
+        secret: revoked.secret,
+        type: 'UnrecognizedClientException',
+      },
+      {
+        kind: 'sigv4-refused',
+        label: 'wrong secret',
+        accessKeyId: all.id,
+        secret: `${all.secret}x`,
+        type: 'InvalidSignatureException',
+      },
+      {
+        kind: 'sigv4-refused',
+        label: 'unknown key',
+        accessKeyId: 'SFKNOSUCHKEY',
+        secret: all.secret,
+        type: 'UnrecognizedClientException',
+      },
     ];
     api = await authApp(db.pool, config);
   });
@@ -186,17 +224,31 @@ describe('authentication of every route', () => {
   });
 
   /** The request a credential makes (SigV4 signed by AWS's signer over exactly these bytes). */
-  async function request(method: string, url: string, credential: Credential, target: string | undefined, body: string | undefined): Promise<InjectOptions> {
+  async function request(
+    method: string,
+    url: string,
+    credential: Credential,
+    target: string | undefined,
+    body: string | undefined,
+  ): Promise<InjectOptions> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = url === '/' ? 'application/x-amz-json-1.0' : 'application/json';
     if (target !== undefined) headers['x-amz-target'] = target;
     if (credential.kind === 'bearer') headers.authorization = `Bearer ${credential.key.id}.${credential.key.secret}`;
     if (credential.kind === 'bearer-refused') headers.authorization = credential.authorization;
     if (credential.kind === 'sigv4' || credential.kind === 'sigv4-refused') {
-      const signer = credential.kind === 'sigv4' ? { accessKeyId: credential.key.id, secretAccessKey: credential.key.secret } : { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secret };
+      const signer =
+        credential.kind === 'sigv4'
+          ? { accessKeyId: credential.key.id, secretAccessKey: credential.key.secret }
+          : { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secret };
       Object.assign(headers, await sigv4Headers(signer, target, body ?? ''));
     }
-    return { method: method as InjectOptions['method'], url, headers, ...(body !== undefined ? { payload: body } : {}) };
+    return {
+      method: method as InjectOptions['method'],
+      url,
+      headers,
+      ...(body !== undefined ? { payload: body } : {}),
+    };
   }
 
   test('every route has a deliberate scope, and every listed route exists', () => {
@@ -222,7 +274,8 @@ describe('authentication of every route', () => {
           const head = method === 'HEAD';
           let want: string;
           if (access === 'public') want = 'reached';
-          else if (credential.kind === 'bearer') want = credential.scopes.includes(access) ? 'reached' : head ? '403' : '403 FORBIDDEN';
+          else if (credential.kind === 'bearer')
+            want = credential.scopes.includes(access) ? 'reached' : head ? '403' : '403 FORBIDDEN';
           else want = head ? '401' : '401 UNAUTHORIZED';
           const what = `${route} with ${label(credential)}, X-Amz-Target ${target ?? '(none)'}`;
           expected.push(`${what}: ${want}`);
@@ -230,12 +283,21 @@ describe('authentication of every route', () => {
         }
       }
     }
-    expect(actual.length).toBe(api.routes.filter((r) => r !== PROTOCOL_ROUTE).length * credentials.length * TARGETS.length);
+    expect(actual.length).toBe(
+      api.routes.filter((r) => r !== PROTOCOL_ROUTE).length * credentials.length * TARGETS.length,
+    );
     expect(actual).toEqual(expected);
   });
 
   test('the Step Functions protocol: the action decides, with Bearer or SigV4', async () => {
-    const targets = [...Object.keys(ACTIONS).map((action) => `AWSStepFunctions.${action}`), 'AWSStepFunctions.NoSuchAction', 'AWSStepFunctions.__proto__', 'AWSStepFunctions.constructor', 'ListExecutions', undefined];
+    const targets = [
+      ...Object.keys(ACTIONS).map((action) => `AWSStepFunctions.${action}`),
+      'AWSStepFunctions.NoSuchAction',
+      'AWSStepFunctions.__proto__',
+      'AWSStepFunctions.constructor',
+      'ListExecutions',
+      undefined,
+    ];
     const expected: string[] = [];
     const actual: string[] = [];
     for (const target of targets) {
@@ -246,9 +308,12 @@ describe('authentication of every route', () => {
         let want: string;
         if (credential.kind === 'none') want = '401 MissingAuthenticationTokenException';
         // A signature must sign X-Amz-Target: without one there is nothing it could have signed.
-        else if (target === undefined && (credential.kind === 'sigv4' || credential.kind === 'sigv4-refused')) want = '401 InvalidSignatureException';
-        else if (credential.kind === 'bearer' || credential.kind === 'sigv4') want = credential.scopes.includes(scope) ? 'reached' : '403 AccessDeniedException';
-        else if (credential.kind === 'bearer-refused') want = credential.unknownKey ? '401 UnrecognizedClientException' : '401 MissingAuthenticationTokenException';
+        else if (target === undefined && (credential.kind === 'sigv4' || credential.kind === 'sigv4-refused'))
+          want = '401 InvalidSignatureException';
+        else if (credential.kind === 'bearer' || credential.kind === 'sigv4')
+          want = credential.scopes.includes(scope) ? 'reached' : '403 AccessDeniedException';
+        else if (credential.kind === 'bearer-refused')
+          want = credential.unknownKey ? '401 UnrecognizedClientException' : '401 MissingAuthenticationTokenException';
         else want = `401 ${credential.type}`;
         const what = `${target ?? '(no target)'} with ${label(credential)}`;
         expected.push(`${what}: ${want}`);
@@ -262,8 +327,14 @@ describe('authentication of every route', () => {
     const read = credentials.find((c) => c.kind === 'bearer' && c.label === 'read') as Credential & { kind: 'bearer' };
     const authorization = `Bearer ${read.key.id}.${read.key.secret}`;
     expect(outcome(await api.app.inject({ method: 'GET', url: '/v1/nothing-here' }))).toBe('401 UNAUTHORIZED');
-    expect(outcome(await api.app.inject({ method: 'GET', url: '/v1/nothing-here', headers: { authorization } }))).toBe('reached');
-    expect(outcome(await api.app.inject({ method: 'POST', url: '/v1/nothing-here', headers: { authorization } }))).toBe('403 FORBIDDEN');
-    expect(outcome(await api.app.inject({ method: 'PATCH', url: '/v1/state-machines', headers: { authorization } }))).toBe('403 FORBIDDEN');
+    expect(outcome(await api.app.inject({ method: 'GET', url: '/v1/nothing-here', headers: { authorization } }))).toBe(
+      'reached',
+    );
+    expect(outcome(await api.app.inject({ method: 'POST', url: '/v1/nothing-here', headers: { authorization } }))).toBe(
+      '403 FORBIDDEN',
+    );
+    expect(
+      outcome(await api.app.inject({ method: 'PATCH', url: '/v1/state-machines', headers: { authorization } })),
+    ).toBe('403 FORBIDDEN');
   });
 });

@@ -10,7 +10,7 @@ describe('requiredAccess', () => {
     expect(requiredAccess('POST', undefined, target)).toBe('admin');
   });
 
-  test('REST TestState needs execute, as the protocol\'s TestState does', () => {
+  test("REST TestState needs execute, as the protocol's TestState does", () => {
     expect(requiredAccess('POST', '/v1/test-state', undefined)).toBe('execute');
     expect(requiredAccess('POST', '/', 'AWSStepFunctions.TestState')).toBe('execute');
   });

@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeMasterKey, hashSecret, loadMasterKey, MASTER_KEY_FILE, MasterKeyError, sealedBy, sealSecret, secretMatches, unsealSecret } from '../../engine/api/key-secrets';
+import {
+  decodeMasterKey,
+  hashSecret,
+  loadMasterKey,
+  MASTER_KEY_FILE,
+  MasterKeyError,
+  sealedBy,
+  sealSecret,
+  secretMatches,
+  unsealSecret,
+} from '../../engine/api/key-secrets';
 
 const HEX_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
@@ -31,7 +41,11 @@ describe('API key secrets', () => {
     expect(unsealSecret(master, 'SFKB', sealed)).toBeUndefined();
     expect(unsealSecret(other, 'SFKA', sealed)).toBeUndefined();
     const parts = sealed.split('.');
-    const flipped = [...parts.slice(0, 3), Buffer.from(Buffer.from(parts[3], 'base64url').map((b, i) => (i === 0 ? b ^ 1 : b))).toString('base64url'), parts[4]];
+    const flipped = [
+      ...parts.slice(0, 3),
+      Buffer.from(Buffer.from(parts[3], 'base64url').map((b, i) => (i === 0 ? b ^ 1 : b))).toString('base64url'),
+      parts[4],
+    ];
     expect(unsealSecret(master, 'SFKA', flipped.join('.'))).toBeUndefined();
     const shortTag = [...parts.slice(0, 4), Buffer.from(parts[4], 'base64url').subarray(0, 4).toString('base64url')];
     expect(unsealSecret(master, 'SFKA', shortTag.join('.'))).toBeUndefined();

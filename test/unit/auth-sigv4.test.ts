@@ -35,31 +35,48 @@ async function signed(options: SignOptions = {}): Promise<{ headers: Record<stri
       port: 8080,
       path: '/',
       query: {},
-      headers: { host: '127.0.0.1:8080', 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartExecution' },
+      headers: {
+        host: '127.0.0.1:8080',
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'AWSStepFunctions.StartExecution',
+      },
       body,
     },
     { signingDate: SIGNED_AT, unsignableHeaders: new Set(options.unsigned ?? []) },
   );
-  return { headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), String(value)])), body };
+  return {
+    headers: Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    ),
+    body,
+  };
 }
 
 /** The server's two checks in order: claims, then the signature over `sentBody`. */
-async function verify(request: { headers: Record<string, string>; body: string }, sentBody = request.body, now = NOW): Promise<string | undefined> {
+async function verify(
+  request: { headers: Record<string, string>; body: string },
+  sentBody = request.body,
+  now = NOW,
+): Promise<string | undefined> {
   const header = parseSigV4(request.headers.authorization);
   if (!header) return 'unparsable';
   return (
     checkSigV4Claims(header, request.headers, now) ??
-    (await verifySigV4Signature({ method: 'POST', path: '/', query: {}, headers: request.headers, body: Buffer.from(sentBody) }, header, SECRET))
+    (await verifySigV4Signature(
+      { method: 'POST', path: '/', query: {}, headers: request.headers, body: Buffer.from(sentBody) },
+      header,
+      SECRET,
+    ))
   );
 }
 
 describe('SigV4 verification', () => {
-  test('accepts a request signed by AWS\'s signer, with or without x-amz-content-sha256', async () => {
+  test("accepts a request signed by AWS's signer, with or without x-amz-content-sha256", async () => {
     expect(await verify(await signed())).toBeUndefined();
     expect(await verify(await signed({ contentSha: true }))).toBeUndefined();
   });
 
-  test('refuses a tampered body when the client declares the signed body\'s hash', async () => {
+  test("refuses a tampered body when the client declares the signed body's hash", async () => {
     const request = await signed({ body: '{"amount":100}', contentSha: true });
     expect(await verify(request, '{"amount":999}')).toBe('the body does not match its x-amz-content-sha256');
   });
@@ -70,7 +87,7 @@ describe('SigV4 verification', () => {
     expect(await verify(request, '{"amount":999}')).toBe('the signature does not match');
   });
 
-  test('refuses an x-amz-content-sha256 that is not the body\'s, signed or not', async () => {
+  test("refuses an x-amz-content-sha256 that is not the body's, signed or not", async () => {
     const unsignedPayload = await signed();
     unsignedPayload.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
     expect(await verify(unsignedPayload)).toBe('the body does not match its x-amz-content-sha256');
@@ -80,25 +97,44 @@ describe('SigV4 verification', () => {
   });
 
   test('refuses a signature that does not sign x-amz-target, host or x-amz-date', async () => {
-    expect(await verify(await signed({ unsigned: ['x-amz-target'] }))).toBe('the signature must sign the headers x-amz-target');
+    expect(await verify(await signed({ unsigned: ['x-amz-target'] }))).toBe(
+      'the signature must sign the headers x-amz-target',
+    );
     expect(await verify(await signed({ unsigned: ['host'] }))).toBe('the signature must sign the headers host');
-    expect(await verify(await signed({ unsigned: ['x-amz-date', 'x-amz-target'] }))).toBe('the signature must sign the headers x-amz-date, x-amz-target');
+    expect(await verify(await signed({ unsigned: ['x-amz-date', 'x-amz-target'] }))).toBe(
+      'the signature must sign the headers x-amz-date, x-amz-target',
+    );
   });
 
   test('refuses a credential scope of another service or a made-up region', async () => {
-    expect(await verify(await signed({ region: 'mars-1', service: 's3' }))).toBe("the credential should be scoped to the service 'states', not 's3'");
-    expect(await verify(await signed({ region: 'mars-1' }))).toBe("the credential should be scoped to a valid region, not 'mars-1'");
-    expect(await verify(await signed({ region: 'US-EAST-1' }))).toBe("the credential should be scoped to a valid region, not 'US-EAST-1'");
-    expect(await verify(await signed({ region: 'local' }))).toBe("the credential should be scoped to a valid region, not 'local'");
+    expect(await verify(await signed({ region: 'mars-1', service: 's3' }))).toBe(
+      "the credential should be scoped to the service 'states', not 's3'",
+    );
+    expect(await verify(await signed({ region: 'mars-1' }))).toBe(
+      "the credential should be scoped to a valid region, not 'mars-1'",
+    );
+    expect(await verify(await signed({ region: 'US-EAST-1' }))).toBe(
+      "the credential should be scoped to a valid region, not 'US-EAST-1'",
+    );
+    expect(await verify(await signed({ region: 'local' }))).toBe(
+      "the credential should be scoped to a valid region, not 'local'",
+    );
   });
 
   test('accepts any syntactically valid AWS region', async () => {
-    for (const region of ['eu-west-3', 'us-gov-west-1', 'ap-southeast-2', 'us-isob-east-1', 'cn-north-1', 'eusc-de-east-1']) {
+    for (const region of [
+      'eu-west-3',
+      'us-gov-west-1',
+      'ap-southeast-2',
+      'us-isob-east-1',
+      'cn-north-1',
+      'eusc-de-east-1',
+    ]) {
       expect(await verify(await signed({ region }))).toBeUndefined();
     }
   });
 
-  test('refuses a credential scope whose date is not X-Amz-Date\'s day', async () => {
+  test("refuses a credential scope whose date is not X-Amz-Date's day", async () => {
     const request = await signed();
     request.headers.authorization = request.headers.authorization.replace('/20261126/', '/20261125/');
     expect(await verify(request)).toBe("the credential scope's date 20261125 is not the day of X-Amz-Date");
@@ -141,9 +177,13 @@ describe('SigV4 verification', () => {
       signedHeaders: ['content-type', 'host', 'x-amz-date', 'x-amz-target'],
       signature: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    expect(parseSigV4('AWS4-HMAC-SHA256 Credential=SFKTEST/20261126/us-east-1/states/aws4_request, SignedHeaders=host')).toBeUndefined();
+    expect(
+      parseSigV4('AWS4-HMAC-SHA256 Credential=SFKTEST/20261126/us-east-1/states/aws4_request, SignedHeaders=host'),
+    ).toBeUndefined();
     expect(parseSigV4(headers.authorization.replace('aws4_request', 'aws5_request'))).toBeUndefined();
-    expect(parseSigV4(headers.authorization.replace('SignedHeaders=content-type', 'SignedHeaders=Content-Type'))).toBeUndefined();
+    expect(
+      parseSigV4(headers.authorization.replace('SignedHeaders=content-type', 'SignedHeaders=Content-Type')),
+    ).toBeUndefined();
     expect(parseSigV4(undefined)).toBeUndefined();
   });
 });

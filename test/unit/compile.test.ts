@@ -16,7 +16,12 @@ describe('compilePlan', () => {
       StartAt: 'P',
       States: {
         P: { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: { Type: 'Succeed' } } }], Next: 'M' },
-        M: { Type: 'Map', QueryLanguage: 'JSONPath', Iterator: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } }, End: true },
+        M: {
+          Type: 'Map',
+          QueryLanguage: 'JSONPath',
+          Iterator: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } },
+          End: true,
+        },
       },
     });
     expect(compilePlan(definition)).toEqual({
@@ -25,8 +30,18 @@ describe('compilePlan', () => {
         QueryLanguage: 'JSONPath',
         StartAt: 'P',
         States: {
-          P: { Type: 'Parallel', QueryLanguage: 'JSONPath', Branches: [{ StartAt: 'B', States: { B: { Type: 'Succeed', QueryLanguage: 'JSONPath' } } }], Next: 'M' },
-          M: { Type: 'Map', QueryLanguage: 'JSONPath', Iterator: { StartAt: 'I', States: { I: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } } }, End: true },
+          P: {
+            Type: 'Parallel',
+            QueryLanguage: 'JSONPath',
+            Branches: [{ StartAt: 'B', States: { B: { Type: 'Succeed', QueryLanguage: 'JSONPath' } } }],
+            Next: 'M',
+          },
+          M: {
+            Type: 'Map',
+            QueryLanguage: 'JSONPath',
+            Iterator: { StartAt: 'I', States: { I: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } } },
+            End: true,
+          },
         },
       },
     });
@@ -41,20 +56,37 @@ describe('compilePlan', () => {
   test('produces a plan the Plan schema accepts when the definition has an ItemProcessor', () => {
     const definition = valid({
       StartAt: 'M',
-      States: { M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'I', States: { I: { Type: 'Pass', End: true } } }, End: true } },
+      States: {
+        M: {
+          Type: 'Map',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'INLINE' },
+            StartAt: 'I',
+            States: { I: { Type: 'Pass', End: true } },
+          },
+          End: true,
+        },
+      },
     });
     const plan = compilePlan(definition);
     expect(PlanSchema.parse(plan)).toEqual(plan);
     expect(plan.definition.States.M).toEqual({
       Type: 'Map',
       QueryLanguage: 'JSONPath',
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'I', States: { I: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'I',
+        States: { I: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } },
+      },
       End: true,
     });
   });
 
   test('keeps a state written in JSONata when the machine is JSONPath', () => {
-    const definition = { StartAt: 'A', States: { A: { Type: 'Succeed', QueryLanguage: 'JSONata' } } } as StateMachineDefinition;
+    const definition = {
+      StartAt: 'A',
+      States: { A: { Type: 'Succeed', QueryLanguage: 'JSONata' } },
+    } as StateMachineDefinition;
     expect(compilePlan(definition).definition.States).toEqual({ A: { Type: 'Succeed', QueryLanguage: 'JSONata' } });
   });
 });

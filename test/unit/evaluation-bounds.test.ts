@@ -1,6 +1,16 @@
-import { StatesError } from '../../engine/core/errors';
-import { evaluateIntrinsic, jsonTextDepth, MAX_INTRINSIC_STRING_CHARS, MAX_JSON_DEPTH } from '../../engine/core/intrinsics';
-import { DEFAULT_JSONATA_LIMITS, evaluateExpression, QueryEvaluationFailure, type JsonataScope } from '../../engine/core/jsonata';
+import { type StatesError } from '../../engine/core/errors';
+import {
+  evaluateIntrinsic,
+  jsonTextDepth,
+  MAX_INTRINSIC_STRING_CHARS,
+  MAX_JSON_DEPTH,
+} from '../../engine/core/intrinsics';
+import {
+  DEFAULT_JSONATA_LIMITS,
+  evaluateExpression,
+  QueryEvaluationFailure,
+  type JsonataScope,
+} from '../../engine/core/jsonata';
 import { LinearRegExp, MAX_REGEX_INPUT_LENGTH } from '../../engine/core/jsonata/regex';
 
 const CONTEXT = { Execution: { Id: 'arn' } };
@@ -70,7 +80,11 @@ describe('JSONata regular expressions', () => {
 
 describe('JSONata sequences', () => {
   test('a range of exactly maxArrayLength numbers is built', async () => {
-    const value = (await evaluateExpression(`[1..${DEFAULT_JSONATA_LIMITS.maxArrayLength}]`, scope({}), 'Output')) as number[];
+    const value = (await evaluateExpression(
+      `[1..${DEFAULT_JSONATA_LIMITS.maxArrayLength}]`,
+      scope({}),
+      'Output',
+    )) as number[];
     expect(value.length).toBe(200_000);
     expect(value[199_999]).toBe(200_000);
   });
@@ -97,13 +111,17 @@ describe('JSON depth', () => {
   });
 
   test('States.StringToJson parses MAX_JSON_DEPTH levels', () => {
-    expect(JSON.stringify(evaluateIntrinsic('States.StringToJson($.s)', { s: nested(256) }, CONTEXT, ENV))).toBe(nested(256));
+    expect(JSON.stringify(evaluateIntrinsic('States.StringToJson($.s)', { s: nested(256) }, CONTEXT, ENV))).toBe(
+      nested(256),
+    );
   });
 
   test('States.StringToJson fails with States.IntrinsicFailure when the text is one level deeper', () => {
     const failure = intrinsicFailure('States.StringToJson($.s)', { s: nested(257) });
     expect(failure.error).toBe('States.IntrinsicFailure');
-    expect(failure.cause).toBe('The intrinsic function States.StringToJson failed: the JSON is nested deeper than 256 levels');
+    expect(failure.cause).toBe(
+      'The intrinsic function States.StringToJson failed: the JSON is nested deeper than 256 levels',
+    );
   });
 
   test('$parse fails with States.QueryEvaluationError when the text is nested 10,000 deep', async () => {
@@ -119,7 +137,11 @@ describe('intrinsic string results', () => {
   test('States.Format fails before building a string longer than MAX_INTRINSIC_STRING_CHARS', () => {
     const big = 'x'.repeat(1024 * 1024);
     const failure = intrinsicFailure("States.Format('{}{}{}{}{}', $.b, $.b, $.b, $.b, $.b)", { b: big });
-    expect(failure.cause).toBe(`The intrinsic function States.Format failed: the result would be longer than ${MAX_INTRINSIC_STRING_CHARS} characters`);
-    expect((evaluateIntrinsic("States.Format('{}{}{}{}', $.b, $.b, $.b, $.b)", { b: big }, CONTEXT, ENV) as string).length).toBe(4 * 1024 * 1024);
+    expect(failure.cause).toBe(
+      `The intrinsic function States.Format failed: the result would be longer than ${MAX_INTRINSIC_STRING_CHARS} characters`,
+    );
+    expect(
+      (evaluateIntrinsic("States.Format('{}{}{}{}', $.b, $.b, $.b, $.b)", { b: big }, CONTEXT, ENV) as string).length,
+    ).toBe(4 * 1024 * 1024);
   });
 });

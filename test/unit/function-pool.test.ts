@@ -36,54 +36,98 @@ describe('FunctionPool', () => {
 
   test('returns the result and reuses the same process for the same function when it succeeds', async () => {
     pool = newPool();
-    expect(await pool.invoke({ functionName: 'add', payload: { a: 2, b: 3 }, context: { ...context, functionName: 'add' } })).toEqual({ sum: 5 });
+    expect(
+      await pool.invoke({ functionName: 'add', payload: { a: 2, b: 3 }, context: { ...context, functionName: 'add' } }),
+    ).toEqual({ sum: 5 });
     const [pid] = pool.pids;
-    expect(await pool.invoke({ functionName: 'add', payload: { a: 1, b: 1 }, context: { ...context, functionName: 'add' } })).toEqual({ sum: 2 });
+    expect(
+      await pool.invoke({ functionName: 'add', payload: { a: 1, b: 1 }, context: { ...context, functionName: 'add' } }),
+    ).toEqual({ sum: 2 });
     expect(pool.pids).toEqual([pid]);
   });
 
   test('fails with the function error name and a cause without stack or path when the function throws', async () => {
     pool = newPool();
-    const failure = await failureOf(pool.invoke({ functionName: 'boom', payload: { errorName: 'Custom.Error', message: `bad ${FIXTURES}/x.js` }, context: { ...context, functionName: 'boom' } }));
+    const failure = await failureOf(
+      pool.invoke({
+        functionName: 'boom',
+        payload: { errorName: 'Custom.Error', message: `bad ${FIXTURES}/x.js` },
+        context: { ...context, functionName: 'boom' },
+      }),
+    );
     expect(failure.name).toBe('Custom.Error');
     expect(failure.causeText).toBe(JSON.stringify({ errorType: 'Custom.Error', errorMessage: 'bad x.js' }));
   });
 
   test('fails with Lambda.Unknown and replaces the process when the function calls process.exit', async () => {
     pool = newPool({ size: 1 });
-    const failure = await failureOf(pool.invoke({ functionName: 'exit', payload: { code: 3 }, context: { ...context, functionName: 'exit' } }));
+    const failure = await failureOf(
+      pool.invoke({ functionName: 'exit', payload: { code: 3 }, context: { ...context, functionName: 'exit' } }),
+    );
     expect(failure.name).toBe('Lambda.Unknown');
-    expect(failure.causeText).toBe(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with error: exit status 3' }));
-    expect(await pool.invoke({ functionName: 'add', payload: { a: 1, b: 2 }, context: { ...context, functionName: 'add' } })).toEqual({ sum: 3 });
+    expect(failure.causeText).toBe(
+      JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with error: exit status 3' }),
+    );
+    expect(
+      await pool.invoke({ functionName: 'add', payload: { a: 1, b: 2 }, context: { ...context, functionName: 'add' } }),
+    ).toEqual({ sum: 3 });
   });
 
   test('fails with Lambda.Unknown Runtime.OutOfMemory when the function fills the V8 heap past the limit', async () => {
     pool = newPool({ size: 1, memoryMb: 128 });
-    const failure = await failureOf(pool.invoke({ functionName: 'allocate', payload: { gb: 5, kind: 'heap' }, context: { ...context, functionName: 'allocate' } }));
+    const failure = await failureOf(
+      pool.invoke({
+        functionName: 'allocate',
+        payload: { gb: 5, kind: 'heap' },
+        context: { ...context, functionName: 'allocate' },
+      }),
+    );
     expect(failure.name).toBe('Lambda.Unknown');
     expect(failure.errorType).toBe('Runtime.OutOfMemory');
   });
 
   test('fails with Lambda.Unknown Runtime.OutOfMemory when the function touches memory outside the heap past the limit', async () => {
     pool = newPool({ size: 1, memoryMb: 128 });
-    const failure = await failureOf(pool.invoke({ functionName: 'allocate', payload: { gb: 5, kind: 'buffer' }, context: { ...context, functionName: 'allocate' } }));
+    const failure = await failureOf(
+      pool.invoke({
+        functionName: 'allocate',
+        payload: { gb: 5, kind: 'buffer' },
+        context: { ...context, functionName: 'allocate' },
+      }),
+    );
     expect(failure.name).toBe('Lambda.Unknown');
-    expect(failure.causeText).toBe(JSON.stringify({ errorType: 'Runtime.OutOfMemory', errorMessage: 'Runtime exited: the function used more than its memory limit of 128 MB' }));
+    expect(failure.causeText).toBe(
+      JSON.stringify({
+        errorType: 'Runtime.OutOfMemory',
+        errorMessage: 'Runtime exited: the function used more than its memory limit of 128 MB',
+      }),
+    );
   });
 
   test('fails with Sandbox.Timedout when the function busy-loops past its CPU-time limit', async () => {
     pool = newPool({ size: 1, cpuMs: 300 });
-    const failure = await failureOf(pool.invoke({ functionName: 'busy', payload: {}, context: { ...context, functionName: 'busy' } }));
+    const failure = await failureOf(
+      pool.invoke({ functionName: 'busy', payload: {}, context: { ...context, functionName: 'busy' } }),
+    );
     expect(failure.name).toBe('Sandbox.Timedout');
-    expect(failure.causeText).toBe(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out: the function used more than its CPU-time limit of 0.3 seconds' }));
+    expect(failure.causeText).toBe(
+      JSON.stringify({
+        errorType: 'Sandbox.Timedout',
+        errorMessage: 'Task timed out: the function used more than its CPU-time limit of 0.3 seconds',
+      }),
+    );
   });
 
   test('fails with the exception name and replaces the process when a callback throws outside the handler', async () => {
     pool = newPool({ size: 1 });
-    const failure = await failureOf(pool.invoke({ functionName: 'throw-later', payload: {}, context: { ...context, functionName: 'throw-later' } }));
+    const failure = await failureOf(
+      pool.invoke({ functionName: 'throw-later', payload: {}, context: { ...context, functionName: 'throw-later' } }),
+    );
     expect(failure.name).toBe('TypeError');
     expect(failure.causeText).toBe(JSON.stringify({ errorType: 'TypeError', errorMessage: 'callback exploded' }));
-    expect(await pool.invoke({ functionName: 'add', payload: { a: 0, b: 0 }, context: { ...context, functionName: 'add' } })).toEqual({ sum: 0 });
+    expect(
+      await pool.invoke({ functionName: 'add', payload: { a: 0, b: 0 }, context: { ...context, functionName: 'add' } }),
+    ).toEqual({ sum: 0 });
   });
 
   test('aborts context.signal and kills the process when the invocation is cancelled', async () => {
@@ -92,7 +136,13 @@ describe('FunctionPool', () => {
     // The module loaded first, so the second invocation is running (listening to its signal) when cancelled.
     await pool.invoke({ functionName: 'sleep', payload: { ms: 0 }, context: { ...context, functionName: 'sleep' } });
     const controller = new AbortController();
-    const run = pool.invoke({ functionName: 'sleep', payload: { ms: 60_000, dir }, context: { ...context, functionName: 'sleep' }, signal: controller.signal, beforeStart: async () => undefined });
+    const run = pool.invoke({
+      functionName: 'sleep',
+      payload: { ms: 60_000, dir },
+      context: { ...context, functionName: 'sleep' },
+      signal: controller.signal,
+      beforeStart: async () => undefined,
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const [pid] = pool.pids;
     controller.abort();
@@ -117,7 +167,9 @@ describe('FunctionPool', () => {
     });
     await expect(run).rejects.toBeInstanceOf(InvocationCancelled);
     // The process is free again and the function did not run.
-    expect(await pool.invoke({ functionName: 'add', payload: { a: 1, b: 2 }, context: { ...context, functionName: 'add' } })).toEqual({ sum: 3 });
+    expect(
+      await pool.invoke({ functionName: 'add', payload: { a: 1, b: 2 }, context: { ...context, functionName: 'add' } }),
+    ).toEqual({ sum: 3 });
     expect(fs.readdirSync(dir)).toEqual([]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -125,13 +177,23 @@ describe('FunctionPool', () => {
   test('fails a waiting invocation with InvocationCancelled when it is cancelled before a process is free', async () => {
     pool = newPool({ size: 1 });
     const busy = new AbortController();
-    const first = pool.invoke({ functionName: 'sleep', payload: { ms: 60_000 }, context: { ...context, functionName: 'sleep' }, signal: busy.signal });
+    const first = pool.invoke({
+      functionName: 'sleep',
+      payload: { ms: 60_000 },
+      context: { ...context, functionName: 'sleep' },
+      signal: busy.signal,
+    });
     const firstOutcome = first.then(
       () => 'resolved',
       (err: Error) => err.name,
     );
     const waiting = new AbortController();
-    const second = pool.invoke({ functionName: 'sleep', payload: { ms: 0 }, context: { ...context, functionName: 'sleep' }, signal: waiting.signal });
+    const second = pool.invoke({
+      functionName: 'sleep',
+      payload: { ms: 0 },
+      context: { ...context, functionName: 'sleep' },
+      signal: waiting.signal,
+    });
     waiting.abort();
     await expect(second).rejects.toBeInstanceOf(InvocationCancelled);
     // The first invocation was still running: the second did not wait for its process.
@@ -170,7 +232,9 @@ describe('FunctionPool', () => {
     pool = newPool({ size: 1 });
     await pool.invoke({ functionName: 'add', payload: { a: 1, b: 1 }, context: { ...context, functionName: 'add' } });
     const [first] = pool.pids;
-    expect(await pool.invoke({ functionName: 'echo', payload: { x: 1 }, context: { ...context, functionName: 'echo' } })).toEqual({ x: 1 });
+    expect(
+      await pool.invoke({ functionName: 'echo', payload: { x: 1 }, context: { ...context, functionName: 'echo' } }),
+    ).toEqual({ x: 1 });
     expect(pool.pids).toHaveLength(1);
     expect(pool.pids).not.toContain(first);
   });
@@ -179,7 +243,11 @@ describe('FunctionPool', () => {
     process.env.STEPFLOW_TOKEN_SECRET_FOR_TEST = 'secret';
     pool = newPool({ size: 1 });
     try {
-      const env = (await pool.invoke({ functionName: 'env', payload: {}, context: { ...context, functionName: 'env' } })) as Record<string, string>;
+      const env = (await pool.invoke({
+        functionName: 'env',
+        payload: {},
+        context: { ...context, functionName: 'env' },
+      })) as Record<string, string>;
       expect(Object.keys(env).filter((key) => /^(STEPFLOW_|DATABASE_URL|TEMPORAL_)/.test(key))).toEqual([]);
     } finally {
       delete process.env.STEPFLOW_TOKEN_SECRET_FOR_TEST;

@@ -13,7 +13,10 @@ describe('arbitraryOf', () => {
     ['StopExecutionRequestSchema', StopExecutionRequestSchema],
     ['RetrierSchema', RetrierSchema],
   ])('generates values %s accepts when no member is overridden', (_name, schema) => {
-    fc.assert(fc.property(arbitraryOf(schema), (value) => schema.safeParse(value).success), { seed: 7, numRuns: 200 });
+    fc.assert(
+      fc.property(arbitraryOf(schema), (value) => schema.safeParse(value).success),
+      { seed: 7, numRuns: 200 },
+    );
   });
 });
 
@@ -24,7 +27,10 @@ describe('hostile placeholders', () => {
   });
 
   test('builds deep and huge values without recursion when materialised', () => {
-    const value = materialize({ d: deepValue(50_000, 'object'), s: hugeString(5, 'multibyte') }) as { d: unknown; s: string };
+    const value = materialize({ d: deepValue(50_000, 'object'), s: hugeString(5, 'multibyte') }) as {
+      d: unknown;
+      s: string;
+    };
     let depth = 0;
     for (let at = value.d; typeof at === 'object' && at !== null; at = (at as { a: unknown }).a) depth++;
     expect(depth).toBe(50_000);
@@ -32,7 +38,9 @@ describe('hostile placeholders', () => {
   });
 
   test('shows placeholders by size when a case is printed', () => {
-    expect(showValue({ d: deepValue(20_000, 'array'), s: hugeString(300_000) })).toBe(`{"d":"<20000 nested arrays>","s":"<300000 × 'a'>"}`);
+    expect(showValue({ d: deepValue(20_000, 'array'), s: hugeString(300_000) })).toBe(
+      `{"d":"<20000 nested arrays>","s":"<300000 × 'a'>"}`,
+    );
   });
 });
 

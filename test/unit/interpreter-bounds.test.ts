@@ -18,14 +18,27 @@ const EXECUTION: ExecutionInfo = {
 };
 
 /** A function that takes 1 ms of virtual time, so every invocation of a Map overlaps the others. */
-const FUNCTIONS = { slow: async (payload: unknown, context: { sleep(ms: number): Promise<void> }) => (await context.sleep(1), payload) };
+const FUNCTIONS = {
+  slow: async (payload: unknown, context: { sleep(ms: number): Promise<void> }) => (await context.sleep(1), payload),
+};
 
-function mapOf(items: string, processor: TopLevelMachine['States'][string], extra: Record<string, unknown> = {}): TopLevelMachine {
+function mapOf(
+  items: string,
+  processor: TopLevelMachine['States'][string],
+  extra: Record<string, unknown> = {},
+): TopLevelMachine {
   return {
     QueryLanguage: 'JSONata',
     StartAt: 'M',
     States: {
-      M: { Type: 'Map', Items: items, MaxConcurrency: 0, ItemProcessor: { StartAt: 'P', States: { P: processor } }, End: true, ...extra },
+      M: {
+        Type: 'Map',
+        Items: items,
+        MaxConcurrency: 0,
+        ItemProcessor: { StartAt: 'P', States: { P: processor } },
+        End: true,
+        ...extra,
+      },
     },
   };
 }
@@ -59,7 +72,13 @@ describe('branch budget', () => {
   });
 
   test('gives a nested Map one lane once the budget is spent when 50 Maps of 50 run at once', async () => {
-    const inner = { Type: 'Map', Items: '{% [1..50] %}', MaxConcurrency: 0, ItemProcessor: { StartAt: 'T', States: { T: TASK } }, End: true };
+    const inner = {
+      Type: 'Map',
+      Items: '{% [1..50] %}',
+      MaxConcurrency: 0,
+      ItemProcessor: { StartAt: 'T', States: { T: TASK } },
+      End: true,
+    };
     const host = new MemoryHost(FUNCTIONS);
     const { outcome } = await run(mapOf('{% [1..50] %}', inner), host);
     expect(outcome.status).toBe('SUCCEEDED');
@@ -91,7 +110,10 @@ describe('inline Map items', () => {
 
   test('iterates over exactly MAX_INLINE_MAP_ITEMS items', async () => {
     const host = new MemoryHost({});
-    const { outcome } = await run(mapOf('{% [1..40000] %}', { Type: 'Pass', End: true }, { Output: '{% $count($states.result) %}' }), host);
+    const { outcome } = await run(
+      mapOf('{% [1..40000] %}', { Type: 'Pass', End: true }, { Output: '{% $count($states.result) %}' }),
+      host,
+    );
     expect(outcome).toEqual({ status: 'SUCCEEDED', output: 40000 });
   });
 });
@@ -125,7 +147,11 @@ describe('synchronous loops', () => {
     // Each yield lets 100 ms pass: the 1 s timeout fires at the 10th.
     const host = new MemoryHost({}, { startTime: 0, yieldMs: 100 });
     const { outcome, events } = await run({ ...LOOP, TimeoutSeconds: 1 }, host);
-    expect(outcome).toEqual({ status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out after 1 seconds' });
+    expect(outcome).toEqual({
+      status: 'TIMED_OUT',
+      error: 'States.Timeout',
+      cause: 'The execution timed out after 1 seconds',
+    });
     expect(host.yields).toBe(10);
     // ExecutionStarted, 9,999 states of two events each (the 10,000th waits on the 10th yield, when
     // the timeout has fired), ExecutionTimedOut.
@@ -150,7 +176,9 @@ describe('history cap', () => {
 
   test('stops every iteration of a Map when the cap is passed inside it', async () => {
     const host = new MemoryHost({});
-    const { outcome, events } = await run(mapOf('{% [1..100] %}', { Type: 'Pass', End: true }), host, { maxHistoryEvents: 50 });
+    const { outcome, events } = await run(mapOf('{% [1..100] %}', { Type: 'Pass', End: true }), host, {
+      maxHistoryEvents: 50,
+    });
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
     const types = events.map((e) => e.type);
     expect(types.at(-1)).toBe('ExecutionFailed');

@@ -13,7 +13,11 @@ const EXECUTION: ExecutionInfo = {
 };
 
 /** Runs a machine and returns its history as `[id, previousEventId, type]` rows. */
-async function history(machine: object, input: unknown, functions: Record<string, MemoryFunction> = {}): Promise<[number, number, string][]> {
+async function history(
+  machine: object,
+  input: unknown,
+  functions: Record<string, MemoryFunction> = {},
+): Promise<[number, number, string][]> {
   const host = new MemoryHost(functions);
   const run = await runExecution(machine as Parameters<typeof runExecution>[0], input, EXECUTION, host);
   return [...host.written, ...run.pendingEvents].map((e: HistoryEvent) => [e.id, e.previousEventId, e.type]);
@@ -32,7 +36,12 @@ describe('interpreter history events', () => {
   });
 
   test('chains sequential iterations and the exit as AWS records them when MaxConcurrency is 1', async () => {
-    const machine = { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 1, ItemProcessor: { StartAt: 'I', States: { I: pass } }, End: true } } };
+    const machine = {
+      StartAt: 'M',
+      States: {
+        M: { Type: 'Map', MaxConcurrency: 1, ItemProcessor: { StartAt: 'I', States: { I: pass } }, End: true },
+      },
+    };
     expect(await history(machine, ['a', 'b'])).toEqual([
       [1, 0, 'ExecutionStarted'],
       [2, 0, 'MapStateEntered'],
@@ -61,7 +70,12 @@ describe('interpreter history events', () => {
       States: {
         M: {
           Type: 'Map',
-          ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:0:function:slow', TimeoutSeconds: 2, End: true } } },
+          ItemProcessor: {
+            StartAt: 'T',
+            States: {
+              T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:0:function:slow', TimeoutSeconds: 2, End: true },
+            },
+          },
           End: true,
         },
       },
@@ -93,7 +107,9 @@ describe('interpreter history events', () => {
       States: {
         P: {
           Type: 'Parallel',
-          Branches: [{ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'FailureType', Cause: 'Cause description' } } }],
+          Branches: [
+            { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'FailureType', Cause: 'Cause description' } } },
+          ],
           Catch: [{ ErrorEquals: ['FailureType'], Next: 'Caught' }],
           End: true,
         },
@@ -146,7 +162,13 @@ describe('interpreter history events', () => {
   test('records a Map Run chained like AWS when the processor is DISTRIBUTED', async () => {
     const machine = {
       StartAt: 'M',
-      States: { M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'I', States: { I: pass } }, End: true } },
+      States: {
+        M: {
+          Type: 'Map',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'I', States: { I: pass } },
+          End: true,
+        },
+      },
     };
     expect(await history(machine, [1])).toEqual([
       [1, 0, 'ExecutionStarted'],

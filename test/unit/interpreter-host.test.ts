@@ -26,7 +26,15 @@ describe('MemoryHost', () => {
 
   test('fails the invocation with States.Timeout when the function outlasts TimeoutSeconds', async () => {
     const host = new MemoryHost({ slow: (_p, context) => context.sleep(5000) }, { startTime: 0 });
-    const invocation = { stateName: 'T', kind: 'lambda' as const, functionName: 'slow', payload: null, idempotencyKey: 'k', pendingEvents: [], timeoutSeconds: 2 };
+    const invocation = {
+      stateName: 'T',
+      kind: 'lambda' as const,
+      functionName: 'slow',
+      payload: null,
+      idempotencyKey: 'k',
+      pendingEvents: [],
+      timeoutSeconds: 2,
+    };
     await expect(host.invokeTask(invocation)).rejects.toEqual(new StatesError('States.Timeout', ''));
     expect(host.now()).toBe(2000);
   });
@@ -70,7 +78,10 @@ describe('checkPayloadSize', () => {
 
   test('fails with States.DataLimitExceeded when multi-byte text passes the limit in UTF-8', () => {
     expect(() => checkPayloadSize('S', 'é'.repeat(MAX_PAYLOAD_BYTES / 2 + 1))).toThrow(
-      new StatesError('States.DataLimitExceeded', "The state/task 'S' returned a result with a size exceeding the maximum number of bytes service limit."),
+      new StatesError(
+        'States.DataLimitExceeded',
+        "The state/task 'S' returned a result with a size exceeding the maximum number of bytes service limit.",
+      ),
     );
   });
 });
@@ -85,13 +96,24 @@ describe('hosts that record the start of a function themselves', () => {
       sleep: (ms, pendingEvents) => memory.sleep(ms, pendingEvents),
       recordsTaskStart: () => true,
       invokeTask: (invocation) => {
-        seen.push({ types: invocation.pendingEvents.map((event) => event.type), startedEventId: invocation.startedEventId });
+        seen.push({
+          types: invocation.pendingEvents.map((event) => event.type),
+          startedEventId: invocation.startedEventId,
+        });
         return memory.invokeTask(invocation);
       },
     };
-    const machine = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:0:function:echo', End: true } } };
+    const machine = {
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:0:function:echo', End: true } },
+    };
     const { outcome } = await runExecution(machine, { a: 1 }, EXECUTION, host);
     expect(outcome).toEqual({ status: 'SUCCEEDED', output: { a: 1 } });
-    expect(seen).toEqual([{ types: ['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted'], startedEventId: 4 }]);
+    expect(seen).toEqual([
+      {
+        types: ['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted'],
+        startedEventId: 4,
+      },
+    ]);
   });
 });

@@ -39,11 +39,25 @@ async function runThenRedrive(machine: TopLevelMachine, input: unknown, broken: 
   calls.length = 0;
   const host = new MemoryHost(functions(broken, calls));
   const lastEventId = [...firstHost.written, ...first.pendingEvents].at(-1)?.id ?? 0;
-  const second = await runExecution(machine, input, { ...EXECUTION, redriveCount: 1 }, host, new HistoryRecorder(() => host.now()), {
-    resume: first.resume!,
+  const second = await runExecution(
+    machine,
+    input,
+    { ...EXECUTION, redriveCount: 1 },
+    host,
+    new HistoryRecorder(() => host.now()),
+    {
+      resume: first.resume!,
+      lastEventId,
+    },
+  );
+  return {
+    first,
+    firstCalls,
+    second,
+    secondCalls: calls,
     lastEventId,
-  });
-  return { first, firstCalls, second, secondCalls: calls, lastEventId, secondEvents: [...host.written, ...second.pendingEvents] };
+    secondEvents: [...host.written, ...second.pendingEvents],
+  };
 }
 
 describe('redrive', () => {
@@ -51,8 +65,20 @@ describe('redrive', () => {
     const machine: TopLevelMachine = {
       StartAt: 'Prepare',
       States: {
-        Prepare: { Type: 'Task', Resource: fn('work'), Parameters: { v: 'prepare' }, ResultPath: '$.prepared', Next: 'Charge' },
-        Charge: { Type: 'Task', Resource: fn('work'), Parameters: { v: 'charge' }, ResultPath: '$.charged', Next: 'Ship' },
+        Prepare: {
+          Type: 'Task',
+          Resource: fn('work'),
+          Parameters: { v: 'prepare' },
+          ResultPath: '$.prepared',
+          Next: 'Charge',
+        },
+        Charge: {
+          Type: 'Task',
+          Resource: fn('work'),
+          Parameters: { v: 'charge' },
+          ResultPath: '$.charged',
+          Next: 'Ship',
+        },
         Ship: { Type: 'Task', Resource: fn('work'), Parameters: { v: 'ship' }, ResultPath: '$.shipped', End: true },
       },
     };
@@ -63,11 +89,25 @@ describe('redrive', () => {
     expect(run.secondCalls).toEqual([{ v: 'charge' }, { v: 'ship' }]);
     expect(run.second.outcome).toEqual({
       status: 'SUCCEEDED',
-      output: { order: 1, prepared: { done: { v: 'prepare' } }, charged: { done: { v: 'charge' } }, shipped: { done: { v: 'ship' } } },
+      output: {
+        order: 1,
+        prepared: { done: { v: 'prepare' } },
+        charged: { done: { v: 'charge' } },
+        shipped: { done: { v: 'ship' } },
+      },
     });
     const events = run.secondEvents;
-    expect(events[0]).toMatchObject({ id: run.lastEventId + 1, previousEventId: run.lastEventId, type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: 1 } });
-    expect(events[1]).toMatchObject({ type: 'TaskStateEntered', previousEventId: run.lastEventId + 1, stateEnteredEventDetails: { name: 'Charge' } });
+    expect(events[0]).toMatchObject({
+      id: run.lastEventId + 1,
+      previousEventId: run.lastEventId,
+      type: 'ExecutionRedriven',
+      executionRedrivenEventDetails: { redriveCount: 1 },
+    });
+    expect(events[1]).toMatchObject({
+      type: 'TaskStateEntered',
+      previousEventId: run.lastEventId + 1,
+      stateEnteredEventDetails: { name: 'Charge' },
+    });
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => run.lastEventId + 1 + i));
   });
 
@@ -79,7 +119,10 @@ describe('redrive', () => {
           Type: 'Map',
           MaxConcurrency: 1,
           ItemSelector: { 'v.$': '$$.Map.Item.Value' },
-          ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: fn('work'), OutputPath: '$.done.v', End: true } } },
+          ItemProcessor: {
+            StartAt: 'Work',
+            States: { Work: { Type: 'Task', Resource: fn('work'), OutputPath: '$.done.v', End: true } },
+          },
           End: true,
         },
       },
@@ -93,7 +136,9 @@ describe('redrive', () => {
     });
     expect(run.secondCalls).toEqual([{ v: 2 }, { v: 3 }, { v: 4 }]);
     expect(run.second.outcome).toEqual({ status: 'SUCCEEDED', output: [0, 1, 2, 3, 4] });
-    const started = run.secondEvents.filter((e) => e.type === 'MapIterationStarted').map((e) => (e.mapIterationStartedEventDetails as { index: number }).index);
+    const started = run.secondEvents
+      .filter((e) => e.type === 'MapIterationStarted')
+      .map((e) => (e.mapIterationStartedEventDetails as { index: number }).index);
     expect(started).toEqual([2, 3, 4]);
   });
 
@@ -104,8 +149,14 @@ describe('redrive', () => {
         Both: {
           Type: 'Parallel',
           Branches: [
-            { StartAt: 'Left', States: { Left: { Type: 'Task', Resource: fn('work'), Parameters: { v: 'left' }, End: true } } },
-            { StartAt: 'Right', States: { Right: { Type: 'Task', Resource: fn('work'), Parameters: { v: 'right' }, End: true } } },
+            {
+              StartAt: 'Left',
+              States: { Left: { Type: 'Task', Resource: fn('work'), Parameters: { v: 'left' }, End: true } },
+            },
+            {
+              StartAt: 'Right',
+              States: { Right: { Type: 'Task', Resource: fn('work'), Parameters: { v: 'right' }, End: true } },
+            },
           ],
           End: true,
         },
@@ -114,7 +165,10 @@ describe('redrive', () => {
     const run = await runThenRedrive(machine, {}, new Set(['right']));
     expect(run.firstCalls).toEqual([{ v: 'left' }, { v: 'right' }]);
     expect(run.secondCalls).toEqual([{ v: 'right' }]);
-    expect(run.second.outcome).toEqual({ status: 'SUCCEEDED', output: [{ done: { v: 'left' } }, { done: { v: 'right' } }] });
+    expect(run.second.outcome).toEqual({
+      status: 'SUCCEEDED',
+      output: [{ done: { v: 'left' } }, { done: { v: 'right' } }],
+    });
   });
 
   test('keeps the variables assigned before the failure when redriven', async () => {
@@ -123,7 +177,13 @@ describe('redrive', () => {
       StartAt: 'Remember',
       States: {
         Remember: { Type: 'Pass', Assign: { who: 'ada' }, Next: 'Call' },
-        Call: { Type: 'Task', Resource: fn('work'), Arguments: { v: '{% $who %}' }, Output: '{% $states.result.done.v & "!" %}', End: true },
+        Call: {
+          Type: 'Task',
+          Resource: fn('work'),
+          Arguments: { v: '{% $who %}' },
+          Output: '{% $states.result.done.v & "!" %}',
+          End: true,
+        },
       },
     };
     const run = await runThenRedrive(machine, {}, new Set(['ada']));

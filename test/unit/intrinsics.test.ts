@@ -3,7 +3,10 @@ import { evaluateIntrinsic, IntrinsicSyntaxError, isIntrinsic, parseIntrinsic } 
 import { PathNotFoundError } from '../../engine/core/paths';
 
 const ENV = { random: () => 0.5 };
-const CONTEXT = { StateMachine: { Name: 'my-state-machine' }, Execution: { Input: { input_field: { constant_input_field: 'constant_value' } } } };
+const CONTEXT = {
+  StateMachine: { Name: 'my-state-machine' },
+  Execution: { Input: { input_field: { constant_input_field: 'constant_value' } } },
+};
 const run = (expr: string, input: unknown = {}, env = ENV) => evaluateIntrinsic(expr, input, CONTEXT, env);
 
 function thrown(fn: () => unknown): Error {
@@ -22,16 +25,27 @@ function failure(fn: () => unknown): [string, string] {
 
 describe('isIntrinsic', () => {
   test('is true when the expression is a States call', () => {
-    expect([isIntrinsic("States.Format('a')"), isIntrinsic('States.UUID()'), isIntrinsic('States.Array ( 1 )')]).toEqual([true, true, true]);
+    expect([
+      isIntrinsic("States.Format('a')"),
+      isIntrinsic('States.UUID()'),
+      isIntrinsic('States.Array ( 1 )'),
+    ]).toEqual([true, true, true]);
   });
   test('is false when the expression is a path or not a call', () => {
-    expect([isIntrinsic('$.a'), isIntrinsic('States.Format'), isIntrinsic('MyStates.Format()'), isIntrinsic('$$.States.X()')]).toEqual([false, false, false, false]);
+    expect([
+      isIntrinsic('$.a'),
+      isIntrinsic('States.Format'),
+      isIntrinsic('MyStates.Format()'),
+      isIntrinsic('$$.States.X()'),
+    ]).toEqual([false, false, false, false]);
   });
 });
 
 describe('parseIntrinsic', () => {
   test('builds the call tree when arguments nest and mix kinds', () => {
-    expect(parseIntrinsic("States.Format('x {} {} {} {} {}', $.a, -3.5, States.Array(1, true), null, $$.Execution.Id)")).toEqual({
+    expect(
+      parseIntrinsic("States.Format('x {} {} {} {} {}', $.a, -3.5, States.Array(1, true), null, $$.Execution.Id)"),
+    ).toEqual({
       name: 'States.Format',
       position: 0,
       args: [
@@ -40,7 +54,14 @@ describe('parseIntrinsic', () => {
         { kind: 'literal', value: -3.5 },
         {
           kind: 'call',
-          call: { name: 'States.Array', position: 45, args: [{ kind: 'literal', value: 1 }, { kind: 'literal', value: true }] },
+          call: {
+            name: 'States.Array',
+            position: 45,
+            args: [
+              { kind: 'literal', value: 1 },
+              { kind: 'literal', value: true },
+            ],
+          },
         },
         { kind: 'literal', value: null },
         { kind: 'path', path: '$$.Execution.Id' },
@@ -63,19 +84,43 @@ describe('parseIntrinsic', () => {
   });
   test.each([
     ['States.Foo(1)', "unknown intrinsic function 'States.Foo' at position 0 in 'States.Foo(1)'"],
-    ['States.ArrayLength()', "States.ArrayLength expects 1 argument but received 0 at position 0 in 'States.ArrayLength()'"],
+    [
+      'States.ArrayLength()',
+      "States.ArrayLength expects 1 argument but received 0 at position 0 in 'States.ArrayLength()'",
+    ],
     ['States.UUID(1)', "States.UUID expects 0 arguments but received 1 at position 0 in 'States.UUID(1)'"],
-    ['States.MathRandom(1)', "States.MathRandom expects 2 to 3 arguments but received 1 at position 0 in 'States.MathRandom(1)'"],
+    [
+      'States.MathRandom(1)',
+      "States.MathRandom expects 2 to 3 arguments but received 1 at position 0 in 'States.MathRandom(1)'",
+    ],
     ['States.Format()', "States.Format expects at least 1 arguments but received 0 at position 0 in 'States.Format()'"],
-    ["States.ArrayLength('abc')", 'States.ArrayLength argument 1 must be of type array, but was string: "abc" at position 0 in \'States.ArrayLength(\'abc\')\''],
-    ['States.JsonMerge($.a, $.b, true)', "States.JsonMerge argument 3 must be false, but was true at position 0 in 'States.JsonMerge($.a, $.b, true)'"],
-    ["States.Format('{} {}', 1)", "States.Format has 2 placeholder(s) but 1 value(s) at position 0 in 'States.Format('{} {}', 1)'"],
+    [
+      "States.ArrayLength('abc')",
+      "States.ArrayLength argument 1 must be of type array, but was string: \"abc\" at position 0 in 'States.ArrayLength('abc')'",
+    ],
+    [
+      'States.JsonMerge($.a, $.b, true)',
+      "States.JsonMerge argument 3 must be false, but was true at position 0 in 'States.JsonMerge($.a, $.b, true)'",
+    ],
+    [
+      "States.Format('{} {}', 1)",
+      "States.Format has 2 placeholder(s) but 1 value(s) at position 0 in 'States.Format('{} {}', 1)'",
+    ],
     ["States.Format('abc", "unterminated string literal at position 14 in 'States.Format('abc'"],
-    [String.raw`States.Format('a\nb')`, String.raw`invalid escape sequence in string literal at position 16 in 'States.Format('a\nb')'`],
+    [
+      String.raw`States.Format('a\nb')`,
+      String.raw`invalid escape sequence in string literal at position 16 in 'States.Format('a\nb')'`,
+    ],
     ['States.Array(1) x', "unexpected characters after the call at position 16 in 'States.Array(1) x'"],
     ['States.Array(1 2)', "expected ',' or ')' at position 15 in 'States.Array(1 2)'"],
-    ['States.Array(foo)', "expected an argument (string, number, boolean, null, path or intrinsic call) at position 13 in 'States.Array(foo)'"],
-    ['States.Array($.a[)', "invalid path argument (expected an index, a quoted name, * or a filter at position 17 in path 'States.Array($.a[)') at position 13 in 'States.Array($.a[)'"],
+    [
+      'States.Array(foo)',
+      "expected an argument (string, number, boolean, null, path or intrinsic call) at position 13 in 'States.Array(foo)'",
+    ],
+    [
+      'States.Array($.a[)',
+      "invalid path argument (expected an index, a quoted name, * or a filter at position 17 in path 'States.Array($.a[)') at position 13 in 'States.Array($.a[)'",
+    ],
   ])('rejects %s when it is malformed', (expr, message) => {
     const err = thrown(() => parseIntrinsic(expr));
     expect(err).toBeInstanceOf(IntrinsicSyntaxError);
@@ -98,12 +143,16 @@ describe('States.Format', () => {
     );
   });
   test('renders scalars as JSON and containers like Java when values are not strings', () => {
-    expect(run("States.Format('{} {} {} {}', $.a, $.b, $.c, $.d)", { a: null, b: 1.1, c: true, d: 1 })).toBe('null 1.1 true 1');
+    expect(run("States.Format('{} {} {} {}', $.a, $.b, $.c, $.d)", { a: null, b: 1.1, c: true, d: 1 })).toBe(
+      'null 1.1 true 1',
+    );
     expect(run("States.Format('fst={}.', $.v)", { v: { Arg1: 1, Arg2: [] } })).toBe('fst={Arg1=1, Arg2=[]}.');
     expect(run("States.Format('{}', $.v)", { v: [1, 'a', { b: [null] }] })).toBe('[1, a, {b=[null]}]');
   });
   test('keeps a string value verbatim when it contains JSON', () => {
-    expect(run("States.Format('Formatting argument {}.', $.v)", { v: '{"Arg1": 1, "Arg2": []}' })).toBe('Formatting argument {"Arg1": 1, "Arg2": []}.');
+    expect(run("States.Format('Formatting argument {}.', $.v)", { v: '{"Arg1": 1, "Arg2": []}' })).toBe(
+      'Formatting argument {"Arg1": 1, "Arg2": []}.',
+    );
   });
   test('prints literal characters when the template escapes them', () => {
     expect(run(String.raw`States.Format('\{\} {} it\'s \\', 'x')`)).toBe("{} x it's \\");
@@ -121,7 +170,9 @@ describe('States.Format', () => {
 
 describe('States.StringToJson and States.JsonToString', () => {
   test('parses JSON when the string is valid', () => {
-    expect([run('States.StringToJson($.v)', { v: '1' }), run('States.StringToJson($.v)', { v: '1.1' })]).toEqual([1, 1.1]);
+    expect([run('States.StringToJson($.v)', { v: '1' }), run('States.StringToJson($.v)', { v: '1.1' })]).toEqual([
+      1, 1.1,
+    ]);
     expect(run('States.StringToJson($.v)', { v: '[1, 2, "HelloWorld"]' })).toEqual([1, 2, 'HelloWorld']);
     expect(run('States.StringToJson($.v)', { v: '{"Arg1": 1, "Arg2": []}' })).toEqual({ Arg1: 1, Arg2: [] });
   });
@@ -132,14 +183,11 @@ describe('States.StringToJson and States.JsonToString', () => {
     ]);
   });
   test('serialises compactly when given any JSON value', () => {
-    expect([null, 0, 1.1, true, [1, 2, 'HelloWorld'], { Arg1: 1, Arg2: [] }].map((v) => run('States.JsonToString($.v)', { v }))).toEqual([
-      'null',
-      '0',
-      '1.1',
-      'true',
-      '[1,2,"HelloWorld"]',
-      '{"Arg1":1,"Arg2":[]}',
-    ]);
+    expect(
+      [null, 0, 1.1, true, [1, 2, 'HelloWorld'], { Arg1: 1, Arg2: [] }].map((v) =>
+        run('States.JsonToString($.v)', { v }),
+      ),
+    ).toEqual(['null', '0', '1.1', 'true', '[1,2,"HelloWorld"]', '{"Arg1":1,"Arg2":[]}']);
   });
 });
 
@@ -150,7 +198,11 @@ describe('States.Array functions', () => {
     expect(run('States.Array()')).toEqual([]);
   });
   test('splits into chunks when partitioning', () => {
-    expect(run('States.ArrayPartition($.a, 4)', { a: [1, 2, 3, 4, 5, 6, 7, 8, 9] })).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9]]);
+    expect(run('States.ArrayPartition($.a, 4)', { a: [1, 2, 3, 4, 5, 6, 7, 8, 9] })).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9],
+    ]);
     expect(run('States.ArrayPartition($.a, 1)', { a: [0, 1] })).toEqual([[0], [1]]);
     expect(run('States.ArrayPartition($.a, 5)', { a: [0, 1, 2, 3] })).toEqual([[0, 1, 2, 3]]);
     expect(run('States.ArrayPartition($.a, 2)', { a: [] })).toEqual([]);
@@ -177,7 +229,10 @@ describe('States.Array functions', () => {
     expect((run('States.ArrayRange(1, 1000, 1)') as number[]).length).toBe(1000);
   });
   test('fails when the range has a zero step or more than 1000 items', () => {
-    expect(failure(() => run('States.ArrayRange(1, 9, 0)'))).toEqual(['States.IntrinsicFailure', 'The intrinsic function States.ArrayRange failed: the step must not be 0']);
+    expect(failure(() => run('States.ArrayRange(1, 9, 0)'))).toEqual([
+      'States.IntrinsicFailure',
+      'The intrinsic function States.ArrayRange failed: the step must not be 0',
+    ]);
     expect(failure(() => run('States.ArrayRange(1, 1001, 1)'))).toEqual([
       'States.IntrinsicFailure',
       'The intrinsic function States.ArrayRange failed: the result would have 1001 items; at most 1000 are allowed',
@@ -192,13 +247,46 @@ describe('States.Array functions', () => {
       'The intrinsic function States.ArrayGetItem failed: index 3 is out of bounds for an array of length 3',
     ]);
   });
-  const MIXED = [null, null, true, true, false, false, 1, 1, 1.1, 0, 0, 'HelloWorld', 'HelloWorld', [], [], [null], [null], { a: 1, b: 2 }, { a: 1, b: 2 }, { a: 1, b: 1 }];
+  const MIXED = [
+    null,
+    null,
+    true,
+    true,
+    false,
+    false,
+    1,
+    1,
+    1.1,
+    0,
+    0,
+    'HelloWorld',
+    'HelloWorld',
+    [],
+    [],
+    [null],
+    [null],
+    { a: 1, b: 2 },
+    { a: 1, b: 2 },
+    { a: 1, b: 1 },
+  ];
   test('counts items when asked for the length', () => {
     expect(run('States.ArrayLength($.a)', { a: MIXED })).toBe(20);
   });
   test('keeps first occurrences when removing duplicates', () => {
     expect(run('States.ArrayUnique($.a)', { a: [1, 2, 3, 3, 3, 3, 3, 3, 4] })).toEqual([1, 2, 3, 4]);
-    expect(run('States.ArrayUnique($.a)', { a: MIXED })).toEqual([null, true, false, 1, 1.1, 0, 'HelloWorld', [], [null], { a: 1, b: 2 }, { a: 1, b: 1 }]);
+    expect(run('States.ArrayUnique($.a)', { a: MIXED })).toEqual([
+      null,
+      true,
+      false,
+      1,
+      1.1,
+      0,
+      'HelloWorld',
+      [],
+      [null],
+      { a: 1, b: 2 },
+      { a: 1, b: 1 },
+    ]);
   });
   test('fails with States.IntrinsicFailure when an argument has the wrong type at run time', () => {
     expect(failure(() => run('States.ArrayLength($.a)', { a: 'x' }))).toEqual([
@@ -210,18 +298,18 @@ describe('States.Array functions', () => {
 
 describe('States.Base64Encode and States.Base64Decode', () => {
   test('encodes UTF-8 when given text', () => {
-    expect([run("States.Base64Encode('Data to encode')"), run("States.Base64Encode('')"), run("States.Base64Encode('héllo wörld ✓')")]).toEqual([
-      'RGF0YSB0byBlbmNvZGU=',
-      '',
-      'aMOpbGxvIHfDtnJsZCDinJM=',
-    ]);
+    expect([
+      run("States.Base64Encode('Data to encode')"),
+      run("States.Base64Encode('')"),
+      run("States.Base64Encode('héllo wörld ✓')"),
+    ]).toEqual(['RGF0YSB0byBlbmNvZGU=', '', 'aMOpbGxvIHfDtnJsZCDinJM=']);
   });
   test('decodes to UTF-8 when given base64', () => {
-    expect([run("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')"), run("States.Base64Decode('aMOpbGxvIHfDtnJsZCDinJM=')"), run("States.Base64Decode('YQ')")]).toEqual([
-      'Data to encode',
-      'héllo wörld ✓',
-      'a',
-    ]);
+    expect([
+      run("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')"),
+      run("States.Base64Decode('aMOpbGxvIHfDtnJsZCDinJM=')"),
+      run("States.Base64Decode('YQ')"),
+    ]).toEqual(['Data to encode', 'héllo wörld ✓', 'a']);
   });
   test('fails when the input is not base64', () => {
     expect(failure(() => run("States.Base64Decode('not base64!')"))).toEqual([
@@ -240,7 +328,9 @@ describe('States.Base64Encode and States.Base64Decode', () => {
 describe('States.Hash', () => {
   test('returns the hex digest when the algorithm is supported', () => {
     const input = { d: 'input data' };
-    expect(['MD5', 'SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'].map((alg) => run(`States.Hash($.d, '${alg}')`, input))).toEqual([
+    expect(
+      ['MD5', 'SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'].map((alg) => run(`States.Hash($.d, '${alg}')`, input)),
+    ).toEqual([
       '812f45842bc6d66ee14572ce20db8e86',
       'aaff4a450a104cd177d28d18d74485e8cae074b7',
       'b4a697a057313163aee33cd8d40c66e9f0f177e00cac2de32475ffff6169c3e3',
@@ -262,7 +352,11 @@ describe('States.JsonMerge', () => {
     expect(run('States.JsonMerge($.json1, $.json2, false)', input)).toEqual({ a: { a3: 1, a4: 2 }, b: 2, c: 3 });
   });
   test('accepts nested calls and the context object when arguments are expressions', () => {
-    expect(run(`States.JsonMerge(States.StringToJson('{"constant_in_literal": "false"}'), $$.Execution.Input.input_field, false)`)).toEqual({
+    expect(
+      run(
+        `States.JsonMerge(States.StringToJson('{"constant_in_literal": "false"}'), $$.Execution.Input.input_field, false)`,
+      ),
+    ).toEqual({
       constant_in_literal: 'false',
       constant_input_field: 'constant_value',
     });
@@ -305,14 +399,22 @@ describe('States.MathRandom and States.MathAdd', () => {
 
 describe('States.StringSplit', () => {
   test('splits on every delimiter character and drops empty pieces', () => {
-    expect(run('States.StringSplit($.s, $.d)', { s: 'This.is+a,test=string', d: '.+,=' })).toEqual(['This', 'is', 'a', 'test', 'string']);
+    expect(run('States.StringSplit($.s, $.d)', { s: 'This.is+a,test=string', d: '.+,=' })).toEqual([
+      'This',
+      'is',
+      'a',
+      'test',
+      'string',
+    ]);
     expect(run("States.StringSplit('1,2,,3,', ',')")).toEqual(['1', '2', '3']);
     expect(run("States.StringSplit('Hello\nWorld', '\n')")).toEqual(['Hello', 'World']);
   });
   test('feeds nested calls when splitting the state machine name', () => {
     expect(run("States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), 0)")).toBe('my');
     expect(
-      run("States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), States.MathAdd(States.ArrayLength(States.StringSplit($$.StateMachine.Name, '-')), -1))"),
+      run(
+        "States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), States.MathAdd(States.ArrayLength(States.StringSplit($$.StateMachine.Name, '-')), -1))",
+      ),
     ).toBe('machine');
   });
 });
@@ -326,7 +428,9 @@ describe('States.UUID', () => {
 
 describe('evaluateIntrinsic', () => {
   test('reads workflow variables when an argument is $name', () => {
-    expect(evaluateIntrinsic("States.Format('Format Func {}', $varname)", {}, CONTEXT, ENV, { variables: { varname: 'v' } })).toBe('Format Func v');
+    expect(
+      evaluateIntrinsic("States.Format('Format Func {}', $varname)", {}, CONTEXT, ENV, { variables: { varname: 'v' } }),
+    ).toBe('Format Func v');
   });
   test('propagates PathNotFoundError when a path argument selects nothing', () => {
     expect(thrown(() => run('States.Array($.missing)'))).toBeInstanceOf(PathNotFoundError);

@@ -4,7 +4,7 @@ import {
   evaluateTemplate,
   evaluateTyped,
   javaSeededNextDouble,
-  QueryEvaluationFailure,
+  type QueryEvaluationFailure,
   type JsonataScope,
 } from '../../engine/core/jsonata';
 
@@ -40,7 +40,10 @@ describe('evaluateExpression', () => {
   });
 
   test('reads the host clock when $now and $millis are called', async () => {
-    expect(await evaluateExpression('[$now(), $millis()]', scope(), 'Output')).toEqual(['2026-01-01T00:00:00.000Z', NOW]);
+    expect(await evaluateExpression('[$now(), $millis()]', scope(), 'Output')).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      NOW,
+    ]);
   });
 
   test('draws from the host random source when $random has no seed', async () => {
@@ -59,7 +62,9 @@ describe('evaluateExpression', () => {
 
   test('fails with AWS cause when an expression returns nothing', async () => {
     const err = await failure(() => evaluateExpression('$nope', scope(), 'Output'));
-    expect(err.cause).toBe("The JSONata expression '$nope' specified for the field 'Output' returned nothing (undefined).");
+    expect(err.cause).toBe(
+      "The JSONata expression '$nope' specified for the field 'Output' returned nothing (undefined).",
+    );
   });
 
   test('stops after the step budget when an expression loops forever', async () => {
@@ -72,7 +77,12 @@ describe('evaluateExpression', () => {
   });
 
   test('counts the same steps when the same expression runs twice', async () => {
-    const run = () => evaluateExpression('$sum($map([1..50], function($x) { $x * 2 }))', scope({ limits: { maxSteps: 400 } }), 'Output');
+    const run = () =>
+      evaluateExpression(
+        '$sum($map([1..50], function($x) { $x * 2 }))',
+        scope({ limits: { maxSteps: 400 } }),
+        'Output',
+      );
     const first = await run().then(String, (err: Error) => err.message);
     expect(await run().then(String, (err: Error) => err.message)).toBe(first);
   });
@@ -87,11 +97,13 @@ describe('evaluateExpression', () => {
 
 describe('evaluateTemplate', () => {
   test('evaluates nested expressions and keeps literals when a template mixes them', async () => {
-    expect(await evaluateTemplate({ a: '{% $v %}', b: ['{% 1 + 1 %}', 'lit $v'], c: null }, scope(), 'Output')).toEqual({
-      a: 5,
-      b: [2, 'lit $v'],
-      c: null,
-    });
+    expect(await evaluateTemplate({ a: '{% $v %}', b: ['{% 1 + 1 %}', 'lit $v'], c: null }, scope(), 'Output')).toEqual(
+      {
+        a: 5,
+        b: [2, 'lit $v'],
+        c: null,
+      },
+    );
   });
 
   test('names the nested field when a nested expression fails', async () => {

@@ -10,7 +10,9 @@ const messages = (definition: unknown) => validateDefinition(definition).map((p)
 
 describe('validateDefinition for JSONata states', () => {
   test('names JSONPath-only fields with their pointer when a JSONata state uses them', () => {
-    expect(messages(machine({ P: { Type: 'Pass', InputPath: '$', ResultPath: '$.x', Parameters: {}, End: true } }))).toEqual([
+    expect(
+      messages(machine({ P: { Type: 'Pass', InputPath: '$', ResultPath: '$.x', Parameters: {}, End: true } })),
+    ).toEqual([
       "/States/P/InputPath: The QueryLanguage is set to 'JSONata', but field 'InputPath' is only supported for the 'JSONPath' QueryLanguage",
       "/States/P/ResultPath: The QueryLanguage is set to 'JSONata', but field 'ResultPath' is only supported for the 'JSONPath' QueryLanguage",
       "/States/P/Parameters: The QueryLanguage is set to 'JSONata', but field 'Parameters' is only supported for the 'JSONPath' QueryLanguage",
@@ -33,7 +35,7 @@ describe('validateDefinition for JSONata states', () => {
   test('rejects $eval, $ and ?? when Step Functions JSONata lacks them', () => {
     const state = { Type: 'Pass', Output: ['{% $eval("1") %}', '{% $.a %}', '{% $x ?? 1 %}'], End: true };
     expect(messages(machine({ P: state }))).toEqual([
-      "/States/P/Output/0: The JSONata expression '$eval(\"1\")' is not valid: SF0002: The function $eval is not available in Step Functions",
+      '/States/P/Output/0: The JSONata expression \'$eval("1")\' is not valid: SF0002: The function $eval is not available in Step Functions',
       "/States/P/Output/1: The JSONata expression '$.a' is not valid: SF0004: '$' cannot be used in Step Functions; read the state input with $states.input",
       "/States/P/Output/2: The JSONata expression '$x ?? 1' is not valid: S0211: The symbol ?? is not supported by the JSONata version Step Functions runs",
     ]);
@@ -67,8 +69,12 @@ describe('validateDefinition for JSONata states', () => {
   test('checks literal types when fields that take expressions hold literals', () => {
     const wait = { Type: 'Wait', Seconds: -1, End: true };
     const task = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 'soon', End: true };
-    expect(messages(machine({ W: wait, T: task }))).toContain("/States/W/Seconds: The field 'Seconds' must be a non-negative integer or a JSONata expression '{% ... %}'");
-    expect(messages(machine({ T: task }))).toEqual(["/States/T/TimeoutSeconds: The field 'TimeoutSeconds' must be a positive integer up to 99999999 or a JSONata expression '{% ... %}'"]);
+    expect(messages(machine({ W: wait, T: task }))).toContain(
+      "/States/W/Seconds: The field 'Seconds' must be a non-negative integer or a JSONata expression '{% ... %}'",
+    );
+    expect(messages(machine({ T: task }))).toEqual([
+      "/States/T/TimeoutSeconds: The field 'TimeoutSeconds' must be a positive integer up to 99999999 or a JSONata expression '{% ... %}'",
+    ]);
   });
 });
 
@@ -81,22 +87,36 @@ describe('validateDefinition for workflow variables', () => {
   });
 
   test('checks the path of a JSONPath catcher Assign when it is malformed', () => {
-    const task = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Catch: [{ ErrorEquals: ['States.ALL'], Assign: { 'e.$': 'Error' }, Next: 'E' }], End: true };
+    const task = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Catch: [{ ErrorEquals: ['States.ALL'], Assign: { 'e.$': 'Error' }, Next: 'E' }],
+      End: true,
+    };
     expect(messages(machine({ T: task, E: { Type: 'Succeed' } }, {}))).toEqual([
       "/States/T/Catch/0/Assign/e.$: The value for the field 'e.$' must be a valid JSONPath or a valid intrinsic function call",
     ]);
   });
 
   test('rejects an inner scope assigning an outer name when a branch would shadow it', () => {
-    const parallel = { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', Assign: { x: 2 }, End: true } } }], End: true };
+    const parallel = {
+      Type: 'Parallel',
+      Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', Assign: { x: 2 }, End: true } } }],
+      End: true,
+    };
     expect(messages(machine({ A: { Type: 'Pass', Assign: { x: 1 }, Next: 'P' }, P: parallel }, {}))).toEqual([
       "/States/P/Branches/0/States/B/Assign/x: The variable 'x' is assigned in an enclosing scope; a Parallel branch or Map iteration cannot assign it",
     ]);
   });
 
   test('accepts sibling branches assigning the same name when no outer scope does', () => {
-    const branch = (name: string) => ({ StartAt: name, States: { [name]: { Type: 'Pass', Assign: { x: 1 }, End: true } } });
-    expect(messages(machine({ P: { Type: 'Parallel', Branches: [branch('B1'), branch('B2')], End: true } }, {}))).toEqual([]);
+    const branch = (name: string) => ({
+      StartAt: name,
+      States: { [name]: { Type: 'Pass', Assign: { x: 1 }, End: true } },
+    });
+    expect(
+      messages(machine({ P: { Type: 'Parallel', Branches: [branch('B1'), branch('B2')], End: true } }, {})),
+    ).toEqual([]);
   });
 
   test('rejects a variable in ResultPath when a JSONPath state writes to one', () => {

@@ -1,7 +1,11 @@
 import { StatesError } from '../../engine/core/errors';
 import { runExecution, type ExecutionInfo, type TaskInvocation, type TaskOutcome } from '../../engine/core/interpreter';
 import { MemoryHost } from '../../engine/core/interpreter/memory-host';
-import { childExecutionRequest, childExecutionResult, type ChildExecutionDescription } from '../../engine/core/interpreter/nested';
+import {
+  childExecutionRequest,
+  childExecutionResult,
+  type ChildExecutionDescription,
+} from '../../engine/core/interpreter/nested';
 
 const EXECUTION: ExecutionInfo = {
   id: 'arn:aws:states:us-east-1:000000000000:execution:parent:p-1',
@@ -14,7 +18,10 @@ const EXECUTION: ExecutionInfo = {
 };
 const CHILD_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:child';
 
-function child(status: ChildExecutionDescription['status'], extra: Partial<ChildExecutionDescription> = {}): ChildExecutionDescription {
+function child(
+  status: ChildExecutionDescription['status'],
+  extra: Partial<ChildExecutionDescription> = {},
+): ChildExecutionDescription {
   return {
     executionArn: 'arn:aws:states:us-east-1:000000000000:execution:child:c',
     stateMachineArn: CHILD_ARN,
@@ -48,7 +55,11 @@ function machine(resource: string, parameters: unknown) {
 
 describe('childExecutionRequest', () => {
   test('reads the machine, a version qualifier, Name and JSON-text Input when all are given', () => {
-    const request = childExecutionRequest({ StateMachineArn: `${CHILD_ARN}:3`, Name: 'kid', Input: '{"x":1}' }, 'sync2', () => 0.5);
+    const request = childExecutionRequest(
+      { StateMachineArn: `${CHILD_ARN}:3`, Name: 'kid', Input: '{"x":1}' },
+      'sync2',
+      () => 0.5,
+    );
     expect(request).toEqual({ stateMachine: 'child', version: 3, name: 'kid', input: { x: 1 }, integration: 'sync2' });
   });
 
@@ -58,7 +69,12 @@ describe('childExecutionRequest', () => {
       'request',
       () => 0,
     );
-    expect(request).toMatchObject({ stateMachine: 'child', alias: 'prod', startedBy: EXECUTION.id, input: { AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: EXECUTION.id } });
+    expect(request).toMatchObject({
+      stateMachine: 'child',
+      alias: 'prod',
+      startedBy: EXECUTION.id,
+      input: { AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: EXECUTION.id },
+    });
   });
 
   test('mints the same UUID name from the same randomness when Name is absent', () => {
@@ -74,7 +90,9 @@ describe('childExecutionRequest', () => {
   });
 
   test('fails with StepFunctions.InvalidArnException when StateMachineArn is not a state machine ARN', () => {
-    expect(() => childExecutionRequest({ StateMachineArn: 'arn:aws:lambda:us-east-1:1:function:f' }, 'sync', Math.random)).toThrow(
+    expect(() =>
+      childExecutionRequest({ StateMachineArn: 'arn:aws:lambda:us-east-1:1:function:f' }, 'sync', Math.random),
+    ).toThrow(
       new StatesError('StepFunctions.InvalidArnException', "Invalid Arn: 'arn:aws:lambda:us-east-1:1:function:f'"),
     );
   });
@@ -82,11 +100,17 @@ describe('childExecutionRequest', () => {
 
 describe('childExecutionResult', () => {
   test('returns the start response when the integration is request-response', () => {
-    expect(childExecutionResult('request', child('RUNNING'))).toEqual({ ExecutionArn: child('RUNNING').executionArn, StartDate: 1000 });
+    expect(childExecutionResult('request', child('RUNNING'))).toEqual({
+      ExecutionArn: child('RUNNING').executionArn,
+      StartDate: 1000,
+    });
   });
 
   test('returns Input and Output as JSON text when the integration is .sync', () => {
-    const result = childExecutionResult('sync', child('SUCCEEDED', { output: { b: 2 }, stopDate: 2000 })) as Record<string, unknown>;
+    const result = childExecutionResult('sync', child('SUCCEEDED', { output: { b: 2 }, stopDate: 2000 })) as Record<
+      string,
+      unknown
+    >;
     expect(result).toEqual({
       ExecutionArn: child('RUNNING').executionArn,
       Input: '{"a":1}',
@@ -128,13 +152,22 @@ describe('startExecution Task in the interpreter', () => {
   test('records Task events with resourceType states and TaskSubmitted when the Task waits with .sync:2', async () => {
     const host = new NestingHost(child('SUCCEEDED', { output: 7, stopDate: 2000 }));
     const { outcome, pendingEvents } = await runExecution(
-      machine('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: CHILD_ARN, Name: 'c', 'Input.$': '$' }),
+      machine('arn:aws:states:::states:startExecution.sync:2', {
+        StateMachineArn: CHILD_ARN,
+        Name: 'c',
+        'Input.$': '$',
+      }),
       { a: 1 },
       EXECUTION,
       host,
     );
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Output: 7, Status: 'SUCCEEDED', Input: { a: 1 } } });
-    expect(host.children[0]).toMatchObject({ kind: 'execution', functionName: 'child', payload: { a: 1 }, execution: { name: 'c', integration: 'sync2' } });
+    expect(host.children[0]).toMatchObject({
+      kind: 'execution',
+      functionName: 'child',
+      payload: { a: 1 },
+      execution: { name: 'c', integration: 'sync2' },
+    });
     const events = [...host.written, ...pendingEvents];
     expect(events.map((e) => e.type)).toEqual([
       'ExecutionStarted',
@@ -146,13 +179,24 @@ describe('startExecution Task in the interpreter', () => {
       'TaskStateExited',
       'ExecutionSucceeded',
     ]);
-    expect(events[2].taskScheduledEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2' });
-    expect(JSON.parse((events[4].taskSubmittedEventDetails as { output: string }).output)).toEqual({ ExecutionArn: child('RUNNING').executionArn, StartDate: 1000 });
+    expect(events[2].taskScheduledEventDetails).toMatchObject({
+      resourceType: 'states',
+      resource: 'startExecution.sync:2',
+    });
+    expect(JSON.parse((events[4].taskSubmittedEventDetails as { output: string }).output)).toEqual({
+      ExecutionArn: child('RUNNING').executionArn,
+      StartDate: 1000,
+    });
   });
 
   test('records TaskSubmitted before TaskFailed when the .sync child failed', async () => {
     const host = new NestingHost(child('FAILED', { error: 'E', cause: 'c', stopDate: 2000 }));
-    const { outcome, pendingEvents } = await runExecution(machine('arn:aws:states:::states:startExecution.sync', { StateMachineArn: CHILD_ARN }), {}, EXECUTION, host);
+    const { outcome, pendingEvents } = await runExecution(
+      machine('arn:aws:states:::states:startExecution.sync', { StateMachineArn: CHILD_ARN }),
+      {},
+      EXECUTION,
+      host,
+    );
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
     const types = [...host.written, ...pendingEvents].map((e) => e.type);
     expect(types.slice(2, 6)).toEqual(['TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskFailed']);

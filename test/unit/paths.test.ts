@@ -33,32 +33,61 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('isValidPath', () => {
-  test.each(['$', '$$', '$.a', '$.a.b[0]', "$['a b']", '$.a[*].b', '$..author', '$.a[?(@.price < 10)]', '$.a[1:3]', '$.a[-1:]', '$.a[0,2]', '$$.Execution.Id', '$.my-field', "$.abc.['def ghi']"])(
-    'accepts %s when it is valid JSONPath',
+  test.each([
+    '$',
+    '$$',
+    '$.a',
+    '$.a.b[0]',
+    "$['a b']",
+    '$.a[*].b',
+    '$..author',
+    '$.a[?(@.price < 10)]',
+    '$.a[1:3]',
+    '$.a[-1:]',
+    '$.a[0,2]',
+    '$$.Execution.Id',
+    '$.my-field',
+    "$.abc.['def ghi']",
+  ])('accepts %s when it is valid JSONPath', (path) => {
+    expect(isValidPath(path)).toBe(true);
+  });
+  test.each(['', 'a.b', '.a', '$.', '$[', "$['a", '$.a[?(@.x <)]', '$.a]', '$ .a', '$.a..', '$var.x'])(
+    'rejects %j when it is not a valid data or context path',
     (path) => {
-      expect(isValidPath(path)).toBe(true);
+      expect(isValidPath(path)).toBe(false);
     },
   );
-  test.each(['', 'a.b', '.a', '$.', '$[', "$['a", '$.a[?(@.x <)]', '$.a]', '$ .a', '$.a..', '$var.x'])('rejects %j when it is not a valid data or context path', (path) => {
-    expect(isValidPath(path)).toBe(false);
-  });
 });
 
 describe('isValidReferencePath', () => {
-  test.each(['$', '$.a', '$.a.b', "$['a']['b c']", '$.a[0]', '$.a[12].b', '$$.Execution.Input'])('accepts %s when it selects one node', (path) => {
-    expect(isValidReferencePath(path)).toBe(true);
-  });
-  test.each(['$.a[*]', '$..a', '$.a[?(@.b)]', '$.a[0:2]', '$.a[0,1]', "$['a','b']", '$.a[-1]', '$.*', 'x'])('rejects %s when it is not a single-node path', (path) => {
-    expect(isValidReferencePath(path)).toBe(false);
-  });
+  test.each(['$', '$.a', '$.a.b', "$['a']['b c']", '$.a[0]', '$.a[12].b', '$$.Execution.Input'])(
+    'accepts %s when it selects one node',
+    (path) => {
+      expect(isValidReferencePath(path)).toBe(true);
+    },
+  );
+  test.each(['$.a[*]', '$..a', '$.a[?(@.b)]', '$.a[0:2]', '$.a[0,1]', "$['a','b']", '$.a[-1]', '$.*', 'x'])(
+    'rejects %s when it is not a single-node path',
+    (path) => {
+      expect(isValidReferencePath(path)).toBe(false);
+    },
+  );
 });
 
 describe('isValidResultPath', () => {
   test('accepts a reference path when it is rooted at $', () => {
-    expect([isValidResultPath('$'), isValidResultPath('$.result'), isValidResultPath('$.a[0].b')]).toEqual([true, true, true]);
+    expect([isValidResultPath('$'), isValidResultPath('$.result'), isValidResultPath('$.a[0].b')]).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
   test('rejects a path when it reads the context object or is indefinite', () => {
-    expect([isValidResultPath('$$.Execution'), isValidResultPath('$$'), isValidResultPath('$.a[*]')]).toEqual([false, false, false]);
+    expect([isValidResultPath('$$.Execution'), isValidResultPath('$$'), isValidResultPath('$.a[*]')]).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -82,16 +111,25 @@ describe('readPath', () => {
     expect(readPath('$order.items[0]', {}, CONTEXT, { order: { items: ['x', 'y'] } })).toBe('x');
   });
   test('returns an array of matches when the path has a wildcard', () => {
-    expect(readPath('$.store.book[*].author', STORE, CONTEXT)).toEqual(['Nigel Rees', 'Evelyn Waugh', 'Herman Melville']);
+    expect(readPath('$.store.book[*].author', STORE, CONTEXT)).toEqual([
+      'Nigel Rees',
+      'Evelyn Waugh',
+      'Herman Melville',
+    ]);
     expect(readPath('$.store.bicycle.*', STORE, CONTEXT)).toEqual(['red', 19.95]);
   });
   test('returns every match in document order when the path scans descendants', () => {
     expect(readPath('$..price', STORE, CONTEXT)).toEqual([8.95, 12.99, 8.99, 19.95]);
   });
   test('returns the matching items when the path has a filter', () => {
-    expect(readPath('$.store.book[?(@.price < 10)].title', STORE, CONTEXT)).toEqual(['Sayings of the Century', 'Moby Dick']);
+    expect(readPath('$.store.book[?(@.price < 10)].title', STORE, CONTEXT)).toEqual([
+      'Sayings of the Century',
+      'Moby Dick',
+    ]);
     expect(readPath('$.store.book[?(@.isbn)].author', STORE, CONTEXT)).toEqual(['Herman Melville']);
-    expect(readPath("$.store.book[?(@.category == 'fiction' && @.price > 10)].title", STORE, CONTEXT)).toEqual(['Sword of Honour']);
+    expect(readPath("$.store.book[?(@.category == 'fiction' && @.price > 10)].title", STORE, CONTEXT)).toEqual([
+      'Sword of Honour',
+    ]);
     expect(readPath('$.store.book[?(@.author =~ /.*Rees/)].price', STORE, CONTEXT)).toEqual([8.95]);
     expect(readPath('$.store.book[?(!(@.price < 10))].title', STORE, CONTEXT)).toEqual(['Sword of Honour']);
     expect(readPath('$.store.book[?(@.price > $.store.bicycle.price)]', STORE, CONTEXT)).toEqual([]);
@@ -109,7 +147,9 @@ describe('readPath', () => {
   test('throws PathNotFoundError with AWS text when a leaf field is missing', () => {
     const err = thrown(() => readPath('$.NoSuchInputPath', { 'int-literal': 0 }, CONTEXT));
     expect(err).toBeInstanceOf(PathNotFoundError);
-    expect((err as PathNotFoundError).message).toBe("Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']");
+    expect((err as PathNotFoundError).message).toBe(
+      "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']",
+    );
   });
   test('throws PathNotFoundError naming the missing field when an intermediate field is missing', () => {
     expect((thrown(() => readPath('$.a.b.c', { a: {} }, CONTEXT)) as Error).message).toBe(
@@ -134,7 +174,9 @@ describe('readPath', () => {
 
 describe('describeMissingPath', () => {
   test('renders the path in Jayway bracket notation when no reason is given', () => {
-    expect(describeMissingPath("$.a['b c'][0]")).toBe("Invalid path '$.a['b c'][0]' : No results for path: $['a']['b c'][0]");
+    expect(describeMissingPath("$.a['b c'][0]")).toBe(
+      "Invalid path '$.a['b c'][0]' : No results for path: $['a']['b c'][0]",
+    );
   });
 });
 
@@ -146,23 +188,28 @@ describe('applyInputPath', () => {
     expect(applyInputPath(null, { a: 1 }, CONTEXT)).toEqual({});
   });
   test('returns the selected value when InputPath matches', () => {
-    expect(applyInputPath('$.lambda', { lambda: { who: 'AWS Step Functions' }, extra: 'foo' }, CONTEXT)).toEqual({ who: 'AWS Step Functions' });
+    expect(applyInputPath('$.lambda', { lambda: { who: 'AWS Step Functions' }, extra: 'foo' }, CONTEXT)).toEqual({
+      who: 'AWS Step Functions',
+    });
   });
   test('fails with States.Runtime and AWS cause when InputPath matches nothing', () => {
     const err = thrown(() => applyInputPath('$.NoSuchInputPath', { 'int-literal': 0 }, CONTEXT)) as StatesError;
     expect(err).toBeInstanceOf(StatesError);
-    expect([err.error, err.cause]).toEqual(['States.Runtime', "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']"]);
+    expect([err.error, err.cause]).toEqual([
+      'States.Runtime',
+      "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']",
+    ]);
   });
 });
 
 describe('applyOutputPath', () => {
   test('applies the same rules as InputPath when OutputPath is set, null or absent', () => {
     const output = { data: { val1: 23, lambdaresult: 'Hello' } };
-    expect([applyOutputPath('$.data', output, CONTEXT), applyOutputPath(null, output, CONTEXT), applyOutputPath(undefined, output, CONTEXT)]).toEqual([
-      { val1: 23, lambdaresult: 'Hello' },
-      {},
-      output,
-    ]);
+    expect([
+      applyOutputPath('$.data', output, CONTEXT),
+      applyOutputPath(null, output, CONTEXT),
+      applyOutputPath(undefined, output, CONTEXT),
+    ]).toEqual([{ val1: 23, lambdaresult: 'Hello' }, {}, output]);
   });
   test('fails with States.Runtime when OutputPath matches nothing', () => {
     expect((thrown(() => applyOutputPath('$.x', {}, CONTEXT)) as StatesError).error).toBe('States.Runtime');
@@ -179,13 +226,18 @@ describe('applyResultPath', () => {
     expect(applyResultPath(null, input, 'Hello, Step Functions!')).toEqual(input);
   });
   test('adds the result to the input when ResultPath names a new field', () => {
-    expect(applyResultPath('$.taskresult', input, 'Hello, Step Functions!')).toEqual({ ...input, taskresult: 'Hello, Step Functions!' });
+    expect(applyResultPath('$.taskresult', input, 'Hello, Step Functions!')).toEqual({
+      ...input,
+      taskresult: 'Hello, Step Functions!',
+    });
   });
   test('replaces a field when ResultPath names an existing one', () => {
     expect(applyResultPath('$.who', input, { name: 'x' })).toEqual({ ...input, who: { name: 'x' } });
   });
   test('creates missing objects when ResultPath runs through absent fields', () => {
-    expect(applyResultPath('$.data.lambdaresult', { data: { val1: 23 } }, 'r')).toEqual({ data: { val1: 23, lambdaresult: 'r' } });
+    expect(applyResultPath('$.data.lambdaresult', { data: { val1: 23 } }, 'r')).toEqual({
+      data: { val1: 23, lambdaresult: 'r' },
+    });
     expect(applyResultPath("$.a['b c'].d", {}, 1)).toEqual({ a: { 'b c': { d: 1 } } });
   });
   test('sets an array element when ResultPath has an index in range', () => {

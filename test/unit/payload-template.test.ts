@@ -2,7 +2,10 @@ import { StatesError } from '../../engine/core/errors';
 import { applyPayloadTemplate, describeMissingParameterPath } from '../../engine/core/payload-template';
 
 const ENV = { random: () => 0 };
-const CONTEXT = { Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:sm:run-1' }, Map: { Item: { Index: 2, Value: 'x' } } };
+const CONTEXT = {
+  Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:sm:run-1' },
+  Map: { Item: { Index: 2, Value: 'x' } },
+};
 
 function failure(fn: () => unknown): [string, string] {
   try {
@@ -23,7 +26,14 @@ describe('applyPayloadTemplate', () => {
     });
   });
   test('reads the context object when the path starts with $$', () => {
-    expect(applyPayloadTemplate({ 'id.$': '$$.Execution.Id', 'index.$': '$$.Map.Item.Index', 'ctx.$': '$$.Map' }, {}, CONTEXT, ENV)).toEqual({
+    expect(
+      applyPayloadTemplate(
+        { 'id.$': '$$.Execution.Id', 'index.$': '$$.Map.Item.Index', 'ctx.$': '$$.Map' },
+        {},
+        CONTEXT,
+        ENV,
+      ),
+    ).toEqual({
       id: 'arn:aws:states:us-east-1:123456789012:execution:sm:run-1',
       index: 2,
       ctx: { Item: { Index: 2, Value: 'x' } },
@@ -33,7 +43,14 @@ describe('applyPayloadTemplate', () => {
     expect(applyPayloadTemplate({ 'all.$': '$' }, { a: [1] }, CONTEXT, ENV)).toEqual({ all: { a: [1] } });
   });
   test('evaluates intrinsic functions when the value is a States call', () => {
-    expect(applyPayloadTemplate({ 'greeting.$': "States.Format('Hello {}', $.name)", 'id.$': 'States.UUID()' }, { name: 'Ana' }, CONTEXT, ENV)).toEqual({
+    expect(
+      applyPayloadTemplate(
+        { 'greeting.$': "States.Format('Hello {}', $.name)", 'id.$': 'States.UUID()' },
+        { name: 'Ana' },
+        CONTEXT,
+        ENV,
+      ),
+    ).toEqual({
       greeting: 'Hello Ana',
       id: '00000000-0000-4000-8000-000000000000',
     });
@@ -43,13 +60,17 @@ describe('applyPayloadTemplate', () => {
     expect(applyPayloadTemplate(template, { a: 1 }, CONTEXT, ENV)).toEqual(template);
   });
   test('processes objects inside arrays when arrays contain templates', () => {
-    const template = { Overrides: { ContainerOverrides: [{ Name: 'app', Environment: [{ Name: 'ID', 'Value.$': '$.systemId' }] }] } };
+    const template = {
+      Overrides: { ContainerOverrides: [{ Name: 'app', Environment: [{ Name: 'ID', 'Value.$': '$.systemId' }] }] },
+    };
     expect(applyPayloadTemplate(template, { systemId: 's-1' }, CONTEXT, ENV)).toEqual({
       Overrides: { ContainerOverrides: [{ Name: 'app', Environment: [{ Name: 'ID', Value: 's-1' }] }] },
     });
   });
   test('reads workflow variables when the path starts with $name', () => {
-    expect(applyPayloadTemplate({ 'v.$': '$count', 'w.$': "States.Format('{}!', $count)" }, {}, CONTEXT, ENV, { count: 3 })).toEqual({ v: 3, w: '3!' });
+    expect(
+      applyPayloadTemplate({ 'v.$': '$count', 'w.$': "States.Format('{}!', $count)" }, {}, CONTEXT, ENV, { count: 3 }),
+    ).toEqual({ v: 3, w: '3!' });
   });
   test('returns a copy that does not share objects with the template when values are literal', () => {
     const template = { nested: { a: 1 } };
@@ -58,19 +79,32 @@ describe('applyPayloadTemplate', () => {
     expect(template).toEqual({ nested: { a: 1 } });
   });
   test('fails with States.Runtime and AWS cause when a path selects nothing', () => {
-    expect(failure(() => applyPayloadTemplate({ 'value.$': '$.no_such_jsonpath' }, { 'int-literal': 0 }, CONTEXT, ENV))).toEqual([
+    expect(
+      failure(() => applyPayloadTemplate({ 'value.$': '$.no_such_jsonpath' }, { 'int-literal': 0 }, CONTEXT, ENV)),
+    ).toEqual([
       'States.Runtime',
       `The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'`,
     ]);
   });
   test('names the nested field when a path inside an intrinsic selects nothing', () => {
-    expect(failure(() => applyPayloadTemplate({ outer: { 'x.$': "States.Format('{}', $.application.address)" } }, { flagged: false }, CONTEXT, ENV))).toEqual([
+    expect(
+      failure(() =>
+        applyPayloadTemplate(
+          { outer: { 'x.$': "States.Format('{}', $.application.address)" } },
+          { flagged: false },
+          CONTEXT,
+          ENV,
+        ),
+      ),
+    ).toEqual([
       'States.Runtime',
       `The JSONPath '$.application.address' specified for the field 'x.$' could not be found in the input '{"flagged":false}'`,
     ]);
   });
   test('passes States.IntrinsicFailure through when an intrinsic fails', () => {
-    expect(failure(() => applyPayloadTemplate({ 'x.$': 'States.ArrayGetItem($.a, 5)' }, { a: [] }, CONTEXT, ENV))[0]).toBe('States.IntrinsicFailure');
+    expect(
+      failure(() => applyPayloadTemplate({ 'x.$': 'States.ArrayGetItem($.a, 5)' }, { a: [] }, CONTEXT, ENV))[0],
+    ).toBe('States.IntrinsicFailure');
   });
   test('fails with States.Runtime when a .$ value is not a string', () => {
     expect(failure(() => applyPayloadTemplate({ 'x.$': 3 }, {}, CONTEXT, ENV))).toEqual([
@@ -95,6 +129,8 @@ describe('applyPayloadTemplate with malformed expressions', () => {
 
 describe('describeMissingParameterPath', () => {
   test('embeds the compact input JSON when describing a miss', () => {
-    expect(describeMissingParameterPath('$.a', 'a.$', { b: [1, 2] })).toBe(`The JSONPath '$.a' specified for the field 'a.$' could not be found in the input '{"b":[1,2]}'`);
+    expect(describeMissingParameterPath('$.a', 'a.$', { b: [1, 2] })).toBe(
+      `The JSONPath '$.a' specified for the field 'a.$' could not be found in the input '{"b":[1,2]}'`,
+    );
   });
 });

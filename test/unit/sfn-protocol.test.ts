@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { activityNameOf, machineNotFound, parseStateMachineArn, resourceNotFound, taggableOf } from '../../engine/api/sfn/arn';
+import {
+  activityNameOf,
+  machineNotFound,
+  parseStateMachineArn,
+  resourceNotFound,
+  taggableOf,
+} from '../../engine/api/sfn/arn';
 import { SfnError } from '../../engine/api/sfn/errors';
 import { decodeToken, encodeToken, parseRequest } from '../../engine/api/sfn/request';
 import { chooseRoute } from '../../engine/executions/aliases';
@@ -20,8 +26,15 @@ function thrown(work: () => unknown): SfnError {
 describe('parseStateMachineArn', () => {
   test('reads a machine, a version and an alias ARN when the kind is accepted', () => {
     const all = ['machine', 'version', 'alias'] as const;
-    expect(parseStateMachineArn(`${PREFIX}:stateMachine:a.b`, [...all], machineNotFound)).toEqual({ arn: `${PREFIX}:stateMachine:a.b`, name: 'a.b' });
-    expect(parseStateMachineArn(`${PREFIX}:stateMachine:m:12`, [...all], machineNotFound)).toEqual({ arn: `${PREFIX}:stateMachine:m:12`, name: 'm', version: 12 });
+    expect(parseStateMachineArn(`${PREFIX}:stateMachine:a.b`, [...all], machineNotFound)).toEqual({
+      arn: `${PREFIX}:stateMachine:a.b`,
+      name: 'a.b',
+    });
+    expect(parseStateMachineArn(`${PREFIX}:stateMachine:m:12`, [...all], machineNotFound)).toEqual({
+      arn: `${PREFIX}:stateMachine:m:12`,
+      name: 'm',
+      version: 12,
+    });
     expect(parseStateMachineArn(`${PREFIX}:stateMachine:m:prod-1`, [...all], machineNotFound)).toEqual({
       arn: `${PREFIX}:stateMachine:m:prod-1`,
       name: 'm',
@@ -34,13 +47,15 @@ describe('parseStateMachineArn', () => {
       type: 'InvalidArn',
       message: "Invalid Arn: 'Invalid ARN prefix: invalid_arn'",
     });
-    expect(thrown(() => parseStateMachineArn(`${PREFIX}:stateMachine:m:1`, ['machine'], machineNotFound))).toMatchObject({
+    expect(
+      thrown(() => parseStateMachineArn(`${PREFIX}:stateMachine:m:1`, ['machine'], machineNotFound)),
+    ).toMatchObject({
       type: 'InvalidArn',
       message: `Invalid Arn: 'Resource type not valid in this context: ${PREFIX}:stateMachine:m:1'`,
     });
   });
 
-  test('answers the action\'s not-found error when the ARN belongs to another account', () => {
+  test("answers the action's not-found error when the ARN belongs to another account", () => {
     const arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:m';
     expect(thrown(() => parseStateMachineArn(arn, ['machine'], machineNotFound))).toMatchObject({
       type: 'StateMachineDoesNotExist',
@@ -59,7 +74,14 @@ describe('taggable and activity ARNs', () => {
 });
 
 describe('parseRequest', () => {
-  const schema = z.object({ arn: z.string(), maxResults: z.number().int().min(0).max(1000).optional(), items: z.array(z.object({ weight: z.number().max(100) })).max(2).optional() });
+  const schema = z.object({
+    arn: z.string(),
+    maxResults: z.number().int().min(0).max(1000).optional(),
+    items: z
+      .array(z.object({ weight: z.number().max(100) }))
+      .max(2)
+      .optional(),
+  });
 
   test('words a missing member and a value out of range as AWS does', () => {
     expect(thrown(() => parseRequest(schema, {})).message).toBe(
@@ -80,7 +102,10 @@ describe('parseRequest', () => {
 describe('pagination tokens', () => {
   test('round-trip a value and refuse a token of another shape with InvalidToken', () => {
     expect(decodeToken(encodeToken(7), z.number())).toBe(7);
-    expect(thrown(() => decodeToken('InvalidToken', z.number()))).toMatchObject({ type: 'InvalidToken', message: "Invalid Token: 'Invalid token'" });
+    expect(thrown(() => decodeToken('InvalidToken', z.number()))).toMatchObject({
+      type: 'InvalidToken',
+      message: "Invalid Token: 'Invalid token'",
+    });
     expect(thrown(() => decodeToken(encodeToken('x'), z.number()))).toMatchObject({ type: 'InvalidToken' });
   });
 });
@@ -99,7 +124,23 @@ describe('chooseRoute', () => {
   });
 
   test('never picks a version of weight 0 when another has 100', () => {
-    expect(chooseRoute([{ versionNumber: 1, weight: 0 }, { versionNumber: 2, weight: 100 }], 0)).toBe(2);
-    expect(chooseRoute([{ versionNumber: 1, weight: 100 }, { versionNumber: 2, weight: 0 }], 0.9999)).toBe(1);
+    expect(
+      chooseRoute(
+        [
+          { versionNumber: 1, weight: 0 },
+          { versionNumber: 2, weight: 100 },
+        ],
+        0,
+      ),
+    ).toBe(2);
+    expect(
+      chooseRoute(
+        [
+          { versionNumber: 1, weight: 100 },
+          { versionNumber: 2, weight: 0 },
+        ],
+        0.9999,
+      ),
+    ).toBe(1);
   });
 });

@@ -1,10 +1,28 @@
-import { historyProblems, openAt, outcomeProblems, redeliveries, triggerPoints, visibleInvocations, type WireEvent } from '../../soak/checks';
+import {
+  historyProblems,
+  openAt,
+  outcomeProblems,
+  redeliveries,
+  triggerPoints,
+  visibleInvocations,
+  type WireEvent,
+} from '../../soak/checks';
 import { parseSoakArgs } from '../../soak/options';
 import { seededRandom } from '../../soak/random';
 import { WORKLOADS } from '../../soak/workloads';
 
-const ev = (id: number, previousEventId: number, type: string, extra: Partial<WireEvent> = {}): WireEvent => ({ id, previousEventId, type, ...extra });
-const good = [ev(1, 0, 'ExecutionStarted'), ev(2, 0, 'PassStateEntered'), ev(3, 2, 'PassStateExited'), ev(4, 3, 'ExecutionSucceeded')];
+const ev = (id: number, previousEventId: number, type: string, extra: Partial<WireEvent> = {}): WireEvent => ({
+  id,
+  previousEventId,
+  type,
+  ...extra,
+});
+const good = [
+  ev(1, 0, 'ExecutionStarted'),
+  ev(2, 0, 'PassStateEntered'),
+  ev(3, 2, 'PassStateExited'),
+  ev(4, 3, 'ExecutionSucceeded'),
+];
 
 describe('soak history checks', () => {
   test('accepts a complete history when ids run 1..n and one terminal event ends it', () => {
@@ -23,7 +41,10 @@ describe('soak history checks', () => {
 
   test('reports two terminal events and a status mismatch when the execution closed twice', () => {
     const twice = [...good, ev(5, 4, 'ExecutionFailed')];
-    expect(historyProblems(twice, 'SUCCEEDED')).toEqual(['2 terminal events (ExecutionSucceeded, ExecutionFailed)', 'terminal event ExecutionFailed but status SUCCEEDED']);
+    expect(historyProblems(twice, 'SUCCEEDED')).toEqual([
+      '2 terminal events (ExecutionSucceeded, ExecutionFailed)',
+      'terminal event ExecutionFailed but status SUCCEEDED',
+    ]);
   });
 
   test('reports an empty history when there are no events', () => {
@@ -44,7 +65,11 @@ describe('soak invocation count', () => {
   });
 
   test('counts every Started event when a host records more starts than schedules (redeliveries)', () => {
-    const events = [ev(1, 0, 'LambdaFunctionScheduled'), ev(2, 1, 'LambdaFunctionStarted'), ev(3, 1, 'LambdaFunctionStarted')];
+    const events = [
+      ev(1, 0, 'LambdaFunctionScheduled'),
+      ev(2, 1, 'LambdaFunctionStarted'),
+      ev(3, 1, 'LambdaFunctionStarted'),
+    ];
     expect(visibleInvocations(events)).toBe(2);
   });
 
@@ -64,17 +89,27 @@ describe('soak invocation count', () => {
 
 describe('soak outcome checks', () => {
   test('accepts the output its workload implies when it matches in any key order', () => {
-    expect(outcomeProblems({ status: 'SUCCEEDED', output: '{"b":2,"a":1}' }, { status: 'SUCCEEDED', output: { a: 1, b: 2 }, effects: 0 })).toEqual([]);
+    expect(
+      outcomeProblems(
+        { status: 'SUCCEEDED', output: '{"b":2,"a":1}' },
+        { status: 'SUCCEEDED', output: { a: 1, b: 2 }, effects: 0 },
+      ),
+    ).toEqual([]);
   });
 
   test('reports the status and error when an execution failed that should have succeeded', () => {
-    expect(outcomeProblems({ status: 'FAILED', error: 'States.Timeout', cause: 'late' }, { status: 'SUCCEEDED', output: 1, effects: 1 })).toEqual([
-      'status FAILED, expected SUCCEEDED (States.Timeout: late)',
-    ]);
+    expect(
+      outcomeProblems(
+        { status: 'FAILED', error: 'States.Timeout', cause: 'late' },
+        { status: 'SUCCEEDED', output: 1, effects: 1 },
+      ),
+    ).toEqual(['status FAILED, expected SUCCEEDED (States.Timeout: late)']);
   });
 
   test('reports the error name when a failure has the wrong one', () => {
-    expect(outcomeProblems({ status: 'FAILED', error: 'Boom' }, { status: 'FAILED', error: 'SoakFlaky', effects: 4 })).toEqual(['error Boom, expected SoakFlaky']);
+    expect(
+      outcomeProblems({ status: 'FAILED', error: 'Boom' }, { status: 'FAILED', error: 'SoakFlaky', effects: 4 }),
+    ).toEqual(['error Boom, expected SoakFlaky']);
   });
 });
 
@@ -107,7 +142,11 @@ describe('soak plan', () => {
     expect(map?.expect({ items: [1, 2] })).toEqual({ status: 'SUCCEEDED', output: [2, 4], effects: 2 });
     expect(saga?.expect({ failures: 99 })).toEqual({ status: 'FAILED', error: 'SoakFlaky', effects: 4 });
     expect(retry?.expect({ failures: 3, strict: true })).toEqual({ status: 'FAILED', error: 'SoakGaveUp', effects: 0 });
-    expect(retry?.expect({ failures: 3, strict: false })).toEqual({ status: 'SUCCEEDED', output: { error: 'SoakFlaky' }, effects: 0 });
+    expect(retry?.expect({ failures: 3, strict: false })).toEqual({
+      status: 'SUCCEEDED',
+      output: { error: 'SoakFlaky' },
+      effects: 0,
+    });
   });
 
   test('parses the CI flags when given --short and a seed', () => {
@@ -122,11 +161,18 @@ describe('soak plan', () => {
   });
 
   test('has a kill fault for exactly the roles --roles names', () => {
-    expect(parseSoakArgs(['--roles', 'api=1,worker=2', '--seed', '1']).faults).toEqual(['kill-api', 'kill-worker', 'restart-temporal', 'restart-postgres']);
+    expect(parseSoakArgs(['--roles', 'api=1,worker=2', '--seed', '1']).faults).toEqual([
+      'kill-api',
+      'kill-worker',
+      'restart-temporal',
+      'restart-postgres',
+    ]);
   });
 
   test('refuses an unknown fault when one is asked for', () => {
-    expect(() => parseSoakArgs(['--faults', 'kill-db'])).toThrow("unknown fault 'kill-db' (known: kill-api, kill-worker, kill-functions, restart-temporal, restart-postgres)");
+    expect(() => parseSoakArgs(['--faults', 'kill-db'])).toThrow(
+      "unknown fault 'kill-db' (known: kill-api, kill-worker, kill-functions, restart-temporal, restart-postgres)",
+    );
   });
 });
 

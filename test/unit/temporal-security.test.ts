@@ -15,9 +15,18 @@ describe('temporalSecurity', () => {
 
   test('mTLS with a private CA, a client certificate and an SNI override', () => {
     expect(
-      security({ TEMPORAL_TLS_CA: '/tls/ca.pem', TEMPORAL_TLS_CERT: '/tls/client.pem', TEMPORAL_TLS_KEY: '/tls/client.key', TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' }),
+      security({
+        TEMPORAL_TLS_CA: '/tls/ca.pem',
+        TEMPORAL_TLS_CERT: '/tls/client.pem',
+        TEMPORAL_TLS_KEY: '/tls/client.key',
+        TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+      }),
     ).toEqual({
-      tls: { serverRootCACertificate: Buffer.from('CA'), clientCertPair: { crt: Buffer.from('CERT'), key: Buffer.from('KEY') }, serverNameOverride: 'temporal.internal' },
+      tls: {
+        serverRootCACertificate: Buffer.from('CA'),
+        clientCertPair: { crt: Buffer.from('CERT'), key: Buffer.from('KEY') },
+        serverNameOverride: 'temporal.internal',
+      },
     });
   });
 
@@ -28,12 +37,24 @@ describe('temporalSecurity', () => {
   });
 
   test('contradictory or unreadable settings stop start-up naming the variable', () => {
-    expect(() => security({ TEMPORAL_TLS_CERT: '/tls/client.pem' })).toThrow(new ConfigError('invalid environment:\n  TEMPORAL_TLS_KEY: must be set with TEMPORAL_TLS_CERT (a client certificate and its key)'));
-    expect(() => security({ TEMPORAL_TLS_KEY: '/tls/client.key' })).toThrow(new ConfigError('invalid environment:\n  TEMPORAL_TLS_CERT: must be set with TEMPORAL_TLS_KEY (a client certificate and its key)'));
-    expect(() => security({ TEMPORAL_TLS: 'false', TEMPORAL_TLS_CA: '/tls/ca.pem' })).toThrow(
-      new ConfigError('invalid environment:\n  TEMPORAL_TLS: is false, but TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT/KEY or TEMPORAL_TLS_SERVER_NAME ask for TLS'),
+    expect(() => security({ TEMPORAL_TLS_CERT: '/tls/client.pem' })).toThrow(
+      new ConfigError(
+        'invalid environment:\n  TEMPORAL_TLS_KEY: must be set with TEMPORAL_TLS_CERT (a client certificate and its key)',
+      ),
     );
-    expect(() => security({ TEMPORAL_TLS_CA: '/tls/missing.pem' })).toThrow(new ConfigError('invalid environment:\n  TEMPORAL_TLS_CA: cannot read /tls/missing.pem (ENOENT)'));
+    expect(() => security({ TEMPORAL_TLS_KEY: '/tls/client.key' })).toThrow(
+      new ConfigError(
+        'invalid environment:\n  TEMPORAL_TLS_CERT: must be set with TEMPORAL_TLS_KEY (a client certificate and its key)',
+      ),
+    );
+    expect(() => security({ TEMPORAL_TLS: 'false', TEMPORAL_TLS_CA: '/tls/ca.pem' })).toThrow(
+      new ConfigError(
+        'invalid environment:\n  TEMPORAL_TLS: is false, but TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT/KEY or TEMPORAL_TLS_SERVER_NAME ask for TLS',
+      ),
+    );
+    expect(() => security({ TEMPORAL_TLS_CA: '/tls/missing.pem' })).toThrow(
+      new ConfigError('invalid environment:\n  TEMPORAL_TLS_CA: cannot read /tls/missing.pem (ENOENT)'),
+    );
     expect(() => loadConfig({ TEMPORAL_TLS: 'yes' })).toThrow(ConfigError);
   });
 });

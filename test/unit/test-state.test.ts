@@ -8,7 +8,10 @@ import type { TaskInvoker } from '../../engine/executions/test-state-task';
 const NOW = Date.UTC(2026, 0, 1);
 
 /** Runs TestState with functions from `functions` (name → handler), never from disk. */
-function run(request: Omit<TestStateRequest, 'definition'> & { definition: unknown }, functions: Record<string, (p: unknown) => unknown> = {}) {
+function run(
+  request: Omit<TestStateRequest, 'definition'> & { definition: unknown },
+  functions: Record<string, (p: unknown) => unknown> = {},
+) {
   const invoker: TaskInvoker = async (state, parameters) => {
     const name = String(state.Resource).split(':').pop() as string;
     const fn = functions[name];
@@ -41,14 +44,26 @@ describe('test-state definition', () => {
     const machine = {
       QueryLanguage: 'JSONata',
       StartAt: 'M',
-      States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Pass', End: true } } }, End: true } },
+      States: {
+        M: {
+          Type: 'Map',
+          ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Pass', End: true } } },
+          End: true,
+        },
+      },
     };
-    expect(selectState(JSON.stringify(machine), 'Inner')).toEqual({ name: 'Inner', state: { Type: 'Pass', End: true }, jsonata: true });
+    expect(selectState(JSON.stringify(machine), 'Inner')).toEqual({
+      name: 'Inner',
+      state: { Type: 'Pass', End: true },
+      jsonata: true,
+    });
   });
 
   test('answers a validation error when stateName names no state', () => {
     const machine = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
-    expect(() => selectState(JSON.stringify(machine), 'Q')).toThrow(new ApiError('VALIDATION_FAILED', 'State not found in definition'));
+    expect(() => selectState(JSON.stringify(machine), 'Q')).toThrow(
+      new ApiError('VALIDATION_FAILED', 'State not found in definition'),
+    );
   });
 
   test('reports the problems of the wrapped state when it is invalid', () => {
@@ -61,29 +76,46 @@ describe('test-state definition', () => {
       throw new Error('expected a throw');
     })();
     expect(err.code).toBe('INVALID_DEFINITION');
-    expect(err.problems).toEqual([{ code: 'SCHEMA_VALIDATION_FAILED', path: '/States/StateName/Branches', message: 'Value cannot be empty' }]);
+    expect(err.problems).toEqual([
+      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/StateName/Branches', message: 'Value cannot be empty' },
+    ]);
   });
 });
 
 describe('test-state context', () => {
   test('refuses a Task member when the Task is not a callback or .sync integration', () => {
-    expect(() => checkMockedContext({ Task: { Token: 't' } }, { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke' })).toThrow(
+    expect(() =>
+      checkMockedContext({ Task: { Token: 't' } }, { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke' }),
+    ).toThrow(
       "Invalid Context object provided: Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern",
     );
   });
 
   test('refuses unknown members and non-string ids when a context is mocked', () => {
     const state = { Type: 'Pass' };
-    expect(() => checkMockedContext({ Map: {} }, state)).toThrow("Invalid Context object provided: 'Map' field is not supported when mocking a Context object");
-    expect(() => checkMockedContext({ Other: {} }, state)).toThrow("Invalid Context object provided: Field 'Other' is not allowed");
-    expect(() => checkMockedContext({ Execution: { Id: 1 } }, state)).toThrow('Invalid Context object provided: Execution.Id must be a string');
+    expect(() => checkMockedContext({ Map: {} }, state)).toThrow(
+      "Invalid Context object provided: 'Map' field is not supported when mocking a Context object",
+    );
+    expect(() => checkMockedContext({ Other: {} }, state)).toThrow(
+      "Invalid Context object provided: Field 'Other' is not allowed",
+    );
+    expect(() => checkMockedContext({ Execution: { Id: 1 } }, state)).toThrow(
+      'Invalid Context object provided: Execution.Id must be a string',
+    );
   });
 });
 
 describe('testState', () => {
   test('reports every data-flow step of a JSONPath Pass when inspected at DEBUG', async () => {
     const result = await run({
-      definition: { Type: 'Pass', InputPath: '$.in', Parameters: { 'v.$': '$.x', k: 1 }, ResultPath: '$.out', OutputPath: '$.out', Next: 'N' },
+      definition: {
+        Type: 'Pass',
+        InputPath: '$.in',
+        Parameters: { 'v.$': '$.x', k: 1 },
+        ResultPath: '$.out',
+        OutputPath: '$.out',
+        Next: 'N',
+      },
       input: { in: { x: 'a' } },
       inspectionLevel: 'DEBUG',
     });
@@ -102,14 +134,22 @@ describe('testState', () => {
   });
 
   test('leaves the inspection data out when the level is INFO', async () => {
-    expect(await run({ definition: { Type: 'Succeed' }, input: { a: 1 } })).toEqual({ status: 'SUCCEEDED', output: { a: 1 } });
+    expect(await run({ definition: { Type: 'Succeed' }, input: { a: 1 } })).toEqual({
+      status: 'SUCCEEDED',
+      output: { a: 1 },
+    });
   });
 
   test('runs the Task function once and records its result when no mock is given', async () => {
     const calls: unknown[] = [];
     const result = await run(
       {
-        definition: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add', ResultSelector: { 'total.$': '$.sum' }, End: true },
+        definition: {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add',
+          ResultSelector: { 'total.$': '$.sum' },
+          End: true,
+        },
         input: { a: 1, b: 2 },
         inspectionLevel: 'TRACE',
       },
@@ -126,7 +166,10 @@ describe('testState', () => {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
         Parameters: { FunctionName: 'f' },
-        Retry: [{ ErrorEquals: ['Other'] }, { ErrorEquals: ['Boom'], IntervalSeconds: 3, BackoffRate: 2, MaxAttempts: 4 }],
+        Retry: [
+          { ErrorEquals: ['Other'] },
+          { ErrorEquals: ['Boom'], IntervalSeconds: 3, BackoffRate: 2, MaxAttempts: 4 },
+        ],
         Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
         End: true,
       },
@@ -160,7 +203,12 @@ describe('testState', () => {
       cause: 'c',
       output: { a: 1, err: { Error: 'Boom', Cause: 'c' } },
       nextState: 'Caught',
-      inspectionData: { input: { a: 1 }, afterInputPath: { a: 1 }, afterParameters: { FunctionName: 'f' }, errorDetails: { retryIndex: 0, catchIndex: 0 } },
+      inspectionData: {
+        input: { a: 1 },
+        afterInputPath: { a: 1 },
+        afterParameters: { FunctionName: 'f' },
+        errorDetails: { retryIndex: 0, catchIndex: 0 },
+      },
     });
   });
 
@@ -192,26 +240,42 @@ describe('testState', () => {
       definition: {
         Type: 'Choice',
         QueryLanguage: 'JSONata',
-        Choices: [{ Condition: '{% $states.input.n > $limit %}', Next: 'Big', Assign: { last: '{% $states.input.n %}' } }],
+        Choices: [
+          { Condition: '{% $states.input.n > $limit %}', Next: 'Big', Assign: { last: '{% $states.input.n %}' } },
+        ],
         Default: 'Small',
       },
       input: { n: 5 },
       variables: { limit: 3 },
       inspectionLevel: 'DEBUG',
     });
-    expect(result).toEqual({ status: 'SUCCEEDED', output: { n: 5 }, nextState: 'Big', inspectionData: { input: { n: 5 }, variables: { limit: 3, last: 5 } } });
+    expect(result).toEqual({
+      status: 'SUCCEEDED',
+      output: { n: 5 },
+      nextState: 'Big',
+      inspectionData: { input: { n: 5 }, variables: { limit: 3, last: 5 } },
+    });
   });
 
   test('refuses a mock when the state type cannot be mocked', async () => {
     const err = await rejection(run({ definition: { Type: 'Pass', End: true }, mock: { result: {} } }));
-    expect(err).toEqual(new ApiError('VALIDATION_FAILED', "State type 'Pass' is not supported when a mock is specified"));
+    expect(err).toEqual(
+      new ApiError('VALIDATION_FAILED', "State type 'Pass' is not supported when a mock is specified"),
+    );
   });
 
   test('refuses a Parallel state without a mock as an invalid definition', async () => {
-    const definition = { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }], End: true };
+    const definition = {
+      Type: 'Parallel',
+      Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }],
+      End: true,
+    };
     const err = await rejection(run({ definition }));
     expect(err).toEqual(
-      new ApiError('INVALID_DEFINITION', 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]'),
+      new ApiError(
+        'INVALID_DEFINITION',
+        'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
+      ),
     );
   });
 });

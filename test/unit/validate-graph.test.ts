@@ -21,8 +21,20 @@ describe('validateDefinition state graph', () => {
     const problems = validateDefinition({
       StartAt: 'C',
       States: {
-        C: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'T' }, { Variable: '$.y', IsNull: true, Next: 'Ghost1' }], Default: 'Ghost2' },
-        T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Ghost3' }], End: true },
+        C: {
+          Type: 'Choice',
+          Choices: [
+            { Variable: '$.x', IsPresent: true, Next: 'T' },
+            { Variable: '$.y', IsNull: true, Next: 'Ghost1' },
+          ],
+          Default: 'Ghost2',
+        },
+        T: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Ghost3' }],
+          End: true,
+        },
       },
     });
     expect(problems).toEqual([
@@ -38,7 +50,12 @@ describe('validateDefinition state graph', () => {
         StartAt: 'C',
         States: {
           C: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'T' }], Default: 'D' },
-          T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recover' }], End: true },
+          T: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recover' }],
+            End: true,
+          },
           Recover: pass,
           D: pass,
         },
@@ -48,13 +65,19 @@ describe('validateDefinition state graph', () => {
 
   test('reports MISSING_END_STATE alone when the top-level machine has no terminal state', () => {
     expect(
-      validateDefinition({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' }, Unused: { Type: 'Pass', Next: 'A' } } }),
+      validateDefinition({
+        StartAt: 'A',
+        States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' }, Unused: { Type: 'Pass', Next: 'A' } },
+      }),
     ).toEqual([{ code: 'MISSING_END_STATE', path: '', message: 'Workflow has no terminal state' }]);
   });
 
   test('reports the unreachable terminal state when a loop has one nothing routes to', () => {
     expect(
-      validateDefinition({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' }, C: pass } }),
+      validateDefinition({
+        StartAt: 'A',
+        States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' }, C: pass },
+      }),
     ).toEqual([{ code: 'MISSING_TRANSITION_TARGET', path: '/States/C', message: 'State "C" is not reachable.' }]);
   });
 
@@ -79,36 +102,75 @@ describe('validateDefinition state graph', () => {
       },
     });
     expect(problems).toEqual([
-      { code: 'MISSING_TRANSITION_TARGET', path: '/States/P/Branches/0/States/B1/Next', message: "Missing 'Next' target: After" },
-      { code: 'MISSING_TRANSITION_TARGET', path: '/States/M/ItemProcessor/StartAt', message: "Missing 'Next' target: Nope" },
-      { code: 'MISSING_TRANSITION_TARGET', path: '/States/M/ItemProcessor/States/I1', message: 'State "I1" is not reachable.' },
+      {
+        code: 'MISSING_TRANSITION_TARGET',
+        path: '/States/P/Branches/0/States/B1/Next',
+        message: "Missing 'Next' target: After",
+      },
+      {
+        code: 'MISSING_TRANSITION_TARGET',
+        path: '/States/M/ItemProcessor/StartAt',
+        message: "Missing 'Next' target: Nope",
+      },
+      {
+        code: 'MISSING_TRANSITION_TARGET',
+        path: '/States/M/ItemProcessor/States/I1',
+        message: 'State "I1" is not reachable.',
+      },
     ]);
   });
 
   test('reports unreachable states inside a branch when nothing in the branch routes to them', () => {
     expect(
-      validateDefinition({ StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [{ StartAt: 'W', States: { W: pass, Ghost: pass } }], End: true } } }),
-    ).toEqual([{ code: 'MISSING_TRANSITION_TARGET', path: '/States/P/Branches/0/States/Ghost', message: 'State "Ghost" is not reachable.' }]);
+      validateDefinition({
+        StartAt: 'P',
+        States: { P: { Type: 'Parallel', Branches: [{ StartAt: 'W', States: { W: pass, Ghost: pass } }], End: true } },
+      }),
+    ).toEqual([
+      {
+        code: 'MISSING_TRANSITION_TARGET',
+        path: '/States/P/Branches/0/States/Ghost',
+        message: 'State "Ghost" is not reachable.',
+      },
+    ]);
   });
 
   test('reports DUPLICATE_STATE_NAME when a nested state reuses a top-level name', () => {
     expect(
       validateDefinition({
         StartAt: 'M',
-        States: { M: { Type: 'Map', Iterator: { StartAt: 'Final', States: { Final: { Type: 'Wait', Seconds: 20, End: true } } }, Next: 'Final' }, Final: pass },
+        States: {
+          M: {
+            Type: 'Map',
+            Iterator: { StartAt: 'Final', States: { Final: { Type: 'Wait', Seconds: 20, End: true } } },
+            Next: 'Final',
+          },
+          Final: pass,
+        },
       }),
-    ).toEqual([{ code: 'DUPLICATE_STATE_NAME', path: '/States/M/Iterator/States/Final', message: 'Duplicate State name: Final' }]);
+    ).toEqual([
+      { code: 'DUPLICATE_STATE_NAME', path: '/States/M/Iterator/States/Final', message: 'Duplicate State name: Final' },
+    ]);
   });
 
   test('reports state names longer than 80 characters', () => {
     const name = 'x'.repeat(81);
     expect(validateDefinition({ StartAt: name, States: { [name]: pass } })).toEqual([
-      { code: 'SCHEMA_VALIDATION_FAILED', path: `/States/${name}`, message: `State name '${name}' must be between 1 and 80 characters long` },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: `/States/${name}`,
+        message: `State name '${name}' must be between 1 and 80 characters long`,
+      },
     ]);
   });
 
   test('reads only own fields when state names collide with Object.prototype members', () => {
-    expect(validateDefinition({ StartAt: 'constructor', States: { constructor: pass, toString: { Type: 'Task', End: true } } })).toEqual([
+    expect(
+      validateDefinition({
+        StartAt: 'constructor',
+        States: { constructor: pass, toString: { Type: 'Task', End: true } },
+      }),
+    ).toEqual([
       { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/toString', message: 'These fields are required: [Resource]' },
       { code: 'MISSING_TRANSITION_TARGET', path: '/States/toString', message: 'State "toString" is not reachable.' },
     ]);

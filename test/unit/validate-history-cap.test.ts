@@ -1,6 +1,10 @@
 import { validateDefinition } from '../../engine/core/validate';
 
-const machine = (extra: Record<string, unknown>) => ({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } }, ...extra });
+const machine = (extra: Record<string, unknown>) => ({
+  StartAt: 'P',
+  States: { P: { Type: 'Pass', End: true } },
+  ...extra,
+});
 
 describe('MaxHistoryEvents (Stepflow extension)', () => {
   test('is accepted at the top level when it is a non-negative integer', () => {
@@ -13,11 +17,16 @@ describe('MaxHistoryEvents (Stepflow extension)', () => {
       const problems = validateDefinition(machine({ MaxHistoryEvents: value }));
       expect(problems.map((p) => p.path)).toEqual(['/MaxHistoryEvents']);
     }
-    expect(validateDefinition(machine({ MaxHistoryEvents: -1 }))[0]?.message).toBe("The field 'MaxHistoryEvents' must be a non-negative integer");
+    expect(validateDefinition(machine({ MaxHistoryEvents: -1 }))[0]?.message).toBe(
+      "The field 'MaxHistoryEvents' must be a non-negative integer",
+    );
   });
 
   test('is refused inside a state, where it means nothing', () => {
-    const problems = validateDefinition({ StartAt: 'P', States: { P: { Type: 'Pass', End: true, MaxHistoryEvents: 10 } } });
+    const problems = validateDefinition({
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', End: true, MaxHistoryEvents: 10 } },
+    });
     expect(problems.length).toBeGreaterThan(0);
   });
 });

@@ -25,12 +25,23 @@ describe('validateDefinition', () => {
             TimeoutSeconds: 30,
             HeartbeatSeconds: 10,
             Retry: [
-              { ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 0, BackoffRate: 1.5, MaxDelaySeconds: 10, JitterStrategy: 'FULL' },
+              {
+                ErrorEquals: ['Lambda.TooManyRequestsException'],
+                IntervalSeconds: 2,
+                MaxAttempts: 0,
+                BackoffRate: 1.5,
+                MaxDelaySeconds: 10,
+                JitterStrategy: 'FULL',
+              },
               { ErrorEquals: ['States.ALL'] },
             ],
             Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Done' }],
             Credentials: { RoleArn: 'arn:aws:iam::123456789012:role/x' },
-            Compensate: { Resource: LAMBDA, Parameters: { 'id.$': '$.id' }, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 5 }] },
+            Compensate: {
+              Resource: LAMBDA,
+              Parameters: { 'id.$': '$.id' },
+              Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 5 }],
+            },
             Next: 'Done',
           },
           Done: { Type: 'Succeed' },
@@ -71,7 +82,11 @@ describe('validateDefinition', () => {
             ItemsPath: '$.items',
             ItemSelector: { 'value.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' },
             MaxConcurrency: 0,
-            ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Work', States: { Work: { Type: 'Task', Resource: LAMBDA, End: true } } },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'INLINE' },
+              StartAt: 'Work',
+              States: { Work: { Type: 'Task', Resource: LAMBDA, End: true } },
+            },
             ResultPath: '$.results',
             End: true,
           },
@@ -104,13 +119,25 @@ describe('validateDefinition', () => {
         States: {
           Big: {
             Type: 'Map',
-            ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: { Bucket: 'b', 'Key.$': '$.key' }, ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', MaxItems: 10 } },
+            ItemReader: {
+              Resource: 'arn:aws:states:::s3:getObject',
+              Parameters: { Bucket: 'b', 'Key.$': '$.key' },
+              ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', MaxItems: 10 },
+            },
             ItemBatcher: { MaxItemsPerBatch: 5, BatchInput: { 'run.$': '$$.Execution.Id' } },
-            ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', Prefix: 'out' }, WriterConfig: { OutputType: 'JSONL', Transformation: 'COMPACT' } },
+            ResultWriter: {
+              Resource: 'arn:aws:states:::s3:putObject',
+              Parameters: { Bucket: 'b', Prefix: 'out' },
+              WriterConfig: { OutputType: 'JSONL', Transformation: 'COMPACT' },
+            },
             ToleratedFailurePercentage: 5,
             ToleratedFailureCountPath: '$.tolerated',
             Label: 'big-run',
-            ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'One', States: { One: pass } },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+              StartAt: 'One',
+              States: { One: pass },
+            },
             End: true,
           },
         },
@@ -119,7 +146,12 @@ describe('validateDefinition', () => {
   });
 
   test('accepts each of the four Wait forms when exactly one is set', () => {
-    const forms = [{ Seconds: 0 }, { Timestamp: '2016-03-14T01:59:00.123+02:00' }, { SecondsPath: '$.s' }, { TimestampPath: '$$.Execution.StartTime' }];
+    const forms = [
+      { Seconds: 0 },
+      { Timestamp: '2016-03-14T01:59:00.123+02:00' },
+      { SecondsPath: '$.s' },
+      { TimestampPath: '$$.Execution.StartTime' },
+    ];
     for (const form of forms) {
       expect(validateDefinition({ StartAt: 'W', States: { W: { Type: 'Wait', ...form, End: true } } })).toEqual([]);
     }
@@ -130,7 +162,11 @@ describe('validateDefinition', () => {
       validateDefinition({
         StartAt: 'Pick',
         States: {
-          Pick: { Type: 'Choice', Choices: [{ Variable: '$.a', IsPresent: true, Next: 'Literal' }], Default: 'Dynamic' },
+          Pick: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.a', IsPresent: true, Next: 'Literal' }],
+            Default: 'Dynamic',
+          },
           Literal: { Type: 'Fail', Error: 'Bad', Cause: 'because' },
           Dynamic: { Type: 'Fail', ErrorPath: '$.error', CausePath: "States.Format('cause: {}', $.cause)" },
         },
@@ -141,7 +177,9 @@ describe('validateDefinition', () => {
   test('accepts a loop without a terminal state when it is inside a Map processor', () => {
     // AWS checks for a terminal state on the top-level machine only.
     const loop = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } } };
-    expect(validateDefinition({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: loop, End: true } } })).toEqual([]);
+    expect(
+      validateDefinition({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: loop, End: true } } }),
+    ).toEqual([]);
   });
 
   test('reports one problem when the definition is not an object', () => {
@@ -158,7 +196,11 @@ describe('validateDefinition', () => {
 
   test('reports an unknown field with the state type when a Pass state has a typo', () => {
     expect(validateDefinition({ StartAt: 'A', States: { A: { Type: 'Pass', Nxt: 'B', End: true } } })).toEqual([
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/A/Nxt', message: "Field 'Nxt' is not supported in a Pass state" },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/States/A/Nxt',
+        message: "Field 'Nxt' is not supported in a Pass state",
+      },
     ]);
   });
 
@@ -168,9 +210,21 @@ describe('validateDefinition', () => {
       States: { A: { Type: 'Wait', Seconds: 1, TimeoutSeconds: 5, Retry: [], Catch: [], End: true } },
     });
     expect(problems).toEqual([
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/A/TimeoutSeconds', message: "Field 'TimeoutSeconds' is not supported in a Wait state" },
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/A/Retry', message: "Field 'Retry' is not supported in a Wait state" },
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/A/Catch', message: "Field 'Catch' is not supported in a Wait state" },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/States/A/TimeoutSeconds',
+        message: "Field 'TimeoutSeconds' is not supported in a Wait state",
+      },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/States/A/Retry',
+        message: "Field 'Retry' is not supported in a Wait state",
+      },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/States/A/Catch',
+        message: "Field 'Catch' is not supported in a Wait state",
+      },
     ]);
   });
 
@@ -178,22 +232,36 @@ describe('validateDefinition', () => {
     expect(validateDefinition({ StartAt: 'A', States: { A: 5 }, Extra: 1, TimeoutSeconds: 0, Version: 1 })).toEqual([
       { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/A', message: "The field 'A' must be an object" },
       { code: 'SCHEMA_VALIDATION_FAILED', path: '/Version', message: "The field 'Version' must be a string" },
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/TimeoutSeconds', message: "The field 'TimeoutSeconds' must be a positive integer" },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/TimeoutSeconds',
+        message: "The field 'TimeoutSeconds' must be a positive integer",
+      },
       { code: 'SCHEMA_VALIDATION_FAILED', path: '/Extra', message: "Field 'Extra' is not supported" },
     ]);
   });
 
   test('reports an invalid and a missing Type when states have no known type', () => {
     expect(validateDefinition({ StartAt: 'A', States: { A: { Type: 'Foo', Next: 'B' }, B: { End: true } } })).toEqual([
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/A/Type', message: 'Value should be one of the following: [Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map]' },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/States/A/Type',
+        message: 'Value should be one of the following: [Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map]',
+      },
       { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/B', message: 'These fields are required: [Type]' },
     ]);
   });
 
   test('escapes ~ and / in pointers when a state name contains them', () => {
-    expect(validateDefinition({ StartAt: 'a/b~c', States: { 'a/b~c': { Type: 'Pass', Nope: 1, End: true } } })).toEqual([
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/a~1b~0c/Nope', message: "Field 'Nope' is not supported in a Pass state" },
-    ]);
+    expect(validateDefinition({ StartAt: 'a/b~c', States: { 'a/b~c': { Type: 'Pass', Nope: 1, End: true } } })).toEqual(
+      [
+        {
+          code: 'SCHEMA_VALIDATION_FAILED',
+          path: '/States/a~1b~0c/Nope',
+          message: "Field 'Nope' is not supported in a Pass state",
+        },
+      ],
+    );
   });
 
   test('reports every problem at once when a definition has several', () => {
@@ -205,8 +273,16 @@ describe('validateDefinition', () => {
       },
     });
     expect(problems).toEqual([
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/A/Nxt', message: "Field 'Nxt' is not supported in a Pass state" },
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/B', message: "A Wait state needs exactly one of 'Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'" },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/States/A/Nxt',
+        message: "Field 'Nxt' is not supported in a Pass state",
+      },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/States/B',
+        message: "A Wait state needs exactly one of 'Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'",
+      },
       { code: 'MISSING_TRANSITION_TARGET', path: '/States/A/Next', message: "Missing 'Next' target: Ghost" },
       { code: 'MISSING_TRANSITION_TARGET', path: '/States/B', message: 'State "B" is not reachable.' },
     ]);
@@ -262,16 +338,28 @@ describe('validateDefinition nesting depth', () => {
   });
 
   test('accepts a definition nested up to the limit when it is otherwise valid', () => {
-    const definition = { StartAt: 'A', States: { A: { Type: 'Pass', Result: nested(MAX_DEFINITION_DEPTH - 5), End: true } } };
+    const definition = {
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Result: nested(MAX_DEFINITION_DEPTH - 5), End: true } },
+    };
     expect(validateDefinition(definition)).toEqual([]);
   });
 });
 
 describe('validateDefinition Map ItemsPath', () => {
   test('refuses "ItemsPath": null when a Map sets it (a reference path; only InputPath, OutputPath and ResultPath take null)', () => {
-    const map = { Type: 'Map', ItemsPath: null, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true };
+    const map = {
+      Type: 'Map',
+      ItemsPath: null,
+      ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      End: true,
+    };
     expect(validateDefinition({ StartAt: 'M', States: { M: map } })).toEqual([
-      { code: 'SCHEMA_VALIDATION_FAILED', path: '/States/M/ItemsPath', message: "The field 'ItemsPath' must be a string" },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/States/M/ItemsPath',
+        message: "The field 'ItemsPath' must be a string",
+      },
     ]);
   });
 });

@@ -108,10 +108,21 @@ describe('Assign evaluation', () => {
 
 describe('variableNameProblem', () => {
   test('accepts identifiers when they use letters, digits, underscores and Unicode letters', () => {
-    expect(['x', '_x1', 'var_constant_1', 'café'].map(variableNameProblem)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(['x', '_x1', 'var_constant_1', 'café'].map(variableNameProblem)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   test('rejects reserved, dotted, dashed and long names when they cannot be $name', () => {
-    expect(['states', 'x.y', 'a-b', '1x', 'x'.repeat(81)].map((n) => variableNameProblem(n) !== undefined)).toEqual([true, true, true, true, true]);
+    expect(['states', 'x.y', 'a-b', '1x', 'x'.repeat(81)].map((n) => variableNameProblem(n) !== undefined)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 });

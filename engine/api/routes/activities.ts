@@ -11,22 +11,41 @@ import { createActivity, deleteActivity, describeActivity, listActivities } from
 import type { ServiceDeps } from '../../executions/deps';
 import { activityArn } from '../sfn/arn';
 
-const view = (row: ActivityRow) => ({ name: row.name, activityArn: activityArn(row.name), createdAt: row.createdAt.toISOString() });
+const view = (row: ActivityRow) => ({
+  name: row.name,
+  activityArn: activityArn(row.name),
+  createdAt: row.createdAt.toISOString(),
+});
 
 /** `/v1/activities`: create (idempotent by name), list, describe, delete. Workers poll `…/{name}/poll`. */
 export const activityRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
-  app.post('/v1/activities', { schema: { body: CreateActivityRequestSchema, response: { 200: ActivityResponseSchema, 201: ActivityResponseSchema } } }, async (request, reply) => {
-    const { activity, created } = await createActivity(deps, request.body.name);
-    return reply.status(created ? 201 : 200).send(view(activity));
-  });
+  app.post(
+    '/v1/activities',
+    {
+      schema: {
+        body: CreateActivityRequestSchema,
+        response: { 200: ActivityResponseSchema, 201: ActivityResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const { activity, created } = await createActivity(deps, request.body.name);
+      return reply.status(created ? 201 : 200).send(view(activity));
+    },
+  );
 
-  app.get('/v1/activities', { schema: { querystring: PageQuerySchema, response: { 200: ActivityListResponseSchema } } }, async (request) => {
-    const { activities, next } = await listActivities(deps, request.query.limit, request.query.next);
-    return { activities: activities.map(view), ...(next !== undefined ? { next } : {}) };
-  });
+  app.get(
+    '/v1/activities',
+    { schema: { querystring: PageQuerySchema, response: { 200: ActivityListResponseSchema } } },
+    async (request) => {
+      const { activities, next } = await listActivities(deps, request.query.limit, request.query.next);
+      return { activities: activities.map(view), ...(next !== undefined ? { next } : {}) };
+    },
+  );
 
-  app.get('/v1/activities/:name', { schema: { params: ActivityParamsSchema, response: { 200: ActivityResponseSchema } } }, async (request) =>
-    view(await describeActivity(deps, request.params.name)),
+  app.get(
+    '/v1/activities/:name',
+    { schema: { params: ActivityParamsSchema, response: { 200: ActivityResponseSchema } } },
+    async (request) => view(await describeActivity(deps, request.params.name)),
   );
 
   app.delete('/v1/activities/:name', { schema: { params: ActivityParamsSchema } }, async (request, reply) => {

@@ -22,29 +22,52 @@ export const callbackRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = asyn
 
   app.post(
     '/v1/task-tokens/failure',
-    { schema: { body: z.object({ taskToken: Token, error: z.string().max(256).optional(), cause: z.string().max(32768).optional() }), response: { 200: Ok } } },
+    {
+      schema: {
+        body: z.object({
+          taskToken: Token,
+          error: z.string().max(256).optional(),
+          cause: z.string().max(32768).optional(),
+        }),
+        response: { 200: Ok },
+      },
+    },
     async (request) => {
       await sendTaskFailure(deps, request.body.taskToken, request.body.error, request.body.cause);
       return { ok: true as const };
     },
   );
 
-  app.post('/v1/task-tokens/heartbeat', { schema: { body: z.object({ taskToken: Token }), response: { 200: Ok } } }, async (request) => {
-    await sendTaskHeartbeat(deps, request.body.taskToken);
-    return { ok: true as const };
-  });
+  app.post(
+    '/v1/task-tokens/heartbeat',
+    { schema: { body: z.object({ taskToken: Token }), response: { 200: Ok } } },
+    async (request) => {
+      await sendTaskHeartbeat(deps, request.body.taskToken);
+      return { ok: true as const };
+    },
+  );
 
   app.post(
     '/v1/activities/:name/poll',
     {
       schema: {
         params: z.object({ name: z.string() }),
-        body: z.object({ workerName: z.string().max(80).optional(), waitSeconds: z.number().int().min(0).max(60).optional() }).optional(),
+        body: z
+          .object({
+            workerName: z.string().max(80).optional(),
+            waitSeconds: z.number().int().min(0).max(60).optional(),
+          })
+          .optional(),
         response: { 200: z.object({ taskToken: z.string().optional(), input: z.unknown().optional() }) },
       },
     },
     async (request) => {
-      const task = await getActivityTask(deps, request.params.name, request.body?.workerName, (request.body?.waitSeconds ?? 60) * 1000);
+      const task = await getActivityTask(
+        deps,
+        request.params.name,
+        request.body?.workerName,
+        (request.body?.waitSeconds ?? 60) * 1000,
+      );
       return task.taskToken ? { taskToken: task.taskToken, input: JSON.parse(task.input as string) } : {};
     },
   );

@@ -43,13 +43,23 @@ export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = asy
         await describeExecution(deps, executionId);
         return streamHistory(deps, executionId, request, reply);
       }
-      return getExecutionHistoryPage(deps, executionId, { limit: request.query.limit, next: request.query.next, reverse: request.query.reverse === 'true' });
+      return getExecutionHistoryPage(deps, executionId, {
+        limit: request.query.limit,
+        next: request.query.next,
+        reverse: request.query.reverse === 'true',
+      });
     },
   );
 
   app.post(
     '/v1/executions/:executionId/stop',
-    { schema: { params: ExecutionParamsSchema, body: StopExecutionRequestSchema.optional(), response: { 200: ExecutionResponseSchema } } },
+    {
+      schema: {
+        params: ExecutionParamsSchema,
+        body: StopExecutionRequestSchema.optional(),
+        response: { 200: ExecutionResponseSchema },
+      },
+    },
     async (request) => {
       await stopExecution(deps, request.params.executionId, request.body ?? {});
       return describeExecution(deps, request.params.executionId);

@@ -39,7 +39,12 @@ const VERSION_PAGE_MAX_BYTES = 4 * 1024 * 1024;
  * VERSION_PAGE_MAX_BYTES of definitions, read VERSION_CHUNK at a time so that a page of a
  * thousand 1 MiB definitions is never loaded at once.
  */
-async function versionPage(deps: ServiceDeps, name: string, limit: number, next: string | undefined): Promise<{ versions: PublishedVersionRow[]; more: boolean }> {
+async function versionPage(
+  deps: ServiceDeps,
+  name: string,
+  limit: number,
+  next: string | undefined,
+): Promise<{ versions: PublishedVersionRow[]; more: boolean }> {
   const page: PublishedVersionRow[] = [];
   let before = next === undefined ? undefined : versionCursor(next);
   let bytes = 0;
@@ -86,7 +91,13 @@ const VersionParamsSchema = z.object({ name: z.string(), version: z.coerce.numbe
 export const stateMachineVersionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
   app.post(
     '/v1/state-machines/:name/versions',
-    { schema: { params: StateMachineParamsSchema, body: PublishVersionRequestSchema.optional(), response: { 200: PublishedVersionResponseSchema, 201: PublishedVersionResponseSchema } } },
+    {
+      schema: {
+        params: StateMachineParamsSchema,
+        body: PublishVersionRequestSchema.optional(),
+        response: { 200: PublishedVersionResponseSchema, 201: PublishedVersionResponseSchema },
+      },
+    },
     async (request, reply) => {
       const { version, created } = await publishVersion(deps, request.params.name, request.body ?? {});
       return reply.status(created ? 201 : 200).send(toVersionResponse(version));
@@ -95,11 +106,20 @@ export const stateMachineVersionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDep
 
   app.get(
     '/v1/state-machines/:name/versions',
-    { schema: { params: StateMachineParamsSchema, querystring: PageQuerySchema, response: { 200: VersionListResponseSchema } } },
+    {
+      schema: {
+        params: StateMachineParamsSchema,
+        querystring: PageQuerySchema,
+        response: { 200: VersionListResponseSchema },
+      },
+    },
     async (request) => {
       const { versions, more } = await versionPage(deps, request.params.name, request.query.limit, request.query.next);
       const last = versions[versions.length - 1];
-      return { versions: versions.map(toVersionResponse), ...(more && last ? { next: String(last.versionNumber) } : {}) };
+      return {
+        versions: versions.map(toVersionResponse),
+        ...(more && last ? { next: String(last.versionNumber) } : {}),
+      };
     },
   );
 
@@ -107,17 +127,33 @@ export const stateMachineVersionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDep
     '/v1/state-machines/:name/versions/:version',
     { schema: { params: VersionParamsSchema, response: { 200: PublishedVersionResponseSchema } } },
     async (request) =>
-      toVersionResponse(await describeVersion(deps, request.params.name, request.params.version, `${request.params.name}:${request.params.version}`)),
+      toVersionResponse(
+        await describeVersion(
+          deps,
+          request.params.name,
+          request.params.version,
+          `${request.params.name}:${request.params.version}`,
+        ),
+      ),
   );
 
   app.get(
     '/v1/state-machines/:name/aliases',
-    { schema: { params: StateMachineParamsSchema, querystring: PageQuerySchema, response: { 200: AliasListResponseSchema } } },
+    {
+      schema: {
+        params: StateMachineParamsSchema,
+        querystring: PageQuerySchema,
+        response: { 200: AliasListResponseSchema },
+      },
+    },
     async (request) => {
       if (!(await findVersion(deps.pool, request.params.name))) {
         throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${request.params.name}' does not exist`);
       }
-      const { aliases, next } = await listAliases(deps, request.params.name, { limit: request.query.limit, after: request.query.next });
+      const { aliases, next } = await listAliases(deps, request.params.name, {
+        limit: request.query.limit,
+        after: request.query.next,
+      });
       return { aliases: aliases.map(toAliasResponse), ...(next !== undefined ? { next } : {}) };
     },
   );
@@ -126,25 +162,46 @@ export const stateMachineVersionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDep
     '/v1/state-machines/:name/aliases/:alias',
     { schema: { params: AliasParamsSchema, response: { 200: AliasResponseSchema } } },
     async (request) =>
-      toAliasResponse(await describeAlias(deps, request.params.name, request.params.alias, `${request.params.name}:${request.params.alias}`)),
+      toAliasResponse(
+        await describeAlias(
+          deps,
+          request.params.name,
+          request.params.alias,
+          `${request.params.name}:${request.params.alias}`,
+        ),
+      ),
   );
 
   app.put(
     '/v1/state-machines/:name/aliases/:alias',
-    { schema: { params: AliasParamsSchema, body: PutAliasRequestSchema, response: { 200: AliasResponseSchema, 201: AliasResponseSchema } } },
+    {
+      schema: {
+        params: AliasParamsSchema,
+        body: PutAliasRequestSchema,
+        response: { 200: AliasResponseSchema, 201: AliasResponseSchema },
+      },
+    },
     async (request, reply) => {
       const { name, alias } = request.params;
       const routes = request.body.routes.map((route) => ({ versionNumber: route.version, weight: route.weight }));
       if (await findAlias(deps.pool, name, alias)) {
-        return reply.status(200).send(toAliasResponse(await updateAlias(deps, name, alias, { description: request.body.description, routes })));
+        return reply
+          .status(200)
+          .send(
+            toAliasResponse(await updateAlias(deps, name, alias, { description: request.body.description, routes })),
+          );
       }
       const created = await createAlias(deps, name, { name: alias, description: request.body.description, routes });
       return reply.status(created.created ? 201 : 200).send(toAliasResponse(created.alias));
     },
   );
 
-  app.delete('/v1/state-machines/:name/aliases/:alias', { schema: { params: AliasParamsSchema } }, async (request, reply) => {
-    await deleteAlias(deps, request.params.name, request.params.alias);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/v1/state-machines/:name/aliases/:alias',
+    { schema: { params: AliasParamsSchema } },
+    async (request, reply) => {
+      await deleteAlias(deps, request.params.name, request.params.alias);
+      return reply.status(204).send();
+    },
+  );
 };

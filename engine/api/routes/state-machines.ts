@@ -23,7 +23,11 @@ export const stateMachineRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = 
     async (request) => {
       const { stateMachines, next } = await listStateMachines(deps, request.query.limit, request.query.next);
       return {
-        stateMachines: stateMachines.map((row) => ({ name: row.name, type: row.type, createdAt: row.createdAt.toISOString() })),
+        stateMachines: stateMachines.map((row) => ({
+          name: row.name,
+          type: row.type,
+          createdAt: row.createdAt.toISOString(),
+        })),
         ...(next !== undefined ? { next } : {}),
       };
     },
@@ -31,7 +35,12 @@ export const stateMachineRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = 
 
   app.post(
     '/v1/state-machines',
-    { schema: { body: CreateStateMachineRequestSchema, response: { 200: StateMachineResponseSchema, 201: StateMachineResponseSchema, 400: ProblemBodySchema } } },
+    {
+      schema: {
+        body: CreateStateMachineRequestSchema,
+        response: { 200: StateMachineResponseSchema, 201: StateMachineResponseSchema, 400: ProblemBodySchema },
+      },
+    },
     async (request, reply) => {
       checkDefinitionSize(request.body.definition);
       const { stateMachine, created } = await createStateMachine(deps, request.body);
@@ -47,7 +56,13 @@ export const stateMachineRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = 
 
   app.post(
     '/v1/state-machines/:name/executions',
-    { schema: { params: StateMachineParamsSchema, body: StartExecutionRequestSchema.optional(), response: { 200: ExecutionResponseSchema, 201: ExecutionResponseSchema } } },
+    {
+      schema: {
+        params: StateMachineParamsSchema,
+        body: StartExecutionRequestSchema.optional(),
+        response: { 200: ExecutionResponseSchema, 201: ExecutionResponseSchema },
+      },
+    },
     async (request, reply) => {
       const { execution, created } = await startExecution(deps, request.params.name, request.body ?? {});
       return reply.status(created ? 201 : 200).send(execution);

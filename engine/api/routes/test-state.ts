@@ -19,7 +19,9 @@ const TestStateBodySchema = z.object({
   mock: z
     .object({
       result: z.unknown().optional(),
-      errorOutput: z.object({ error: z.string().max(256).optional(), cause: z.string().max(32768).optional() }).optional(),
+      errorOutput: z
+        .object({ error: z.string().max(256).optional(), cause: z.string().max(32768).optional() })
+        .optional(),
       fieldValidationMode: z.enum(['STRICT', 'PRESENT', 'NONE']).optional(),
     })
     .optional(),
@@ -44,10 +46,17 @@ const TestStateResponseSchema = z.object({
 
 /** `POST /v1/test-state`: runs one state in isolation (see testState). */
 export const testStateRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
-  app.post('/v1/test-state', { schema: { body: TestStateBodySchema, response: { 200: TestStateResponseSchema } } }, async (request) => {
-    const { definition, ...rest } = request.body;
-    checkDefinitionSize(definition);
-    const { inspectionData, ...result } = await testState(deps, { ...rest, definition: typeof definition === 'string' ? definition : JSON.stringify(definition) });
-    return { ...result, ...(inspectionData ? { inspectionData: { ...inspectionData } } : {}) };
-  });
+  app.post(
+    '/v1/test-state',
+    { schema: { body: TestStateBodySchema, response: { 200: TestStateResponseSchema } } },
+    async (request) => {
+      const { definition, ...rest } = request.body;
+      checkDefinitionSize(definition);
+      const { inspectionData, ...result } = await testState(deps, {
+        ...rest,
+        definition: typeof definition === 'string' ? definition : JSON.stringify(definition),
+      });
+      return { ...result, ...(inspectionData ? { inspectionData: { ...inspectionData } } : {}) };
+    },
+  );
 };

@@ -15,7 +15,11 @@ function activityNotFound(arn: string): SfnError {
 export const activityActions = {
   async CreateActivity(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(
-      z.object({ name: z.string(), tags: TagListSchema.optional(), encryptionConfiguration: z.object({ type: z.string() }).optional() }),
+      z.object({
+        name: z.string(),
+        tags: TagListSchema.optional(),
+        encryptionConfiguration: z.object({ type: z.string() }).optional(),
+      }),
       body,
     );
     checkName(request.name);

@@ -33,21 +33,36 @@ function routesOf(routing: z.infer<typeof RoutingSchema>): { stateMachine: strin
       refs.push(parseStateMachineArn(arn, ['version'], resourceNotFound));
     } catch (err) {
       if (err instanceof SfnError && err.type === 'InvalidArn') {
-        throw new SfnError('ValidationException', `Routing configuration must contain state machine version ARNs. Received: [${arns.join(', ')}]`);
+        throw new SfnError(
+          'ValidationException',
+          `Routing configuration must contain state machine version ARNs. Received: [${arns.join(', ')}]`,
+        );
       }
       throw err;
     }
   }
   if (new Set(refs.map((ref) => ref.name)).size > 1) {
-    throw new SfnError('ValidationException', `Routing configuration must contain state machine version ARNs of the same state machine. Received: [${arns.join(', ')}]`);
+    throw new SfnError(
+      'ValidationException',
+      `Routing configuration must contain state machine version ARNs of the same state machine. Received: [${arns.join(', ')}]`,
+    );
   }
   if (new Set(arns).size !== arns.length) {
-    throw new SfnError('ValidationException', `Routing configuration must contain distinct state machine version ARNs. Received: [${arns.join(', ')}]`);
+    throw new SfnError(
+      'ValidationException',
+      `Routing configuration must contain distinct state machine version ARNs. Received: [${arns.join(', ')}]`,
+    );
   }
   if (routing.reduce((sum, route) => sum + route.weight, 0) !== 100) {
-    throw new SfnError('ValidationException', `Sum of routing configuration weights must equal 100. Received: [${routing.map((r) => r.weight).join(', ')}]`);
+    throw new SfnError(
+      'ValidationException',
+      `Sum of routing configuration weights must equal 100. Received: [${routing.map((r) => r.weight).join(', ')}]`,
+    );
   }
-  return { stateMachine: refs[0].name, routes: refs.map((ref, i) => ({ versionNumber: ref.version as number, weight: routing[i].weight })) };
+  return {
+    stateMachine: refs[0].name,
+    routes: refs.map((ref, i) => ({ versionNumber: ref.version as number, weight: routing[i].weight })),
+  };
 }
 
 /** An alias ARN (`…:stateMachine:<name>:<alias>`). */
@@ -74,17 +89,32 @@ function describe(alias: AliasRow) {
 export const aliasActions = {
   async CreateStateMachineAlias(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(
-      z.object({ name: AliasNameSchema, description: z.string().max(256).optional(), routingConfiguration: RoutingSchema }),
+      z.object({
+        name: AliasNameSchema,
+        description: z.string().max(256).optional(),
+        routingConfiguration: RoutingSchema,
+      }),
       body,
     );
     const { stateMachine, routes } = routesOf(request.routingConfiguration);
-    const { alias } = await createAlias(deps, stateMachine, { name: request.name, description: request.description, routes });
-    return { stateMachineAliasArn: stateMachineAliasArn(stateMachine, alias.name), creationDate: epochSeconds(alias.createdAt) };
+    const { alias } = await createAlias(deps, stateMachine, {
+      name: request.name,
+      description: request.description,
+      routes,
+    });
+    return {
+      stateMachineAliasArn: stateMachineAliasArn(stateMachine, alias.name),
+      creationDate: epochSeconds(alias.createdAt),
+    };
   },
 
   async UpdateStateMachineAlias(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(
-      z.object({ stateMachineAliasArn: z.string(), description: z.string().max(256).optional(), routingConfiguration: RoutingSchema.optional() }),
+      z.object({
+        stateMachineAliasArn: z.string(),
+        description: z.string().max(256).optional(),
+        routingConfiguration: RoutingSchema.optional(),
+      }),
       body,
     );
     const ref = aliasRefOf(request.stateMachineAliasArn);
@@ -92,7 +122,10 @@ export const aliasActions = {
     if (request.routingConfiguration) {
       const routing = routesOf(request.routingConfiguration);
       if (routing.stateMachine !== ref.name) {
-        throw new SfnError('ValidationException', `Routing configuration must contain state machine version ARNs of the alias's state machine: '${ref.arn}'`);
+        throw new SfnError(
+          'ValidationException',
+          `Routing configuration must contain state machine version ARNs of the alias's state machine: '${ref.arn}'`,
+        );
       }
       routes = routing.routes;
     }
@@ -107,11 +140,18 @@ export const aliasActions = {
   },
 
   async ListStateMachineAliases(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ stateMachineArn: z.string(), maxResults: MaxResultsSchema, nextToken: z.string().optional() }), body);
+    const request = parseRequest(
+      z.object({ stateMachineArn: z.string(), maxResults: MaxResultsSchema, nextToken: z.string().optional() }),
+      body,
+    );
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version'], machineNotFound);
     const after = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.string());
     if (!(await findVersion(deps.pool, ref.name))) throw machineNotFound(ref.arn);
-    const { aliases, next } = await listAliases(deps, ref.name, { limit: pageSize(request.maxResults), after, versionNumber: ref.version });
+    const { aliases, next } = await listAliases(deps, ref.name, {
+      limit: pageSize(request.maxResults),
+      after,
+      versionNumber: ref.version,
+    });
     return {
       stateMachineAliases: aliases.map((alias) => ({
         stateMachineAliasArn: stateMachineAliasArn(alias.stateMachine, alias.name),

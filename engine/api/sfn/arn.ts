@@ -51,7 +51,11 @@ function foreign(match: RegExpExecArray): boolean {
  * version) or `…:<alias>`. A malformed ARN, or a kind the action does not accept, is `InvalidArn`;
  * another region/account is `notFound` (the action's "does not exist" error).
  */
-export function parseStateMachineArn(arn: unknown, accepted: StateMachineArnKind[], notFound: (arn: string) => SfnError): StateMachineRef {
+export function parseStateMachineArn(
+  arn: unknown,
+  accepted: StateMachineArnKind[],
+  notFound: (arn: string) => SfnError,
+): StateMachineRef {
   const match = typeof arn === 'string' ? STATE_MACHINE_ARN.exec(arn) : null;
   if (!match) throw invalidArn(arn);
   const qualifier = match[4];
@@ -61,7 +65,8 @@ export function parseStateMachineArn(arn: unknown, accepted: StateMachineArnKind
       : /^\d+$/.test(qualifier)
         ? { arn: arn as string, name: match[3], version: Number(qualifier) }
         : { arn: arn as string, name: match[3], alias: qualifier };
-  const kind: StateMachineArnKind = ref.version !== undefined ? 'version' : ref.alias !== undefined ? 'alias' : 'machine';
+  const kind: StateMachineArnKind =
+    ref.version !== undefined ? 'version' : ref.alias !== undefined ? 'alias' : 'machine';
   if (!accepted.includes(kind)) throw invalidArn(arn);
   if (foreign(match)) throw notFound(arn as string);
   return ref;
@@ -92,9 +97,12 @@ export function activityNameOf(arn: unknown, notFound: (arn: string) => SfnError
 
 /** What a taggable ARN names, when it is an activity or state machine ARN of ours. */
 export function taggableOf(arn: unknown): { type: 'stateMachine' | 'activity'; name: string } | { type: 'other' } {
-  if (typeof arn === 'string' && ACTIVITY_ARN.test(arn)) return { type: 'activity', name: activityNameOf(arn, resourceNotFound) };
+  if (typeof arn === 'string' && ACTIVITY_ARN.test(arn))
+    return { type: 'activity', name: activityNameOf(arn, resourceNotFound) };
   const ref = parseStateMachineArn(arn, ['machine', 'version', 'alias'], resourceNotFound);
-  return ref.version === undefined && ref.alias === undefined ? { type: 'stateMachine', name: ref.name } : { type: 'other' };
+  return ref.version === undefined && ref.alias === undefined
+    ? { type: 'stateMachine', name: ref.name }
+    : { type: 'other' };
 }
 
 /** The execution id (`<stateMachine>:<name>`) of an execution ARN; `InvalidArn` otherwise. */

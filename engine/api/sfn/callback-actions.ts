@@ -17,7 +17,11 @@ export const callbackActions = {
 
   async SendTaskFailure(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(
-      z.object({ taskToken: TokenSchema, error: z.string().max(256).optional(), cause: z.string().max(32768).optional() }),
+      z.object({
+        taskToken: TokenSchema,
+        error: z.string().max(256).optional(),
+        cause: z.string().max(32768).optional(),
+      }),
       body,
     );
     await sendTaskFailure(deps, request.taskToken, request.error, request.cause);
@@ -31,8 +35,14 @@ export const callbackActions = {
   },
 
   async GetActivityTask(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ activityArn: z.string(), workerName: z.string().max(80).optional() }), body);
-    const name = activityNameOf(request.activityArn, (arn) => new SfnError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`));
+    const request = parseRequest(
+      z.object({ activityArn: z.string(), workerName: z.string().max(80).optional() }),
+      body,
+    );
+    const name = activityNameOf(
+      request.activityArn,
+      (arn) => new SfnError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`),
+    );
     return getActivityTask(deps, name, request.workerName);
   },
 };

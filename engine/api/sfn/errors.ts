@@ -42,7 +42,8 @@ export function notAvailableYet(action: string): SfnError {
 /** Maps anything a use case threw onto the protocol's error, or undefined when it is internal. */
 export function toSfnError(err: unknown): SfnError | undefined {
   if (err instanceof SfnError) return err;
-  if (isDataException(err)) return new SfnError('ValidationException', 'A value in the request is malformed or out of range');
+  if (isDataException(err))
+    return new SfnError('ValidationException', 'A value in the request is malformed or out of range');
   if (err instanceof ApiError) {
     if (err.code === 'SERVICE_UNAVAILABLE') return new SfnError('ServiceUnavailable', err.message, 503);
     const type = FROM_API[err.code];

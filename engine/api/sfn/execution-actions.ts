@@ -23,12 +23,17 @@ import { SfnError } from './errors';
 import { checkName } from './state-machine-actions';
 import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
 
-const StartSchema = z.object({ stateMachineArn: z.string(), name: z.string().optional(), input: z.string().optional() });
+const StartSchema = z.object({
+  stateMachineArn: z.string(),
+  name: z.string().optional(),
+  input: z.string().optional(),
+});
 
 /** Parses StartExecution's `input` (JSON text; `InvalidExecutionInput` otherwise). */
 function parseInput(input: string | undefined): unknown {
   if (input === undefined) return {};
-  if (input.trim() === '') throw new SfnError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'Invalid execution input.'`);
+  if (input.trim() === '')
+    throw new SfnError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'Invalid execution input.'`);
   try {
     return JSON.parse(input);
   } catch {
@@ -46,7 +51,9 @@ async function executionOf(deps: ServiceDeps, arn: unknown): Promise<ExecutionRo
 /** The version / alias ARNs an execution was started with (absent when started on the machine itself). */
 function startedWith(row: ExecutionRow) {
   return {
-    ...(row.publishedVersion !== null ? { stateMachineVersionArn: stateMachineVersionArn(row.stateMachine, row.publishedVersion) } : {}),
+    ...(row.publishedVersion !== null
+      ? { stateMachineVersionArn: stateMachineVersionArn(row.stateMachine, row.publishedVersion) }
+      : {}),
     ...(row.alias !== null ? { stateMachineAliasArn: stateMachineAliasArn(row.stateMachine, row.alias) } : {}),
   };
 }
@@ -54,10 +61,15 @@ function startedWith(row: ExecutionRow) {
 /** `redriveStatus` (and its reason) as DescribeExecution reports it. */
 function redriveStatusOf(row: ExecutionRow) {
   if (row.status === 'RUNNING' || row.status === 'SUCCEEDED') {
-    return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${row.status} and cannot be redriven` };
+    return {
+      redriveStatus: 'NOT_REDRIVABLE',
+      redriveStatusReason: `Execution is ${row.status} and cannot be redriven`,
+    };
   }
   const status = redrivable(row, 'STANDARD');
-  return status.redrivable ? { redriveStatus: 'REDRIVABLE' } : { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: status.reason };
+  return status.redrivable
+    ? { redriveStatus: 'REDRIVABLE' }
+    : { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: status.reason };
 }
 
 /** DescribeExecution's shape of a stored execution. */
@@ -103,7 +115,12 @@ export const executionActions = {
     if (request.name !== undefined) checkName(request.name);
     const input = parseInput(request.input);
     try {
-      const { execution } = await startExecution(deps, ref.name, { name: request.name, input }, { version: ref.version, alias: ref.alias });
+      const { execution } = await startExecution(
+        deps,
+        ref.name,
+        { name: request.name, input },
+        { version: ref.version, alias: ref.alias },
+      );
       return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
     } catch (err) {
       if (err instanceof ApiError && err.code === 'STATE_MACHINE_NOT_FOUND') throw machineNotFound(ref.arn);
@@ -115,19 +132,31 @@ export const executionActions = {
     const request = parseRequest(StartSchema, body);
     const name = stateMachineNameOf(request.stateMachineArn);
     const machine = await findVersion(deps.pool, name);
-    if (!machine) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    if (!machine)
+      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
     if (machine.type !== 'EXPRESS') {
-      throw new SfnError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+      throw new SfnError(
+        'StateMachineTypeNotSupported',
+        'This operation is not supported by this type of state machine',
+      );
     }
     const { execution } = await startExecution(deps, name, { name: request.name, input: parseInput(request.input) });
     await deps.temporal.workflow.getHandle(execution.executionId).result();
     const row = await findExecution(deps.pool, execution.executionId);
-    const { redriveCount: _r, redriveStatus: _s, redriveStatusReason: _t, ...shape } = describe(row as ExecutionRow) as Record<string, unknown>;
+    const {
+      redriveCount: _r,
+      redriveStatus: _s,
+      redriveStatusReason: _t,
+      ...shape
+    } = describe(row as ExecutionRow) as Record<string, unknown>;
     return { ...shape, billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: 100 } };
   },
 
   async RedriveExecution(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ executionArn: z.string(), clientToken: z.string().max(64).optional() }), body);
+    const request = parseRequest(
+      z.object({ executionArn: z.string(), clientToken: z.string().max(64).optional() }),
+      body,
+    );
     const row = await executionOf(deps, request.executionArn);
     const { redriveDate } = await redriveExecution(deps, row.executionId);
     return { redriveDate: epochSeconds(redriveDate) };
@@ -139,7 +168,14 @@ export const executionActions = {
   },
 
   async StopExecution(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ executionArn: z.string(), error: z.string().max(256).optional(), cause: z.string().max(32768).optional() }), body);
+    const request = parseRequest(
+      z.object({
+        executionArn: z.string(),
+        error: z.string().max(256).optional(),
+        cause: z.string().max(32768).optional(),
+      }),
+      body,
+    );
     const row = await executionOf(deps, request.executionArn);
     const { stopDate } = await stopExecution(deps, row.executionId, { error: request.error, cause: request.cause });
     return { stopDate: epochSeconds(stopDate) };
@@ -159,9 +195,17 @@ export const executionActions = {
     const row = await executionOf(deps, request.executionArn);
     const reverse = request.reverseOrder === true;
     // Keyset on the event id: the token is the last id returned and the order it was read in.
-    const token = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.object({ e: z.number().int().min(0), r: z.boolean() }));
+    const token =
+      request.nextToken === undefined
+        ? undefined
+        : decodeToken(request.nextToken, z.object({ e: z.number().int().min(0), r: z.boolean() }));
     if (token && token.r !== reverse) throw new SfnError('InvalidToken', `Invalid Token: 'Invalid token'`);
-    const page = await listEventPage(deps.pool, row.executionId, { limit: pageSize(request.maxResults), maxBytes: HISTORY_PAGE_MAX_BYTES, reverse, from: token?.e });
+    const page = await listEventPage(deps.pool, row.executionId, {
+      limit: pageSize(request.maxResults),
+      maxBytes: HISTORY_PAGE_MAX_BYTES,
+      reverse,
+      from: token?.e,
+    });
     const last = page.events[page.events.length - 1];
     return {
       events: page.events.map((event) => wireEvent(event, request.includeExecutionData !== false)),
@@ -184,7 +228,12 @@ export const executionActions = {
     if (!(await findVersion(deps.pool, ref.name))) throw machineNotFound(ref.arn);
     const limit = pageSize(request.maxResults);
     const before =
-      request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.object({ startDate: z.string().refine(isIsoInstant), executionId: z.string() }));
+      request.nextToken === undefined
+        ? undefined
+        : decodeToken(
+            request.nextToken,
+            z.object({ startDate: z.string().refine(isIsoInstant), executionId: z.string() }),
+          );
     const rows = await listExecutions(deps.pool, {
       stateMachine: ref.name,
       publishedVersion: ref.version,

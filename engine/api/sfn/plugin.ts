@@ -19,9 +19,17 @@ type Action = (deps: ServiceDeps, body: unknown) => Promise<unknown>;
  * `__proto__` or `toString` must never reach an inherited property of a plain object.
  */
 const ACTIONS: ReadonlyMap<string, Action> = new Map(
-  [unavailableActions, stateMachineActions, versionActions, aliasActions, executionActions, activityActions, tagActions, callbackActions, testStateActions].flatMap(
-    (group) => Object.entries(group as Record<string, Action>),
-  ),
+  [
+    unavailableActions,
+    stateMachineActions,
+    versionActions,
+    aliasActions,
+    executionActions,
+    activityActions,
+    tagActions,
+    callbackActions,
+    testStateActions,
+  ].flatMap((group) => Object.entries(group as Record<string, Action>)),
 );
 
 const CONTENT_TYPES = ['application/x-amz-json-1.0', 'application/x-amz-json-1.1'];
@@ -50,7 +58,10 @@ function sendError(reply: FastifyReply, failure: SfnError) {
 
 /** The depth refusal for the protocol. */
 function tooDeep(what: string): SfnError {
-  return new SfnError('SerializationException', `${what} nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+  return new SfnError(
+    'SerializationException',
+    `${what} nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+  );
 }
 
 /**
@@ -72,7 +83,8 @@ export const sfnProtocol: FastifyPluginAsync<{ deps: ServiceDeps }> = async (app
     } catch {
       return done(new SfnError('SerializationException', 'The request body is not valid JSON'), undefined);
     }
-    if (!isPlainObject(value)) return done(new SfnError('SerializationException', 'The request body must be a JSON object'), undefined);
+    if (!isPlainObject(value))
+      return done(new SfnError('SerializationException', 'The request body must be a JSON object'), undefined);
     const member = deepStringMember(value);
     return member === undefined ? done(null, value) : done(tooDeep(`The JSON text in '${member}'`), undefined);
   });
@@ -85,7 +97,14 @@ export const sfnProtocol: FastifyPluginAsync<{ deps: ServiceDeps }> = async (app
       return sendError(reply, new SfnError('SerializationException', 'The request body is not valid JSON'));
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return sendError(reply, new SfnError(err.statusCode === 413 ? 'RequestEntityTooLarge' : 'ValidationException', err.message, err.statusCode));
+      return sendError(
+        reply,
+        new SfnError(
+          err.statusCode === 413 ? 'RequestEntityTooLarge' : 'ValidationException',
+          err.message,
+          err.statusCode,
+        ),
+      );
     }
     request.log.error({ err }, 'step functions request failed');
     return sendError(reply, new SfnError('InternalFailure', 'Internal error', 500));

@@ -16,7 +16,8 @@ function memberPath(path: PropertyKey[]): string {
 /** The value at `path` in the request body (for the message). */
 function valueAt(body: unknown, path: PropertyKey[]): unknown {
   let value = body;
-  for (const part of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined;
+  for (const part of path)
+    value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined;
   return value;
 }
 
@@ -54,11 +55,16 @@ export function parseRequest<T extends z.ZodTypeAny>(schema: T, body: unknown): 
   const details = issues.map((issue) => {
     const member = memberPath(issue.path);
     const value = valueAt(request, issue.path);
-    if (value === undefined || value === null) return `Value null at '${member}' failed to satisfy constraint: Member must not be null`;
-    if (issue.code === 'invalid_type') return `Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must be of type ${issue.expected}`;
+    if (value === undefined || value === null)
+      return `Value null at '${member}' failed to satisfy constraint: Member must not be null`;
+    if (issue.code === 'invalid_type')
+      return `Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must be of type ${issue.expected}`;
     return `Value '${shown(value)}' at '${member}' failed to satisfy constraint: ${constraintOf(issue)}`;
   });
-  throw new SfnError('ValidationException', `${issues.length} validation error${issues.length > 1 ? 's' : ''} detected: ${details.join('; ')}`);
+  throw new SfnError(
+    'ValidationException',
+    `${issues.length} validation error${issues.length > 1 ? 's' : ''} detected: ${details.join('; ')}`,
+  );
 }
 
 /** Page size from `maxResults`. */

@@ -8,7 +8,14 @@ import { deleteStateMachine, findVersion, type StateMachineVersionRow } from '..
 import type { ServiceDeps } from '../../executions/deps';
 import { createStateMachine, listStateMachines } from '../../executions/state-machines';
 import { describeVersion } from '../../executions/versions';
-import { epochSeconds, executionIdOf, machineNotFound, parseStateMachineArn, stateMachineNameOf, stateMachineVersionArn } from './arn';
+import {
+  epochSeconds,
+  executionIdOf,
+  machineNotFound,
+  parseStateMachineArn,
+  stateMachineNameOf,
+  stateMachineVersionArn,
+} from './arn';
 import { SfnError } from './errors';
 import { checkDefinitionText, decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
 
@@ -80,12 +87,19 @@ export const stateMachineActions = {
         roleArn: request.roleArn,
         loggingConfiguration: request.loggingConfiguration,
       },
-      { onChangedDefinition: 'conflict', publish: request.publish, versionDescription: request.versionDescription, tags: request.tags },
+      {
+        onChangedDefinition: 'conflict',
+        publish: request.publish,
+        versionDescription: request.versionDescription,
+        tags: request.tags,
+      },
     );
     return {
       stateMachineArn: stateMachineArn(stateMachine.name),
       creationDate: epochSeconds(stateMachine.createdAt),
-      ...(published ? { stateMachineVersionArn: stateMachineVersionArn(stateMachine.name, published.versionNumber) } : {}),
+      ...(published
+        ? { stateMachineVersionArn: stateMachineVersionArn(stateMachine.name, published.versionNumber) }
+        : {}),
     };
   },
 
@@ -93,7 +107,11 @@ export const stateMachineActions = {
     const request = parseRequest(UpdateSchema, body);
     checkDefinitionText(request.definition);
     const current = await machineOf(deps, request.stateMachineArn);
-    if ([request.definition, request.roleArn, request.loggingConfiguration, request.tracingConfiguration].every((v) => v === undefined)) {
+    if (
+      [request.definition, request.roleArn, request.loggingConfiguration, request.tracingConfiguration].every(
+        (v) => v === undefined,
+      )
+    ) {
       throw new SfnError(
         'MissingRequiredParameter',
         'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified',
@@ -196,7 +214,11 @@ export const stateMachineActions = {
 
   async ValidateStateMachineDefinition(_deps: ServiceDeps, body: unknown) {
     const request = parseRequest(
-      z.object({ definition: z.string(), type: z.enum(['STANDARD', 'EXPRESS']).optional(), maxResults: z.number().int().min(0).max(100).optional() }),
+      z.object({
+        definition: z.string(),
+        type: z.enum(['STANDARD', 'EXPRESS']).optional(),
+        maxResults: z.number().int().min(0).max(100).optional(),
+      }),
       body,
     );
     checkDefinitionText(request.definition);
@@ -205,7 +227,9 @@ export const stateMachineActions = {
     const limit = request.maxResults || 100;
     return {
       result: problems.length === 0 ? 'OK' : 'FAIL',
-      diagnostics: problems.slice(0, limit).map((p) => ({ severity: 'ERROR', code: p.code, message: p.message, location: p.path || '/' })),
+      diagnostics: problems
+        .slice(0, limit)
+        .map((p) => ({ severity: 'ERROR', code: p.code, message: p.message, location: p.path || '/' })),
       truncated: problems.length > limit,
     };
   },

@@ -21,7 +21,10 @@ export const tagActions = {
   },
 
   async UntagResource(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ resourceArn: z.string(), tagKeys: z.array(z.string().min(1).max(128)) }), body);
+    const request = parseRequest(
+      z.object({ resourceArn: z.string(), tagKeys: z.array(z.string().min(1).max(128)) }),
+      body,
+    );
     await untagResource(deps, resourceOf(request.resourceArn), request.tagKeys, request.resourceArn);
     return {};
   },

@@ -19,7 +19,9 @@ const TestStateSchema = z.object({
   mock: z
     .object({
       result: z.string().max(MAX_PAYLOAD_CHARS).optional(),
-      errorOutput: z.object({ error: z.string().max(256).optional(), cause: z.string().max(32768).optional() }).optional(),
+      errorOutput: z
+        .object({ error: z.string().max(256).optional(), cause: z.string().max(32768).optional() })
+        .optional(),
       fieldValidationMode: z.enum(['STRICT', 'PRESENT', 'NONE']).optional(),
     })
     .optional(),
@@ -47,11 +49,27 @@ function parsed(text: string | undefined, error: (reason: string) => Error): unk
 const invalid = (message: string) => () => new SfnError('ValidationException', message);
 
 /** Inspection members that carry JSON (sent as text); the rest are numbers or objects. */
-const JSON_MEMBERS = new Set(['input', 'afterArguments', 'afterInputPath', 'afterParameters', 'result', 'afterResultSelector', 'afterResultPath', 'variables', 'afterItemsPath', 'afterItemSelector']);
+const JSON_MEMBERS = new Set([
+  'input',
+  'afterArguments',
+  'afterInputPath',
+  'afterParameters',
+  'result',
+  'afterResultSelector',
+  'afterResultPath',
+  'variables',
+  'afterItemsPath',
+  'afterItemSelector',
+]);
 
 /** The inspection data as the protocol sends it: JSON members as text. */
 function inspectionText(inspection: Inspection): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(inspection).map(([key, value]) => [key, JSON_MEMBERS.has(key) ? JSON.stringify(value ?? null) : value]));
+  return Object.fromEntries(
+    Object.entries(inspection).map(([key, value]) => [
+      key,
+      JSON_MEMBERS.has(key) ? JSON.stringify(value ?? null) : value,
+    ]),
+  );
 }
 
 /** TestState's answer as the protocol sends it (`output` as JSON text). */
@@ -82,14 +100,23 @@ export const testStateActions = {
       definition: request.definition,
       stateName: request.stateName,
       roleArn: request.roleArn,
-      input: parsed(request.input, (reason) => new ApiError('INVALID_EXECUTION_INPUT', `Invalid State Machine Execution Input: '${reason}'`)),
+      input: parsed(
+        request.input,
+        (reason) => new ApiError('INVALID_EXECUTION_INPUT', `Invalid State Machine Execution Input: '${reason}'`),
+      ),
       inspectionLevel: request.inspectionLevel,
       variables: variables as Record<string, unknown> | undefined,
-      context: parsed(request.context, (reason) => new SfnError('ValidationException', `Invalid Context object provided: ${reason}`)),
+      context: parsed(
+        request.context,
+        (reason) => new SfnError('ValidationException', `Invalid Context object provided: ${reason}`),
+      ),
       mock,
       stateConfiguration: request.stateConfiguration && {
         ...request.stateConfiguration,
-        mapItemReaderData: parsed(request.stateConfiguration.mapItemReaderData, invalid('mapItemReaderData must be valid JSON')),
+        mapItemReaderData: parsed(
+          request.stateConfiguration.mapItemReaderData,
+          invalid('mapItemReaderData must be valid JSON'),
+        ),
       },
     });
     return responseOf(result);

@@ -6,18 +6,15 @@ import { notAvailableYet } from './errors';
  * answers `UnsupportedOperation` saying so.
  * Replace an entry here when its action is built.
  */
-const NOT_YET = [
-  'DescribeMapRun',
-  'ListMapRuns',
-  'UpdateMapRun',
-] as const;
+const NOT_YET = ['DescribeMapRun', 'ListMapRuns', 'UpdateMapRun'] as const;
 
 /** The not-yet-available actions, keyed by action name. */
-export const unavailableActions: Record<string, (deps: ServiceDeps, body: unknown) => Promise<unknown>> = Object.fromEntries(
-  NOT_YET.map((action) => [
-    action,
-    async () => {
-      throw notAvailableYet(action);
-    },
-  ]),
-);
+export const unavailableActions: Record<string, (deps: ServiceDeps, body: unknown) => Promise<unknown>> =
+  Object.fromEntries(
+    NOT_YET.map((action) => [
+      action,
+      async () => {
+        throw notAvailableYet(action);
+      },
+    ]),
+  );

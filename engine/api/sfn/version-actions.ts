@@ -8,19 +8,40 @@ import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } fr
 export const versionActions = {
   async PublishStateMachineVersion(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(
-      z.object({ stateMachineArn: z.string(), revisionId: z.string().optional(), description: z.string().max(256).optional() }),
+      z.object({
+        stateMachineArn: z.string(),
+        revisionId: z.string().optional(),
+        description: z.string().max(256).optional(),
+      }),
       body,
     );
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine'], machineNotFound);
-    const { version } = await publishVersion(deps, ref.name, { description: request.description, revisionId: request.revisionId }, ref.arn);
-    return { creationDate: epochSeconds(version.createdAt), stateMachineVersionArn: stateMachineVersionArn(ref.name, version.versionNumber) };
+    const { version } = await publishVersion(
+      deps,
+      ref.name,
+      { description: request.description, revisionId: request.revisionId },
+      ref.arn,
+    );
+    return {
+      creationDate: epochSeconds(version.createdAt),
+      stateMachineVersionArn: stateMachineVersionArn(ref.name, version.versionNumber),
+    };
   },
 
   async ListStateMachineVersions(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ stateMachineArn: z.string(), maxResults: MaxResultsSchema, nextToken: z.string().optional() }), body);
+    const request = parseRequest(
+      z.object({ stateMachineArn: z.string(), maxResults: MaxResultsSchema, nextToken: z.string().optional() }),
+      body,
+    );
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine'], machineNotFound);
-    const before = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.number().int().positive());
-    const { versions, next } = await listVersions(deps, ref.name, { limit: pageSize(request.maxResults), before }, ref.arn);
+    const before =
+      request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.number().int().positive());
+    const { versions, next } = await listVersions(
+      deps,
+      ref.name,
+      { limit: pageSize(request.maxResults), before },
+      ref.arn,
+    );
     return {
       stateMachineVersions: versions.map((version) => ({
         stateMachineVersionArn: stateMachineVersionArn(ref.name, version.versionNumber),

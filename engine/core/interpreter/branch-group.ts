@@ -51,7 +51,12 @@ export async function runBranchGroup<T>(scope: Scope, group: BranchGroup<T>): Pr
   const abortAll = (failedIndex: number, causeId: number): void => {
     branches.forEach((branch, index) => {
       if (!branch || finished.has(index)) return;
-      iterationEvent(branch, index === failedIndex ? 'Failed' : 'Aborted', index, distributed ? branch.lastEventId : causeId);
+      iterationEvent(
+        branch,
+        index === failedIndex ? 'Failed' : 'Aborted',
+        index,
+        distributed ? branch.lastEventId : causeId,
+      );
       branch.recordAborted(distributed ? branch.lastEventId : causeId);
       finished.add(index);
     });

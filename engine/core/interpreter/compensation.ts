@@ -55,7 +55,12 @@ export async function pushCompensation(
   data: { input: unknown; result: unknown; context: unknown },
   taskKey: string,
 ): Promise<void> {
-  const compensate = state.Compensate as { Resource: string; Parameters?: unknown; Arguments?: unknown; Retry?: unknown[] };
+  const compensate = state.Compensate as {
+    Resource: string;
+    Parameters?: unknown;
+    Arguments?: unknown;
+    Retry?: unknown[];
+  };
   const template = compensate.Arguments ?? compensate.Parameters;
   const subject = { input: data.input, result: data.result };
   let input: unknown;
@@ -78,7 +83,10 @@ export async function pushCompensation(
 async function invokeStep(step: CompensationStep, scope: Scope): Promise<unknown> {
   const resolved = resolveResource(step.resource);
   if (resolved.kind !== 'lambda' || resolved.callback) {
-    throw new StatesError(StatesErrors.Runtime, `Compensate.Resource '${step.resource}' is not supported: use a function ARN or arn:aws:states:::lambda:invoke`);
+    throw new StatesError(
+      StatesErrors.Runtime,
+      `Compensate.Resource '${step.resource}' is not supported: use a function ARN or arn:aws:states:::lambda:invoke`,
+    );
   }
   const wrapped = resolved.events === 'Task';
   const outcome = await scope.run.host.invokeTask({
@@ -101,16 +109,25 @@ async function runStep(step: CompensationStep, scope: Scope): Promise<StatesErro
   const about = { name: step.stateName, resource: step.resource };
   try {
     const output = await withRetry({ Type: 'Task', Retry: step.retry }, scope, async () => {
-      scope.emit('CompensationStepScheduled', 'compensationStepScheduledEventDetails', { ...about, input: payloadText(step.input) });
+      scope.emit('CompensationStepScheduled', 'compensationStepScheduledEventDetails', {
+        ...about,
+        input: payloadText(step.input),
+      });
       try {
         return await invokeStep(step, scope);
       } catch (err) {
         const failure = asStatesError(err);
-        scope.emit('CompensationStepFailed', 'compensationStepFailedEventDetails', { ...about, ...errorDetails(failure.error, failure.cause) });
+        scope.emit('CompensationStepFailed', 'compensationStepFailedEventDetails', {
+          ...about,
+          ...errorDetails(failure.error, failure.cause),
+        });
         throw failure;
       }
     });
-    scope.emit('CompensationStepSucceeded', 'compensationStepSucceededEventDetails', { ...about, output: payloadText(output) });
+    scope.emit('CompensationStepSucceeded', 'compensationStepSucceededEventDetails', {
+      ...about,
+      output: payloadText(output),
+    });
     return undefined;
   } catch (err) {
     return asStatesError(err);
@@ -124,12 +141,19 @@ async function runStep(step: CompensationStep, scope: Scope): Promise<StatesErro
  * `CompensationSucceeded` or `CompensationFailed`, chained from event `fromEventId`. With an
  * empty stack nothing happens (no event, no host call). Returns the id of the last event.
  */
-export async function runCompensations(scope: Scope, fromEventId: number, failure: { error: string; cause: string }): Promise<number> {
+export async function runCompensations(
+  scope: Scope,
+  fromEventId: number,
+  failure: { error: string; cause: string },
+): Promise<number> {
   const stack = stackOf(scope.run.host);
   if (stack.length === 0) return fromEventId;
   // A scope of its own: the execution's abort flag may be raised (timeout), compensation must run.
   const compensating = new Scope(scope.run, fromEventId);
-  compensating.emit('CompensationStarted', 'compensationStartedEventDetails', { ...errorDetails(failure.error, failure.cause), steps: stack.length });
+  compensating.emit('CompensationStarted', 'compensationStartedEventDetails', {
+    ...errorDetails(failure.error, failure.cause),
+    steps: stack.length,
+  });
   let failed = 0;
   let last: StatesError | undefined;
   // Popped one by one: a Task that completes while compensation runs is compensated too.
@@ -140,7 +164,11 @@ export async function runCompensations(scope: Scope, fromEventId: number, failur
       last = error;
     }
   }
-  if (last) compensating.emit('CompensationFailed', 'compensationFailedEventDetails', { failedSteps: failed, ...errorDetails(last.error, last.cause) });
+  if (last)
+    compensating.emit('CompensationFailed', 'compensationFailedEventDetails', {
+      failedSteps: failed,
+      ...errorDetails(last.error, last.cause),
+    });
   else compensating.emit('CompensationSucceeded', 'compensationSucceededEventDetails', {});
   return compensating.lastEventId;
 }

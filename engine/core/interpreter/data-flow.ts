@@ -14,12 +14,22 @@ function mapMissing<T>(errorName: string, evaluate: () => T): T {
 }
 
 /** `InputPath`: selects the state's effective input (`States.Runtime` when nothing matches). */
-export function inputPath(path: string | null | undefined, input: unknown, context: unknown, variables?: Record<string, unknown>): unknown {
+export function inputPath(
+  path: string | null | undefined,
+  input: unknown,
+  context: unknown,
+  variables?: Record<string, unknown>,
+): unknown {
   return mapMissing(StatesErrors.Runtime, () => applyInputPath(path, input, context, variables));
 }
 
 /** `OutputPath`: selects the state's output (`States.Runtime` when nothing matches). */
-export function outputPath(path: string | null | undefined, output: unknown, context: unknown, variables?: Record<string, unknown>): unknown {
+export function outputPath(
+  path: string | null | undefined,
+  output: unknown,
+  context: unknown,
+  variables?: Record<string, unknown>,
+): unknown {
   return mapMissing(StatesErrors.Runtime, () => applyOutputPath(path, output, context, variables));
 }
 
@@ -34,5 +44,11 @@ export function resultPath(path: string | null | undefined, input: unknown, resu
  */
 export function payloadTemplate(template: unknown, input: unknown, context: unknown, scope: Scope): unknown {
   if (template === undefined) return input;
-  return applyPayloadTemplate(template, input, context, { random: () => scope.run.host.random() }, scope.variables.visible());
+  return applyPayloadTemplate(
+    template,
+    input,
+    context,
+    { random: () => scope.run.host.random() },
+    scope.variables.visible(),
+  );
 }

@@ -8,7 +8,11 @@ import { asStatesError, Scope, type MachineDef } from './scope';
 import type { ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
 
 /** The top-level machine, with the optional execution-wide `TimeoutSeconds` and `QueryLanguage`. */
-export type TopLevelMachine = MachineDef & { TimeoutSeconds?: number; QueryLanguage?: string; MaxHistoryEvents?: number };
+export type TopLevelMachine = MachineDef & {
+  TimeoutSeconds?: number;
+  QueryLanguage?: string;
+  MaxHistoryEvents?: number;
+};
 
 /** What `runExecution` hands back: how it ended, and the events the host has not yet written. */
 export interface ExecutionRun {
@@ -73,7 +77,10 @@ export async function runExecution(
 ): Promise<ExecutionRun> {
   const paced = pacedHost(host, () => bounds);
   const bounds = new ExecutionBounds(paced, limits.maxHistoryEvents ?? 0);
-  const scope = new Scope({ host: paced, recorder, execution, executionInput: input, queryLanguage: machine.QueryLanguage, bounds }, 0);
+  const scope = new Scope(
+    { host: paced, recorder, execution, executionInput: input, queryLanguage: machine.QueryLanguage, bounds },
+    0,
+  );
   onScope?.(scope);
   resetCompensations(paced);
   if (redrive) {
@@ -120,7 +127,11 @@ export async function runExecution(
   const outcome = await Promise.race(timeout ? [states, timeout, capped] : [states, capped]);
   if (outcome.status !== 'SUCCEEDED') {
     // Stepflow's saga extension: the `Compensate` steps of succeeded Tasks run before the end.
-    const last = await runCompensations(scope, outcome.status === 'TIMED_OUT' ? recorder.lastId : scope.lastEventId, outcome);
+    const last = await runCompensations(
+      scope,
+      outcome.status === 'TIMED_OUT' ? recorder.lastId : scope.lastEventId,
+      outcome,
+    );
     if (outcome.status === 'FAILED') scope.lastEventId = last;
   }
   if (outcome.status === 'SUCCEEDED') {

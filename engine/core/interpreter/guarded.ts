@@ -71,7 +71,12 @@ export async function runCatching(
     produced = await body(enteredTime);
   } catch (err) {
     if (err instanceof BranchAbandoned) throw err;
-    const located = locateEvaluationFailure(err, name, scope, (cause) => new LocatedStatesError(StatesErrors.QueryEvaluationError, cause));
+    const located = locateEvaluationFailure(
+      err,
+      name,
+      scope,
+      (cause) => new LocatedStatesError(StatesErrors.QueryEvaluationError, cause),
+    );
     const failure = asStatesError(located);
     const catching = tryCatch(name, state, input, failure, scope, enteredTime);
     const caught = catching instanceof Promise ? await catching : catching;

@@ -46,7 +46,13 @@ export class HistoryRecorder {
   }
 
   /** Records an event with an explicit timestamp (e.g. `TaskStarted`, known only afterwards). */
-  emitAt(at: number, type: string, previousEventId: number, detailsKey?: string, details?: Record<string, unknown>): number {
+  emitAt(
+    at: number,
+    type: string,
+    previousEventId: number,
+    detailsKey?: string,
+    details?: Record<string, unknown>,
+  ): number {
     const id = this.emit(type, previousEventId, detailsKey, details);
     this.pending[this.pending.length - 1].timestamp = this.iso(at);
     return id;

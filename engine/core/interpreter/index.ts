@@ -1,5 +1,12 @@
 export { runExecution, type ExecutionRun, type TopLevelMachine } from './execution';
 export { HistoryRecorder, payloadText } from './history';
-export type { Abandonment, ExecutionInfo, ExecutionOutcome, InterpreterHost, TaskInvocation, TaskOutcome } from './types';
+export type {
+  Abandonment,
+  ExecutionInfo,
+  ExecutionOutcome,
+  InterpreterHost,
+  TaskInvocation,
+  TaskOutcome,
+} from './types';
 export { resumePointOf, type Redrive } from './execution';
 export type { ResumePoint } from './resume';

@@ -44,7 +44,12 @@ export class LocatedStatesError extends StatesError {}
  */
 function locate(err: unknown, name: string, scope: Scope): unknown {
   if (err instanceof BranchAbandoned) return err;
-  const evaluated = locateEvaluationFailure(err, name, scope, (cause) => new LocatedStatesError(StatesErrors.QueryEvaluationError, cause));
+  const evaluated = locateEvaluationFailure(
+    err,
+    name,
+    scope,
+    (cause) => new LocatedStatesError(StatesErrors.QueryEvaluationError, cause),
+  );
   if (evaluated !== err) return evaluated;
   const failure = asStatesError(err);
   if (failure instanceof LocatedStatesError || !LOCATED_ERRORS.has(failure.error)) return failure;

@@ -75,7 +75,8 @@ export class MemoryHost implements InterpreterHost {
     this.running++;
     this.maxConcurrentInvocations = Math.max(this.maxConcurrentInvocations, this.running);
     const fn = this.functions[invocation.functionName];
-    if (!fn) throw new StatesError('Lambda.ResourceNotFoundException', `Function not found: ${invocation.functionName}`);
+    if (!fn)
+      throw new StatesError('Lambda.ResourceNotFoundException', `Function not found: ${invocation.functionName}`);
     const startedAt = this.clock;
     const cancels: (() => void)[] = [];
     let failTimed: (err: StatesError) => void = () => undefined;
@@ -84,10 +85,14 @@ export class MemoryHost implements InterpreterHost {
     const armHeartbeat = (): void => {
       cancelHeartbeat();
       if (invocation.heartbeatSeconds === undefined) return;
-      cancelHeartbeat = this.timer(invocation.heartbeatSeconds * 1000, () => failTimed(new StatesError(StatesErrors.HeartbeatTimeout, '')));
+      cancelHeartbeat = this.timer(invocation.heartbeatSeconds * 1000, () =>
+        failTimed(new StatesError(StatesErrors.HeartbeatTimeout, '')),
+      );
     };
     if (invocation.timeoutSeconds !== undefined) {
-      cancels.push(this.timer(invocation.timeoutSeconds * 1000, () => failTimed(new StatesError(StatesErrors.Timeout, ''))));
+      cancels.push(
+        this.timer(invocation.timeoutSeconds * 1000, () => failTimed(new StatesError(StatesErrors.Timeout, ''))),
+      );
     }
     armHeartbeat();
     const context: MemoryFunctionContext = {

@@ -39,7 +39,8 @@ export interface ChildExecutionDescription {
   cause?: string;
 }
 
-const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]*:\d*:stateMachine:([^:\s]{1,80})(?::([A-Za-z0-9_.-]{1,80}))?$/;
+const STATE_MACHINE_ARN =
+  /^arn:aws[a-z-]*:states:[a-z0-9-]*:\d*:stateMachine:([^:\s]{1,80})(?::([A-Za-z0-9_.-]{1,80}))?$/;
 
 /** Errors the Step Functions service integration raises, named as AWS names them. */
 export const StepFunctionsErrors = {
@@ -65,17 +66,25 @@ function parseInput(raw: unknown): unknown {
  * qualified by a version or alias), `Input` (JSON or JSON text) and `Name` (default: a UUID
  * minted from `random`, so the same on replay).
  */
-export function childExecutionRequest(parameters: unknown, integration: StartExecutionIntegration, random: () => number): ChildExecutionRequest {
+export function childExecutionRequest(
+  parameters: unknown,
+  integration: StartExecutionIntegration,
+  random: () => number,
+): ChildExecutionRequest {
   const params = (parameters ?? {}) as Record<string, unknown>;
   const arn = params.StateMachineArn;
   if (typeof arn !== 'string') {
-    throw new StatesError(StatesErrors.Runtime, "The field 'StateMachineArn' is required by 'arn:aws:states:::states:startExecution'");
+    throw new StatesError(
+      StatesErrors.Runtime,
+      "The field 'StateMachineArn' is required by 'arn:aws:states:::states:startExecution'",
+    );
   }
   const parsed = STATE_MACHINE_ARN.exec(arn);
   if (!parsed) throw new StatesError(StepFunctionsErrors.InvalidArn, `Invalid Arn: '${arn}'`);
   const qualifier = parsed[2];
   const name = params.Name === undefined ? uuidV4(random) : params.Name;
-  if (typeof name !== 'string' || !NAME.test(name)) throw new StatesError(StepFunctionsErrors.InvalidName, `Invalid Name: '${String(name)}'`);
+  if (typeof name !== 'string' || !NAME.test(name))
+    throw new StatesError(StepFunctionsErrors.InvalidName, `Invalid Name: '${String(name)}'`);
   const input = parseInput(params.Input);
   const startedBy = (input as Record<string, unknown> | null)?.[STARTED_BY_KEY];
   return {
@@ -121,7 +130,10 @@ export function describedExecution(child: ChildExecutionDescription, json: boole
  * failed, timed out or was aborted fails the Task with `States.TaskFailed`, the cause being the
  * description as JSON text.
  */
-export function childExecutionResult(integration: StartExecutionIntegration, child: ChildExecutionDescription): unknown {
+export function childExecutionResult(
+  integration: StartExecutionIntegration,
+  child: ChildExecutionDescription,
+): unknown {
   if (integration === 'request') return startResponse(child);
   const described = describedExecution(child, integration === 'sync2');
   if (child.status !== 'SUCCEEDED') throw new StatesError(StatesErrors.TaskFailed, JSON.stringify(described));

@@ -11,7 +11,12 @@ export function shown(value: unknown): string {
 const NUMERIC_TEXT = /^-?\d+(\.\d+)?$/;
 
 /** Reads a `…Path` field, mapping a miss to `States.Runtime`. */
-export function readField(path: string, effective: unknown, ctx: unknown, variables?: Record<string, unknown>): unknown {
+export function readField(
+  path: string,
+  effective: unknown,
+  ctx: unknown,
+  variables?: Record<string, unknown>,
+): unknown {
   try {
     return readPath(path, effective, ctx, variables);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { StatesError } from '../errors';
+import { type StatesError } from '../errors';
 import { evaluateTemplate, QueryEvaluationFailure, type JsonataScope, type StatesVariable } from '../jsonata';
 import { evaluateJsonataAssign, evaluateJsonPathAssign, type Assignment } from '../variables';
 import type { Scope, StateDef } from './scope';
@@ -26,7 +26,11 @@ export function variablesOf(scope: Scope): Record<string, unknown> {
 }
 
 /** The JSONata evaluation scope of a state: `$states`, the variables, the host's clock and randomness. */
-export function jsonataScope(scope: Scope, states: StatesVariable, variables: Record<string, unknown> = variablesOf(scope)): JsonataScope {
+export function jsonataScope(
+  scope: Scope,
+  states: StatesVariable,
+  variables: Record<string, unknown> = variablesOf(scope),
+): JsonataScope {
   return { states, variables, host: scope.run.host };
 }
 
@@ -34,7 +38,13 @@ export function jsonataScope(scope: Scope, states: StatesVariable, variables: Re
  * A JSONata state's `Output` (default: `fallback`, i.e. the state input, or the result of a
  * Task/Parallel/Map) and `Assign`, both from the same values as of state entry.
  */
-export async function jsonataOutput(state: StateDef, scope: JsonataScope, fallback: unknown, output = state.Output, assign = state.Assign): Promise<Produced> {
+export async function jsonataOutput(
+  state: StateDef,
+  scope: JsonataScope,
+  fallback: unknown,
+  output = state.Output,
+  assign = state.Assign,
+): Promise<Produced> {
   const value = output === undefined ? fallback : await evaluateTemplate(output, scope, 'Output');
   const assigned = assign === undefined ? undefined : await evaluateJsonataAssign(assign, scope);
   return { output: value, assigned };
@@ -46,7 +56,9 @@ export async function jsonataOutput(state: StateDef, scope: JsonataScope, fallba
  */
 export function jsonPathAssign(assign: unknown, data: unknown, ctx: unknown, scope: Scope): Assignment | undefined {
   if (assign === undefined) return undefined;
-  return evaluateJsonPathAssign(assign as Record<string, unknown>, data, ctx, variablesOf(scope), { random: () => scope.run.host.random() });
+  return evaluateJsonPathAssign(assign as Record<string, unknown>, data, ctx, variablesOf(scope), {
+    random: () => scope.run.host.random(),
+  });
 }
 
 /**
@@ -54,16 +66,26 @@ export function jsonPathAssign(assign: unknown, data: unknown, ctx: unknown, sco
  * prefixed with the state and its entered event, after an `EvaluationFailed` event (chained, as
  * AWS chains it, to the event before `…StateEntered`). Other errors pass through.
  */
-export function locateEvaluationFailure(err: unknown, name: string, scope: Scope, located: (cause: string) => StatesError): unknown {
+export function locateEvaluationFailure(
+  err: unknown,
+  name: string,
+  scope: Scope,
+  located: (cause: string) => StatesError,
+): unknown {
   if (!(err instanceof QueryEvaluationFailure)) return err;
   const active = scope.current;
   if (!active || active.name !== name) return err;
   const cause = `An error occurred while executing the state '${name}' (entered at the event id #${active.enteredId}). ${err.cause}`;
-  scope.lastEventId = scope.run.recorder.emit('EvaluationFailed', active.enteredPreviousId ?? scope.lastEventId, 'evaluationFailedEventDetails', {
-    cause,
-    error: err.error,
-    location: err.location,
-    state: name,
-  });
+  scope.lastEventId = scope.run.recorder.emit(
+    'EvaluationFailed',
+    active.enteredPreviousId ?? scope.lastEventId,
+    'evaluationFailedEventDetails',
+    {
+      cause,
+      error: err.error,
+      location: err.location,
+      state: name,
+    },
+  );
   return located(cause);
 }

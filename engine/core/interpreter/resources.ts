@@ -16,7 +16,14 @@ export type ResolvedResource =
    * `arn:aws:states:::states:startExecution[.sync[:2]|.waitForTaskToken]`: a nested execution,
    * `Task*` events (`TaskSubmitted` carries the start response when the Task waits for the child).
    */
-  | { kind: 'execution'; events: 'Task'; resourceType: 'states'; resource: string; integration: StartExecutionIntegration; callback: boolean };
+  | {
+      kind: 'execution';
+      events: 'Task';
+      resourceType: 'states';
+      resource: string;
+      integration: StartExecutionIntegration;
+      callback: boolean;
+    };
 
 /**
  * How a `startExecution` Task waits: `request` (the start response), `sync` (the child's end,
@@ -40,20 +47,36 @@ const ACTIVITY_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:activity:([^\s:]{
 /** Resolves a Task state's `Resource`; unsupported forms fail the state with `States.Runtime`. */
 export function resolveResource(resource: string): ResolvedResource {
   const lambda = LAMBDA_ARN.exec(resource);
-  if (lambda) return { kind: 'lambda', events: 'LambdaFunction', functionName: lambda[1], arn: resource, callback: false };
+  if (lambda)
+    return { kind: 'lambda', events: 'LambdaFunction', functionName: lambda[1], arn: resource, callback: false };
   if (resource === INVOKE || resource === INVOKE + CALLBACK_SUFFIX) {
     const callback = resource !== INVOKE;
-    return { kind: 'lambda', events: 'Task', resourceType: 'lambda', resource: callback ? `invoke${CALLBACK_SUFFIX}` : 'invoke', wrap: true, callback };
+    return {
+      kind: 'lambda',
+      events: 'Task',
+      resourceType: 'lambda',
+      resource: callback ? `invoke${CALLBACK_SUFFIX}` : 'invoke',
+      wrap: true,
+      callback,
+    };
   }
   if (resource.startsWith(START_EXECUTION)) {
     const suffix = resource.slice(START_EXECUTION.length);
     const integration = START_EXECUTION_SUFFIXES[suffix];
     if (integration) {
-      return { kind: 'execution', events: 'Task', resourceType: 'states', resource: `startExecution${suffix}`, integration, callback: integration === 'callback' };
+      return {
+        kind: 'execution',
+        events: 'Task',
+        resourceType: 'states',
+        resource: `startExecution${suffix}`,
+        integration,
+        callback: integration === 'callback',
+      };
     }
   }
   const activity = ACTIVITY_ARN.exec(resource);
-  if (activity) return { kind: 'activity', events: 'Activity', activityName: activity[1], arn: resource, callback: true };
+  if (activity)
+    return { kind: 'activity', events: 'Activity', activityName: activity[1], arn: resource, callback: true };
   throw new StatesError(StatesErrors.Runtime, `The resource '${resource}' is not supported by this Stepflow version`);
 }
 
@@ -61,7 +84,10 @@ export function resolveResource(resource: string): ResolvedResource {
 export function functionNameOf(parameters: unknown): string {
   const raw = (parameters as { FunctionName?: unknown } | null)?.FunctionName;
   if (typeof raw !== 'string' || raw === '') {
-    throw new StatesError(StatesErrors.Runtime, "The field 'FunctionName' is required by 'arn:aws:states:::lambda:invoke'");
+    throw new StatesError(
+      StatesErrors.Runtime,
+      "The field 'FunctionName' is required by 'arn:aws:states:::lambda:invoke'",
+    );
   }
   const arn = LAMBDA_ARN.exec(raw);
   if (arn) return arn[1];
@@ -74,7 +100,11 @@ export function wrapInvokeResult(payload: unknown, requestId: string): Record<st
     ExecutedVersion: '$LATEST',
     Payload: payload ?? null,
     SdkHttpMetadata: {
-      HttpHeaders: { 'Content-Type': 'application/json', 'X-Amz-Executed-Version': '$LATEST', 'x-amzn-RequestId': requestId },
+      HttpHeaders: {
+        'Content-Type': 'application/json',
+        'X-Amz-Executed-Version': '$LATEST',
+        'x-amzn-RequestId': requestId,
+      },
       HttpStatusCode: 200,
     },
     SdkResponseMetadata: { RequestId: requestId },

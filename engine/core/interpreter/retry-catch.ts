@@ -1,4 +1,4 @@
-import { StatesError } from '../errors';
+import { type StatesError } from '../errors';
 import { errorOutput, findCatcher, findRetrier, retryDelayMs } from '../retry';
 import type { Assignment } from '../variables';
 import { resultPath } from './data-flow';
@@ -13,7 +13,11 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
  * `ErrorEquals` matches decides; each retrier counts its own attempts; the wait between attempts
  * is a durable sleep. Throws the last error when no retrier applies or attempts are exhausted.
  */
-export async function withRetry<T>(state: StateDef, scope: Scope, attempt: (retryCount: number) => Promise<T>): Promise<T> {
+export async function withRetry<T>(
+  state: StateDef,
+  scope: Scope,
+  attempt: (retryCount: number) => Promise<T>,
+): Promise<T> {
   const retriers = state.Retry ?? [];
   const counts = retriers.map(() => 0);
   for (let retryCount = 0; ; retryCount++) {
@@ -68,7 +72,9 @@ export function tryCatch(
   const ctx = contextObject(scope, { name, enteredTime, retryCount: 0 });
   if (isJsonata(state, scope)) {
     const states = { input: rawInput, context: ctx, errorOutput: error };
-    return jsonataOutput(state, jsonataScope(scope, states), error, catcher.Output, catcher.Assign).then((produced) => ({ next: catcher.Next, ...produced }));
+    return jsonataOutput(state, jsonataScope(scope, states), error, catcher.Output, catcher.Assign).then(
+      (produced) => ({ next: catcher.Next, ...produced }),
+    );
   }
   const assigned = jsonPathAssign(catcher.Assign, error, ctx, scope);
   return { next: catcher.Next, output: resultPath(catcher.ResultPath, rawInput, error), assigned };

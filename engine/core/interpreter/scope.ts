@@ -1,12 +1,12 @@
 import { StatesError } from '../errors';
 import { VariableScope } from '../variables';
 import type { ExecutionBounds } from './bounds';
-import { HistoryRecorder } from './history';
+import { type HistoryRecorder } from './history';
 import type { ResumePoint, StateFrame } from './resume';
 import type { Abandonment, ExecutionInfo, InterpreterHost } from './types';
 
 /** A state in a (sub-)machine, loosely typed: the plan was validated before it got here. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type StateDef = { Type: string } & Record<string, any>;
 
 /** A (sub-)machine: the top level, a Parallel branch or a Map item processor. */
@@ -141,7 +141,12 @@ export class Scope {
    * A scope for a branch or iteration that starts after event `fromEventId` (in `run`, by default
    * this execution), reading this scope's variables (`variables`, by default a nested scope).
    */
-  child(fromEventId: number, abort: AbortFlag, run: RunContext = this.run, variables: VariableScope = this.variables.child()): Scope {
+  child(
+    fromEventId: number,
+    abort: AbortFlag,
+    run: RunContext = this.run,
+    variables: VariableScope = this.variables.child(),
+  ): Scope {
     return new Scope(run, fromEventId, abort, variables);
   }
 

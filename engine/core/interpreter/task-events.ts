@@ -51,14 +51,31 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
       scheduled: (params, timeoutSeconds) => ({
         type: 'LambdaFunctionScheduled',
         key: 'lambdaFunctionScheduledEventDetails',
-        details: { resource: resolved.arn, input: payloadText(params), inputDetails: { truncated: false }, ...limits(timeoutSeconds) },
+        details: {
+          resource: resolved.arn,
+          input: payloadText(params),
+          inputDetails: { truncated: false },
+          ...limits(timeoutSeconds),
+        },
       }),
       started: () => ({ type: 'LambdaFunctionStarted' }),
-      succeeded: (value) => ({ type: 'LambdaFunctionSucceeded', key: 'lambdaFunctionSucceededEventDetails', details: output(value) }),
+      succeeded: (value) => ({
+        type: 'LambdaFunctionSucceeded',
+        key: 'lambdaFunctionSucceededEventDetails',
+        details: output(value),
+      }),
       failed: (timedOut, error, cause) =>
         timedOut
-          ? { type: 'LambdaFunctionTimedOut', key: 'lambdaFunctionTimedOutEventDetails', details: errorDetails(error, cause) }
-          : { type: 'LambdaFunctionFailed', key: 'lambdaFunctionFailedEventDetails', details: errorDetails(error, cause) },
+          ? {
+              type: 'LambdaFunctionTimedOut',
+              key: 'lambdaFunctionTimedOutEventDetails',
+              details: errorDetails(error, cause),
+            }
+          : {
+              type: 'LambdaFunctionFailed',
+              key: 'lambdaFunctionFailedEventDetails',
+              details: errorDetails(error, cause),
+            },
     };
   }
   if (resolved.events === 'Activity') {
@@ -66,10 +83,23 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
       scheduled: (params, timeoutSeconds, heartbeatSeconds) => ({
         type: 'ActivityScheduled',
         key: 'activityScheduledEventDetails',
-        details: { resource: resolved.arn, input: payloadText(params), inputDetails: { truncated: false }, ...limits(timeoutSeconds, heartbeatSeconds) },
+        details: {
+          resource: resolved.arn,
+          input: payloadText(params),
+          inputDetails: { truncated: false },
+          ...limits(timeoutSeconds, heartbeatSeconds),
+        },
       }),
-      started: (workerName) => ({ type: 'ActivityStarted', key: 'activityStartedEventDetails', details: workerName ? { workerName } : {} }),
-      succeeded: (value) => ({ type: 'ActivitySucceeded', key: 'activitySucceededEventDetails', details: output(value) }),
+      started: (workerName) => ({
+        type: 'ActivityStarted',
+        key: 'activityStartedEventDetails',
+        details: workerName ? { workerName } : {},
+      }),
+      succeeded: (value) => ({
+        type: 'ActivitySucceeded',
+        key: 'activitySucceededEventDetails',
+        details: output(value),
+      }),
       failed: (timedOut, error, cause) =>
         timedOut
           ? { type: 'ActivityTimedOut', key: 'activityTimedOutEventDetails', details: errorDetails(error, cause) }
@@ -81,13 +111,28 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
     scheduled: (params, timeoutSeconds, heartbeatSeconds) => ({
       type: 'TaskScheduled',
       key: 'taskScheduledEventDetails',
-      details: { ...base, region: ARN_REGION, parameters: payloadText(params), ...limits(timeoutSeconds, heartbeatSeconds) },
+      details: {
+        ...base,
+        region: ARN_REGION,
+        parameters: payloadText(params),
+        ...limits(timeoutSeconds, heartbeatSeconds),
+      },
     }),
     started: () => ({ type: 'TaskStarted', key: 'taskStartedEventDetails', details: base }),
     ...(submits(resolved)
-      ? { submitted: (value: unknown) => ({ type: 'TaskSubmitted', key: 'taskSubmittedEventDetails', details: { ...base, ...output(value) } }) }
+      ? {
+          submitted: (value: unknown) => ({
+            type: 'TaskSubmitted',
+            key: 'taskSubmittedEventDetails',
+            details: { ...base, ...output(value) },
+          }),
+        }
       : {}),
-    succeeded: (value) => ({ type: 'TaskSucceeded', key: 'taskSucceededEventDetails', details: { ...base, ...output(value) } }),
+    succeeded: (value) => ({
+      type: 'TaskSucceeded',
+      key: 'taskSucceededEventDetails',
+      details: { ...base, ...output(value) },
+    }),
     failed: (timedOut, error, cause) =>
       timedOut
         ? { type: 'TaskTimedOut', key: 'taskTimedOutEventDetails', details: { ...base, ...errorDetails(error, cause) } }

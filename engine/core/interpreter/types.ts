@@ -114,5 +114,4 @@ export interface ExecutionInfo {
 
 /** How an execution ended. */
 export type ExecutionOutcome =
-  | { status: 'SUCCEEDED'; output: unknown }
-  | { status: 'FAILED' | 'TIMED_OUT'; error: string; cause: string };
+  { status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED' | 'TIMED_OUT'; error: string; cause: string };

@@ -9,7 +9,13 @@ export interface IntrinsicScope {
   variables?: Record<string, unknown>;
 }
 
-function argValue(arg: IntrinsicArg, input: unknown, context: unknown, env: IntrinsicEnv, scope: IntrinsicScope): unknown {
+function argValue(
+  arg: IntrinsicArg,
+  input: unknown,
+  context: unknown,
+  env: IntrinsicEnv,
+  scope: IntrinsicScope,
+): unknown {
   if (arg.kind === 'literal') return arg.value;
   if (arg.kind === 'path') return readPath(arg.path, input, context, scope.variables);
   return evaluateCall(arg.call, input, context, env, scope);
@@ -36,7 +42,8 @@ export function evaluateCall(
   if (problem) throw intrinsicFailure(call.name, problem);
   const args: EvaluatedArgs = { values };
   const first = call.args[0];
-  if (call.name === 'States.Format' && first?.kind === 'literal' && first.raw !== undefined) args.formatTemplate = first.raw;
+  if (call.name === 'States.Format' && first?.kind === 'literal' && first.raw !== undefined)
+    args.formatTemplate = first.raw;
   return IMPLEMENTATIONS[call.name](args, env);
 }
 

@@ -43,7 +43,9 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}=${formatValue(v)}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(value);
 }
@@ -58,17 +60,22 @@ function format(template: string, values: unknown[]): string {
       if (i >= template.length) throw intrinsicFailure('States.Format', 'the template ends with a lone backslash');
       out += template[i];
     } else if (char === '{' && template[i + 1] === '}') {
-      if (used >= values.length) throw intrinsicFailure('States.Format', 'the template has more {} placeholders than values');
+      if (used >= values.length)
+        throw intrinsicFailure('States.Format', 'the template has more {} placeholders than values');
       out += formatValue(values[used++]);
       i++;
       if (out.length > MAX_INTRINSIC_STRING_CHARS) {
-        throw intrinsicFailure('States.Format', `the result would be longer than ${MAX_INTRINSIC_STRING_CHARS} characters`);
+        throw intrinsicFailure(
+          'States.Format',
+          `the result would be longer than ${MAX_INTRINSIC_STRING_CHARS} characters`,
+        );
       }
     } else {
       out += char;
     }
   }
-  if (used !== values.length) throw intrinsicFailure('States.Format', 'the template has fewer {} placeholders than values');
+  if (used !== values.length)
+    throw intrinsicFailure('States.Format', 'the template has fewer {} placeholders than values');
   return out;
 }
 
@@ -76,14 +83,20 @@ function range(start: number, end: number, step: number): number[] {
   if (step === 0) throw intrinsicFailure('States.ArrayRange', 'the step must not be 0');
   const count = Math.sign(end - start) === -Math.sign(step) ? 0 : Math.floor((end - start) / step) + 1;
   if (count > MAX_ARRAY_RANGE_ITEMS) {
-    throw intrinsicFailure('States.ArrayRange', `the result would have ${count} items; at most ${MAX_ARRAY_RANGE_ITEMS} are allowed`);
+    throw intrinsicFailure(
+      'States.ArrayRange',
+      `the result would have ${count} items; at most ${MAX_ARRAY_RANGE_ITEMS} are allowed`,
+    );
   }
   return Array.from({ length: count }, (_, i) => start + i * step);
 }
 
 function limitLength(name: IntrinsicName, text: string): string {
   if (text.length > MAX_ENCODING_INPUT_CHARS) {
-    throw intrinsicFailure(name, `the input has ${text.length} characters; at most ${MAX_ENCODING_INPUT_CHARS} are allowed`);
+    throw intrinsicFailure(
+      name,
+      `the input has ${text.length} characters; at most ${MAX_ENCODING_INPUT_CHARS} are allowed`,
+    );
   }
   return text;
 }
@@ -112,14 +125,18 @@ export const IMPLEMENTATIONS: Record<IntrinsicName, Impl> = {
   'States.JsonToString': ({ values: [value] }) => {
     const text = JSON.stringify(value);
     if (text.length > MAX_INTRINSIC_STRING_CHARS) {
-      throw intrinsicFailure('States.JsonToString', `the result would be longer than ${MAX_INTRINSIC_STRING_CHARS} characters`);
+      throw intrinsicFailure(
+        'States.JsonToString',
+        `the result would be longer than ${MAX_INTRINSIC_STRING_CHARS} characters`,
+      );
     }
     return text;
   },
   'States.Array': ({ values }) => values,
   'States.ArrayPartition': ({ values: [array, size] }) => {
     const chunk = toInt(size);
-    if (chunk <= 0) throw intrinsicFailure('States.ArrayPartition', `the chunk size must be a positive integer, but was ${size}`);
+    if (chunk <= 0)
+      throw intrinsicFailure('States.ArrayPartition', `the chunk size must be a positive integer, but was ${size}`);
     const items = array as unknown[];
     return Array.from({ length: Math.ceil(items.length / chunk) }, (_, i) => items.slice(i * chunk, (i + 1) * chunk));
   },
@@ -129,7 +146,10 @@ export const IMPLEMENTATIONS: Record<IntrinsicName, Impl> = {
     const items = array as unknown[];
     const i = toInt(index);
     if (i < 0 || i >= items.length) {
-      throw intrinsicFailure('States.ArrayGetItem', `index ${index} is out of bounds for an array of length ${items.length}`);
+      throw intrinsicFailure(
+        'States.ArrayGetItem',
+        `index ${index} is out of bounds for an array of length ${items.length}`,
+      );
     }
     return items[i];
   },
@@ -139,7 +159,8 @@ export const IMPLEMENTATIONS: Record<IntrinsicName, Impl> = {
   'States.Base64Encode': ({ values: [text] }) => base64Encode(limitLength('States.Base64Encode', text as string)),
   'States.Base64Decode': ({ values: [text] }) => {
     const decoded = base64Decode(limitLength('States.Base64Decode', text as string));
-    if (decoded === undefined) throw intrinsicFailure('States.Base64Decode', `the input is not valid base64: ${JSON.stringify(text)}`);
+    if (decoded === undefined)
+      throw intrinsicFailure('States.Base64Decode', `the input is not valid base64: ${JSON.stringify(text)}`);
     return decoded;
   },
   'States.Hash': ({ values: [text, algorithm] }) => {
@@ -152,7 +173,8 @@ export const IMPLEMENTATIONS: Record<IntrinsicName, Impl> = {
   'States.JsonMerge': ({ values: [left, right] }) => ({ ...(left as object), ...(right as object) }),
   'States.MathRandom': ({ values: [start, end, seed] }, env) => {
     const [low, high] = [int32('States.MathRandom', start), int32('States.MathRandom', end)];
-    if (high <= low) throw intrinsicFailure('States.MathRandom', `the end (${end}) must be greater than the start (${start})`);
+    if (high <= low)
+      throw intrinsicFailure('States.MathRandom', `the end (${end}) must be greater than the start (${start})`);
     if (seed !== undefined) return low + javaSeededNextInt(toInt(seed), high - low);
     return low + Math.floor(env.random() * (high - low));
   },

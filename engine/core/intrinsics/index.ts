@@ -19,4 +19,11 @@ export {
   type IntrinsicCall,
 } from './parser';
 export { jsonTextDepth, MAX_JSON_DEPTH } from './json-depth';
-export { checkArguments, isIntrinsicName, SIGNATURES, type ArgType, type IntrinsicName, type Signature } from './signatures';
+export {
+  checkArguments,
+  isIntrinsicName,
+  SIGNATURES,
+  type ArgType,
+  type IntrinsicName,
+  type Signature,
+} from './signatures';

@@ -95,7 +95,9 @@ class IntrinsicParser {
         if (next !== ',') this.fail("expected ',' or ')'", this.pos - 1);
       }
     }
-    const checked: CheckedArg[] = args.map((a) => (a.kind === 'literal' ? { known: true, value: a.value } : { known: false }));
+    const checked: CheckedArg[] = args.map((a) =>
+      a.kind === 'literal' ? { known: true, value: a.value } : { known: false },
+    );
     const problem = checkArguments(name, checked);
     if (problem) this.fail(problem, position);
     if (name === 'States.Format' && args[0].kind === 'literal' && typeof args[0].raw === 'string') {
@@ -128,7 +130,11 @@ class IntrinsicParser {
       this.pos += number[0].length;
       return { kind: 'literal', value: Number(number[0]) };
     }
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (rest.startsWith(word) && !/[A-Za-z0-9_]/.test(rest[word.length] ?? '')) {
         this.pos += word.length;
         return { kind: 'literal', value };

@@ -37,15 +37,25 @@ export function inspectExpression(text: string): ExpressionFacts {
   walkAst(ast, (node) => {
     if (node.type === 'bind' && node.lhs?.type === 'variable') bound.add(String(node.lhs.value));
     if (node.type === 'lambda') for (const arg of (node.arguments ?? []) as AstNode[]) bound.add(String(arg.value));
-    if (node.type === 'function' && node.procedure?.type === 'variable' && REMOVED_FUNCTIONS.has(node.procedure.value)) {
-      throw new JsonataSyntaxError('SF0002', `The function $${node.procedure.value} is not available in Step Functions`);
+    if (
+      node.type === 'function' &&
+      node.procedure?.type === 'variable' &&
+      REMOVED_FUNCTIONS.has(node.procedure.value)
+    ) {
+      throw new JsonataSyntaxError(
+        'SF0002',
+        `The function $${node.procedure.value} is not available in Step Functions`,
+      );
     }
     if (node.type === 'path' && Array.isArray(node.steps)) {
       const field = pathStatesField(node);
       if (field !== undefined) {
         pathHeads.add(node.steps[0]);
         if (field !== '*' && !(STATES_FIELDS as readonly string[]).includes(field)) {
-          throw new JsonataSyntaxError('SF0003', `'$states.${field}' is not a field of $states (${STATES_FIELDS.join(', ')})`);
+          throw new JsonataSyntaxError(
+            'SF0003',
+            `'$states.${field}' is not a field of $states (${STATES_FIELDS.join(', ')})`,
+          );
         }
         facts.statesFields.add(field as StatesField | '*');
       }
@@ -59,15 +69,20 @@ export function inspectExpression(text: string): ExpressionFacts {
       if (inner.type === 'variable' && inner.value === '') contextual.add(inner);
     });
   walkAst(ast, (node) => {
-    for (const stage of [...((node.stages as AstNode[]) ?? []), ...((node.predicate as AstNode[]) ?? [])]) markContextual(stage);
-    if (node.type === 'path' && Array.isArray(node.steps)) for (const step of (node.steps as AstNode[]).slice(1)) markContextual(step);
+    for (const stage of [...((node.stages as AstNode[]) ?? []), ...((node.predicate as AstNode[]) ?? [])])
+      markContextual(stage);
+    if (node.type === 'path' && Array.isArray(node.steps))
+      for (const step of (node.steps as AstNode[]).slice(1)) markContextual(step);
   });
   walkAst(ast, (node) => {
     if (node.type !== 'variable') return;
     const name = String(node.value);
     if (name === '' && contextual.has(node)) return;
     if (name === '' || name === '$') {
-      throw new JsonataSyntaxError('SF0004', `'$${name}' cannot be used in Step Functions; read the state input with $states.input`);
+      throw new JsonataSyntaxError(
+        'SF0004',
+        `'$${name}' cannot be used in Step Functions; read the state input with $states.input`,
+      );
     }
     if (name === 'states') {
       if (!pathHeads.has(node)) facts.statesFields.add('*');

@@ -53,10 +53,14 @@ function onEntry(_expr: unknown, _input: unknown, env: Frame): void {
 function onExit(_expr: unknown, _input: unknown, env: Frame, result: unknown): void {
   const limits = env.lookup(LIMITS_KEY) as JsonataLimits;
   if (typeof result === 'string' && result.length > limits.maxStringLength) {
-    throw new EvaluationLimitError(`The expression built a string longer than Stepflow's limit of ${limits.maxStringLength} characters`);
+    throw new EvaluationLimitError(
+      `The expression built a string longer than Stepflow's limit of ${limits.maxStringLength} characters`,
+    );
   }
   if (Array.isArray(result) && result.length > limits.maxArrayLength) {
-    throw new EvaluationLimitError(`The expression built an array longer than Stepflow's limit of ${limits.maxArrayLength} items`);
+    throw new EvaluationLimitError(
+      `The expression built an array longer than Stepflow's limit of ${limits.maxArrayLength} items`,
+    );
   }
 }
 
@@ -105,7 +109,8 @@ function describeFailure(err: unknown): string {
   const e = err as { code?: string; message?: string };
   // JSONata's own D2015 text names the attempted size as if it were the limit.
   // (the sequence option is maxArrayLength: the same bound onExit applies, checked before allocating).
-  if (e?.code === 'D2015') return `The expression built an array longer than Stepflow's limit of ${DEFAULT_JSONATA_LIMITS.maxArrayLength} items`;
+  if (e?.code === 'D2015')
+    return `The expression built an array longer than Stepflow's limit of ${DEFAULT_JSONATA_LIMITS.maxArrayLength} items`;
   if (typeof e?.code === 'string') return `${e.code}: ${e.message ?? ''}`;
   return err instanceof Error ? err.message : String(err);
 }
@@ -159,7 +164,8 @@ export async function evaluateTemplate(template: unknown, scope: JsonataScope, f
   }
   if (typeof template === 'object' && template !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(template)) out[key] = await evaluateTemplate(value, scope, `${field}/${key}`);
+    for (const [key, value] of Object.entries(template))
+      out[key] = await evaluateTemplate(value, scope, `${field}/${key}`);
     return out;
   }
   return template;

@@ -52,7 +52,7 @@ export function javaSeededNextDouble(seed: number): number {
 function partition(array: unknown, size: unknown): unknown[][] {
   const items = Array.isArray(array) ? [...array] : array === undefined ? [] : [array];
   const n = integer(size, 'partition', 'size');
-  if (n <= 0) throw new FunctionError('D3002', 'Argument \'size\' of function $partition must be a positive integer');
+  if (n <= 0) throw new FunctionError('D3002', "Argument 'size' of function $partition must be a positive integer");
   const chunks: unknown[][] = [];
   for (let i = 0; i < items.length; i += n) chunks.push(items.slice(i, i + n));
   return chunks;
@@ -60,11 +60,18 @@ function partition(array: unknown, size: unknown): unknown[][] {
 
 /** `$range(start, end, step)`: integers from `start` to `end` inclusive, `step` apart. */
 function range(start: unknown, end: unknown, step: unknown = 1): unknown[] {
-  const [from, to, by] = [integer(start, 'range', 'start'), integer(end, 'range', 'end'), integer(step, 'range', 'step')];
+  const [from, to, by] = [
+    integer(start, 'range', 'start'),
+    integer(end, 'range', 'end'),
+    integer(step, 'range', 'step'),
+  ];
   if (by === 0) throw new FunctionError('D3003', "Argument 'step' of function $range must not be 0");
   const count = Math.max(0, Math.floor((to - from) / by) + 1);
   if (count > MAX_RANGE_ITEMS) {
-    throw new FunctionError('D3004', `The function $range may return at most ${MAX_RANGE_ITEMS} items, but would return ${count}`);
+    throw new FunctionError(
+      'D3004',
+      `The function $range may return at most ${MAX_RANGE_ITEMS} items, but would return ${count}`,
+    );
   }
   return sequence(Array.from({ length: count }, (_, i) => from + i * by));
 }
@@ -88,7 +95,10 @@ function parse(text: unknown): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new FunctionError('D3008', `The function $parse could not parse its argument as JSON: ${(err as Error).message}`);
+    throw new FunctionError(
+      'D3008',
+      `The function $parse could not parse its argument as JSON: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -106,7 +116,8 @@ export function stepFunctionsBindings(host: FunctionHost, nowMs: number): Record
     range,
     hash,
     parse,
-    random: (seed?: unknown) => (seed === undefined ? host.random() : javaSeededNextDouble(integer(seed, 'random', 'seed'))),
+    random: (seed?: unknown) =>
+      seed === undefined ? host.random() : javaSeededNextDouble(integer(seed, 'random', 'seed')),
     uuid: () => uuidV4(() => host.random()),
     millis: () => nowMs,
     now: (picture?: unknown, timezone?: unknown) =>

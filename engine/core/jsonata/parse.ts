@@ -57,7 +57,10 @@ export function compileExpression(text: string): CompiledExpression {
   if (cached) return cached;
   const operator = newerOperatorIn(text);
   if (operator) {
-    throw new JsonataSyntaxError('S0211', `The symbol ${operator} is not supported by the JSONata version Step Functions runs`);
+    throw new JsonataSyntaxError(
+      'S0211',
+      `The symbol ${operator} is not supported by the JSONata version Step Functions runs`,
+    );
   }
   let compiled: CompiledExpression;
   try {
@@ -77,7 +80,7 @@ export function compileExpression(text: string): CompiledExpression {
 }
 
 /** A JSONata AST node, loosely typed. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type AstNode = Record<string, any>;
 
 /** Visits every node of a JSONata AST, depth first. */

@@ -55,7 +55,9 @@ export class LinearRegExp {
 
   exec(input: string): RegExpExecArray | null {
     if (input.length > MAX_REGEX_INPUT_LENGTH) {
-      throw new RegexRefused(`A regular expression was applied to a string longer than Stepflow's limit of ${MAX_REGEX_INPUT_LENGTH} characters`);
+      throw new RegexRefused(
+        `A regular expression was applied to a string longer than Stepflow's limit of ${MAX_REGEX_INPUT_LENGTH} characters`,
+      );
     }
     const matcher = this.pattern.matcher(input);
     if (this.lastIndex > input.length || !matcher.find(this.lastIndex)) {

@@ -39,6 +39,7 @@ export function expressionStringProblem(value: string): string | undefined {
   if (trimmed.startsWith(EXPRESSION_OPEN) && trimmed.endsWith(EXPRESSION_CLOSE)) {
     return `A JSONata expression must start with '${EXPRESSION_OPEN}' and end with '${EXPRESSION_CLOSE}' with no characters around them`;
   }
-  if (value.startsWith(EXPRESSION_OPEN)) return `A JSONata expression that starts with '${EXPRESSION_OPEN}' must end with '${EXPRESSION_CLOSE}'`;
+  if (value.startsWith(EXPRESSION_OPEN))
+    return `A JSONata expression that starts with '${EXPRESSION_OPEN}' must end with '${EXPRESSION_CLOSE}'`;
   return undefined;
 }

@@ -1,4 +1,12 @@
-import { normalizedPath, type CompareOp, type FilterExpr, type Operand, type ParsedPath, type PathRoot, type PathSegment } from './parse';
+import {
+  normalizedPath,
+  type CompareOp,
+  type FilterExpr,
+  type Operand,
+  type ParsedPath,
+  type PathRoot,
+  type PathSegment,
+} from './parse';
 
 /** Roots a path is evaluated against. */
 export interface PathRoots {
@@ -56,7 +64,9 @@ export function evaluateDefinite(path: ParsedPath, roots: PathRoots, current?: u
         );
       }
       if (!hasOwn(value, name)) {
-        throw new NoMatchError(leaf ? `No results for path: ${normalizedPath(path.segments)}` : `Missing property in path ${through}`);
+        throw new NoMatchError(
+          leaf ? `No results for path: ${normalizedPath(path.segments)}` : `Missing property in path ${through}`,
+        );
       }
       value = value[name];
     } else if (segment.type === 'index') {
@@ -87,7 +97,10 @@ function applySegment(segment: PathSegment, node: unknown, roots: PathRoots): un
       return isObject(node) ? segment.names.filter((n) => hasOwn(node, n)).map((n) => node[n]) : [];
     case 'index': {
       if (!Array.isArray(node)) return [];
-      return segment.indices.map((i) => (i < 0 ? node.length + i : i)).filter((i) => i >= 0 && i < node.length).map((i) => node[i]);
+      return segment.indices
+        .map((i) => (i < 0 ? node.length + i : i))
+        .filter((i) => i >= 0 && i < node.length)
+        .map((i) => node[i]);
     }
     case 'wildcard':
       return Array.isArray(node) ? [...node] : isObject(node) ? Object.values(node) : [];

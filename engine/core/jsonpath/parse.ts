@@ -31,7 +31,8 @@ export type PathSegment =
   | { type: 'descendant'; inner: PathSegment };
 
 /** Where a path starts: the state data (`$`), the context object (`$$`), a variable (`$name`) or the filter item (`@`). */
-export type PathRoot = { kind: 'data' } | { kind: 'context' } | { kind: 'variable'; name: string } | { kind: 'current' };
+export type PathRoot =
+  { kind: 'data' } | { kind: 'context' } | { kind: 'variable'; name: string } | { kind: 'current' };
 
 /** A parsed JSONPath. `definite` is Jayway's notion: it can select at most one node. */
 export interface ParsedPath {
@@ -41,7 +42,8 @@ export interface ParsedPath {
 }
 
 /** A filter operand. */
-export type Operand = { kind: 'literal'; value: unknown } | { kind: 'path'; path: ParsedPath } | { kind: 'regex'; regex: RegExp };
+export type Operand =
+  { kind: 'literal'; value: unknown } | { kind: 'path'; path: ParsedPath } | { kind: 'regex'; regex: RegExp };
 /** A filter comparison operator. */
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | '=~';
 /** A filter (`[?(...)]`) expression. */
@@ -283,7 +285,11 @@ class Parser {
       this.pos += number[0].length;
       return { kind: 'literal', value: Number(number[0]) };
     }
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.text.startsWith(word, this.pos)) {
         this.pos += word.length;
         return { kind: 'literal', value };

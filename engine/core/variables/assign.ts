@@ -12,7 +12,8 @@ export interface Assignment {
 
 function assignment(values: Record<string, unknown>): Assignment {
   const serialised: Record<string, string> = {};
-  for (const [name, value] of Object.entries(values)) serialised[name] = JSON.stringify(value === undefined ? null : value);
+  for (const [name, value] of Object.entries(values))
+    serialised[name] = JSON.stringify(value === undefined ? null : value);
   return { values, serialised };
 }
 
@@ -40,7 +41,8 @@ export function evaluateJsonPathAssign(
  */
 export async function evaluateJsonataAssign(assign: Record<string, unknown>, scope: JsonataScope): Promise<Assignment> {
   const values: Record<string, unknown> = {};
-  for (const [name, template] of Object.entries(assign)) values[name] = await evaluateTemplate(template, scope, `Assign/${name}`);
+  for (const [name, template] of Object.entries(assign))
+    values[name] = await evaluateTemplate(template, scope, `Assign/${name}`);
   return assignment(values);
 }
 

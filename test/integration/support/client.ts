@@ -23,7 +23,8 @@ export async function call<T = any>(method: string, path: string, body?: unknown
 /** Creates a state machine; fails the test unless the API accepts it. */
 export async function createMachine(name: string, definition: unknown): Promise<void> {
   const reply = await call('POST', '/v1/state-machines', { name, definition });
-  if (reply.status !== 201 && reply.status !== 200) throw new Error(`create ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  if (reply.status !== 201 && reply.status !== 200)
+    throw new Error(`create ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
 }
 
 /** Starts an execution and returns its id. */
@@ -74,7 +75,13 @@ export function expectCompleteHistory(events: Array<{ id: number }>): void {
  * keys); no SDK retries, so an error reaches the test as it came.
  */
 export function sfnClient(endpoint = readStack().apiUrl, accessKeyId = 'x', secretAccessKey = 'x'): SFNClient {
-  return new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, disableHostPrefix: true, maxAttempts: 1 });
+  return new SFNClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey },
+    disableHostPrefix: true,
+    maxAttempts: 1,
+  });
 }
 
 /** The error a call rejects with (fails the test if it succeeds). */

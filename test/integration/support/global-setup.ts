@@ -43,14 +43,20 @@ export default async function globalSetup(): Promise<void> {
     temporal = await startLocalTemporal({
       dataDir,
       portBase: await pickPortBase(),
-      pg: { host: server.hostname, port: Number(server.port || 5432), user: decodeURIComponent(server.username) || 'postgres' },
+      pg: {
+        host: server.hostname,
+        port: Number(server.port || 5432),
+        user: decodeURIComponent(server.username) || 'postgres',
+      },
       databases: { main: `${runId}_temporal`, visibility: `${runId}_visibility` },
       namespace: config.TEMPORAL_NAMESPACE,
       cacheDir: cacheDir(config),
       log,
     });
     temporalAddress = temporal.address;
-    process.stderr.write(`\n[stepflow test] temporal server ready at ${temporalAddress} in ${Date.now() - started} ms\n`);
+    process.stderr.write(
+      `\n[stepflow test] temporal server ready at ${temporalAddress} in ${Date.now() - started} ms\n`,
+    );
   }
   await ensureDatabase(databaseUrl);
   const pool = createPool(databaseUrl);

@@ -6,7 +6,9 @@ import type { InvokeFunctionInput, InvokeFunctionResult } from '../../../workflo
  * the function host did (their Tasks replay onto that queue).
  */
 export async function legacyInvoke(taskQueue: string, input: InvokeFunctionInput): Promise<InvokeFunctionResult> {
-  const { invokeFunction } = proxyActivities<{ invokeFunction(input: InvokeFunctionInput): Promise<InvokeFunctionResult> }>({
+  const { invokeFunction } = proxyActivities<{
+    invokeFunction(input: InvokeFunctionInput): Promise<InvokeFunctionResult>;
+  }>({
     taskQueue,
     startToCloseTimeout: '60 seconds',
     heartbeatTimeout: '10 seconds',

@@ -37,7 +37,8 @@ function pgBin(name: string): string {
 
 /** Runs a Postgres tool as the `postgres` user (initdb refuses root). */
 function asPostgres(tool: string, args: string[]): void {
-  const cmd = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', pgBin(tool), ...args]] : [pgBin(tool), args];
+  const cmd =
+    process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', pgBin(tool), ...args]] : [pgBin(tool), args];
   execFileSync(cmd[0] as string, cmd[1] as string[], { stdio: 'ignore' });
 }
 
@@ -50,7 +51,16 @@ export async function startPgCluster(): Promise<PgCluster> {
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres', dir]);
   asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres']);
   const start = (): void =>
-    asPostgres('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir}`, 'start']);
+    asPostgres('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir}`,
+      'start',
+    ]);
   const stop = (): void => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   start();
   return {
@@ -88,7 +98,15 @@ export async function startOwnStack(pgPort = 5432, functionHostEnv: Record<strin
   const databases = { main: `${runId}_temporal`, visibility: `${runId}_visibility` };
   const base = await portBase();
   const startTemporal = () =>
-    startLocalTemporal({ dataDir, portBase: base, pg, databases, namespace: 'default', cacheDir: cacheDir(config), log });
+    startLocalTemporal({
+      dataDir,
+      portBase: base,
+      pg,
+      databases,
+      namespace: 'default',
+      cacheDir: cacheDir(config),
+      log,
+    });
   let temporal = await startTemporal();
   const databaseUrl = `postgres://postgres@127.0.0.1:${pgPort}/${runId}`;
   await ensureDatabase(databaseUrl);

@@ -51,7 +51,11 @@ export function stackEnv(stack: TestStack, extra: Record<string, string> = {}): 
 }
 
 /** Starts a `stepflow <role>` process from the built code, its output in `<dataDir>/<role>-<n>.log`. */
-export function spawnStepflow(stack: TestStack, role: 'api' | 'worker' | 'functions', extra: Record<string, string> = {}): ChildProcess {
+export function spawnStepflow(
+  stack: TestStack,
+  role: 'api' | 'worker' | 'functions',
+  extra: Record<string, string> = {},
+): ChildProcess {
   const logFile = path.join(stack.dataDir, `${role}-${Date.now()}-${Math.floor(Math.random() * 1e6)}.log`);
   const out = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'stepflow.js'), role], {

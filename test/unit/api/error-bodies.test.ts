@@ -18,7 +18,10 @@ function expectNoInternals(body: string): void {
 describe('error bodies carry no internals', () => {
   test('REST answers a bare INTERNAL when a use case fails unexpectedly', async () => {
     const res = await api.app.inject({ method: 'GET', url: '/v1/activities' });
-    expect({ status: res.statusCode, body: JSON.parse(res.body) }).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'Internal error' } });
+    expect({ status: res.statusCode, body: JSON.parse(res.body) }).toEqual({
+      status: 500,
+      body: { code: 'INTERNAL', message: 'Internal error' },
+    });
     expectNoInternals(res.body);
   });
 
@@ -29,15 +32,26 @@ describe('error bodies carry no internals', () => {
       headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListActivities' },
       payload: '{}',
     });
-    expect({ status: res.statusCode, body: JSON.parse(res.body) }).toEqual({ status: 500, body: { __type: 'InternalFailure', message: 'Internal error' } });
+    expect({ status: res.statusCode, body: JSON.parse(res.body) }).toEqual({
+      status: 500,
+      body: { __type: 'InternalFailure', message: 'Internal error' },
+    });
     expectNoInternals(res.body);
   });
 
   test('a body Fastify cannot parse answers its message only', async () => {
-    const res = await api.app.inject({ method: 'POST', url: '/v1/state-machines', headers: { 'content-type': 'application/json' }, payload: '{"name":' });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/state-machines',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
     expect({ status: res.statusCode, body: JSON.parse(res.body) }).toEqual({
       status: 400,
-      body: { code: 'VALIDATION_FAILED', message: "Body is not valid JSON but content-type is set to 'application/json'" },
+      body: {
+        code: 'VALIDATION_FAILED',
+        message: "Body is not valid JSON but content-type is set to 'application/json'",
+      },
     });
     expectNoInternals(res.body);
   });

@@ -79,7 +79,9 @@ describe('REST history is paged', () => {
       body: {
         code: 'VALIDATION_FAILED',
         message: 'The request querystring is invalid',
-        problems: [{ code: 'VALIDATION_FAILED', path: '/querystring/limit', message: 'Too big: expected number to be <=1000' }],
+        problems: [
+          { code: 'VALIDATION_FAILED', path: '/querystring/limit', message: 'Too big: expected number to be <=1000' },
+        ],
       },
     });
   });
@@ -109,9 +111,14 @@ describe('REST history is paged', () => {
 
   test('answers INVALID_CURSOR for a garbage cursor and for a cursor of the other direction', async () => {
     const id = await execution('cursors', events(3));
-    const invalid = { status: 400, body: { code: 'INVALID_CURSOR', message: 'The cursor is not one this API returned' } };
+    const invalid = {
+      status: 400,
+      body: { code: 'INVALID_CURSOR', message: 'The cursor is not one this API returned' },
+    };
     expect(await get(`/v1/executions/${id}/history?next=garbage`)).toEqual(invalid);
-    expect(await get(`/v1/executions/${id}/history?next=${Buffer.from('{"e":-1,"r":0}').toString('base64url')}`)).toEqual(invalid);
+    expect(
+      await get(`/v1/executions/${id}/history?next=${Buffer.from('{"e":-1,"r":0}').toString('base64url')}`),
+    ).toEqual(invalid);
     const forward = await get(`/v1/executions/${id}/history?limit=1`);
     expect(await get(`/v1/executions/${id}/history?limit=1&reverse=true&next=${forward.body.next}`)).toEqual({
       status: 400,
@@ -120,7 +127,10 @@ describe('REST history is paged', () => {
   });
 
   test('answers EXECUTION_NOT_FOUND for an unknown execution', async () => {
-    expect(await get('/v1/executions/nope/history')).toEqual({ status: 404, body: { code: 'EXECUTION_NOT_FOUND', message: "Execution 'nope' does not exist" } });
+    expect(await get('/v1/executions/nope/history')).toEqual({
+      status: 404,
+      body: { code: 'EXECUTION_NOT_FOUND', message: "Execution 'nope' does not exist" },
+    });
   });
 });
 
@@ -136,7 +146,12 @@ describe('GetExecutionHistory pages in SQL', () => {
       const seen: number[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await sfn('GetExecutionHistory', { executionArn: arn('sfn'), maxResults: 3, reverseOrder, ...(nextToken ? { nextToken } : {}) });
+        const page = await sfn('GetExecutionHistory', {
+          executionArn: arn('sfn'),
+          maxResults: 3,
+          reverseOrder,
+          ...(nextToken ? { nextToken } : {}),
+        });
         expect(page.status).toBe(200);
         expect(page.body.events.length).toBeLessThanOrEqual(3);
         seen.push(...ids(page.body.events));
@@ -149,12 +164,33 @@ describe('GetExecutionHistory pages in SQL', () => {
   test('answers InvalidToken for a token from the other order or of another shape', async () => {
     const first = await sfn('GetExecutionHistory', { executionArn: arn('sfn'), maxResults: 1 });
     const invalid = { status: 400, body: { __type: 'InvalidToken', message: "Invalid Token: 'Invalid token'" } };
-    expect(await sfn('GetExecutionHistory', { executionArn: arn('sfn'), maxResults: 1, reverseOrder: true, nextToken: first.body.nextToken })).toEqual(invalid);
-    expect(await sfn('GetExecutionHistory', { executionArn: arn('sfn'), nextToken: Buffer.from('5').toString('base64url') })).toEqual(invalid);
+    expect(
+      await sfn('GetExecutionHistory', {
+        executionArn: arn('sfn'),
+        maxResults: 1,
+        reverseOrder: true,
+        nextToken: first.body.nextToken,
+      }),
+    ).toEqual(invalid);
+    expect(
+      await sfn('GetExecutionHistory', { executionArn: arn('sfn'), nextToken: Buffer.from('5').toString('base64url') }),
+    ).toEqual(invalid);
   });
 
   test('omits inputs and outputs when includeExecutionData is false', async () => {
-    const page = await sfn('GetExecutionHistory', { executionArn: arn('sfn'), maxResults: 1, includeExecutionData: false });
-    expect(page.body.events).toEqual([{ id: 1, previousEventId: 0, timestamp: 1767225600, type: 'PassStateEntered', stateEnteredEventDetails: { name: 'P' } }]);
+    const page = await sfn('GetExecutionHistory', {
+      executionArn: arn('sfn'),
+      maxResults: 1,
+      includeExecutionData: false,
+    });
+    expect(page.body.events).toEqual([
+      {
+        id: 1,
+        previousEventId: 0,
+        timestamp: 1767225600,
+        type: 'PassStateEntered',
+        stateEnteredEventDetails: { name: 'P' },
+      },
+    ]);
   });
 });

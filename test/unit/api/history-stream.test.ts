@@ -38,7 +38,10 @@ interface Stream {
 /** Opens `GET …/history?follow=true` on the listening app and parses blocks as they come. */
 async function open(executionId: string, headers: Record<string, string> = {}): Promise<Stream> {
   const controller = new AbortController();
-  const res = await fetch(`${base}/v1/executions/${encodeURIComponent(executionId)}/history?follow=true`, { headers, signal: controller.signal });
+  const res = await fetch(`${base}/v1/executions/${encodeURIComponent(executionId)}/history?follow=true`, {
+    headers,
+    signal: controller.signal,
+  });
   expect(res.status).toBe(200);
   const blocks: Stream['blocks'] = [];
   const waiters: Array<() => void> = [];
@@ -54,7 +57,11 @@ async function open(executionId: string, headers: Record<string, string> = {}): 
         const data = /^data: (.*)$/m.exec(text)?.[1];
         if (data === undefined) continue;
         const id = /^id: (\d+)$/m.exec(text)?.[1];
-        blocks.push({ ...(id ? { id: Number(id) } : {}), event: /^event: (.*)$/m.exec(text)?.[1], data: JSON.parse(data) });
+        blocks.push({
+          ...(id ? { id: Number(id) } : {}),
+          event: /^event: (.*)$/m.exec(text)?.[1],
+          data: JSON.parse(data),
+        });
         waiters.splice(0).forEach((wake) => wake());
       }
     }
@@ -130,7 +137,9 @@ describe('live history stream (SSE) is bounded', () => {
     const log = createLogger('silent');
     const out: string[] = [];
     const io = { out: (text: string) => out.push(text), err: (text: string) => out.push(text), colour: false };
-    expect(await runKeysCommand(['create', '--name', 'watcher', '--scopes', 'read', '--json'], config, io, log)).toBe(0);
+    expect(await runKeysCommand(['create', '--name', 'watcher', '--scopes', 'read', '--json'], config, io, log)).toBe(
+      0,
+    );
     const key = JSON.parse(out[0]) as { id: string; bearer: string };
     const id = await execution('revoked', events(1, 1, false));
     const stream = await open(id, { authorization: `Bearer ${key.bearer}` });

@@ -7,7 +7,11 @@ beforeAll(async () => {
 afterAll(async () => api.close());
 
 async function rest(method: 'GET' | 'POST', url: string, payload?: string) {
-  const res = await api.app.inject({ method, url, ...(payload === undefined ? {} : { headers: { 'content-type': 'application/json' }, payload }) });
+  const res = await api.app.inject({
+    method,
+    url,
+    ...(payload === undefined ? {} : { headers: { 'content-type': 'application/json' }, payload }),
+  });
   return { status: res.statusCode, body: JSON.parse(res.body) };
 }
 
@@ -23,9 +27,14 @@ describe('REST: bad input answers 400, never 500', () => {
   });
 
   test('answers JSON_TOO_DEEP when a definition given as text nests 5,000 deep', async () => {
-    expect(await rest('POST', '/v1/state-machines', JSON.stringify({ name: 'deep', definition: nested(5_000) }))).toEqual({
+    expect(
+      await rest('POST', '/v1/state-machines', JSON.stringify({ name: 'deep', definition: nested(5_000) })),
+    ).toEqual({
       status: 400,
-      body: { code: 'JSON_TOO_DEEP', message: "The JSON text in 'definition' nests arrays and objects deeper than 512 levels" },
+      body: {
+        code: 'JSON_TOO_DEEP',
+        message: "The JSON text in 'definition' nests arrays and objects deeper than 512 levels",
+      },
     });
   });
 
@@ -37,8 +46,15 @@ describe('REST: bad input answers 400, never 500', () => {
   });
 
   test('takes a string of the input as data whatever brackets it holds', async () => {
-    const reply = await rest('POST', '/v1/state-machines/missing/executions', JSON.stringify({ input: { s: '['.repeat(10_000) + ']'.repeat(10_000) } }));
-    expect(reply).toEqual({ status: 404, body: { code: 'STATE_MACHINE_NOT_FOUND', message: "State machine 'missing' does not exist" } });
+    const reply = await rest(
+      'POST',
+      '/v1/state-machines/missing/executions',
+      JSON.stringify({ input: { s: '['.repeat(10_000) + ']'.repeat(10_000) } }),
+    );
+    expect(reply).toEqual({
+      status: 404,
+      body: { code: 'STATE_MACHINE_NOT_FOUND', message: "State machine 'missing' does not exist" },
+    });
   });
 
   test('answers INVALID_CURSOR when a list-executions cursor holds a date that is not one', async () => {

@@ -37,7 +37,10 @@ describe('Step Functions protocol: bad input answers 400 with AWS error types', 
     expect(await sfn('AWSStepFunctions.ListStateMachines', `{"x": ${nested(10_000)}}`, 'application/json')).toEqual({
       status: 400,
       errorType: 'SerializationException',
-      body: { __type: 'SerializationException', message: 'The request body nests arrays and objects deeper than 512 levels' },
+      body: {
+        __type: 'SerializationException',
+        message: 'The request body nests arrays and objects deeper than 512 levels',
+      },
     });
   });
 
@@ -53,22 +56,34 @@ describe('Step Functions protocol: bad input answers 400 with AWS error types', 
     expect(await sfn('AWSStepFunctions.ListStateMachines', `{"x": ${nested(10_000)}}`)).toEqual({
       status: 400,
       errorType: 'SerializationException',
-      body: { __type: 'SerializationException', message: 'The request body nests arrays and objects deeper than 512 levels' },
+      body: {
+        __type: 'SerializationException',
+        message: 'The request body nests arrays and objects deeper than 512 levels',
+      },
     });
   });
 
   test('answers SerializationException when a JSON text inside a string member nests 5,000 deep', async () => {
-    const body = JSON.stringify({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', input: nested(5_000) });
+    const body = JSON.stringify({
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m',
+      input: nested(5_000),
+    });
     expect(await sfn('AWSStepFunctions.StartExecution', body)).toEqual({
       status: 400,
       errorType: 'SerializationException',
-      body: { __type: 'SerializationException', message: "The JSON text in 'input' nests arrays and objects deeper than 512 levels" },
+      body: {
+        __type: 'SerializationException',
+        message: "The JSON text in 'input' nests arrays and objects deeper than 512 levels",
+      },
     });
   });
 
   test('accepts nesting of exactly 512 levels (the documented limit)', async () => {
     // 1 object + 511 arrays: parsed, and the unknown member ignored as AWS does.
-    const res = await sfn('AWSStepFunctions.ListStateMachines', JSON.stringify({ maxResults: 1, extra: JSON.parse(nested(511)) }));
+    const res = await sfn(
+      'AWSStepFunctions.ListStateMachines',
+      JSON.stringify({ maxResults: 1, extra: JSON.parse(nested(511)) }),
+    );
     expect(res).toEqual({ status: 200, errorType: undefined, body: { stateMachines: [] } });
   });
 
@@ -86,11 +101,20 @@ describe('Step Functions protocol: bad input answers 400 with AWS error types', 
   test('answers InvalidToken when a ListExecutions token holds a date that is not one', async () => {
     const created = await sfn(
       'AWSStepFunctions.CreateStateMachine',
-      JSON.stringify({ name: 'tokens', roleArn: 'arn:aws:iam::000000000000:role/r', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) }),
+      JSON.stringify({
+        name: 'tokens',
+        roleArn: 'arn:aws:iam::000000000000:role/r',
+        definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+      }),
     );
     expect(created.status).toBe(200);
     const nextToken = Buffer.from(JSON.stringify({ startDate: 'not-a-date', executionId: 'x' })).toString('base64url');
-    expect(await sfn('AWSStepFunctions.ListExecutions', JSON.stringify({ stateMachineArn: created.body.stateMachineArn, nextToken }))).toEqual({
+    expect(
+      await sfn(
+        'AWSStepFunctions.ListExecutions',
+        JSON.stringify({ stateMachineArn: created.body.stateMachineArn, nextToken }),
+      ),
+    ).toEqual({
       status: 400,
       errorType: 'InvalidToken',
       body: { __type: 'InvalidToken', message: "Invalid Token: 'Invalid token'" },

@@ -20,7 +20,10 @@ async function pages(name: string, limit: number): Promise<number[][]> {
   const out: number[][] = [];
   let next: string | undefined;
   do {
-    const res = await api.app.inject({ method: 'GET', url: `/v1/state-machines/${name}/versions?limit=${limit}${next ? `&next=${next}` : ''}` });
+    const res = await api.app.inject({
+      method: 'GET',
+      url: `/v1/state-machines/${name}/versions?limit=${limit}${next ? `&next=${next}` : ''}`,
+    });
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body);
     out.push(body.versions.map((v: { version: number }) => v.version));

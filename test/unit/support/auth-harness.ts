@@ -66,7 +66,11 @@ export async function authApp(pool: Pool, config: Config): Promise<AuthApp> {
   app.addHook('preValidation', async (request, reply) => {
     reached = request;
     // Sent as text: the route's response schema must not apply to the test's answer.
-    return reply.status(200).header(REACHED, 'yes').header('content-type', 'application/json').send(JSON.stringify({ apiKey: authenticatedKeyId(request) ?? null }));
+    return reply
+      .status(200)
+      .header(REACHED, 'yes')
+      .header('content-type', 'application/json')
+      .send(JSON.stringify({ apiKey: authenticatedKeyId(request) ?? null }));
   });
   await app.ready();
   return {
@@ -97,7 +101,16 @@ export async function sigv4Headers(
   });
   const headers: Record<string, string> = { host: 'localhost:80', 'content-type': 'application/x-amz-json-1.0' };
   if (target !== undefined) headers['x-amz-target'] = target;
-  const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: 'localhost', port: 80, path: '/', query: {}, headers, body });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: 'localhost',
+    port: 80,
+    path: '/',
+    query: {},
+    headers,
+    body,
+  });
   return Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
 }
 
@@ -109,6 +122,7 @@ export function outcome(response: LightMyRequestResponse): string {
   if (response.headers[REACHED] === 'yes') return 'reached';
   if (!response.body) return String(response.statusCode);
   const body = response.json() as { code?: string; __type?: string };
-  if (body.__type !== undefined && response.headers['x-amzn-errortype'] !== body.__type) return `${response.statusCode} mismatched ${body.__type}`;
+  if (body.__type !== undefined && response.headers['x-amzn-errortype'] !== body.__type)
+    return `${response.statusCode} mismatched ${body.__type}`;
   return `${response.statusCode} ${body.code ?? body.__type}`;
 }

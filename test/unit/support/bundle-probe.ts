@@ -8,7 +8,14 @@ const ROOT = resolve(__dirname, '../../..');
 /** Collects the bundler's error log so that a failure says which import broke the bundle. */
 function recordingLogger(errors: string[]) {
   const noop = () => undefined;
-  return { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (message: string) => errors.push(message) };
+  return {
+    log: noop,
+    trace: noop,
+    debug: noop,
+    info: noop,
+    warn: noop,
+    error: (message: string) => errors.push(message),
+  };
 }
 
 /**
@@ -23,7 +30,10 @@ export async function bundleProbe(modules: string[]): Promise<{ code: string; er
     const imports = paths.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join('\n');
     const names = paths.map((_, i) => `m${i}`).join(', ');
     const workflowsPath = join(dir, 'workflows.ts');
-    writeFileSync(workflowsPath, `${imports}\nexport async function probe(): Promise<number> {\n  return [${names}].length;\n}\n`);
+    writeFileSync(
+      workflowsPath,
+      `${imports}\nexport async function probe(): Promise<number> {\n  return [${names}].length;\n}\n`,
+    );
     const errors: string[] = [];
     const bundle = await bundleWorkflowCode({
       workflowsPath,
@@ -31,7 +41,10 @@ export async function bundleProbe(modules: string[]): Promise<{ code: string; er
       // The probe lives outside the repository, so point module resolution at the repository's packages.
       webpackConfigHook: (config) => ({
         ...config,
-        resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? ['node_modules']), join(ROOT, 'node_modules')] },
+        resolve: {
+          ...config.resolve,
+          modules: [...(config.resolve?.modules ?? ['node_modules']), join(ROOT, 'node_modules')],
+        },
       }),
     }).catch((err: unknown) => {
       throw new Error(`${String(err)}\n${errors.join('\n').slice(0, 4000)}`);

@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ComposeError, parseComposeConfig, parseDuration, rewriteHealthcheckArg, rewriteValue, startOrder, type HostMapping } from '../../../scripts/topology/compose';
+import {
+  ComposeError,
+  parseComposeConfig,
+  parseDuration,
+  rewriteHealthcheckArg,
+  rewriteValue,
+  startOrder,
+  type HostMapping,
+} from '../../../scripts/topology/compose';
 import { standInFor } from '../../../scripts/topology/compose-run';
 import { requiredVariables } from '../../../scripts/topology/required-variables';
 
@@ -80,18 +88,43 @@ describe('parseComposeConfig', () => {
     expect(byName.api).toMatchObject({
       command: ['api'],
       dependsOn: { migrate: 'service_completed_successfully', temporal: 'service_healthy' },
-      healthcheck: { argv: ['node', '-e', "fetch('http://127.0.0.1:8080/readyz')"], intervalMs: 5000, timeoutMs: 5000, retries: 20, startPeriodMs: 0 },
+      healthcheck: {
+        argv: ['node', '-e', "fetch('http://127.0.0.1:8080/readyz')"],
+        intervalMs: 5000,
+        timeoutMs: 5000,
+        retries: 20,
+        startPeriodMs: 0,
+      },
       containerPorts: [8080],
       replicas: 1,
     });
-    expect(byName.postgres?.healthcheck).toEqual({ argv: ['/bin/sh', '-c', 'pg_isready -U postgres'], intervalMs: 30000, timeoutMs: 30000, retries: 3, startPeriodMs: 0 });
-    expect(byName.worker).toMatchObject({ dependsOn: { temporal: 'service_started' }, containerPorts: [9464], mounts: [{ source: '/srv/project/functions', target: '/app/functions' }], replicas: 2 });
+    expect(byName.postgres?.healthcheck).toEqual({
+      argv: ['/bin/sh', '-c', 'pg_isready -U postgres'],
+      intervalMs: 30000,
+      timeoutMs: 30000,
+      retries: 3,
+      startPeriodMs: 0,
+    });
+    expect(byName.worker).toMatchObject({
+      dependsOn: { temporal: 'service_started' },
+      containerPorts: [9464],
+      mounts: [{ source: '/srv/project/functions', target: '/app/functions' }],
+      replicas: 2,
+    });
   });
 
   test('the repository compose file runs migrate, api, workers and a function host', () => {
-    const config = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env: { ...process.env, STEPFLOW_ADMIN_KEY: 'SFK0.secret' }, encoding: 'utf8' });
+    const config = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
+      cwd: ROOT,
+      env: { ...process.env, STEPFLOW_ADMIN_KEY: 'SFK0.secret' },
+      encoding: 'utf8',
+    });
     const services = parseComposeConfig(config, ROOT);
-    expect(startOrder(services).map((service) => `${service.name}${service.command ? ` ${service.command.join(' ')}` : ''} ×${service.replicas}`)).toEqual([
+    expect(
+      startOrder(services).map(
+        (service) => `${service.name}${service.command ? ` ${service.command.join(' ')}` : ''} ×${service.replicas}`,
+      ),
+    ).toEqual([
       'postgres ×1',
       'migrate migrate ×1',
       'temporal ×1',
@@ -102,25 +135,36 @@ describe('parseComposeConfig', () => {
     ]);
     const api = services.find((service) => service.name === 'api');
     expect(api?.environment).toMatchObject({ HOST: '0.0.0.0', STEPFLOW_ADMIN_KEY: 'SFK0.secret' });
-    for (const name of ['api', 'worker', 'functions']) expect(services.find((service) => service.name === name)?.healthcheck).toBeDefined();
+    for (const name of ['api', 'worker', 'functions'])
+      expect(services.find((service) => service.name === name)?.healthcheck).toBeDefined();
   });
 
   test('compose refuses the repository file without STEPFLOW_ADMIN_KEY, naming it', () => {
     const env = { ...process.env };
     delete env.STEPFLOW_ADMIN_KEY;
-    expect(() => execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, env, stdio: 'pipe' })).toThrow(/set STEPFLOW_ADMIN_KEY=<id>\.<secret>/);
+    expect(() =>
+      execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, env, stdio: 'pipe' }),
+    ).toThrow(/set STEPFLOW_ADMIN_KEY=<id>\.<secret>/);
   });
 });
 
 describe('startOrder', () => {
   test('every service after what it depends on, ties by name', () => {
-    expect(startOrder(parseComposeConfig(CONFIG, '/srv')).map((service) => service.name)).toEqual(['postgres', 'migrate', 'temporal', 'api', 'worker']);
+    expect(startOrder(parseComposeConfig(CONFIG, '/srv')).map((service) => service.name)).toEqual([
+      'postgres',
+      'migrate',
+      'temporal',
+      'api',
+      'worker',
+    ]);
   });
 
   test('a cycle or an unknown dependency is an error', () => {
     const cyclic = 'services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n';
     expect(() => startOrder(parseComposeConfig(cyclic, '/'))).toThrow(new ComposeError('dependency cycle: a → b → a'));
-    expect(() => startOrder(parseComposeConfig('services:\n  a:\n    image: x\n    depends_on: [nope]\n', '/'))).toThrow(new ComposeError('a depends on nope, which is not a service'));
+    expect(() =>
+      startOrder(parseComposeConfig('services:\n  a:\n    image: x\n    depends_on: [nope]\n', '/')),
+    ).toThrow(new ComposeError('a depends on nope, which is not a service'));
   });
 });
 
@@ -164,7 +208,9 @@ describe('rewriteValue', () => {
   });
 
   test('healthchecks reach the container port through its mapped port', () => {
-    expect(rewriteHealthcheckArg("fetch('http://127.0.0.1:8080/readyz'); fetch('http://localhost:9090/')", map)).toBe("fetch('http://127.0.0.1:41000/readyz'); fetch('http://localhost:9090/')");
+    expect(rewriteHealthcheckArg("fetch('http://127.0.0.1:8080/readyz'); fetch('http://localhost:9090/')", map)).toBe(
+      "fetch('http://127.0.0.1:41000/readyz'); fetch('http://localhost:9090/')",
+    );
   });
 });
 
@@ -175,7 +221,15 @@ describe('helpers', () => {
   });
 
   test('standInFor knows the Postgres and Temporal server images only', () => {
-    expect(['postgres:16', 'docker.io/library/postgres:16', 'temporalio/auto-setup:1.31.2', 'temporalio/ui:2.34.0', undefined].map(standInFor)).toEqual(['postgres', 'postgres', 'temporal', undefined, undefined]);
+    expect(
+      [
+        'postgres:16',
+        'docker.io/library/postgres:16',
+        'temporalio/auto-setup:1.31.2',
+        'temporalio/ui:2.34.0',
+        undefined,
+      ].map(standInFor),
+    ).toEqual(['postgres', 'postgres', 'temporal', undefined, undefined]);
   });
 
   test('requiredVariables lists ${NAME:?…} and ${NAME?…} once each', () => {

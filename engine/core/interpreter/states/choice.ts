@@ -7,7 +7,10 @@ import { isJsonata, jsonataOutput, jsonataScope, jsonPathAssign, variablesOf } f
 import { contextObject, type Scope, type StateDef } from '../scope';
 
 /** The first rule of `Choices` that matches, or undefined. */
-async function firstMatch(rules: ChoiceRule[], matches: (rule: ChoiceRule, index: number) => Promise<boolean>): Promise<ChoiceRule | undefined> {
+async function firstMatch(
+  rules: ChoiceRule[],
+  matches: (rule: ChoiceRule, index: number) => Promise<boolean>,
+): Promise<ChoiceRule | undefined> {
   for (let i = 0; i < rules.length; i++) if (await matches(rules[i]!, i)) return rules[i];
   return undefined;
 }
@@ -36,7 +39,13 @@ export async function runChoice(name: string, state: StateDef, input: unknown, s
     const jsonata = jsonataScope(scope, { input, context: ctx });
     const rule = await firstMatch(rules, (r, i) => condition(r, i, jsonata));
     const next = rule ? (rule.Next as string) : fallback(state);
-    const produced = await jsonataOutput(state, jsonata, input, rule?.Output ?? state.Output, rule?.Assign ?? state.Assign);
+    const produced = await jsonataOutput(
+      state,
+      jsonata,
+      input,
+      rule?.Output ?? state.Output,
+      rule?.Assign ?? state.Assign,
+    );
     emitExited(scope, name, state, produced.output, produced.assigned);
     return { output: produced.output, next };
   }

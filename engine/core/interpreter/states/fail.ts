@@ -26,7 +26,10 @@ function stringAt(expr: string, field: string, input: unknown, ctx: unknown, sco
     throw err;
   }
   if (typeof value !== 'string') {
-    throw new StatesError(StatesErrors.Runtime, `The value of the field '${field}' must be a string, but '${expr}' is ${JSON.stringify(value)}`);
+    throw new StatesError(
+      StatesErrors.Runtime,
+      `The value of the field '${field}' must be a string, but '${expr}' is ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -40,11 +43,15 @@ export async function runFail(name: string, state: StateDef, input: unknown, sco
   emitEntered(scope, name, state, input);
   if (isJsonata(state, scope)) {
     const jsonata = jsonataScope(scope, { input, context: ctx });
-    const error = state.Error === undefined ? '' : ((await evaluateTyped(state.Error, jsonata, 'Error', 'string')) as string);
-    const cause = state.Cause === undefined ? '' : ((await evaluateTyped(state.Cause, jsonata, 'Cause', 'string')) as string);
+    const error =
+      state.Error === undefined ? '' : ((await evaluateTyped(state.Error, jsonata, 'Error', 'string')) as string);
+    const cause =
+      state.Cause === undefined ? '' : ((await evaluateTyped(state.Cause, jsonata, 'Cause', 'string')) as string);
     throw new StatesError(error, cause);
   }
-  const error = state.ErrorPath !== undefined ? stringAt(state.ErrorPath, 'ErrorPath', input, ctx, scope) : (state.Error ?? '');
-  const cause = state.CausePath !== undefined ? stringAt(state.CausePath, 'CausePath', input, ctx, scope) : (state.Cause ?? '');
+  const error =
+    state.ErrorPath !== undefined ? stringAt(state.ErrorPath, 'ErrorPath', input, ctx, scope) : (state.Error ?? '');
+  const cause =
+    state.CausePath !== undefined ? stringAt(state.CausePath, 'CausePath', input, ctx, scope) : (state.Cause ?? '');
   throw new StatesError(error, cause);
 }

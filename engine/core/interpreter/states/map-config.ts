@@ -8,7 +8,12 @@ import type { StateDef } from '../scope';
 export const TOLERATED_FAILURE_CAUSE = 'The specified tolerated failure threshold was exceeded';
 
 /** `MaxConcurrency` or `MaxConcurrencyPath` (0, the default, = no limit). */
-export function maxConcurrency(state: StateDef, effective: unknown, ctx: unknown, variables?: Record<string, unknown>): number {
+export function maxConcurrency(
+  state: StateDef,
+  effective: unknown,
+  ctx: unknown,
+  variables?: Record<string, unknown>,
+): number {
   const value = numberField(state, 'MaxConcurrency', effective, ctx, false, variables) ?? 0;
   if (value < 0) throw new StatesError(StatesErrors.Runtime, 'MaxConcurrency cannot be negative.');
   return value;
@@ -30,7 +35,8 @@ export function tolerance(
 ): Tolerance | undefined {
   const count = numberField(state, 'ToleratedFailureCount', effective, ctx, false, variables);
   const percentage = numberField(state, 'ToleratedFailurePercentage', effective, ctx, true, variables);
-  if (count !== undefined && count < 0) throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
+  if (count !== undefined && count < 0)
+    throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
   if (percentage !== undefined && (percentage < 0 || percentage > 100)) {
     throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
   }
@@ -48,11 +54,19 @@ export function tolerance(
  * and `MaxInputBytesPerBatch[Path]` bytes (of the batch's JSON); each iteration then gets
  * `{"BatchInput": <BatchInput>, "Items": [...]}` (BatchInput only when set).
  */
-export function batches(state: StateDef, items: unknown[], batchInput: unknown, effective: unknown, ctx: unknown, variables?: Record<string, unknown>): unknown[] {
+export function batches(
+  state: StateDef,
+  items: unknown[],
+  batchInput: unknown,
+  effective: unknown,
+  ctx: unknown,
+  variables?: Record<string, unknown>,
+): unknown[] {
   const batcher = state.ItemBatcher as StateDef;
   const maxItems = numberField(batcher, 'MaxItemsPerBatch', effective, ctx, false, variables) ?? Infinity;
   const maxBytes = numberField(batcher, 'MaxInputBytesPerBatch', effective, ctx, false, variables) ?? Infinity;
-  const wrap = (batch: unknown[]) => (batchInput === undefined ? { Items: batch } : { BatchInput: batchInput, Items: batch });
+  const wrap = (batch: unknown[]) =>
+    batchInput === undefined ? { Items: batch } : { BatchInput: batchInput, Items: batch };
   const out: unknown[][] = [];
   for (const item of items) {
     const last = out[out.length - 1];

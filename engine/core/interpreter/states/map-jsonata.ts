@@ -1,4 +1,12 @@
-import { evaluateTemplate, evaluateTyped, expressionText, isExpressionString, QueryEvaluationFailure, queryError, type JsonataScope } from '../../jsonata';
+import {
+  evaluateTemplate,
+  evaluateTyped,
+  expressionText,
+  isExpressionString,
+  QueryEvaluationFailure,
+  queryError,
+  type JsonataScope,
+} from '../../jsonata';
 import type { StateDef } from '../scope';
 
 /**
@@ -8,18 +16,28 @@ import type { StateDef } from '../scope';
  */
 export async function jsonataItems(state: StateDef, input: unknown, scope: JsonataScope): Promise<unknown[]> {
   if (state.Items === undefined) {
-    if (!Array.isArray(input)) throw new QueryEvaluationFailure('Items', `Map state input must be an array but was: ${JSON.stringify(input)}`);
+    if (!Array.isArray(input))
+      throw new QueryEvaluationFailure('Items', `Map state input must be an array but was: ${JSON.stringify(input)}`);
     return input;
   }
   return (await evaluateTyped(state.Items, scope, 'Items', 'array')) as unknown[];
 }
 
-async function numeric(template: unknown, field: string, scope: JsonataScope, decimals: boolean): Promise<number | undefined> {
+async function numeric(
+  template: unknown,
+  field: string,
+  scope: JsonataScope,
+  decimals: boolean,
+): Promise<number | undefined> {
   if (template === undefined) return undefined;
   const value = await evaluateTyped(template, scope, field, 'number');
   if (!decimals && !Number.isInteger(value)) {
     const text = isExpressionString(template) ? expressionText(template) : JSON.stringify(template);
-    throw queryError(text, field, `returned an unexpected result. Expected an integer, but was: ${JSON.stringify(value)}`);
+    throw queryError(
+      text,
+      field,
+      `returned an unexpected result. Expected an integer, but was: ${JSON.stringify(value)}`,
+    );
   }
   return value as number;
 }
@@ -34,15 +52,28 @@ export async function resolvedMapFields(state: StateDef, scope: JsonataScope): P
     ...state,
     MaxConcurrency: await numeric(state.MaxConcurrency, 'MaxConcurrency', scope, false),
     ToleratedFailureCount: await numeric(state.ToleratedFailureCount, 'ToleratedFailureCount', scope, false),
-    ToleratedFailurePercentage: await numeric(state.ToleratedFailurePercentage, 'ToleratedFailurePercentage', scope, true),
+    ToleratedFailurePercentage: await numeric(
+      state.ToleratedFailurePercentage,
+      'ToleratedFailurePercentage',
+      scope,
+      true,
+    ),
   };
   if (state.ItemBatcher !== undefined) {
     const batcher = state.ItemBatcher as StateDef;
     resolved.ItemBatcher = {
       ...batcher,
       MaxItemsPerBatch: await numeric(batcher.MaxItemsPerBatch, 'ItemBatcher/MaxItemsPerBatch', scope, false),
-      MaxInputBytesPerBatch: await numeric(batcher.MaxInputBytesPerBatch, 'ItemBatcher/MaxInputBytesPerBatch', scope, false),
-      BatchInput: batcher.BatchInput === undefined ? undefined : await evaluateTemplate(batcher.BatchInput, scope, 'ItemBatcher/BatchInput'),
+      MaxInputBytesPerBatch: await numeric(
+        batcher.MaxInputBytesPerBatch,
+        'ItemBatcher/MaxInputBytesPerBatch',
+        scope,
+        false,
+      ),
+      BatchInput:
+        batcher.BatchInput === undefined
+          ? undefined
+          : await evaluateTemplate(batcher.BatchInput, scope, 'ItemBatcher/BatchInput'),
     };
   }
   return resolved;

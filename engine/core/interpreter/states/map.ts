@@ -61,7 +61,12 @@ interface MapPlan {
   variables: Record<string, unknown>;
 }
 
-async function jsonataPlan(state: StateDef, input: unknown, ctx: Record<string, unknown>, scope: Scope): Promise<MapPlan> {
+async function jsonataPlan(
+  state: StateDef,
+  input: unknown,
+  ctx: Record<string, unknown>,
+  scope: Scope,
+): Promise<MapPlan> {
   const variables = variablesOf(scope);
   const jsonata = jsonataScope(scope, { input, context: ctx }, variables);
   const items = boundedItems(await jsonataItems(state, input, jsonata));
@@ -70,7 +75,11 @@ async function jsonataPlan(state: StateDef, input: unknown, ctx: Record<string, 
   for (let index = 0; index < items.length; index++) {
     const itemCtx = { ...ctx, Map: { Item: { Index: index, Value: items[index] } } };
     const itemScope = jsonataScope(scope, { input, context: itemCtx }, variables);
-    selected.push(state.ItemSelector === undefined ? items[index] : await evaluateTemplate(state.ItemSelector, itemScope, 'ItemSelector'));
+    selected.push(
+      state.ItemSelector === undefined
+        ? items[index]
+        : await evaluateTemplate(state.ItemSelector, itemScope, 'ItemSelector'),
+    );
   }
   const inputs = config.ItemBatcher ? batches(config, selected, config.ItemBatcher.BatchInput, input, ctx) : selected;
   return { items, inputs, config, effective: input, variables };
@@ -87,7 +96,14 @@ function jsonPathPlan(state: StateDef, input: unknown, ctx: Record<string, unkno
   });
   const batchInput = state.ItemBatcher?.BatchInput;
   const inputs = state.ItemBatcher
-    ? batches(state, selected, batchInput === undefined ? undefined : payloadTemplate(batchInput, effective, ctx, scope), effective, ctx, variables)
+    ? batches(
+        state,
+        selected,
+        batchInput === undefined ? undefined : payloadTemplate(batchInput, effective, ctx, scope),
+        effective,
+        ctx,
+        variables,
+      )
     : selected;
   return { items, inputs, config: state, effective, variables };
 }
@@ -121,13 +137,19 @@ export async function runMap(name: string, state: StateDef, input: unknown, scop
         count: inputs.length,
         limit,
         tolerance: tolerated,
-        distributed: distributed ? { mapRunArn: mapRunArn(scope, state, name), childScope: childScope(scope) } : undefined,
+        distributed: distributed
+          ? { mapRunArn: mapRunArn(scope, state, name), childScope: childScope(scope) }
+          : undefined,
         body: (index, iteration) => runMachine(processor, inputs[index], iteration),
       });
-      if (jsonata) return jsonataOutput(state, jsonataScope(scope, { input, context: ctx, result: results }, variables), results);
+      if (jsonata)
+        return jsonataOutput(state, jsonataScope(scope, { input, context: ctx, result: results }, variables), results);
       const assigned = jsonPathAssign(state.Assign, results, ctx, scope);
       const output = payloadTemplate(state.ResultSelector, results, ctx, scope);
-      return { output: outputPath(state.OutputPath, resultPath(state.ResultPath, input, output), ctx, variables), assigned };
+      return {
+        output: outputPath(state.OutputPath, resultPath(state.ResultPath, input, output), ctx, variables),
+        assigned,
+      };
     }),
   );
 }

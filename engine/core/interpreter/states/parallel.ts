@@ -34,16 +34,31 @@ export async function runParallel(name: string, state: StateDef, input: unknown,
       const ctx = contextObject(scope, { name, enteredTime, retryCount });
       if (isJsonata(state, scope)) {
         const variables = variablesOf(scope);
-        const args = state.Arguments === undefined ? input : await evaluateTemplate(state.Arguments, jsonataScope(scope, { input, context: ctx }, variables), 'Arguments');
+        const args =
+          state.Arguments === undefined
+            ? input
+            : await evaluateTemplate(
+                state.Arguments,
+                jsonataScope(scope, { input, context: ctx }, variables),
+                'Arguments',
+              );
         const result = await runBranchesOf(name, state, args, scope);
         return jsonataOutput(state, jsonataScope(scope, { input, context: ctx, result }, variables), result);
       }
       const variables = variablesOf(scope);
-      const effective = payloadTemplate(state.Parameters, inputPath(state.InputPath, input, ctx, variables), ctx, scope);
+      const effective = payloadTemplate(
+        state.Parameters,
+        inputPath(state.InputPath, input, ctx, variables),
+        ctx,
+        scope,
+      );
       const results = await runBranchesOf(name, state, effective, scope);
       const assigned = jsonPathAssign(state.Assign, results, ctx, scope);
       const selected = payloadTemplate(state.ResultSelector, results, ctx, scope);
-      return { output: outputPath(state.OutputPath, resultPath(state.ResultPath, input, selected), ctx, variables), assigned };
+      return {
+        output: outputPath(state.OutputPath, resultPath(state.ResultPath, input, selected), ctx, variables),
+        assigned,
+      };
     }),
   );
 }

@@ -11,7 +11,13 @@ export async function runSucceed(name: string, state: StateDef, input: unknown, 
   const ctx = contextObject(scope, { name, enteredTime: isoNow(scope) });
   emitEntered(scope, name, state, input);
   if (isJsonata(state, scope)) {
-    const { output } = await jsonataOutput(state, jsonataScope(scope, { input, context: ctx }), input, state.Output, undefined);
+    const { output } = await jsonataOutput(
+      state,
+      jsonataScope(scope, { input, context: ctx }),
+      input,
+      state.Output,
+      undefined,
+    );
     emitExited(scope, name, state, output);
     return { output };
   }

@@ -7,13 +7,21 @@ export interface Timeouts {
   heartbeatSeconds?: number;
 }
 
-async function positiveSeconds(state: StateDef, field: 'TimeoutSeconds' | 'HeartbeatSeconds', scope: JsonataScope): Promise<number | undefined> {
+async function positiveSeconds(
+  state: StateDef,
+  field: 'TimeoutSeconds' | 'HeartbeatSeconds',
+  scope: JsonataScope,
+): Promise<number | undefined> {
   const template = state[field];
   if (template === undefined) return undefined;
   const value = await evaluateTyped(template, scope, field, 'number');
   if (!Number.isInteger(value) || (value as number) <= 0) {
     const text = isExpressionString(template) ? expressionText(template) : JSON.stringify(template);
-    throw queryError(text, field, `returned an unexpected result. Expected a positive integer, but was: ${JSON.stringify(value)}`);
+    throw queryError(
+      text,
+      field,
+      `returned an unexpected result. Expected a positive integer, but was: ${JSON.stringify(value)}`,
+    );
   }
   return value as number;
 }
@@ -23,5 +31,8 @@ async function positiveSeconds(state: StateDef, field: 'TimeoutSeconds' | 'Heart
  * expressions returning one (`States.QueryEvaluationError` otherwise).
  */
 export async function jsonataTimeouts(state: StateDef, scope: JsonataScope): Promise<Timeouts> {
-  return { timeoutSeconds: await positiveSeconds(state, 'TimeoutSeconds', scope), heartbeatSeconds: await positiveSeconds(state, 'HeartbeatSeconds', scope) };
+  return {
+    timeoutSeconds: await positiveSeconds(state, 'TimeoutSeconds', scope),
+    heartbeatSeconds: await positiveSeconds(state, 'HeartbeatSeconds', scope),
+  };
 }

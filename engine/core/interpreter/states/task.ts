@@ -17,7 +17,13 @@ import { jsonataTimeouts, type Timeouts } from './task-timeouts';
  * Reads `TimeoutSeconds`/`HeartbeatSeconds` or their `…Path` twin (a positive integer), with the
  * causes AWS gives the Map's numeric `…Path` fields.
  */
-function seconds(state: StateDef, field: string, effective: unknown, ctx: unknown, variables: Record<string, unknown>): number | undefined {
+function seconds(
+  state: StateDef,
+  field: string,
+  effective: unknown,
+  ctx: unknown,
+  variables: Record<string, unknown>,
+): number | undefined {
   const value = numberField(state, field, effective, ctx, false, variables);
   if (value !== undefined && value <= 0) throw new StatesError(StatesErrors.Runtime, `${field} must be positive.`);
   return value;
@@ -30,7 +36,10 @@ function emit(scope: Scope, spec: EventSpec): number {
 /** A fresh task token for a callback Task (replay-safe: from the host's randomness). */
 function mintTaskToken(scope: Scope): string {
   let token = '';
-  for (let i = 0; i < 4; i++) token += Math.floor(scope.run.host.random() * 0x100000000).toString(16).padStart(8, '0');
+  for (let i = 0; i < 4; i++)
+    token += Math.floor(scope.run.host.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return token;
 }
 
@@ -46,26 +55,37 @@ export function taskTokenContext(state: StateDef, scope: Scope): { token?: strin
 type OnResult = (result: unknown) => void | Promise<void>;
 
 /** What the host runs for a resolved resource: the function (or state machine) and its payload. */
-function request(resolved: ResolvedResource, params: unknown, scope: Scope): Pick<TaskInvocation, 'functionName' | 'payload' | 'execution'> {
+function request(
+  resolved: ResolvedResource,
+  params: unknown,
+  scope: Scope,
+): Pick<TaskInvocation, 'functionName' | 'payload' | 'execution'> {
   if (resolved.kind === 'execution') {
     const execution = childExecutionRequest(params, resolved.integration, () => scope.run.host.random());
     return { functionName: execution.stateMachine, payload: execution.input, execution };
   }
-  if (resolved.events === 'Task') return { functionName: functionNameOf(params), payload: (params as { Payload?: unknown }).Payload ?? null };
-  return { functionName: resolved.events === 'Activity' ? resolved.activityName : resolved.functionName, payload: params };
+  if (resolved.events === 'Task')
+    return { functionName: functionNameOf(params), payload: (params as { Payload?: unknown }).Payload ?? null };
+  return {
+    functionName: resolved.events === 'Activity' ? resolved.activityName : resolved.functionName,
+    payload: params,
+  };
 }
 
 /** The Task's result from the host's outcome (wrapped by `lambda:invoke`, shaped by `startExecution`). */
 function resultOf(resolved: ResolvedResource, outcome: TaskOutcome, key: string): unknown {
   // With a token, the result is what SendTaskSuccess sent.
   if (resolved.callback) return outcome.result;
-  if (resolved.kind === 'execution') return childExecutionResult(resolved.integration, outcome.result as ChildExecutionDescription);
+  if (resolved.kind === 'execution')
+    return childExecutionResult(resolved.integration, outcome.result as ChildExecutionDescription);
   return resolved.events === 'Task' ? wrapInvokeResult(outcome.result, key) : outcome.result;
 }
 
 /** What `TaskSubmitted` records: what a token-taking function returned, or a child's start response. */
 function submittedOf(resolved: ResolvedResource, outcome: TaskOutcome, key: string): unknown {
-  return resolved.kind === 'execution' ? startResponse(outcome.submitted as ChildExecutionDescription) : wrapInvokeResult(outcome.submitted, key);
+  return resolved.kind === 'execution'
+    ? startResponse(outcome.submitted as ChildExecutionDescription)
+    : wrapInvokeResult(outcome.submitted, key);
 }
 
 /** Runs one attempt of the function (or activity, or nested execution) behind `Resource` and records its events. */
@@ -144,9 +164,20 @@ export async function runTask(name: string, state: StateDef, input: unknown, sco
       if (isJsonata(state, scope)) {
         const variables = variablesOf(scope);
         const before = jsonataScope(scope, { input, context: ctx }, variables);
-        const args = state.Arguments === undefined ? input : await evaluateTemplate(state.Arguments, before, 'Arguments');
-        const compensate: OnResult | undefined = state.Compensate && ((result) => pushCompensation(name, state, scope, { input, result, context: ctx }, key));
-        const result = await invoke(name, state, args, await jsonataTimeouts(state, before), scope, key, token, compensate);
+        const args =
+          state.Arguments === undefined ? input : await evaluateTemplate(state.Arguments, before, 'Arguments');
+        const compensate: OnResult | undefined =
+          state.Compensate && ((result) => pushCompensation(name, state, scope, { input, result, context: ctx }, key));
+        const result = await invoke(
+          name,
+          state,
+          args,
+          await jsonataTimeouts(state, before),
+          scope,
+          key,
+          token,
+          compensate,
+        );
         return jsonataOutput(state, jsonataScope(scope, { input, context: ctx, result }, variables), result);
       }
       const variables = variablesOf(scope);
@@ -156,11 +187,16 @@ export async function runTask(name: string, state: StateDef, input: unknown, sco
         timeoutSeconds: seconds(state, 'TimeoutSeconds', effective, ctx, variables),
         heartbeatSeconds: seconds(state, 'HeartbeatSeconds', effective, ctx, variables),
       };
-      const compensate: OnResult | undefined = state.Compensate && ((result) => pushCompensation(name, state, scope, { input: effective, result, context: ctx }, key));
+      const compensate: OnResult | undefined =
+        state.Compensate &&
+        ((result) => pushCompensation(name, state, scope, { input: effective, result, context: ctx }, key));
       const result = await invoke(name, state, params, timeouts, scope, key, token, compensate);
       const assigned = jsonPathAssign(state.Assign, result, ctx, scope);
       const selected = payloadTemplate(state.ResultSelector, result, ctx, scope);
-      return { output: outputPath(state.OutputPath, resultPath(state.ResultPath, input, selected), ctx, variables), assigned };
+      return {
+        output: outputPath(state.OutputPath, resultPath(state.ResultPath, input, selected), ctx, variables),
+        assigned,
+      };
     });
   });
 }

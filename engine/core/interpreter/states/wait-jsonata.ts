@@ -1,5 +1,12 @@
 import { parseTimestamp } from '../../choice';
-import { evaluateTyped, expressionText, isExpressionString, queryError, QueryEvaluationFailure, type JsonataScope } from '../../jsonata';
+import {
+  evaluateTyped,
+  expressionText,
+  isExpressionString,
+  queryError,
+  QueryEvaluationFailure,
+  type JsonataScope,
+} from '../../jsonata';
 import type { StateDef } from '../scope';
 
 /**
@@ -13,7 +20,11 @@ export async function jsonataWaitMs(state: StateDef, scope: JsonataScope, now: n
     const seconds = await evaluateTyped(state.Seconds, scope, 'Seconds', 'number');
     if (!Number.isInteger(seconds) || (seconds as number) < 0) {
       const text = isExpressionString(state.Seconds) ? expressionText(state.Seconds) : JSON.stringify(state.Seconds);
-      throw queryError(text, 'Seconds', `returned an unexpected result. Expected a non-negative integer, but was: ${JSON.stringify(seconds)}`);
+      throw queryError(
+        text,
+        'Seconds',
+        `returned an unexpected result. Expected a non-negative integer, but was: ${JSON.stringify(seconds)}`,
+      );
     }
     return (seconds as number) * 1000;
   }

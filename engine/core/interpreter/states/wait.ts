@@ -7,7 +7,6 @@ import { isJsonata, jsonataOutput, jsonataScope, jsonPathAssign, variablesOf } f
 import { contextObject, type Scope, type StateDef } from '../scope';
 import { jsonataWaitMs } from './wait-jsonata';
 
-
 /** Epoch ms of an RFC 3339 timestamp as ASL accepts it (uppercase `T`, `Z` or an offset), or undefined. */
 function timestampMs(value: unknown): number | undefined {
   const parsed = parseTimestamp(value);
@@ -20,7 +19,8 @@ function secondsAt(path: string, effective: unknown, ctx: unknown, variables?: R
   if (typeof seconds !== 'number' || !Number.isInteger(seconds)) {
     throw new StatesError(StatesErrors.Runtime, `The SecondsPath parameter cannot be parsed as a long value: ${where}`);
   }
-  if (seconds < 0) throw new StatesError(StatesErrors.Runtime, `The SecondsPath parameter references a negative value: ${where}`);
+  if (seconds < 0)
+    throw new StatesError(StatesErrors.Runtime, `The SecondsPath parameter references a negative value: ${where}`);
   return seconds;
 }
 
@@ -28,10 +28,17 @@ function secondsAt(path: string, effective: unknown, ctx: unknown, variables?: R
  * Milliseconds to wait for `Seconds`, `SecondsPath` (a non-negative integer), `Timestamp` or
  * `TimestampPath` (RFC 3339; a time in the past waits 0), with AWS's causes for bad values.
  */
-export function waitMs(state: StateDef, effective: unknown, ctx: unknown, now: number, variables?: Record<string, unknown>): number {
+export function waitMs(
+  state: StateDef,
+  effective: unknown,
+  ctx: unknown,
+  now: number,
+  variables?: Record<string, unknown>,
+): number {
   if (state.Seconds !== undefined) return state.Seconds * 1000;
   if (state.SecondsPath !== undefined) return secondsAt(state.SecondsPath, effective, ctx, variables) * 1000;
-  const stamp = state.TimestampPath === undefined ? state.Timestamp : read(state.TimestampPath, effective, ctx, variables);
+  const stamp =
+    state.TimestampPath === undefined ? state.Timestamp : read(state.TimestampPath, effective, ctx, variables);
   const at = timestampMs(stamp);
   if (at === undefined) {
     const field = state.TimestampPath === undefined ? 'Timestamp' : 'TimestampPath';
