@@ -83,6 +83,18 @@ export const ConfigSchema = z.object({
    * ends its execution FAILED. At least 5: Temporal flags such workflows after 5 problems.
    */
   STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS: z.coerce.number().int().min(5).max(1000).default(6),
+  /** JSON file of resource bindings (README "Resources"); re-read when it changes, each execution keeps the set it started with. */
+  STEPFLOW_BINDINGS: z.string().min(1).optional(),
+  /** Host names and CIDRs (comma-separated) the egress guard lets HTTP Tasks reach despite being loopback, private, … */
+  STEPFLOW_EGRESS_ALLOW: z
+    .string()
+    .regex(/^[A-Za-z0-9.:/,\s-]*$/, 'must be comma-separated host names and CIDRs')
+    .optional(),
+  /** `true`: S3 requests use path-style URLs (MinIO, s3rver, LocalStack). */
+  STEPFLOW_S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

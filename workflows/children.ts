@@ -50,6 +50,8 @@ export interface ParentExecution {
   callbacks: CallbackRegistry;
   /** The deployment's bounds the parent runs under: its children run under the same. */
   limits?: ExecutionWorkflowInput['limits'];
+  /** The parent's resource bindings: its children run under the same set. */
+  bindings?: ExecutionWorkflowInput['bindings'];
 }
 
 /** Starts the stored child as a Temporal child workflow that outlives the parent's close (ABANDON). */
@@ -62,7 +64,13 @@ async function startChildWorkflow(
   try {
     return await startChild<(input: ExecutionWorkflowInput) => Promise<WorkflowOutcome>>(EXECUTION_WORKFLOW, {
       workflowId: child,
-      args: [parent.limits ? { ...started.workflowInput, limits: parent.limits } : started.workflowInput],
+      args: [
+        {
+          ...started.workflowInput,
+          ...(parent.limits ? { limits: parent.limits } : {}),
+          ...(parent.bindings ? { bindings: parent.bindings } : {}),
+        },
+      ],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       // The parent stops a child it waits for itself (a stop signal records ExecutionAborted);
       // Temporal's cancellation would leave the child's row RUNNING.

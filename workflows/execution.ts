@@ -28,6 +28,7 @@ import {
 import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
 import { CallbackRegistry } from './callbacks';
 import { runChildExecution, stopWaitingChildren } from './children';
+import { routeResource } from './resources';
 import {
   FUNCTION_NOT_STARTED,
   functionsTaskQueue,
@@ -288,7 +289,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   };
 
   /** A function invocation (its result, or with a token what it returned on taking it). */
-  const runFunction = async (invocation: TaskInvocation) => {
+  const runDefaultFunction = async (invocation: TaskInvocation) => {
     if (patched(FUNCTION_HOST)) return runHostedFunction(invocation);
     const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
     let pendingEvents = invocation.pendingEvents;
@@ -306,6 +307,15 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       ...(invocation.taskToken ? { taskToken: invocation.taskToken } : {}),
     });
   };
+
+  /** A Task's resource, as the execution's bindings route it (see workflows/resources.ts). */
+  const resources = {
+    executionId,
+    functionsQueue: functionsTaskQueue(workflowInfo().taskQueue),
+    ...(args.bindings ? { bindings: args.bindings } : {}),
+  };
+  const runFunction = (invocation: TaskInvocation) =>
+    routeResource(resources, invocation, runDefaultFunction) ?? runDefaultFunction(invocation);
 
   /**
    * The callback pattern (`.waitForTaskToken`, activity ARNs): hand the token out — to the
@@ -372,6 +382,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
             executionArn: args.execution.id,
             callbacks,
             ...(args.limits ? { limits: args.limits } : {}),
+            ...(args.bindings ? { bindings: args.bindings } : {}),
           };
           outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation));
         } else {

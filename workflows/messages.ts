@@ -2,6 +2,7 @@ import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ExecutionInfo, ExecutionOutcome, Redrive, ResumePoint } from '../engine/core/interpreter';
 import type { HistoryEvent } from '../schemas/history';
 import type { Plan } from '../schemas/plan';
+import type { BindingSet } from '../schemas/resources/bindings';
 
 /** Name of the one generic workflow that interprets every plan. */
 export const EXECUTION_WORKFLOW = 'stepflowExecution';
@@ -19,6 +20,11 @@ export interface ExecutionWorkflowInput {
    * definition's `MaxHistoryEvents` may lower them. Absent for executions started before.
    */
   limits?: { maxHistoryEvents?: number };
+  /**
+   * The deployment's resource bindings when the execution started (see workflows/resources.ts):
+   * a later change of the bindings file never changes them. Absent: the built-in defaults.
+   */
+  bindings?: BindingSet;
 }
 
 /** How an execution ended, including a stop (`ABORTED`, StopExecution's optional error and cause). */

@@ -43,6 +43,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/activities/:name': 'read',
   'DELETE /v1/activities/:name': 'admin',
   'POST /v1/activities/:name/poll': 'execute',
+  // Connections hold credentials: only admin defines or even lists them.
+  'POST /v1/connections': 'admin',
+  'GET /v1/connections': 'admin',
+  'GET /v1/connections/:name': 'admin',
+  'DELETE /v1/connections/:name': 'admin',
   // TestState runs one state and stores nothing: execute, as the protocol's TestState.
   'POST /v1/test-state': 'execute',
 };

@@ -15,6 +15,7 @@ import { registerOpenApi } from './openapi';
 import { instrumentRequests, opsRoutes } from './ops';
 import { activityRoutes } from './routes/activities';
 import { callbackRoutes } from './routes/callbacks';
+import { connectionRoutes } from './routes/connections';
 import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
 import { testStateRoutes } from './routes/test-state';
@@ -119,6 +120,7 @@ export function buildApi(
   app.register(executionRoutes, { deps });
   app.register(callbackRoutes, { deps });
   app.register(activityRoutes, { deps });
+  app.register(connectionRoutes, { deps });
   app.register(testStateRoutes, { deps });
   app.register(sfnProtocol, { deps });
   return app;

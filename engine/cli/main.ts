@@ -10,6 +10,7 @@ import {
 } from './services';
 import { runStack } from './supervisor';
 import { CLIENT_COMMANDS, runClientCommand } from './client-commands';
+import { runConnectionsCommand } from './connections';
 import { runAuthCommand, runKeysCommand } from './keys';
 
 const USAGE = `usage: stepflow <command>
@@ -36,6 +37,8 @@ client commands (talk to the API at STEPFLOW_URL or --url, default http://HOST:P
   redrive <executionId>                 continue a FAILED/TIMED_OUT/ABORTED execution where it stopped
 
 API keys (operator commands on DATABASE_URL; before the first key the API is open, on loopback only):
+  connections create <file.json|->       create an HTTP Task connection (EventBridge CreateConnection body)
+  connections list | describe <name> | delete <name>
   keys create --name N --scopes read,execute,admin
   keys list
   keys revoke <key id>
@@ -128,7 +131,7 @@ export function main(argv: string[]): void {
     throw err;
   }
   const command = argv[0];
-  if (command && (CLIENT_COMMANDS.includes(command) || command === 'keys' || command === 'auth')) {
+  if (command && (CLIENT_COMMANDS.includes(command) || ['keys', 'auth', 'connections'].includes(command))) {
     const io = {
       out: (text: string) => process.stdout.write(`${text}\n`),
       err: (text: string) => process.stderr.write(`${text}\n`),
@@ -137,7 +140,9 @@ export function main(argv: string[]): void {
     const operator = command === 'keys' ? runKeysCommand : command === 'auth' ? runAuthCommand : undefined;
     const run = operator
       ? operator(argv.slice(1), config, io, createLogger(config.LOG_LEVEL))
-      : runClientCommand(command, argv.slice(1), config, io);
+      : command === 'connections'
+        ? runConnectionsCommand(argv.slice(1), config, io)
+        : runClientCommand(command, argv.slice(1), config, io);
     run.then(
       (code) => process.exit(code),
       (err) => {

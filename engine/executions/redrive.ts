@@ -13,6 +13,7 @@ import {
 import { findVersion } from '../db/state-machines-repo';
 import type { ServiceDeps } from './deps';
 import { deploymentLimits, workflowInput } from './start';
+import { currentBindings } from '../resources/bindings';
 
 /** Step Functions redrives an execution up to 14 days after it ended. */
 export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
@@ -72,7 +73,15 @@ export async function redriveExecution(
     await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
       workflowId: executionId,
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      args: [workflowInput(reopened, version.plan as Plan, { resume, lastEventId }, deploymentLimits(deps.config))],
+      args: [
+        workflowInput(
+          reopened,
+          version.plan as Plan,
+          { resume, lastEventId },
+          deploymentLimits(deps.config),
+          currentBindings(deps.config, deps.log),
+        ),
+      ],
       // The first run has closed; this start makes the next run of the same workflow id.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       memo: { stateMachine: row.stateMachine, version: row.version, redriveCount: reopened.redriveCount },

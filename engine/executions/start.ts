@@ -20,6 +20,7 @@ import { executionArn, executionId as toExecutionId, roleArn, stateMachineArn } 
 import type { ServiceDeps } from './deps';
 import { chooseRoute } from './aliases';
 import { toExecutionResponse } from './describe';
+import { currentBindings } from '../resources/bindings';
 
 /** Step Functions' limit on an execution's input: 256 KiB of JSON text. */
 export const MAX_INPUT_BYTES = 256 * 1024;
@@ -32,6 +33,8 @@ export function workflowInput(
   redrive?: ExecutionWorkflowInput['redrive'],
   /** The deployment's bounds (`STEPFLOW_MAX_HISTORY_EVENTS`). */
   limits?: ExecutionWorkflowInput['limits'],
+  /** The deployment's resource bindings when the execution starts (see engine/resources/bindings.ts). */
+  bindings?: ExecutionWorkflowInput['bindings'],
 ): ExecutionWorkflowInput {
   return {
     executionId: row.executionId,
@@ -48,6 +51,7 @@ export function workflowInput(
     },
     ...(redrive ? { redrive } : {}),
     ...(limits ? { limits } : {}),
+    ...(bindings ? { bindings } : {}),
   };
 }
 
@@ -57,7 +61,13 @@ export function deploymentLimits(config: ServiceDeps['config']): NonNullable<Exe
 }
 
 async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): Promise<void> {
-  const args = workflowInput(row, plan, undefined, deploymentLimits(deps.config));
+  const args = workflowInput(
+    row,
+    plan,
+    undefined,
+    deploymentLimits(deps.config),
+    currentBindings(deps.config, deps.log),
+  );
   try {
     await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
       workflowId: row.executionId,

@@ -1,5 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createFunctionActivities } from '../../activities/invoke-function';
+import { createResourceActivities } from '../../activities/resources';
+import { resourceActivityDeps } from '../resources/host-deps';
 import { tokenSigner } from '../../activities/token-signer';
 import type { Config } from '../../schemas/config';
 import { functionsTaskQueue } from '../../workflows/messages';
@@ -39,17 +41,21 @@ export async function startFunctionHost(config: Config, address: string, log: Lo
   const metrics = createMetrics('functions');
   const connection = await NativeConnection.connect({ address, ...temporalSecurity(config) });
   const taskQueue = functionsTaskQueue(config.TEMPORAL_TASK_QUEUE);
+  const resources = resourceActivityDeps(config, pool, log.child({ component: 'resources' }), metrics);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
-    activities: createFunctionActivities({
-      pool,
-      functions,
-      log: log.child({ component: 'functions' }),
-      sign: tokenSigner(pool, config.STEPFLOW_TOKEN_SECRET),
-      metrics,
-    }),
+    activities: {
+      ...createFunctionActivities({
+        pool,
+        functions,
+        log: log.child({ component: 'functions' }),
+        sign: tokenSigner(pool, config.STEPFLOW_TOKEN_SECRET),
+        metrics,
+      }),
+      ...createResourceActivities(resources),
+    },
     // One invocation per process of the pool: the host never takes more than it can isolate.
     maxConcurrentActivityTaskExecutions: config.FUNCTIONS_CONCURRENCY,
   });
@@ -67,6 +73,7 @@ export async function startFunctionHost(config: Config, address: string, log: Lo
   );
   // The same `/metrics` endpoint a workflow worker serves: compose's healthcheck of the host reads it.
   return runWorker(worker, { config, metrics, log }, async () => {
+    resources.aws.destroy();
     await functions.close();
     await connection.close();
     await pool.end();

@@ -20,6 +20,13 @@ export const StateMachineResponseSchema = z.object({
   revisionId: z.string(),
   createdAt: z.string(),
   versionCreatedAt: z.string(),
+  /**
+   * On create: what this deployment cannot run (severity `WARNING`, code `UNSUPPORTED_RESOURCE`,
+   * `location` the JSON pointer of the Task's `Resource`); the definition is accepted anyway.
+   */
+  diagnostics: z
+    .array(z.object({ severity: z.literal('WARNING'), code: z.string(), location: z.string(), message: z.string() }))
+    .optional(),
 });
 export type StateMachineResponse = z.infer<typeof StateMachineResponseSchema>;
 

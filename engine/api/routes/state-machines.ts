@@ -10,6 +10,8 @@ import {
 } from '../../../schemas/api/state-machines';
 import type { ServiceDeps } from '../../executions/deps';
 import { startExecution } from '../../executions/start';
+import { currentBindings } from '../../resources/bindings';
+import { unsupportedResources } from '../../resources/validate';
 import { createStateMachine, describeStateMachine, listStateMachines } from '../../executions/state-machines';
 import { checkDefinitionSize } from '../json-limits';
 import { stateMachineVersionRoutes } from './state-machine-versions';
@@ -44,7 +46,10 @@ export const stateMachineRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = 
     async (request, reply) => {
       checkDefinitionSize(request.body.definition);
       const { stateMachine, created } = await createStateMachine(deps, request.body);
-      return reply.status(created ? 201 : 200).send(stateMachine);
+      const diagnostics = unsupportedResources(stateMachine.definition, currentBindings(deps.config, deps.log));
+      return reply
+        .status(created ? 201 : 200)
+        .send(diagnostics.length > 0 ? { ...stateMachine, diagnostics } : stateMachine);
     },
   );
 

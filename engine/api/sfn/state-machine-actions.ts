@@ -5,6 +5,8 @@ import { parseDefinition, validateDefinition } from '../../core/validate';
 import { findExecution } from '../../db/executions-repo';
 import { withTransaction } from '../../db/pool';
 import { deleteStateMachine, findVersion, type StateMachineVersionRow } from '../../db/state-machines-repo';
+import { currentBindings } from '../../resources/bindings';
+import { unsupportedResources } from '../../resources/validate';
 import type { ServiceDeps } from '../../executions/deps';
 import { createStateMachine, listStateMachines } from '../../executions/state-machines';
 import { describeVersion } from '../../executions/versions';
@@ -212,7 +214,7 @@ export const stateMachineActions = {
     };
   },
 
-  async ValidateStateMachineDefinition(_deps: ServiceDeps, body: unknown) {
+  async ValidateStateMachineDefinition(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(
       z.object({
         definition: z.string(),
@@ -225,12 +227,18 @@ export const stateMachineActions = {
     const parsed = parseDefinition(request.definition);
     const problems = parsed.definition ? validateDefinition(parsed.definition) : parsed.problems;
     const limit = request.maxResults || 100;
+    // Resources this deployment cannot run: warnings, as AWS reports what it will not check.
+    const warnings = parsed.definition
+      ? unsupportedResources(parsed.definition, currentBindings(deps.config, deps.log))
+      : [];
+    const diagnostics = [
+      ...problems.map((p) => ({ severity: 'ERROR', code: p.code, message: p.message, location: p.path || '/' })),
+      ...warnings.map((w) => ({ severity: w.severity, code: w.code, message: w.message, location: w.location })),
+    ];
     return {
       result: problems.length === 0 ? 'OK' : 'FAIL',
-      diagnostics: problems
-        .slice(0, limit)
-        .map((p) => ({ severity: 'ERROR', code: p.code, message: p.message, location: p.path || '/' })),
-      truncated: problems.length > limit,
+      diagnostics: diagnostics.slice(0, limit),
+      truncated: diagnostics.length > limit,
     };
   },
 };

@@ -23,7 +23,12 @@ export type ResolvedResource =
       resource: string;
       integration: StartExecutionIntegration;
       callback: boolean;
-    };
+    }
+  /**
+   * `arn:aws:states:::<service>:<action>[.waitForTaskToken]` (the HTTP Task, `sqs:sendMessage`,
+   * `aws-sdk:<service>:<action>`, …): run by what the execution's bindings name, `Task*` events.
+   */
+  | { kind: 'integration'; events: 'Task'; resourceType: string; resource: string; arn: string; callback: boolean };
 
 /**
  * How a `startExecution` Task waits: `request` (the start response), `sync` (the child's end,
@@ -42,6 +47,8 @@ const START_EXECUTION_SUFFIXES: Record<string, StartExecutionIntegration> = {
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]*:\d*:function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9_$-]+)?$/;
 const INVOKE = 'arn:aws:states:::lambda:invoke';
 const CALLBACK_SUFFIX = '.waitForTaskToken';
+/** A service integration (`aws-sdk:<service>` or `<service>`, action, optional `.waitForTaskToken`); `.sync` is not run. */
+const INTEGRATION_ARN = /^arn:aws:states:::((?:aws-sdk:)?[a-z0-9-]+):([A-Za-z0-9]+)(\.waitForTaskToken)?$/;
 const ACTIVITY_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:activity:([^\s:]{1,80})$/;
 
 /** Resolves a Task state's `Resource`; unsupported forms fail the state with `States.Runtime`. */
@@ -77,7 +84,22 @@ export function resolveResource(resource: string): ResolvedResource {
   const activity = ACTIVITY_ARN.exec(resource);
   if (activity)
     return { kind: 'activity', events: 'Activity', activityName: activity[1], arn: resource, callback: true };
-  throw new StatesError(StatesErrors.Runtime, `The resource '${resource}' is not supported by this Stepflow version`);
+  const integration = INTEGRATION_ARN.exec(resource);
+  if (integration) {
+    const [, resourceType, action, suffix] = integration;
+    return {
+      kind: 'integration',
+      events: 'Task',
+      resourceType,
+      resource: `${action}${suffix ?? ''}`,
+      arn: resource,
+      callback: suffix !== undefined,
+    };
+  }
+  throw new StatesError(
+    StatesErrors.Runtime,
+    `The resource '${resource}' is not supported by this Stepflow version (README "Resources" lists what runs and how to bind a resource)`,
+  );
 }
 
 /** The function named by `lambda:invoke`'s `FunctionName` (a name, or a function ARN with optional qualifier). */

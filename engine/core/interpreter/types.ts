@@ -20,7 +20,9 @@ export interface TaskInvocation {
    * a nested execution (`execution`; the outcome's `result` is then a `ChildExecutionDescription`,
    * except with a token, and `submitted` the description at its start).
    */
-  kind: 'lambda' | 'http' | 'activity' | 'execution';
+  kind: 'lambda' | 'http' | 'activity' | 'execution' | 'integration';
+  /** The Task's `Resource` as written (what bindings match a service integration by). */
+  resource?: string;
   /** For `lambda`: the function name (file base name in FUNCTIONS_DIR); for `activity`: the activity name. */
   functionName: string;
   /**

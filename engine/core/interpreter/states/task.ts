@@ -64,6 +64,7 @@ function request(
     const execution = childExecutionRequest(params, resolved.integration, () => scope.run.host.random());
     return { functionName: execution.stateMachine, payload: execution.input, execution };
   }
+  if (resolved.kind === 'integration') return { functionName: resolved.arn, payload: params };
   if (resolved.events === 'Task')
     return { functionName: functionNameOf(params), payload: (params as { Payload?: unknown }).Payload ?? null };
   return {
@@ -78,11 +79,13 @@ function resultOf(resolved: ResolvedResource, outcome: TaskOutcome, key: string)
   if (resolved.callback) return outcome.result;
   if (resolved.kind === 'execution')
     return childExecutionResult(resolved.integration, outcome.result as ChildExecutionDescription);
+  if (resolved.kind === 'integration') return outcome.result;
   return resolved.events === 'Task' ? wrapInvokeResult(outcome.result, key) : outcome.result;
 }
 
 /** What `TaskSubmitted` records: what a token-taking function returned, or a child's start response. */
 function submittedOf(resolved: ResolvedResource, outcome: TaskOutcome, key: string): unknown {
+  if (resolved.kind === 'integration') return outcome.submitted ?? null;
   return resolved.kind === 'execution'
     ? startResponse(outcome.submitted as ChildExecutionDescription)
     : wrapInvokeResult(outcome.submitted, key);
@@ -114,6 +117,7 @@ async function invoke(
     outcome = await scope.run.host.invokeTask({
       stateName: name,
       kind: resolved.kind,
+      ...(resolved.kind === 'integration' ? { resource: state.Resource } : {}),
       ...what,
       timeoutSeconds,
       heartbeatSeconds,
