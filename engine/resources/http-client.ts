@@ -93,9 +93,14 @@ async function once(
           ? {
               lookup: (
                 _host: string,
-                _opts: unknown,
-                cb: (err: Error | null, address: string, family: number) => void,
-              ) => cb(null, pinned.address, pinned.family),
+                // Node asks for every address (`all`) when it races IPv4 and IPv6: the pinned one only.
+                opts: { all?: boolean },
+                cb: (
+                  err: Error | null,
+                  address: string | { address: string; family: number }[],
+                  family?: number,
+                ) => void,
+              ) => (opts.all ? cb(null, [pinned]) : cb(null, pinned.address, pinned.family)),
             }
           : {}),
         ...(url.protocol === 'https:' ? { servername: url.hostname } : {}),
