@@ -1,4 +1,4 @@
-import { evaluateChoiceRule, NO_CHOICE_MATCHED_CAUSE, type ChoiceRule } from '../choice';
+import { evaluateChoiceRule, NO_CHOICE_MATCHED_CAUSE, type ChoiceComparison, type ChoiceRule } from '../choice';
 import { StatesError, StatesErrors, type StatesError as Failure } from '../errors';
 import { evaluateIntrinsic, isIntrinsic } from '../intrinsics';
 import { evaluateTemplate, evaluateTyped, type JsonataScope, type StatesVariable } from '../jsonata';
@@ -72,6 +72,23 @@ export interface Catcher {
   Assign?: unknown;
 }
 
+/** One Choice rule as it was evaluated (see docs/history-extensions.md). */
+export interface ChoiceRuleTrace {
+  index: number;
+  result: boolean;
+  /** JSONPath: the comparisons the rule made, with the values compared. */
+  comparisons?: ChoiceComparison[];
+  /** JSONata: the rule's `Condition` as written. */
+  condition?: unknown;
+}
+
+/** What a Choice state decided: the rule that matched (or "Default"), where it led, and why. */
+export interface ChoiceDecision {
+  matched: number | 'Default';
+  next: string;
+  rules: ChoiceRuleTrace[];
+}
+
 /** The items a Map attempt iterates, and its numeric configuration, resolved. */
 export interface MapItems {
   items: unknown[];
@@ -99,8 +116,8 @@ export interface DataFlow {
   output(e: Entry, result: unknown, spec?: OutputSpec): MaybePromise<Produced>;
   /** The output of a caught error: the catcher's `ResultPath` (JSONPath) or `Output` (JSONata), and its `Assign`. */
   caught(e: Entry, catcher: Catcher, failure: Failure): MaybePromise<Caught>;
-  /** The index of the first Choice rule that matches, or -1. */
-  choose(e: Entry, effective: unknown): MaybePromise<number>;
+  /** The index of the first Choice rule that matches, or -1; `trace` receives each evaluated rule. */
+  choose(e: Entry, effective: unknown, trace: ChoiceRuleTrace[]): MaybePromise<number>;
   /** Milliseconds a Wait state waits. */
   waitMs(e: Entry, effective: unknown): MaybePromise<number>;
   /** A Task's `TimeoutSeconds` and `HeartbeatSeconds`. */
@@ -204,9 +221,14 @@ export const jsonPathFlow: DataFlow = {
     if (catcher.Assign === undefined) return { next: catcher.Next, output };
     return { next: catcher.Next, output, assigned: jsonPathAssign(catcher.Assign, error, e) };
   },
-  choose(e, effective) {
+  choose(e, effective, trace) {
     const rules = e.state.Choices as ChoiceRule[];
-    return rules.findIndex((rule) => evaluateChoiceRule(rule, effective, e.ctx, e.variables));
+    return rules.findIndex((rule, index) => {
+      const comparisons: ChoiceComparison[] = [];
+      const result = evaluateChoiceRule(rule, effective, e.ctx, e.variables, comparisons);
+      trace.push({ index, result, comparisons });
+      return result;
+    });
   },
   waitMs(e, effective) {
     return waitMs(e.state, effective, e.ctx, e.scope.run.host.now(), e.variables);
@@ -288,13 +310,17 @@ export const jsonataFlow: DataFlow = {
       ...produced,
     }));
   },
-  async choose(e) {
+  async choose(e, _effective, trace) {
     const rules = e.state.Choices as ChoiceRule[];
     const scope = jsonataScope(e);
     // One async call per rule, as the runner always made it (the awaits decide how branches interleave).
     const condition = async (i: number) =>
       (await evaluateTyped(rules[i]!.Condition, scope, `Choices/${i}/Condition`, 'boolean')) === true;
-    for (let i = 0; i < rules.length; i++) if (await condition(i)) return i;
+    for (let i = 0; i < rules.length; i++) {
+      const result = await condition(i);
+      trace.push({ index: i, result, condition: rules[i]!.Condition });
+      if (result) return i;
+    }
     return -1;
   },
   waitMs(e) {

@@ -1,9 +1,17 @@
 import type { StatesError } from '../errors';
 import { findCatcher } from '../retry';
 import { assignedVariablesDetails, commitAssignment, type Assignment } from '../variables';
-import { flowOf, type Catcher, type DataFlow, type Entry, type MaybePromise, type OutputSpec } from './flow';
+import {
+  flowOf,
+  type Catcher,
+  type ChoiceDecision,
+  type DataFlow,
+  type Entry,
+  type MaybePromise,
+  type OutputSpec,
+} from './flow';
 import { payloadText } from './history';
-import { NO_INSPECTION, type Inspection } from './inspection';
+import { StageRecorder } from './inspection';
 import { checkPayloadSize } from './limits';
 import { locateEvaluationFailure } from './located';
 import { withRetry } from './retry-catch';
@@ -37,6 +45,8 @@ export interface StateIO {
   spec?: OutputSpec;
   /** Set by the runner: a durable wait after the effect (Wait). */
   sleepMs?: number;
+  /** Set by the Choice runner: which rule matched and what each evaluated rule compared. */
+  choice?: ChoiceDecision;
 }
 
 /**
@@ -81,7 +91,14 @@ function emitEntered(scope: Scope, name: string, state: StateDef, input: unknown
  * (`States.DataLimitExceeded`, which no Catch of this state sees). The variables the state
  * assigned (`Assign`) become visible now, and the event lists them (`assignedVariables`).
  */
-function emitExited(scope: Scope, name: string, state: StateDef, output: unknown, assigned?: Assignment): void {
+function emitExited(
+  scope: Scope,
+  name: string,
+  state: StateDef,
+  output: unknown,
+  assigned?: Assignment,
+  stepflow?: Record<string, unknown>,
+): void {
   const text = payloadText(output);
   checkPayloadSize(name, text);
   if (assigned) commitAssignment(scope.variables, name, assigned);
@@ -90,6 +107,7 @@ function emitExited(scope: Scope, name: string, state: StateDef, output: unknown
     output: text,
     outputDetails: { truncated: false },
     ...assignedVariablesDetails(assigned),
+    ...(stepflow && { stepflow }),
   });
   scope.current = undefined;
 }
@@ -101,8 +119,16 @@ function transition(state: StateDef, io: StateIO, output: unknown): StepResult {
 }
 
 function entry(name: string, state: StateDef, input: unknown, scope: Scope, ctx: Record<string, unknown>): Entry {
-  const inspection: Inspection = NO_INSPECTION;
+  const inspection = new StageRecorder();
   return { name, state, input, ctx, scope, variables: scope.variables.visible(), inspection };
+}
+
+/** The exit event's `stepflow` extension of an attempt: its data-flow stages and Choice decision. */
+function extension(io: StateIO | undefined): Record<string, unknown> | undefined {
+  if (!io) return undefined;
+  const inspection = (io.e.inspection as StageRecorder).changed();
+  if (!inspection && !io.choice) return undefined;
+  return { ...(inspection && { inspection }), ...(io.choice && { choice: io.choice }) };
 }
 
 /**
@@ -164,7 +190,7 @@ async function runPlain<P>(
   }
   let produced = flow.output(e, result, io.spec ?? runner.spec);
   if (produced instanceof Promise) produced = await produced;
-  emitExited(scope, name, state, produced.output, produced.assigned);
+  emitExited(scope, name, state, produced.output, produced.assigned, extension(io));
   return transition(state, io, produced.output);
 }
 
@@ -225,7 +251,7 @@ async function runRetryable<P>(
     emitExited(scope, name, state, caught.output, caught.assigned);
     return { output: caught.output, next: caught.next };
   }
-  emitExited(scope, name, state, produced.output, produced.assigned);
+  emitExited(scope, name, state, produced.output, produced.assigned, extension(io));
   return transition(state, io!, produced.output);
 }
 

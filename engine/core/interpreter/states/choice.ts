@@ -8,10 +8,14 @@ import type { StateRunner } from '../pipeline';
  * effective input as `$`.
  */
 export const choiceRunner: StateRunner<number> = {
-  prepare: (io) => io.flow.choose(io.e, io.effective),
+  prepare(io) {
+    io.choice = { matched: 'Default', next: '', rules: [] };
+    return io.flow.choose(io.e, io.effective, io.choice.rules);
+  },
   act(io, index) {
     const rule = (io.e.state.Choices as ChoiceRule[])[index];
     io.next = rule ? (rule.Next as string) : choiceDefault(io.e.state);
+    io.choice = { ...io.choice!, matched: rule ? index : 'Default', next: io.next };
     io.spec = { passThrough: true, output: rule?.Output, assign: rule?.Assign };
     return io.effective;
   },
