@@ -6,7 +6,7 @@ import Fastify, {
 } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
-import type { ServiceDeps } from '../executions/deps';
+import type { ServiceDeps } from '../service/deps';
 import { createMetrics, type Metrics } from '../metrics';
 import { installAuth } from './auth';
 import { ApiError, isDataException } from './errors';

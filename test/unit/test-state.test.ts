@@ -1,9 +1,9 @@
 import { ApiError } from '../../engine/api/errors';
 import { StatesError } from '../../engine/core/errors';
-import { checkMockedContext } from '../../engine/executions/test-state-context';
-import { machineOfState, selectState } from '../../engine/executions/test-state-definition';
-import { testState, type TestStateRequest } from '../../engine/executions/test-state';
-import type { TaskInvoker } from '../../engine/executions/test-state-task';
+import { checkMockedContext } from '../../engine/service/test-state-context';
+import { machineOfState, selectState } from '../../engine/service/test-state-definition';
+import { testState, type TestStateRequest } from '../../engine/service/test-state';
+import type { TaskInvoker } from '../../engine/service/test-state-task';
 
 const NOW = Date.UTC(2026, 0, 1);
 

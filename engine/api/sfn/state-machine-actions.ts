@@ -5,9 +5,9 @@ import { parseDefinition, validateDefinition } from '../../core/validate';
 import { findExecution } from '../../db/executions-repo';
 import { withTransaction } from '../../db/pool';
 import { deleteStateMachine, findVersion, type StateMachineVersionRow } from '../../db/state-machines-repo';
-import type { ServiceDeps } from '../../executions/deps';
-import { createStateMachine, listStateMachines } from '../../executions/state-machines';
-import { describeVersion } from '../../executions/versions';
+import type { ServiceDeps } from '../../service/deps';
+import { createStateMachine, listStateMachines } from '../../service/state-machines';
+import { describeVersion } from '../../service/versions';
 import {
   epochSeconds,
   executionIdOf,

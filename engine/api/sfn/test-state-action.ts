@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ServiceDeps } from '../../executions/deps';
-import { testState, type Inspection, type TestStateResult } from '../../executions/test-state';
+import type { ServiceDeps } from '../../service/deps';
+import { testState, type Inspection, type TestStateResult } from '../../service/test-state';
 import { ApiError } from '../errors';
 import { SfnError } from './errors';
 import { checkDefinitionText, parseRequest } from './request';
