@@ -6,8 +6,8 @@ import { cacheDir, loadConfig } from '../../../engine/config';
 import { createPool, dropDatabase, ensureDatabase } from '../../../engine/db/pool';
 import { migrate } from '../../../engine/db/migrate';
 import { createLogger } from '../../../engine/logger';
-import { allPorts, temporalPorts } from '../../../engine/temporal/local-server-config';
-import { busyPorts } from '../../../engine/temporal/local-server-process';
+import { allPorts, temporalPorts } from '../../../engine/temporal/local-server/config';
+import { busyPorts } from '../../../engine/temporal/local-server/process';
 import { dropTemporalDatabases, startLocalTemporal, type LocalTemporal } from '../../../engine/temporal/local-server';
 import { freePort, killPid, spawnStepflow, waitForExit, waitForHttp, type TestStack } from './stack';
 
