@@ -150,3 +150,27 @@ export async function startOwnStack(pgPort = 5432, functionHostEnv: Record<strin
     },
   };
 }
+
+/**
+ * For a test file that kills processes (workers, the API): a stack of the file's own for all its
+ * tests, so parallel test files on the run's shared stack never lose a process under them. The
+ * client helpers (`call`, `createMachine`, …) talk to it through `STEPFLOW_TEST_API_URL`, which
+ * is per jest worker process, hence per file.
+ */
+export function useOwnStack(): { readonly current: OwnStack } {
+  let own: OwnStack | undefined;
+  beforeAll(async () => {
+    own = await startOwnStack();
+    process.env.STEPFLOW_TEST_API_URL = own.stack.apiUrl;
+  }, 180_000);
+  afterAll(async () => {
+    delete process.env.STEPFLOW_TEST_API_URL;
+    await own?.destroy();
+  }, 60_000);
+  return {
+    get current(): OwnStack {
+      if (!own) throw new Error('the own stack is not started yet (use it inside a test)');
+      return own;
+    },
+  };
+}
