@@ -3,7 +3,6 @@ import { canonicalJson } from './canonical-json';
 import type { CreateStateMachineRequest, StateMachineResponse } from '../../schemas/api/state-machines';
 import { ApiError } from '../api/errors';
 import { compilePlan } from '../core/compile';
-import { parseDefinition } from '../core/validate';
 import { stateMachineArn } from '../core/arn';
 import { withTransaction } from '../db/pool';
 import { publishCurrentRevision, type PublishedVersionRow } from '../db/published-versions-repo';
@@ -14,6 +13,7 @@ import {
   type StateMachineVersionRow,
 } from '../db/state-machines-repo';
 import { putTags, type Tag } from '../db/tags-repo';
+import { checkDefinition, type CheckedDefinition, type StateMachineType } from './definitions';
 import type { ServiceDeps } from './deps';
 import { checkTagLimit } from './tags';
 
@@ -64,7 +64,7 @@ export async function createStateMachine(
     throw new ApiError('VALIDATION_FAILED', 'Version description can only be set when publish is true');
   }
   if (options.tags) checkTagLimit(options.tags, [], request.name);
-  const { definition, problems } = parseDefinition(request.definition);
+  const { definition, problems } = checkDefinition(request.definition, request.type);
   if (!definition || problems.length > 0) {
     throw new ApiError('INVALID_DEFINITION', `The definition has ${problems.length} problem(s)`, problems);
   }
@@ -111,6 +111,11 @@ export async function createStateMachine(
     'state machine stored',
   );
   return { stateMachine: toStateMachineResponse(row), created, ...(published ? { published } : {}) };
+}
+
+/** ValidateStateMachineDefinition: every problem of a definition for a machine of `type`. */
+export function validateStateMachineDefinition(definition: string, type: StateMachineType): CheckedDefinition {
+  return checkDefinition(definition, type);
 }
 
 /** The latest version of a state machine. */

@@ -50,7 +50,7 @@ export function toSfnError(err: unknown): SfnError | undefined {
     if (!type) return undefined;
     const message =
       err.code === 'INVALID_DEFINITION' && err.problems
-        ? `Invalid State Machine Definition: '${err.problems.map((p) => `${p.code}: ${p.message} at /${p.path.replace(/^\//, '')}`).join(', ')}'`
+        ? `Invalid State Machine Definition: '${err.problems.map((p) => `${p.code}: ${p.message.trimEnd()} at /${p.path.replace(/^\//, '')}`).join(', ')}'`
         : err.message;
     return new SfnError(type, message);
   }
