@@ -9,7 +9,7 @@ import { HISTORY_PAGE_MAX_BYTES, isIsoInstant, listKey } from '../../service/des
 import { startExecution } from '../../service/start';
 import { stopExecution } from '../../service/stop';
 import { redriveExecution, redriveStatusOf as redrivable } from '../../service/redrive';
-import { ApiError } from '../errors';
+import { DomainError } from '../../service/errors';
 import {
   epochSeconds,
   executionIdOf,
@@ -123,7 +123,7 @@ export const executionActions = {
       );
       return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'STATE_MACHINE_NOT_FOUND') throw machineNotFound(ref.arn);
+      if (err instanceof DomainError && err.code === 'STATE_MACHINE_NOT_FOUND') throw machineNotFound(ref.arn);
       throw err;
     }
   },
