@@ -3,8 +3,8 @@ import type { Pool } from 'pg';
 import { StatesError } from '../engine/core/errors';
 import { insertEvents } from '../engine/db/events-repo';
 import { abortExecution } from '../engine/db/executions-repo';
-import { storeChildExecution } from '../engine/executions/start-child';
-import { substituteToken } from '../engine/executions/task-tokens';
+import { storeChildExecution } from '../engine/service/start-child';
+import { substituteToken } from '../engine/service/task-tokens';
 import type {
   AbortChildExecutionInput,
   StartChildExecutionInput,

@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { insertEvents } from '../engine/db/events-repo';
-import { substituteToken } from '../engine/executions/task-tokens';
+import { substituteToken } from '../engine/service/task-tokens';
 import { FunctionFailure, InvocationCancelled } from '../engine/functions/failures';
 import type { FunctionPool } from '../engine/functions/pool';
 import type { Logger } from '../engine/logger';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { findActiveApiKey, isAuthEnabled, type ApiKeyRow, type Scope } from '../db/api-keys-repo';
-import type { ServiceDeps } from '../executions/deps';
+import type { ServiceDeps } from '../service/deps';
 import { isLoopback, masterKeyOf } from './api-keys';
 import { secretMatches, unsealSecret, type MasterKey } from './key-secrets';
 import { checkSigV4Claims, isSigV4, parseSigV4, verifySigV4Signature, type SigV4Header } from './sigv4';

@@ -1,4 +1,5 @@
 import type { DefinitionProblem } from '../../schemas/asl/problem';
+import { DomainError, type DomainErrorCode } from '../service/errors';
 
 /** Every HTTP error code the API returns, with its status. One catalogue; codes are stable. */
 export const API_ERRORS = {
@@ -42,6 +43,19 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = API_ERRORS[code];
   }
+}
+
+/** The REST shape of a use case's refusal: same code, its HTTP status (every domain code has one). */
+const REST_STATUS: Record<DomainErrorCode, number> = API_ERRORS;
+
+/** Maps a use case's DomainError (or an ApiError of the HTTP layer) onto the REST error; undefined for anything else. */
+export function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof DomainError) {
+    const rest = new ApiError(err.code, err.message, err.problems);
+    return REST_STATUS[err.code] === rest.status ? rest : undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -6,10 +6,10 @@ import Fastify, {
 } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
-import type { ServiceDeps } from '../executions/deps';
+import type { ServiceDeps } from '../service/deps';
 import { createMetrics, type Metrics } from '../metrics';
 import { installAuth } from './auth';
-import { ApiError, isDataException } from './errors';
+import { ApiError, isDataException, toApiError } from './errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-limits';
 import { registerOpenApi } from './openapi';
 import { instrumentRequests, opsRoutes } from './ops';
@@ -75,10 +75,11 @@ export function buildApi(
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof ApiError) {
+    const known = toApiError(err);
+    if (known) {
       return reply
-        .status(err.status)
-        .send({ code: err.code, message: err.message, ...(err.problems ? { problems: err.problems } : {}) });
+        .status(known.status)
+        .send({ code: known.code, message: known.message, ...(known.problems ? { problems: known.problems } : {}) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';

@@ -1,13 +1,7 @@
 import type { Config } from '../../schemas/config';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger, type Logger } from '../logger';
-import {
-  prepareDatabase,
-  startApi,
-  startFunctionHostProcess,
-  startManagedTemporal,
-  startWorkerProcess,
-} from './services';
+import { prepareDatabase, startApi, startFunctionHostProcess, startManagedTemporal, startWorkerProcess } from '../app';
 import { runStack } from './supervisor';
 import { CLIENT_COMMANDS, runClientCommand } from './client-commands';
 import { runAuthCommand, runKeysCommand } from './keys';

@@ -5,7 +5,7 @@ import type { Config } from '../../schemas/config';
 import type { Logger } from '../logger';
 import { projectRoot } from '../project-root';
 import type { LocalTemporal } from '../temporal/local-server';
-import { prepareDatabase, startManagedTemporal, temporalAddress } from './services';
+import { prepareDatabase, startManagedTemporal, temporalAddress } from '../app';
 
 /** Grace period for a child to stop after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 15_000;

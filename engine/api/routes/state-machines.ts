@@ -8,9 +8,9 @@ import {
   StateMachineParamsSchema,
   StateMachineResponseSchema,
 } from '../../../schemas/api/state-machines';
-import type { ServiceDeps } from '../../executions/deps';
-import { startExecution } from '../../executions/start';
-import { createStateMachine, describeStateMachine, listStateMachines } from '../../executions/state-machines';
+import type { ServiceDeps } from '../../service/deps';
+import { startExecution } from '../../service/start';
+import { createStateMachine, describeStateMachine, listStateMachines } from '../../service/state-machines';
 import { checkDefinitionSize } from '../json-limits';
 import { stateMachineVersionRoutes } from './state-machine-versions';
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ResourceNameSchema } from '../../../schemas/api/common';
 import { stateMachineArn } from '../../core/arn';
-import { parseDefinition, validateDefinition } from '../../core/validate';
 import { findExecution } from '../../db/executions-repo';
 import { withTransaction } from '../../db/pool';
 import { deleteStateMachine, findVersion, type StateMachineVersionRow } from '../../db/state-machines-repo';
-import type { ServiceDeps } from '../../executions/deps';
-import { createStateMachine, listStateMachines } from '../../executions/state-machines';
-import { describeVersion } from '../../executions/versions';
+import type { ServiceDeps } from '../../service/deps';
+import { createStateMachine, listStateMachines, validateStateMachineDefinition } from '../../service/state-machines';
+import { variableReferences } from '../../service/variable-references';
+import { describeVersion } from '../../service/versions';
 import {
   epochSeconds,
   executionIdOf,
@@ -70,6 +70,16 @@ function definitionOf(row: { definitionText: string | null; definition: unknown 
 /** DescribeStateMachine's logging configuration: what was set, over Step Functions' defaults. */
 function loggingOf(row: StateMachineVersionRow): Record<string, unknown> {
   return { level: 'OFF', includeExecutionData: false, ...(row.loggingConfiguration ?? {}) };
+}
+
+/** What DescribeStateMachine(ForExecution) says beside the definition: encryption, and the variables each state reads. */
+function definitionFacts(definition: unknown): Record<string, unknown> {
+  const references = variableReferences(definition);
+  return {
+    // Stepflow's data at rest is Postgres's: the equivalent of a key the service owns.
+    encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
+    ...(references ? { variableReferences: references } : {}),
+  };
 }
 
 /** The Step Functions state machine actions. */
@@ -156,6 +166,7 @@ export const stateMachineActions = {
         roleArn: row.roleArn ?? '',
         creationDate: epochSeconds(row.createdAt),
         revisionId: row.revisionId,
+        ...definitionFacts(row.definition),
       };
     }
     const version = await describeVersion(deps, ref.name, ref.version, ref.arn);
@@ -167,6 +178,7 @@ export const stateMachineActions = {
       creationDate: epochSeconds(version.createdAt),
       revisionId: version.revisionId,
       ...(version.description !== null ? { description: version.description } : {}),
+      ...definitionFacts(version.definition),
     };
   },
 
@@ -185,6 +197,7 @@ export const stateMachineActions = {
       loggingConfiguration: loggingOf(row),
       tracingConfiguration: { enabled: false },
       revisionId: row.revisionId,
+      ...definitionFacts(row.definition),
     };
   },
 
@@ -222,8 +235,7 @@ export const stateMachineActions = {
       body,
     );
     checkDefinitionText(request.definition);
-    const parsed = parseDefinition(request.definition);
-    const problems = parsed.definition ? validateDefinition(parsed.definition) : parsed.problems;
+    const { problems } = validateStateMachineDefinition(request.definition, request.type ?? 'STANDARD');
     const limit = request.maxResults || 100;
     return {
       result: problems.length === 0 ? 'OK' : 'FAIL',

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import type { CreateStateMachineRequest, StateMachineResponse } from '../../schemas/api/state-machines';
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import { compilePlan } from '../core/compile';
-import { parseDefinition } from '../core/validate';
 import { stateMachineArn } from '../core/arn';
 import { withTransaction } from '../db/pool';
 import { publishCurrentRevision, type PublishedVersionRow } from '../db/published-versions-repo';
@@ -14,6 +13,7 @@ import {
   type StateMachineVersionRow,
 } from '../db/state-machines-repo';
 import { putTags, type Tag } from '../db/tags-repo';
+import { checkDefinition, type CheckedDefinition, type StateMachineType } from './definitions';
 import type { ServiceDeps } from './deps';
 import { checkTagLimit } from './tags';
 
@@ -61,12 +61,12 @@ export async function createStateMachine(
   options: SubmitOptions = { onChangedDefinition: 'new-version' },
 ): Promise<{ stateMachine: StateMachineResponse; created: boolean; published?: PublishedVersionRow }> {
   if (options.versionDescription !== undefined && !options.publish) {
-    throw new ApiError('VALIDATION_FAILED', 'Version description can only be set when publish is true');
+    throw new DomainError('VALIDATION_FAILED', 'Version description can only be set when publish is true');
   }
   if (options.tags) checkTagLimit(options.tags, [], request.name);
-  const { definition, problems } = parseDefinition(request.definition);
+  const { definition, problems } = checkDefinition(request.definition, request.type);
   if (!definition || problems.length > 0) {
-    throw new ApiError('INVALID_DEFINITION', `The definition has ${problems.length} problem(s)`, problems);
+    throw new DomainError('INVALID_DEFINITION', `The definition has ${problems.length} problem(s)`, problems);
   }
   const plan = compilePlan(definition);
   const definitionHash = createHash('sha256').update(canonicalJson(definition)).digest('hex');
@@ -80,7 +80,7 @@ export async function createStateMachine(
         const sameLogging =
           (current.loggingConfiguration === null ? null : JSON.stringify(current.loggingConfiguration)) === logging;
         if (!sameDefinition(current, definitionText, definitionHash) || current.type !== request.type || !sameLogging) {
-          throw new ApiError(
+          throw new DomainError(
             'STATE_MACHINE_ALREADY_EXISTS',
             `State Machine Already Exists: '${stateMachineArn(request.name)}'`,
           );
@@ -113,10 +113,15 @@ export async function createStateMachine(
   return { stateMachine: toStateMachineResponse(row), created, ...(published ? { published } : {}) };
 }
 
+/** ValidateStateMachineDefinition: every problem of a definition for a machine of `type`. */
+export function validateStateMachineDefinition(definition: string, type: StateMachineType): CheckedDefinition {
+  return checkDefinition(definition, type);
+}
+
 /** The latest version of a state machine. */
 export async function describeStateMachine(deps: ServiceDeps, name: string): Promise<StateMachineResponse> {
   const row = await findVersion(deps.pool, name);
-  if (!row) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${name}' does not exist`);
+  if (!row) throw new DomainError('STATE_MACHINE_NOT_FOUND', `State machine '${name}' does not exist`);
   return toStateMachineResponse(row);
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { isAlive } from './local-server-build';
+import { isAlive } from './build';
 
 /** How long a server gets to shut down after SIGTERM before SIGKILL. */
 export const STOP_GRACE_MS = 10_000;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { stripAnsi } from './local-server-log-tail';
+import { stripAnsi } from './log-tail';
 
 /** The Temporal SQL plugin for Postgres 12 and later. */
 export const TEMPORAL_SQL_PLUGIN = 'postgres12';

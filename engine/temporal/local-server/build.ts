@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { readLogTail } from './local-server-log-tail';
+import { readLogTail } from './log-tail';
 
 /** The pinned Temporal server version; the server and its schema tool are built from this module version. */
 export const TEMPORAL_VERSION = 'v1.31.2';

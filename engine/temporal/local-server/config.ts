@@ -1,5 +1,5 @@
-import type { TemporalDatabases, TemporalPg } from './local-server-schema';
-import { TEMPORAL_SQL_PLUGIN } from './local-server-schema';
+import type { TemporalDatabases, TemporalPg } from './schema';
+import { TEMPORAL_SQL_PLUGIN } from './schema';
 
 /** Temporal's development default; fixed for the life of the databases, so never change it. */
 export const NUM_HISTORY_SHARDS = 4;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ARN_ACCOUNT, ARN_REGION } from '../core/arn';
 import type { StateDef } from '../core/interpreter/scope';
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 
 /** Top-level members a mocked Context object (`context`) may have. */
 const CONTEXT_FIELDS = new Set(['Execution', 'State', 'StateMachine', 'Task']);
@@ -23,8 +23,8 @@ const RETRYING_TYPES = new Set(['Task', 'Parallel', 'Map']);
 /** Role reported in `$$.Execution.RoleArn` when the request gives none. */
 export const DEFAULT_TEST_ROLE_ARN = `arn:aws:iam::${ARN_ACCOUNT}:role/stepflow-test-state`;
 
-function invalidContext(reason: string): ApiError {
-  return new ApiError('VALIDATION_FAILED', `Invalid Context object provided: ${reason}`);
+function invalidContext(reason: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', `Invalid Context object provided: ${reason}`);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

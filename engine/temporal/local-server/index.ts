@@ -4,10 +4,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { ensureTemporalBinaries, type TemporalBinaries } from './local-server-build';
-import { allPorts, DYNAMIC_CONFIG, PASSWORD_ENV, renderServerConfig, temporalPorts } from './local-server-config';
-import { readLogTail } from './local-server-log-tail';
-import { ensureNamespace } from './local-server-namespace';
+import { ensureTemporalBinaries, type TemporalBinaries } from './build';
+import { allPorts, DYNAMIC_CONFIG, PASSWORD_ENV, renderServerConfig, temporalPorts } from './config';
+import { readLogTail } from './log-tail';
+import { ensureNamespace } from './namespace';
 import {
   busyPorts,
   exitOf,
@@ -16,18 +16,13 @@ import {
   terminate,
   writePidFile,
   type ChildExit,
-} from './local-server-process';
-import { setupTemporalDatabases, type TemporalDatabases, type TemporalPg } from './local-server-schema';
+} from './process';
+import { setupTemporalDatabases, type TemporalDatabases, type TemporalPg } from './schema';
 
-export {
-  TEMPORAL_VERSION,
-  TemporalBuildError,
-  ensureTemporalBinaries,
-  type TemporalBinaries,
-} from './local-server-build';
-export { NUM_HISTORY_SHARDS, temporalPorts, type TemporalPorts } from './local-server-config';
-export { NAMESPACE_RETENTION_SECONDS, NamespaceNotReadyError, ensureNamespace } from './local-server-namespace';
-export { TemporalServerBusyError } from './local-server-process';
+export { TEMPORAL_VERSION, TemporalBuildError, ensureTemporalBinaries, type TemporalBinaries } from './build';
+export { NUM_HISTORY_SHARDS, temporalPorts, type TemporalPorts } from './config';
+export { NAMESPACE_RETENTION_SECONDS, NamespaceNotReadyError, ensureNamespace } from './namespace';
+export { TemporalServerBusyError } from './process';
 export {
   TemporalSchemaError,
   dropTemporalDatabases,
@@ -35,7 +30,7 @@ export {
   temporalPostgresFromUrl,
   type TemporalDatabases,
   type TemporalPg,
-} from './local-server-schema';
+} from './schema';
 
 /** How long the frontend may take to answer after the process starts. */
 const READY_TIMEOUT_MS = 60_000;

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import { findActivity } from '../db/activities-repo';
 import { withTransaction } from '../db/pool';
 import { findVersion } from '../db/state-machines-repo';
@@ -18,7 +18,7 @@ export interface TaggedResource {
 export function checkTagLimit(added: Tag[], existing: Tag[], resourceName: string): void {
   const keys = new Set([...existing.map((tag) => tag.key), ...added.map((tag) => tag.key)]);
   if (keys.size > MAX_TAGS_PER_RESOURCE) {
-    throw new ApiError(
+    throw new DomainError(
       'TOO_MANY_TAGS',
       `You've exceeded the number of tags allowed for a resource (${MAX_TAGS_PER_RESOURCE}): '${resourceName}'`,
     );
@@ -31,7 +31,7 @@ async function ensureExists(deps: ServiceDeps, resource: TaggedResource, label: 
     resource.type === 'stateMachine'
       ? await findVersion(deps.pool, resource.name)
       : await findActivity(deps.pool, resource.name);
-  if (!exists) throw new ApiError('RESOURCE_NOT_FOUND', `Resource not found: '${label}'`);
+  if (!exists) throw new DomainError('RESOURCE_NOT_FOUND', `Resource not found: '${label}'`);
 }
 
 /** TagResource: adds or overwrites tags, at most 50 per resource. */

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { stopSignal, type StopRequest } from '../../workflows/messages';
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import { abortExecution, findExecution } from '../db/executions-repo';
 import type { ServiceDeps } from './deps';
 import { finishStop } from './reconcile';
@@ -19,7 +19,7 @@ export async function stopExecution(
   request: StopRequest,
 ): Promise<{ stopDate: Date }> {
   const row = await findExecution(deps.pool, executionId);
-  if (!row) throw new ApiError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
   if (row.status !== 'RUNNING') return { stopDate: row.stopDate ?? new Date() };
   const stopDate = await abortExecution(deps.pool, executionId, request.error, request.cause);
   try {

@@ -4,12 +4,10 @@ import type { ExecutionWorkflowInput } from '../../workflows/messages';
 import { executionArn, executionId as toExecutionId, stateMachineArn } from '../core/arn';
 import { StatesError } from '../core/errors';
 import type { ChildExecutionDescription, ChildExecutionRequest } from '../core/interpreter/nested';
-import { findAlias } from '../db/aliases-repo';
 import { findExecution, insertExecution, markWorkflowStarted, type ExecutionRow } from '../db/executions-repo';
-import { findPublishedVersion } from '../db/published-versions-repo';
-import { findVersion, type StateMachineVersionRow } from '../db/state-machines-repo';
-import { chooseRoute } from './aliases';
-import { MAX_INPUT_BYTES, workflowInput } from './start';
+import { findVersion } from '../db/state-machines-repo';
+import { DomainError } from './errors';
+import { checkInputSize, resolveTarget, sameStart, workflowInput } from './start';
 
 /** The errors StartExecution raises, as the Step Functions service integration names them. */
 export const StartChildErrors = {
@@ -24,29 +22,30 @@ export interface StoredChildExecution {
   description: ChildExecutionDescription;
 }
 
-/** The definition a child runs: the machine's current one, or the published version / alias named. */
-async function resolveDefinition(
-  pool: Pool,
-  request: ChildExecutionRequest,
-  random: number,
-): Promise<{ definition: StateMachineVersionRow; publishedVersion?: number }> {
-  const missing = (what: string) =>
-    new StatesError(StartChildErrors.StateMachineDoesNotExist, `State Machine Does Not Exist: '${what}'`);
-  const machine = await findVersion(pool, request.stateMachine);
-  if (!machine) throw missing(stateMachineArn(request.stateMachine));
-  let publishedVersion = request.version;
-  if (request.alias !== undefined) {
-    const alias = await findAlias(pool, request.stateMachine, request.alias);
-    if (!alias) throw missing(`${stateMachineArn(request.stateMachine)}:${request.alias}`);
-    publishedVersion = chooseRoute(alias.routes, random);
+/**
+ * The nested-execution path's shape of a use case's refusal: the `StepFunctions.*Exception`
+ * error a `startExecution` Task fails with (the one place this mapping lives).
+ */
+export function toChildError(err: unknown, request: ChildExecutionRequest): unknown {
+  if (!(err instanceof DomainError)) return err;
+  const machine = stateMachineArn(request.stateMachine);
+  switch (err.code) {
+    case 'STATE_MACHINE_NOT_FOUND': {
+      const what =
+        request.alias !== undefined
+          ? `${machine}:${request.alias}`
+          : request.version !== undefined
+            ? `${machine}:${request.version}`
+            : machine;
+      return new StatesError(StartChildErrors.StateMachineDoesNotExist, `State Machine Does Not Exist: '${what}'`);
+    }
+    case 'EXECUTION_ALREADY_EXISTS':
+      return new StatesError(StartChildErrors.ExecutionAlreadyExists, err.message);
+    case 'INVALID_EXECUTION_INPUT':
+      return new StatesError(StartChildErrors.InvalidExecutionInput, err.message);
+    default:
+      return err;
   }
-  if (publishedVersion === undefined) return { definition: machine };
-  const published = await findPublishedVersion(pool, request.stateMachine, publishedVersion);
-  if (!published) throw missing(`${stateMachineArn(request.stateMachine)}:${publishedVersion}`);
-  return {
-    definition: (await findVersion(pool, request.stateMachine, published.definitionVersion)) as StateMachineVersionRow,
-    publishedVersion,
-  };
 }
 
 /** A stored execution as the `startExecution` integration describes it (dates epoch ms). */
@@ -76,14 +75,21 @@ export async function storeChildExecution(
   request: ChildExecutionRequest,
   random: number,
 ): Promise<StoredChildExecution> {
-  const size = Buffer.byteLength(JSON.stringify(request.input), 'utf8');
-  if (size > MAX_INPUT_BYTES) {
-    throw new StatesError(
-      StartChildErrors.InvalidExecutionInput,
-      `The input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`,
-    );
+  try {
+    return await storeChild(pool, request, random);
+  } catch (err) {
+    throw toChildError(err, request);
   }
-  const { definition, publishedVersion } = await resolveDefinition(pool, request, random);
+}
+
+async function storeChild(pool: Pool, request: ChildExecutionRequest, random: number): Promise<StoredChildExecution> {
+  checkInputSize(request.input);
+  const { definition, publishedVersion } = await resolveTarget(
+    pool,
+    request.stateMachine,
+    { version: request.version, alias: request.alias },
+    () => random,
+  );
   const id = toExecutionId(request.stateMachine, request.name);
   let row = await insertExecution(pool, {
     executionId: id,
@@ -96,13 +102,9 @@ export async function storeChildExecution(
   });
   if (!row) {
     const existing = await findExecution(pool, id);
-    if (
-      !existing ||
-      existing.status !== 'RUNNING' ||
-      JSON.stringify(existing.input) !== JSON.stringify(request.input)
-    ) {
-      throw new StatesError(
-        StartChildErrors.ExecutionAlreadyExists,
+    if (!sameStart(existing, request.input)) {
+      throw new DomainError(
+        'EXECUTION_ALREADY_EXISTS',
         `Execution Already Exists: '${executionArn(request.stateMachine, request.name)}'`,
       );
     }

@@ -6,7 +6,7 @@ import {
   taskStartedSignal,
   type TaskCallback,
 } from '../../workflows/messages';
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import { findActivity } from '../db/activities-repo';
 import { claimActivityTask, deleteActivityTask } from '../db/activity-tasks-repo';
 import { findExecution } from '../db/executions-repo';
@@ -24,7 +24,7 @@ async function claimsOf(deps: ServiceDeps, token: string): Promise<TaskTokenClai
   try {
     return verifyTaskToken(await taskTokenSecret(deps.pool, deps.config.STEPFLOW_TOKEN_SECRET), token);
   } catch (err) {
-    if (err instanceof InvalidTaskTokenError) throw new ApiError('INVALID_TOKEN', "Invalid Token: 'Invalid token'");
+    if (err instanceof InvalidTaskTokenError) throw new DomainError('INVALID_TOKEN', "Invalid Token: 'Invalid token'");
     throw err;
   }
 }
@@ -41,8 +41,9 @@ async function deliver(
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
       const execution = await findExecution(deps.pool, claims.executionId);
-      if (!execution) throw new ApiError('TASK_DOES_NOT_EXIST', "Task Does Not Exist: 'Provided task does not exist'");
-      throw new ApiError('TASK_TIMED_OUT', "Task Timed Out: 'Provided task does not exist anymore'");
+      if (!execution)
+        throw new DomainError('TASK_DOES_NOT_EXIST', "Task Does Not Exist: 'Provided task does not exist'");
+      throw new DomainError('TASK_TIMED_OUT', "Task Timed Out: 'Provided task does not exist anymore'");
     }
     throw err;
   }
@@ -62,7 +63,7 @@ async function complete(deps: ServiceDeps, token: string, callback: (nonce: stri
 /** SendTaskSuccess: the waiting Task succeeds with `output` (JSON text). */
 export async function sendTaskSuccess(deps: ServiceDeps, token: string, output: string): Promise<void> {
   if (Buffer.byteLength(output, 'utf8') > MAX_OUTPUT_BYTES) {
-    throw new ApiError(
+    throw new DomainError(
       'INVALID_OUTPUT',
       `Invalid Output: 'The output exceeds the maximum size of ${MAX_OUTPUT_BYTES} bytes'`,
     );
@@ -71,7 +72,7 @@ export async function sendTaskSuccess(deps: ServiceDeps, token: string, output: 
   try {
     parsed = JSON.parse(output);
   } catch {
-    throw new ApiError('INVALID_OUTPUT', `Invalid Output: '${output}'`);
+    throw new DomainError('INVALID_OUTPUT', `Invalid Output: '${output}'`);
   }
   await complete(deps, token, (nonce) => ({ nonce, output: parsed }));
 }
@@ -106,7 +107,7 @@ export async function getActivityTask(
   signal?: AbortSignal,
 ): Promise<{ taskToken?: string; input?: string }> {
   if (!(await findActivity(deps.pool, activityName)))
-    throw new ApiError('ACTIVITY_NOT_FOUND', `Activity Does Not Exist: '${activityName}'`);
+    throw new DomainError('ACTIVITY_NOT_FOUND', `Activity Does Not Exist: '${activityName}'`);
   const deadline = Date.now() + waitMs;
   for (;;) {
     const task = await claimActivityTask(deps.pool, activityName, workerName);

@@ -1,23 +1,25 @@
+/**
+ * The composition root: builds the processes Stepflow runs (API, worker, function host, managed
+ * Temporal server) from the config, wiring the pool, the Temporal client and the use cases.
+ */
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../schemas/config';
-import { buildApi } from '../api/server';
-import { cacheDir } from '../config';
-import { createPool, ensureDatabase } from '../db/pool';
-import { migrate } from '../db/migrate';
-import { prepareAuth } from '../api/api-keys';
-import { failStuckWorkflows, finishPendingStops } from '../executions/reconcile';
-import { startPendingWorkflows } from '../executions/start';
-import type { Logger } from '../logger';
-import { createTemporalClient } from '../temporal/client';
-import { temporalSecurity } from '../temporal/connection-options';
-import { startLocalTemporal, temporalPostgresFromUrl, type LocalTemporal } from '../temporal/local-server';
-import { startWorker, type StepflowWorker } from '../temporal/worker';
-import { startFunctionHost, type FunctionHost } from '../functions/host';
+import type { Config } from '../schemas/config';
+import { buildApi } from './api/server';
+import { cacheDir } from './config';
+import { createPool, ensureDatabase } from './db/pool';
+import { migrate } from './db/migrate';
+import { prepareAuth } from './api/api-keys';
+import { failStuckWorkflows, finishPendingStops } from './service/reconcile';
+import { startPendingWorkflows } from './service/start';
+import type { Logger } from './logger';
+import { createTemporalClient } from './temporal/client';
+import { temporalSecurity } from './temporal/connection-options';
+import { startLocalTemporal, temporalPostgresFromUrl, type LocalTemporal } from './temporal/local-server';
+import { startWorker, type StepflowWorker } from './temporal/worker';
+import { startFunctionHost, type FunctionHost } from './functions/host';
 
 /** How often the API repairs executions whose workflow start was never confirmed. */
 const RECONCILE_INTERVAL_MS = 15_000;
-
-export { isLoopback } from '../api/api-keys';
 
 /** The Temporal frontend to use: `TEMPORAL_ADDRESS`, else the managed server's. */
 export function temporalAddress(config: Config): string {

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import {
   deleteAlias as deleteAliasRow,
   findAlias,
@@ -21,20 +21,20 @@ const NOT_FOUND_MESSAGE = 'Request references a resource that does not exist.';
 /** Checks a routing configuration: 1–2 distinct versions, weights 0–100 summing to 100. */
 export function checkRoutes(routes: AliasRoute[]): void {
   if (routes.length < 1 || routes.length > MAX_ALIAS_ROUTES) {
-    throw new ApiError(
+    throw new DomainError(
       'VALIDATION_FAILED',
       `Routing configuration must contain 1 to ${MAX_ALIAS_ROUTES} state machine versions`,
     );
   }
   if (new Set(routes.map((route) => route.versionNumber)).size !== routes.length) {
-    throw new ApiError(
+    throw new DomainError(
       'VALIDATION_FAILED',
       `Routing configuration must contain distinct state machine versions. Received: [${routes.map((r) => r.versionNumber).join(', ')}]`,
     );
   }
   const sum = routes.reduce((total, route) => total + route.weight, 0);
   if (sum !== TOTAL_ALIAS_WEIGHT) {
-    throw new ApiError(
+    throw new DomainError(
       'VALIDATION_FAILED',
       `Sum of routing configuration weights must equal 100. Received: [${routes.map((r) => r.weight).join(', ')}]`,
     );
@@ -46,10 +46,10 @@ async function lockAndCheckVersions(client: PoolClient, stateMachine: string, ro
   const machine = await client.query('SELECT 1 FROM state_machines WHERE name = $1 AND deleted_at IS NULL FOR UPDATE', [
     stateMachine,
   ]);
-  if (machine.rowCount === 0) throw new ApiError('RESOURCE_NOT_FOUND', NOT_FOUND_MESSAGE);
+  if (machine.rowCount === 0) throw new DomainError('RESOURCE_NOT_FOUND', NOT_FOUND_MESSAGE);
   for (const route of routes) {
     if (!(await findPublishedVersion(client, stateMachine, route.versionNumber)))
-      throw new ApiError('RESOURCE_NOT_FOUND', NOT_FOUND_MESSAGE);
+      throw new DomainError('RESOURCE_NOT_FOUND', NOT_FOUND_MESSAGE);
   }
 }
 
@@ -77,7 +77,7 @@ export async function createAlias(
       if ((existing.description ?? undefined) === request.description && sameRoutes(existing.routes, request.routes)) {
         return { alias: existing, created: false };
       }
-      throw new ApiError(
+      throw new DomainError(
         'CONFLICT',
         'Failed to create alias because an alias with the same name and a different routing configuration already exists.',
       );
@@ -96,13 +96,13 @@ export async function updateAlias(
   change: { description?: string; routes?: AliasRoute[] },
 ): Promise<AliasRow> {
   if (change.description === undefined && change.routes === undefined) {
-    throw new ApiError('VALIDATION_FAILED', 'Either the description or the routing configuration must be specified');
+    throw new DomainError('VALIDATION_FAILED', 'Either the description or the routing configuration must be specified');
   }
   if (change.routes) checkRoutes(change.routes);
   const alias = await withTransaction(deps.pool, async (client) => {
     await lockAndCheckVersions(client, stateMachine, change.routes ?? []);
     const updated = await updateAliasRow(client, stateMachine, name, change);
-    if (!updated) throw new ApiError('RESOURCE_NOT_FOUND', NOT_FOUND_MESSAGE);
+    if (!updated) throw new DomainError('RESOURCE_NOT_FOUND', NOT_FOUND_MESSAGE);
     return updated;
   });
   deps.log.info({ stateMachine, alias: name }, 'state machine alias updated');
@@ -117,7 +117,7 @@ export async function describeAlias(
   label: string,
 ): Promise<AliasRow> {
   const alias = await findAlias(deps.pool, stateMachine, name);
-  if (!alias) throw new ApiError('RESOURCE_NOT_FOUND', `Resource not found: '${label}'`);
+  if (!alias) throw new DomainError('RESOURCE_NOT_FOUND', `Resource not found: '${label}'`);
   return alias;
 }
 

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import { listAliases } from '../db/aliases-repo';
 import { withTransaction } from '../db/pool';
 import {
@@ -14,7 +14,7 @@ import type { ServiceDeps } from './deps';
 /** `STATE_MACHINE_NOT_FOUND` unless the machine exists (`label` names it in the message). */
 async function ensureMachine(deps: ServiceDeps, name: string, label: string): Promise<void> {
   if (!(await findVersion(deps.pool, name)))
-    throw new ApiError('STATE_MACHINE_NOT_FOUND', `State Machine Does Not Exist: '${label}'`);
+    throw new DomainError('STATE_MACHINE_NOT_FOUND', `State Machine Does Not Exist: '${label}'`);
 }
 
 /**
@@ -30,9 +30,9 @@ export async function publishVersion(
 ): Promise<{ version: PublishedVersionRow; created: boolean }> {
   const result = await withTransaction(deps.pool, async (client) => {
     const published = await publishCurrentRevision(client, name, request.description);
-    if (!published) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State Machine Does Not Exist: '${label}'`);
+    if (!published) throw new DomainError('STATE_MACHINE_NOT_FOUND', `State Machine Does Not Exist: '${label}'`);
     if (request.revisionId !== undefined && request.revisionId !== published.currentRevisionId) {
-      throw new ApiError(
+      throw new DomainError(
         'CONFLICT',
         `Failed to publish the State Machine version for revision ${request.revisionId}. The current State Machine revision is ${published.currentRevisionId}.`,
       );
@@ -52,7 +52,7 @@ export async function describeVersion(
   label: string,
 ): Promise<PublishedVersionRow> {
   const row = await findPublishedVersion(deps.pool, name, versionNumber);
-  if (!row) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State Machine Does Not Exist: '${label}'`);
+  if (!row) throw new DomainError('STATE_MACHINE_NOT_FOUND', `State Machine Does Not Exist: '${label}'`);
   return row;
 }
 
@@ -79,7 +79,7 @@ export async function deleteVersion(deps: ServiceDeps, name: string, versionNumb
     await client.query('SELECT 1 FROM state_machines WHERE name = $1 FOR UPDATE', [name]);
     const aliases = await listAliases(client, name, { limit: 1000, versionNumber });
     if (aliases.length > 0) {
-      throw new ApiError(
+      throw new DomainError(
         'CONFLICT',
         `Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [${aliases.map((a) => a.name).join(', ')}]`,
       );

@@ -1,6 +1,6 @@
 import { DefinitionProblemCodes, validateDefinition } from '../core/validate';
 import type { StateDef } from '../core/interpreter/scope';
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 
 /** The name TestState gives a lone state definition (AWS cites it: `/States/StateName/…`). */
 export const SINGLE_STATE_NAME = 'StateName';
@@ -60,12 +60,12 @@ export function selectState(definitionText: string, stateName?: string): Selecte
     raw = JSON.parse(definitionText);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ApiError('INVALID_DEFINITION', 'Invalid State Machine Definition', [
+    throw new DomainError('INVALID_DEFINITION', 'Invalid State Machine Definition', [
       { code: DefinitionProblemCodes.INVALID_JSON, path: '', message: `Definition is not valid JSON: ${reason}` },
     ]);
   }
   if (!isObject(raw)) {
-    throw new ApiError('INVALID_DEFINITION', 'Invalid State Machine Definition', [
+    throw new DomainError('INVALID_DEFINITION', 'Invalid State Machine Definition', [
       {
         code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED,
         path: '',
@@ -76,10 +76,10 @@ export function selectState(definitionText: string, stateName?: string): Selecte
   const isMachine = 'States' in raw || 'StartAt' in raw;
   const machine = isMachine ? raw : machineOfState(raw, stateName ?? SINGLE_STATE_NAME);
   const problems = validateDefinition(machine);
-  if (problems.length > 0) throw new ApiError('INVALID_DEFINITION', 'Invalid State Machine Definition', problems);
+  if (problems.length > 0) throw new DomainError('INVALID_DEFINITION', 'Invalid State Machine Definition', problems);
   const name = isMachine ? (stateName ?? String(machine.StartAt)) : (stateName ?? SINGLE_STATE_NAME);
   const state = findState(machine, name);
-  if (!state) throw new ApiError('VALIDATION_FAILED', 'State not found in definition');
+  if (!state) throw new DomainError('VALIDATION_FAILED', 'State not found in definition');
   const language = state.QueryLanguage ?? machine.QueryLanguage;
   return { name, state, jsonata: language === 'JSONata' };
 }

@@ -1,7 +1,7 @@
 import type { Plan } from '../../schemas/plan';
 import type { ResumePoint } from '../core/interpreter';
 import { EXECUTION_WORKFLOW } from '../../workflows/messages';
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import { listEvents } from '../db/events-repo';
 import {
   findExecution,
@@ -43,31 +43,37 @@ export async function redriveExecution(
   executionId: string,
 ): Promise<{ redriveDate: Date; execution: ExecutionRow }> {
   const row = await findExecution(deps.pool, executionId);
-  if (!row) throw new ApiError('EXECUTION_NOT_FOUND', `Execution Does Not Exist: '${executionId}'`);
+  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution Does Not Exist: '${executionId}'`);
   const version = await findVersion(deps.pool, row.stateMachine, row.version);
-  if (!version) throw new ApiError('EXECUTION_NOT_FOUND', `Execution Does Not Exist: '${executionId}'`);
+  if (!version) throw new DomainError('EXECUTION_NOT_FOUND', `Execution Does Not Exist: '${executionId}'`);
   const status = redriveStatusOf(row, version.type);
   if (!status.redrivable)
-    throw new ApiError('EXECUTION_NOT_REDRIVABLE', `Execution cannot be redriven: ${status.reason}`);
+    throw new DomainError('EXECUTION_NOT_REDRIVABLE', `Execution cannot be redriven: ${status.reason}`);
   const handle = deps.temporal.workflow.getHandle(executionId);
   if ((await handle.describe()).status.name === 'RUNNING') {
-    throw new ApiError(
+    throw new DomainError(
       'EXECUTION_NOT_REDRIVABLE',
       'Execution cannot be redriven: it is still stopping; retry in a moment',
     );
   }
   const resume = (await findResumePoint(deps.pool, executionId)) as ResumePoint | undefined;
   if (!resume)
-    throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: no resume point was recorded for it');
+    throw new DomainError(
+      'EXECUTION_NOT_REDRIVABLE',
+      'Execution cannot be redriven: no resume point was recorded for it',
+    );
   const events = await listEvents(deps.pool, executionId);
   // A saga that already compensated has undone the steps a redrive would reuse: refuse it.
   if (events.some((event) => event.type === 'CompensationStarted')) {
-    throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: its compensations have already run');
+    throw new DomainError(
+      'EXECUTION_NOT_REDRIVABLE',
+      'Execution cannot be redriven: its compensations have already run',
+    );
   }
   const lastEventId = events.at(-1)?.id ?? 0;
   const reopened = await reopenForRedrive(deps.pool, executionId);
   if (!reopened)
-    throw new ApiError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: its status changed; retry');
+    throw new DomainError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: its status changed; retry');
   try {
     await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
       workflowId: executionId,
@@ -80,7 +86,7 @@ export async function redriveExecution(
   } catch (err) {
     await undoRedrive(deps.pool, row);
     deps.log.error({ err, executionId }, 'redrive start failed');
-    throw new ApiError('SERVICE_UNAVAILABLE', 'The execution could not be redriven: Temporal is unavailable; retry');
+    throw new DomainError('SERVICE_UNAVAILABLE', 'The execution could not be redriven: Temporal is unavailable; retry');
   }
   deps.log.info({ executionId, redriveCount: reopened.redriveCount }, 'execution redriven');
   return { redriveDate: reopened.redriveDate as Date, execution: reopened };

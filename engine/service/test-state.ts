@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import { StatesError, StatesErrors } from '../core/errors';
 import type { StateDef } from '../core/interpreter/scope';
 import { checkMockedContext, newTestIdentity, testContext } from './test-state-context';
@@ -64,7 +64,7 @@ const MOCKABLE_TYPES = new Set(['Task', 'Map', 'Parallel']);
 /** Task resources that cannot run in TestState without a mock: callbacks, `.sync` jobs, activities. */
 const NEEDS_MOCK = /(\.sync(:\d+)?|\.waitForTaskToken)$|^arn:[a-z-]+:states:[^:]*:\d*:activity:/;
 
-const invalid = (message: string) => new ApiError('VALIDATION_FAILED', message);
+const invalid = (message: string) => new DomainError('VALIDATION_FAILED', message);
 
 /** The request checks TestState makes before running anything, with AWS's messages. */
 function checkRequest(state: StateDef, request: TestStateRequest): void {
@@ -86,7 +86,7 @@ function checkRequest(state: StateDef, request: TestStateRequest): void {
     return;
   }
   if (!UNMOCKED_TYPES.includes(state.Type)) {
-    throw new ApiError(
+    throw new DomainError(
       'INVALID_DEFINITION',
       `TestState API does not support Map or Parallel states. Supported state types include: [${UNMOCKED_TYPES.join(', ')}]`,
     );

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ExecutionResponse, StartExecutionRequest } from '../../schemas/api/executions';
 import type { Plan } from '../../schemas/plan';
 import { canonicalJson } from './canonical-json';
 import { EXECUTION_WORKFLOW, type ExecutionWorkflowInput } from '../../workflows/messages';
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import {
   deleteUnstartedExecution,
   findExecution,
@@ -79,33 +80,63 @@ export interface StartTarget {
 }
 
 /** The definition to run for a target, and the published version / alias to record. */
-async function resolveTarget(
-  deps: ServiceDeps,
+export interface ResolvedTarget {
+  definition: StateMachineVersionRow;
+  publishedVersion?: number;
+  alias?: string;
+}
+
+/**
+ * The one target resolution of StartExecution and the `states:startExecution` integration: the
+ * machine's current definition, or the published version / alias named (an alias picks one of
+ * its versions by weight with `random`); `STATE_MACHINE_NOT_FOUND` when any of them is missing.
+ */
+export async function resolveTarget(
+  pool: Pool,
   stateMachine: string,
   target: StartTarget,
   random: () => number,
-): Promise<{ definition: StateMachineVersionRow; publishedVersion?: number; alias?: string }> {
-  const machine = await findVersion(deps.pool, stateMachine);
-  if (!machine) throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${stateMachine}' does not exist`);
+): Promise<ResolvedTarget> {
+  const machine = await findVersion(pool, stateMachine);
+  if (!machine) throw new DomainError('STATE_MACHINE_NOT_FOUND', `State machine '${stateMachine}' does not exist`);
   let publishedVersion = target.version;
   if (target.alias !== undefined) {
-    const alias = await findAlias(deps.pool, stateMachine, target.alias);
+    const alias = await findAlias(pool, stateMachine, target.alias);
     if (!alias)
-      throw new ApiError(
+      throw new DomainError(
         'STATE_MACHINE_NOT_FOUND',
         `State machine alias '${stateMachine}:${target.alias}' does not exist`,
       );
     publishedVersion = chooseRoute(alias.routes, random());
   }
   if (publishedVersion === undefined) return { definition: machine };
-  const version = await findPublishedVersion(deps.pool, stateMachine, publishedVersion);
+  const version = await findPublishedVersion(pool, stateMachine, publishedVersion);
   if (!version)
-    throw new ApiError(
+    throw new DomainError(
       'STATE_MACHINE_NOT_FOUND',
       `State machine version '${stateMachine}:${publishedVersion}' does not exist`,
     );
-  const definition = await findVersion(deps.pool, stateMachine, version.definitionVersion);
+  const definition = await findVersion(pool, stateMachine, version.definitionVersion);
   return { definition: definition as StateMachineVersionRow, publishedVersion, alias: target.alias };
+}
+
+/** `INVALID_EXECUTION_INPUT` when an execution's input passes Step Functions' 256 KiB. */
+export function checkInputSize(input: unknown): void {
+  const size = Buffer.byteLength(JSON.stringify(input), 'utf8');
+  if (size > MAX_INPUT_BYTES) {
+    throw new DomainError('INVALID_EXECUTION_INPUT', `The input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
+  }
+}
+
+/**
+ * The one idempotency rule of a start whose name is taken: the same execution (returned, not
+ * started again) only while the first one runs and with the same input (as canonical JSON: key
+ * order does not matter); anything else is `EXECUTION_ALREADY_EXISTS`.
+ */
+export function sameStart(existing: ExecutionRow | undefined, input: unknown): existing is ExecutionRow {
+  return (
+    existing !== undefined && existing.status === 'RUNNING' && canonicalJson(existing.input) === canonicalJson(input)
+  );
 }
 
 /**
@@ -124,12 +155,9 @@ export async function startExecution(
   random: () => number = Math.random,
 ): Promise<{ execution: ExecutionResponse; created: boolean }> {
   const input = request.input === undefined ? {} : request.input;
-  const size = Buffer.byteLength(JSON.stringify(input), 'utf8');
-  if (size > MAX_INPUT_BYTES) {
-    throw new ApiError('INVALID_EXECUTION_INPUT', `The input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
-  }
+  checkInputSize(input);
   const resolved = await resolveTarget(
-    deps,
+    deps.pool,
     stateMachine,
     { version: target.version ?? request.version, alias: target.alias ?? request.alias },
     random,
@@ -149,11 +177,14 @@ export async function startExecution(
   if (!inserted) {
     const existing = await findExecution(deps.pool, id);
     // Idempotent only while the first one runs (Step Functions' rule for STANDARD machines).
-    if (existing && existing.status === 'RUNNING' && canonicalJson(existing.input) === canonicalJson(input)) {
+    if (sameStart(existing, input)) {
       if (!existing.workflowStarted) await startWorkflow(deps, existing, version.plan as Plan);
       return { execution: toExecutionResponse(existing), created: false };
     }
-    throw new ApiError('EXECUTION_ALREADY_EXISTS', `Execution Already Exists: '${executionArn(stateMachine, name)}'`);
+    throw new DomainError(
+      'EXECUTION_ALREADY_EXISTS',
+      `Execution Already Exists: '${executionArn(stateMachine, name)}'`,
+    );
   }
   const log = deps.log.child({ executionId: id });
   try {
@@ -161,7 +192,7 @@ export async function startExecution(
   } catch (err) {
     log.error({ err }, 'workflow start failed');
     await deleteUnstartedExecution(deps.pool, id);
-    throw new ApiError('SERVICE_UNAVAILABLE', 'The execution could not be started: Temporal is unavailable; retry');
+    throw new DomainError('SERVICE_UNAVAILABLE', 'The execution could not be started: Temporal is unavailable; retry');
   }
   log.info(
     { stateMachine, version: version.version, publishedVersion: resolved.publishedVersion, alias: resolved.alias },

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import {
   deleteActivity as deleteActivityRow,
   findActivity,
@@ -33,7 +33,7 @@ export async function createActivity(
 /** One activity; `ACTIVITY_NOT_FOUND` (message naming `label`) otherwise. */
 export async function describeActivity(deps: ServiceDeps, name: string, label = name): Promise<ActivityRow> {
   const row = await findActivity(deps.pool, name);
-  if (!row) throw new ApiError('ACTIVITY_NOT_FOUND', `Activity Does Not Exist: '${label}'`);
+  if (!row) throw new DomainError('ACTIVITY_NOT_FOUND', `Activity Does Not Exist: '${label}'`);
   return row;
 }
 

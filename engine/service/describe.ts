@@ -1,6 +1,6 @@
 import type { ExecutionResponse } from '../../schemas/api/executions';
 import type { HistoryEvent } from '../../schemas/history';
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import { listEventPage } from '../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../db/executions-repo';
 import { executionArn } from '../core/arn';
@@ -31,7 +31,7 @@ export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
 /** One execution by id. */
 export async function describeExecution(deps: ServiceDeps, executionId: string): Promise<ExecutionResponse> {
   const row = await findExecution(deps.pool, executionId);
-  if (!row) throw new ApiError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
   return toExecutionResponse(row);
 }
 
@@ -55,10 +55,10 @@ function decodeHistoryCursor(cursor: string, reverse: boolean): number {
   }
   const { e, r } = (value && typeof value === 'object' ? value : {}) as { e?: unknown; r?: unknown };
   if (!Number.isSafeInteger(e) || (e as number) < 0 || (r !== 0 && r !== 1)) {
-    throw new ApiError('INVALID_CURSOR', 'The cursor is not one this API returned');
+    throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
   }
   if ((r === 1) !== reverse)
-    throw new ApiError('INVALID_CURSOR', `The cursor was returned for reverse=${r === 1}; pass the same reverse`);
+    throw new DomainError('INVALID_CURSOR', `The cursor was returned for reverse=${r === 1}; pass the same reverse`);
   return e as number;
 }
 
@@ -73,7 +73,7 @@ export async function getExecutionHistoryPage(
   query: { limit?: number; next?: string; reverse?: boolean },
 ): Promise<{ events: HistoryEvent[]; next?: string }> {
   const row = await findExecution(deps.pool, executionId);
-  if (!row) throw new ApiError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
   const reverse = query.reverse ?? false;
   const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, reverse);
   const limit = Math.min(query.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
@@ -117,7 +117,7 @@ function decodeCursor(cursor: string): { startDate: string; executionId: string 
   } catch {
     // fall through
   }
-  throw new ApiError('INVALID_CURSOR', 'The cursor is not one this API returned');
+  throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
 }
 
 /** Rows read per query while a list page is filled: what one request holds at once. */
