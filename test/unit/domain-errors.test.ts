@@ -42,7 +42,7 @@ describe('domain errors, mapped by each caller in one place', () => {
   });
 
   test('the nested-execution path fails the Task with the StepFunctions.* error', () => {
-    const request = { stateMachine: 'child', name: 'run-1', input: {}, alias: 'live' };
+    const request = { stateMachine: 'child', name: 'run-1', input: {}, alias: 'live', integration: 'sync' as const };
     const missing = toChildError(new DomainError('STATE_MACHINE_NOT_FOUND', 'gone'), request);
     expect(missing).toBeInstanceOf(StatesError);
     expect(missing).toMatchObject({
