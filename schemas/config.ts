@@ -83,6 +83,10 @@ export const ConfigSchema = z.object({
    * ends its execution FAILED. At least 5: Temporal flags such workflows after 5 problems.
    */
   STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS: z.coerce.number().int().min(5).max(1000).default(6),
+  /** Whether this API process runs the notification dispatcher (one of all API replicas delivers at a time). */
+  STEPFLOW_NOTIFICATIONS: z.enum(['on', 'off']).default('on'),
+  /** The longest wait between two delivery attempts of one notification, seconds. */
+  STEPFLOW_NOTIFICATIONS_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

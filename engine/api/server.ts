@@ -19,6 +19,7 @@ import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
 import { testStateRoutes } from './routes/test-state';
 import { sfnProtocol } from './sfn/plugin';
+import { notificationRoutes } from '../notifications/routes';
 
 /** Largest request body: a 1 MiB definition (Step Functions' limit) with JSON escaping to spare. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -120,6 +121,7 @@ export function buildApi(
   app.register(callbackRoutes, { deps });
   app.register(activityRoutes, { deps });
   app.register(testStateRoutes, { deps });
+  app.register(notificationRoutes, { deps });
   app.register(sfnProtocol, { deps });
   return app;
 }
