@@ -158,7 +158,7 @@ export function main(argv: string[]): void {
     );
     return;
   }
-  const log = createLogger(config.LOG_LEVEL).child({ process: command ?? 'stepflow' });
+  const log = createLogger(config.LOG_LEVEL, 'stepflow', config.LOG_FORMAT).child({ process: command ?? 'stepflow' });
   run(command, config, log).catch((err) => {
     log.fatal({ err }, 'stepflow failed');
     process.exit(1);

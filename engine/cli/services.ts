@@ -15,6 +15,7 @@ import { startWorker, type StepflowWorker } from '../temporal/worker';
 import { startFunctionHost, type FunctionHost } from '../functions/host';
 import { masterKeyOf } from '../api/api-keys';
 import { NotificationDispatcher } from '../notifications/dispatcher';
+import { installTracing } from '../telemetry/tracing';
 
 /** How often the notification dispatcher looks for due retries (a status change wakes it at once). */
 const NOTIFICATION_POLL_MS = 1_000;
@@ -74,6 +75,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     config.TEMPORAL_NAMESPACE,
     temporalSecurity(config),
   );
+  const tracing = installTracing(config, 'api');
   const deps = { pool, temporal, config, log };
   const app = buildApi(deps);
   const reconcile = setInterval(() => {
@@ -105,6 +107,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
       await app.close();
       await temporal.connection.close();
       await pool.end();
+      await tracing.shutdown();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { setTracingEnabled, tracingEnabled } from '../../telemetry/execution-trace';
 import { ResourceNameSchema } from '../../../schemas/api/common';
 import { stateMachineArn } from '../../core/arn';
 import { parseDefinition, validateDefinition } from '../../core/validate';
@@ -94,6 +95,7 @@ export const stateMachineActions = {
         tags: request.tags,
       },
     );
+    await setTracingEnabled(deps.pool, stateMachine.name, request.tracingConfiguration?.enabled);
     return {
       stateMachineArn: stateMachineArn(stateMachine.name),
       creationDate: epochSeconds(stateMachine.createdAt),
@@ -128,6 +130,7 @@ export const stateMachineActions = {
       },
       { onChangedDefinition: 'new-version', publish: request.publish, versionDescription: request.versionDescription },
     );
+    await setTracingEnabled(deps.pool, current.name, request.tracingConfiguration?.enabled);
     const updated = (await findVersion(deps.pool, current.name)) as StateMachineVersionRow;
     return {
       updateDate: epochSeconds(updated.updatedAt),
@@ -146,7 +149,7 @@ export const stateMachineActions = {
       status: 'ACTIVE',
       type: row.type,
       loggingConfiguration: loggingOf(row),
-      tracingConfiguration: { enabled: false },
+      tracingConfiguration: { enabled: await tracingEnabled(deps.pool, deps.config, row.name) },
     };
     if (ref.version === undefined) {
       return {
@@ -183,7 +186,7 @@ export const stateMachineActions = {
       roleArn: row.roleArn ?? '',
       updateDate: epochSeconds(row.versionCreatedAt),
       loggingConfiguration: loggingOf(row),
-      tracingConfiguration: { enabled: false },
+      tracingConfiguration: { enabled: await tracingEnabled(deps.pool, deps.config, row.name) },
       revisionId: row.revisionId,
     };
   },
