@@ -229,14 +229,15 @@ describe('OpenTelemetry traces', () => {
     }
     // Events reach the store from the worker and, piggybacked on invocations, from the function host.
     const texts = [await (await fetch(workerMetricsUrl)).text(), await (await fetch(hostMetricsUrl)).text()];
-    const value = (series: string) =>
-      ['worker', 'functions']
-        .map((role, i) => {
-          const key = `${series.slice(0, -1)},role="${role}"}`;
-          const line = (texts[i] as string).split('\n').find((l) => l.startsWith(`${key} `));
-          return line === undefined ? 0 : Number(line.slice(key.length + 1));
-        })
-        .reduce((a, b) => a + b, 0);
+    // Label order is prom-client's business: a series matches when its name and every label do.
+    const value = (series: string) => {
+      const name = series.slice(0, series.indexOf('{'));
+      const wanted = series.slice(name.length + 1, -1).split(',');
+      return texts
+        .flatMap((text) => text.split('\n'))
+        .filter((line) => line.startsWith(`${name}{`) && wanted.every((label) => line.includes(label)))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    };
     const labels = (extra: string) => `{state_machine="${machine}",${extra}}`;
     expect(value(`stepflow_state_transitions_total${labels('type="Pass"')}`)).toBe(2);
     expect(value(`stepflow_state_transitions_total${labels('type="Task"')}`)).toBe(2);
