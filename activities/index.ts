@@ -43,7 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     /** Queues a Task on an activity ARN for external workers (GetActivityTask), token signed. */
     async enqueueActivityTask(input: EnqueueActivityTaskInput): Promise<void> {
       await insertEvents(deps.pool, input.executionId, input.pendingEvents);
-      countTransitions(deps.metrics, input.pendingEvents);
+      countTransitions(deps.metrics, input.pendingEvents, input.executionId);
       await enqueueActivityTask(deps.pool, {
         nonce: input.taskToken,
         activityName: input.activityName,
@@ -57,7 +57,7 @@ export function createActivities(deps: ActivityDeps) {
     /** Writes history events (idempotent). */
     async recordEvents(input: RecordEventsInput): Promise<void> {
       await insertEvents(deps.pool, input.executionId, input.events);
-      countTransitions(deps.metrics, input.events);
+      countTransitions(deps.metrics, input.events, input.executionId);
     },
 
     /** Writes the final events and the outcome in one transaction. */
@@ -70,7 +70,7 @@ export function createActivities(deps: ActivityDeps) {
         await insertEvents(client, input.executionId, input.events);
         await completeExecution(client, input.executionId, input.outcome, stopDate, input.resume);
       });
-      countTransitions(deps.metrics, input.events);
+      countTransitions(deps.metrics, input.events, input.executionId);
       deps.metrics?.executionsClosed.inc({ status: input.outcome.status });
       deps.log.info({ executionId: input.executionId, status: input.outcome.status }, 'execution completed');
     },

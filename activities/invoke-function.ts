@@ -70,7 +70,7 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
           beforeStart: async () => {
             const at = Date.now();
             await insertEvents(deps.pool, input.executionId, stamped(input.pendingEvents, input.startedEventId, at));
-            countTransitions(deps.metrics, input.pendingEvents);
+            countTransitions(deps.metrics, input.pendingEvents, input.executionId);
             startedAt = at;
           },
         });

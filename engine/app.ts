@@ -17,6 +17,12 @@ import { temporalSecurity } from './temporal/connection-options';
 import { startLocalTemporal, temporalPostgresFromUrl, type LocalTemporal } from './temporal/local-server';
 import { startWorker, type StepflowWorker } from './temporal/worker';
 import { startFunctionHost, type FunctionHost } from './functions/host';
+import { masterKeyOf } from './api/api-keys';
+import { NotificationDispatcher } from './notifications/dispatcher';
+import { installTracing } from './telemetry/tracing';
+
+/** How often the notification dispatcher looks for due retries (a status change wakes it at once). */
+const NOTIFICATION_POLL_MS = 1_000;
 
 /** How often the API repairs executions whose workflow start was never confirmed. */
 const RECONCILE_INTERVAL_MS = 15_000;
@@ -71,6 +77,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     config.TEMPORAL_NAMESPACE,
     temporalSecurity(config),
   );
+  const tracing = installTracing(config, 'api');
   const deps = { pool, temporal, config, log };
   const app = buildApi(deps);
   const reconcile = setInterval(() => {
@@ -78,6 +85,18 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     finishPendingStops(deps).catch((err) => log.warn({ err }, 'reconcile of stops failed'));
     failStuckWorkflows(deps).catch((err) => log.warn({ err }, 'reconcile of stuck executions failed'));
   }, RECONCILE_INTERVAL_MS);
+  // The notification dispatcher runs in the API process; with several replicas one delivers (an advisory lock).
+  const dispatcher =
+    config.STEPFLOW_NOTIFICATIONS === 'on'
+      ? new NotificationDispatcher(
+          pool,
+          config.DATABASE_URL,
+          masterKeyOf(config),
+          { pollMs: NOTIFICATION_POLL_MS, maxBackoffMs: config.STEPFLOW_NOTIFICATIONS_MAX_BACKOFF_SECONDS * 1000 },
+          log.child({ component: 'notifications' }),
+        )
+      : undefined;
+  dispatcher?.start();
   await app.listen({ host: config.HOST, port: config.PORT });
   const url = `http://${config.HOST}:${config.PORT}`;
   log.info({ url }, 'api listening');
@@ -86,9 +105,11 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     url,
     async close() {
       clearInterval(reconcile);
+      await dispatcher?.stop();
       await app.close();
       await temporal.connection.close();
       await pool.end();
+      await tracing.shutdown();
     },
   };
 }

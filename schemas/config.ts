@@ -83,6 +83,18 @@ export const ConfigSchema = z.object({
    * ends its execution FAILED. At least 5: Temporal flags such workflows after 5 problems.
    */
   STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS: z.coerce.number().int().min(5).max(1000).default(6),
+  /** Whether this API process runs the notification dispatcher (one of all API replicas delivers at a time). */
+  STEPFLOW_NOTIFICATIONS: z.enum(['on', 'off']).default('on'),
+  /** The longest wait between two delivery attempts of one notification, seconds. */
+  STEPFLOW_NOTIFICATIONS_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** OTLP/HTTP collector base URL (spans go to `<url>/v1/traces`); unset: spans are not exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** `service.name` of this process's spans (default `stepflow-<role>`). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** Whether executions of a state machine without `tracingConfiguration.enabled` are traced. */
+  STEPFLOW_TRACING_DEFAULT: z.enum(['enabled', 'disabled']).default('enabled'),
+  /** `pretty`: human-readable logs; `json`: JSON lines; default: pretty on a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -45,6 +45,13 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /v1/activities/:name/poll': 'execute',
   // TestState runs one state and stores nothing: execute, as the protocol's TestState.
   'POST /v1/test-state': 'execute',
+  // Notification targets hold delivery addresses and signing secrets: admin to change them.
+  'POST /v1/notification-targets': 'admin',
+  'GET /v1/notification-targets': 'read',
+  'GET /v1/notification-targets/:name': 'read',
+  'PATCH /v1/notification-targets/:name': 'admin',
+  'POST /v1/notification-targets/:name/rotate-secret': 'admin',
+  'DELETE /v1/notification-targets/:name': 'admin',
 };
 
 /** The browsable API docs (Swagger UI's own routes): public, like /openapi.json. */

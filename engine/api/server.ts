@@ -19,6 +19,8 @@ import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
 import { testStateRoutes } from './routes/test-state';
 import { sfnProtocol } from './sfn/plugin';
+import { notificationRoutes } from '../notifications/routes';
+import { traceRequests } from '../telemetry/api-tracing';
 
 /** Largest request body: a 1 MiB definition (Step Functions' limit) with JSON escaping to spare. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -112,6 +114,7 @@ export function buildApi(
     reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` }),
   );
 
+  traceRequests(app);
   instrumentRequests(app, metrics);
   installAuth(app, deps);
   registerOpenApi(app, API_VERSION);
@@ -121,6 +124,7 @@ export function buildApi(
   app.register(callbackRoutes, { deps });
   app.register(activityRoutes, { deps });
   app.register(testStateRoutes, { deps });
+  app.register(notificationRoutes, { deps });
   app.register(sfnProtocol, { deps });
   return app;
 }

@@ -5,6 +5,7 @@ import { prepareDatabase, startApi, startFunctionHostProcess, startManagedTempor
 import { runStack } from './supervisor';
 import { CLIENT_COMMANDS, runClientCommand } from './client-commands';
 import { runAuthCommand, runKeysCommand } from './keys';
+import { runNotificationsCommand } from './notifications';
 
 const USAGE = `usage: stepflow <command>
 
@@ -35,6 +36,11 @@ API keys (operator commands on DATABASE_URL; before the first key the API is ope
   keys revoke <key id>
   auth status                           is authentication on (it stays on once a key was created)
   auth disable                          turn it off again (open API, loopback only); needs no active key
+
+notifications (status-change events to webhooks, NATS JetStream, RabbitMQ; see README "Observability"):
+  notifications create --name N --type webhook|nats|rabbitmq --url U [--subject S] [--exchange E]
+                [--routing-key K] [--machines a,b] [--statuses FAILED,TIMED_OUT]
+  notifications list | describe <name> | enable <name> | disable <name> | rotate-secret <name> | delete <name>
 `;
 
 /** Exits when the supervising `stepflow up` is gone, so no child outlives it. */
@@ -122,7 +128,10 @@ export function main(argv: string[]): void {
     throw err;
   }
   const command = argv[0];
-  if (command && (CLIENT_COMMANDS.includes(command) || command === 'keys' || command === 'auth')) {
+  if (
+    command &&
+    (CLIENT_COMMANDS.includes(command) || command === 'keys' || command === 'auth' || command === 'notifications')
+  ) {
     const io = {
       out: (text: string) => process.stdout.write(`${text}\n`),
       err: (text: string) => process.stderr.write(`${text}\n`),
@@ -131,7 +140,9 @@ export function main(argv: string[]): void {
     const operator = command === 'keys' ? runKeysCommand : command === 'auth' ? runAuthCommand : undefined;
     const run = operator
       ? operator(argv.slice(1), config, io, createLogger(config.LOG_LEVEL))
-      : runClientCommand(command, argv.slice(1), config, io);
+      : command === 'notifications'
+        ? runNotificationsCommand(argv.slice(1), config, io)
+        : runClientCommand(command, argv.slice(1), config, io);
     run.then(
       (code) => process.exit(code),
       (err) => {
@@ -141,7 +152,7 @@ export function main(argv: string[]): void {
     );
     return;
   }
-  const log = createLogger(config.LOG_LEVEL).child({ process: command ?? 'stepflow' });
+  const log = createLogger(config.LOG_LEVEL, 'stepflow', config.LOG_FORMAT).child({ process: command ?? 'stepflow' });
   run(command, config, log).catch((err) => {
     log.fatal({ err }, 'stepflow failed');
     process.exit(1);

@@ -25,6 +25,7 @@ export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
     ...(row.stopDate ? { stopDate: row.stopDate.toISOString() } : {}),
     redriveCount: row.redriveCount ?? 0,
     ...(row.redriveDate ? { redriveDate: row.redriveDate.toISOString() } : {}),
+    ...(row.traceId ? { traceId: row.traceId } : {}),
   };
 }
 

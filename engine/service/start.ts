@@ -18,6 +18,7 @@ import { findAlias } from '../db/aliases-repo';
 import { findPublishedVersion } from '../db/published-versions-repo';
 import { findVersion, type StateMachineVersionRow } from '../db/state-machines-repo';
 import { executionArn, executionId as toExecutionId, roleArn, stateMachineArn } from '../core/arn';
+import { traceExecutionStart } from '../telemetry/execution-trace';
 import type { ServiceDeps } from './deps';
 import { chooseRoute } from './aliases';
 import { toExecutionResponse } from './describe';
@@ -60,12 +61,14 @@ export function deploymentLimits(config: ServiceDeps['config']): NonNullable<Exe
 async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): Promise<void> {
   const args = workflowInput(row, plan, undefined, deploymentLimits(deps.config));
   try {
-    await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
-      workflowId: row.executionId,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      args: [args],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      memo: { stateMachine: row.stateMachine, version: row.version },
+    await traceExecutionStart(deps, row, async () => {
+      await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
+        workflowId: row.executionId,
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        args: [args],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { stateMachine: row.stateMachine, version: row.version },
+      });
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -55,6 +55,12 @@ const ROUTES: Record<string, Access> = {
   'DELETE /v1/activities/:name': 'admin',
   'POST /v1/activities/:name/poll': 'execute',
   'POST /v1/test-state': 'execute',
+  'POST /v1/notification-targets': 'admin',
+  'GET /v1/notification-targets': 'read',
+  'GET /v1/notification-targets/:name': 'read',
+  'PATCH /v1/notification-targets/:name': 'admin',
+  'POST /v1/notification-targets/:name/rotate-secret': 'admin',
+  'DELETE /v1/notification-targets/:name': 'admin',
 };
 /** The Step Functions protocol route: its scope comes from the action (ACTIONS). */
 const PROTOCOL_ROUTE = 'POST /';

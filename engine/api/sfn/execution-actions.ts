@@ -90,6 +90,8 @@ function describe(row: ExecutionRow) {
     redriveCount: row.redriveCount,
     ...(row.redriveDate ? { redriveDate: epochSeconds(row.redriveDate) } : {}),
     ...redriveStatusOf(row),
+    // Stepflow extension: the OpenTelemetry trace the execution was started in.
+    ...(row.traceId ? { stepflow: { traceId: row.traceId } } : {}),
   };
 }
 

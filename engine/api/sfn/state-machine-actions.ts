@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { setTracingEnabled, tracingEnabled } from '../../telemetry/execution-trace';
 import { ResourceNameSchema } from '../../../schemas/api/common';
 import { stateMachineArn } from '../../core/arn';
 import { findExecution } from '../../db/executions-repo';
@@ -104,6 +105,7 @@ export const stateMachineActions = {
         tags: request.tags,
       },
     );
+    await setTracingEnabled(deps.pool, stateMachine.name, request.tracingConfiguration?.enabled);
     return {
       stateMachineArn: stateMachineArn(stateMachine.name),
       creationDate: epochSeconds(stateMachine.createdAt),
@@ -138,6 +140,7 @@ export const stateMachineActions = {
       },
       { onChangedDefinition: 'new-version', publish: request.publish, versionDescription: request.versionDescription },
     );
+    await setTracingEnabled(deps.pool, current.name, request.tracingConfiguration?.enabled);
     const updated = (await findVersion(deps.pool, current.name)) as StateMachineVersionRow;
     return {
       updateDate: epochSeconds(updated.updatedAt),
@@ -156,7 +159,7 @@ export const stateMachineActions = {
       status: 'ACTIVE',
       type: row.type,
       loggingConfiguration: loggingOf(row),
-      tracingConfiguration: { enabled: false },
+      tracingConfiguration: { enabled: await tracingEnabled(deps.pool, deps.config, row.name) },
     };
     if (ref.version === undefined) {
       return {
@@ -195,7 +198,7 @@ export const stateMachineActions = {
       roleArn: row.roleArn ?? '',
       updateDate: epochSeconds(row.versionCreatedAt),
       loggingConfiguration: loggingOf(row),
-      tracingConfiguration: { enabled: false },
+      tracingConfiguration: { enabled: await tracingEnabled(deps.pool, deps.config, row.name) },
       revisionId: row.revisionId,
       ...definitionFacts(row.definition),
     };
