@@ -83,6 +83,10 @@ export const ConfigSchema = z.object({
    * ends its execution FAILED. At least 5: Temporal flags such workflows after 5 problems.
    */
   STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS: z.coerce.number().int().min(5).max(1000).default(6),
+  /** Webhooks: how far (seconds, either way) a delivery's signature timestamp may be from now. */
+  STEPFLOW_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+  /** `stepflow triggers`: how often (seconds) it reloads the queue triggers configured through the API. */
+  STEPFLOW_TRIGGERS_RELOAD_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

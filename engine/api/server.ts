@@ -18,6 +18,7 @@ import { callbackRoutes } from './routes/callbacks';
 import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
 import { testStateRoutes } from './routes/test-state';
+import { triggerRoutes } from './routes/triggers';
 import { sfnProtocol } from './sfn/plugin';
 
 /** Largest request body: a 1 MiB definition (Step Functions' limit) with JSON escaping to spare. */
@@ -120,6 +121,7 @@ export function buildApi(
   app.register(callbackRoutes, { deps });
   app.register(activityRoutes, { deps });
   app.register(testStateRoutes, { deps });
+  app.register(triggerRoutes, { deps });
   app.register(sfnProtocol, { deps });
   return app;
 }

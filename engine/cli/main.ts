@@ -6,6 +6,7 @@ import {
   startApi,
   startFunctionHostProcess,
   startManagedTemporal,
+  startTriggersProcess,
   startWorkerProcess,
 } from './services';
 import { runStack } from './supervisor';
@@ -16,11 +17,12 @@ const USAGE = `usage: stepflow <command>
 
 commands:
   up        run the whole stack: managed Temporal server (unless TEMPORAL_ADDRESS is set),
-            migrations, the API, a worker and a function host (Ctrl-C stops everything)
+            migrations, the API, a worker, a function host and the triggers (Ctrl-C stops everything)
   api       run the API server only (needs a Temporal server: TEMPORAL_ADDRESS)
   worker    run one worker only (needs a Temporal server: TEMPORAL_ADDRESS)
   functions run one function host only: runs FUNCTIONS_DIR's functions, each invocation in a
             process of its own (needs a Temporal server: TEMPORAL_ADDRESS)
+  triggers  run the triggers only: schedules' actions and the queue-trigger consumers (NATS, RabbitMQ)
   migrate   create the database if missing and apply pending migrations
   temporal  run the managed local Temporal server only
 
@@ -98,6 +100,13 @@ async function run(command: string | undefined, config: Config, log: Logger): Pr
       const host = await startFunctionHostProcess(config, log);
       onStopSignal(log, () => host.shutdown());
       await host.run;
+      return;
+    }
+    case 'triggers': {
+      exitWithSupervisor(process.env, log);
+      const triggers = await startTriggersProcess(config, log);
+      onStopSignal(log, () => triggers.shutdown());
+      await triggers.run;
       return;
     }
     case 'migrate':

@@ -13,6 +13,7 @@ import { temporalSecurity } from '../temporal/connection-options';
 import { startLocalTemporal, temporalPostgresFromUrl, type LocalTemporal } from '../temporal/local-server';
 import { startWorker, type StepflowWorker } from '../temporal/worker';
 import { startFunctionHost, type FunctionHost } from '../functions/host';
+import { startTriggers, type TriggersProcess } from '../triggers/process';
 
 /** How often the API repairs executions whose workflow start was never confirmed. */
 const RECONCILE_INTERVAL_MS = 15_000;
@@ -101,4 +102,10 @@ export async function startWorkerProcess(config: Config, log: Logger): Promise<S
 export async function startFunctionHostProcess(config: Config, log: Logger): Promise<FunctionHost> {
   await prepareDatabase(config, log);
   return startFunctionHost(config, temporalAddress(config), log.child({ component: 'function-host' }));
+}
+
+/** Starts the triggers process: schedules' actions and queue-trigger consumers (it also ensures the schema). */
+export async function startTriggersProcess(config: Config, log: Logger): Promise<TriggersProcess> {
+  await prepareDatabase(config, log);
+  return startTriggers(config, temporalAddress(config), log.child({ component: 'triggers' }));
 }

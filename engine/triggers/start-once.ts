@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { ExecutionResponse } from '../../schemas/api/executions';
+import { ApiError } from '../api/errors';
+import { executionId as toExecutionId } from '../core/arn';
+import type { ServiceDeps } from '../executions/deps';
+import { describeExecution } from '../executions/describe';
+import { startExecution } from '../executions/start';
+
+/** What a trigger starts: a state machine, optionally a published version or an alias. */
+export interface TriggerTarget {
+  stateMachine: string;
+  version: number | null;
+  alias: string | null;
+}
+
+/** A short, name-safe digest of a trigger's dedup key (24 hex digits: 96 bits). */
+export function dedupDigest(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 24);
+}
+
+/**
+ * Starts the execution a trigger event asks for, through the one start use case (so the row,
+ * the workflow and their idempotency are the API's). The execution's `name` is derived from the
+ * event's identity (a schedule's nominal time, a delivery id, a message id): the same event
+ * again returns the execution the first one started (`created: false`), whether or not it has
+ * ended, and never starts a second one.
+ */
+export async function startOnce(
+  deps: ServiceDeps,
+  target: TriggerTarget,
+  name: string,
+  input: unknown,
+): Promise<{ execution: ExecutionResponse; created: boolean }> {
+  try {
+    return await startExecution(
+      deps,
+      target.stateMachine,
+      { name, input },
+      { version: target.version ?? undefined, alias: target.alias ?? undefined },
+    );
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 'EXECUTION_ALREADY_EXISTS')) throw err;
+    return { execution: await describeExecution(deps, toExecutionId(target.stateMachine, name)), created: false };
+  }
+}
