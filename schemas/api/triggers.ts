@@ -71,7 +71,7 @@ export const ScheduleListResponseSchema = z.object({
 });
 
 /** `POST /v1/schedules/{name}/pause` and `/resume`. */
-export const ScheduleNoteRequestSchema = z.object({ note: z.string().max(512).optional() }).optional();
+export const ScheduleNoteRequestSchema = z.object({ note: z.string().max(512).optional() }).nullish();
 
 /** `POST /v1/schedules/{name}/backfill`: take the actions the schedule would have taken from `start` to `end`. */
 export const BackfillRequestSchema = z

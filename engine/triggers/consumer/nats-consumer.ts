@@ -4,8 +4,12 @@ import type { ServiceDeps } from '../../executions/deps';
 import { retryDelayMs, startForMessage } from './message-start';
 import type { RunningConsumer } from './running-consumer';
 
-/** How long NATS waits for an ack before redelivering (a start takes well under this). */
-const ACK_WAIT_NS = 60 * 1_000_000_000;
+/**
+ * How long NATS waits for an ack before redelivering: short, so the messages a killed consumer
+ * held come back soon; a start in progress extends it (`working()`) every WORKING_MS.
+ */
+const ACK_WAIT_NS = 15 * 1_000_000_000;
+const WORKING_MS = 5_000;
 
 /** The durable consumer a trigger reads through. */
 export function natsDurableName(trigger: string): string {
@@ -59,7 +63,8 @@ export async function startNatsConsumer(
 
   const handle = async (m: JsMsg): Promise<void> => {
     const messageId = m.headers?.get('Nats-Msg-Id') || `${trigger.source}:${m.seq}`;
-    const outcome = await startForMessage(deps, trigger, messageId, m.data);
+    const working = setInterval(() => m.working(), WORKING_MS);
+    const outcome = await startForMessage(deps, trigger, messageId, m.data).finally(() => clearInterval(working));
     if (outcome.ok) {
       await m.ackAck();
       return;
