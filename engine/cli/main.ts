@@ -12,6 +12,7 @@ import {
 import { runStack } from './supervisor';
 import { CLIENT_COMMANDS, runClientCommand } from './client-commands';
 import { runAuthCommand, runKeysCommand } from './keys';
+import { runTriggerCommand, TRIGGER_COMMANDS } from './trigger-commands';
 
 const USAGE = `usage: stepflow <command>
 
@@ -36,6 +37,15 @@ client commands (talk to the API at STEPFLOW_URL or --url, default http://HOST:P
   history <executionId> [--follow]      the execution's timeline; --follow until it ends
   stop <executionId> [--error E] [--cause C]
   redrive <executionId>                 continue a FAILED/TIMED_OUT/ABORTED execution where it stopped
+
+triggers (see README "Triggers"; each prints the API's JSON answer):
+  schedule create <name> --machine M --expression 'rate(5 minutes)' [--time-zone Z] [--input JSON] [--overlap P] [--paused]
+  schedule list | describe <name> | pause <name> | resume <name> | delete <name> | executions <name>
+  schedule backfill <name> --start ISO --end ISO
+  webhook create --name N --machine M   (the secret is printed once) | list | describe <id> | rotate <id> | delete <id>
+  queue-trigger create <name> <broker url> --kind nats|rabbitmq --source S [--subject S] --dead-letter D --machine M
+                [--max-in-flight N] [--max-attempts N]
+  queue-trigger list | describe <name> | delete <name>
 
 API keys (operator commands on DATABASE_URL; before the first key the API is open, on loopback only):
   keys create --name N --scopes read,execute,admin
@@ -137,7 +147,13 @@ export function main(argv: string[]): void {
     throw err;
   }
   const command = argv[0];
-  if (command && (CLIENT_COMMANDS.includes(command) || command === 'keys' || command === 'auth')) {
+  if (
+    command &&
+    (CLIENT_COMMANDS.includes(command) ||
+      TRIGGER_COMMANDS.includes(command) ||
+      command === 'keys' ||
+      command === 'auth')
+  ) {
     const io = {
       out: (text: string) => process.stdout.write(`${text}\n`),
       err: (text: string) => process.stderr.write(`${text}\n`),
@@ -146,7 +162,9 @@ export function main(argv: string[]): void {
     const operator = command === 'keys' ? runKeysCommand : command === 'auth' ? runAuthCommand : undefined;
     const run = operator
       ? operator(argv.slice(1), config, io, createLogger(config.LOG_LEVEL))
-      : runClientCommand(command, argv.slice(1), config, io);
+      : TRIGGER_COMMANDS.includes(command)
+        ? runTriggerCommand(command, argv.slice(1), config, io)
+        : runClientCommand(command, argv.slice(1), config, io);
     run.then(
       (code) => process.exit(code),
       (err) => {
