@@ -1,11 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ApiError } from '../api/errors';
 import { findSchedule, recordScheduleExecution } from '../db/trigger-schedules-repo';
 import { findExecution } from '../db/executions-repo';
 import type { ServiceDeps } from '../executions/deps';
 import { stopExecution } from '../executions/stop';
 import type { ScheduleActivities } from '../../workflows/scheduled-execution';
-import { startOnce } from './start-once';
+import { isRefusal, refusalCode, startOnce } from './start-once';
 
 /** `2026-12-03T21:00:00Z` → `20261203T210000Z`: the nominal time inside an execution name. */
 export function compactTime(iso: string): string {
@@ -41,7 +40,7 @@ export function createScheduleActivities(deps: ServiceDeps): ScheduleActivities 
         return { executionId: execution.executionId };
       } catch (err) {
         // The target is gone or the input is refused: retrying will not help; Temporal records the failure.
-        if (err instanceof ApiError && err.status < 500) throw ApplicationFailure.nonRetryable(err.message, err.code);
+        if (isRefusal(err)) throw ApplicationFailure.nonRetryable((err as Error).message, refusalCode(err));
         throw err;
       }
     },
@@ -55,7 +54,7 @@ export function createScheduleActivities(deps: ServiceDeps): ScheduleActivities 
           cause: 'cancelled by the schedule overlap policy CANCEL_OTHER',
         });
       } catch (err) {
-        if (!(err instanceof ApiError && err.status < 500)) throw err;
+        if (!isRefusal(err)) throw err;
       }
     },
   };

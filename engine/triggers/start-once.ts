@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { ExecutionResponse } from '../../schemas/api/executions';
-import { ApiError } from '../api/errors';
 import { executionId as toExecutionId } from '../core/arn';
 import type { ServiceDeps } from '../executions/deps';
 import { describeExecution } from '../executions/describe';
@@ -11,6 +10,22 @@ export interface TriggerTarget {
   stateMachine: string;
   version: number | null;
   alias: string | null;
+}
+
+/**
+ * The code of a use case's refusal (`ApiError`, or `DomainError` once use cases live in
+ * engine/service), else undefined: an unexpected failure.
+ */
+export function refusalCode(err: unknown): string | undefined {
+  if (!(err instanceof Error) || (err.name !== 'ApiError' && err.name !== 'DomainError')) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** True when a use case refused for the caller's reason (retrying the same request cannot help). */
+export function isRefusal(err: unknown): boolean {
+  const code = refusalCode(err);
+  return code !== undefined && code !== 'SERVICE_UNAVAILABLE' && code !== 'INTERNAL';
 }
 
 /** A short, name-safe digest of a trigger's dedup key (24 hex digits: 96 bits). */
@@ -39,7 +54,7 @@ export async function startOnce(
       { version: target.version ?? undefined, alias: target.alias ?? undefined },
     );
   } catch (err) {
-    if (!(err instanceof ApiError && err.code === 'EXECUTION_ALREADY_EXISTS')) throw err;
+    if (refusalCode(err) !== 'EXECUTION_ALREADY_EXISTS') throw err;
     return { execution: await describeExecution(deps, toExecutionId(target.stateMachine, name)), created: false };
   }
 }

@@ -3,7 +3,7 @@ import { ApiError } from '../../api/errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../api/json-limits';
 import type { QueueTriggerRow } from '../../db/trigger-queues-repo';
 import type { ServiceDeps } from '../../executions/deps';
-import { dedupDigest, startOnce } from '../start-once';
+import { dedupDigest, isRefusal, refusalCode, startOnce } from '../start-once';
 
 /** Why a message's start failed: `poison` (the message or target is at fault: counts towards the dead letter) or `transient` (retry it). */
 export type StartFailure = { kind: 'poison' | 'transient'; reason: string };
@@ -44,8 +44,7 @@ export async function startForMessage(
     const { execution, created } = await startOnce(deps, trigger, messageExecutionName(trigger.name, messageId), input);
     return { ok: true, executionId: execution.executionId, created };
   } catch (err) {
-    if (err instanceof ApiError && err.status < 500)
-      return { ok: false, kind: 'poison', reason: `${err.code}: ${err.message}` };
+    if (isRefusal(err)) return { ok: false, kind: 'poison', reason: `${refusalCode(err)}: ${(err as Error).message}` };
     deps.log.warn({ err, queueTrigger: trigger.name }, 'message start failed; will retry');
     return { ok: false, kind: 'transient', reason: (err as Error).message };
   }
