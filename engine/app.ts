@@ -23,6 +23,7 @@ import { installTracing } from './telemetry/tracing';
 
 /** How often the notification dispatcher looks for due retries (a status change wakes it at once). */
 const NOTIFICATION_POLL_MS = 1_000;
+import { startTriggers, type TriggersProcess } from './triggers/process';
 
 /** How often the API repairs executions whose workflow start was never confirmed. */
 const RECONCILE_INTERVAL_MS = 15_000;
@@ -124,4 +125,10 @@ export async function startWorkerProcess(config: Config, log: Logger): Promise<S
 export async function startFunctionHostProcess(config: Config, log: Logger): Promise<FunctionHost> {
   await prepareDatabase(config, log);
   return startFunctionHost(config, temporalAddress(config), log.child({ component: 'function-host' }));
+}
+
+/** Starts the triggers process: schedules' actions and queue-trigger consumers (it also ensures the schema). */
+export async function startTriggersProcess(config: Config, log: Logger): Promise<TriggersProcess> {
+  await prepareDatabase(config, log);
+  return startTriggers(config, temporalAddress(config), log.child({ component: 'triggers' }));
 }

@@ -95,6 +95,10 @@ export const ConfigSchema = z.object({
   STEPFLOW_TRACING_DEFAULT: z.enum(['enabled', 'disabled']).default('enabled'),
   /** `pretty`: human-readable logs; `json`: JSON lines; default: pretty on a terminal, JSON otherwise. */
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  /** Webhooks: how far (seconds, either way) a delivery's signature timestamp may be from now. */
+  STEPFLOW_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+  /** `stepflow triggers`: how often (seconds) it reloads the queue triggers configured through the API. */
+  STEPFLOW_TRIGGERS_RELOAD_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

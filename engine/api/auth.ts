@@ -52,6 +52,26 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'PATCH /v1/notification-targets/:name': 'admin',
   'POST /v1/notification-targets/:name/rotate-secret': 'admin',
   'DELETE /v1/notification-targets/:name': 'admin',
+  // Triggers: configuring them is admin (they start executions by themselves); reading is read.
+  'POST /v1/schedules': 'admin',
+  'GET /v1/schedules': 'read',
+  'GET /v1/schedules/:name': 'read',
+  'DELETE /v1/schedules/:name': 'admin',
+  'POST /v1/schedules/:name/pause': 'admin',
+  'POST /v1/schedules/:name/resume': 'admin',
+  'POST /v1/schedules/:name/backfill': 'admin',
+  'GET /v1/schedules/:name/executions': 'read',
+  'POST /v1/webhooks': 'admin',
+  'GET /v1/webhooks': 'read',
+  'GET /v1/webhooks/:id': 'read',
+  'POST /v1/webhooks/:id/rotate': 'admin',
+  'DELETE /v1/webhooks/:id': 'admin',
+  // A delivery is authenticated by its HMAC signature with the hook's secret, not by an API key.
+  'POST /v1/hooks/:id': 'public',
+  'POST /v1/queue-triggers': 'admin',
+  'GET /v1/queue-triggers': 'read',
+  'GET /v1/queue-triggers/:name': 'read',
+  'DELETE /v1/queue-triggers/:name': 'admin',
 };
 
 /** The browsable API docs (Swagger UI's own routes): public, like /openapi.json. */

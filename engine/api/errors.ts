@@ -25,6 +25,8 @@ export const API_ERRORS = {
   CONFLICT: 409,
   EXECUTION_ALREADY_EXISTS: 409,
   STATE_MACHINE_ALREADY_EXISTS: 409,
+  /** A webhook delivery whose signature is missing, wrong or too old. */
+  INVALID_SIGNATURE: 401,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;

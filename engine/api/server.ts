@@ -18,6 +18,7 @@ import { callbackRoutes } from './routes/callbacks';
 import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
 import { testStateRoutes } from './routes/test-state';
+import { triggerRoutes } from './routes/triggers';
 import { sfnProtocol } from './sfn/plugin';
 import { notificationRoutes } from '../notifications/routes';
 import { traceRequests } from '../telemetry/api-tracing';
@@ -125,6 +126,7 @@ export function buildApi(
   app.register(activityRoutes, { deps });
   app.register(testStateRoutes, { deps });
   app.register(notificationRoutes, { deps });
+  app.register(triggerRoutes, { deps });
   app.register(sfnProtocol, { deps });
   return app;
 }
