@@ -14,26 +14,26 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities, createFunctionActivities } from '../activities';
+import type { InvokeFunctionResult } from '../activities/contracts';
 import type { HistoryEvent } from '../schemas/history';
 import { StatesError, StatesErrors } from '../engine/core/errors';
 import {
   HistoryRecorder,
-  resumePointOf,
   runExecution,
   type Abandonment,
+  type ExecutionHandle,
   type ExecutionRun,
   type InterpreterHost,
   type TaskInvocation,
 } from '../engine/core/interpreter';
 import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
 import { CallbackRegistry } from './callbacks';
-import { runChildExecution, stopWaitingChildren } from './children';
+import { runChildExecution, WaitingChildren } from './children';
 import {
   FUNCTION_NOT_STARTED,
   functionsTaskQueue,
   stopSignal,
   type ExecutionWorkflowInput,
-  type InvokeFunctionResult,
   type StopRequest,
   type WorkflowOutcome,
 } from './messages';
@@ -206,6 +206,9 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   const stop = new Trigger<StopRequest>();
   setHandler(stopSignal, (request) => stop.resolve(request));
   const callbacks = new CallbackRegistry();
+  const children = new WaitingChildren();
+  /** The execution's history recorder: the interpreter emits into it, this workflow writes from it. */
+  const recorder = new HistoryRecorder(() => Date.now());
 
   /**
    * A function invocation on the function host. Each delivery is one activity attempt; when its
@@ -214,9 +217,12 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
    * it again with the same idempotency key, within the Task's `TimeoutSeconds`. An invocation the
    * host could not start is delivered again after a back-off, unrecorded (nothing ran).
    */
-  const runHostedFunction = async (invocation: TaskInvocation): Promise<InvokeFunctionResult> => {
+  const runHostedFunction = async (
+    invocation: TaskInvocation,
+    carried: HistoryEvent[],
+  ): Promise<InvokeFunctionResult> => {
     const deadline = Date.now() + (invocation.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
-    let pendingEvents = invocation.pendingEvents;
+    let pendingEvents = carried;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
       // The Task's `…Started` stays with the invocation: the host writes it when the function starts.
       await localBookkeeping.recordEvents({
@@ -287,11 +293,11 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     }
   };
 
-  /** A function invocation (its result, or with a token what it returned on taking it). */
-  const runFunction = async (invocation: TaskInvocation) => {
-    if (patched(FUNCTION_HOST)) return runHostedFunction(invocation);
+  /** A function invocation (its result, or with a token what it returned on taking it), carrying `carried`. */
+  const runFunction = async (invocation: TaskInvocation, carried: HistoryEvent[]) => {
+    if (patched(FUNCTION_HOST)) return runHostedFunction(invocation, carried);
     const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
-    let pendingEvents = invocation.pendingEvents;
+    let pendingEvents = carried;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
       await localBookkeeping.recordEvents({ executionId, events: pendingEvents });
       pendingEvents = [];
@@ -311,7 +317,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
    * The callback pattern (`.waitForTaskToken`, activity ARNs): hand the token out — to the
    * function, or to the activity's workers through the queue — then wait for SendTask*.
    */
-  const runWithCallback = async (invocation: TaskInvocation, token: string) => {
+  const runWithCallback = async (invocation: TaskInvocation, token: string, carried: HistoryEvent[]) => {
     const scheduledAt = Date.now();
     callbacks.open(token);
     try {
@@ -324,14 +330,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
           taskToken: token,
           input: invocation.payload,
           timeoutSeconds: invocation.timeoutSeconds,
-          pendingEvents: invocation.pendingEvents,
+          pendingEvents: carried,
         });
       } else {
-        ({ result: submitted, startedAt } = await runFunction({
-          ...invocation,
-          heartbeatSeconds: undefined,
-          timeoutSeconds: undefined,
-        }));
+        ({ result: submitted, startedAt } = await runFunction(
+          { ...invocation, heartbeatSeconds: undefined, timeoutSeconds: undefined },
+          carried,
+        ));
       }
       const result = await callbacks.wait(token, scheduledAt, invocation.timeoutSeconds, invocation.heartbeatSeconds);
       const started = callbacks.startedOf(token);
@@ -357,11 +362,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   };
 
   const host: InterpreterHost = {
+    history: recorder,
     recordsTaskStart: () => patched(FUNCTION_HOST),
     now: () => Date.now(),
     random: () => Math.random(),
     async invokeTask(invocation) {
-      const carried = invocation.pendingEvents;
+      // What the recorder holds goes with the invocation (written when the function starts).
+      const carried = invocation.detached ? [] : recorder.takePending();
       if (carried.length > 0) unconfirmed.add(carried);
       try {
         const token = invocation.taskToken;
@@ -371,12 +378,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
             executionId,
             executionArn: args.execution.id,
             callbacks,
+            children,
             ...(args.limits ? { limits: args.limits } : {}),
           };
-          outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation));
+          outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation, carried));
         } else {
           outcome = await cancellable(invocation.abandoned, () =>
-            token ? runWithCallback(invocation, token) : runFunction(invocation),
+            token ? runWithCallback(invocation, token, carried) : runFunction(invocation, carried),
           );
         }
         unconfirmed.delete(carried);
@@ -387,10 +395,11 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
         throw toStatesError(err);
       }
     },
-    async flush(pendingEvents) {
-      await writer().recordEvents({ executionId, events: pendingEvents });
+    async flush() {
+      await writer().recordEvents({ executionId, events: recorder.takePending() });
     },
-    async sleep(ms, pendingEvents, abandoned) {
+    async sleep(ms, abandoned, detached) {
+      const pendingEvents = detached ? [] : recorder.takePending();
       if (pendingEvents.length > 0) await writer().recordEvents({ executionId, events: pendingEvents });
       if (ms > 0) await cancellable(abandoned, () => sleep(ms));
     },
@@ -400,29 +409,21 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     },
     boundsBranches: () => patched(BOUNDED_BRANCHES),
   };
-  const recorder = new HistoryRecorder(() => Date.now());
   // The states run in their own scope so that a stop cancels every running function and timer.
   const states = new CancellationScope();
-  let top: Parameters<typeof resumePointOf>[0] | undefined;
   const limits = {
     maxHistoryEvents: effectiveHistoryCap(args.limits?.maxHistoryEvents, args.plan.definition.MaxHistoryEvents),
   };
   let stopping = false;
+  let handle: ExecutionHandle | undefined;
   const run = states
-    .run(() =>
-      runExecution(
-        args.plan.definition,
-        args.input,
-        args.execution,
-        host,
-        recorder,
-        args.redrive,
-        (scope) => {
-          top = scope;
-        },
+    .run(() => {
+      handle = runExecution(args.plan.definition, args.input, args.execution, host, {
+        ...(args.redrive ? { redrive: args.redrive } : {}),
         limits,
-      ),
-    )
+      });
+      return handle.result;
+    })
     .catch((err: unknown): ExecutionRun => {
       // The interpreter itself failed (a defect, or a bound it does not check yet): the execution
       // ends FAILED instead of failing its workflow task again and again.
@@ -436,24 +437,18 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   const ended = await Promise.race([run, stop.then((request) => ({ stopped: request }))]);
   if ('stopped' in ended) {
     stopping = true;
-    // Where the states stood when stopped (before cancelling them): a redrive resumes there.
-    const resume = top ? resumePointOf(top) : undefined;
-    // Nested executions this one waits for are stopped before it closes.
-    await stopWaitingChildren();
+    // Nested executions this one waits for are stopped before it closes, then what runs is
+    // cancelled; the run records the stop and hands back where its states stood.
+    await children.stopAll();
     states.cancel();
-    const { error, cause } = ended.stopped;
-    recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
-      ...(error !== undefined ? { error } : {}),
-      ...(cause !== undefined ? { cause } : {}),
-    });
-    const outcome: WorkflowOutcome = { status: 'ABORTED', ...ended.stopped };
+    const aborted = (handle as ExecutionHandle).abort(ended.stopped);
     await writer().completeExecution({
       executionId,
-      events: closingEvents(recorder.takePending()),
-      outcome,
-      ...(resume ? { resume } : {}),
+      events: closingEvents(aborted.pendingEvents),
+      outcome: aborted.outcome,
+      ...(aborted.resume ? { resume: aborted.resume } : {}),
     });
-    return outcome;
+    return aborted.outcome;
   }
   await writer().completeExecution({
     executionId,
