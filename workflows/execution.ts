@@ -88,8 +88,8 @@ const BOUNDED_BRANCHES = 'bounded-branches-v1';
  * Patch id: history is written in bulk. Each write is one local activity whose events are
  * serialised once, here, into the rows' JSON text and passed as bytes (see history-rows.ts); a
  * long Pass/Choice loop writes every BULK_FLUSH_EVENTS events (or BULK_FLUSH_CHARS of payload
- * text) instead of every MAX_PENDING_EVENTS, yields with a timer every YIELDS_PER_TIMER-th time
- * the interpreter asks, and the closing write is one statement. Executions recorded before keep
+ * text) instead of every MAX_PENDING_EVENTS, and the closing write is one statement. (Its yields
+ * stay every SYNC_STEPS_BEFORE_YIELD states: a longer workflow task times out on a loaded worker.) Executions recorded before keep
  * their writes, yields and activities on replay.
  */
 const BULK_HISTORY = 'bulk-history-v1';
@@ -99,13 +99,6 @@ const BULK_FLUSH_EVENTS = 8_000;
 
 /** Payload characters a long loop lets pile up before the host writes them (BULK_HISTORY). */
 const BULK_FLUSH_CHARS = 2 * 1024 * 1024;
-
-/**
- * Under BULK_HISTORY, one in this many of the interpreter's yields (every SYNC_STEPS_BEFORE_YIELD
- * states) ends the workflow task with a timer: a stop or the execution's timeout is still seen
- * within 10,000 states.
- */
-const YIELDS_PER_TIMER = 10;
 
 /** The bookkeeping this execution uses (see LOCAL_BOOKKEEPING). */
 function writer(): typeof bookkeeping {
@@ -243,7 +236,6 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   };
   /** Under BULK_HISTORY: the length of the pending events last sized (see flush). */
   let sizedAt = 0;
-  let yields = 0;
 
   /**
    * A function invocation on the function host. Each delivery is one activity attempt; when its
@@ -449,7 +441,6 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     },
     async yield() {
       // A timer ends the workflow task: Temporal delivers fired timers and signals, and the clock moves.
-      if (bulk && ++yields % YIELDS_PER_TIMER !== 0) return;
       if (patched(YIELD_IN_SYNC_LOOPS)) await sleep(1);
     },
     boundsBranches: () => patched(BOUNDED_BRANCHES),
