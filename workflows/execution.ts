@@ -14,26 +14,28 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities, createFunctionActivities } from '../activities';
+import type { InvokeFunctionResult } from '../activities/contracts';
 import type { HistoryEvent } from '../schemas/history';
 import { StatesError, StatesErrors } from '../engine/core/errors';
 import {
   HistoryRecorder,
-  resumePointOf,
   runExecution,
   type Abandonment,
+  type ExecutionHandle,
   type ExecutionRun,
   type InterpreterHost,
+  type ResumePoint,
   type TaskInvocation,
 } from '../engine/core/interpreter';
 import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
 import { CallbackRegistry } from './callbacks';
-import { runChildExecution, stopWaitingChildren } from './children';
+import { encodeEventRows, enteredStates } from './history-rows';
+import { runChildExecution, WaitingChildren } from './children';
 import {
   FUNCTION_NOT_STARTED,
   functionsTaskQueue,
   stopSignal,
   type ExecutionWorkflowInput,
-  type InvokeFunctionResult,
   type StopRequest,
   type WorkflowOutcome,
 } from './messages';
@@ -82,6 +84,22 @@ const YIELD_IN_SYNC_LOOPS = 'yield-in-sync-loops-v1';
  */
 const BOUNDED_BRANCHES = 'bounded-branches-v1';
 
+/**
+ * Patch id: history is written in bulk. Each write is one local activity whose events are
+ * serialised once, here, into the rows' JSON text and passed as bytes (see history-rows.ts); a
+ * long Pass/Choice loop writes every BULK_FLUSH_EVENTS events (or BULK_FLUSH_CHARS of payload
+ * text) instead of every MAX_PENDING_EVENTS, and the closing write is one statement. (Its yields
+ * stay every SYNC_STEPS_BEFORE_YIELD states: a longer workflow task times out on a loaded worker.) Executions recorded before keep
+ * their writes, yields and activities on replay.
+ */
+const BULK_HISTORY = 'bulk-history-v1';
+
+/** Events a long loop lets pile up before the host writes them (BULK_HISTORY). */
+const BULK_FLUSH_EVENTS = 8_000;
+
+/** Payload characters a long loop lets pile up before the host writes them (BULK_HISTORY). */
+const BULK_FLUSH_CHARS = 2 * 1024 * 1024;
+
 /** The bookkeeping this execution uses (see LOCAL_BOOKKEEPING). */
 function writer(): typeof bookkeeping {
   return patched(LOCAL_BOOKKEEPING) ? localBookkeeping : bookkeeping;
@@ -97,7 +115,7 @@ const PIGGYBACK_LIMIT_CHARS = 128 * 1024;
  * Characters of the payload texts (`input`, `output`, `parameters`, …) the events carry: what
  * makes them large, counted without serialising the events a second time on every Task.
  */
-function payloadChars(events: HistoryEvent[]): number {
+function payloadChars(events: readonly HistoryEvent[]): number {
   let chars = 0;
   for (const event of events) {
     for (const [key, details] of Object.entries(event)) {
@@ -206,6 +224,18 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   const stop = new Trigger<StopRequest>();
   setHandler(stopSignal, (request) => stop.resolve(request));
   const callbacks = new CallbackRegistry();
+  const children = new WaitingChildren();
+  /** The execution's history recorder: the interpreter emits into it, this workflow writes from it. */
+  const recorder = new HistoryRecorder(() => Date.now());
+  const bulk = patched(BULK_HISTORY);
+  /** Writes events: in bulk (one serialisation, bytes) or, for executions recorded before, as objects. */
+  const write = async (events: HistoryEvent[]): Promise<void> => {
+    if (bulk)
+      await localBookkeeping.writeHistory({ executionId, entered: enteredStates(events) }, encodeEventRows(events));
+    else await writer().recordEvents({ executionId, events });
+  };
+  /** Under BULK_HISTORY: the length of the pending events last sized (see flush). */
+  let sizedAt = 0;
 
   /**
    * A function invocation on the function host. Each delivery is one activity attempt; when its
@@ -214,15 +244,15 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
    * it again with the same idempotency key, within the Task's `TimeoutSeconds`. An invocation the
    * host could not start is delivered again after a back-off, unrecorded (nothing ran).
    */
-  const runHostedFunction = async (invocation: TaskInvocation): Promise<InvokeFunctionResult> => {
+  const runHostedFunction = async (
+    invocation: TaskInvocation,
+    carried: HistoryEvent[],
+  ): Promise<InvokeFunctionResult> => {
     const deadline = Date.now() + (invocation.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
-    let pendingEvents = invocation.pendingEvents;
+    let pendingEvents = carried;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
       // The Task's `…Started` stays with the invocation: the host writes it when the function starts.
-      await localBookkeeping.recordEvents({
-        executionId,
-        events: pendingEvents.filter((event) => event.id !== invocation.startedEventId),
-      });
+      await write(pendingEvents.filter((event) => event.id !== invocation.startedEventId));
       pendingEvents = pendingEvents.filter((event) => event.id === invocation.startedEventId);
     }
     const firstStarted = pendingEvents.find((event) => event.id === invocation.startedEventId);
@@ -287,13 +317,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     }
   };
 
-  /** A function invocation (its result, or with a token what it returned on taking it). */
-  const runFunction = async (invocation: TaskInvocation) => {
-    if (patched(FUNCTION_HOST)) return runHostedFunction(invocation);
+  /** A function invocation (its result, or with a token what it returned on taking it), carrying `carried`. */
+  const runFunction = async (invocation: TaskInvocation, carried: HistoryEvent[]) => {
+    if (patched(FUNCTION_HOST)) return runHostedFunction(invocation, carried);
     const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
-    let pendingEvents = invocation.pendingEvents;
+    let pendingEvents = carried;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
-      await localBookkeeping.recordEvents({ executionId, events: pendingEvents });
+      await write(pendingEvents);
       pendingEvents = [];
     }
     return invokeFunction({
@@ -311,7 +341,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
    * The callback pattern (`.waitForTaskToken`, activity ARNs): hand the token out — to the
    * function, or to the activity's workers through the queue — then wait for SendTask*.
    */
-  const runWithCallback = async (invocation: TaskInvocation, token: string) => {
+  const runWithCallback = async (invocation: TaskInvocation, token: string, carried: HistoryEvent[]) => {
     const scheduledAt = Date.now();
     callbacks.open(token);
     try {
@@ -324,14 +354,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
           taskToken: token,
           input: invocation.payload,
           timeoutSeconds: invocation.timeoutSeconds,
-          pendingEvents: invocation.pendingEvents,
+          pendingEvents: carried,
         });
       } else {
-        ({ result: submitted, startedAt } = await runFunction({
-          ...invocation,
-          heartbeatSeconds: undefined,
-          timeoutSeconds: undefined,
-        }));
+        ({ result: submitted, startedAt } = await runFunction(
+          { ...invocation, heartbeatSeconds: undefined, timeoutSeconds: undefined },
+          carried,
+        ));
       }
       const result = await callbacks.wait(token, scheduledAt, invocation.timeoutSeconds, invocation.heartbeatSeconds);
       const started = callbacks.startedOf(token);
@@ -357,11 +386,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   };
 
   const host: InterpreterHost = {
+    history: recorder,
     recordsTaskStart: () => patched(FUNCTION_HOST),
     now: () => Date.now(),
     random: () => Math.random(),
     async invokeTask(invocation) {
-      const carried = invocation.pendingEvents;
+      // What the recorder holds goes with the invocation (written when the function starts).
+      const carried = invocation.detached ? [] : recorder.takePending();
       if (carried.length > 0) unconfirmed.add(carried);
       try {
         const token = invocation.taskToken;
@@ -371,12 +402,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
             executionId,
             executionArn: args.execution.id,
             callbacks,
+            children,
             ...(args.limits ? { limits: args.limits } : {}),
           };
-          outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation));
+          outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation, carried));
         } else {
           outcome = await cancellable(invocation.abandoned, () =>
-            token ? runWithCallback(invocation, token) : runFunction(invocation),
+            token ? runWithCallback(invocation, token, carried) : runFunction(invocation, carried),
           );
         }
         unconfirmed.delete(carried);
@@ -387,11 +419,24 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
         throw toStatesError(err);
       }
     },
-    async flush(pendingEvents) {
-      await writer().recordEvents({ executionId, events: pendingEvents });
+    async flush() {
+      if (bulk) {
+        const pending = recorder.peekPending();
+        if (pending.length < BULK_FLUSH_EVENTS) {
+          // Sized again only every MAX_PENDING_EVENTS-odd events: the interpreter asks after each state.
+          if (pending.length - sizedAt < 500) return;
+          sizedAt = pending.length;
+          if (payloadChars(pending) < BULK_FLUSH_CHARS) return;
+        }
+        sizedAt = 0;
+        await write(recorder.takePending());
+        return;
+      }
+      await write(recorder.takePending());
     },
-    async sleep(ms, pendingEvents, abandoned) {
-      if (pendingEvents.length > 0) await writer().recordEvents({ executionId, events: pendingEvents });
+    async sleep(ms, abandoned, detached) {
+      const pendingEvents = detached ? [] : recorder.takePending();
+      if (pendingEvents.length > 0) await write(pendingEvents);
       if (ms > 0) await cancellable(abandoned, () => sleep(ms));
     },
     async yield() {
@@ -400,29 +445,21 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     },
     boundsBranches: () => patched(BOUNDED_BRANCHES),
   };
-  const recorder = new HistoryRecorder(() => Date.now());
   // The states run in their own scope so that a stop cancels every running function and timer.
   const states = new CancellationScope();
-  let top: Parameters<typeof resumePointOf>[0] | undefined;
   const limits = {
     maxHistoryEvents: effectiveHistoryCap(args.limits?.maxHistoryEvents, args.plan.definition.MaxHistoryEvents),
   };
   let stopping = false;
+  let handle: ExecutionHandle | undefined;
   const run = states
-    .run(() =>
-      runExecution(
-        args.plan.definition,
-        args.input,
-        args.execution,
-        host,
-        recorder,
-        args.redrive,
-        (scope) => {
-          top = scope;
-        },
+    .run(() => {
+      handle = runExecution(args.plan.definition, args.input, args.execution, host, {
+        ...(args.redrive ? { redrive: args.redrive } : {}),
         limits,
-      ),
-    )
+      });
+      return handle.result;
+    })
     .catch((err: unknown): ExecutionRun => {
       // The interpreter itself failed (a defect, or a bound it does not check yet): the execution
       // ends FAILED instead of failing its workflow task again and again.
@@ -433,33 +470,30 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       recorder.emit('ExecutionFailed', recorder.lastId, 'executionFailedEventDetails', { error: outcome.error, cause });
       return { outcome, pendingEvents: recorder.takePending() };
     });
+  /** Writes the closing events and the outcome (in bulk: one statement; see BULK_HISTORY). */
+  const close = async (outcome: WorkflowOutcome, events: HistoryEvent[], resume: ResumePoint | undefined) => {
+    const closing = closingEvents(events);
+    if (bulk) {
+      const stopDate = closing.at(-1)?.timestamp ?? new Date(Date.now()).toISOString();
+      await localBookkeeping.closeExecution(
+        { executionId, entered: enteredStates(closing), outcome, stopDate, ...(resume ? { resume } : {}) },
+        encodeEventRows(closing),
+      );
+    } else {
+      await writer().completeExecution({ executionId, events: closing, outcome, ...(resume ? { resume } : {}) });
+    }
+  };
   const ended = await Promise.race([run, stop.then((request) => ({ stopped: request }))]);
   if ('stopped' in ended) {
     stopping = true;
-    // Where the states stood when stopped (before cancelling them): a redrive resumes there.
-    const resume = top ? resumePointOf(top) : undefined;
-    // Nested executions this one waits for are stopped before it closes.
-    await stopWaitingChildren();
+    // Nested executions this one waits for are stopped before it closes, then what runs is
+    // cancelled; the run records the stop and hands back where its states stood.
+    await children.stopAll();
     states.cancel();
-    const { error, cause } = ended.stopped;
-    recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
-      ...(error !== undefined ? { error } : {}),
-      ...(cause !== undefined ? { cause } : {}),
-    });
-    const outcome: WorkflowOutcome = { status: 'ABORTED', ...ended.stopped };
-    await writer().completeExecution({
-      executionId,
-      events: closingEvents(recorder.takePending()),
-      outcome,
-      ...(resume ? { resume } : {}),
-    });
-    return outcome;
+    const aborted = (handle as ExecutionHandle).abort(ended.stopped);
+    await close(aborted.outcome, aborted.pendingEvents, aborted.resume);
+    return aborted.outcome;
   }
-  await writer().completeExecution({
-    executionId,
-    events: closingEvents(ended.pendingEvents),
-    outcome: ended.outcome,
-    ...(ended.resume ? { resume: ended.resume } : {}),
-  });
+  await close(ended.outcome, ended.pendingEvents, ended.resume);
   return ended.outcome;
 }

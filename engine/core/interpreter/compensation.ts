@@ -5,7 +5,6 @@ import { withRetry } from './retry-catch';
 import type { StateIO } from './pipeline';
 import { asStatesError, Scope } from './scope';
 import { errorDetails } from './task-events';
-import type { InterpreterHost } from './types';
 
 /** One compensation on the stack: what a succeeded Task's `Compensate` runs if the execution fails. */
 export interface CompensationStep {
@@ -22,21 +21,25 @@ export interface CompensationStep {
 }
 
 /**
- * The compensation stack of the execution a host runs, in push (completion) order. Keyed by the
- * host: a host runs one execution at a time, and every scope of it (Parallel branches, Map
- * iterations, Distributed Map children) shares the host. `runExecution` resets it at the start.
+ * The compensation stack of one execution, in push (completion) order: it belongs to the run
+ * (`RunContext.compensations`), shared by every scope of it (Parallel branches, Map iterations,
+ * Distributed Map children).
  */
-const STACKS = new WeakMap<InterpreterHost, CompensationStep[]>();
+export class CompensationStack {
+  private readonly steps: CompensationStep[] = [];
 
-/** Starts an empty compensation stack for the execution `host` is about to run. */
-export function resetCompensations(host: InterpreterHost): void {
-  STACKS.set(host, []);
-}
+  push(step: CompensationStep): void {
+    this.steps.push(step);
+  }
 
-function stackOf(host: InterpreterHost): CompensationStep[] {
-  let stack = STACKS.get(host);
-  if (!stack) STACKS.set(host, (stack = []));
-  return stack;
+  /** The step pushed last, removed; undefined when empty. */
+  pop(): CompensationStep | undefined {
+    return this.steps.pop();
+  }
+
+  get size(): number {
+    return this.steps.length;
+  }
 }
 
 /**
@@ -60,7 +63,7 @@ export async function pushCompensation(io: StateIO, result: unknown, taskKey: st
     const evaluated = io.flow.template(io.e, template, input, 'Compensate', result);
     input = evaluated instanceof Promise ? await evaluated : evaluated;
   }
-  stackOf(scope.run.host).push({
+  scope.run.compensations.push({
     stateName: name,
     resource: compensate.Resource,
     input,
@@ -85,7 +88,6 @@ async function invokeStep(step: CompensationStep, scope: Scope): Promise<unknown
     functionName: wrapped ? functionNameOf(step.input) : resolved.functionName,
     payload: wrapped ? ((step.input as { Payload?: unknown }).Payload ?? null) : step.input,
     idempotencyKey: step.idempotencyKey,
-    pendingEvents: scope.run.recorder.takePending(),
   });
   return wrapped ? wrapInvokeResult(outcome.result, step.idempotencyKey) : outcome.result;
 }
@@ -136,13 +138,13 @@ export async function runCompensations(
   fromEventId: number,
   failure: { error: string; cause: string },
 ): Promise<number> {
-  const stack = stackOf(scope.run.host);
-  if (stack.length === 0) return fromEventId;
+  const stack = scope.run.compensations;
+  if (stack.size === 0) return fromEventId;
   // A scope of its own: the execution's abort flag may be raised (timeout), compensation must run.
   const compensating = new Scope(scope.run, fromEventId);
   compensating.emit('CompensationStarted', 'compensationStartedEventDetails', {
     ...errorDetails(failure.error, failure.cause),
-    steps: stack.length,
+    steps: stack.size,
   });
   let failed = 0;
   let last: StatesError | undefined;

@@ -1,11 +1,11 @@
 import { StatesErrors } from '../errors';
 import { ExecutionBounds, historyCapError, type ExecutionLimits } from './bounds';
-import { resetCompensations, runCompensations } from './compensation';
+import { CompensationStack, runCompensations } from './compensation';
 import { HistoryRecorder, payloadText } from './history';
 import { runMachine } from './machine';
 import { captureResume, type ResumePoint } from './resume';
 import { asStatesError, Scope, type MachineDef } from './scope';
-import type { ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
+import type { AbortedOutcome, AbortRequest, ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
 
 /** The top-level machine, with the optional execution-wide `TimeoutSeconds` and `QueryLanguage`. */
 export type TopLevelMachine = MachineDef & {
@@ -14,7 +14,7 @@ export type TopLevelMachine = MachineDef & {
   MaxHistoryEvents?: number;
 };
 
-/** What `runExecution` hands back: how it ended, and the events the host has not yet written. */
+/** How a run ended: its outcome, and the events its recorder still held (the host has not written them). */
 export interface ExecutionRun {
   outcome: ExecutionOutcome;
   pendingEvents: ReturnType<HistoryRecorder['takePending']>;
@@ -22,15 +22,41 @@ export interface ExecutionRun {
   resume?: ResumePoint;
 }
 
+/** What `abort` hands back: the outcome, where the states stood, and the closing events. */
+export interface AbortedRun {
+  outcome: AbortedOutcome;
+  /** The events the recorder held, `ExecutionAborted` last. */
+  pendingEvents: ReturnType<HistoryRecorder['takePending']>;
+  /** Where the states stood when stopped: what a redrive resumes from. */
+  resume?: ResumePoint;
+}
+
+/**
+ * A running execution. Awaiting it (or `result`) gives how it ended; `abort` stops it (StopExecution).
+ */
+export interface ExecutionHandle extends PromiseLike<ExecutionRun> {
+  readonly result: Promise<ExecutionRun>;
+  /**
+   * Records the stop: captures where the states stand (before anything is cancelled), emits
+   * `ExecutionAborted` and hands back the closing events. The history is closed from then on:
+   * what the states still do is never handed to the host. The host cancels what it runs for the
+   * execution (functions, timers) itself; `result` may then never settle.
+   */
+  abort(request: AbortRequest): AbortedRun;
+}
+
+/** Options of `runExecution`. */
+export interface RunOptions {
+  /** A redrive of an execution that ended: resume where it stood, appending to its history. */
+  redrive?: Redrive;
+  /** Bounds decided at the start (the history cap). */
+  limits?: ExecutionLimits;
+}
+
 /** A redrive: the run resumes from `resume` and appends to the history after `lastEventId`. */
 export interface Redrive {
   resume: ResumePoint;
   lastEventId: number;
-}
-
-/** The resume point of a run still in progress (for a stop: see the workflow). */
-export function resumePointOf(scope: Scope): ResumePoint | undefined {
-  return captureResume(scope);
 }
 
 /** The host as the states see it: every wait on it (a Task, a timer) counts as a yield. */
@@ -42,12 +68,12 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
       bounds().waited();
       return host.invokeTask(invocation);
     },
-    sleep: (ms, pendingEvents, abandoned) => {
+    sleep: (ms, abandoned, detached) => {
       bounds().waited();
-      return host.sleep(ms, pendingEvents, abandoned);
+      return host.sleep(ms, abandoned, detached);
     },
   };
-  if (host.flush) paced.flush = (pendingEvents) => host.flush!(pendingEvents);
+  if (host.flush) paced.flush = () => host.flush!();
   if (host.yield) paced.yield = () => host.yield!();
   if (host.boundsBranches) paced.boundsBranches = () => host.boundsBranches!();
   if (host.recordsTaskStart) paced.recordsTaskStart = () => host.recordsTaskStart!();
@@ -55,34 +81,70 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
 }
 
 /**
- * Runs one execution of `machine` on `input`: `ExecutionStarted`, the states, then
+ * Starts one execution of `machine` on `input`: `ExecutionStarted`, the states, then
  * `ExecutionSucceeded`, `ExecutionFailed` or (past the top-level `TimeoutSeconds`)
  * `ExecutionTimedOut` with `States.Timeout` — after a failure or timeout, the compensation stack
  * first (see compensation.ts). Past its history cap (`limits.maxHistoryEvents`) the execution
- * fails with `States.Runtime`, as it does when a timeout fires: every branch stops at its next state.
+ * fails with `States.Runtime`, as it does when a timeout fires: every branch stops at its next
+ * state. The events go into the host's recorder (`host.history`; absent, one of the run's own).
  */
-export async function runExecution(
+export function runExecution(
   machine: TopLevelMachine,
   input: unknown,
   execution: ExecutionInfo,
   host: InterpreterHost,
-  /** The recorder to emit into; the host passes its own when it must add events (e.g. `ExecutionAborted`). */
-  recorder: HistoryRecorder = new HistoryRecorder(() => host.now()),
-  /** A redrive of an execution that ended: resume where it stood, appending to its history. */
-  redrive?: Redrive,
-  /** Called with the top-level scope once it exists (the host reads its resume point on a stop). */
-  onScope?: (scope: Scope) => void,
-  /** Bounds decided at the start (the history cap). */
-  limits: ExecutionLimits = {},
-): Promise<ExecutionRun> {
+  options: RunOptions = {},
+): ExecutionHandle {
+  const recorder = host.history ?? new HistoryRecorder(() => host.now());
   const paced = pacedHost(host, () => bounds);
-  const bounds = new ExecutionBounds(paced, limits.maxHistoryEvents ?? 0);
+  const bounds = new ExecutionBounds(paced, options.limits?.maxHistoryEvents ?? 0);
   const scope = new Scope(
-    { host: paced, recorder, execution, executionInput: input, queryLanguage: machine.QueryLanguage, bounds },
+    {
+      host: paced,
+      recorder,
+      execution,
+      executionInput: input,
+      queryLanguage: machine.QueryLanguage,
+      bounds,
+      compensations: new CompensationStack(),
+    },
     0,
   );
-  onScope?.(scope);
-  resetCompensations(paced);
+  let aborted: AbortedRun | undefined;
+  const result = interpret(machine, input, execution, host, scope, options.redrive);
+  return {
+    result,
+    then: (onFulfilled, onRejected) => result.then(onFulfilled, onRejected),
+    abort(request: AbortRequest): AbortedRun {
+      if (aborted) return aborted;
+      // Where the states stand now, before the host cancels what they wait on.
+      const resume = captureResume(scope);
+      const { error, cause } = request;
+      recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
+        ...(error !== undefined ? { error } : {}),
+        ...(cause !== undefined ? { cause } : {}),
+      });
+      aborted = {
+        outcome: { status: 'ABORTED', ...request },
+        pendingEvents: recorder.takePending(),
+        ...(resume ? { resume } : {}),
+      };
+      recorder.close();
+      return aborted;
+    },
+  };
+}
+
+/** The run itself (see runExecution). */
+async function interpret(
+  machine: TopLevelMachine,
+  input: unknown,
+  execution: ExecutionInfo,
+  host: InterpreterHost,
+  scope: Scope,
+  redrive: Redrive | undefined,
+): Promise<ExecutionRun> {
+  const { recorder, bounds } = scope.run;
   if (redrive) {
     recorder.continueAfter(redrive.lastEventId);
     scope.lastEventId = recorder.emit('ExecutionRedriven', redrive.lastEventId, 'executionRedrivenEventDetails', {
@@ -107,7 +169,7 @@ export async function runExecution(
   const timeout =
     machine.TimeoutSeconds === undefined
       ? undefined
-      : host.sleep(machine.TimeoutSeconds * 1000, []).then((): ExecutionOutcome => {
+      : host.sleep(machine.TimeoutSeconds * 1000, undefined, true).then((): ExecutionOutcome => {
           // The states stop at their next step; nothing they do is recorded any more.
           scope.abort.raise();
           return {

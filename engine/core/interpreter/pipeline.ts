@@ -148,7 +148,7 @@ async function attempt<P>(io: StateIO, runner: StateRunner<P>): Promise<{ output
   let result = runner.act(io, prepared);
   if (result instanceof Promise) result = await result;
   if (io.sleepMs !== undefined) {
-    await io.e.scope.run.host.sleep(io.sleepMs, io.e.scope.run.recorder.takePending(), io.e.scope.abort);
+    await io.e.scope.run.host.sleep(io.sleepMs, io.e.scope.abort, !io.e.scope.run.recorder.keeps);
     io.e.scope.checkAbandoned();
   }
   return flow.output(e, result, io.spec ?? runner.spec);
@@ -185,7 +185,7 @@ async function runPlain<P>(
   let result = runner.act(io, prepared);
   if (result instanceof Promise) result = await result;
   if (io.sleepMs !== undefined) {
-    await scope.run.host.sleep(io.sleepMs, scope.run.recorder.takePending(), scope.abort);
+    await scope.run.host.sleep(io.sleepMs, scope.abort, !scope.run.recorder.keeps);
     scope.checkAbandoned();
   }
   let produced = flow.output(e, result, io.spec ?? runner.spec);
