@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   log,
+  makeContinueAsNewFunc,
   patched,
   proxyLocalActivities,
   proxyActivities,
@@ -19,14 +20,16 @@ import { StatesError, StatesErrors } from '../engine/core/errors';
 import {
   HistoryRecorder,
   resumePointOf,
-  runExecution,
+  runExecutionRun,
   type Abandonment,
+  type ContinuedRun,
   type ExecutionRun,
   type InterpreterHost,
   type TaskInvocation,
 } from '../engine/core/interpreter';
 import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
 import { CallbackRegistry } from './callbacks';
+import { historyExhausted, shouldContinueAsNew, thresholdsOf } from './continue-as-new';
 import { runChildExecution, stopWaitingChildren } from './children';
 import {
   FUNCTION_NOT_STARTED,
@@ -204,7 +207,11 @@ function toStatesError(err: unknown): StatesError {
 export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<WorkflowOutcome> {
   const { executionId } = args;
   const stop = new Trigger<StopRequest>();
-  setHandler(stopSignal, (request) => stop.resolve(request));
+  let stopRequest: StopRequest | undefined;
+  setHandler(stopSignal, (request) => {
+    stopRequest ??= request;
+    stop.resolve(request);
+  });
   const callbacks = new CallbackRegistry();
 
   /**
@@ -399,7 +406,10 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       if (patched(YIELD_IN_SYNC_LOOPS)) await sleep(1);
     },
     boundsBranches: () => patched(BOUNDED_BRANCHES),
+    continueAsNew: () => shouldContinueAsNew(thresholds),
+    historyExhausted,
   };
+  const thresholds = thresholdsOf(args.limits);
   const recorder = new HistoryRecorder(() => Date.now());
   // The states run in their own scope so that a stop cancels every running function and timer.
   const states = new CancellationScope();
@@ -410,7 +420,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   let stopping = false;
   const run = states
     .run(() =>
-      runExecution(
+      runExecutionRun(
         args.plan.definition,
         args.input,
         args.execution,
@@ -421,9 +431,10 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
           top = scope;
         },
         limits,
+        args.continuation,
       ),
     )
-    .catch((err: unknown): ExecutionRun => {
+    .catch((err: unknown): ExecutionRun | ContinuedRun => {
       // The interpreter itself failed (a defect, or a bound it does not check yet): the execution
       // ends FAILED instead of failing its workflow task again and again.
       const cause = `Stepflow could not run the execution: ${err instanceof Error ? err.message : String(err)}`;
@@ -434,19 +445,19 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       return { outcome, pendingEvents: recorder.takePending() };
     });
   const ended = await Promise.race([run, stop.then((request) => ({ stopped: request }))]);
-  if ('stopped' in ended) {
+
+  /** Ends the execution ABORTED (StopExecution), keeping where it stood for a redrive. */
+  const abort = async (request: StopRequest, resume: ReturnType<typeof resumePointOf>): Promise<WorkflowOutcome> => {
     stopping = true;
-    // Where the states stood when stopped (before cancelling them): a redrive resumes there.
-    const resume = top ? resumePointOf(top) : undefined;
     // Nested executions this one waits for are stopped before it closes.
     await stopWaitingChildren();
     states.cancel();
-    const { error, cause } = ended.stopped;
+    const { error, cause } = request;
     recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
       ...(error !== undefined ? { error } : {}),
       ...(cause !== undefined ? { cause } : {}),
     });
-    const outcome: WorkflowOutcome = { status: 'ABORTED', ...ended.stopped };
+    const outcome: WorkflowOutcome = { status: 'ABORTED', ...request };
     await writer().completeExecution({
       executionId,
       events: closingEvents(recorder.takePending()),
@@ -454,6 +465,25 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       ...(resume ? { resume } : {}),
     });
     return outcome;
+  };
+
+  // Where the states stood when stopped (read before cancelling them): a redrive resumes there.
+  if ('stopped' in ended) return abort(ended.stopped, top ? resumePointOf(top) : undefined);
+  if ('continuation' in ended) {
+    // Everything recorded so far is written before the hand-over: the next run appends to it.
+    await writer().recordEvents({ executionId, events: closingEvents(ended.pendingEvents) });
+    // A stop that arrived meanwhile ends the execution here, where the next run would have gone on.
+    if (stopRequest) return abort(stopRequest, ended.continuation.resume);
+    log.info('continuing as new', {
+      executionId,
+      runs: ended.continuation.runs,
+      lastEventId: ended.continuation.lastEventId,
+      historyLength: workflowInfo().historyLength,
+    });
+    const { redrive: _redrive, ...rest } = args;
+    // The memo (state machine, version, parent) stays visible on every run in Temporal.
+    const next = makeContinueAsNewFunc<typeof stepflowExecution>({ memo: workflowInfo().memo });
+    return next({ ...rest, continuation: ended.continuation });
   }
   await writer().completeExecution({
     executionId,

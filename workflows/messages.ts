@@ -1,5 +1,5 @@
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ExecutionInfo, ExecutionOutcome, Redrive, ResumePoint } from '../engine/core/interpreter';
+import type { Continuation, ExecutionInfo, ExecutionOutcome, Redrive, ResumePoint } from '../engine/core/interpreter';
 import type { HistoryEvent } from '../schemas/history';
 import type { Plan } from '../schemas/plan';
 
@@ -18,7 +18,15 @@ export interface ExecutionWorkflowInput {
    * The deployment's bounds when the execution started (`STEPFLOW_MAX_HISTORY_EVENTS`); the
    * definition's `MaxHistoryEvents` may lower them. Absent for executions started before.
    */
-  limits?: { maxHistoryEvents?: number };
+  limits?: {
+    maxHistoryEvents?: number;
+    /** Continue as new at the next top-level state past this many Temporal history events (see continue-as-new.ts). */
+    continueAsNewEvents?: number;
+    /** … or past this many bytes of Temporal history. */
+    continueAsNewBytes?: number;
+  };
+  /** The previous run of this execution continued as new: go on where it stood (no event recorded). */
+  continuation?: Continuation;
 }
 
 /** How an execution ended, including a stop (`ABORTED`, StopExecution's optional error and cause). */

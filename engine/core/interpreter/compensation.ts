@@ -30,9 +30,14 @@ export interface CompensationStep {
  */
 const STACKS = new WeakMap<InterpreterHost, CompensationStep[]>();
 
-/** Starts an empty compensation stack for the execution `host` is about to run. */
-export function resetCompensations(host: InterpreterHost): void {
-  STACKS.set(host, []);
+/** Starts the compensation stack (empty, or a continued execution's) for the execution `host` is about to run. */
+export function resetCompensations(host: InterpreterHost, steps: CompensationStep[] = []): void {
+  STACKS.set(host, [...steps]);
+}
+
+/** The compensation stack of the execution `host` runs, in push order (a copy: for a continuation). */
+export function compensationsOf(host: InterpreterHost): CompensationStep[] {
+  return [...stackOf(host)];
 }
 
 function stackOf(host: InterpreterHost): CompensationStep[] {

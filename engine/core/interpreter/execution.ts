@@ -1,6 +1,7 @@
 import { StatesErrors } from '../errors';
-import { ExecutionBounds, historyCapError, type ExecutionLimits } from './bounds';
-import { resetCompensations, runCompensations } from './compensation';
+import { ExecutionBounds, type ExecutionLimits } from './bounds';
+import { compensationsOf, resetCompensations, runCompensations } from './compensation';
+import { ContinuationRequested, type Continuation } from './continuation';
 import { HistoryRecorder, payloadText } from './history';
 import { runMachine } from './machine';
 import { captureResume, type ResumePoint } from './resume';
@@ -20,6 +21,13 @@ export interface ExecutionRun {
   pendingEvents: ReturnType<HistoryRecorder['takePending']>;
   /** Where the states stood when the execution failed or timed out (what a redrive resumes from). */
   resume?: ResumePoint;
+}
+
+/** A run that handed the execution over to a new run (continue-as-new) at a top-level state boundary. */
+export interface ContinuedRun {
+  continuation: Continuation;
+  /** The events the host has not yet written: it writes them before the next run starts. */
+  pendingEvents: ReturnType<HistoryRecorder['takePending']>;
 }
 
 /** A redrive: the run resumes from `resume` and appends to the history after `lastEventId`. */
@@ -51,6 +59,8 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
   if (host.yield) paced.yield = () => host.yield!();
   if (host.boundsBranches) paced.boundsBranches = () => host.boundsBranches!();
   if (host.recordsTaskStart) paced.recordsTaskStart = () => host.recordsTaskStart!();
+  if (host.continueAsNew) paced.continueAsNew = () => host.continueAsNew!();
+  if (host.historyExhausted) paced.historyExhausted = () => host.historyExhausted!();
   return paced;
 }
 
@@ -66,6 +76,25 @@ export async function runExecution(
   input: unknown,
   execution: ExecutionInfo,
   host: InterpreterHost,
+  recorder: HistoryRecorder = new HistoryRecorder(() => host.now()),
+  redrive?: Redrive,
+  onScope?: (scope: Scope) => void,
+  limits: ExecutionLimits = {},
+): Promise<ExecutionRun> {
+  if (host.continueAsNew) throw new Error('a host that continues as new runs executions with runExecutionRun');
+  return (await runExecutionRun(machine, input, execution, host, recorder, redrive, onScope, limits)) as ExecutionRun;
+}
+
+/**
+ * `runExecution` for a host that may continue as new (`InterpreterHost.continueAsNew`): the run
+ * either ends the execution or hands it over with a `Continuation`, which the next run receives
+ * as `continuation` and resumes from without recording anything for the hand-over.
+ */
+export async function runExecutionRun(
+  machine: TopLevelMachine,
+  input: unknown,
+  execution: ExecutionInfo,
+  host: InterpreterHost,
   /** The recorder to emit into; the host passes its own when it must add events (e.g. `ExecutionAborted`). */
   recorder: HistoryRecorder = new HistoryRecorder(() => host.now()),
   /** A redrive of an execution that ended: resume where it stood, appending to its history. */
@@ -74,16 +103,28 @@ export async function runExecution(
   onScope?: (scope: Scope) => void,
   /** Bounds decided at the start (the history cap). */
   limits: ExecutionLimits = {},
-): Promise<ExecutionRun> {
+  /** The previous run of this execution continued as new: resume where it stood. */
+  continuation?: Continuation,
+): Promise<ExecutionRun | ContinuedRun> {
   const paced = pacedHost(host, () => bounds);
   const bounds = new ExecutionBounds(paced, limits.maxHistoryEvents ?? 0);
   const scope = new Scope(
     { host: paced, recorder, execution, executionInput: input, queryLanguage: machine.QueryLanguage, bounds },
     0,
   );
+  scope.isTop = true;
   onScope?.(scope);
-  resetCompensations(paced);
-  if (redrive) {
+  resetCompensations(paced, continuation?.compensations);
+  // When the execution's TimeoutSeconds runs out (carried over from run to run).
+  const deadline =
+    continuation?.deadline ??
+    (machine.TimeoutSeconds === undefined ? undefined : host.now() + machine.TimeoutSeconds * 1000);
+  if (continuation) {
+    // The same history goes on: no event records the hand-over.
+    recorder.continueAfter(continuation.lastEventId);
+    scope.lastEventId = continuation.previousEventId;
+    scope.resume = continuation.resume;
+  } else if (redrive) {
     recorder.continueAfter(redrive.lastEventId);
     scope.lastEventId = recorder.emit('ExecutionRedriven', redrive.lastEventId, 'executionRedrivenEventDetails', {
       redriveCount: execution.redriveCount,
@@ -97,9 +138,11 @@ export async function runExecution(
       roleArn: execution.roleArn,
     });
   }
+  let continued = false;
   const states = runMachine(machine, input, scope).then(
     (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
     (err): ExecutionOutcome => {
+      if (err instanceof ContinuationRequested) continued = true;
       const failure = asStatesError(err);
       return { status: 'FAILED', error: failure.error, cause: failure.cause };
     },
@@ -107,7 +150,7 @@ export async function runExecution(
   const timeout =
     machine.TimeoutSeconds === undefined
       ? undefined
-      : host.sleep(machine.TimeoutSeconds * 1000, []).then((): ExecutionOutcome => {
+      : host.sleep(Math.max(0, (deadline ?? 0) - host.now()), []).then((): ExecutionOutcome => {
           // The states stop at their next step; nothing they do is recorded any more.
           scope.abort.raise();
           return {
@@ -120,11 +163,22 @@ export async function runExecution(
     bounds.whenCapExceeded(() => {
       // As with a timeout: the states stop at their next step, and nothing they do is recorded.
       scope.abort.raise();
-      const failure = historyCapError(bounds.maxHistoryEvents);
+      const failure = bounds.capError!;
       resolve({ status: 'FAILED', error: failure.error, cause: failure.cause });
     }),
   );
   const outcome = await Promise.race(timeout ? [states, timeout, capped] : [states, capped]);
+  if (continued) {
+    const next: Continuation = {
+      resume: captureResume(scope)!,
+      lastEventId: recorder.lastId,
+      previousEventId: scope.lastEventId,
+      compensations: compensationsOf(paced),
+      runs: (continuation?.runs ?? 0) + 1,
+      ...(deadline === undefined ? {} : { deadline }),
+    };
+    return { continuation: next, pendingEvents: recorder.takePending() };
+  }
   if (outcome.status !== 'SUCCEEDED') {
     // Stepflow's saga extension: the `Compensate` steps of succeeded Tasks run before the end.
     const last = await runCompensations(

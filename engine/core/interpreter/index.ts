@@ -1,4 +1,5 @@
-export { runExecution, type ExecutionRun, type TopLevelMachine } from './execution';
+export { runExecution, runExecutionRun, type ContinuedRun, type ExecutionRun, type TopLevelMachine } from './execution';
+export type { Continuation } from './continuation';
 export { HistoryRecorder, payloadText } from './history';
 export type {
   Abandonment,

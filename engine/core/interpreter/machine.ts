@@ -1,6 +1,7 @@
 import { StatesError, StatesErrors } from '../errors';
 import type { StepResult } from './guarded';
 import { locateEvaluationFailure } from './query-language';
+import { ContinuationRequested } from './continuation';
 import { asStatesError, BranchAbandoned, type MachineDef, type Scope, type StateDef } from './scope';
 import { runChoice } from './states/choice';
 import { runFail } from './states/fail';
@@ -73,7 +74,7 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
   let name = resume?.state ?? machine.StartAt;
   let data = resume ? resume.input : input;
   let resumeBranches = resume?.branches;
-  for (;;) {
+  for (let states = 0; ; states++) {
     // Before every state: the history cap, and a yield to the host every so many states.
     const yielding = scope.run.bounds.step(scope.run.recorder.lastId);
     if (yielding) await yielding;
@@ -82,6 +83,8 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
     const runner = state && RUNNERS[state.Type];
     if (!runner) throw new StatesError(StatesErrors.Runtime, `State '${name}' cannot be run`);
     scope.frame = { name, input: data, variables: scope.variables.ownVariables() };
+    // A top-level boundary (after at least one state of this run): the host may hand over to a new run.
+    if (scope.isTop && states > 0 && scope.run.host.continueAsNew?.()) throw new ContinuationRequested();
     scope.resumeBranches = resumeBranches;
     resumeBranches = undefined;
     let step: StepResult;
