@@ -5,11 +5,7 @@ import { insertEvents } from '../engine/db/events-repo';
 import { abortExecution } from '../engine/db/executions-repo';
 import { storeChildExecution } from '../engine/executions/start-child';
 import { substituteToken } from '../engine/executions/task-tokens';
-import type {
-  AbortChildExecutionInput,
-  StartChildExecutionInput,
-  StartChildExecutionResult,
-} from '../workflows/children';
+import type { AbortChildExecutionInput, StartChildExecutionInput, StartChildExecutionResult } from './contracts';
 
 /** What the nested-execution activities need: the store, and the token signer of the process. */
 export interface ChildActivityDeps {

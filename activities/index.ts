@@ -6,7 +6,7 @@ import { stopFinalized } from '../engine/db/terminal-events-repo';
 import type { Logger } from '../engine/logger';
 import type { Metrics } from '../engine/metrics';
 import { enqueueActivityTask } from '../engine/db/activity-tasks-repo';
-import type { CompleteExecutionInput, EnqueueActivityTaskInput, RecordEventsInput } from '../workflows/messages';
+import type { CompleteExecutionInput, EnqueueActivityTaskInput, RecordEventsInput } from './contracts';
 import { createChildActivities } from './children';
 import { forwardToFunctionHost } from './forward-function';
 import { tokenSigner } from './token-signer';

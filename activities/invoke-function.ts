@@ -7,7 +7,8 @@ import type { FunctionPool } from '../engine/functions/pool';
 import type { Logger } from '../engine/logger';
 import type { Metrics } from '../engine/metrics';
 import type { HistoryEvent } from '../schemas/history';
-import { FUNCTION_NOT_STARTED, type InvokeFunctionInput, type InvokeFunctionResult } from '../workflows/messages';
+import { FUNCTION_NOT_STARTED } from '../workflows/messages';
+import type { InvokeFunctionInput, InvokeFunctionResult } from './contracts';
 import { countTransitions } from './transitions';
 import type { TokenSigner } from './token-signer';
 

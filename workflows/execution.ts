@@ -15,14 +15,14 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities, createFunctionActivities } from '../activities';
+import type { InvokeFunctionResult } from '../activities/contracts';
 import type { HistoryEvent } from '../schemas/history';
 import { StatesError, StatesErrors } from '../engine/core/errors';
 import {
   HistoryRecorder,
-  resumePointOf,
-  runExecutionRun,
+  runExecution,
   type Abandonment,
-  type ContinuedRun,
+  type ExecutionHandle,
   type ExecutionRun,
   type InterpreterHost,
   type TaskInvocation,
@@ -30,13 +30,12 @@ import {
 import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
 import { CallbackRegistry } from './callbacks';
 import { historyExhausted, shouldContinueAsNew, thresholdsOf } from './continue-as-new';
-import { runChildExecution, stopWaitingChildren } from './children';
+import { runChildExecution, WaitingChildren } from './children';
 import {
   FUNCTION_NOT_STARTED,
   functionsTaskQueue,
   stopSignal,
   type ExecutionWorkflowInput,
-  type InvokeFunctionResult,
   type StopRequest,
   type WorkflowOutcome,
 } from './messages';
@@ -213,6 +212,9 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     stop.resolve(request);
   });
   const callbacks = new CallbackRegistry();
+  const children = new WaitingChildren();
+  /** The execution's history recorder: the interpreter emits into it, this workflow writes from it. */
+  const recorder = new HistoryRecorder(() => Date.now());
 
   /**
    * A function invocation on the function host. Each delivery is one activity attempt; when its
@@ -221,9 +223,12 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
    * it again with the same idempotency key, within the Task's `TimeoutSeconds`. An invocation the
    * host could not start is delivered again after a back-off, unrecorded (nothing ran).
    */
-  const runHostedFunction = async (invocation: TaskInvocation): Promise<InvokeFunctionResult> => {
+  const runHostedFunction = async (
+    invocation: TaskInvocation,
+    carried: HistoryEvent[],
+  ): Promise<InvokeFunctionResult> => {
     const deadline = Date.now() + (invocation.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
-    let pendingEvents = invocation.pendingEvents;
+    let pendingEvents = carried;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
       // The Task's `…Started` stays with the invocation: the host writes it when the function starts.
       await localBookkeeping.recordEvents({
@@ -294,11 +299,11 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     }
   };
 
-  /** A function invocation (its result, or with a token what it returned on taking it). */
-  const runFunction = async (invocation: TaskInvocation) => {
-    if (patched(FUNCTION_HOST)) return runHostedFunction(invocation);
+  /** A function invocation (its result, or with a token what it returned on taking it), carrying `carried`. */
+  const runFunction = async (invocation: TaskInvocation, carried: HistoryEvent[]) => {
+    if (patched(FUNCTION_HOST)) return runHostedFunction(invocation, carried);
     const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
-    let pendingEvents = invocation.pendingEvents;
+    let pendingEvents = carried;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
       await localBookkeeping.recordEvents({ executionId, events: pendingEvents });
       pendingEvents = [];
@@ -318,7 +323,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
    * The callback pattern (`.waitForTaskToken`, activity ARNs): hand the token out — to the
    * function, or to the activity's workers through the queue — then wait for SendTask*.
    */
-  const runWithCallback = async (invocation: TaskInvocation, token: string) => {
+  const runWithCallback = async (invocation: TaskInvocation, token: string, carried: HistoryEvent[]) => {
     const scheduledAt = Date.now();
     callbacks.open(token);
     try {
@@ -331,14 +336,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
           taskToken: token,
           input: invocation.payload,
           timeoutSeconds: invocation.timeoutSeconds,
-          pendingEvents: invocation.pendingEvents,
+          pendingEvents: carried,
         });
       } else {
-        ({ result: submitted, startedAt } = await runFunction({
-          ...invocation,
-          heartbeatSeconds: undefined,
-          timeoutSeconds: undefined,
-        }));
+        ({ result: submitted, startedAt } = await runFunction(
+          { ...invocation, heartbeatSeconds: undefined, timeoutSeconds: undefined },
+          carried,
+        ));
       }
       const result = await callbacks.wait(token, scheduledAt, invocation.timeoutSeconds, invocation.heartbeatSeconds);
       const started = callbacks.startedOf(token);
@@ -364,11 +368,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   };
 
   const host: InterpreterHost = {
+    history: recorder,
     recordsTaskStart: () => patched(FUNCTION_HOST),
     now: () => Date.now(),
     random: () => Math.random(),
     async invokeTask(invocation) {
-      const carried = invocation.pendingEvents;
+      // What the recorder holds goes with the invocation (written when the function starts).
+      const carried = invocation.detached ? [] : recorder.takePending();
       if (carried.length > 0) unconfirmed.add(carried);
       try {
         const token = invocation.taskToken;
@@ -378,12 +384,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
             executionId,
             executionArn: args.execution.id,
             callbacks,
+            children,
             ...(args.limits ? { limits: args.limits } : {}),
           };
-          outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation));
+          outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation, carried));
         } else {
           outcome = await cancellable(invocation.abandoned, () =>
-            token ? runWithCallback(invocation, token) : runFunction(invocation),
+            token ? runWithCallback(invocation, token, carried) : runFunction(invocation, carried),
           );
         }
         unconfirmed.delete(carried);
@@ -394,10 +401,11 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
         throw toStatesError(err);
       }
     },
-    async flush(pendingEvents) {
-      await writer().recordEvents({ executionId, events: pendingEvents });
+    async flush() {
+      await writer().recordEvents({ executionId, events: recorder.takePending() });
     },
-    async sleep(ms, pendingEvents, abandoned) {
+    async sleep(ms, abandoned, detached) {
+      const pendingEvents = detached ? [] : recorder.takePending();
       if (pendingEvents.length > 0) await writer().recordEvents({ executionId, events: pendingEvents });
       if (ms > 0) await cancellable(abandoned, () => sleep(ms));
     },
@@ -410,31 +418,23 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     historyExhausted,
   };
   const thresholds = thresholdsOf(args.limits);
-  const recorder = new HistoryRecorder(() => Date.now());
   // The states run in their own scope so that a stop cancels every running function and timer.
   const states = new CancellationScope();
-  let top: Parameters<typeof resumePointOf>[0] | undefined;
   const limits = {
     maxHistoryEvents: effectiveHistoryCap(args.limits?.maxHistoryEvents, args.plan.definition.MaxHistoryEvents),
   };
   let stopping = false;
+  let handle: ExecutionHandle | undefined;
   const run = states
-    .run(() =>
-      runExecutionRun(
-        args.plan.definition,
-        args.input,
-        args.execution,
-        host,
-        recorder,
-        args.redrive,
-        (scope) => {
-          top = scope;
-        },
+    .run(() => {
+      handle = runExecution(args.plan.definition, args.input, args.execution, host, {
+        ...(args.redrive ? { redrive: args.redrive } : {}),
+        ...(args.continuation ? { continuation: args.continuation } : {}),
         limits,
-        args.continuation,
-      ),
-    )
-    .catch((err: unknown): ExecutionRun | ContinuedRun => {
+      });
+      return handle.result;
+    })
+    .catch((err: unknown): ExecutionRun => {
       // The interpreter itself failed (a defect, or a bound it does not check yet): the execution
       // ends FAILED instead of failing its workflow task again and again.
       const cause = `Stepflow could not run the execution: ${err instanceof Error ? err.message : String(err)}`;
@@ -444,47 +444,43 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       recorder.emit('ExecutionFailed', recorder.lastId, 'executionFailedEventDetails', { error: outcome.error, cause });
       return { outcome, pendingEvents: recorder.takePending() };
     });
-  const ended = await Promise.race([run, stop.then((request) => ({ stopped: request }))]);
-
-  /** Ends the execution ABORTED (StopExecution), keeping where it stood for a redrive. */
-  const abort = async (request: StopRequest, resume: ReturnType<typeof resumePointOf>): Promise<WorkflowOutcome> => {
+  const continued = (handle as ExecutionHandle).continued.then((run) => ({ continued: run }));
+  const ended = await Promise.race([run, continued, stop.then((request) => ({ stopped: request }))]);
+  if ('continued' in ended) {
+    // Everything recorded so far is written before the hand-over: the next run appends to it.
+    await writer().recordEvents({ executionId, events: closingEvents(ended.continued.pendingEvents) });
+    if (!stopRequest) {
+      const { continuation } = ended.continued;
+      log.info('continuing as new', {
+        executionId,
+        runs: continuation.runs,
+        lastEventId: continuation.lastEventId,
+        historyLength: workflowInfo().historyLength,
+      });
+      const { redrive: _redrive, ...rest } = args;
+      // The memo (state machine, version, parent) stays visible on every run in Temporal.
+      const next = makeContinueAsNewFunc<typeof stepflowExecution>({ memo: workflowInfo().memo });
+      return next({ ...rest, continuation });
+    }
+    // A stop that arrived meanwhile ends the execution here, where the next run would have gone on.
+  }
+  const stopped = 'stopped' in ended ? ended.stopped : 'continued' in ended ? stopRequest : undefined;
+  if (stopped) {
     stopping = true;
-    // Nested executions this one waits for are stopped before it closes.
-    await stopWaitingChildren();
+    // Nested executions this one waits for are stopped before it closes, then what runs is
+    // cancelled; the run records the stop and hands back where its states stood.
+    await children.stopAll();
     states.cancel();
-    const { error, cause } = request;
-    recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
-      ...(error !== undefined ? { error } : {}),
-      ...(cause !== undefined ? { cause } : {}),
-    });
-    const outcome: WorkflowOutcome = { status: 'ABORTED', ...request };
+    const aborted = (handle as ExecutionHandle).abort(stopped);
     await writer().completeExecution({
       executionId,
-      events: closingEvents(recorder.takePending()),
-      outcome,
-      ...(resume ? { resume } : {}),
+      events: closingEvents(aborted.pendingEvents),
+      outcome: aborted.outcome,
+      ...(aborted.resume ? { resume: aborted.resume } : {}),
     });
-    return outcome;
-  };
-
-  // Where the states stood when stopped (read before cancelling them): a redrive resumes there.
-  if ('stopped' in ended) return abort(ended.stopped, top ? resumePointOf(top) : undefined);
-  if ('continuation' in ended) {
-    // Everything recorded so far is written before the hand-over: the next run appends to it.
-    await writer().recordEvents({ executionId, events: closingEvents(ended.pendingEvents) });
-    // A stop that arrived meanwhile ends the execution here, where the next run would have gone on.
-    if (stopRequest) return abort(stopRequest, ended.continuation.resume);
-    log.info('continuing as new', {
-      executionId,
-      runs: ended.continuation.runs,
-      lastEventId: ended.continuation.lastEventId,
-      historyLength: workflowInfo().historyLength,
-    });
-    const { redrive: _redrive, ...rest } = args;
-    // The memo (state machine, version, parent) stays visible on every run in Temporal.
-    const next = makeContinueAsNewFunc<typeof stepflowExecution>({ memo: workflowInfo().memo });
-    return next({ ...rest, continuation: ended.continuation });
+    return aborted.outcome;
   }
+  if (!('outcome' in ended)) throw new Error('unreachable: the run neither ended nor stopped');
   await writer().completeExecution({
     executionId,
     events: closingEvents(ended.pendingEvents),

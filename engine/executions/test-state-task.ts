@@ -2,11 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
-import {
-  FUNCTION_INVOCATION_WORKFLOW,
-  type FunctionInvocationInput,
-  type InvokeFunctionResult,
-} from '../../workflows/messages';
+import type { FunctionInvocationInput, InvokeFunctionResult } from '../../activities/contracts';
+import { FUNCTION_INVOCATION_WORKFLOW } from '../../workflows/messages';
 import { StatesError, StatesErrors } from '../core/errors';
 import { functionNameOf, resolveResource, wrapInvokeResult } from '../core/interpreter/resources';
 import type { StateDef } from '../core/interpreter/scope';

@@ -7,7 +7,6 @@ import { functionNameOf, resolveResource, wrapInvokeResult } from './resources';
 import { withRetry } from './retry-catch';
 import { asStatesError, Scope, type StateDef } from './scope';
 import { errorDetails } from './task-events';
-import type { InterpreterHost } from './types';
 
 /** One compensation on the stack: what a succeeded Task's `Compensate` runs if the execution fails. */
 export interface CompensationStep {
@@ -24,26 +23,35 @@ export interface CompensationStep {
 }
 
 /**
- * The compensation stack of the execution a host runs, in push (completion) order. Keyed by the
- * host: a host runs one execution at a time, and every scope of it (Parallel branches, Map
- * iterations, Distributed Map children) shares the host. `runExecution` resets it at the start.
+ * The compensation stack of one execution, in push (completion) order: it belongs to the run
+ * (`RunContext.compensations`), shared by every scope of it (Parallel branches, Map iterations,
+ * Distributed Map children).
  */
-const STACKS = new WeakMap<InterpreterHost, CompensationStep[]>();
+export class CompensationStack {
+  private readonly steps: CompensationStep[];
 
-/** Starts the compensation stack (empty, or a continued execution's) for the execution `host` is about to run. */
-export function resetCompensations(host: InterpreterHost, steps: CompensationStep[] = []): void {
-  STACKS.set(host, [...steps]);
-}
+  /** A stack holding `steps` (a continued execution's), or an empty one. */
+  constructor(steps: CompensationStep[] = []) {
+    this.steps = [...steps];
+  }
 
-/** The compensation stack of the execution `host` runs, in push order (a copy: for a continuation). */
-export function compensationsOf(host: InterpreterHost): CompensationStep[] {
-  return [...stackOf(host)];
-}
+  /** The steps in push order (a copy: what a continuation carries to the next run). */
+  toArray(): CompensationStep[] {
+    return [...this.steps];
+  }
 
-function stackOf(host: InterpreterHost): CompensationStep[] {
-  let stack = STACKS.get(host);
-  if (!stack) STACKS.set(host, (stack = []));
-  return stack;
+  push(step: CompensationStep): void {
+    this.steps.push(step);
+  }
+
+  /** The step pushed last, removed; undefined when empty. */
+  pop(): CompensationStep | undefined {
+    return this.steps.pop();
+  }
+
+  get size(): number {
+    return this.steps.length;
+  }
 }
 
 /**
@@ -75,7 +83,7 @@ export async function pushCompensation(
   } else {
     input = payloadTemplate(template, subject, data.context, scope);
   }
-  stackOf(scope.run.host).push({
+  scope.run.compensations.push({
     stateName: name,
     resource: compensate.Resource,
     input,
@@ -100,7 +108,6 @@ async function invokeStep(step: CompensationStep, scope: Scope): Promise<unknown
     functionName: wrapped ? functionNameOf(step.input) : resolved.functionName,
     payload: wrapped ? ((step.input as { Payload?: unknown }).Payload ?? null) : step.input,
     idempotencyKey: step.idempotencyKey,
-    pendingEvents: scope.run.recorder.takePending(),
   });
   return wrapped ? wrapInvokeResult(outcome.result, step.idempotencyKey) : outcome.result;
 }
@@ -151,13 +158,13 @@ export async function runCompensations(
   fromEventId: number,
   failure: { error: string; cause: string },
 ): Promise<number> {
-  const stack = stackOf(scope.run.host);
-  if (stack.length === 0) return fromEventId;
+  const stack = scope.run.compensations;
+  if (stack.size === 0) return fromEventId;
   // A scope of its own: the execution's abort flag may be raised (timeout), compensation must run.
   const compensating = new Scope(scope.run, fromEventId);
   compensating.emit('CompensationStarted', 'compensationStartedEventDetails', {
     ...errorDetails(failure.error, failure.cause),
-    steps: stack.length,
+    steps: stack.size,
   });
   let failed = 0;
   let last: StatesError | undefined;

@@ -1,12 +1,12 @@
 import { StatesErrors } from '../errors';
 import { ExecutionBounds, type ExecutionLimits } from './bounds';
-import { compensationsOf, resetCompensations, runCompensations } from './compensation';
+import { CompensationStack, runCompensations } from './compensation';
 import { ContinuationRequested, type Continuation } from './continuation';
 import { HistoryRecorder, payloadText } from './history';
 import { runMachine } from './machine';
 import { captureResume, type ResumePoint } from './resume';
 import { asStatesError, Scope, type MachineDef } from './scope';
-import type { ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
+import type { AbortedOutcome, AbortRequest, ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
 
 /** The top-level machine, with the optional execution-wide `TimeoutSeconds` and `QueryLanguage`. */
 export type TopLevelMachine = MachineDef & {
@@ -15,7 +15,7 @@ export type TopLevelMachine = MachineDef & {
   MaxHistoryEvents?: number;
 };
 
-/** What `runExecution` hands back: how it ended, and the events the host has not yet written. */
+/** How a run ended: its outcome, and the events its recorder still held (the host has not written them). */
 export interface ExecutionRun {
   outcome: ExecutionOutcome;
   pendingEvents: ReturnType<HistoryRecorder['takePending']>;
@@ -23,22 +23,55 @@ export interface ExecutionRun {
   resume?: ResumePoint;
 }
 
+/** What `abort` hands back: the outcome, where the states stood, and the closing events. */
+export interface AbortedRun {
+  outcome: AbortedOutcome;
+  /** The events the recorder held, `ExecutionAborted` last. */
+  pendingEvents: ReturnType<HistoryRecorder['takePending']>;
+  /** Where the states stood when stopped: what a redrive resumes from. */
+  resume?: ResumePoint;
+}
+
 /** A run that handed the execution over to a new run (continue-as-new) at a top-level state boundary. */
 export interface ContinuedRun {
   continuation: Continuation;
-  /** The events the host has not yet written: it writes them before the next run starts. */
+  /** The events the recorder still held: the host writes them before the next run starts. */
   pendingEvents: ReturnType<HistoryRecorder['takePending']>;
+}
+
+/**
+ * A running execution. Awaiting it (or `result`) gives how it ended; `abort` stops it (StopExecution).
+ */
+export interface ExecutionHandle extends PromiseLike<ExecutionRun> {
+  readonly result: Promise<ExecutionRun>;
+  /**
+   * Settles when the run hands the execution over to a new one (only for a host that implements
+   * `continueAsNew`); `result` then never settles.
+   */
+  readonly continued: Promise<ContinuedRun>;
+  /**
+   * Records the stop: captures where the states stand (before anything is cancelled), emits
+   * `ExecutionAborted` and hands back the closing events. The history is closed from then on:
+   * what the states still do is never handed to the host. The host cancels what it runs for the
+   * execution (functions, timers) itself; `result` may then never settle.
+   */
+  abort(request: AbortRequest): AbortedRun;
+}
+
+/** Options of `runExecution`. */
+export interface RunOptions {
+  /** A redrive of an execution that ended: resume where it stood, appending to its history. */
+  redrive?: Redrive;
+  /** Bounds decided at the start (the history cap). */
+  limits?: ExecutionLimits;
+  /** The previous run of this execution continued as new: resume where it stood (no event recorded). */
+  continuation?: Continuation;
 }
 
 /** A redrive: the run resumes from `resume` and appends to the history after `lastEventId`. */
 export interface Redrive {
   resume: ResumePoint;
   lastEventId: number;
-}
-
-/** The resume point of a run still in progress (for a stop: see the workflow). */
-export function resumePointOf(scope: Scope): ResumePoint | undefined {
-  return captureResume(scope);
 }
 
 /** The host as the states see it: every wait on it (a Task, a timer) counts as a yield. */
@@ -50,12 +83,12 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
       bounds().waited();
       return host.invokeTask(invocation);
     },
-    sleep: (ms, pendingEvents, abandoned) => {
+    sleep: (ms, abandoned, detached) => {
       bounds().waited();
-      return host.sleep(ms, pendingEvents, abandoned);
+      return host.sleep(ms, abandoned, detached);
     },
   };
-  if (host.flush) paced.flush = (pendingEvents) => host.flush!(pendingEvents);
+  if (host.flush) paced.flush = () => host.flush!();
   if (host.yield) paced.yield = () => host.yield!();
   if (host.boundsBranches) paced.boundsBranches = () => host.boundsBranches!();
   if (host.recordsTaskStart) paced.recordsTaskStart = () => host.recordsTaskStart!();
@@ -65,56 +98,75 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
 }
 
 /**
- * Runs one execution of `machine` on `input`: `ExecutionStarted`, the states, then
+ * Starts one execution of `machine` on `input`: `ExecutionStarted`, the states, then
  * `ExecutionSucceeded`, `ExecutionFailed` or (past the top-level `TimeoutSeconds`)
  * `ExecutionTimedOut` with `States.Timeout` — after a failure or timeout, the compensation stack
  * first (see compensation.ts). Past its history cap (`limits.maxHistoryEvents`) the execution
- * fails with `States.Runtime`, as it does when a timeout fires: every branch stops at its next state.
+ * fails with `States.Runtime`, as it does when a timeout fires: every branch stops at its next
+ * state. The events go into the host's recorder (`host.history`; absent, one of the run's own).
  */
-export async function runExecution(
+export function runExecution(
   machine: TopLevelMachine,
   input: unknown,
   execution: ExecutionInfo,
   host: InterpreterHost,
-  recorder: HistoryRecorder = new HistoryRecorder(() => host.now()),
-  redrive?: Redrive,
-  onScope?: (scope: Scope) => void,
-  limits: ExecutionLimits = {},
-): Promise<ExecutionRun> {
-  if (host.continueAsNew) throw new Error('a host that continues as new runs executions with runExecutionRun');
-  return (await runExecutionRun(machine, input, execution, host, recorder, redrive, onScope, limits)) as ExecutionRun;
-}
-
-/**
- * `runExecution` for a host that may continue as new (`InterpreterHost.continueAsNew`): the run
- * either ends the execution or hands it over with a `Continuation`, which the next run receives
- * as `continuation` and resumes from without recording anything for the hand-over.
- */
-export async function runExecutionRun(
-  machine: TopLevelMachine,
-  input: unknown,
-  execution: ExecutionInfo,
-  host: InterpreterHost,
-  /** The recorder to emit into; the host passes its own when it must add events (e.g. `ExecutionAborted`). */
-  recorder: HistoryRecorder = new HistoryRecorder(() => host.now()),
-  /** A redrive of an execution that ended: resume where it stood, appending to its history. */
-  redrive?: Redrive,
-  /** Called with the top-level scope once it exists (the host reads its resume point on a stop). */
-  onScope?: (scope: Scope) => void,
-  /** Bounds decided at the start (the history cap). */
-  limits: ExecutionLimits = {},
-  /** The previous run of this execution continued as new: resume where it stood. */
-  continuation?: Continuation,
-): Promise<ExecutionRun | ContinuedRun> {
+  options: RunOptions = {},
+): ExecutionHandle {
+  const recorder = host.history ?? new HistoryRecorder(() => host.now());
   const paced = pacedHost(host, () => bounds);
-  const bounds = new ExecutionBounds(paced, limits.maxHistoryEvents ?? 0);
+  const bounds = new ExecutionBounds(paced, options.limits?.maxHistoryEvents ?? 0);
   const scope = new Scope(
-    { host: paced, recorder, execution, executionInput: input, queryLanguage: machine.QueryLanguage, bounds },
+    {
+      host: paced,
+      recorder,
+      execution,
+      executionInput: input,
+      queryLanguage: machine.QueryLanguage,
+      bounds,
+      compensations: new CompensationStack(options.continuation?.compensations),
+    },
     0,
   );
   scope.isTop = true;
-  onScope?.(scope);
-  resetCompensations(paced, continuation?.compensations);
+  let aborted: AbortedRun | undefined;
+  let handOver: (run: ContinuedRun) => void = () => undefined;
+  const continued = new Promise<ContinuedRun>((resolve) => (handOver = resolve));
+  const result = interpret(machine, input, execution, host, scope, options, handOver);
+  return {
+    result,
+    continued,
+    then: (onFulfilled, onRejected) => result.then(onFulfilled, onRejected),
+    abort(request: AbortRequest): AbortedRun {
+      if (aborted) return aborted;
+      // Where the states stand now, before the host cancels what they wait on.
+      const resume = captureResume(scope);
+      const { error, cause } = request;
+      recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
+        ...(error !== undefined ? { error } : {}),
+        ...(cause !== undefined ? { cause } : {}),
+      });
+      aborted = {
+        outcome: { status: 'ABORTED', ...request },
+        pendingEvents: recorder.takePending(),
+        ...(resume ? { resume } : {}),
+      };
+      recorder.close();
+      return aborted;
+    },
+  };
+}
+
+/** The run itself (see runExecution). */
+async function interpret(
+  machine: TopLevelMachine,
+  input: unknown,
+  execution: ExecutionInfo,
+  host: InterpreterHost,
+  scope: Scope,
+  { redrive, continuation }: RunOptions,
+  handOver: (run: ContinuedRun) => void,
+): Promise<ExecutionRun> {
+  const { recorder, bounds } = scope.run;
   // When the execution's TimeoutSeconds runs out (carried over from run to run).
   const deadline =
     continuation?.deadline ??
@@ -150,7 +202,7 @@ export async function runExecutionRun(
   const timeout =
     machine.TimeoutSeconds === undefined
       ? undefined
-      : host.sleep(Math.max(0, (deadline ?? 0) - host.now()), []).then((): ExecutionOutcome => {
+      : host.sleep(Math.max(0, (deadline ?? 0) - host.now()), undefined, true).then((): ExecutionOutcome => {
           // The states stop at their next step; nothing they do is recorded any more.
           scope.abort.raise();
           return {
@@ -169,15 +221,19 @@ export async function runExecutionRun(
   );
   const outcome = await Promise.race(timeout ? [states, timeout, capped] : [states, capped]);
   if (continued) {
-    const next: Continuation = {
-      resume: captureResume(scope)!,
-      lastEventId: recorder.lastId,
-      previousEventId: scope.lastEventId,
-      compensations: compensationsOf(paced),
-      runs: (continuation?.runs ?? 0) + 1,
-      ...(deadline === undefined ? {} : { deadline }),
-    };
-    return { continuation: next, pendingEvents: recorder.takePending() };
+    handOver({
+      continuation: {
+        resume: captureResume(scope)!,
+        lastEventId: recorder.lastId,
+        previousEventId: scope.lastEventId,
+        compensations: scope.run.compensations.toArray(),
+        runs: (continuation?.runs ?? 0) + 1,
+        ...(deadline === undefined ? {} : { deadline }),
+      },
+      pendingEvents: recorder.takePending(),
+    });
+    // This run ends here: the execution goes on in the next one.
+    return new Promise<ExecutionRun>(() => undefined);
   }
   if (outcome.status !== 'SUCCEEDED') {
     // Stepflow's saga extension: the `Compensate` steps of succeeded Tasks run before the end.

@@ -94,7 +94,11 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
       throw locate(err, name, scope);
     }
     const { recorder, host } = scope.run;
-    if (recorder.pendingCount >= MAX_PENDING_EVENTS && host.flush) await host.flush(recorder.takePending());
+    if (recorder.pendingCount >= MAX_PENDING_EVENTS && host.flush) {
+      // A history nobody keeps (a Distributed Map child) is dropped; the host writes its own.
+      if (!recorder.keeps) recorder.takePending();
+      await host.flush();
+    }
     if (step.next === undefined) return step.output;
     name = step.next;
     data = step.output;

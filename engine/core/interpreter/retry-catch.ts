@@ -31,7 +31,7 @@ export async function withRetry<T>(
       if (counts[index] >= (retrier.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS)) throw failure;
       const delay = retryDelayMs(retrier, counts[index], () => scope.run.host.random());
       counts[index]++;
-      await scope.run.host.sleep(delay, scope.run.recorder.takePending(), scope.abort);
+      await scope.run.host.sleep(delay, scope.abort, !scope.run.recorder.keeps);
       scope.checkAbandoned();
     }
   }

@@ -1,6 +1,7 @@
 import { StatesError } from '../errors';
 import { VariableScope } from '../variables';
 import type { ExecutionBounds } from './bounds';
+import type { CompensationStack } from './compensation';
 import { type HistoryRecorder } from './history';
 import type { ResumePoint, StateFrame } from './resume';
 import type { Abandonment, ExecutionInfo, InterpreterHost } from './types';
@@ -27,6 +28,8 @@ export interface RunContext {
   queryLanguage?: string;
   /** Yield cadence, branch budget and history cap of the execution (see bounds.ts). */
   bounds: ExecutionBounds;
+  /** The execution's compensation stack (see compensation.ts). */
+  compensations: CompensationStack;
 }
 
 /** Thrown inside a branch when a sibling failed and the whole Parallel/Map is being abandoned. */

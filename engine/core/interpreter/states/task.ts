@@ -118,8 +118,8 @@ async function invoke(
       timeoutSeconds,
       heartbeatSeconds,
       idempotencyKey: key,
-      pendingEvents: scope.run.recorder.takePending(),
       abandoned: scope.abort,
+      ...(scope.run.recorder.keeps ? {} : { detached: true as const }),
       ...(token ? { taskToken: token } : {}),
       ...(startedEventId !== undefined ? { startedEventId } : {}),
     });

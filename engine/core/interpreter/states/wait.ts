@@ -58,7 +58,7 @@ export async function runWait(name: string, state: StateDef, input: unknown, sco
   if (isJsonata(state, scope)) {
     const jsonata = jsonataScope(scope, { input, context: ctx });
     const ms = await jsonataWaitMs(state, jsonata, scope.run.host.now());
-    await scope.run.host.sleep(ms, scope.run.recorder.takePending(), scope.abort);
+    await scope.run.host.sleep(ms, scope.abort, !scope.run.recorder.keeps);
     scope.checkAbandoned();
     const produced = await jsonataOutput(state, jsonata, input);
     emitExited(scope, name, state, produced.output, produced.assigned);
@@ -68,7 +68,7 @@ export async function runWait(name: string, state: StateDef, input: unknown, sco
   const effective = inputPath(state.InputPath, input, ctx, variables);
   const ms = waitMs(state, effective, ctx, scope.run.host.now(), variables);
   const assigned = jsonPathAssign(state.Assign, effective, ctx, scope);
-  await scope.run.host.sleep(ms, scope.run.recorder.takePending(), scope.abort);
+  await scope.run.host.sleep(ms, scope.abort, !scope.run.recorder.keeps);
   scope.checkAbandoned();
   const output = outputPath(state.OutputPath, effective, ctx, variables);
   emitExited(scope, name, state, output, assigned);
