@@ -46,7 +46,7 @@ function taskLoop(limit: number) {
  * events (STEPFLOW_CONTINUE_AS_NEW_EVENTS; the default is 8,000), so that loops short enough for
  * this shared 2-core machine cross many runs, as a 20,000-iteration loop does with the default.
  */
-describe('scale: continue-as-new and large inline Maps on the real stack', () => {
+describe('scale: continue-as-new on the real stack', () => {
   let own: OwnStack;
   let temporal: Client;
   const saved = { ...process.env };
@@ -92,6 +92,32 @@ describe('scale: continue-as-new and large inline Maps on the real stack', () =>
     }
   }
 
+  /**
+   * The replay suite keeps a continued execution's first run (it ends continuing as new) and its
+   * last (it starts from a continuation): `RECORD_HISTORIES=1` writes them when missing.
+   */
+  test('a loop of 100 Tasks hands over once and its two runs are kept for the replay suite', async () => {
+    const machine = uniqueName('loop100');
+    await createMachine(machine, taskLoop(100));
+    const id = await startExecution(machine, {});
+    expect(await waitForEnd(id, 300_000)).toMatchObject({ status: 'SUCCEEDED', output: { n: 100, runs: 100 } });
+    expectCompleteHistory(await history(id));
+    const runs = await waitForRuns(id, 2);
+    expect(runs.map((r) => r.status)).toEqual(['CONTINUED_AS_NEW', 'COMPLETED']);
+    const files = {
+      'scale-continue-as-new-first-run': runs[0].runId,
+      'scale-continue-as-new-last-run': runs[1].runId,
+    };
+    for (const [name, runId] of Object.entries(files)) {
+      const recorded = await temporal.workflow.getHandle(id, runId).fetchHistory();
+      expect(recorded.events?.length).toBeGreaterThan(0);
+      const file = path.join(__dirname, '..', 'replay', 'histories', `${name}.history.bin`);
+      if (process.env.RECORD_HISTORIES && !fs.existsSync(file)) {
+        fs.writeFileSync(file, proto.api.history.v1.History.encode(recorded).finish());
+      }
+    }
+  }, 400_000);
+
   test('a Task loop of 1,000 iterations completes across a dozen runs with one gap-free history', async () => {
     const machine = uniqueName('loop1k');
     await createMachine(machine, taskLoop(1_000));
@@ -115,46 +141,6 @@ describe('scale: continue-as-new and large inline Maps on the real stack', () =>
     expect(runs.every((r) => r.historyLength < 1_000)).toBe(true);
     // Reported in the test log, never asserted (wall-clock time).
     console.log(`loop of 1,000 Tasks: ${seconds.toFixed(0)} s, ${runs.length} Temporal runs`);
-  }, 1_000_000);
-
-  test('an inline Map of 5,000 Task iterations with MaxConcurrency 0 completes', async () => {
-    const machine = uniqueName('map5k');
-    await createMachine(machine, {
-      QueryLanguage: 'JSONata',
-      StartAt: 'M',
-      States: {
-        M: {
-          Type: 'Map',
-          Items: '{% [1..5000] %}',
-          MaxConcurrency: 0,
-          ItemProcessor: {
-            StartAt: 'Add',
-            States: {
-              Add: {
-                Type: 'Task',
-                Resource: fn('add'),
-                Arguments: { a: '{% $states.input %}', b: 1 },
-                Output: '{% $states.result.sum %}',
-                End: true,
-              },
-            },
-          },
-          Output: '{% $sum($states.result) %}',
-          Next: 'After',
-        },
-        After: { Type: 'Pass', End: true },
-      },
-    });
-    const id = await startExecution(machine, {});
-    const done = await waitForEnd(id, 900_000);
-    // Σ (i + 1) for i in 1..5000.
-    expect(done).toMatchObject({ status: 'SUCCEEDED', output: 12_505_000 });
-    const events = await history(id);
-    expectCompleteHistory(events);
-    expect(events.filter((e) => e.type === 'MapIterationSucceeded')).toHaveLength(5000);
-    // The Map's history passes 500 Temporal events: the run hands over before `After`.
-    const runs = await waitForRuns(id, 2);
-    expect(runs[0].status).toBe('CONTINUED_AS_NEW');
   }, 1_000_000);
 
   test('StopExecution and RedriveExecution work on an execution that continued as new', async () => {
@@ -187,30 +173,4 @@ describe('scale: continue-as-new and large inline Maps on the real stack', () =>
     expect(events.filter((e) => e.type === 'LambdaFunctionSucceeded')).toHaveLength(600);
     expect(events.filter((e) => e.type === 'ExecutionRedriven')).toHaveLength(1);
   }, 900_000);
-
-  /**
-   * The replay suite keeps a continued execution's first run (it ends continuing as new) and its
-   * last (it starts from a continuation): `RECORD_HISTORIES=1` writes them when missing.
-   */
-  test('a loop of 100 Tasks hands over once and its two runs are kept for the replay suite', async () => {
-    const machine = uniqueName('loop100');
-    await createMachine(machine, taskLoop(100));
-    const id = await startExecution(machine, {});
-    expect(await waitForEnd(id, 300_000)).toMatchObject({ status: 'SUCCEEDED', output: { n: 100, runs: 100 } });
-    expectCompleteHistory(await history(id));
-    const runs = await waitForRuns(id, 2);
-    expect(runs.map((r) => r.status)).toEqual(['CONTINUED_AS_NEW', 'COMPLETED']);
-    const files = {
-      'scale-continue-as-new-first-run': runs[0].runId,
-      'scale-continue-as-new-last-run': runs[1].runId,
-    };
-    for (const [name, runId] of Object.entries(files)) {
-      const recorded = await temporal.workflow.getHandle(id, runId).fetchHistory();
-      expect(recorded.events?.length).toBeGreaterThan(0);
-      const file = path.join(__dirname, '..', 'replay', 'histories', `${name}.history.bin`);
-      if (process.env.RECORD_HISTORIES && !fs.existsSync(file)) {
-        fs.writeFileSync(file, proto.api.history.v1.History.encode(recorded).finish());
-      }
-    }
-  }, 400_000);
 });
