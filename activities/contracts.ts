@@ -63,6 +63,26 @@ export interface CompleteExecutionInput {
   resume?: ResumePoint;
 }
 
+/**
+ * What a bulk history write (`writeHistory`, `closeExecution`) says besides its rows, which
+ * travel as the activity's last argument: the JSON text of the event rows as UTF-8 bytes (see
+ * `workflows/history-rows.ts`), a binary payload Temporal passes on unconverted.
+ */
+export interface HistoryBatchInput {
+  executionId: string;
+  /** States entered per state type in the batch (the transition metric). */
+  entered: Record<string, number>;
+}
+
+/** `closeExecution`: the closing events (the rows argument) and the outcome, in one statement. */
+export interface CloseExecutionInput extends HistoryBatchInput {
+  outcome: WorkflowOutcome;
+  /** Timestamp of the last event: the execution's stop date. */
+  stopDate: string;
+  /** Where the states stood (failed, timed out, stopped): kept for a redrive. */
+  resume?: ResumePoint;
+}
+
 /** Input of the `startChildExecution` activity: the parent's pending events and the child to store. */
 export interface StartChildExecutionInput {
   parentExecutionId: string;

@@ -25,11 +25,13 @@ import {
   type ExecutionHandle,
   type ExecutionRun,
   type InterpreterHost,
+  type ResumePoint,
   type TaskInvocation,
 } from '../engine/core/interpreter';
 import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
 import { CallbackRegistry } from './callbacks';
 import { historyExhausted, shouldContinueAsNew, thresholdsOf } from './continue-as-new';
+import { encodeEventRows, enteredStates } from './history-rows';
 import { runChildExecution, WaitingChildren } from './children';
 import {
   FUNCTION_NOT_STARTED,
@@ -84,6 +86,29 @@ const YIELD_IN_SYNC_LOOPS = 'yield-in-sync-loops-v1';
  */
 const BOUNDED_BRANCHES = 'bounded-branches-v1';
 
+/**
+ * Patch id: history is written in bulk. Each write is one local activity whose events are
+ * serialised once, here, into the rows' JSON text and passed as bytes (see history-rows.ts); a
+ * long Pass/Choice loop writes every BULK_FLUSH_EVENTS events (or BULK_FLUSH_CHARS of payload
+ * text) instead of every MAX_PENDING_EVENTS, yields with a timer every YIELDS_PER_TIMER-th time
+ * the interpreter asks, and the closing write is one statement. Executions recorded before keep
+ * their writes, yields and activities on replay.
+ */
+const BULK_HISTORY = 'bulk-history-v1';
+
+/** Events a long loop lets pile up before the host writes them (BULK_HISTORY). */
+const BULK_FLUSH_EVENTS = 8_000;
+
+/** Payload characters a long loop lets pile up before the host writes them (BULK_HISTORY). */
+const BULK_FLUSH_CHARS = 2 * 1024 * 1024;
+
+/**
+ * Under BULK_HISTORY, one in this many of the interpreter's yields (every SYNC_STEPS_BEFORE_YIELD
+ * states) ends the workflow task with a timer: a stop or the execution's timeout is still seen
+ * within 10,000 states.
+ */
+const YIELDS_PER_TIMER = 10;
+
 /** The bookkeeping this execution uses (see LOCAL_BOOKKEEPING). */
 function writer(): typeof bookkeeping {
   return patched(LOCAL_BOOKKEEPING) ? localBookkeeping : bookkeeping;
@@ -99,7 +124,7 @@ const PIGGYBACK_LIMIT_CHARS = 128 * 1024;
  * Characters of the payload texts (`input`, `output`, `parameters`, …) the events carry: what
  * makes them large, counted without serialising the events a second time on every Task.
  */
-function payloadChars(events: HistoryEvent[]): number {
+function payloadChars(events: readonly HistoryEvent[]): number {
   let chars = 0;
   for (const event of events) {
     for (const [key, details] of Object.entries(event)) {
@@ -215,6 +240,16 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   const children = new WaitingChildren();
   /** The execution's history recorder: the interpreter emits into it, this workflow writes from it. */
   const recorder = new HistoryRecorder(() => Date.now());
+  const bulk = patched(BULK_HISTORY);
+  /** Writes events: in bulk (one serialisation, bytes) or, for executions recorded before, as objects. */
+  const write = async (events: HistoryEvent[]): Promise<void> => {
+    if (bulk)
+      await localBookkeeping.writeHistory({ executionId, entered: enteredStates(events) }, encodeEventRows(events));
+    else await writer().recordEvents({ executionId, events });
+  };
+  /** Under BULK_HISTORY: the length of the pending events last sized (see flush). */
+  let sizedAt = 0;
+  let yields = 0;
 
   /**
    * A function invocation on the function host. Each delivery is one activity attempt; when its
@@ -231,10 +266,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     let pendingEvents = carried;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
       // The Task's `…Started` stays with the invocation: the host writes it when the function starts.
-      await localBookkeeping.recordEvents({
-        executionId,
-        events: pendingEvents.filter((event) => event.id !== invocation.startedEventId),
-      });
+      await write(pendingEvents.filter((event) => event.id !== invocation.startedEventId));
       pendingEvents = pendingEvents.filter((event) => event.id === invocation.startedEventId);
     }
     const firstStarted = pendingEvents.find((event) => event.id === invocation.startedEventId);
@@ -305,7 +337,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
     let pendingEvents = carried;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
-      await localBookkeeping.recordEvents({ executionId, events: pendingEvents });
+      await write(pendingEvents);
       pendingEvents = [];
     }
     return invokeFunction({
@@ -402,15 +434,28 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       }
     },
     async flush() {
-      await writer().recordEvents({ executionId, events: recorder.takePending() });
+      if (bulk) {
+        const pending = recorder.peekPending();
+        if (pending.length < BULK_FLUSH_EVENTS) {
+          // Sized again only every MAX_PENDING_EVENTS-odd events: the interpreter asks after each state.
+          if (pending.length - sizedAt < 500) return;
+          sizedAt = pending.length;
+          if (payloadChars(pending) < BULK_FLUSH_CHARS) return;
+        }
+        sizedAt = 0;
+        await write(recorder.takePending());
+        return;
+      }
+      await write(recorder.takePending());
     },
     async sleep(ms, abandoned, detached) {
       const pendingEvents = detached ? [] : recorder.takePending();
-      if (pendingEvents.length > 0) await writer().recordEvents({ executionId, events: pendingEvents });
+      if (pendingEvents.length > 0) await write(pendingEvents);
       if (ms > 0) await cancellable(abandoned, () => sleep(ms));
     },
     async yield() {
       // A timer ends the workflow task: Temporal delivers fired timers and signals, and the clock moves.
+      if (bulk && ++yields % YIELDS_PER_TIMER !== 0) return;
       if (patched(YIELD_IN_SYNC_LOOPS)) await sleep(1);
     },
     boundsBranches: () => patched(BOUNDED_BRANCHES),
@@ -444,11 +489,24 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       recorder.emit('ExecutionFailed', recorder.lastId, 'executionFailedEventDetails', { error: outcome.error, cause });
       return { outcome, pendingEvents: recorder.takePending() };
     });
+  /** Writes the closing events and the outcome (in bulk: one statement; see BULK_HISTORY). */
+  const close = async (outcome: WorkflowOutcome, events: HistoryEvent[], resume: ResumePoint | undefined) => {
+    const closing = closingEvents(events);
+    if (bulk) {
+      const stopDate = closing.at(-1)?.timestamp ?? new Date(Date.now()).toISOString();
+      await localBookkeeping.closeExecution(
+        { executionId, entered: enteredStates(closing), outcome, stopDate, ...(resume ? { resume } : {}) },
+        encodeEventRows(closing),
+      );
+    } else {
+      await writer().completeExecution({ executionId, events: closing, outcome, ...(resume ? { resume } : {}) });
+    }
+  };
   const continued = (handle as ExecutionHandle).continued.then((run) => ({ continued: run }));
   const ended = await Promise.race([run, continued, stop.then((request) => ({ stopped: request }))]);
   if ('continued' in ended) {
     // Everything recorded so far is written before the hand-over: the next run appends to it.
-    await writer().recordEvents({ executionId, events: closingEvents(ended.continued.pendingEvents) });
+    await write(closingEvents(ended.continued.pendingEvents));
     if (!stopRequest) {
       const { continuation } = ended.continued;
       log.info('continuing as new', {
@@ -472,20 +530,10 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     await children.stopAll();
     states.cancel();
     const aborted = (handle as ExecutionHandle).abort(stopped);
-    await writer().completeExecution({
-      executionId,
-      events: closingEvents(aborted.pendingEvents),
-      outcome: aborted.outcome,
-      ...(aborted.resume ? { resume: aborted.resume } : {}),
-    });
+    await close(aborted.outcome, aborted.pendingEvents, aborted.resume);
     return aborted.outcome;
   }
   if (!('outcome' in ended)) throw new Error('unreachable: the run neither ended nor stopped');
-  await writer().completeExecution({
-    executionId,
-    events: closingEvents(ended.pendingEvents),
-    outcome: ended.outcome,
-    ...(ended.resume ? { resume: ended.resume } : {}),
-  });
+  await close(ended.outcome, ended.pendingEvents, ended.resume);
   return ended.outcome;
 }

@@ -89,6 +89,11 @@ export class HistoryRecorder {
     this.pending.unshift(...events);
   }
 
+  /** The events waiting to be handed to the host, left in place (the host sizes a write). */
+  peekPending(): readonly HistoryEvent[] {
+    return this.pending;
+  }
+
   /** How many events wait to be handed to the host. */
   get pendingCount(): number {
     return this.pending.length;
