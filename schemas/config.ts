@@ -76,6 +76,18 @@ export const ConfigSchema = z.object({
     .optional(),
   /** Cap on the history events of one execution (0: none); a state machine's `MaxHistoryEvents` may lower it. */
   STEPFLOW_MAX_HISTORY_EVENTS: z.coerce.number().int().min(0).default(1_000_000),
+  /**
+   * An execution's workflow continues as new at its next top-level state once its Temporal
+   * history has this many events (or Temporal suggests it): far below Temporal's 51,200.
+   */
+  STEPFLOW_CONTINUE_AS_NEW_EVENTS: z.coerce.number().int().min(100).max(40_000).default(8_000),
+  /** Same, for the bytes of the Temporal history (Temporal's limit: 50 MiB). */
+  STEPFLOW_CONTINUE_AS_NEW_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(40 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
   /** How long StopExecution lets a workflow stop by itself before terminating it in Temporal. */
   STEPFLOW_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /**

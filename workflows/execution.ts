@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   log,
+  makeContinueAsNewFunc,
   patched,
   proxyLocalActivities,
   proxyActivities,
@@ -29,6 +30,7 @@ import {
 } from '../engine/core/interpreter';
 import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
 import { CallbackRegistry } from './callbacks';
+import { historyExhausted, shouldContinueAsNew, thresholdsOf } from './continue-as-new';
 import { encodeEventRows, enteredStates } from './history-rows';
 import { runChildExecution, WaitingChildren } from './children';
 import {
@@ -222,7 +224,11 @@ function toStatesError(err: unknown): StatesError {
 export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<WorkflowOutcome> {
   const { executionId } = args;
   const stop = new Trigger<StopRequest>();
-  setHandler(stopSignal, (request) => stop.resolve(request));
+  let stopRequest: StopRequest | undefined;
+  setHandler(stopSignal, (request) => {
+    stopRequest ??= request;
+    stop.resolve(request);
+  });
   const callbacks = new CallbackRegistry();
   const children = new WaitingChildren();
   /** The execution's history recorder: the interpreter emits into it, this workflow writes from it. */
@@ -444,7 +450,10 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       if (patched(YIELD_IN_SYNC_LOOPS)) await sleep(1);
     },
     boundsBranches: () => patched(BOUNDED_BRANCHES),
+    continueAsNew: () => shouldContinueAsNew(thresholds),
+    historyExhausted,
   };
+  const thresholds = thresholdsOf(args.limits);
   // The states run in their own scope so that a stop cancels every running function and timer.
   const states = new CancellationScope();
   const limits = {
@@ -456,6 +465,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     .run(() => {
       handle = runExecution(args.plan.definition, args.input, args.execution, host, {
         ...(args.redrive ? { redrive: args.redrive } : {}),
+        ...(args.continuation ? { continuation: args.continuation } : {}),
         limits,
       });
       return handle.result;
@@ -483,17 +493,38 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       await writer().completeExecution({ executionId, events: closing, outcome, ...(resume ? { resume } : {}) });
     }
   };
-  const ended = await Promise.race([run, stop.then((request) => ({ stopped: request }))]);
-  if ('stopped' in ended) {
+  const continued = (handle as ExecutionHandle).continued.then((run) => ({ continued: run }));
+  const ended = await Promise.race([run, continued, stop.then((request) => ({ stopped: request }))]);
+  if ('continued' in ended) {
+    // Everything recorded so far is written before the hand-over: the next run appends to it.
+    await write(closingEvents(ended.continued.pendingEvents));
+    if (!stopRequest) {
+      const { continuation } = ended.continued;
+      log.info('continuing as new', {
+        executionId,
+        runs: continuation.runs,
+        lastEventId: continuation.lastEventId,
+        historyLength: workflowInfo().historyLength,
+      });
+      const { redrive: _redrive, ...rest } = args;
+      // The memo (state machine, version, parent) stays visible on every run in Temporal.
+      const next = makeContinueAsNewFunc<typeof stepflowExecution>({ memo: workflowInfo().memo });
+      return next({ ...rest, continuation });
+    }
+    // A stop that arrived meanwhile ends the execution here, where the next run would have gone on.
+  }
+  const stopped = 'stopped' in ended ? ended.stopped : 'continued' in ended ? stopRequest : undefined;
+  if (stopped) {
     stopping = true;
     // Nested executions this one waits for are stopped before it closes, then what runs is
     // cancelled; the run records the stop and hands back where its states stood.
     await children.stopAll();
     states.cancel();
-    const aborted = (handle as ExecutionHandle).abort(ended.stopped);
+    const aborted = (handle as ExecutionHandle).abort(stopped);
     await close(aborted.outcome, aborted.pendingEvents, aborted.resume);
     return aborted.outcome;
   }
+  if (!('outcome' in ended)) throw new Error('unreachable: the run neither ended nor stopped');
   await close(ended.outcome, ended.pendingEvents, ended.resume);
   return ended.outcome;
 }

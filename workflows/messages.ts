@@ -2,6 +2,7 @@ import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   AbortedOutcome,
   AbortRequest,
+  Continuation,
   ExecutionInfo,
   ExecutionOutcome,
   Redrive,
@@ -23,7 +24,15 @@ export interface ExecutionWorkflowInput {
    * The deployment's bounds when the execution started (`STEPFLOW_MAX_HISTORY_EVENTS`); the
    * definition's `MaxHistoryEvents` may lower them. Absent for executions started before.
    */
-  limits?: { maxHistoryEvents?: number };
+  limits?: {
+    maxHistoryEvents?: number;
+    /** Continue as new at the next top-level state past this many Temporal history events (see continue-as-new.ts). */
+    continueAsNewEvents?: number;
+    /** … or past this many bytes of Temporal history. */
+    continueAsNewBytes?: number;
+  };
+  /** The previous run of this execution continued as new: go on where it stood (no event recorded). */
+  continuation?: Continuation;
 }
 
 /** How an execution ended, including a stop (`ABORTED`, StopExecution's optional error and cause). */

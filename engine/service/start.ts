@@ -55,7 +55,11 @@ export function workflowInput(
 
 /** The deployment's bounds every execution it starts carries (see ExecutionWorkflowInput.limits). */
 export function deploymentLimits(config: ServiceDeps['config']): NonNullable<ExecutionWorkflowInput['limits']> {
-  return { maxHistoryEvents: config.STEPFLOW_MAX_HISTORY_EVENTS };
+  return {
+    maxHistoryEvents: config.STEPFLOW_MAX_HISTORY_EVENTS,
+    continueAsNewEvents: config.STEPFLOW_CONTINUE_AS_NEW_EVENTS,
+    continueAsNewBytes: config.STEPFLOW_CONTINUE_AS_NEW_BYTES,
+  };
 }
 
 async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): Promise<void> {

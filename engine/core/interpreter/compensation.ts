@@ -26,7 +26,17 @@ export interface CompensationStep {
  * Distributed Map children).
  */
 export class CompensationStack {
-  private readonly steps: CompensationStep[] = [];
+  private readonly steps: CompensationStep[];
+
+  /** A stack holding `steps` (a continued execution's), or an empty one. */
+  constructor(steps: CompensationStep[] = []) {
+    this.steps = [...steps];
+  }
+
+  /** The steps in push order (a copy: what a continuation carries to the next run). */
+  toArray(): CompensationStep[] {
+    return [...this.steps];
+  }
 
   push(step: CompensationStep): void {
     this.steps.push(step);

@@ -1,6 +1,7 @@
 import { StatesErrors } from '../errors';
-import { ExecutionBounds, historyCapError, type ExecutionLimits } from './bounds';
+import { ExecutionBounds, type ExecutionLimits } from './bounds';
 import { CompensationStack, runCompensations } from './compensation';
+import { ContinuationRequested, type Continuation } from './continuation';
 import { HistoryRecorder, payloadText } from './history';
 import { runMachine } from './machine';
 import { captureResume, type ResumePoint } from './resume';
@@ -31,11 +32,23 @@ export interface AbortedRun {
   resume?: ResumePoint;
 }
 
+/** A run that handed the execution over to a new run (continue-as-new) at a top-level state boundary. */
+export interface ContinuedRun {
+  continuation: Continuation;
+  /** The events the recorder still held: the host writes them before the next run starts. */
+  pendingEvents: ReturnType<HistoryRecorder['takePending']>;
+}
+
 /**
  * A running execution. Awaiting it (or `result`) gives how it ended; `abort` stops it (StopExecution).
  */
 export interface ExecutionHandle extends PromiseLike<ExecutionRun> {
   readonly result: Promise<ExecutionRun>;
+  /**
+   * Settles when the run hands the execution over to a new one (only for a host that implements
+   * `continueAsNew`); `result` then never settles.
+   */
+  readonly continued: Promise<ContinuedRun>;
   /**
    * Records the stop: captures where the states stand (before anything is cancelled), emits
    * `ExecutionAborted` and hands back the closing events. The history is closed from then on:
@@ -51,6 +64,8 @@ export interface RunOptions {
   redrive?: Redrive;
   /** Bounds decided at the start (the history cap). */
   limits?: ExecutionLimits;
+  /** The previous run of this execution continued as new: resume where it stood (no event recorded). */
+  continuation?: Continuation;
 }
 
 /** A redrive: the run resumes from `resume` and appends to the history after `lastEventId`. */
@@ -77,6 +92,8 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
   if (host.yield) paced.yield = () => host.yield!();
   if (host.boundsBranches) paced.boundsBranches = () => host.boundsBranches!();
   if (host.recordsTaskStart) paced.recordsTaskStart = () => host.recordsTaskStart!();
+  if (host.continueAsNew) paced.continueAsNew = () => host.continueAsNew!();
+  if (host.historyExhausted) paced.historyExhausted = () => host.historyExhausted!();
   return paced;
 }
 
@@ -106,14 +123,18 @@ export function runExecution(
       executionInput: input,
       queryLanguage: machine.QueryLanguage,
       bounds,
-      compensations: new CompensationStack(),
+      compensations: new CompensationStack(options.continuation?.compensations),
     },
     0,
   );
+  scope.isTop = true;
   let aborted: AbortedRun | undefined;
-  const result = interpret(machine, input, execution, host, scope, options.redrive);
+  let handOver: (run: ContinuedRun) => void = () => undefined;
+  const continued = new Promise<ContinuedRun>((resolve) => (handOver = resolve));
+  const result = interpret(machine, input, execution, host, scope, options, handOver);
   return {
     result,
+    continued,
     then: (onFulfilled, onRejected) => result.then(onFulfilled, onRejected),
     abort(request: AbortRequest): AbortedRun {
       if (aborted) return aborted;
@@ -142,10 +163,20 @@ async function interpret(
   execution: ExecutionInfo,
   host: InterpreterHost,
   scope: Scope,
-  redrive: Redrive | undefined,
+  { redrive, continuation }: RunOptions,
+  handOver: (run: ContinuedRun) => void,
 ): Promise<ExecutionRun> {
   const { recorder, bounds } = scope.run;
-  if (redrive) {
+  // When the execution's TimeoutSeconds runs out (carried over from run to run).
+  const deadline =
+    continuation?.deadline ??
+    (machine.TimeoutSeconds === undefined ? undefined : host.now() + machine.TimeoutSeconds * 1000);
+  if (continuation) {
+    // The same history goes on: no event records the hand-over.
+    recorder.continueAfter(continuation.lastEventId);
+    scope.lastEventId = continuation.previousEventId;
+    scope.resume = continuation.resume;
+  } else if (redrive) {
     recorder.continueAfter(redrive.lastEventId);
     scope.lastEventId = recorder.emit('ExecutionRedriven', redrive.lastEventId, 'executionRedrivenEventDetails', {
       redriveCount: execution.redriveCount,
@@ -159,9 +190,11 @@ async function interpret(
       roleArn: execution.roleArn,
     });
   }
+  let continued = false;
   const states = runMachine(machine, input, scope).then(
     (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
     (err): ExecutionOutcome => {
+      if (err instanceof ContinuationRequested) continued = true;
       const failure = asStatesError(err);
       return { status: 'FAILED', error: failure.error, cause: failure.cause };
     },
@@ -169,7 +202,7 @@ async function interpret(
   const timeout =
     machine.TimeoutSeconds === undefined
       ? undefined
-      : host.sleep(machine.TimeoutSeconds * 1000, undefined, true).then((): ExecutionOutcome => {
+      : host.sleep(Math.max(0, (deadline ?? 0) - host.now()), undefined, true).then((): ExecutionOutcome => {
           // The states stop at their next step; nothing they do is recorded any more.
           scope.abort.raise();
           return {
@@ -182,11 +215,26 @@ async function interpret(
     bounds.whenCapExceeded(() => {
       // As with a timeout: the states stop at their next step, and nothing they do is recorded.
       scope.abort.raise();
-      const failure = historyCapError(bounds.maxHistoryEvents);
+      const failure = bounds.capError!;
       resolve({ status: 'FAILED', error: failure.error, cause: failure.cause });
     }),
   );
   const outcome = await Promise.race(timeout ? [states, timeout, capped] : [states, capped]);
+  if (continued) {
+    handOver({
+      continuation: {
+        resume: captureResume(scope)!,
+        lastEventId: recorder.lastId,
+        previousEventId: scope.lastEventId,
+        compensations: scope.run.compensations.toArray(),
+        runs: (continuation?.runs ?? 0) + 1,
+        ...(deadline === undefined ? {} : { deadline }),
+      },
+      pendingEvents: recorder.takePending(),
+    });
+    // This run ends here: the execution goes on in the next one.
+    return new Promise<ExecutionRun>(() => undefined);
+  }
   if (outcome.status !== 'SUCCEEDED') {
     // Stepflow's saga extension: the `Compensate` steps of succeeded Tasks run before the end.
     const last = await runCompensations(

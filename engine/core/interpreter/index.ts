@@ -1,11 +1,13 @@
 export {
   runExecution,
   type AbortedRun,
+  type ContinuedRun,
   type ExecutionHandle,
   type ExecutionRun,
   type RunOptions,
   type TopLevelMachine,
 } from './execution';
+export type { Continuation } from './continuation';
 export { HistoryRecorder, payloadText } from './history';
 export type {
   Abandonment,

@@ -10,6 +10,7 @@ import { passRunner } from './states/pass';
 import { succeedRunner } from './states/succeed';
 import { taskRunner } from './states/task';
 import { waitRunner } from './states/wait';
+import { ContinuationRequested } from './continuation';
 
 /**
  * Events that may pile up before the host is asked to write them (Pass/Choice/Succeed loops
@@ -41,7 +42,7 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
   let name = resume?.state ?? machine.StartAt;
   let data = resume ? resume.input : input;
   let resumeBranches = resume?.branches;
-  for (;;) {
+  for (let states = 0; ; states++) {
     // Before every state: the history cap, and a yield to the host every so many states.
     const yielding = scope.run.bounds.step(scope.run.recorder.lastId);
     if (yielding) await yielding;
@@ -50,6 +51,8 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
     const runner = state && RUNNERS[state.Type];
     if (!runner) throw new StatesError(StatesErrors.Runtime, `State '${name}' cannot be run`);
     scope.frame = { name, input: data, variables: scope.variables.ownVariables() };
+    // A top-level boundary (after at least one state of this run): the host may hand over to a new run.
+    if (scope.isTop && states > 0 && scope.run.host.continueAsNew?.()) throw new ContinuationRequested();
     scope.resumeBranches = resumeBranches;
     resumeBranches = undefined;
     let step: StepResult;

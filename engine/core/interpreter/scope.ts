@@ -106,6 +106,8 @@ export class Scope {
   resume?: ResumePoint;
   /** A redrive's branches of the state about to run (Parallel/Map), consumed by `runBranches`. */
   resumeBranches?: ResumePoint['branches'];
+  /** True for the execution's top-level scope: only there can a run continue as new. */
+  isTop = false;
 
   constructor(
     readonly run: RunContext,

@@ -112,6 +112,18 @@ export interface InterpreterHost {
    * when the bound would change what runs. Absent: it does.
    */
   boundsBranches?(): boolean;
+  /**
+   * Asked at each top-level state boundary (no branch running, no Task waiting): true when the
+   * host wants to hand the execution over to a fresh run (Temporal's continue-as-new) before the
+   * next state. The execution then ends its run with a `Continuation`. Absent: never.
+   */
+  continueAsNew?(): boolean;
+  /**
+   * Asked before every state: true when the execution's durable record (Temporal's history) is
+   * about to reach a limit that continuing as new cannot lift (the state runs inside a branch).
+   * The execution then fails with `States.Runtime` instead of being refused by its host.
+   */
+  historyExhausted?(): boolean;
 }
 
 /** Identity of the execution, as the Context object (`$$`) exposes it. */
