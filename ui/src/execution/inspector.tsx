@@ -1,0 +1,202 @@
+/**
+ * The state inspector: for one run of a state, its data at each stage (input, after InputPath,
+ * after Parameters/Arguments, the result, after ResultSelector, after ResultPath, output),
+ * the variables it assigned, its error, and for a Choice the rule that matched and the values
+ * it compared. The stages come from the `stepflow.inspection` extension of the exit event
+ * (docs/history-extensions.md): a stage equal to the one before it is not recorded, and is
+ * shown as "unchanged".
+ */
+import { useState } from 'preact/hooks';
+import type { StateView } from './status';
+import { detailsOf, parseJsonText, type HistoryModel, type StateEntry } from './status';
+
+/** The inspection stages in order, with their labels. */
+export const STAGES: readonly (readonly [string, string])[] = [
+  ['input', 'Input'],
+  ['afterInputPath', 'After InputPath'],
+  ['afterParameters', 'After Parameters'],
+  ['afterArguments', 'After Arguments'],
+  ['result', 'Result'],
+  ['afterResultSelector', 'After ResultSelector'],
+  ['afterResultPath', 'After ResultPath'],
+  ['output', 'Output'],
+];
+
+/** The rows of the data flow of one entry: each stage with its value, or `unchanged`. */
+export function dataFlow(entry: StateEntry): { key: string; label: string; value: unknown; unchanged: boolean }[] {
+  const entered = detailsOf(entry.entered) ?? {};
+  const exited = entry.exited ? (detailsOf(entry.exited) ?? {}) : {};
+  const extension = (exited.stepflow ?? {}) as { inspection?: Record<string, unknown> };
+  const inspection = extension.inspection;
+  if (!inspection) {
+    const rows = [{ key: 'input', label: 'Input', value: parseJsonText(entered.input), unchanged: false }];
+    // What the resource was called with (after InputPath and Parameters), from its scheduled event.
+    const scheduled = entry.events.find((event) => /Scheduled$/.test(event.type));
+    const sent = scheduled ? detailsOf(scheduled)?.input : undefined;
+    if (sent !== undefined)
+      rows.push({
+        key: 'afterParameters',
+        label: 'Sent to the resource',
+        value: parseJsonText(sent),
+        unchanged: false,
+      });
+    if (entry.exited)
+      rows.push({ key: 'output', label: 'Output', value: parseJsonText(exited.output), unchanged: false });
+    return rows;
+  }
+  const rows: { key: string; label: string; value: unknown; unchanged: boolean }[] = [];
+  let previous: unknown = parseJsonText(inspection.input ?? entered.input);
+  for (const [key, label] of STAGES) {
+    if (key === 'input') {
+      rows.push({ key, label, value: previous, unchanged: false });
+      continue;
+    }
+    // Parameters and Arguments are alternatives: show the one the state has.
+    if ((key === 'afterParameters' || key === 'afterArguments') && !(key in inspection)) continue;
+    if (key in inspection) {
+      previous = parseJsonText(inspection[key]);
+      rows.push({ key, label, value: previous, unchanged: false });
+    } else if (key === 'output' && entry.exited) {
+      rows.push({ key, label, value: parseJsonText(exited.output), unchanged: false });
+    } else if (key === 'result' && !entry.exited) {
+      continue;
+    } else rows.push({ key, label, value: previous, unchanged: true });
+  }
+  return rows;
+}
+
+/** The Choice extension of an exit event: which rule matched, the next state, the values compared. */
+export interface ChoiceRecord {
+  matched: number | 'Default' | undefined;
+  next?: string;
+  rest: Record<string, unknown>;
+}
+
+export function choiceOf(entry: StateEntry): ChoiceRecord | undefined {
+  const exited = entry.exited ? detailsOf(entry.exited) : undefined;
+  const choice = (exited?.stepflow as { choice?: Record<string, unknown> } | undefined)?.choice;
+  if (!choice) return undefined;
+  const { matched, rule, next, ...rest } = choice;
+  const which = matched ?? rule;
+  return {
+    matched: typeof which === 'number' || which === 'Default' ? which : undefined,
+    next: typeof next === 'string' ? next : undefined,
+    rest,
+  };
+}
+
+function Json({ value }: { value: unknown }) {
+  return <pre class="json">{value === undefined ? '—' : JSON.stringify(value, null, 2)}</pre>;
+}
+
+export function Inspector({
+  state,
+  view,
+  history,
+  definitionOf,
+}: {
+  state: string;
+  view: StateView | undefined;
+  history: HistoryModel;
+  definitionOf: (state: string) => Record<string, unknown> | undefined;
+}) {
+  const [pick, setPick] = useState<number>();
+  const entries = view?.entries ?? [];
+  const index = pick !== undefined && pick < entries.length ? pick : entries.length - 1;
+  const entry = entries[index];
+  const definition = definitionOf(state);
+  if (!entry)
+    return (
+      <aside class="inspector" aria-labelledby="inspector-title">
+        <h2 id="inspector-title">{state}</h2>
+        <p>Not run.</p>
+      </aside>
+    );
+  const status = history.entryStatus(entry);
+  const exited = entry.exited ? (detailsOf(entry.exited) ?? {}) : {};
+  const extension = (exited.stepflow ?? {}) as { inspection?: { variables?: unknown } };
+  const variables = extension.inspection?.variables ?? exited.assignedVariables;
+  const choice = choiceOf(entry);
+  const rules = Array.isArray(definition?.Choices) ? (definition.Choices as Record<string, unknown>[]) : [];
+  return (
+    <aside class="inspector" aria-labelledby="inspector-title">
+      <h2 id="inspector-title">
+        {state} <span class={`badge status-${status}`}>{status}</span>
+      </h2>
+      {entries.length > 1 && (
+        <label>
+          Run{' '}
+          <select value={index} onChange={(e) => setPick(Number(e.currentTarget.value))}>
+            {entries.map((e, i) => (
+              <option key={i} value={i}>
+                {i + 1} of {entries.length}
+                {e.iteration !== undefined ? ` (iteration ${e.iteration})` : ''} — {history.entryStatus(e)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {view && view.retries > 0 && (
+        <p>
+          Retried {view.retries} {view.retries === 1 ? 'time' : 'times'}.
+        </p>
+      )}
+      {entry.error && (
+        <section class="error-box" aria-labelledby="error-title">
+          <h3 id="error-title">Error {status === 'caught' ? '(caught)' : ''}</h3>
+          <p>
+            <strong>{entry.error.error ?? 'unknown'}</strong>
+          </p>
+          {entry.error.cause && <Json value={parseJsonText(entry.error.cause)} />}
+        </section>
+      )}
+      {choice && (
+        <section class="choice-box" aria-labelledby="choice-title">
+          <h3 id="choice-title">Choice</h3>
+          <p data-testid="choice-matched">
+            {choice.matched === 'Default'
+              ? 'No rule matched: Default'
+              : choice.matched !== undefined
+                ? `Rule #${choice.matched} matched`
+                : 'Matched rule not recorded'}
+            {choice.next ? ` → ${choice.next}` : ''}
+          </p>
+          {typeof choice.matched === 'number' && rules[choice.matched] && <Json value={rules[choice.matched]} />}
+          {Object.keys(choice.rest).length > 0 && (
+            <>
+              <h4>Values compared</h4>
+              <Json value={choice.rest} />
+            </>
+          )}
+        </section>
+      )}
+      <section aria-labelledby="flow-title">
+        <h3 id="flow-title">Data flow</h3>
+        <dl class="flow">
+          {dataFlow(entry).map((row) => (
+            <div key={row.key} data-stage={row.key}>
+              <dt>{row.label}</dt>
+              <dd>{row.unchanged ? <span class="muted">unchanged</span> : <Json value={row.value} />}</dd>
+            </div>
+          ))}
+        </dl>
+        {variables !== undefined && (
+          <>
+            <h3>Variables assigned</h3>
+            <Json value={parseJsonText(variables)} />
+          </>
+        )}
+      </section>
+      <section aria-labelledby="events-title">
+        <h3 id="events-title">Events of this run</h3>
+        <ol class="entry-events">
+          {entry.events.map((event) => (
+            <li key={event.id}>
+              #{event.id} {event.type} <span class="muted">+{history.offsetMs(event)} ms</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </aside>
+  );
+}
