@@ -45,6 +45,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /v1/activities/:name/poll': 'execute',
   // TestState runs one state and stores nothing: execute, as the protocol's TestState.
   'POST /v1/test-state': 'execute',
+  // The web console's static files: no data in them; its API calls carry the user's key.
+  'GET /ui': 'public',
+  'GET /ui/*': 'public',
 };
 
 /** The browsable API docs (Swagger UI's own routes): public, like /openapi.json. */

@@ -55,6 +55,8 @@ const ROUTES: Record<string, Access> = {
   'DELETE /v1/activities/:name': 'admin',
   'POST /v1/activities/:name/poll': 'execute',
   'POST /v1/test-state': 'execute',
+  'GET /ui': 'public',
+  'GET /ui/*': 'public',
 };
 /** The Step Functions protocol route: its scope comes from the action (ACTIONS). */
 const PROTOCOL_ROUTE = 'POST /';
