@@ -1,13 +1,6 @@
 /** The REST API the console reads and steers through (same origin: the API serves the console). */
 
-/** A history event as `GET /v1/executions/{id}/history` returns it. */
-export interface HistoryEvent {
-  id: number;
-  previousEventId: number;
-  timestamp: string;
-  type: string;
-  [details: string]: unknown;
-}
+export type { HistoryEvent } from './history-event';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 

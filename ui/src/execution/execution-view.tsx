@@ -4,7 +4,7 @@
  * History is read in keyset pages of 1,000 events, then followed live while the execution runs.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiFailure, seg, sfnAction, type Execution, type HistoryEvent } from '../api';
+import { api, ApiFailure, seg, sfnAction, type Execution, type ExecutionStatus, type HistoryEvent } from '../api';
 import { CopyMenu } from '../actions/copy-menu';
 import { GraphView } from '../graph/graph-view';
 import { buildGraph } from '../graph/model';
@@ -14,6 +14,17 @@ import { MapRuns } from './map-runs';
 import { RedriveDialog } from './redrive-dialog';
 import { HistoryModel } from './status';
 import { Gantt, Timeline } from './timeline';
+
+/** Pause before following again a stream that ended while the execution still runs. */
+const REFOLLOW_MS = 300;
+
+/** The execution status a closing history event means. */
+const CLOSED_STATUS: Record<string, ExecutionStatus> = {
+  ExecutionSucceeded: 'SUCCEEDED',
+  ExecutionFailed: 'FAILED',
+  ExecutionTimedOut: 'TIMED_OUT',
+  ExecutionAborted: 'ABORTED',
+};
 
 /** Events per history page (the API's most). */
 const PAGE = 1000;
@@ -98,23 +109,35 @@ export function ExecutionView({ executionId }: { executionId: string }) {
   }, [executionId]);
 
   // Live updates while it runs (again after a redrive): the stream resumes after the last event.
+  // A stream opened just before a redrive's first event ends at once (it saw the old closing
+  // event): as long as the execution says RUNNING, follow again.
   useEffect(() => {
     if (!loaded || (execution?.status !== 'RUNNING' && follow === 0)) return;
     const controller = new AbortController();
+    const { signal } = controller;
     setLive(true);
-    const last = history.events[history.events.length - 1]?.id ?? 0;
-    followHistory(
-      executionId,
-      last,
-      (events) => {
-        history.add(events);
-        changed();
-      },
-      controller.signal,
-    )
-      .then(() => (controller.signal.aborted ? undefined : describe()))
+    (async () => {
+      for (;;) {
+        const last = history.events[history.events.length - 1]?.id ?? 0;
+        await followHistory(
+          executionId,
+          last,
+          (events) => {
+            history.add(events);
+            changed();
+          },
+          signal,
+        );
+        if (signal.aborted) return;
+        const now = await describe(signal);
+        if (now.status !== 'RUNNING') return;
+        await new Promise((resolve) => setTimeout(resolve, REFOLLOW_MS));
+      }
+    })()
       .catch(() => undefined)
-      .finally(() => setLive(false));
+      .finally(() => {
+        if (!signal.aborted) setLive(false);
+      });
     return () => controller.abort();
   }, [loaded, follow, executionId]);
 
@@ -131,7 +154,8 @@ export function ExecutionView({ executionId }: { executionId: string }) {
       </p>
     );
   if (!execution) return <p>Loading…</p>;
-  const status = history.closed ? execution.status : live ? 'RUNNING' : execution.status;
+  // The history is the freshest word: its closing event, else RUNNING while the stream is live.
+  const status = history.closed ? CLOSED_STATUS[history.closed.type] : live ? 'RUNNING' : execution.status;
   const stoppable = status === 'RUNNING';
   const redrivable = ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(status) && !live;
   return (

@@ -3,7 +3,7 @@
  * attempts and outcome; and the status the graph shows. Pure and incremental: events are added
  * as pages and the live stream bring them, in any order of arrival but each once.
  */
-import type { HistoryEvent } from '../api';
+import type { HistoryEvent } from '../history-event';
 
 export type StateStatus = 'not-run' | 'running' | 'succeeded' | 'failed' | 'caught' | 'aborted';
 

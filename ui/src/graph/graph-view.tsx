@@ -1,7 +1,7 @@
 /** The state graph as SVG: groups for Parallel/Map, a node per state coloured by its status. */
 import { useMemo } from 'preact/hooks';
 import type { StateView } from '../execution/status';
-import { layoutGraph, type PlacedEdge, type PlacedNode } from './layout';
+import { layoutGraph, type PlacedEdge } from './layout';
 import type { GraphModel } from './model';
 
 export interface GraphViewProps {
@@ -26,14 +26,12 @@ const STATUS_TEXT: Record<string, string> = {
   aborted: 'aborted',
 };
 
-/** The words a screen reader hears for a state: name, type, status and retries. */
-export function describeNode(node: PlacedNode, view: StateView | undefined, hasProblem: boolean): string {
-  const parts = [`${node.label}, ${node.kind} state`];
-  if (view) parts.push(STATUS_TEXT[view.status]);
-  else parts.push('not run');
-  if (view && view.retries > 0) parts.push(`retried ${view.retries} ${view.retries === 1 ? 'time' : 'times'}`);
-  if (hasProblem) parts.push('has a problem');
-  return parts.join(', ');
+/** The second line of a state's box: its type, status and retries (also read by screen readers). */
+export function nodeDetail(kind: string, view: StateView | undefined, showStatus: boolean): string {
+  const parts = [kind];
+  if (showStatus) parts.push(STATUS_TEXT[view?.status ?? 'not-run']);
+  if (view && view.retries > 0) parts.push(`retried ${view.retries}×`);
+  return parts.join(' · ');
 }
 
 function pathOf(edge: PlacedEdge): string {
@@ -44,7 +42,7 @@ export function GraphView({ model, states, problems, selected, onSelect, taken, 
   const laid = useMemo(() => layoutGraph(model), [model]);
   const showStatus = states !== undefined;
   return (
-    <div class="graph-scroll">
+    <div class="graph-scroll" tabIndex={0} role="region" aria-label={`${label} (scrolls)`}>
       <svg
         class="graph"
         width={laid.width}
@@ -85,10 +83,10 @@ export function GraphView({ model, states, problems, selected, onSelect, taken, 
           const isTaken = taken?.has(`${edge.from}→${edge.to}`);
           return (
             <g key={i} class={`edge edge-${edge.kind}${isTaken ? ' edge-taken' : ''}`}>
+              {edge.label && <title>{edge.label}</title>}
               <path d={pathOf(edge)} marker-end="url(#arrow)" />
               {edge.label && edge.labelAt && (
                 <text x={edge.labelAt.x} y={edge.labelAt.y + 4} text-anchor="middle">
-                  <title>{edge.label}</title>
                   {edge.label.length > 28 ? `${edge.label.slice(0, 27)}…` : edge.label}
                 </text>
               )}
@@ -107,6 +105,9 @@ export function GraphView({ model, states, problems, selected, onSelect, taken, 
             hasProblem ? 'node-problem' : '',
             selected !== undefined && node.state === selected ? 'node-selected' : '',
           ].join(' ');
+          const detail = nodeDetail(node.kind, view, showStatus);
+          // The button's accessible name is its visible text (name, then type · status · retries):
+          // the trailing space keeps the two lines apart when the text is read as one.
           const x = node.x - node.width / 2;
           const y = node.y - node.height / 2;
           return (
@@ -117,10 +118,10 @@ export function GraphView({ model, states, problems, selected, onSelect, taken, 
               data-status={status}
               {...(selectable
                 ? {
-                    tabIndex: 0,
+                    // SVG attributes are case-sensitive: `tabindex`, not `tabIndex`.
+                    tabindex: 0,
                     role: 'button',
                     'aria-pressed': node.state === selected,
-                    'aria-label': describeNode(node, view, hasProblem),
                     onClick: () => onSelect(node.state as string),
                     onKeyDown: (e: KeyboardEvent) => {
                       if (e.key === 'Enter' || e.key === ' ') {
@@ -133,19 +134,24 @@ export function GraphView({ model, states, problems, selected, onSelect, taken, 
             >
               <rect x={x} y={y} width={node.width} height={node.height} rx={node.kind === 'Choice' ? 14 : 6} />
               <text x={node.x} y={node.state ? node.y - 2 : node.y + 4} text-anchor="middle" class="node-label">
-                {node.label}
+                {`${node.label} `}
               </text>
               {node.state && (
                 <text x={node.x} y={node.y + 13} text-anchor="middle" class="node-kind">
-                  {node.kind}
-                  {status ? ` · ${STATUS_TEXT[status]}` : ''}
-                  {view && view.retries > 0 ? ` · ↻${view.retries}` : ''}
+                  {detail}
                 </text>
               )}
               {node.retry && node.retry.length > 0 && (
-                <text x={x + node.width - 6} y={y + 11} text-anchor="end" class="node-retry">
+                <g>
                   <title>{`Retry on ${node.retry.join('; ')}`}</title>
-                  Retry
+                  <text x={x + node.width - 6} y={y + 11} text-anchor="end" class="node-retry">
+                    Retry
+                  </text>
+                </g>
+              )}
+              {hasProblem && (
+                <text x={x + 6} y={y + 11} class="node-problem-mark">
+                  problem
                 </text>
               )}
             </g>
