@@ -4,7 +4,7 @@ import { evaluateIntrinsic, isIntrinsic } from '../core/intrinsics';
 import { numberField, readField } from '../core/interpreter/path-fields';
 import type { StateDef } from '../core/interpreter/scope';
 import { maxConcurrency } from '../core/interpreter/states/map-config';
-import { waitMs } from '../core/interpreter/states/wait';
+import { waitMs } from '../core/interpreter/states/wait-path';
 import { applyInputPath, applyOutputPath, applyResultPath, PathNotFoundError, readPath } from '../core/paths';
 import { applyPayloadTemplate, describeMissingParameterPath } from '../core/payload-template';
 import { errorOutput } from '../core/retry';

@@ -1,11 +1,9 @@
 import { StatesError, StatesErrors } from '../errors';
-import { evaluateTemplate } from '../jsonata';
-import { payloadTemplate } from './data-flow';
 import { payloadText } from './history';
-import { isJsonata, jsonataScope } from './query-language';
 import { functionNameOf, resolveResource, wrapInvokeResult } from './resources';
 import { withRetry } from './retry-catch';
-import { asStatesError, Scope, type StateDef } from './scope';
+import type { StateIO } from './pipeline';
+import { asStatesError, Scope } from './scope';
 import { errorDetails } from './task-events';
 import type { InterpreterHost } from './types';
 
@@ -48,13 +46,8 @@ function stackOf(host: InterpreterHost): CompensationStep[] {
  * `$states.input` = the Task's input, `$states.result` = its result. Absent, the step receives
  * `{ input, result }`.
  */
-export async function pushCompensation(
-  name: string,
-  state: StateDef,
-  scope: Scope,
-  data: { input: unknown; result: unknown; context: unknown },
-  taskKey: string,
-): Promise<void> {
+export async function pushCompensation(io: StateIO, result: unknown, taskKey: string): Promise<void> {
+  const { name, state, scope } = io.e;
   const compensate = state.Compensate as {
     Resource: string;
     Parameters?: unknown;
@@ -62,13 +55,10 @@ export async function pushCompensation(
     Retry?: unknown[];
   };
   const template = compensate.Arguments ?? compensate.Parameters;
-  const subject = { input: data.input, result: data.result };
-  let input: unknown;
-  if (isJsonata(state, scope)) {
-    const jsonata = jsonataScope(scope, { input: data.input, context: data.context, result: data.result });
-    input = template === undefined ? subject : await evaluateTemplate(template, jsonata, 'Compensate');
-  } else {
-    input = payloadTemplate(template, subject, data.context, scope);
+  let input: unknown = { input: io.effective, result };
+  if (template !== undefined) {
+    const evaluated = io.flow.template(io.e, template, input, 'Compensate', result);
+    input = evaluated instanceof Promise ? await evaluated : evaluated;
   }
   stackOf(scope.run.host).push({
     stateName: name,

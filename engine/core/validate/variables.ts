@@ -1,8 +1,8 @@
-import type { DefinitionProblem } from '../../schemas/asl';
-import { variableNameProblem } from './variables';
-import { checkTemplate } from './validate-jsonpath';
-import { schemaProblem } from './validate-problem';
-import { childPointer, isJsonObject, type JsonObject, type ScopeVisit } from './validate-walk';
+import type { DefinitionProblem } from '../../../schemas/asl';
+import { variableNameProblem } from '../variables';
+import { checkTemplate } from './jsonpath';
+import { schemaProblem } from './problem';
+import { childPointer, isJsonObject, type JsonObject, type ScopeVisit } from './walk';
 
 /**
  * Definition-time rules of workflow variables (`Assign`, both query languages): valid names

@@ -1,6 +1,6 @@
-import { DefinitionProblemCodes, MAP_LABEL_MAX_LENGTH, type DefinitionProblem } from '../../schemas/asl';
-import { schemaProblem } from './validate-problem';
-import { childPointer, isJsonObject, type JsonObject } from './validate-walk';
+import { DefinitionProblemCodes, MAP_LABEL_MAX_LENGTH, type DefinitionProblem } from '../../../schemas/asl';
+import { schemaProblem } from './problem';
+import { childPointer, isJsonObject, type JsonObject } from './walk';
 
 /**
  * Cross-field rules of a Map state: an `ItemProcessor` (or legacy `Iterator`) is required;

@@ -1,6 +1,6 @@
-import { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/asl';
-import { parseJsonPath } from './jsonpath';
-import { variableNameProblem } from './variables';
+import { DefinitionProblemCodes, type DefinitionProblem } from '../../../schemas/asl';
+import { parseJsonPath } from '../jsonpath';
+import { variableNameProblem } from '../variables';
 
 /** A SCHEMA_VALIDATION_FAILED problem (AWS's code for every field-level rule). */
 export function schemaProblem(path: string, message: string): DefinitionProblem {

@@ -1,4 +1,4 @@
-import { DEFAULT_QUERY_LANGUAGE } from '../../schemas/asl';
+import { DEFAULT_QUERY_LANGUAGE } from '../../../schemas/asl';
 
 /**
  * Walking a definition that has NOT been validated yet: every check after the schema works on

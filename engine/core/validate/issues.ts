@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { DefinitionProblemCodes, STATE_TYPES, type DefinitionProblem } from '../../schemas/asl';
-import { isJsonObject, locate, toPointer, type JsonObject, type Location } from './validate-walk';
+import { DefinitionProblemCodes, STATE_TYPES, type DefinitionProblem } from '../../../schemas/asl';
+import { isJsonObject, locate, toPointer, type JsonObject, type Location } from './walk';
 
 /**
  * Turns zod issues from `StateMachineDefinitionSchema` into definition problems with JSON

@@ -3,17 +3,17 @@ import {
   StateMachineDefinitionSchema,
   type DefinitionProblem,
   type StateMachineDefinition,
-} from '../../schemas/asl';
-import { depthProblem } from './validate-depth';
-import { checkDuplicateLabels, checkDuplicateNames, checkScopeGraph } from './validate-graph';
-import { problemsFromIssues } from './validate-issues';
-import { checkJsonataState } from './validate-jsonata';
-import { checkJsonPathState } from './validate-jsonpath';
-import { checkAssigns, checkVariableScopes } from './validate-variables';
-import { checkState } from './validate-states';
-import { collectScopes, isJsonObject, machineLanguageOf } from './validate-walk';
+} from '../../../schemas/asl';
+import { depthProblem } from './depth';
+import { checkDuplicateLabels, checkDuplicateNames, checkScopeGraph } from './graph';
+import { problemsFromIssues } from './issues';
+import { checkJsonataState } from './jsonata';
+import { checkJsonPathState } from './jsonpath';
+import { checkAssigns, checkVariableScopes } from './variables';
+import { checkState } from './states';
+import { collectScopes, isJsonObject, machineLanguageOf } from './walk';
 
-export { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/asl';
+export { DefinitionProblemCodes, type DefinitionProblem } from '../../../schemas/asl';
 
 /**
  * Every problem of an ASL state machine definition, at once (an empty list means valid), in

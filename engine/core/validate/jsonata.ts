@@ -1,9 +1,9 @@
-import { ResourceArnSchema, RetrierSchema, type DefinitionProblem } from '../../schemas/asl';
-import { TIMEOUT_SECONDS_MAX } from '../../schemas/asl/fields';
-import { isRfc3339Timestamp } from '../../schemas/asl/timestamp';
-import { inspectTemplate, isExpressionString, type StatesField } from './jsonata';
-import { schemaProblem } from './validate-problem';
-import { childPointer, isJsonObject, type JsonObject } from './validate-walk';
+import { ResourceArnSchema, RetrierSchema, type DefinitionProblem } from '../../../schemas/asl';
+import { TIMEOUT_SECONDS_MAX } from '../../../schemas/asl/fields';
+import { isRfc3339Timestamp } from '../../../schemas/asl/timestamp';
+import { inspectTemplate, isExpressionString, type StatesField } from '../jsonata';
+import { schemaProblem } from './problem';
+import { childPointer, isJsonObject, type JsonObject } from './walk';
 
 /**
  * Definition-time checks of a JSONata state (the zod schema describes JSONPath states): the

@@ -1,9 +1,9 @@
-import { type DefinitionProblem } from '../../schemas/asl';
-import { isIntrinsic, parseIntrinsic } from './intrinsics';
-import { isValidPath, isValidReferencePath, isValidResultPath } from './paths';
-import { checkChoiceRules } from './validate-choice';
-import { pathValueProblem, schemaProblem } from './validate-problem';
-import { childPointer, isJsonObject, type JsonObject } from './validate-walk';
+import { type DefinitionProblem } from '../../../schemas/asl';
+import { isIntrinsic, parseIntrinsic } from '../intrinsics';
+import { isValidPath, isValidReferencePath, isValidResultPath } from '../paths';
+import { checkChoiceRules } from './choice';
+import { pathValueProblem, schemaProblem } from './problem';
+import { childPointer, isJsonObject, type JsonObject } from './walk';
 
 /**
  * Definition-time checks of a JSONPath state's expressions: `InputPath`/`OutputPath`/`ItemsPath`

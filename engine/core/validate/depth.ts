@@ -1,5 +1,5 @@
-import { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/asl';
-import { toPointer } from './validate-walk';
+import { DefinitionProblemCodes, type DefinitionProblem } from '../../../schemas/asl';
+import { toPointer } from './walk';
 
 /**
  * How deeply a definition's arrays and objects may nest. Real state machines stay far below it;

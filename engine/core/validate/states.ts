@@ -1,8 +1,8 @@
-import { STATE_NAME_MAX_LENGTH, type DefinitionProblem } from '../../schemas/asl';
-import { StatesErrors } from './errors';
-import { checkMap } from './validate-map';
-import { schemaProblem } from './validate-problem';
-import { childPointer, isJsonObject, type JsonObject, type StateVisit } from './validate-walk';
+import { STATE_NAME_MAX_LENGTH, type DefinitionProblem } from '../../../schemas/asl';
+import { StatesErrors } from '../errors';
+import { checkMap } from './map';
+import { schemaProblem } from './problem';
+import { childPointer, isJsonObject, type JsonObject, type StateVisit } from './walk';
 
 /**
  * Cross-field rules of one state that a per-field schema cannot express: `Next` xor `End`, a

@@ -1,5 +1,5 @@
-import { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/asl';
-import { childPointer, isJsonObject, type ScopeVisit } from './validate-walk';
+import { DefinitionProblemCodes, type DefinitionProblem } from '../../../schemas/asl';
+import { childPointer, isJsonObject, type ScopeVisit } from './walk';
 
 /**
  * The state graph of each (sub-)machine, a closed scope: `StartAt`, every `Next`, `Default`,

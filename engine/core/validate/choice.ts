@@ -1,7 +1,12 @@
-import { BOOLEAN_OPERATORS, COMPARISON_OPERATORS, PATH_COMPARATORS, type DefinitionProblem } from '../../schemas/asl';
-import { isValidPath } from './paths';
-import { pathValueProblem, schemaProblem } from './validate-problem';
-import { childPointer, isJsonObject, type JsonObject } from './validate-walk';
+import {
+  BOOLEAN_OPERATORS,
+  COMPARISON_OPERATORS,
+  PATH_COMPARATORS,
+  type DefinitionProblem,
+} from '../../../schemas/asl';
+import { isValidPath } from '../paths';
+import { pathValueProblem, schemaProblem } from './problem';
+import { childPointer, isJsonObject, type JsonObject } from './walk';
 
 /**
  * JSONPath Choice rules: exactly one operator per rule; a comparison has a `Variable` (a valid
