@@ -11,7 +11,12 @@ import { choiceOf, dataFlow } from './inspector-data';
 import { detailsOf, parseJsonText, type HistoryModel, type StateView } from './status';
 
 function Json({ value }: { value: unknown }) {
-  return <pre class="json">{value === undefined ? '—' : JSON.stringify(value, null, 2)}</pre>;
+  // Focusable: a long value scrolls, and must scroll by keyboard too.
+  return (
+    <pre class="json" tabIndex={0}>
+      {value === undefined ? '—' : JSON.stringify(value, null, 2)}
+    </pre>
+  );
 }
 
 export function Inspector({
@@ -32,7 +37,7 @@ export function Inspector({
   const definition = definitionOf(state);
   if (!entry)
     return (
-      <aside class="inspector" aria-labelledby="inspector-title">
+      <aside class="inspector" aria-labelledby="inspector-title" tabIndex={0}>
         <h2 id="inspector-title">{state}</h2>
         <p>Not run.</p>
       </aside>
@@ -44,7 +49,7 @@ export function Inspector({
   const choice = choiceOf(entry);
   const rules = Array.isArray(definition?.Choices) ? (definition.Choices as Record<string, unknown>[]) : [];
   return (
-    <aside class="inspector" aria-labelledby="inspector-title">
+    <aside class="inspector" aria-labelledby="inspector-title" tabIndex={0}>
       <h2 id="inspector-title">
         {state} <span class={`badge status-${status}`}>{status}</span>
       </h2>
