@@ -72,6 +72,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/queue-triggers': 'read',
   'GET /v1/queue-triggers/:name': 'read',
   'DELETE /v1/queue-triggers/:name': 'admin',
+  // The web console's static files: no data in them; its API calls carry the user's key.
+  'GET /ui': 'public',
+  'GET /ui/*': 'public',
 };
 
 /** The browsable API docs (Swagger UI's own routes): public, like /openapi.json. */

@@ -15,6 +15,7 @@ import { registerOpenApi } from './openapi';
 import { instrumentRequests, opsRoutes } from './ops';
 import { activityRoutes } from './routes/activities';
 import { callbackRoutes } from './routes/callbacks';
+import { consoleRoutes } from './routes/console';
 import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
 import { testStateRoutes } from './routes/test-state';
@@ -128,5 +129,6 @@ export function buildApi(
   app.register(notificationRoutes, { deps });
   app.register(triggerRoutes, { deps });
   app.register(sfnProtocol, { deps });
+  app.register(consoleRoutes);
   return app;
 }

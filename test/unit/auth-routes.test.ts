@@ -81,6 +81,8 @@ const ROUTES: Record<string, Access> = {
   'PATCH /v1/notification-targets/:name': 'admin',
   'POST /v1/notification-targets/:name/rotate-secret': 'admin',
   'DELETE /v1/notification-targets/:name': 'admin',
+  'GET /ui': 'public',
+  'GET /ui/*': 'public',
 };
 /** The Step Functions protocol route: its scope comes from the action (ACTIONS). */
 const PROTOCOL_ROUTE = 'POST /';
