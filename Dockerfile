@@ -9,6 +9,7 @@ COPY schemas schemas
 COPY engine engine
 COPY workflows workflows
 COPY activities activities
+COPY ui ui
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -91,7 +91,7 @@ export default tseslint.config(
                 '**/engine/cli/**',
                 '**/engine/temporal/**',
                 '**/engine/functions/**',
-                '**/engine/executions/**',
+                '**/engine/service/**',
               ],
               message: 'workflows/ imports only @temporalio/workflow, engine/core and schemas',
             },

@@ -3,13 +3,9 @@ import type { Pool } from 'pg';
 import { StatesError } from '../engine/core/errors';
 import { insertEvents } from '../engine/db/events-repo';
 import { abortExecution } from '../engine/db/executions-repo';
-import { storeChildExecution } from '../engine/executions/start-child';
-import { substituteToken } from '../engine/executions/task-tokens';
-import type {
-  AbortChildExecutionInput,
-  StartChildExecutionInput,
-  StartChildExecutionResult,
-} from '../workflows/children';
+import { storeChildExecution } from '../engine/service/start-child';
+import { substituteToken } from '../engine/service/task-tokens';
+import type { AbortChildExecutionInput, StartChildExecutionInput, StartChildExecutionResult } from './contracts';
 
 /** What the nested-execution activities need: the store, and the token signer of the process. */
 export interface ChildActivityDeps {

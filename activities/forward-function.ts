@@ -1,12 +1,8 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure } from '@temporalio/common';
-import {
-  FUNCTION_INVOCATION_WORKFLOW,
-  type FunctionInvocationInput,
-  type InvokeFunctionInput,
-  type InvokeFunctionResult,
-} from '../workflows/messages';
+import { FUNCTION_INVOCATION_WORKFLOW } from '../workflows/messages';
+import type { FunctionInvocationInput, InvokeFunctionInput, InvokeFunctionResult } from './contracts';
 
 /** How often the forwarding activity heartbeats while the function host runs the function. */
 const HEARTBEAT_INTERVAL_MS = 3_000;

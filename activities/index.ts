@@ -1,16 +1,27 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '../engine/db/pool';
-import { insertEvents } from '../engine/db/events-repo';
+import { closeWithEvents, insertEventRows, insertEvents } from '../engine/db/events-repo';
 import { completeExecution } from '../engine/db/executions-repo';
 import { stopFinalized } from '../engine/db/terminal-events-repo';
 import type { Logger } from '../engine/logger';
 import type { Metrics } from '../engine/metrics';
 import { enqueueActivityTask } from '../engine/db/activity-tasks-repo';
-import type { CompleteExecutionInput, EnqueueActivityTaskInput, RecordEventsInput } from '../workflows/messages';
+import type {
+  CloseExecutionInput,
+  CompleteExecutionInput,
+  EnqueueActivityTaskInput,
+  HistoryBatchInput,
+  RecordEventsInput,
+} from './contracts';
 import { createChildActivities } from './children';
 import { forwardToFunctionHost } from './forward-function';
 import { tokenSigner } from './token-signer';
-import { countTransitions } from './transitions';
+import { countEntered, countTransitions } from './transitions';
+
+/** The rows text of a bulk history write (UTF-8 bytes of JSON; see workflows/history-rows.ts). */
+function rowsText(rows: Uint8Array): string {
+  return Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength).toString('utf8');
+}
 
 export { createFunctionActivities, type FunctionActivityDeps } from './invoke-function';
 
@@ -43,7 +54,7 @@ export function createActivities(deps: ActivityDeps) {
     /** Queues a Task on an activity ARN for external workers (GetActivityTask), token signed. */
     async enqueueActivityTask(input: EnqueueActivityTaskInput): Promise<void> {
       await insertEvents(deps.pool, input.executionId, input.pendingEvents);
-      countTransitions(deps.metrics, input.pendingEvents);
+      countTransitions(deps.metrics, input.pendingEvents, input.executionId);
       await enqueueActivityTask(deps.pool, {
         nonce: input.taskToken,
         activityName: input.activityName,
@@ -57,7 +68,42 @@ export function createActivities(deps: ActivityDeps) {
     /** Writes history events (idempotent). */
     async recordEvents(input: RecordEventsInput): Promise<void> {
       await insertEvents(deps.pool, input.executionId, input.events);
-      countTransitions(deps.metrics, input.events);
+      countTransitions(deps.metrics, input.events, input.executionId);
+    },
+
+    /** Writes history events serialised once by the workflow (BULK_HISTORY; idempotent). */
+    async writeHistory(input: HistoryBatchInput, rows: Uint8Array): Promise<void> {
+      await insertEventRows(deps.pool, input.executionId, rowsText(rows));
+      countEntered(deps.metrics, input.entered, input.executionId);
+    },
+
+    /**
+     * Writes the closing events (serialised once by the workflow) and the outcome: one statement
+     * when the execution ended by itself; a stop goes through the transaction that checks whether
+     * the reconciler already closed it.
+     */
+    async closeExecution(input: CloseExecutionInput, rows: Uint8Array): Promise<void> {
+      const { executionId, outcome } = input;
+      const text = rowsText(rows);
+      if (outcome.status === 'ABORTED') {
+        await withTransaction(deps.pool, async (client) => {
+          if (await stopFinalized(client, executionId)) return;
+          await insertEventRows(client, executionId, text);
+          await completeExecution(client, executionId, outcome, input.stopDate, input.resume);
+        });
+      } else {
+        await closeWithEvents(deps.pool, executionId, text, {
+          status: outcome.status,
+          output: outcome.status === 'SUCCEEDED' ? JSON.stringify(outcome.output ?? null) : null,
+          error: outcome.status === 'SUCCEEDED' ? null : outcome.error,
+          cause: outcome.status === 'SUCCEEDED' ? null : outcome.cause,
+          stopDate: input.stopDate,
+          resume: input.resume === undefined ? null : JSON.stringify(input.resume),
+        });
+      }
+      countEntered(deps.metrics, input.entered, input.executionId);
+      deps.metrics?.executionsClosed.inc({ status: outcome.status });
+      deps.log.info({ executionId, status: outcome.status }, 'execution completed');
     },
 
     /** Writes the final events and the outcome in one transaction. */
@@ -70,7 +116,7 @@ export function createActivities(deps: ActivityDeps) {
         await insertEvents(client, input.executionId, input.events);
         await completeExecution(client, input.executionId, input.outcome, stopDate, input.resume);
       });
-      countTransitions(deps.metrics, input.events);
+      countTransitions(deps.metrics, input.events, input.executionId);
       deps.metrics?.executionsClosed.inc({ status: input.outcome.status });
       deps.log.info({ executionId: input.executionId, status: input.outcome.status }, 'execution completed');
     },

@@ -1,13 +1,14 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { insertEvents } from '../engine/db/events-repo';
-import { substituteToken } from '../engine/executions/task-tokens';
+import { substituteToken } from '../engine/service/task-tokens';
 import { FunctionFailure, InvocationCancelled } from '../engine/functions/failures';
 import type { FunctionPool } from '../engine/functions/pool';
 import type { Logger } from '../engine/logger';
 import type { Metrics } from '../engine/metrics';
 import type { HistoryEvent } from '../schemas/history';
-import { FUNCTION_NOT_STARTED, type InvokeFunctionInput, type InvokeFunctionResult } from '../workflows/messages';
+import { FUNCTION_NOT_STARTED } from '../workflows/messages';
+import type { InvokeFunctionInput, InvokeFunctionResult } from './contracts';
 import { countTransitions } from './transitions';
 import type { TokenSigner } from './token-signer';
 
@@ -70,7 +71,7 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
           beforeStart: async () => {
             const at = Date.now();
             await insertEvents(deps.pool, input.executionId, stamped(input.pendingEvents, input.startedEventId, at));
-            countTransitions(deps.metrics, input.pendingEvents);
+            countTransitions(deps.metrics, input.pendingEvents, input.executionId);
             startedAt = at;
           },
         });

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { signTaskToken, taskTokenSecret } from '../engine/executions/task-tokens';
+import { signTaskToken, taskTokenSecret } from '../engine/service/task-tokens';
 
 /** Signs the workflow's token of a state entry of `executionId`. */
 export type TokenSigner = (executionId: string, nonce: string) => Promise<string>;

@@ -20,8 +20,28 @@ export function createMetrics(role: 'api' | 'worker' | 'functions') {
     }),
     stateTransitions: new Counter({
       name: 'stepflow_state_transitions_total',
-      help: 'States entered, by state type',
-      labelNames: ['type'],
+      help: 'States entered, by state machine and state type',
+      labelNames: ['state_machine', 'type'],
+      registers: [registry],
+    }),
+    stateDuration: new Histogram({
+      name: 'stepflow_state_duration_seconds',
+      help: 'Time from entering a state to leaving it, by state machine and state type',
+      labelNames: ['state_machine', 'type'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 3600],
+      registers: [registry],
+    }),
+    executionsByMachine: new Counter({
+      name: 'stepflow_executions_total',
+      help: 'Executions started (status RUNNING) and ended (their final status), by state machine',
+      labelNames: ['state_machine', 'status'],
+      registers: [registry],
+    }),
+    executionDuration: new Histogram({
+      name: 'stepflow_execution_duration_seconds',
+      help: 'Time from start to end of executions, by state machine and final status',
+      labelNames: ['state_machine', 'status'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600, 86400],
       registers: [registry],
     }),
     taskDuration: new Histogram({

@@ -56,25 +56,25 @@ function fuzzFunctions(): Record<string, MemoryFunction> {
 class BoundedHost extends MemoryHost {
   bounded = false;
 
-  private check(pending: HistoryEvent[]): void {
-    if (this.written.length + pending.length > MAX_FUZZ_EVENTS) {
+  private check(): void {
+    if (this.written.length + this.history.pendingCount > MAX_FUZZ_EVENTS) {
       this.bounded = true;
       throw new StatesError('States.Runtime', BOUND_MESSAGE);
     }
   }
 
-  override async flush(pendingEvents: HistoryEvent[]): Promise<void> {
-    this.check(pendingEvents);
-    return super.flush(pendingEvents);
+  override async flush(): Promise<void> {
+    this.check();
+    return super.flush();
   }
 
-  override async sleep(ms: number, pendingEvents: HistoryEvent[]): Promise<void> {
-    this.check(pendingEvents);
-    return super.sleep(ms, pendingEvents);
+  override async sleep(...args: Parameters<MemoryHost['sleep']>): Promise<void> {
+    this.check();
+    return super.sleep(...args);
   }
 
   override async invokeTask(invocation: Parameters<MemoryHost['invokeTask']>[0]) {
-    this.check(invocation.pendingEvents);
+    this.check();
     return super.invokeTask(invocation);
   }
 }

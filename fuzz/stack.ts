@@ -19,8 +19,8 @@ import {
   type LocalTemporal,
   type TemporalPg,
 } from '../engine/temporal/local-server';
-import { allPorts, temporalPorts } from '../engine/temporal/local-server-config';
-import { busyPorts } from '../engine/temporal/local-server-process';
+import { allPorts, temporalPorts } from '../engine/temporal/local-server/config';
+import { busyPorts } from '../engine/temporal/local-server/process';
 
 /** The repository root (fuzz code runs from dist/fuzz/). */
 export const ROOT = path.resolve(__dirname, '..', '..');

@@ -76,6 +76,18 @@ export const ConfigSchema = z.object({
     .optional(),
   /** Cap on the history events of one execution (0: none); a state machine's `MaxHistoryEvents` may lower it. */
   STEPFLOW_MAX_HISTORY_EVENTS: z.coerce.number().int().min(0).default(1_000_000),
+  /**
+   * An execution's workflow continues as new at its next top-level state once its Temporal
+   * history has this many events (or Temporal suggests it): far below Temporal's 51,200.
+   */
+  STEPFLOW_CONTINUE_AS_NEW_EVENTS: z.coerce.number().int().min(100).max(40_000).default(8_000),
+  /** Same, for the bytes of the Temporal history (Temporal's limit: 50 MiB). */
+  STEPFLOW_CONTINUE_AS_NEW_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(40 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
   /** How long StopExecution lets a workflow stop by itself before terminating it in Temporal. */
   STEPFLOW_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /**
@@ -95,6 +107,22 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional(),
+  /** Whether this API process runs the notification dispatcher (one of all API replicas delivers at a time). */
+  STEPFLOW_NOTIFICATIONS: z.enum(['on', 'off']).default('on'),
+  /** The longest wait between two delivery attempts of one notification, seconds. */
+  STEPFLOW_NOTIFICATIONS_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** OTLP/HTTP collector base URL (spans go to `<url>/v1/traces`); unset: spans are not exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** `service.name` of this process's spans (default `stepflow-<role>`). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** Whether executions of a state machine without `tracingConfiguration.enabled` are traced. */
+  STEPFLOW_TRACING_DEFAULT: z.enum(['enabled', 'disabled']).default('enabled'),
+  /** `pretty`: human-readable logs; `json`: JSON lines; default: pretty on a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  /** Webhooks: how far (seconds, either way) a delivery's signature timestamp may be from now. */
+  STEPFLOW_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+  /** `stepflow triggers`: how often (seconds) it reloads the queue triggers configured through the API. */
+  STEPFLOW_TRIGGERS_RELOAD_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

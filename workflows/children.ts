@@ -7,6 +7,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { StartChildExecutionResult } from '../activities/contracts';
 import { StatesError, StatesErrors } from '../engine/core/errors';
 import type { TaskInvocation, TaskOutcome } from '../engine/core/interpreter';
 import type { ChildExecutionDescription, ChildExecutionRequest } from '../engine/core/interpreter/nested';
@@ -15,27 +16,6 @@ import type { CallbackRegistry } from './callbacks';
 import { EXECUTION_WORKFLOW, stopSignal, type ExecutionWorkflowInput, type WorkflowOutcome } from './messages';
 
 type Activities = ReturnType<typeof createActivities>;
-
-/** Input of the `startChildExecution` activity: the parent's pending events and the child to store. */
-export interface StartChildExecutionInput {
-  parentExecutionId: string;
-  request: ChildExecutionRequest;
-  /** `.waitForTaskToken`: the token as the parent knows it; the child's input gets it signed. */
-  taskToken?: string;
-  pendingEvents: HistoryEvent[];
-}
-
-/** What `startChildExecution` returns: the child workflow's input and the child as started. */
-export interface StartChildExecutionResult {
-  workflowInput: ExecutionWorkflowInput;
-  description: ChildExecutionDescription;
-}
-
-/** Input of the `abortChildExecution` activity (a child whose workflow could not be started). */
-export interface AbortChildExecutionInput {
-  executionId: string;
-  cause: string;
-}
 
 /** Storing the child (and the parent's events): short, retried until it succeeds or is refused. */
 const store = proxyActivities<Activities>({
@@ -50,6 +30,8 @@ export interface ParentExecution {
   callbacks: CallbackRegistry;
   /** The deployment's bounds the parent runs under: its children run under the same. */
   limits?: ExecutionWorkflowInput['limits'];
+  /** The children this execution waits for. */
+  children: WaitingChildren;
   /** The parent's resource bindings: its children run under the same set. */
   bindings?: ExecutionWorkflowInput['bindings'];
 }
@@ -114,38 +96,44 @@ async function withDeadline<T>(timeoutSeconds: number | undefined, work: Promise
 
 type ChildHandle = ChildWorkflowHandle<() => Promise<WorkflowOutcome>>;
 
-/** The children this execution is waiting for, with the parent's ARN (for the stop's cause). */
-const waitingChildren = new Map<ChildHandle, string>();
-
-/** Sends `stop` to a child once (a child that already ended cannot be signalled: ignored). */
-async function stopChild(handle: ChildHandle, parentArn: string): Promise<void> {
-  if (!waitingChildren.delete(handle)) return;
-  await CancellationScope.nonCancellable(() =>
-    handle
-      .signal(stopSignal, { cause: `The parent execution '${parentArn}' stopped waiting for this execution` })
-      .catch(() => undefined),
-  );
-}
-
 /**
- * Stops every child the execution is waiting for. The parent's stop calls this before it
- * completes, so the children are told before the parent's workflow closes.
+ * The children one execution is waiting for (`.sync`, `.waitForTaskToken`): a child the parent
+ * stops waiting for (parent stopped, branch abandoned, `TimeoutSeconds`) is stopped too.
  */
-export async function stopWaitingChildren(): Promise<void> {
-  await Promise.all([...waitingChildren].map(([handle, parentArn]) => stopChild(handle, parentArn)));
-}
+export class WaitingChildren {
+  /** Each waited-for child, with the parent's ARN (for the stop's cause). */
+  private readonly waiting = new Map<ChildHandle, string>();
 
-/** Stops a child the parent no longer waits for (stopped, abandoned or timed out), then rethrows. */
-async function stopOnAbandon<T>(handle: ChildHandle, parentArn: string, wait: () => Promise<T>): Promise<T> {
-  waitingChildren.set(handle, parentArn);
-  try {
-    return await wait();
-  } catch (err) {
-    if (isCancellation(err) || (err instanceof StatesError && err.error === StatesErrors.Timeout))
-      await stopChild(handle, parentArn);
-    throw err;
-  } finally {
-    waitingChildren.delete(handle);
+  /** Sends `stop` to a child once (a child that already ended cannot be signalled: ignored). */
+  private async stop(handle: ChildHandle, parentArn: string): Promise<void> {
+    if (!this.waiting.delete(handle)) return;
+    await CancellationScope.nonCancellable(() =>
+      handle
+        .signal(stopSignal, { cause: `The parent execution '${parentArn}' stopped waiting for this execution` })
+        .catch(() => undefined),
+    );
+  }
+
+  /**
+   * Stops every child the execution is waiting for. The parent's stop calls this before it
+   * completes, so the children are told before the parent's workflow closes.
+   */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.waiting].map(([handle, parentArn]) => this.stop(handle, parentArn)));
+  }
+
+  /** Waits (`wait`) for a child, stopping it when the parent no longer waits (stopped, abandoned, timed out). */
+  async waitFor<T>(handle: ChildHandle, parentArn: string, wait: () => Promise<T>): Promise<T> {
+    this.waiting.set(handle, parentArn);
+    try {
+      return await wait();
+    } catch (err) {
+      if (isCancellation(err) || (err instanceof StatesError && err.error === StatesErrors.Timeout))
+        await this.stop(handle, parentArn);
+      throw err;
+    } finally {
+      this.waiting.delete(handle);
+    }
   }
 }
 
@@ -167,7 +155,12 @@ function ended(started: ChildExecutionDescription, outcome: WorkflowOutcome): Ch
  * SendTaskSuccess/Failure on the token the child was given (`callback`). A child the parent stops
  * waiting for (parent stopped, branch abandoned, `TimeoutSeconds`) is stopped too.
  */
-export async function runChildExecution(parent: ParentExecution, invocation: TaskInvocation): Promise<TaskOutcome> {
+export async function runChildExecution(
+  parent: ParentExecution,
+  invocation: TaskInvocation,
+  /** The parent's history events not yet written: stored with the child. */
+  pendingEvents: HistoryEvent[],
+): Promise<TaskOutcome> {
   const request = invocation.execution as ChildExecutionRequest;
   const token = invocation.taskToken;
   const scheduledAt = Date.now();
@@ -176,7 +169,7 @@ export async function runChildExecution(parent: ParentExecution, invocation: Tas
     const started = await store.startChildExecution({
       parentExecutionId: parent.executionId,
       request,
-      pendingEvents: invocation.pendingEvents,
+      pendingEvents,
       ...(token ? { taskToken: token } : {}),
     });
     const handle = await startChildWorkflow(parent, started, request);
@@ -184,12 +177,12 @@ export async function runChildExecution(parent: ParentExecution, invocation: Tas
     const description = started.description;
     if (request.integration === 'request') return { result: description, startedAt };
     if (token) {
-      const result = await stopOnAbandon(handle, parent.executionArn, () =>
+      const result = await parent.children.waitFor(handle, parent.executionArn, () =>
         parent.callbacks.wait(token, scheduledAt, invocation.timeoutSeconds, invocation.heartbeatSeconds),
       );
       return { result, startedAt, submitted: description };
     }
-    const outcome = await stopOnAbandon(handle, parent.executionArn, () =>
+    const outcome = await parent.children.waitFor(handle, parent.executionArn, () =>
       withDeadline(invocation.timeoutSeconds, handle.result()),
     );
     return { result: ended(description, outcome), startedAt, submitted: description };

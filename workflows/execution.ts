@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   log,
+  makeContinueAsNewFunc,
   patched,
   proxyLocalActivities,
   proxyActivities,
@@ -14,27 +15,30 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities, createFunctionActivities } from '../activities';
+import type { InvokeFunctionResult } from '../activities/contracts';
 import type { HistoryEvent } from '../schemas/history';
 import { StatesError, StatesErrors } from '../engine/core/errors';
 import {
   HistoryRecorder,
-  resumePointOf,
   runExecution,
   type Abandonment,
+  type ExecutionHandle,
   type ExecutionRun,
   type InterpreterHost,
+  type ResumePoint,
   type TaskInvocation,
 } from '../engine/core/interpreter';
 import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
 import { CallbackRegistry } from './callbacks';
-import { runChildExecution, stopWaitingChildren } from './children';
+import { historyExhausted, shouldContinueAsNew, thresholdsOf } from './continue-as-new';
+import { encodeEventRows, enteredStates } from './history-rows';
+import { runChildExecution, WaitingChildren } from './children';
 import { routeResource } from './resources';
 import {
   FUNCTION_NOT_STARTED,
   functionsTaskQueue,
   stopSignal,
   type ExecutionWorkflowInput,
-  type InvokeFunctionResult,
   type StopRequest,
   type WorkflowOutcome,
 } from './messages';
@@ -83,6 +87,22 @@ const YIELD_IN_SYNC_LOOPS = 'yield-in-sync-loops-v1';
  */
 const BOUNDED_BRANCHES = 'bounded-branches-v1';
 
+/**
+ * Patch id: history is written in bulk. Each write is one local activity whose events are
+ * serialised once, here, into the rows' JSON text and passed as bytes (see history-rows.ts); a
+ * long Pass/Choice loop writes every BULK_FLUSH_EVENTS events (or BULK_FLUSH_CHARS of payload
+ * text) instead of every MAX_PENDING_EVENTS, and the closing write is one statement. (Its yields
+ * stay every SYNC_STEPS_BEFORE_YIELD states: a longer workflow task times out on a loaded worker.) Executions recorded before keep
+ * their writes, yields and activities on replay.
+ */
+const BULK_HISTORY = 'bulk-history-v1';
+
+/** Events a long loop lets pile up before the host writes them (BULK_HISTORY). */
+const BULK_FLUSH_EVENTS = 8_000;
+
+/** Payload characters a long loop lets pile up before the host writes them (BULK_HISTORY). */
+const BULK_FLUSH_CHARS = 2 * 1024 * 1024;
+
 /** The bookkeeping this execution uses (see LOCAL_BOOKKEEPING). */
 function writer(): typeof bookkeeping {
   return patched(LOCAL_BOOKKEEPING) ? localBookkeeping : bookkeeping;
@@ -98,7 +118,7 @@ const PIGGYBACK_LIMIT_CHARS = 128 * 1024;
  * Characters of the payload texts (`input`, `output`, `parameters`, …) the events carry: what
  * makes them large, counted without serialising the events a second time on every Task.
  */
-function payloadChars(events: HistoryEvent[]): number {
+function payloadChars(events: readonly HistoryEvent[]): number {
   let chars = 0;
   for (const event of events) {
     for (const [key, details] of Object.entries(event)) {
@@ -205,8 +225,24 @@ function toStatesError(err: unknown): StatesError {
 export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<WorkflowOutcome> {
   const { executionId } = args;
   const stop = new Trigger<StopRequest>();
-  setHandler(stopSignal, (request) => stop.resolve(request));
+  let stopRequest: StopRequest | undefined;
+  setHandler(stopSignal, (request) => {
+    stopRequest ??= request;
+    stop.resolve(request);
+  });
   const callbacks = new CallbackRegistry();
+  const children = new WaitingChildren();
+  /** The execution's history recorder: the interpreter emits into it, this workflow writes from it. */
+  const recorder = new HistoryRecorder(() => Date.now());
+  const bulk = patched(BULK_HISTORY);
+  /** Writes events: in bulk (one serialisation, bytes) or, for executions recorded before, as objects. */
+  const write = async (events: HistoryEvent[]): Promise<void> => {
+    if (bulk)
+      await localBookkeeping.writeHistory({ executionId, entered: enteredStates(events) }, encodeEventRows(events));
+    else await writer().recordEvents({ executionId, events });
+  };
+  /** Under BULK_HISTORY: the length of the pending events last sized (see flush). */
+  let sizedAt = 0;
 
   /**
    * A function invocation on the function host. Each delivery is one activity attempt; when its
@@ -215,15 +251,15 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
    * it again with the same idempotency key, within the Task's `TimeoutSeconds`. An invocation the
    * host could not start is delivered again after a back-off, unrecorded (nothing ran).
    */
-  const runHostedFunction = async (invocation: TaskInvocation): Promise<InvokeFunctionResult> => {
+  const runHostedFunction = async (
+    invocation: TaskInvocation,
+    carried: HistoryEvent[],
+  ): Promise<InvokeFunctionResult> => {
     const deadline = Date.now() + (invocation.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
-    let pendingEvents = invocation.pendingEvents;
+    let pendingEvents = carried;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
       // The Task's `…Started` stays with the invocation: the host writes it when the function starts.
-      await localBookkeeping.recordEvents({
-        executionId,
-        events: pendingEvents.filter((event) => event.id !== invocation.startedEventId),
-      });
+      await write(pendingEvents.filter((event) => event.id !== invocation.startedEventId));
       pendingEvents = pendingEvents.filter((event) => event.id === invocation.startedEventId);
     }
     const firstStarted = pendingEvents.find((event) => event.id === invocation.startedEventId);
@@ -288,13 +324,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     }
   };
 
-  /** A function invocation (its result, or with a token what it returned on taking it). */
-  const runDefaultFunction = async (invocation: TaskInvocation) => {
-    if (patched(FUNCTION_HOST)) return runHostedFunction(invocation);
+  /** A function invocation (its result, or with a token what it returned on taking it), carrying `carried`. */
+  const runDefaultFunction = async (invocation: TaskInvocation, carried: HistoryEvent[]) => {
+    if (patched(FUNCTION_HOST)) return runHostedFunction(invocation, carried);
     const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
-    let pendingEvents = invocation.pendingEvents;
+    let pendingEvents = carried;
     if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
-      await localBookkeeping.recordEvents({ executionId, events: pendingEvents });
+      await write(pendingEvents);
       pendingEvents = [];
     }
     return invokeFunction({
@@ -313,15 +349,16 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     executionId,
     functionsQueue: functionsTaskQueue(workflowInfo().taskQueue),
     ...(args.bindings ? { bindings: args.bindings } : {}),
+    write,
   };
-  const runFunction = (invocation: TaskInvocation) =>
-    routeResource(resources, invocation, runDefaultFunction) ?? runDefaultFunction(invocation);
+  const runFunction = (invocation: TaskInvocation, carried: HistoryEvent[]) =>
+    routeResource(resources, invocation, carried, runDefaultFunction) ?? runDefaultFunction(invocation, carried);
 
   /**
    * The callback pattern (`.waitForTaskToken`, activity ARNs): hand the token out — to the
    * function, or to the activity's workers through the queue — then wait for SendTask*.
    */
-  const runWithCallback = async (invocation: TaskInvocation, token: string) => {
+  const runWithCallback = async (invocation: TaskInvocation, token: string, carried: HistoryEvent[]) => {
     const scheduledAt = Date.now();
     callbacks.open(token);
     try {
@@ -334,14 +371,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
           taskToken: token,
           input: invocation.payload,
           timeoutSeconds: invocation.timeoutSeconds,
-          pendingEvents: invocation.pendingEvents,
+          pendingEvents: carried,
         });
       } else {
-        ({ result: submitted, startedAt } = await runFunction({
-          ...invocation,
-          heartbeatSeconds: undefined,
-          timeoutSeconds: undefined,
-        }));
+        ({ result: submitted, startedAt } = await runFunction(
+          { ...invocation, heartbeatSeconds: undefined, timeoutSeconds: undefined },
+          carried,
+        ));
       }
       const result = await callbacks.wait(token, scheduledAt, invocation.timeoutSeconds, invocation.heartbeatSeconds);
       const started = callbacks.startedOf(token);
@@ -367,11 +403,13 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   };
 
   const host: InterpreterHost = {
+    history: recorder,
     recordsTaskStart: () => patched(FUNCTION_HOST),
     now: () => Date.now(),
     random: () => Math.random(),
     async invokeTask(invocation) {
-      const carried = invocation.pendingEvents;
+      // What the recorder holds goes with the invocation (written when the function starts).
+      const carried = invocation.detached ? [] : recorder.takePending();
       if (carried.length > 0) unconfirmed.add(carried);
       try {
         const token = invocation.taskToken;
@@ -381,13 +419,14 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
             executionId,
             executionArn: args.execution.id,
             callbacks,
+            children,
             ...(args.limits ? { limits: args.limits } : {}),
             ...(args.bindings ? { bindings: args.bindings } : {}),
           };
-          outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation));
+          outcome = await cancellable(invocation.abandoned, () => runChildExecution(parent, invocation, carried));
         } else {
           outcome = await cancellable(invocation.abandoned, () =>
-            token ? runWithCallback(invocation, token) : runFunction(invocation),
+            token ? runWithCallback(invocation, token, carried) : runFunction(invocation, carried),
           );
         }
         unconfirmed.delete(carried);
@@ -398,11 +437,24 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
         throw toStatesError(err);
       }
     },
-    async flush(pendingEvents) {
-      await writer().recordEvents({ executionId, events: pendingEvents });
+    async flush() {
+      if (bulk) {
+        const pending = recorder.peekPending();
+        if (pending.length < BULK_FLUSH_EVENTS) {
+          // Sized again only every MAX_PENDING_EVENTS-odd events: the interpreter asks after each state.
+          if (pending.length - sizedAt < 500) return;
+          sizedAt = pending.length;
+          if (payloadChars(pending) < BULK_FLUSH_CHARS) return;
+        }
+        sizedAt = 0;
+        await write(recorder.takePending());
+        return;
+      }
+      await write(recorder.takePending());
     },
-    async sleep(ms, pendingEvents, abandoned) {
-      if (pendingEvents.length > 0) await writer().recordEvents({ executionId, events: pendingEvents });
+    async sleep(ms, abandoned, detached) {
+      const pendingEvents = detached ? [] : recorder.takePending();
+      if (pendingEvents.length > 0) await write(pendingEvents);
       if (ms > 0) await cancellable(abandoned, () => sleep(ms));
     },
     async yield() {
@@ -410,30 +462,26 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       if (patched(YIELD_IN_SYNC_LOOPS)) await sleep(1);
     },
     boundsBranches: () => patched(BOUNDED_BRANCHES),
+    continueAsNew: () => shouldContinueAsNew(thresholds),
+    historyExhausted,
   };
-  const recorder = new HistoryRecorder(() => Date.now());
+  const thresholds = thresholdsOf(args.limits);
   // The states run in their own scope so that a stop cancels every running function and timer.
   const states = new CancellationScope();
-  let top: Parameters<typeof resumePointOf>[0] | undefined;
   const limits = {
     maxHistoryEvents: effectiveHistoryCap(args.limits?.maxHistoryEvents, args.plan.definition.MaxHistoryEvents),
   };
   let stopping = false;
+  let handle: ExecutionHandle | undefined;
   const run = states
-    .run(() =>
-      runExecution(
-        args.plan.definition,
-        args.input,
-        args.execution,
-        host,
-        recorder,
-        args.redrive,
-        (scope) => {
-          top = scope;
-        },
+    .run(() => {
+      handle = runExecution(args.plan.definition, args.input, args.execution, host, {
+        ...(args.redrive ? { redrive: args.redrive } : {}),
+        ...(args.continuation ? { continuation: args.continuation } : {}),
         limits,
-      ),
-    )
+      });
+      return handle.result;
+    })
     .catch((err: unknown): ExecutionRun => {
       // The interpreter itself failed (a defect, or a bound it does not check yet): the execution
       // ends FAILED instead of failing its workflow task again and again.
@@ -444,33 +492,51 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       recorder.emit('ExecutionFailed', recorder.lastId, 'executionFailedEventDetails', { error: outcome.error, cause });
       return { outcome, pendingEvents: recorder.takePending() };
     });
-  const ended = await Promise.race([run, stop.then((request) => ({ stopped: request }))]);
-  if ('stopped' in ended) {
-    stopping = true;
-    // Where the states stood when stopped (before cancelling them): a redrive resumes there.
-    const resume = top ? resumePointOf(top) : undefined;
-    // Nested executions this one waits for are stopped before it closes.
-    await stopWaitingChildren();
-    states.cancel();
-    const { error, cause } = ended.stopped;
-    recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
-      ...(error !== undefined ? { error } : {}),
-      ...(cause !== undefined ? { cause } : {}),
-    });
-    const outcome: WorkflowOutcome = { status: 'ABORTED', ...ended.stopped };
-    await writer().completeExecution({
-      executionId,
-      events: closingEvents(recorder.takePending()),
-      outcome,
-      ...(resume ? { resume } : {}),
-    });
-    return outcome;
+  /** Writes the closing events and the outcome (in bulk: one statement; see BULK_HISTORY). */
+  const close = async (outcome: WorkflowOutcome, events: HistoryEvent[], resume: ResumePoint | undefined) => {
+    const closing = closingEvents(events);
+    if (bulk) {
+      const stopDate = closing.at(-1)?.timestamp ?? new Date(Date.now()).toISOString();
+      await localBookkeeping.closeExecution(
+        { executionId, entered: enteredStates(closing), outcome, stopDate, ...(resume ? { resume } : {}) },
+        encodeEventRows(closing),
+      );
+    } else {
+      await writer().completeExecution({ executionId, events: closing, outcome, ...(resume ? { resume } : {}) });
+    }
+  };
+  const continued = (handle as ExecutionHandle).continued.then((run) => ({ continued: run }));
+  const ended = await Promise.race([run, continued, stop.then((request) => ({ stopped: request }))]);
+  if ('continued' in ended) {
+    // Everything recorded so far is written before the hand-over: the next run appends to it.
+    await write(closingEvents(ended.continued.pendingEvents));
+    if (!stopRequest) {
+      const { continuation } = ended.continued;
+      log.info('continuing as new', {
+        executionId,
+        runs: continuation.runs,
+        lastEventId: continuation.lastEventId,
+        historyLength: workflowInfo().historyLength,
+      });
+      const { redrive: _redrive, ...rest } = args;
+      // The memo (state machine, version, parent) stays visible on every run in Temporal.
+      const next = makeContinueAsNewFunc<typeof stepflowExecution>({ memo: workflowInfo().memo });
+      return next({ ...rest, continuation });
+    }
+    // A stop that arrived meanwhile ends the execution here, where the next run would have gone on.
   }
-  await writer().completeExecution({
-    executionId,
-    events: closingEvents(ended.pendingEvents),
-    outcome: ended.outcome,
-    ...(ended.resume ? { resume: ended.resume } : {}),
-  });
+  const stopped = 'stopped' in ended ? ended.stopped : 'continued' in ended ? stopRequest : undefined;
+  if (stopped) {
+    stopping = true;
+    // Nested executions this one waits for are stopped before it closes, then what runs is
+    // cancelled; the run records the stop and hands back where its states stood.
+    await children.stopAll();
+    states.cancel();
+    const aborted = (handle as ExecutionHandle).abort(stopped);
+    await close(aborted.outcome, aborted.pendingEvents, aborted.resume);
+    return aborted.outcome;
+  }
+  if (!('outcome' in ended)) throw new Error('unreachable: the run neither ended nor stopped');
+  await close(ended.outcome, ended.pendingEvents, ended.resume);
   return ended.outcome;
 }

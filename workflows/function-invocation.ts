@@ -1,6 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createFunctionActivities } from '../activities/invoke-function';
-import { functionsTaskQueue, type FunctionInvocationInput, type InvokeFunctionResult } from './messages';
+import type { FunctionInvocationInput, InvokeFunctionResult } from '../activities/contracts';
+import { functionsTaskQueue } from './messages';
 
 type FunctionActivities = ReturnType<typeof createFunctionActivities>;
 

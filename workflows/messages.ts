@@ -1,6 +1,12 @@
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ExecutionInfo, ExecutionOutcome, Redrive, ResumePoint } from '../engine/core/interpreter';
-import type { HistoryEvent } from '../schemas/history';
+import type {
+  AbortedOutcome,
+  AbortRequest,
+  Continuation,
+  ExecutionInfo,
+  ExecutionOutcome,
+  Redrive,
+} from '../engine/core/interpreter';
 import type { Plan } from '../schemas/plan';
 import type { BindingSet } from '../schemas/resources/bindings';
 
@@ -19,7 +25,15 @@ export interface ExecutionWorkflowInput {
    * The deployment's bounds when the execution started (`STEPFLOW_MAX_HISTORY_EVENTS`); the
    * definition's `MaxHistoryEvents` may lower them. Absent for executions started before.
    */
-  limits?: { maxHistoryEvents?: number };
+  limits?: {
+    maxHistoryEvents?: number;
+    /** Continue as new at the next top-level state past this many Temporal history events (see continue-as-new.ts). */
+    continueAsNewEvents?: number;
+    /** … or past this many bytes of Temporal history. */
+    continueAsNewBytes?: number;
+  };
+  /** The previous run of this execution continued as new: go on where it stood (no event recorded). */
+  continuation?: Continuation;
   /**
    * The deployment's resource bindings when the execution started (see workflows/resources.ts):
    * a later change of the bindings file never changes them. Absent: the built-in defaults.
@@ -28,13 +42,10 @@ export interface ExecutionWorkflowInput {
 }
 
 /** How an execution ended, including a stop (`ABORTED`, StopExecution's optional error and cause). */
-export type WorkflowOutcome = ExecutionOutcome | { status: 'ABORTED'; error?: string; cause?: string };
+export type WorkflowOutcome = ExecutionOutcome | AbortedOutcome;
 
 /** StopExecution: the execution ends ABORTED with this error and cause; running functions are cancelled. */
-export interface StopRequest {
-  error?: string;
-  cause?: string;
-}
+export type StopRequest = AbortRequest;
 
 /** Signal that stops an execution (StopExecution). */
 export const stopSignal = defineSignal<[StopRequest]>('stop');
@@ -51,29 +62,6 @@ export const taskHeartbeatUpdate = defineUpdate<void, [{ nonce: string }]>('task
 /** An activity worker claimed the task (GetActivityTask): records `ActivityStarted`. */
 export const taskStartedSignal = defineSignal<[{ nonce: string; workerName?: string }]>('taskStarted');
 
-/** Input of the `invokeFunction` activity. */
-export interface InvokeFunctionInput {
-  executionId: string;
-  stateName: string;
-  functionName: string;
-  payload: unknown;
-  idempotencyKey: string;
-  /** History events to write (idempotently) before the function runs. */
-  pendingEvents: HistoryEvent[];
-  /** For `.waitForTaskToken`: the token as the workflow knows it; the function gets it signed. */
-  taskToken?: string;
-  /** The Task's `…Started` event among `pendingEvents`: the host stamps it with the moment the function starts. */
-  startedEventId?: number;
-  /** Which delivery this is (1, then 2… after the function host was lost); for the host's log. */
-  attempt?: number;
-}
-
-/** What `invokeFunction` returns: the function's result and when it started (epoch ms). */
-export interface InvokeFunctionResult {
-  result: unknown;
-  startedAt: number;
-}
-
 /**
  * ApplicationFailure type of an invocation the host could not start (e.g. Postgres unreachable
  * while writing the pending events): nothing ran, so the workflow delivers it again.
@@ -87,37 +75,5 @@ export function functionsTaskQueue(workflowTaskQueue: string): string {
 
 /** Name of the workflow that runs one function on the function host (TestState; forwarded invocations). */
 export const FUNCTION_INVOCATION_WORKFLOW = 'functionInvocation';
-
-/** Input of the function-invocation workflow. */
-export interface FunctionInvocationInput {
-  invocation: InvokeFunctionInput;
-  /** The invocation's start-to-close timeout. */
-  timeoutSeconds: number;
-}
-
-/** Input of the `enqueueActivityTask` activity (a Task on an activity ARN). */
-export interface EnqueueActivityTaskInput {
-  executionId: string;
-  activityName: string;
-  taskToken: string;
-  input: unknown;
-  timeoutSeconds?: number;
-  pendingEvents: HistoryEvent[];
-}
-
-/** Input of the `recordEvents` activity. */
-export interface RecordEventsInput {
-  executionId: string;
-  events: HistoryEvent[];
-}
-
-/** Input of the `completeExecution` activity: the final events and the outcome, in one transaction. */
-export interface CompleteExecutionInput {
-  executionId: string;
-  events: HistoryEvent[];
-  outcome: WorkflowOutcome;
-  /** Where the states stood (failed, timed out, stopped): kept for a redrive. */
-  resume?: ResumePoint;
-}
 
 export type { ExecutionOutcome };

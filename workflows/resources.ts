@@ -1,5 +1,5 @@
-import { patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import { patched, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { InvokeFunctionResult } from '../activities/contracts';
 import type { createResourceActivities } from '../activities/resources';
 import { StatesError, StatesErrors } from '../engine/core/errors';
 import type { TaskInvocation } from '../engine/core/interpreter';
@@ -9,8 +9,8 @@ import {
   integrationImplementation,
   type Implementation,
 } from '../engine/core/resource-bindings';
+import type { HistoryEvent } from '../schemas/history';
 import type { BindingSet } from '../schemas/resources/bindings';
-import type { InvokeFunctionResult } from './messages';
 
 /**
  * Patch id: Task resources route through the execution's bindings (HTTP endpoints, Temporal
@@ -20,17 +20,11 @@ import type { InvokeFunctionResult } from './messages';
 export const RESOURCES_V1 = 'resources-v1';
 
 type ResourceActivities = ReturnType<typeof createResourceActivities>;
-type Bookkeeping = ReturnType<typeof createActivities>;
 
 /** ASL's default Task `TimeoutSeconds` (effectively unbounded). */
 const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
 /** Heartbeat timeout of Stepflow's own resource activity when the Task sets none (it heartbeats by itself). */
 const LIVENESS_HEARTBEAT_SECONDS = 10;
-
-const localBookkeeping = proxyLocalActivities<Bookkeeping>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
 
 /** What the router needs from its execution. */
 export interface ResourceContext {
@@ -38,6 +32,8 @@ export interface ResourceContext {
   bindings?: BindingSet;
   /** The function host's task queue (where Stepflow's resource activity runs). */
   functionsQueue: string;
+  /** Writes history events (the host's writer: the recorder's events it took for this Task). */
+  write: (events: HistoryEvent[]) => Promise<void>;
 }
 
 /** The implementation a Task runs under the execution's bindings, or undefined for today's FUNCTIONS_DIR path. */
@@ -63,7 +59,8 @@ function timeoutOf(invocation: TaskInvocation): string {
 export function routeResource(
   context: ResourceContext,
   invocation: TaskInvocation,
-  runFunction: (invocation: TaskInvocation) => Promise<InvokeFunctionResult>,
+  carried: HistoryEvent[],
+  runFunction: (invocation: TaskInvocation, carried: HistoryEvent[]) => Promise<InvokeFunctionResult>,
 ): Promise<InvokeFunctionResult> | undefined {
   const implementation = routeOf(invocation, context.bindings ?? DEFAULT_BINDING_SET);
   if (!implementation) return undefined;
@@ -79,9 +76,9 @@ export function routeResource(
     case 'unbound':
       return Promise.reject(new StatesError(StatesErrors.Runtime, implementation.reason));
     case 'function':
-      return runFunction({ ...invocation, functionName: implementation.name });
+      return runFunction({ ...invocation, functionName: implementation.name }, carried);
     case 'temporal':
-      return runForeignActivity(context, invocation, implementation);
+      return runForeignActivity(context, invocation, carried, implementation);
     default: {
       const options: ActivityOptions = {
         taskQueue: context.functionsQueue,
@@ -103,7 +100,7 @@ export function routeResource(
         implementation,
         payload: invocation.payload,
         idempotencyKey: invocation.idempotencyKey,
-        pendingEvents: invocation.pendingEvents,
+        pendingEvents: carried,
         ...(invocation.timeoutSeconds !== undefined ? { timeoutSeconds: invocation.timeoutSeconds } : {}),
         ...(invocation.startedEventId !== undefined ? { startedEventId: invocation.startedEventId } : {}),
         ...(invocation.taskToken ? { taskToken: invocation.taskToken } : {}),
@@ -121,6 +118,7 @@ export function routeResource(
 async function runForeignActivity(
   context: ResourceContext,
   invocation: TaskInvocation,
+  carried: HistoryEvent[],
   target: { taskQueue: string; activityType: string },
 ): Promise<InvokeFunctionResult> {
   if (invocation.taskToken)
@@ -128,8 +126,7 @@ async function runForeignActivity(
       StatesErrors.Runtime,
       `'.waitForTaskToken' cannot hand a token to the Temporal activity type '${target.activityType}': bind the resource to an HTTP endpoint or a FUNCTIONS_DIR function instead`,
     );
-  if (invocation.pendingEvents.length > 0)
-    await localBookkeeping.recordEvents({ executionId: context.executionId, events: invocation.pendingEvents });
+  if (carried.length > 0) await context.write(carried);
   const startedAt = Date.now();
   const activities = proxyActivities<Record<string, (event: unknown) => Promise<unknown>>>({
     taskQueue: target.taskQueue,

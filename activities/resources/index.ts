@@ -1,8 +1,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import type { Implementation } from '../../engine/core/resource-bindings';
 import { insertEvents } from '../../engine/db/events-repo';
-import { substituteToken } from '../../engine/executions/task-tokens';
+import { substituteToken } from '../../engine/service/task-tokens';
 import type { Logger } from '../../engine/logger';
 import type { Metrics } from '../../engine/metrics';
 import type { MasterKey } from '../../engine/api/key-secrets';
@@ -19,7 +18,7 @@ import {
   oauthTokenRequest,
 } from '../../engine/resources/http-task';
 import type { HistoryEvent } from '../../schemas/history';
-import type { InvokeFunctionResult } from '../../workflows/messages';
+import type { InvokeFunctionResult, InvokeResourceInput } from '../contracts';
 import type { TokenSigner } from '../token-signer';
 import { countTransitions } from '../transitions';
 
@@ -33,22 +32,6 @@ export interface ResourceActivityDeps {
   masterKey: () => MasterKey;
   aws: AwsClients;
   metrics?: Metrics;
-}
-
-/** Input of `invokeResource`: one attempt of a Task routed by its bindings. */
-export interface InvokeResourceInput {
-  executionId: string;
-  stateName: string;
-  /** The Task's resource (ARN) or function name, for messages and logs. */
-  resource: string;
-  functionName: string;
-  implementation: Exclude<Implementation, { kind: 'function' | 'temporal' | 'unbound' }>;
-  payload: unknown;
-  idempotencyKey: string;
-  pendingEvents: HistoryEvent[];
-  timeoutSeconds?: number;
-  startedEventId?: number;
-  taskToken?: string;
 }
 
 /** AWS's hard limit on one HTTP Task request. */
@@ -204,7 +187,7 @@ export function createResourceActivities(deps: ResourceActivityDeps) {
       const startedAt = Date.now();
       try {
         await insertEvents(deps.pool, input.executionId, stamped(input.pendingEvents, input.startedEventId, startedAt));
-        countTransitions(deps.metrics, input.pendingEvents);
+        countTransitions(deps.metrics, input.pendingEvents, input.executionId);
         // `.waitForTaskToken`: the signed token goes wherever `$$.Task.Token` was placed.
         const payload = input.taskToken
           ? substituteToken(input.payload, input.taskToken, await deps.sign(input.executionId, input.taskToken))

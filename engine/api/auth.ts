@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { findActiveApiKey, isAuthEnabled, type ApiKeyRow, type Scope } from '../db/api-keys-repo';
-import type { ServiceDeps } from '../executions/deps';
+import type { ServiceDeps } from '../service/deps';
 import { isLoopback, masterKeyOf } from './api-keys';
 import { secretMatches, unsealSecret, type MasterKey } from './key-secrets';
 import { checkSigV4Claims, isSigV4, parseSigV4, verifySigV4Signature, type SigV4Header } from './sigv4';
@@ -50,6 +50,36 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /v1/connections/:name': 'admin',
   // TestState runs one state and stores nothing: execute, as the protocol's TestState.
   'POST /v1/test-state': 'execute',
+  // Notification targets hold delivery addresses and signing secrets: admin to change them.
+  'POST /v1/notification-targets': 'admin',
+  'GET /v1/notification-targets': 'read',
+  'GET /v1/notification-targets/:name': 'read',
+  'PATCH /v1/notification-targets/:name': 'admin',
+  'POST /v1/notification-targets/:name/rotate-secret': 'admin',
+  'DELETE /v1/notification-targets/:name': 'admin',
+  // Triggers: configuring them is admin (they start executions by themselves); reading is read.
+  'POST /v1/schedules': 'admin',
+  'GET /v1/schedules': 'read',
+  'GET /v1/schedules/:name': 'read',
+  'DELETE /v1/schedules/:name': 'admin',
+  'POST /v1/schedules/:name/pause': 'admin',
+  'POST /v1/schedules/:name/resume': 'admin',
+  'POST /v1/schedules/:name/backfill': 'admin',
+  'GET /v1/schedules/:name/executions': 'read',
+  'POST /v1/webhooks': 'admin',
+  'GET /v1/webhooks': 'read',
+  'GET /v1/webhooks/:id': 'read',
+  'POST /v1/webhooks/:id/rotate': 'admin',
+  'DELETE /v1/webhooks/:id': 'admin',
+  // A delivery is authenticated by its HMAC signature with the hook's secret, not by an API key.
+  'POST /v1/hooks/:id': 'public',
+  'POST /v1/queue-triggers': 'admin',
+  'GET /v1/queue-triggers': 'read',
+  'GET /v1/queue-triggers/:name': 'read',
+  'DELETE /v1/queue-triggers/:name': 'admin',
+  // The web console's static files: no data in them; its API calls carry the user's key.
+  'GET /ui': 'public',
+  'GET /ui/*': 'public',
 };
 
 /** The browsable API docs (Swagger UI's own routes): public, like /openapi.json. */

@@ -1,4 +1,5 @@
 import type { DefinitionProblem } from '../../schemas/asl/problem';
+import { DomainError, type DomainErrorCode } from '../service/errors';
 
 /** Every HTTP error code the API returns, with its status. One catalogue; codes are stable. */
 export const API_ERRORS = {
@@ -12,6 +13,7 @@ export const API_ERRORS = {
   STATE_MACHINE_NOT_FOUND: 404,
   EXECUTION_NOT_FOUND: 404,
   ACTIVITY_NOT_FOUND: 404,
+  NOTIFICATION_TARGET_NOT_FOUND: 404,
   TASK_DOES_NOT_EXIST: 404,
   EXECUTION_NOT_REDRIVABLE: 409,
   TASK_TIMED_OUT: 409,
@@ -23,6 +25,8 @@ export const API_ERRORS = {
   CONFLICT: 409,
   EXECUTION_ALREADY_EXISTS: 409,
   STATE_MACHINE_ALREADY_EXISTS: 409,
+  /** A webhook delivery whose signature is missing, wrong or too old. */
+  INVALID_SIGNATURE: 401,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
@@ -42,6 +46,19 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = API_ERRORS[code];
   }
+}
+
+/** The REST shape of a use case's refusal: same code, its HTTP status (every domain code has one). */
+const REST_STATUS: Record<DomainErrorCode, number> = API_ERRORS;
+
+/** Maps a use case's DomainError (or an ApiError of the HTTP layer) onto the REST error; undefined for anything else. */
+export function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof DomainError) {
+    const rest = new ApiError(err.code, err.message, err.problems);
+    return REST_STATUS[err.code] === rest.status ? rest : undefined;
+  }
+  return undefined;
 }
 
 /**

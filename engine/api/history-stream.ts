@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findActiveApiKey } from '../db/api-keys-repo';
 import { lastEvent, listEventPage } from '../db/events-repo';
-import type { ServiceDeps } from '../executions/deps';
+import type { ServiceDeps } from '../service/deps';
 
 /** How often a live history stream looks for new events. */
 const POLL_MS = 250;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import type { ServiceDeps } from '../executions/deps';
+import type { ServiceDeps } from '../service/deps';
 import type { Metrics } from '../metrics';
 
 /** How long a readiness probe waits for each dependency. */

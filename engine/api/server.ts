@@ -6,20 +6,24 @@ import Fastify, {
 } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
-import type { ServiceDeps } from '../executions/deps';
+import type { ServiceDeps } from '../service/deps';
 import { createMetrics, type Metrics } from '../metrics';
 import { installAuth } from './auth';
-import { ApiError, isDataException } from './errors';
+import { ApiError, isDataException, toApiError } from './errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-limits';
 import { registerOpenApi } from './openapi';
 import { instrumentRequests, opsRoutes } from './ops';
 import { activityRoutes } from './routes/activities';
 import { callbackRoutes } from './routes/callbacks';
 import { connectionRoutes } from './routes/connections';
+import { consoleRoutes } from './routes/console';
 import { executionRoutes } from './routes/executions';
 import { stateMachineRoutes } from './routes/state-machines';
 import { testStateRoutes } from './routes/test-state';
+import { triggerRoutes } from './routes/triggers';
 import { sfnProtocol } from './sfn/plugin';
+import { notificationRoutes } from '../notifications/routes';
+import { traceRequests } from '../telemetry/api-tracing';
 
 /** Largest request body: a 1 MiB definition (Step Functions' limit) with JSON escaping to spare. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -76,10 +80,11 @@ export function buildApi(
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof ApiError) {
+    const known = toApiError(err);
+    if (known) {
       return reply
-        .status(err.status)
-        .send({ code: err.code, message: err.message, ...(err.problems ? { problems: err.problems } : {}) });
+        .status(known.status)
+        .send({ code: known.code, message: known.message, ...(known.problems ? { problems: known.problems } : {}) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';
@@ -112,6 +117,7 @@ export function buildApi(
     reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` }),
   );
 
+  traceRequests(app);
   instrumentRequests(app, metrics);
   installAuth(app, deps);
   registerOpenApi(app, API_VERSION);
@@ -122,6 +128,9 @@ export function buildApi(
   app.register(activityRoutes, { deps });
   app.register(connectionRoutes, { deps });
   app.register(testStateRoutes, { deps });
+  app.register(notificationRoutes, { deps });
+  app.register(triggerRoutes, { deps });
   app.register(sfnProtocol, { deps });
+  app.register(consoleRoutes);
   return app;
 }

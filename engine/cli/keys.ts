@@ -14,7 +14,7 @@ import {
 } from '../db/api-keys-repo';
 import { createPool } from '../db/pool';
 import type { Io } from './client-commands';
-import { prepareDatabase } from './services';
+import { prepareDatabase } from '../app';
 import type { Logger } from '../logger';
 
 /** Runs `work` on a pool of the migrated database whose plaintext secrets (pre-013) are sealed. */

@@ -6,22 +6,26 @@ import {
   startApi,
   startFunctionHostProcess,
   startManagedTemporal,
+  startTriggersProcess,
   startWorkerProcess,
-} from './services';
+} from '../app';
 import { runStack } from './supervisor';
 import { CLIENT_COMMANDS, runClientCommand } from './client-commands';
 import { runConnectionsCommand } from './connections';
 import { runAuthCommand, runKeysCommand } from './keys';
+import { runNotificationsCommand } from './notifications';
+import { runTriggerCommand, TRIGGER_COMMANDS } from './trigger-commands';
 
 const USAGE = `usage: stepflow <command>
 
 commands:
   up        run the whole stack: managed Temporal server (unless TEMPORAL_ADDRESS is set),
-            migrations, the API, a worker and a function host (Ctrl-C stops everything)
+            migrations, the API, a worker, a function host and the triggers (Ctrl-C stops everything)
   api       run the API server only (needs a Temporal server: TEMPORAL_ADDRESS)
   worker    run one worker only (needs a Temporal server: TEMPORAL_ADDRESS)
   functions run one function host only: runs FUNCTIONS_DIR's functions, each invocation in a
             process of its own (needs a Temporal server: TEMPORAL_ADDRESS)
+  triggers  run the triggers only: schedules' actions and the queue-trigger consumers (NATS, RabbitMQ)
   migrate   create the database if missing and apply pending migrations
   temporal  run the managed local Temporal server only
 
@@ -36,6 +40,15 @@ client commands (talk to the API at STEPFLOW_URL or --url, default http://HOST:P
   stop <executionId> [--error E] [--cause C]
   redrive <executionId>                 continue a FAILED/TIMED_OUT/ABORTED execution where it stopped
 
+triggers (see README "Triggers"; each prints the API's JSON answer):
+  schedule create <name> --machine M --expression 'rate(5 minutes)' [--time-zone Z] [--input JSON] [--overlap P] [--paused]
+  schedule list | describe <name> | pause <name> | resume <name> | delete <name> | executions <name>
+  schedule backfill <name> --start ISO --end ISO
+  webhook create --name N --machine M   (the secret is printed once) | list | describe <id> | rotate <id> | delete <id>
+  queue-trigger create <name> <broker url> --kind nats|rabbitmq --source S [--subject S] --dead-letter D --machine M
+                [--max-in-flight N] [--max-attempts N]
+  queue-trigger list | describe <name> | delete <name>
+
 API keys (operator commands on DATABASE_URL; before the first key the API is open, on loopback only):
   connections create <file.json|->       create an HTTP Task connection (EventBridge CreateConnection body)
   connections list | describe <name> | delete <name>
@@ -44,6 +57,11 @@ API keys (operator commands on DATABASE_URL; before the first key the API is ope
   keys revoke <key id>
   auth status                           is authentication on (it stays on once a key was created)
   auth disable                          turn it off again (open API, loopback only); needs no active key
+
+notifications (status-change events to webhooks, NATS JetStream, RabbitMQ; see README "Observability"):
+  notifications create --name N --type webhook|nats|rabbitmq --url U [--subject S] [--exchange E]
+                [--routing-key K] [--machines a,b] [--statuses FAILED,TIMED_OUT]
+  notifications list | describe <name> | enable <name> | disable <name> | rotate-secret <name> | delete <name>
 `;
 
 /** Exits when the supervising `stepflow up` is gone, so no child outlives it. */
@@ -103,6 +121,13 @@ async function run(command: string | undefined, config: Config, log: Logger): Pr
       await host.run;
       return;
     }
+    case 'triggers': {
+      exitWithSupervisor(process.env, log);
+      const triggers = await startTriggersProcess(config, log);
+      onStopSignal(log, () => triggers.shutdown());
+      await triggers.run;
+      return;
+    }
     case 'migrate':
       await prepareDatabase(config, log);
       return;
@@ -131,7 +156,15 @@ export function main(argv: string[]): void {
     throw err;
   }
   const command = argv[0];
-  if (command && (CLIENT_COMMANDS.includes(command) || ['keys', 'auth', 'connections'].includes(command))) {
+  if (
+    command &&
+    (CLIENT_COMMANDS.includes(command) ||
+      TRIGGER_COMMANDS.includes(command) ||
+      command === 'keys' ||
+      command === 'auth' ||
+      command === 'notifications' ||
+      command === 'connections')
+  ) {
     const io = {
       out: (text: string) => process.stdout.write(`${text}\n`),
       err: (text: string) => process.stderr.write(`${text}\n`),
@@ -142,7 +175,11 @@ export function main(argv: string[]): void {
       ? operator(argv.slice(1), config, io, createLogger(config.LOG_LEVEL))
       : command === 'connections'
         ? runConnectionsCommand(argv.slice(1), config, io)
-        : runClientCommand(command, argv.slice(1), config, io);
+        : command === 'notifications'
+          ? runNotificationsCommand(argv.slice(1), config, io)
+          : TRIGGER_COMMANDS.includes(command)
+            ? runTriggerCommand(command, argv.slice(1), config, io)
+            : runClientCommand(command, argv.slice(1), config, io);
     run.then(
       (code) => process.exit(code),
       (err) => {
@@ -152,7 +189,7 @@ export function main(argv: string[]): void {
     );
     return;
   }
-  const log = createLogger(config.LOG_LEVEL).child({ process: command ?? 'stepflow' });
+  const log = createLogger(config.LOG_LEVEL, 'stepflow', config.LOG_FORMAT).child({ process: command ?? 'stepflow' });
   run(command, config, log).catch((err) => {
     log.fatal({ err }, 'stepflow failed');
     process.exit(1);

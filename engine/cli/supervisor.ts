@@ -5,7 +5,7 @@ import type { Config } from '../../schemas/config';
 import type { Logger } from '../logger';
 import { projectRoot } from '../project-root';
 import type { LocalTemporal } from '../temporal/local-server';
-import { prepareDatabase, startManagedTemporal, temporalAddress } from './services';
+import { prepareDatabase, startManagedTemporal, temporalAddress } from '../app';
 
 /** Grace period for a child to stop after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 15_000;
@@ -19,7 +19,7 @@ class Supervised {
   private delay = 1_000;
 
   constructor(
-    private readonly role: 'api' | 'worker' | 'functions',
+    private readonly role: 'api' | 'worker' | 'functions' | 'triggers',
     private readonly env: NodeJS.ProcessEnv,
     private readonly log: Logger,
   ) {}
@@ -84,9 +84,9 @@ async function waitForApi(url: string, timeoutMs = 120_000): Promise<void> {
 
 /**
  * `stepflow up`: the whole stack for one machine — the managed Temporal server (unless
- * `TEMPORAL_ADDRESS` is set), migrations, then the API, one workflow worker and one function host
- * as separate supervised processes. SIGINT/SIGTERM stop the function host, the worker, the API,
- * then the Temporal server.
+ * `TEMPORAL_ADDRESS` is set), migrations, then the API, one workflow worker, one function host
+ * and the triggers process as separate supervised processes. SIGINT/SIGTERM stop them in reverse
+ * order, then the Temporal server.
  */
 export async function runStack(config: Config, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
   const started = Date.now();
@@ -122,10 +122,12 @@ export async function runStack(config: Config, log: Logger, env: NodeJS.ProcessE
     const api = new Supervised('api', childEnv, log);
     const worker = new Supervised('worker', childEnv, log);
     const functions = new Supervised('functions', childEnv, log);
-    children.push(api, worker, functions);
+    const triggers = new Supervised('triggers', childEnv, log);
+    children.push(api, worker, functions, triggers);
     api.start();
     worker.start();
     functions.start();
+    triggers.start();
     const url = `http://${config.HOST}:${config.PORT}`;
     await waitForApi(url);
     log.info({ url, temporal: temporalAddress(config), ms: Date.now() - started }, 'stepflow ready');

@@ -91,6 +91,16 @@ function operatorOf(rule: ChoiceRule): string {
   return operators[0];
 }
 
+/** One comparison a Choice rule made, with the values it compared (see docs/history-extensions.md). */
+export interface ChoiceComparison {
+  variable: string;
+  operator: string;
+  expected: unknown;
+  /** The value at `variable` (absent when it selected nothing, under `IsPresent`). */
+  actual?: unknown;
+  result: boolean;
+}
+
 /**
  * Evaluates one Choice rule: "And"/"Or"/"Not" combine nested rules; a comparison reads its
  * "Variable" path and compares it with the operator's value (or, for `...Path` operators, the
@@ -102,8 +112,10 @@ export function evaluateChoiceRule(
   input: unknown,
   context: unknown,
   variables?: Record<string, unknown>,
+  /** Receives every comparison made, in order, with the values compared. */
+  trace?: ChoiceComparison[],
 ): boolean {
-  const recurse = (r: unknown) => evaluateChoiceRule(r as ChoiceRule, input, context, variables);
+  const recurse = (r: unknown) => evaluateChoiceRule(r as ChoiceRule, input, context, variables, trace);
   if (Array.isArray(rule.And)) return rule.And.every(recurse);
   if (Array.isArray(rule.Or)) return rule.Or.some(recurse);
   if (rule.Not !== undefined) return !recurse(rule.Not);
@@ -113,26 +125,34 @@ export function evaluateChoiceRule(
   const path = rule.Variable as string;
   if (operator === 'IsPresent') {
     try {
-      readPath(path, input, context, variables);
-      return expected === true;
+      const actual = readPath(path, input, context, variables);
+      return traced(trace, { variable: path, operator, expected, actual, result: expected === true });
     } catch (err) {
-      if (err instanceof PathNotFoundError) return expected === false;
+      if (err instanceof PathNotFoundError)
+        return traced(trace, { variable: path, operator, expected, result: expected === false });
       throw err;
     }
   }
   const variable = readPathOrRuntimeError(path, input, context, variables);
-  if (operator in TYPE_TESTS) return TYPE_TESTS[operator](variable) === expected;
+  const compared = (result: boolean, value = expected) =>
+    traced(trace, { variable: path, operator, expected: value, actual: variable, result });
+  if (operator in TYPE_TESTS) return compared(TYPE_TESTS[operator](variable) === expected);
   if (operator === 'StringMatches')
-    return typeof variable === 'string' && typeof expected === 'string' && stringMatches(variable, expected);
+    return compared(typeof variable === 'string' && typeof expected === 'string' && stringMatches(variable, expected));
 
   const byPath = operator.endsWith('Path');
   const base = byPath ? operator.slice(0, -'Path'.length) : operator;
   const value = byPath ? readPathOrRuntimeError(expected as string, input, context, variables) : expected;
-  if (base === 'BooleanEquals') return typeof variable === 'boolean' && variable === value;
+  if (base === 'BooleanEquals') return compared(typeof variable === 'boolean' && variable === value, value);
   const family = Object.keys(FAMILIES).find((f) => base.startsWith(f) && base.slice(f.length) in TESTS);
   if (!family) throw new StatesError(StatesErrors.Runtime, `Unknown Choice comparison operator '${operator}'`);
   const ordering = FAMILIES[family](variable, value);
-  return ordering !== undefined && TESTS[base.slice(family.length)](ordering);
+  return compared(ordering !== undefined && TESTS[base.slice(family.length)](ordering), value);
+}
+
+function traced(trace: ChoiceComparison[] | undefined, comparison: ChoiceComparison): boolean {
+  trace?.push(comparison);
+  return comparison.result;
 }
 
 /**

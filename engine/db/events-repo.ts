@@ -83,3 +83,61 @@ export async function lastEvent(db: Queryable, executionId: string): Promise<{ i
   );
   return rows[0];
 }
+
+/**
+ * The SQL that turns a batch of event rows, as JSON text (see `workflows/history-rows.ts`:
+ * `[{"id","previous_event_id","type","timestamp","details"}, …]`), into `execution_events`
+ * rows: one statement for the whole batch, parsed once by Postgres, idempotent per event id.
+ */
+const INSERT_EVENT_ROWS = `INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
+     SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
+       FROM json_to_recordset($2::json)
+         AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
+     ON CONFLICT (execution_id, event_id) DO NOTHING`;
+
+/**
+ * Writes history events serialised once by the workflow (JSON text of the rows, passed on as
+ * it came): no parse and no second serialisation in the worker, one statement per batch.
+ */
+export async function insertEventRows(db: Queryable, executionId: string, rows: string): Promise<void> {
+  await db.query(INSERT_EVENT_ROWS, [executionId, rows]);
+}
+
+/** How an execution closed, as `closeWithEvents` stores it. */
+export interface ClosingRow {
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  /** The output as JSON text (SUCCEEDED), else null. */
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  stopDate: string;
+  /** The resume point as JSON text, or null. */
+  resume: string | null;
+}
+
+/**
+ * Writes the closing events and closes the execution in one statement (one round trip, atomic):
+ * the row's outcome is set only while it is RUNNING; the resume point is kept and a pending stop
+ * cleared either way (as `completeExecution` does in two). Not for a stop (see `stopFinalized`).
+ */
+export async function closeWithEvents(
+  db: Queryable,
+  executionId: string,
+  rows: string,
+  closing: ClosingRow,
+): Promise<void> {
+  await db.query(
+    `WITH written AS (${INSERT_EVENT_ROWS})
+     UPDATE executions
+        SET status = CASE WHEN status = 'RUNNING' THEN $3 ELSE status END,
+            output = CASE WHEN status = 'RUNNING' THEN $4::json ELSE output END,
+            error = CASE WHEN status = 'RUNNING' THEN $5 ELSE error END,
+            cause = CASE WHEN status = 'RUNNING' THEN $6 ELSE cause END,
+            stop_date = CASE WHEN status = 'RUNNING' THEN $7::timestamptz ELSE stop_date END,
+            workflow_started = CASE WHEN status = 'RUNNING' THEN true ELSE workflow_started END,
+            resume = $8::json,
+            stop_requested_at = NULL
+      WHERE execution_id = $1`,
+    [executionId, rows, closing.status, closing.output, closing.error, closing.cause, closing.stopDate, closing.resume],
+  );
+}

@@ -24,6 +24,8 @@ export interface ExecutionRow {
   /** RedriveExecution count, and when it was last redriven. */
   redriveCount: number;
   redriveDate: Date | null;
+  /** The OpenTelemetry trace it was started in (when traced). */
+  traceId?: string | null;
   /** In list results: the start date with Postgres' microseconds (`…T12:00:00.123456Z`), the keyset cursor. */
   startKey?: string;
 }
@@ -31,7 +33,7 @@ export interface ExecutionRow {
 const COLUMNS = `execution_id AS "executionId", state_machine AS "stateMachine", version, name, status,
   input, output, error, cause, start_date AS "startDate", stop_date AS "stopDate",
   workflow_started AS "workflowStarted", published_version AS "publishedVersion", alias,
-  redrive_count AS "redriveCount", redrive_date AS "redriveDate"`;
+  redrive_count AS "redriveCount", redrive_date AS "redriveDate", trace_id AS "traceId"`;
 
 /** Inserts a new RUNNING execution; returns undefined when the (state machine, name) pair exists. */
 export async function insertExecution(

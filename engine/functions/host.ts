@@ -10,6 +10,8 @@ import type { Logger } from '../logger';
 import { createMetrics } from '../metrics';
 import { temporalSecurity } from '../temporal/connection-options';
 import { installTemporalRuntime } from '../temporal/runtime';
+import { installTracing } from '../telemetry/tracing';
+import { workerTracingOptions } from '../telemetry/worker-tracing';
 import { runWorker } from '../temporal/worker';
 import { FunctionPool } from './pool';
 
@@ -27,6 +29,7 @@ export interface FunctionHost {
  */
 export async function startFunctionHost(config: Config, address: string, log: Logger): Promise<FunctionHost> {
   installTemporalRuntime(log);
+  const tracing = installTracing(config, 'functions');
   const pool = createPool(config.DATABASE_URL, log);
   const functions = new FunctionPool({
     functionsDir: config.FUNCTIONS_DIR,
@@ -58,6 +61,7 @@ export async function startFunctionHost(config: Config, address: string, log: Lo
     },
     // One invocation per process of the pool: the host never takes more than it can isolate.
     maxConcurrentActivityTaskExecutions: config.FUNCTIONS_CONCURRENCY,
+    ...workerTracingOptions(tracing),
   });
   log.info(
     {

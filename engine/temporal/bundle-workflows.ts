@@ -9,6 +9,14 @@ export function workflowBundlePath(): string {
   return path.join(projectRoot(), 'dist', 'workflow-bundle.js');
 }
 
+/**
+ * Workflow interceptor modules in the bundle, in order: Stepflow's state spans (outermost, so a
+ * Task state's span is the parent of the StartActivity span), then the Temporal SDK's
+ * OpenTelemetry interceptors, which install the sandbox's tracer provider.
+ */
+const STATE_SPANS_MODULE = path.join('engine', 'telemetry', 'workflow-interceptors.js');
+const OTEL_WORKFLOW_MODULE = '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors';
+
 /** Every compiled file the workflow bundle can include (workflows, the pure core, schemas). */
 function bundleInputs(dist: string): string[] {
   const walk = (dir: string): string[] =>
@@ -18,7 +26,10 @@ function bundleInputs(dist: string): string[] {
           return entry.isDirectory() ? walk(full) : entry.name.endsWith('.js') ? [full] : [];
         })
       : [];
-  return ['workflows', path.join('engine', 'core'), 'schemas'].flatMap((dir) => walk(path.join(dist, dir))).sort();
+  return ['workflows', path.join('engine', 'core'), 'schemas']
+    .flatMap((dir) => walk(path.join(dist, dir)))
+    .concat(path.join(dist, STATE_SPANS_MODULE))
+    .sort();
 }
 
 /** Hash of the bundle's inputs and the SDK version: an unchanged hash means the bundle is current. */
@@ -28,6 +39,7 @@ function inputsHash(dist: string): string {
     version: string;
   };
   hash.update(sdk.version);
+  hash.update(fs.readFileSync(require.resolve('@temporalio/interceptors-opentelemetry/package.json')));
   for (const file of bundleInputs(dist)) hash.update(file).update(fs.readFileSync(file));
   return hash.digest('hex');
 }
@@ -41,7 +53,11 @@ export async function buildWorkflowBundle(): Promise<{ file: string; rebuilt: bo
   if (fs.existsSync(out) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash)
     return { file: out, rebuilt: false };
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(dist, 'workflows', 'index.js'), logger: quiet });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(dist, 'workflows', 'index.js'),
+    workflowInterceptorModules: [path.join(dist, STATE_SPANS_MODULE), require.resolve(OTEL_WORKFLOW_MODULE)],
+    logger: quiet,
+  });
   fs.writeFileSync(out, code);
   fs.writeFileSync(stamp, hash);
   return { file: out, rebuilt: true };

@@ -8,6 +8,8 @@ import type { Logger } from '../logger';
 import { workflowBundlePath } from './bundle-workflows';
 import { temporalSecurity } from './connection-options';
 import { installTemporalRuntime } from './runtime';
+import { installTracing } from '../telemetry/tracing';
+import { workerTracingOptions } from '../telemetry/worker-tracing';
 
 /** A running worker: `run` resolves when it has shut down after `shutdown()`. */
 export interface StepflowWorker {
@@ -21,6 +23,7 @@ export interface StepflowWorker {
  */
 export async function startWorker(config: Config, address: string, log: Logger): Promise<StepflowWorker> {
   installTemporalRuntime(log);
+  const tracing = installTracing(config, 'worker');
   const pool = createPool(config.DATABASE_URL, log);
   const metrics = createMetrics('worker');
   const connection = await NativeConnection.connect({ address, ...temporalSecurity(config) });
@@ -35,6 +38,7 @@ export async function startWorker(config: Config, address: string, log: Logger):
       metrics,
       tokenSecret: config.STEPFLOW_TOKEN_SECRET,
     }),
+    ...workerTracingOptions(tracing),
   });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address }, 'worker started');
   return runWorker(worker, { config, metrics, log }, async () => {
@@ -59,6 +63,7 @@ export function runWorker(
       : serveMetrics(metrics, config.HOST, config.WORKER_METRICS_PORT, log);
   const run = worker.run().finally(async () => {
     metricsServer?.close();
+    await installTracing(config, 'worker').shutdown();
     await release();
   });
   return {

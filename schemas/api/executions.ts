@@ -39,6 +39,8 @@ export const ExecutionResponseSchema = z.object({
   /** How many times it was redriven (RedriveExecution), and when last. */
   redriveCount: z.number().int(),
   redriveDate: z.string().optional(),
+  /** Stepflow extension: the OpenTelemetry trace id the execution was started in (when traced). */
+  traceId: z.string().optional(),
 });
 export type ExecutionResponse = z.infer<typeof ExecutionResponseSchema>;
 

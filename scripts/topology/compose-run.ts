@@ -12,8 +12,8 @@ import {
   type LocalTemporal,
   type TemporalPg,
 } from '../../engine/temporal/local-server';
-import { allPorts, temporalPorts } from '../../engine/temporal/local-server-config';
-import { busyPorts } from '../../engine/temporal/local-server-process';
+import { allPorts, temporalPorts } from '../../engine/temporal/local-server/config';
+import { busyPorts } from '../../engine/temporal/local-server/process';
 import {
   ComposeError,
   rewriteHealthcheckArg,

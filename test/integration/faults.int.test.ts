@@ -11,16 +11,8 @@ import {
   waitForEnd,
   expectCompleteHistory,
 } from './support/client';
-import { startOwnStack, startPgCluster } from './support/own-stack';
-import {
-  killPid,
-  readStack,
-  replaceWorkers,
-  spawnStepflow,
-  waitForExit,
-  waitForHttp,
-  writeStack,
-} from './support/stack';
+import { startOwnStack, startPgCluster, useOwnStack } from './support/own-stack';
+import { killPid, replaceWorkers, spawnStepflow, waitForExit, waitForHttp } from './support/stack';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 
@@ -48,6 +40,9 @@ const MAP_OF_100 = {
 };
 
 describe('faults on the real stack', () => {
+  // These kill workers and the API: on a stack of this file's own, never the run's shared one.
+  const shared = useOwnStack();
+
   test('finishes 5 pending Waits when the worker is SIGKILLed during their timers', async () => {
     const machine = uniqueName('wait-crash');
     await createMachine(machine, {
@@ -56,9 +51,7 @@ describe('faults on the real stack', () => {
     });
     const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => startExecution(machine, { n })));
     for (const id of ids) await waitForEvent(id, 'WaitStateEntered');
-    const stack = readStack();
-    await replaceWorkers(stack);
-    writeStack(stack);
+    await replaceWorkers(shared.current.stack);
     for (const id of ids) {
       const done = await waitForEnd(id);
       expect(done).toMatchObject({ status: 'SUCCEEDED', output: 'woke' });
@@ -82,9 +75,7 @@ describe('faults on the real stack', () => {
     await createMachine(machine, MAP_OF_100);
     const id = await startExecution(machine, { dir, items });
     await waitForEvent(id, 'MapIterationSucceeded', 20);
-    const stack = readStack();
-    await replaceWorkers(stack);
-    writeStack(stack);
+    await replaceWorkers(shared.current.stack);
     const done = await waitForEnd(id, 180_000);
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: items.map((i) => i * 2) });
     const recorded = fs.readdirSync(dir).map((file) => Number(fs.readFileSync(path.join(dir, file), 'utf8')));
@@ -98,12 +89,11 @@ describe('faults on the real stack', () => {
     const machine = uniqueName('api-crash');
     await createMachine(machine, { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 2, End: true } } });
     const id = await startExecution(machine, { x: 1 });
-    const stack = readStack();
+    const stack = shared.current.stack;
     killPid(stack.apiPid, 'SIGKILL');
     await waitForExit(stack.apiPid);
     const port = new URL(stack.apiUrl).port;
     stack.apiPid = spawnStepflow(stack, 'api', { PORT: port }).pid as number;
-    writeStack(stack);
     await waitForHttp(`${stack.apiUrl}/healthz`);
     expect(await waitForEnd(id)).toMatchObject({ status: 'SUCCEEDED', output: { x: 1 } });
   });
@@ -129,7 +119,7 @@ describe('faults on the real stack', () => {
         expectCompleteHistory(await history(id));
       }
     } finally {
-      delete process.env.STEPFLOW_TEST_API_URL;
+      process.env.STEPFLOW_TEST_API_URL = shared.current.stack.apiUrl;
       await own.destroy();
     }
   });
@@ -173,7 +163,7 @@ describe('faults on the real stack', () => {
         'ExecutionSucceeded',
       ]);
     } finally {
-      delete process.env.STEPFLOW_TEST_API_URL;
+      process.env.STEPFLOW_TEST_API_URL = shared.current.stack.apiUrl;
       await own.destroy();
       pg.destroy();
     }

@@ -12,8 +12,8 @@ import {
   temporalPostgresFromUrl,
   type LocalTemporal,
 } from '../../engine/temporal/local-server';
-import { isAlive } from '../../engine/temporal/local-server-build';
-import { isPortFree } from '../../engine/temporal/local-server-process';
+import { isAlive } from '../../engine/temporal/local-server/build';
+import { isPortFree } from '../../engine/temporal/local-server/process';
 
 /** Away from the standard 7233 so a developer's own server does not collide with the test. */
 const PORT_BASE = 17233;

@@ -249,6 +249,20 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     },
     input: { n: 0, blob: 'x'.repeat(150 * 1024) },
   },
+  // BULK_HISTORY (host): a tight loop's writes every 8,000 events and its timer yields, then a timeout.
+  'host-bulk-loop-times-out': { definition: { ...TIGHT_LOOP, TimeoutSeconds: 3 }, input: {} },
+  // BULK_HISTORY (host): a large payload written before its Task and before a Wait, then the one-statement close.
+  'host-bulk-payload': {
+    definition: {
+      StartAt: 'Carry',
+      States: {
+        Carry: { Type: 'Pass', Next: 'Echo' },
+        Echo: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:echo', Next: 'Pause' },
+        Pause: { Type: 'Wait', Seconds: 1, End: true },
+      },
+    },
+    input: { blob: 'x'.repeat(150 * 1024) },
+  },
   'function-host-tasks': {
     definition: {
       StartAt: 'Add',

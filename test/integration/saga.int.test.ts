@@ -11,7 +11,8 @@ import {
   waitForEnd,
   expectCompleteHistory,
 } from './support/client';
-import { readStack, replaceWorkers, writeStack } from './support/stack';
+import { startOwnStack } from './support/own-stack';
+import { replaceWorkers } from './support/stack';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 
@@ -129,32 +130,38 @@ describe('compensation (saga) on the real stack', () => {
   });
 
   test('completes each compensation exactly once when the worker is SIGKILLed during compensation', async () => {
-    const dir = tempDir();
-    const machine = uniqueName('saga-crash');
-    await createMachine(machine, THREE_STEPS(3000));
-    const id = await startExecution(machine, { dir });
-    // The first compensation (step two) is running: its function has been called.
-    const calls = path.join(dir, 'undo-calls.log');
-    const deadline = Date.now() + 60_000;
-    while (!fs.existsSync(calls)) {
-      if (Date.now() > deadline) throw new Error('compensation never started');
-      await sleep(50);
+    // Kills the worker: on a stack of its own, never the run's shared one.
+    const own = await startOwnStack();
+    process.env.STEPFLOW_TEST_API_URL = own.stack.apiUrl;
+    try {
+      const dir = tempDir();
+      const machine = uniqueName('saga-crash');
+      await createMachine(machine, THREE_STEPS(3000));
+      const id = await startExecution(machine, { dir });
+      // The first compensation (step two) is running: its function has been called.
+      const calls = path.join(dir, 'undo-calls.log');
+      const deadline = Date.now() + 60_000;
+      while (!fs.existsSync(calls)) {
+        if (Date.now() > deadline) throw new Error('compensation never started');
+        await sleep(50);
+      }
+      await replaceWorkers(own.stack);
+      const done = await waitForEnd(id, 120_000);
+      expect(done).toMatchObject({ status: 'FAILED', error: 'StepFailed' });
+      expect(sagaLog(dir)).toEqual(['do one', 'do two', 'do three', 'undo two two-id', 'undo one one-id']);
+      const keys = fs.readFileSync(path.join(dir, 'undo-keys.log'), 'utf8').trim().split('\n');
+      expect(keys).toHaveLength(2);
+      expect(keys.every((key) => key.endsWith(':compensate'))).toBe(true);
+      // Step two's compensation runs on the function host: the workflow worker's death does not touch it.
+      const attempts = fs.readFileSync(calls, 'utf8').trim().split('\n');
+      expect(attempts.filter((key) => key === keys[0])).toHaveLength(1);
+      const events = await history(id);
+      expectCompleteHistory(events);
+      expect(events.filter((e: any) => e.type === 'CompensationStepSucceeded')).toHaveLength(2);
+      expect(events.at(-1).type).toBe('ExecutionFailed');
+    } finally {
+      delete process.env.STEPFLOW_TEST_API_URL;
+      await own.destroy();
     }
-    const stack = readStack();
-    await replaceWorkers(stack);
-    writeStack(stack);
-    const done = await waitForEnd(id, 120_000);
-    expect(done).toMatchObject({ status: 'FAILED', error: 'StepFailed' });
-    expect(sagaLog(dir)).toEqual(['do one', 'do two', 'do three', 'undo two two-id', 'undo one one-id']);
-    const keys = fs.readFileSync(path.join(dir, 'undo-keys.log'), 'utf8').trim().split('\n');
-    expect(keys).toHaveLength(2);
-    expect(keys.every((key) => key.endsWith(':compensate'))).toBe(true);
-    // Step two's compensation runs on the function host: the workflow worker's death does not touch it.
-    const attempts = fs.readFileSync(calls, 'utf8').trim().split('\n');
-    expect(attempts.filter((key) => key === keys[0])).toHaveLength(1);
-    const events = await history(id);
-    expectCompleteHistory(events);
-    expect(events.filter((e: any) => e.type === 'CompensationStepSucceeded')).toHaveLength(2);
-    expect(events.at(-1).type).toBe('ExecutionFailed');
   });
 });

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
-import { killPid, readStack, spawnStepflow, waitForExit, writeStack } from './support/stack';
+import { useOwnStack } from './support/own-stack';
+import { killPid, spawnStepflow, waitForExit } from './support/stack';
 
 const MACHINE = {
   StartAt: 'Before',
@@ -28,6 +29,9 @@ async function waitForFile(file: string, timeoutMs = 30_000): Promise<void> {
 }
 
 describe('worker crash', () => {
+  // Kills workers: on a stack of its own, never the run's shared one.
+  const own = useOwnStack();
+
   test('completes with the right output, one invocation and a complete history when the worker is SIGKILLed mid-task', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-crash-'));
     const machine = uniqueName('crash');
@@ -35,12 +39,11 @@ describe('worker crash', () => {
     const id = await startExecution(machine, { dir, ms: 3000 });
 
     await waitForFile(path.join(dir, 'calls.log'));
-    const stack = readStack();
+    const stack = own.current.stack;
     for (const pid of stack.workerPids) killPid(pid, 'SIGKILL');
     await Promise.all(stack.workerPids.map((pid) => waitForExit(pid)));
     const replacement = spawnStepflow(stack, 'worker');
     stack.workerPids = [replacement.pid as number];
-    writeStack(stack);
 
     const done = await waitForEnd(id, 120_000);
     expect(done.status).toBe('SUCCEEDED');

@@ -56,7 +56,7 @@ const LOOP: TopLevelMachine = {
 };
 
 async function run(machine: TopLevelMachine, host: MemoryHost, limits = {}) {
-  const result = await runExecution(machine, {}, EXECUTION, host, undefined, undefined, undefined, limits);
+  const result = await runExecution(machine, {}, EXECUTION, host, { limits });
   return { ...result, events: [...host.written, ...result.pendingEvents] };
 }
 

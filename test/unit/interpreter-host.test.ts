@@ -18,8 +18,8 @@ describe('MemoryHost', () => {
     const host = new MemoryHost({}, { startTime: 0 });
     const order: string[] = [];
     await Promise.all([
-      host.sleep(3000, []).then(() => order.push(`long@${host.now()}`)),
-      host.sleep(1000, []).then(() => order.push(`short@${host.now()}`)),
+      host.sleep(3000).then(() => order.push(`long@${host.now()}`)),
+      host.sleep(1000).then(() => order.push(`short@${host.now()}`)),
     ]);
     expect(order).toEqual(['short@1000', 'long@3000']);
   });
@@ -32,7 +32,6 @@ describe('MemoryHost', () => {
       functionName: 'slow',
       payload: null,
       idempotencyKey: 'k',
-      pendingEvents: [],
       timeoutSeconds: 2,
     };
     await expect(host.invokeTask(invocation)).rejects.toEqual(new StatesError('States.Timeout', ''));
@@ -91,13 +90,15 @@ describe('hosts that record the start of a function themselves', () => {
     const memory = new MemoryHost({ echo: (payload) => payload });
     const seen: Array<{ types: string[]; startedEventId: number | undefined }> = [];
     const host: InterpreterHost = {
+      history: memory.history,
       now: () => memory.now(),
       random: () => memory.random(),
-      sleep: (ms, pendingEvents) => memory.sleep(ms, pendingEvents),
+      sleep: (ms, abandoned, detached) => memory.sleep(ms, abandoned, detached),
       recordsTaskStart: () => true,
       invokeTask: (invocation) => {
         seen.push({
-          types: invocation.pendingEvents.map((event) => event.type),
+          // What the host's recorder holds when the call comes: what it writes with the call.
+          types: memory.history.takePending().map((event) => event.type),
           startedEventId: invocation.startedEventId,
         });
         return memory.invokeTask(invocation);

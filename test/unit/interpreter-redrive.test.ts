@@ -1,5 +1,4 @@
 import { runExecution } from '../../engine/core/interpreter';
-import { HistoryRecorder } from '../../engine/core/interpreter/history';
 import { MemoryHost, type MemoryFunction } from '../../engine/core/interpreter/memory-host';
 import type { TopLevelMachine } from '../../engine/core/interpreter/execution';
 
@@ -39,17 +38,9 @@ async function runThenRedrive(machine: TopLevelMachine, input: unknown, broken: 
   calls.length = 0;
   const host = new MemoryHost(functions(broken, calls));
   const lastEventId = [...firstHost.written, ...first.pendingEvents].at(-1)?.id ?? 0;
-  const second = await runExecution(
-    machine,
-    input,
-    { ...EXECUTION, redriveCount: 1 },
-    host,
-    new HistoryRecorder(() => host.now()),
-    {
-      resume: first.resume!,
-      lastEventId,
-    },
-  );
+  const second = await runExecution(machine, input, { ...EXECUTION, redriveCount: 1 }, host, {
+    redrive: { resume: first.resume!, lastEventId },
+  });
   return {
     first,
     firstCalls,

@@ -44,7 +44,7 @@ class NestingHost extends MemoryHost {
   override async invokeTask(invocation: TaskInvocation): Promise<TaskOutcome> {
     if (invocation.kind !== 'execution') return super.invokeTask(invocation);
     this.children.push(invocation);
-    this.written.push(...invocation.pendingEvents);
+    this.written.push(...this.history.takePending());
     return { result: this.ending, startedAt: this.now(), submitted: child('RUNNING') };
   }
 }

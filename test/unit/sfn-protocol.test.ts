@@ -8,7 +8,7 @@ import {
 } from '../../engine/api/sfn/arn';
 import { SfnError } from '../../engine/api/sfn/errors';
 import { decodeToken, encodeToken, parseRequest } from '../../engine/api/sfn/request';
-import { chooseRoute } from '../../engine/executions/aliases';
+import { chooseRoute } from '../../engine/service/aliases';
 
 const PREFIX = 'arn:aws:states:us-east-1:000000000000';
 

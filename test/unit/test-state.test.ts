@@ -1,9 +1,9 @@
-import { ApiError } from '../../engine/api/errors';
+import { DomainError } from '../../engine/service/errors';
 import { StatesError } from '../../engine/core/errors';
-import { checkMockedContext } from '../../engine/executions/test-state-context';
-import { machineOfState, selectState } from '../../engine/executions/test-state-definition';
-import { testState, type TestStateRequest } from '../../engine/executions/test-state';
-import type { TaskInvoker } from '../../engine/executions/test-state-task';
+import { checkMockedContext } from '../../engine/service/test-state-context';
+import { machineOfState, selectState } from '../../engine/service/test-state-definition';
+import { testState, type TestStateRequest } from '../../engine/service/test-state';
+import type { TaskInvoker } from '../../engine/service/test-state-task';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -22,11 +22,11 @@ function run(
   return testState({ config: { TEMPORAL_TASK_QUEUE: 'unused' }, invoker, now: () => NOW }, { ...request, definition });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   try {
     await promise;
   } catch (err) {
-    return err as ApiError;
+    return err as DomainError;
   }
   throw new Error('expected a rejection');
 }
@@ -62,7 +62,7 @@ describe('test-state definition', () => {
   test('answers a validation error when stateName names no state', () => {
     const machine = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
     expect(() => selectState(JSON.stringify(machine), 'Q')).toThrow(
-      new ApiError('VALIDATION_FAILED', 'State not found in definition'),
+      new DomainError('VALIDATION_FAILED', 'State not found in definition'),
     );
   });
 
@@ -71,7 +71,7 @@ describe('test-state definition', () => {
       try {
         selectState(JSON.stringify({ Type: 'Parallel', Branches: [], End: true }));
       } catch (e) {
-        return e as ApiError;
+        return e as DomainError;
       }
       throw new Error('expected a throw');
     })();
@@ -260,7 +260,7 @@ describe('testState', () => {
   test('refuses a mock when the state type cannot be mocked', async () => {
     const err = await rejection(run({ definition: { Type: 'Pass', End: true }, mock: { result: {} } }));
     expect(err).toEqual(
-      new ApiError('VALIDATION_FAILED', "State type 'Pass' is not supported when a mock is specified"),
+      new DomainError('VALIDATION_FAILED', "State type 'Pass' is not supported when a mock is specified"),
     );
   });
 
@@ -272,7 +272,7 @@ describe('testState', () => {
     };
     const err = await rejection(run({ definition }));
     expect(err).toEqual(
-      new ApiError(
+      new DomainError(
         'INVALID_DEFINITION',
         'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
       ),

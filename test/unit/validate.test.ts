@@ -1,5 +1,5 @@
 import { parseDefinition, validateDefinition } from '../../engine/core/validate';
-import { MAX_DEFINITION_DEPTH } from '../../engine/core/validate-depth';
+import { MAX_DEFINITION_DEPTH } from '../../engine/core/validate/depth';
 
 const LAMBDA = 'arn:aws:states:::lambda:invoke';
 const pass = { Type: 'Pass', End: true };

@@ -7,8 +7,8 @@ import {
 } from '../../../schemas/api/activities';
 import { PageQuerySchema } from '../../../schemas/api/state-machines';
 import type { ActivityRow } from '../../db/activities-repo';
-import { createActivity, deleteActivity, describeActivity, listActivities } from '../../executions/activities';
-import type { ServiceDeps } from '../../executions/deps';
+import { createActivity, deleteActivity, describeActivity, listActivities } from '../../service/activities';
+import type { ServiceDeps } from '../../service/deps';
 import { activityArn } from '../sfn/arn';
 
 const view = (row: ActivityRow) => ({

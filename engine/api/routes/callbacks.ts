@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getActivityTask, sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '../../executions/callbacks';
-import type { ServiceDeps } from '../../executions/deps';
+import { getActivityTask, sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '../../service/callbacks';
+import type { ServiceDeps } from '../../service/deps';
 
 const Token = z.string().min(1).max(2048);
 const Ok = z.object({ ok: z.literal(true) });

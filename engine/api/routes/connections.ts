@@ -8,7 +8,7 @@ import {
   CreateConnectionResponseSchema,
 } from '../../../schemas/api/connections';
 import { ProblemBodySchema } from '../../../schemas/api/common';
-import type { ServiceDeps } from '../../executions/deps';
+import type { ServiceDeps } from '../../service/deps';
 import type { MasterKey } from '../key-secrets';
 import {
   connectionsMasterKey,

@@ -8,10 +8,10 @@ import {
   HistoryResponseSchema,
   StopExecutionRequestSchema,
 } from '../../../schemas/api/executions';
-import { describeExecution, getExecutionHistoryPage, listExecutionPage } from '../../executions/describe';
-import type { ServiceDeps } from '../../executions/deps';
-import { stopExecution } from '../../executions/stop';
-import { redriveExecution } from '../../executions/redrive';
+import { describeExecution, getExecutionHistoryPage, listExecutionPage } from '../../service/describe';
+import type { ServiceDeps } from '../../service/deps';
+import { stopExecution } from '../../service/stop';
+import { redriveExecution } from '../../service/redrive';
 import { streamHistory } from '../history-stream';
 
 /** `/v1/executions/{executionId}`: describe, history (paged, or its live stream with `?follow=true`), stop, redrive. */

@@ -17,9 +17,9 @@ import type { AliasRow } from '../../db/aliases-repo';
 import { findAlias } from '../../db/aliases-repo';
 import type { PublishedVersionRow } from '../../db/published-versions-repo';
 import { findVersion } from '../../db/state-machines-repo';
-import { createAlias, deleteAlias, describeAlias, listAliases, updateAlias } from '../../executions/aliases';
-import type { ServiceDeps } from '../../executions/deps';
-import { describeVersion, listVersions, publishVersion } from '../../executions/versions';
+import { createAlias, deleteAlias, describeAlias, listAliases, updateAlias } from '../../service/aliases';
+import type { ServiceDeps } from '../../service/deps';
+import { describeVersion, listVersions, publishVersion } from '../../service/versions';
 import { ApiError } from '../errors';
 import { definitionBytes } from '../json-limits';
 

@@ -8,11 +8,11 @@ import {
   StateMachineParamsSchema,
   StateMachineResponseSchema,
 } from '../../../schemas/api/state-machines';
-import type { ServiceDeps } from '../../executions/deps';
-import { startExecution } from '../../executions/start';
+import type { ServiceDeps } from '../../service/deps';
+import { startExecution } from '../../service/start';
 import { currentBindings } from '../../resources/bindings';
 import { unsupportedResources } from '../../resources/validate';
-import { createStateMachine, describeStateMachine, listStateMachines } from '../../executions/state-machines';
+import { createStateMachine, describeStateMachine, listStateMachines } from '../../service/state-machines';
 import { checkDefinitionSize } from '../json-limits';
 import { stateMachineVersionRoutes } from './state-machine-versions';
 

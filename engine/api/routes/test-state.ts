@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ServiceDeps } from '../../executions/deps';
-import { testState } from '../../executions/test-state';
+import type { ServiceDeps } from '../../service/deps';
+import { testState } from '../../service/test-state';
 import { checkDefinitionSize } from '../json-limits';
 
 const InspectionLevelSchema = z.enum(['INFO', 'DEBUG', 'TRACE']);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { createActivity, deleteActivity, describeActivity, listActivities } from '../../executions/activities';
-import type { ServiceDeps } from '../../executions/deps';
+import { createActivity, deleteActivity, describeActivity, listActivities } from '../../service/activities';
+import type { ServiceDeps } from '../../service/deps';
 import { activityArn, activityNameOf, epochSeconds } from './arn';
 import { SfnError } from './errors';
 import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';

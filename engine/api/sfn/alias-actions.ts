@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { AliasNameSchema } from '../../../schemas/api/common';
 import type { AliasRoute, AliasRow } from '../../db/aliases-repo';
 import { findVersion } from '../../db/state-machines-repo';
-import { createAlias, deleteAlias, describeAlias, listAliases, updateAlias } from '../../executions/aliases';
-import type { ServiceDeps } from '../../executions/deps';
+import { createAlias, deleteAlias, describeAlias, listAliases, updateAlias } from '../../service/aliases';
+import type { ServiceDeps } from '../../service/deps';
 import {
   epochSeconds,
   machineNotFound,

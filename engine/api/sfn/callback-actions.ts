@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { getActivityTask, sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '../../executions/callbacks';
-import type { ServiceDeps } from '../../executions/deps';
+import { getActivityTask, sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '../../service/callbacks';
+import type { ServiceDeps } from '../../service/deps';
 import { activityNameOf } from './arn';
 import { SfnError } from './errors';
 import { parseRequest } from './request';

@@ -1,4 +1,5 @@
-import { ApiError, isDataException, type ApiErrorCode } from '../errors';
+import { DomainError, type DomainErrorCode } from '../../service/errors';
+import { ApiError, isDataException } from '../errors';
 
 /** An error of the Step Functions JSON protocol: `{"__type": type, "message": ...}`. */
 export class SfnError extends Error {
@@ -12,8 +13,8 @@ export class SfnError extends Error {
   }
 }
 
-/** REST error codes → Step Functions error types (the same use cases answer both APIs). */
-const FROM_API: Partial<Record<ApiErrorCode, string>> = {
+/** Domain error codes → Step Functions error types: the one place the protocol names a use case's refusal. */
+const FROM_DOMAIN: Record<Exclude<DomainErrorCode, 'SERVICE_UNAVAILABLE'>, string> = {
   STATE_MACHINE_NOT_FOUND: 'StateMachineDoesNotExist',
   EXECUTION_NOT_FOUND: 'ExecutionDoesNotExist',
   EXECUTION_ALREADY_EXISTS: 'ExecutionAlreadyExists',
@@ -21,7 +22,6 @@ const FROM_API: Partial<Record<ApiErrorCode, string>> = {
   INVALID_DEFINITION: 'InvalidDefinition',
   INVALID_EXECUTION_INPUT: 'InvalidExecutionInput',
   VALIDATION_FAILED: 'ValidationException',
-  JSON_TOO_DEEP: 'SerializationException',
   INVALID_CURSOR: 'InvalidToken',
   ACTIVITY_NOT_FOUND: 'ActivityDoesNotExist',
   TASK_DOES_NOT_EXIST: 'TaskDoesNotExist',
@@ -44,13 +44,15 @@ export function toSfnError(err: unknown): SfnError | undefined {
   if (err instanceof SfnError) return err;
   if (isDataException(err))
     return new SfnError('ValidationException', 'A value in the request is malformed or out of range');
-  if (err instanceof ApiError) {
+  // The HTTP layer's own refusals (a body nested too deep, read before any action runs).
+  if (err instanceof ApiError && err.code === 'JSON_TOO_DEEP')
+    return new SfnError('SerializationException', err.message);
+  if (err instanceof DomainError) {
     if (err.code === 'SERVICE_UNAVAILABLE') return new SfnError('ServiceUnavailable', err.message, 503);
-    const type = FROM_API[err.code];
-    if (!type) return undefined;
+    const type = FROM_DOMAIN[err.code];
     const message =
       err.code === 'INVALID_DEFINITION' && err.problems
-        ? `Invalid State Machine Definition: '${err.problems.map((p) => `${p.code}: ${p.message} at /${p.path.replace(/^\//, '')}`).join(', ')}'`
+        ? `Invalid State Machine Definition: '${err.problems.map((p) => `${p.code}: ${p.message.trimEnd()} at /${p.path.replace(/^\//, '')}`).join(', ')}'`
         : err.message;
     return new SfnError(type, message);
   }

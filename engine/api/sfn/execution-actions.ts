@@ -4,12 +4,12 @@ import { executionArn, stateMachineArn } from '../../core/arn';
 import { listEventPage } from '../../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../../db/executions-repo';
 import { findVersion } from '../../db/state-machines-repo';
-import type { ServiceDeps } from '../../executions/deps';
-import { HISTORY_PAGE_MAX_BYTES, isIsoInstant, listKey } from '../../executions/describe';
-import { startExecution } from '../../executions/start';
-import { stopExecution } from '../../executions/stop';
-import { redriveExecution, redriveStatusOf as redrivable } from '../../executions/redrive';
-import { ApiError } from '../errors';
+import type { ServiceDeps } from '../../service/deps';
+import { HISTORY_PAGE_MAX_BYTES, isIsoInstant, listKey } from '../../service/describe';
+import { startExecution } from '../../service/start';
+import { stopExecution } from '../../service/stop';
+import { redriveExecution, redriveStatusOf as redrivable } from '../../service/redrive';
+import { DomainError } from '../../service/errors';
 import {
   epochSeconds,
   executionIdOf,
@@ -90,6 +90,8 @@ function describe(row: ExecutionRow) {
     redriveCount: row.redriveCount,
     ...(row.redriveDate ? { redriveDate: epochSeconds(row.redriveDate) } : {}),
     ...redriveStatusOf(row),
+    // Stepflow extension: the OpenTelemetry trace the execution was started in.
+    ...(row.traceId ? { stepflow: { traceId: row.traceId } } : {}),
   };
 }
 
@@ -123,7 +125,7 @@ export const executionActions = {
       );
       return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'STATE_MACHINE_NOT_FOUND') throw machineNotFound(ref.arn);
+      if (err instanceof DomainError && err.code === 'STATE_MACHINE_NOT_FOUND') throw machineNotFound(ref.arn);
       throw err;
     }
   },

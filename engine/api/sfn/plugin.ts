@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { ServiceDeps } from '../../executions/deps';
+import type { ServiceDeps } from '../../service/deps';
 import { SfnError, toSfnError } from './errors';
 import { activityActions } from './activity-actions';
 import { aliasActions } from './alias-actions';

@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { setTracingEnabled, tracingEnabled } from '../../telemetry/execution-trace';
 import { ResourceNameSchema } from '../../../schemas/api/common';
 import { stateMachineArn } from '../../core/arn';
-import { parseDefinition, validateDefinition } from '../../core/validate';
 import { findExecution } from '../../db/executions-repo';
 import { withTransaction } from '../../db/pool';
 import { deleteStateMachine, findVersion, type StateMachineVersionRow } from '../../db/state-machines-repo';
 import { currentBindings } from '../../resources/bindings';
 import { unsupportedResources } from '../../resources/validate';
-import type { ServiceDeps } from '../../executions/deps';
-import { createStateMachine, listStateMachines } from '../../executions/state-machines';
-import { describeVersion } from '../../executions/versions';
+import type { ServiceDeps } from '../../service/deps';
+import { createStateMachine, listStateMachines, validateStateMachineDefinition } from '../../service/state-machines';
+import { variableReferences } from '../../service/variable-references';
+import { describeVersion } from '../../service/versions';
 import {
   epochSeconds,
   executionIdOf,
@@ -74,6 +75,16 @@ function loggingOf(row: StateMachineVersionRow): Record<string, unknown> {
   return { level: 'OFF', includeExecutionData: false, ...(row.loggingConfiguration ?? {}) };
 }
 
+/** What DescribeStateMachine(ForExecution) says beside the definition: encryption, and the variables each state reads. */
+function definitionFacts(definition: unknown): Record<string, unknown> {
+  const references = variableReferences(definition);
+  return {
+    // Stepflow's data at rest is Postgres's: the equivalent of a key the service owns.
+    encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
+    ...(references ? { variableReferences: references } : {}),
+  };
+}
+
 /** The Step Functions state machine actions. */
 export const stateMachineActions = {
   async CreateStateMachine(deps: ServiceDeps, body: unknown) {
@@ -96,6 +107,7 @@ export const stateMachineActions = {
         tags: request.tags,
       },
     );
+    await setTracingEnabled(deps.pool, stateMachine.name, request.tracingConfiguration?.enabled);
     return {
       stateMachineArn: stateMachineArn(stateMachine.name),
       creationDate: epochSeconds(stateMachine.createdAt),
@@ -130,6 +142,7 @@ export const stateMachineActions = {
       },
       { onChangedDefinition: 'new-version', publish: request.publish, versionDescription: request.versionDescription },
     );
+    await setTracingEnabled(deps.pool, current.name, request.tracingConfiguration?.enabled);
     const updated = (await findVersion(deps.pool, current.name)) as StateMachineVersionRow;
     return {
       updateDate: epochSeconds(updated.updatedAt),
@@ -148,7 +161,7 @@ export const stateMachineActions = {
       status: 'ACTIVE',
       type: row.type,
       loggingConfiguration: loggingOf(row),
-      tracingConfiguration: { enabled: false },
+      tracingConfiguration: { enabled: await tracingEnabled(deps.pool, deps.config, row.name) },
     };
     if (ref.version === undefined) {
       return {
@@ -158,6 +171,7 @@ export const stateMachineActions = {
         roleArn: row.roleArn ?? '',
         creationDate: epochSeconds(row.createdAt),
         revisionId: row.revisionId,
+        ...definitionFacts(row.definition),
       };
     }
     const version = await describeVersion(deps, ref.name, ref.version, ref.arn);
@@ -169,6 +183,7 @@ export const stateMachineActions = {
       creationDate: epochSeconds(version.createdAt),
       revisionId: version.revisionId,
       ...(version.description !== null ? { description: version.description } : {}),
+      ...definitionFacts(version.definition),
     };
   },
 
@@ -185,8 +200,9 @@ export const stateMachineActions = {
       roleArn: row.roleArn ?? '',
       updateDate: epochSeconds(row.versionCreatedAt),
       loggingConfiguration: loggingOf(row),
-      tracingConfiguration: { enabled: false },
+      tracingConfiguration: { enabled: await tracingEnabled(deps.pool, deps.config, row.name) },
       revisionId: row.revisionId,
+      ...definitionFacts(row.definition),
     };
   },
 
@@ -224,13 +240,10 @@ export const stateMachineActions = {
       body,
     );
     checkDefinitionText(request.definition);
-    const parsed = parseDefinition(request.definition);
-    const problems = parsed.definition ? validateDefinition(parsed.definition) : parsed.problems;
+    const { definition, problems } = validateStateMachineDefinition(request.definition, request.type ?? 'STANDARD');
     const limit = request.maxResults || 100;
     // Resources this deployment cannot run: warnings, as AWS reports what it will not check.
-    const warnings = parsed.definition
-      ? unsupportedResources(parsed.definition, currentBindings(deps.config, deps.log))
-      : [];
+    const warnings = definition ? unsupportedResources(definition, currentBindings(deps.config, deps.log)) : [];
     const diagnostics = [
       ...problems.map((p) => ({ severity: 'ERROR', code: p.code, message: p.message, location: p.path || '/' })),
       ...warnings.map((w) => ({ severity: w.severity, code: w.code, message: w.message, location: w.location })),

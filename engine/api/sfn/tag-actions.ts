@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ServiceDeps } from '../../executions/deps';
-import { listResourceTags, tagResource, untagResource, type TaggedResource } from '../../executions/tags';
+import type { ServiceDeps } from '../../service/deps';
+import { listResourceTags, tagResource, untagResource, type TaggedResource } from '../../service/tags';
 import { resourceNotFound, taggableOf } from './arn';
 import { parseRequest } from './request';
 import { TagListSchema } from './state-machine-actions';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ServiceDeps } from '../../executions/deps';
-import { testState, type Inspection, type TestStateResult } from '../../executions/test-state';
-import { ApiError } from '../errors';
+import type { ServiceDeps } from '../../service/deps';
+import { testState, type Inspection, type TestStateResult } from '../../service/test-state';
+import { DomainError } from '../../service/errors';
 import { SfnError } from './errors';
 import { checkDefinitionText, parseRequest } from './request';
 
@@ -102,7 +102,7 @@ export const testStateActions = {
       roleArn: request.roleArn,
       input: parsed(
         request.input,
-        (reason) => new ApiError('INVALID_EXECUTION_INPUT', `Invalid State Machine Execution Input: '${reason}'`),
+        (reason) => new DomainError('INVALID_EXECUTION_INPUT', `Invalid State Machine Execution Input: '${reason}'`),
       ),
       inspectionLevel: request.inspectionLevel,
       variables: variables as Record<string, unknown> | undefined,

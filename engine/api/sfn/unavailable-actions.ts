@@ -1,4 +1,4 @@
-import type { ServiceDeps } from '../../executions/deps';
+import type { ServiceDeps } from '../../service/deps';
 import { notAvailableYet } from './errors';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ServiceDeps } from '../../executions/deps';
-import { deleteVersion, listVersions, publishVersion } from '../../executions/versions';
+import type { ServiceDeps } from '../../service/deps';
+import { deleteVersion, listVersions, publishVersion } from '../../service/versions';
 import { epochSeconds, machineNotFound, parseStateMachineArn, stateMachineVersionArn } from './arn';
 import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
 

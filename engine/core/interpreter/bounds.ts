@@ -57,6 +57,19 @@ export function historyCapError(cap: number): StatesError {
   );
 }
 
+/**
+ * The `States.Runtime` error an execution fails with when its Temporal history is about to reach
+ * Temporal's limits while a branch runs (where it cannot continue as new): better a clear failure
+ * than a workflow Temporal refuses or terminates.
+ */
+export function historyExhaustedError(): StatesError {
+  return new StatesError(
+    StatesErrors.Runtime,
+    "The execution's Temporal history is about to reach Temporal's limits inside a Parallel or Map state " +
+      '(too many iterations, Tasks or retries in its branches); use a Distributed Map or fewer items per Map',
+  );
+}
+
 /** The `States.Runtime` error a Map over too many items fails with. */
 export function mapItemsError(count: number): StatesError {
   return new StatesError(
@@ -75,6 +88,8 @@ export class ExecutionBounds {
   private branches = MAX_CONCURRENT_BRANCHES;
   /** Set once the history passed its cap; the execution then fails (see runExecution). */
   capExceeded = false;
+  /** The error the execution fails with once `capExceeded`. */
+  capError?: StatesError;
   private onCapExceeded: (() => void) | undefined;
 
   constructor(
@@ -100,6 +115,12 @@ export class ExecutionBounds {
   step(lastEventId: number): Promise<void> | undefined {
     if (this.maxHistoryEvents > 0 && lastEventId >= this.maxHistoryEvents && !this.capExceeded) {
       this.capExceeded = true;
+      this.capError = historyCapError(this.maxHistoryEvents);
+      this.onCapExceeded?.();
+    }
+    if (!this.capExceeded && this.host.historyExhausted?.()) {
+      this.capExceeded = true;
+      this.capError = historyExhaustedError();
       this.onCapExceeded?.();
     }
     // Synchronous unless it yields: an extra await would reorder concurrent branches (and so

@@ -1,13 +1,10 @@
 import { StatesError, StatesErrors } from '../errors';
-import { evaluateTemplate } from '../jsonata';
-import { payloadTemplate } from './data-flow';
 import { payloadText } from './history';
-import { isJsonata, jsonataScope } from './query-language';
 import { functionNameOf, resolveResource, wrapInvokeResult } from './resources';
 import { withRetry } from './retry-catch';
-import { asStatesError, Scope, type StateDef } from './scope';
+import type { StateIO } from './pipeline';
+import { asStatesError, Scope } from './scope';
 import { errorDetails } from './task-events';
-import type { InterpreterHost } from './types';
 
 /** One compensation on the stack: what a succeeded Task's `Compensate` runs if the execution fails. */
 export interface CompensationStep {
@@ -24,21 +21,35 @@ export interface CompensationStep {
 }
 
 /**
- * The compensation stack of the execution a host runs, in push (completion) order. Keyed by the
- * host: a host runs one execution at a time, and every scope of it (Parallel branches, Map
- * iterations, Distributed Map children) shares the host. `runExecution` resets it at the start.
+ * The compensation stack of one execution, in push (completion) order: it belongs to the run
+ * (`RunContext.compensations`), shared by every scope of it (Parallel branches, Map iterations,
+ * Distributed Map children).
  */
-const STACKS = new WeakMap<InterpreterHost, CompensationStep[]>();
+export class CompensationStack {
+  private readonly steps: CompensationStep[];
 
-/** Starts an empty compensation stack for the execution `host` is about to run. */
-export function resetCompensations(host: InterpreterHost): void {
-  STACKS.set(host, []);
-}
+  /** A stack holding `steps` (a continued execution's), or an empty one. */
+  constructor(steps: CompensationStep[] = []) {
+    this.steps = [...steps];
+  }
 
-function stackOf(host: InterpreterHost): CompensationStep[] {
-  let stack = STACKS.get(host);
-  if (!stack) STACKS.set(host, (stack = []));
-  return stack;
+  /** The steps in push order (a copy: what a continuation carries to the next run). */
+  toArray(): CompensationStep[] {
+    return [...this.steps];
+  }
+
+  push(step: CompensationStep): void {
+    this.steps.push(step);
+  }
+
+  /** The step pushed last, removed; undefined when empty. */
+  pop(): CompensationStep | undefined {
+    return this.steps.pop();
+  }
+
+  get size(): number {
+    return this.steps.length;
+  }
 }
 
 /**
@@ -48,13 +59,8 @@ function stackOf(host: InterpreterHost): CompensationStep[] {
  * `$states.input` = the Task's input, `$states.result` = its result. Absent, the step receives
  * `{ input, result }`.
  */
-export async function pushCompensation(
-  name: string,
-  state: StateDef,
-  scope: Scope,
-  data: { input: unknown; result: unknown; context: unknown },
-  taskKey: string,
-): Promise<void> {
+export async function pushCompensation(io: StateIO, result: unknown, taskKey: string): Promise<void> {
+  const { name, state, scope } = io.e;
   const compensate = state.Compensate as {
     Resource: string;
     Parameters?: unknown;
@@ -62,15 +68,12 @@ export async function pushCompensation(
     Retry?: unknown[];
   };
   const template = compensate.Arguments ?? compensate.Parameters;
-  const subject = { input: data.input, result: data.result };
-  let input: unknown;
-  if (isJsonata(state, scope)) {
-    const jsonata = jsonataScope(scope, { input: data.input, context: data.context, result: data.result });
-    input = template === undefined ? subject : await evaluateTemplate(template, jsonata, 'Compensate');
-  } else {
-    input = payloadTemplate(template, subject, data.context, scope);
+  let input: unknown = { input: io.effective, result };
+  if (template !== undefined) {
+    const evaluated = io.flow.template(io.e, template, input, 'Compensate', result);
+    input = evaluated instanceof Promise ? await evaluated : evaluated;
   }
-  stackOf(scope.run.host).push({
+  scope.run.compensations.push({
     stateName: name,
     resource: compensate.Resource,
     input,
@@ -95,7 +98,6 @@ async function invokeStep(step: CompensationStep, scope: Scope): Promise<unknown
     functionName: wrapped ? functionNameOf(step.input) : resolved.functionName,
     payload: wrapped ? ((step.input as { Payload?: unknown }).Payload ?? null) : step.input,
     idempotencyKey: step.idempotencyKey,
-    pendingEvents: scope.run.recorder.takePending(),
   });
   return wrapped ? wrapInvokeResult(outcome.result, step.idempotencyKey) : outcome.result;
 }
@@ -146,13 +148,13 @@ export async function runCompensations(
   fromEventId: number,
   failure: { error: string; cause: string },
 ): Promise<number> {
-  const stack = stackOf(scope.run.host);
-  if (stack.length === 0) return fromEventId;
+  const stack = scope.run.compensations;
+  if (stack.size === 0) return fromEventId;
   // A scope of its own: the execution's abort flag may be raised (timeout), compensation must run.
   const compensating = new Scope(scope.run, fromEventId);
   compensating.emit('CompensationStarted', 'compensationStartedEventDetails', {
     ...errorDetails(failure.error, failure.cause),
-    steps: stack.length,
+    steps: stack.size,
   });
   let failed = 0;
   let last: StatesError | undefined;

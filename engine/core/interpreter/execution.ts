@@ -1,11 +1,12 @@
 import { StatesErrors } from '../errors';
-import { ExecutionBounds, historyCapError, type ExecutionLimits } from './bounds';
-import { resetCompensations, runCompensations } from './compensation';
+import { ExecutionBounds, type ExecutionLimits } from './bounds';
+import { CompensationStack, runCompensations } from './compensation';
+import { ContinuationRequested, type Continuation } from './continuation';
 import { HistoryRecorder, payloadText } from './history';
 import { runMachine } from './machine';
 import { captureResume, type ResumePoint } from './resume';
 import { asStatesError, Scope, type MachineDef } from './scope';
-import type { ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
+import type { AbortedOutcome, AbortRequest, ExecutionInfo, ExecutionOutcome, InterpreterHost } from './types';
 
 /** The top-level machine, with the optional execution-wide `TimeoutSeconds` and `QueryLanguage`. */
 export type TopLevelMachine = MachineDef & {
@@ -14,7 +15,7 @@ export type TopLevelMachine = MachineDef & {
   MaxHistoryEvents?: number;
 };
 
-/** What `runExecution` hands back: how it ended, and the events the host has not yet written. */
+/** How a run ended: its outcome, and the events its recorder still held (the host has not written them). */
 export interface ExecutionRun {
   outcome: ExecutionOutcome;
   pendingEvents: ReturnType<HistoryRecorder['takePending']>;
@@ -22,15 +23,55 @@ export interface ExecutionRun {
   resume?: ResumePoint;
 }
 
+/** What `abort` hands back: the outcome, where the states stood, and the closing events. */
+export interface AbortedRun {
+  outcome: AbortedOutcome;
+  /** The events the recorder held, `ExecutionAborted` last. */
+  pendingEvents: ReturnType<HistoryRecorder['takePending']>;
+  /** Where the states stood when stopped: what a redrive resumes from. */
+  resume?: ResumePoint;
+}
+
+/** A run that handed the execution over to a new run (continue-as-new) at a top-level state boundary. */
+export interface ContinuedRun {
+  continuation: Continuation;
+  /** The events the recorder still held: the host writes them before the next run starts. */
+  pendingEvents: ReturnType<HistoryRecorder['takePending']>;
+}
+
+/**
+ * A running execution. Awaiting it (or `result`) gives how it ended; `abort` stops it (StopExecution).
+ */
+export interface ExecutionHandle extends PromiseLike<ExecutionRun> {
+  readonly result: Promise<ExecutionRun>;
+  /**
+   * Settles when the run hands the execution over to a new one (only for a host that implements
+   * `continueAsNew`); `result` then never settles.
+   */
+  readonly continued: Promise<ContinuedRun>;
+  /**
+   * Records the stop: captures where the states stand (before anything is cancelled), emits
+   * `ExecutionAborted` and hands back the closing events. The history is closed from then on:
+   * what the states still do is never handed to the host. The host cancels what it runs for the
+   * execution (functions, timers) itself; `result` may then never settle.
+   */
+  abort(request: AbortRequest): AbortedRun;
+}
+
+/** Options of `runExecution`. */
+export interface RunOptions {
+  /** A redrive of an execution that ended: resume where it stood, appending to its history. */
+  redrive?: Redrive;
+  /** Bounds decided at the start (the history cap). */
+  limits?: ExecutionLimits;
+  /** The previous run of this execution continued as new: resume where it stood (no event recorded). */
+  continuation?: Continuation;
+}
+
 /** A redrive: the run resumes from `resume` and appends to the history after `lastEventId`. */
 export interface Redrive {
   resume: ResumePoint;
   lastEventId: number;
-}
-
-/** The resume point of a run still in progress (for a stop: see the workflow). */
-export function resumePointOf(scope: Scope): ResumePoint | undefined {
-  return captureResume(scope);
 }
 
 /** The host as the states see it: every wait on it (a Task, a timer) counts as a yield. */
@@ -42,48 +83,100 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
       bounds().waited();
       return host.invokeTask(invocation);
     },
-    sleep: (ms, pendingEvents, abandoned) => {
+    sleep: (ms, abandoned, detached) => {
       bounds().waited();
-      return host.sleep(ms, pendingEvents, abandoned);
+      return host.sleep(ms, abandoned, detached);
     },
   };
-  if (host.flush) paced.flush = (pendingEvents) => host.flush!(pendingEvents);
+  if (host.flush) paced.flush = () => host.flush!();
   if (host.yield) paced.yield = () => host.yield!();
   if (host.boundsBranches) paced.boundsBranches = () => host.boundsBranches!();
   if (host.recordsTaskStart) paced.recordsTaskStart = () => host.recordsTaskStart!();
+  if (host.continueAsNew) paced.continueAsNew = () => host.continueAsNew!();
+  if (host.historyExhausted) paced.historyExhausted = () => host.historyExhausted!();
   return paced;
 }
 
 /**
- * Runs one execution of `machine` on `input`: `ExecutionStarted`, the states, then
+ * Starts one execution of `machine` on `input`: `ExecutionStarted`, the states, then
  * `ExecutionSucceeded`, `ExecutionFailed` or (past the top-level `TimeoutSeconds`)
  * `ExecutionTimedOut` with `States.Timeout` — after a failure or timeout, the compensation stack
  * first (see compensation.ts). Past its history cap (`limits.maxHistoryEvents`) the execution
- * fails with `States.Runtime`, as it does when a timeout fires: every branch stops at its next state.
+ * fails with `States.Runtime`, as it does when a timeout fires: every branch stops at its next
+ * state. The events go into the host's recorder (`host.history`; absent, one of the run's own).
  */
-export async function runExecution(
+export function runExecution(
   machine: TopLevelMachine,
   input: unknown,
   execution: ExecutionInfo,
   host: InterpreterHost,
-  /** The recorder to emit into; the host passes its own when it must add events (e.g. `ExecutionAborted`). */
-  recorder: HistoryRecorder = new HistoryRecorder(() => host.now()),
-  /** A redrive of an execution that ended: resume where it stood, appending to its history. */
-  redrive?: Redrive,
-  /** Called with the top-level scope once it exists (the host reads its resume point on a stop). */
-  onScope?: (scope: Scope) => void,
-  /** Bounds decided at the start (the history cap). */
-  limits: ExecutionLimits = {},
-): Promise<ExecutionRun> {
+  options: RunOptions = {},
+): ExecutionHandle {
+  const recorder = host.history ?? new HistoryRecorder(() => host.now());
   const paced = pacedHost(host, () => bounds);
-  const bounds = new ExecutionBounds(paced, limits.maxHistoryEvents ?? 0);
+  const bounds = new ExecutionBounds(paced, options.limits?.maxHistoryEvents ?? 0);
   const scope = new Scope(
-    { host: paced, recorder, execution, executionInput: input, queryLanguage: machine.QueryLanguage, bounds },
+    {
+      host: paced,
+      recorder,
+      execution,
+      executionInput: input,
+      queryLanguage: machine.QueryLanguage,
+      bounds,
+      compensations: new CompensationStack(options.continuation?.compensations),
+    },
     0,
   );
-  onScope?.(scope);
-  resetCompensations(paced);
-  if (redrive) {
+  scope.isTop = true;
+  let aborted: AbortedRun | undefined;
+  let handOver: (run: ContinuedRun) => void = () => undefined;
+  const continued = new Promise<ContinuedRun>((resolve) => (handOver = resolve));
+  const result = interpret(machine, input, execution, host, scope, options, handOver);
+  return {
+    result,
+    continued,
+    then: (onFulfilled, onRejected) => result.then(onFulfilled, onRejected),
+    abort(request: AbortRequest): AbortedRun {
+      if (aborted) return aborted;
+      // Where the states stand now, before the host cancels what they wait on.
+      const resume = captureResume(scope);
+      const { error, cause } = request;
+      recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
+        ...(error !== undefined ? { error } : {}),
+        ...(cause !== undefined ? { cause } : {}),
+      });
+      aborted = {
+        outcome: { status: 'ABORTED', ...request },
+        pendingEvents: recorder.takePending(),
+        ...(resume ? { resume } : {}),
+      };
+      recorder.close();
+      return aborted;
+    },
+  };
+}
+
+/** The run itself (see runExecution). */
+async function interpret(
+  machine: TopLevelMachine,
+  input: unknown,
+  execution: ExecutionInfo,
+  host: InterpreterHost,
+  scope: Scope,
+  { redrive, continuation }: RunOptions,
+  handOver: (run: ContinuedRun) => void,
+): Promise<ExecutionRun> {
+  const { recorder, bounds } = scope.run;
+  // When the execution's TimeoutSeconds runs out (carried over from run to run).
+  const deadline =
+    continuation?.deadline ??
+    (machine.TimeoutSeconds === undefined ? undefined : host.now() + machine.TimeoutSeconds * 1000);
+  if (continuation) {
+    // The same history goes on: no event records the hand-over.
+    recorder.continueAfter(continuation.lastEventId);
+    scope.lastEventId = continuation.previousEventId;
+    scope.resume = continuation.resume;
+  } else if (redrive) {
     recorder.continueAfter(redrive.lastEventId);
     scope.lastEventId = recorder.emit('ExecutionRedriven', redrive.lastEventId, 'executionRedrivenEventDetails', {
       redriveCount: execution.redriveCount,
@@ -97,9 +190,11 @@ export async function runExecution(
       roleArn: execution.roleArn,
     });
   }
+  let continued = false;
   const states = runMachine(machine, input, scope).then(
     (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
     (err): ExecutionOutcome => {
+      if (err instanceof ContinuationRequested) continued = true;
       const failure = asStatesError(err);
       return { status: 'FAILED', error: failure.error, cause: failure.cause };
     },
@@ -107,7 +202,7 @@ export async function runExecution(
   const timeout =
     machine.TimeoutSeconds === undefined
       ? undefined
-      : host.sleep(machine.TimeoutSeconds * 1000, []).then((): ExecutionOutcome => {
+      : host.sleep(Math.max(0, (deadline ?? 0) - host.now()), undefined, true).then((): ExecutionOutcome => {
           // The states stop at their next step; nothing they do is recorded any more.
           scope.abort.raise();
           return {
@@ -120,11 +215,26 @@ export async function runExecution(
     bounds.whenCapExceeded(() => {
       // As with a timeout: the states stop at their next step, and nothing they do is recorded.
       scope.abort.raise();
-      const failure = historyCapError(bounds.maxHistoryEvents);
+      const failure = bounds.capError!;
       resolve({ status: 'FAILED', error: failure.error, cause: failure.cause });
     }),
   );
   const outcome = await Promise.race(timeout ? [states, timeout, capped] : [states, capped]);
+  if (continued) {
+    handOver({
+      continuation: {
+        resume: captureResume(scope)!,
+        lastEventId: recorder.lastId,
+        previousEventId: scope.lastEventId,
+        compensations: scope.run.compensations.toArray(),
+        runs: (continuation?.runs ?? 0) + 1,
+        ...(deadline === undefined ? {} : { deadline }),
+      },
+      pendingEvents: recorder.takePending(),
+    });
+    // This run ends here: the execution goes on in the next one.
+    return new Promise<ExecutionRun>(() => undefined);
+  }
   if (outcome.status !== 'SUCCEEDED') {
     // Stepflow's saga extension: the `Compensate` steps of succeeded Tasks run before the end.
     const last = await runCompensations(

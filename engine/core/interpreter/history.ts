@@ -7,11 +7,13 @@ export function payloadText(value: unknown): string {
 
 /**
  * Assigns ids to history events in emission order (deterministic under replay) and keeps the
- * ones the host has not yet written durably.
+ * ones the host has not yet written durably. The host owns it (`InterpreterHost.history`): the
+ * interpreter only emits; the host takes what it holds when it writes.
  */
 export class HistoryRecorder {
   private nextId = 1;
   private pending: HistoryEvent[] = [];
+  private closed = false;
 
   private isoAt = NaN;
   private isoText = '';
@@ -41,8 +43,22 @@ export class HistoryRecorder {
       type,
     };
     if (detailsKey) event[detailsKey] = details ?? {};
-    this.pending.push(event);
+    if (!this.closed) this.pending.push(event);
     return event.id;
+  }
+
+  /**
+   * Closes the history (the execution was stopped: `ExecutionAborted` is its last event): what
+   * is emitted afterwards gets ids but is never handed to the host.
+   */
+  close(): void {
+    this.closed = true;
+    this.pending = [];
+  }
+
+  /** False for a history Stepflow does not keep (see DiscardingRecorder): the host writes nothing of it. */
+  get keeps(): boolean {
+    return true;
   }
 
   /** Records an event with an explicit timestamp (e.g. `TaskStarted`, known only afterwards). */
@@ -54,7 +70,7 @@ export class HistoryRecorder {
     details?: Record<string, unknown>,
   ): number {
     const id = this.emit(type, previousEventId, detailsKey, details);
-    this.pending[this.pending.length - 1].timestamp = this.iso(at);
+    if (!this.closed) this.pending[this.pending.length - 1].timestamp = this.iso(at);
     return id;
   }
 
@@ -73,6 +89,11 @@ export class HistoryRecorder {
     this.pending.unshift(...events);
   }
 
+  /** The events waiting to be handed to the host, left in place (the host sizes a write). */
+  peekPending(): readonly HistoryEvent[] {
+    return this.pending;
+  }
+
   /** How many events wait to be handed to the host. */
   get pendingCount(): number {
     return this.pending.length;
@@ -89,6 +110,10 @@ export class HistoryRecorder {
  * assigned as in a real history (so causes cite the right event), the events are dropped.
  */
 export class DiscardingRecorder extends HistoryRecorder {
+  override get keeps(): boolean {
+    return false;
+  }
+
   override takePending(): HistoryEvent[] {
     super.takePending();
     return [];

@@ -1,15 +1,16 @@
 import { StatesError, StatesErrors } from '../errors';
-import type { StepResult } from './guarded';
-import { locateEvaluationFailure } from './query-language';
-import { asStatesError, BranchAbandoned, type MachineDef, type Scope, type StateDef } from './scope';
-import { runChoice } from './states/choice';
-import { runFail } from './states/fail';
-import { runMap } from './states/map';
-import { runParallel } from './states/parallel';
-import { runPass } from './states/pass';
-import { runSucceed } from './states/succeed';
-import { runTask } from './states/task';
-import { runWait } from './states/wait';
+import { locate } from './located';
+import { runState, type StateRunner, type StepResult } from './pipeline';
+import type { MachineDef, Scope } from './scope';
+import { choiceRunner } from './states/choice';
+import { failRunner } from './states/fail';
+import { mapRunner } from './states/map';
+import { parallelRunner } from './states/parallel';
+import { passRunner } from './states/pass';
+import { succeedRunner } from './states/succeed';
+import { taskRunner } from './states/task';
+import { waitRunner } from './states/wait';
+import { ContinuationRequested } from './continuation';
 
 /**
  * Events that may pile up before the host is asked to write them (Pass/Choice/Succeed loops
@@ -17,49 +18,17 @@ import { runWait } from './states/wait';
  */
 export const MAX_PENDING_EVENTS = 500;
 
-type StateRunner = (name: string, state: StateDef, input: unknown, scope: Scope) => Promise<StepResult>;
-
-/** One runner per ASL state `Type`. */
-const RUNNERS: Record<string, StateRunner> = {
-  Pass: runPass,
-  Task: runTask,
-  Choice: runChoice,
-  Wait: runWait,
-  Succeed: runSucceed,
-  Fail: runFail,
-  Parallel: runParallel,
-  Map: runMap,
+/** One runner per ASL state `Type`: the state's own effect (the pipeline does the rest). */
+const RUNNERS: Record<string, StateRunner<unknown>> = {
+  Pass: passRunner,
+  Task: taskRunner,
+  Choice: choiceRunner,
+  Wait: waitRunner,
+  Succeed: succeedRunner,
+  Fail: failRunner,
+  Parallel: parallelRunner,
+  Map: mapRunner,
 };
-
-/** Errors whose cause AWS prefixes with the state and the id of its entered event. */
-const LOCATED_ERRORS = new Set<string>([StatesErrors.Runtime, StatesErrors.QueryEvaluationError]);
-
-/** A runtime error whose cause already names the state it happened in. */
-export class LocatedStatesError extends StatesError {}
-
-/**
- * AWS reports `States.Runtime` (and `States.QueryEvaluationError`) with the cause prefixed by
- * "An error occurred while executing the state '<name>' (entered at the event id #<id>). ";
- * an error that already carries a prefix (raised in a nested branch) keeps it.
- */
-function locate(err: unknown, name: string, scope: Scope): unknown {
-  if (err instanceof BranchAbandoned) return err;
-  const evaluated = locateEvaluationFailure(
-    err,
-    name,
-    scope,
-    (cause) => new LocatedStatesError(StatesErrors.QueryEvaluationError, cause),
-  );
-  if (evaluated !== err) return evaluated;
-  const failure = asStatesError(err);
-  if (failure instanceof LocatedStatesError || !LOCATED_ERRORS.has(failure.error)) return failure;
-  const active = scope.current;
-  if (!active || active.name !== name) return failure;
-  return new LocatedStatesError(
-    failure.error,
-    `An error occurred while executing the state '${name}' (entered at the event id #${active.enteredId}). ${failure.cause}`,
-  );
-}
 
 /**
  * Walks a (sub-)machine from `StartAt`, state by state, until a state ends it (`End`, Succeed)
@@ -73,7 +42,7 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
   let name = resume?.state ?? machine.StartAt;
   let data = resume ? resume.input : input;
   let resumeBranches = resume?.branches;
-  for (;;) {
+  for (let states = 0; ; states++) {
     // Before every state: the history cap, and a yield to the host every so many states.
     const yielding = scope.run.bounds.step(scope.run.recorder.lastId);
     if (yielding) await yielding;
@@ -82,16 +51,22 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
     const runner = state && RUNNERS[state.Type];
     if (!runner) throw new StatesError(StatesErrors.Runtime, `State '${name}' cannot be run`);
     scope.frame = { name, input: data, variables: scope.variables.ownVariables() };
+    // A top-level boundary (after at least one state of this run): the host may hand over to a new run.
+    if (scope.isTop && states > 0 && scope.run.host.continueAsNew?.()) throw new ContinuationRequested();
     scope.resumeBranches = resumeBranches;
     resumeBranches = undefined;
     let step: StepResult;
     try {
-      step = await runner(name, state, data, scope);
+      step = await runState(name, state, data, scope, runner, runMachine);
     } catch (err) {
       throw locate(err, name, scope);
     }
     const { recorder, host } = scope.run;
-    if (recorder.pendingCount >= MAX_PENDING_EVENTS && host.flush) await host.flush(recorder.takePending());
+    if (recorder.pendingCount >= MAX_PENDING_EVENTS && host.flush) {
+      // A history nobody keeps (a Distributed Map child) is dropped; the host writes its own.
+      if (!recorder.keeps) recorder.takePending();
+      await host.flush();
+    }
     if (step.next === undefined) return step.output;
     name = step.next;
     data = step.output;

@@ -1,6 +1,7 @@
 import { StatesError, StatesErrors } from '../errors';
 import type { HistoryEvent } from '../../../schemas/history';
-import type { InterpreterHost, TaskInvocation, TaskOutcome } from './types';
+import { HistoryRecorder } from './history';
+import type { Abandonment, InterpreterHost, TaskInvocation, TaskOutcome } from './types';
 
 /** What a function run by the in-memory host may do besides returning: take virtual time, heartbeat. */
 export interface MemoryFunctionContext extends TaskInvocation {
@@ -26,7 +27,9 @@ interface Timer {
  * time pass in the right order; Task `TimeoutSeconds`/`HeartbeatSeconds` are enforced on it.
  */
 export class MemoryHost implements InterpreterHost {
-  /** Every event the interpreter handed over (written "durably"). */
+  /** The recorder the interpreter emits into (one execution per host). */
+  readonly history: HistoryRecorder = new HistoryRecorder(() => this.clock);
+  /** Every event written "durably" (before each Task and timer, and at each flush). */
   readonly written: HistoryEvent[] = [];
   /** How many times the interpreter asked for a flush (see MAX_PENDING_EVENTS). */
   flushes = 0;
@@ -71,7 +74,7 @@ export class MemoryHost implements InterpreterHost {
 
   async invokeTask(invocation: TaskInvocation): Promise<TaskOutcome> {
     this.invocations.push(invocation);
-    this.write(invocation.pendingEvents);
+    if (!invocation.detached) this.write();
     this.running++;
     this.maxConcurrentInvocations = Math.max(this.maxConcurrentInvocations, this.running);
     const fn = this.functions[invocation.functionName];
@@ -122,18 +125,18 @@ export class MemoryHost implements InterpreterHost {
     await new Promise<void>((resolve) => void this.timer(this.yieldMs, resolve));
   }
 
-  /** Appends events one by one (a spread of a huge batch would overflow the stack). */
-  private write(events: HistoryEvent[]): void {
-    for (const event of events) this.written.push(event);
+  /** Writes what the recorder holds, one by one (a spread of a huge batch would overflow the stack). */
+  private write(): void {
+    for (const event of this.history.takePending()) this.written.push(event);
   }
 
-  async flush(pendingEvents: HistoryEvent[]): Promise<void> {
+  async flush(): Promise<void> {
     this.flushes++;
-    this.write(pendingEvents);
+    this.write();
   }
 
-  async sleep(ms: number, pendingEvents: HistoryEvent[]): Promise<void> {
-    this.write(pendingEvents);
+  async sleep(ms: number, _abandoned?: Abandonment, detached?: boolean): Promise<void> {
+    if (!detached) this.write();
     this.sleeps.push(ms);
     await new Promise<void>((resolve) => void this.timer(ms, resolve));
   }

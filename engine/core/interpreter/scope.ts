@@ -1,6 +1,7 @@
 import { StatesError } from '../errors';
 import { VariableScope } from '../variables';
 import type { ExecutionBounds } from './bounds';
+import type { CompensationStack } from './compensation';
 import { type HistoryRecorder } from './history';
 import type { ResumePoint, StateFrame } from './resume';
 import type { Abandonment, ExecutionInfo, InterpreterHost } from './types';
@@ -27,6 +28,8 @@ export interface RunContext {
   queryLanguage?: string;
   /** Yield cadence, branch budget and history cap of the execution (see bounds.ts). */
   bounds: ExecutionBounds;
+  /** The execution's compensation stack (see compensation.ts). */
+  compensations: CompensationStack;
 }
 
 /** Thrown inside a branch when a sibling failed and the whole Parallel/Map is being abandoned. */
@@ -103,6 +106,8 @@ export class Scope {
   resume?: ResumePoint;
   /** A redrive's branches of the state about to run (Parallel/Map), consumed by `runBranches`. */
   resumeBranches?: ResumePoint['branches'];
+  /** True for the execution's top-level scope: only there can a run continue as new. */
+  isTop = false;
 
   constructor(
     readonly run: RunContext,

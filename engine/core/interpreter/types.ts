@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '../../../schemas/history';
+import type { HistoryRecorder } from './history';
 import type { ChildExecutionRequest } from './nested';
 
 /**
@@ -40,14 +40,17 @@ export interface TaskInvocation {
   heartbeatSeconds?: number;
   /** Same for every attempt of the same state entry: the key for idempotent side effects. */
   idempotencyKey: string;
-  /** History events not yet durably written; the host writes them before running the function. */
-  pendingEvents: HistoryEvent[];
   /** Raised when the branch running this Task is abandoned: the host may cancel the invocation. */
   abandoned?: Abandonment;
   /**
+   * Set for a Task of a history Stepflow does not keep (a Distributed Map child): the host writes
+   * nothing before running it (its recorder's events go out with the execution's next write).
+   */
+  detached?: true;
+  /**
    * Set when the host records the start itself (see `InterpreterHost.recordsTaskStart`): the id
-   * of the Task's `…Started` event, already among `pendingEvents`, for the host to stamp with the
-   * moment the function really starts.
+   * of the Task's `…Started` event, already in the host's recorder, for the host to stamp with
+   * the moment the function really starts.
    */
   startedEventId?: number;
 }
@@ -66,8 +69,17 @@ export interface TaskOutcome {
 /**
  * Everything the interpreter needs from its host. The Temporal workflow provides durable versions;
  * tests and benchmarks provide in-memory ones. Time and randomness only come from here.
+ *
+ * History: the interpreter emits every event into `history`, a recorder the host owns; the host
+ * takes what it holds (`takePending`) whenever it writes — before a function runs, before a timer,
+ * at a `flush`, at the end. No call carries events: how and when they are stored is the host's.
  */
 export interface InterpreterHost {
+  /**
+   * The recorder the interpreter emits this execution's events into (one per execution). Absent:
+   * the interpreter keeps its own, and the events come back only with the run's result.
+   */
+  readonly history?: HistoryRecorder;
   /** Current time, epoch ms (the workflow's deterministic clock under Temporal). */
   now(): number;
   /** Uniform random number in [0, 1) (replay-safe under Temporal). */
@@ -80,15 +92,18 @@ export interface InterpreterHost {
    */
   recordsTaskStart?(): boolean;
   /**
-   * Durable sleep; receives events not yet written so the host can write them first. When the
-   * branch is abandoned (`abandoned` raised), the host may cancel the timer and reject.
+   * Durable sleep: a Wait state or a Retry interval, before which the host writes the events its
+   * recorder holds. `detached`: a timer no state waits on (the execution's `TimeoutSeconds`) or
+   * one of a history Stepflow does not keep (a Distributed Map child): the host writes nothing
+   * for it. When the branch is abandoned (`abandoned` raised), the host may cancel the timer and reject.
    */
-  sleep(ms: number, pendingEvents: HistoryEvent[], abandoned?: Abandonment): Promise<void>;
+  sleep(ms: number, abandoned?: Abandonment, detached?: boolean): Promise<void>;
   /**
-   * Writes events durably. Called only when many events piled up with no Task or Wait to carry
-   * them (a long Pass/Choice loop), so no single write grows past MAX_PENDING_EVENTS.
+   * A point where the host may write the events its recorder holds: called after a state when
+   * MAX_PENDING_EVENTS or more piled up with no Task or Wait to carry them (a long Pass/Choice
+   * loop). The host decides whether to write now or let more pile up.
    */
-  flush?(pendingEvents: HistoryEvent[]): Promise<void>;
+  flush?(): Promise<void>;
   /**
    * Lets the host process what else happened (timers, signals) and its clock move on: called
    * after SYNC_STEPS_BEFORE_YIELD states in a row that did not wait on the host. Absent: no yield.
@@ -99,6 +114,18 @@ export interface InterpreterHost {
    * when the bound would change what runs. Absent: it does.
    */
   boundsBranches?(): boolean;
+  /**
+   * Asked at each top-level state boundary (no branch running, no Task waiting): true when the
+   * host wants to hand the execution over to a fresh run (Temporal's continue-as-new) before the
+   * next state. The execution then ends its run with a `Continuation`. Absent: never.
+   */
+  continueAsNew?(): boolean;
+  /**
+   * Asked before every state: true when the execution's durable record (Temporal's history) is
+   * about to reach a limit that continuing as new cannot lift (the state runs inside a branch).
+   * The execution then fails with `States.Runtime` instead of being refused by its host.
+   */
+  historyExhausted?(): boolean;
 }
 
 /** Identity of the execution, as the Context object (`$$`) exposes it. */
@@ -117,3 +144,12 @@ export interface ExecutionInfo {
 /** How an execution ended. */
 export type ExecutionOutcome =
   { status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED' | 'TIMED_OUT'; error: string; cause: string };
+
+/** StopExecution: the execution ends ABORTED with this optional error and cause. */
+export interface AbortRequest {
+  error?: string;
+  cause?: string;
+}
+
+/** How a stopped execution ended. */
+export type AbortedOutcome = { status: 'ABORTED' } & AbortRequest;

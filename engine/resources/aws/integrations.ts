@@ -170,15 +170,13 @@ export async function invokeLambda(
 ): Promise<unknown> {
   let output: lambda.InvokeCommandOutput;
   try {
-    output = await clients
-      .get('lambda')
-      .send(
-        new lambda.InvokeCommand({
-          FunctionName: functionName,
-          Payload: new TextEncoder().encode(JSON.stringify(payload ?? null)),
-        }),
-        signal ? { abortSignal: signal } : undefined,
-      );
+    output = await clients.get('lambda').send(
+      new lambda.InvokeCommand({
+        FunctionName: functionName,
+        Payload: new TextEncoder().encode(JSON.stringify(payload ?? null)),
+      }),
+      signal ? { abortSignal: signal } : undefined,
+    );
   } catch (err) {
     throw failure('Lambda', err, false);
   }

@@ -6,8 +6,8 @@ import { createPool, ensureDatabase } from '../../../engine/db/pool';
 import { migrate } from '../../../engine/db/migrate';
 import { createLogger } from '../../../engine/logger';
 import { startLocalTemporal, type LocalTemporal } from '../../../engine/temporal/local-server';
-import { allPorts, temporalPorts } from '../../../engine/temporal/local-server-config';
-import { busyPorts } from '../../../engine/temporal/local-server-process';
+import { allPorts, temporalPorts } from '../../../engine/temporal/local-server/config';
+import { busyPorts } from '../../../engine/temporal/local-server/process';
 import { freePort, ROOT, spawnStepflow, STATE_FILE_ENV, waitForHttp, writeStack, type TestStack } from './stack';
 
 /**

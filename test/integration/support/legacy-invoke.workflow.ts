@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { InvokeFunctionInput, InvokeFunctionResult } from '../../../workflows/messages';
+import type { InvokeFunctionInput, InvokeFunctionResult } from '../../../activities/contracts';
 
 /**
  * Schedules `invokeFunction` on the workflow task queue `taskQueue`, as executions started before

@@ -6,8 +6,8 @@ import { cacheDir, loadConfig } from '../../../engine/config';
 import { createPool, dropDatabase, ensureDatabase } from '../../../engine/db/pool';
 import { migrate } from '../../../engine/db/migrate';
 import { createLogger } from '../../../engine/logger';
-import { allPorts, temporalPorts } from '../../../engine/temporal/local-server-config';
-import { busyPorts } from '../../../engine/temporal/local-server-process';
+import { allPorts, temporalPorts } from '../../../engine/temporal/local-server/config';
+import { busyPorts } from '../../../engine/temporal/local-server/process';
 import { dropTemporalDatabases, startLocalTemporal, type LocalTemporal } from '../../../engine/temporal/local-server';
 import { freePort, killPid, spawnStepflow, waitForExit, waitForHttp, type TestStack } from './stack';
 
@@ -147,6 +147,30 @@ export async function startOwnStack(pgPort = 5432, functionHostEnv: Record<strin
       await dropDatabase(databaseUrl).catch(() => undefined);
       await dropTemporalDatabases({ pg, databases, log }).catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * For a test file that kills processes (workers, the API): a stack of the file's own for all its
+ * tests, so parallel test files on the run's shared stack never lose a process under them. The
+ * client helpers (`call`, `createMachine`, …) talk to it through `STEPFLOW_TEST_API_URL`, which
+ * is per jest worker process, hence per file.
+ */
+export function useOwnStack(): { readonly current: OwnStack } {
+  let own: OwnStack | undefined;
+  beforeAll(async () => {
+    own = await startOwnStack();
+    process.env.STEPFLOW_TEST_API_URL = own.stack.apiUrl;
+  }, 180_000);
+  afterAll(async () => {
+    delete process.env.STEPFLOW_TEST_API_URL;
+    await own?.destroy();
+  }, 60_000);
+  return {
+    get current(): OwnStack {
+      if (!own) throw new Error('the own stack is not started yet (use it inside a test)');
+      return own;
     },
   };
 }

@@ -9,7 +9,7 @@ import { migrate } from '../../../engine/db/migrate';
 import { createPool, dropDatabase, ensureDatabase, type Pool } from '../../../engine/db/pool';
 import { createLogger } from '../../../engine/logger';
 import { createMetrics } from '../../../engine/metrics';
-import type { ServiceDeps } from '../../../engine/executions/deps';
+import type { ServiceDeps } from '../../../engine/service/deps';
 import type { Config } from '../../../schemas/config';
 
 /** The master key of these tests (never a file: STEPFLOW_MASTER_KEY). */

@@ -1,8 +1,21 @@
 import { StatesError, StatesErrors } from '../../errors';
+import { MAX_INLINE_MAP_ITEMS, mapItemsError } from '../bounds';
 import { payloadBytes } from '../limits';
 import { numberField } from '../path-fields';
 import type { Tolerance } from '../branch-group';
 import type { StateDef } from '../scope';
+
+/**
+ * The items a Map iterates, when they are an array of at most MAX_INLINE_MAP_ITEMS (checked before
+ * any item is selected or run); `itemsPath` names the JSONPath field that selected them.
+ */
+export function boundedItems(items: unknown, itemsPath?: string | null): unknown[] {
+  if (!Array.isArray(items)) {
+    throw new StatesError(StatesErrors.Runtime, `Reference path "${itemsPath ?? '$'}" must point to array.`);
+  }
+  if (items.length > MAX_INLINE_MAP_ITEMS) throw mapItemsError(items.length);
+  return items;
+}
 
 /** AWS's cause for a Map whose failed iterations exceed its tolerance. */
 export const TOLERATED_FAILURE_CAUSE = 'The specified tolerated failure threshold was exceeded';

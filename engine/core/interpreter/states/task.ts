@@ -1,33 +1,12 @@
-import { StatesError, StatesErrors } from '../../errors';
-import { inputPath, outputPath, payloadTemplate, resultPath } from '../data-flow';
-import { runCatching, type StepResult } from '../guarded';
+import { StatesErrors } from '../../errors';
 import { pushCompensation } from '../compensation';
 import { childExecutionRequest, childExecutionResult, startResponse, type ChildExecutionDescription } from '../nested';
 import { functionNameOf, resolveResource, wrapInvokeResult, type ResolvedResource } from '../resources';
 import { eventsFor, type EventSpec } from '../task-events';
-import { withRetry } from '../retry-catch';
-import { asStatesError, contextObject, type Scope, type StateDef } from '../scope';
-import { evaluateTemplate } from '../../jsonata';
-import { numberField } from '../path-fields';
-import { isJsonata, jsonataOutput, jsonataScope, jsonPathAssign, variablesOf, type Produced } from '../query-language';
+import type { StateRunner } from '../pipeline';
+import { asStatesError, type Scope, type StateDef } from '../scope';
 import type { TaskInvocation, TaskOutcome } from '../types';
-import { jsonataTimeouts, type Timeouts } from './task-timeouts';
-
-/**
- * Reads `TimeoutSeconds`/`HeartbeatSeconds` or their `…Path` twin (a positive integer), with the
- * causes AWS gives the Map's numeric `…Path` fields.
- */
-function seconds(
-  state: StateDef,
-  field: string,
-  effective: unknown,
-  ctx: unknown,
-  variables: Record<string, unknown>,
-): number | undefined {
-  const value = numberField(state, field, effective, ctx, false, variables);
-  if (value !== undefined && value <= 0) throw new StatesError(StatesErrors.Runtime, `${field} must be positive.`);
-  return value;
-}
+import type { Timeouts } from './task-timeouts';
 
 function emit(scope: Scope, spec: EventSpec): number {
   return scope.emit(spec.type, spec.key, spec.details);
@@ -122,8 +101,8 @@ async function invoke(
       timeoutSeconds,
       heartbeatSeconds,
       idempotencyKey: key,
-      pendingEvents: scope.run.recorder.takePending(),
       abandoned: scope.abort,
+      ...(scope.run.recorder.keeps ? {} : { detached: true as const }),
       ...(token ? { taskToken: token } : {}),
       ...(startedEventId !== undefined ? { startedEventId } : {}),
     });
@@ -154,53 +133,20 @@ async function invoke(
 }
 
 /**
- * Task (JSONPath): InputPath → Parameters → the function → ResultSelector → ResultPath →
- * OutputPath, with `Assign` reading the raw result as `$`; (JSONata): `Arguments` → the function
- * → `Output`/`Assign` with `$states.result`. `Retry` around each attempt, `Catch` around the whole.
- * A Task with `Compensate` pushes its compensation once the resource succeeded (see compensation.ts).
+ * Task: the function (or activity, or nested execution) behind `Resource`, run on the
+ * `Parameters`/`Arguments` with the state's `TimeoutSeconds`/`HeartbeatSeconds`. A Task with
+ * `Compensate` pushes its compensation once the resource succeeded (see compensation.ts).
  */
-export async function runTask(name: string, state: StateDef, input: unknown, scope: Scope): Promise<StepResult> {
-  return runCatching(name, state, input, scope, (enteredTime) => {
-    const key = `${scope.run.execution.id}#${scope.lastEventId}`;
-    return withRetry(state, scope, async (retryCount): Promise<Produced> => {
-      const { token, extra } = taskTokenContext(state, scope);
-      const ctx = contextObject(scope, { name, enteredTime, retryCount }, extra);
-      if (isJsonata(state, scope)) {
-        const variables = variablesOf(scope);
-        const before = jsonataScope(scope, { input, context: ctx }, variables);
-        const args =
-          state.Arguments === undefined ? input : await evaluateTemplate(state.Arguments, before, 'Arguments');
-        const compensate: OnResult | undefined =
-          state.Compensate && ((result) => pushCompensation(name, state, scope, { input, result, context: ctx }, key));
-        const result = await invoke(
-          name,
-          state,
-          args,
-          await jsonataTimeouts(state, before),
-          scope,
-          key,
-          token,
-          compensate,
-        );
-        return jsonataOutput(state, jsonataScope(scope, { input, context: ctx, result }, variables), result);
-      }
-      const variables = variablesOf(scope);
-      const effective = inputPath(state.InputPath, input, ctx, variables);
-      const params = payloadTemplate(state.Parameters, effective, ctx, scope);
-      const timeouts = {
-        timeoutSeconds: seconds(state, 'TimeoutSeconds', effective, ctx, variables),
-        heartbeatSeconds: seconds(state, 'HeartbeatSeconds', effective, ctx, variables),
-      };
-      const compensate: OnResult | undefined =
-        state.Compensate &&
-        ((result) => pushCompensation(name, state, scope, { input: effective, result, context: ctx }, key));
-      const result = await invoke(name, state, params, timeouts, scope, key, token, compensate);
-      const assigned = jsonPathAssign(state.Assign, result, ctx, scope);
-      const selected = payloadTemplate(state.ResultSelector, result, ctx, scope);
-      return {
-        output: outputPath(state.OutputPath, resultPath(state.ResultPath, input, selected), ctx, variables),
-        assigned,
-      };
-    });
-  });
-}
+export const taskRunner: StateRunner<Timeouts> = {
+  retryable: true,
+  parameters: true,
+  spec: { hasResult: true },
+  context: taskTokenContext,
+  prepare: (io) => io.flow.timeouts(io.e, io.effective),
+  act(io, timeouts) {
+    const { name, state, scope } = io.e;
+    const key = `${scope.run.execution.id}#${io.enteredId}`;
+    const compensate: OnResult | undefined = state.Compensate && ((result) => pushCompensation(io, result, key));
+    return invoke(name, state, io.params, timeouts, scope, key, io.token, compensate);
+  },
+};

@@ -1,0 +1,58 @@
+import type { Assignment } from '../variables';
+
+/** The data-flow stages an inspection records, in pipeline order. */
+export type InspectionStage =
+  | 'input'
+  | 'afterInputPath'
+  | 'afterParameters'
+  | 'afterArguments'
+  | 'result'
+  | 'afterResultSelector'
+  | 'afterResultPath'
+  | 'output';
+
+/**
+ * Receives the intermediate values of one state's data flow as the pipeline computes them (the
+ * values themselves, never recomputed). The execution records them in the state's exit event;
+ * TestState reports them as its `inspectionData`.
+ */
+export interface Inspection {
+  record(stage: InspectionStage, value: unknown): void;
+  /** The state's output and assigned variables: the last stage. */
+  output<P extends { output: unknown; assigned?: Assignment }>(produced: P): P;
+}
+
+/** An inspection that keeps nothing. */
+export const NO_INSPECTION: Inspection = {
+  record() {},
+  output: (produced) => produced,
+};
+
+/**
+ * An inspection that keeps every stage, for the state's exit event: a stage is kept only when it
+ * is not the very value of the stage before it (the state input first), so a state whose fields
+ * leave the data alone records nothing (docs/history-extensions.md).
+ */
+export class StageRecorder implements Inspection {
+  private readonly stages: [InspectionStage, unknown][] = [];
+
+  record(stage: InspectionStage, value: unknown): void {
+    this.stages.push([stage, value]);
+  }
+
+  output<P extends { output: unknown; assigned?: Assignment }>(produced: P): P {
+    this.stages.push(['output', produced.output]);
+    return produced;
+  }
+
+  /** The stages that changed the data, without `input` and `output` (the state's events carry them). */
+  changed(): Partial<Record<InspectionStage, unknown>> | undefined {
+    let previous: unknown;
+    let changed: Partial<Record<InspectionStage, unknown>> | undefined;
+    for (const [stage, value] of this.stages) {
+      if (stage !== 'input' && stage !== 'output' && value !== previous) (changed ??= {})[stage] = value;
+      previous = value;
+    }
+    return changed;
+  }
+}

@@ -1,0 +1,78 @@
+import type { Pool, PoolClient } from 'pg';
+
+type Queryable = Pool | PoolClient;
+
+/** The brokers a queue trigger reads. */
+export const QUEUE_KINDS = ['nats', 'rabbitmq'] as const;
+export type QueueKind = (typeof QUEUE_KINDS)[number];
+
+/** A queue trigger as stored: the broker URL only sealed (and redacted for display). */
+export interface QueueTriggerRow {
+  name: string;
+  kind: QueueKind;
+  urlSealed: string;
+  urlRedacted: string;
+  /** NATS: the stream; RabbitMQ: the queue. */
+  source: string;
+  /** NATS: the filter subject of the consumer (null: the whole stream). */
+  subject: string | null;
+  /** NATS: the subject, RabbitMQ: the queue, that receives a message after `maxAttempts` failed starts. */
+  deadLetter: string;
+  stateMachine: string;
+  version: number | null;
+  alias: string | null;
+  maxInFlight: number;
+  maxAttempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLUMNS = `name, kind, url_sealed AS "urlSealed", url_redacted AS "urlRedacted", source, subject,
+  dead_letter AS "deadLetter", state_machine AS "stateMachine", version, alias, max_in_flight AS "maxInFlight",
+  max_attempts AS "maxAttempts", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** Stores a queue trigger; undefined when the name is taken. */
+export async function insertQueueTrigger(
+  db: Queryable,
+  row: Omit<QueueTriggerRow, 'createdAt' | 'updatedAt'>,
+): Promise<QueueTriggerRow | undefined> {
+  const { rows } = await db.query(
+    `INSERT INTO trigger_queues (name, kind, url_sealed, url_redacted, source, subject, dead_letter, state_machine,
+       version, alias, max_in_flight, max_attempts)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
+    [
+      row.name,
+      row.kind,
+      row.urlSealed,
+      row.urlRedacted,
+      row.source,
+      row.subject,
+      row.deadLetter,
+      row.stateMachine,
+      row.version,
+      row.alias,
+      row.maxInFlight,
+      row.maxAttempts,
+    ],
+  );
+  return rows[0];
+}
+
+export async function findQueueTrigger(db: Queryable, name: string): Promise<QueueTriggerRow | undefined> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM trigger_queues WHERE name = $1`, [name]);
+  return rows[0];
+}
+
+/** Every queue trigger (the consumer process reads them all), or a page of them. */
+export async function listQueueTriggers(db: Queryable, limit = 1_000, after?: string): Promise<QueueTriggerRow[]> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM trigger_queues WHERE ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2`,
+    [after ?? null, limit],
+  );
+  return rows;
+}
+
+export async function deleteQueueTrigger(db: Queryable, name: string): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM trigger_queues WHERE name = $1', [name]);
+  return (rowCount ?? 0) > 0;
+}

@@ -1,0 +1,172 @@
+import type { ExecutionResponse } from '../../schemas/api/executions';
+import type { HistoryEvent } from '../../schemas/history';
+import { DomainError } from './errors';
+import { listEventPage } from '../db/events-repo';
+import { findExecution, listExecutions, type ExecutionRow } from '../db/executions-repo';
+import { executionArn } from '../core/arn';
+import type { ServiceDeps } from './deps';
+
+/** The API view of a stored execution (absent fields omitted, dates ISO-8601). */
+export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
+  return {
+    executionId: row.executionId,
+    executionArn: executionArn(row.stateMachine, row.name),
+    name: row.name,
+    stateMachine: row.stateMachine,
+    version: row.version,
+    ...(row.publishedVersion !== null ? { stateMachineVersion: row.publishedVersion } : {}),
+    ...(row.alias !== null ? { stateMachineAlias: row.alias } : {}),
+    status: row.status,
+    input: row.input,
+    ...(row.status === 'SUCCEEDED' ? { output: row.output } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.cause !== null ? { cause: row.cause } : {}),
+    startDate: row.startDate.toISOString(),
+    ...(row.stopDate ? { stopDate: row.stopDate.toISOString() } : {}),
+    redriveCount: row.redriveCount ?? 0,
+    ...(row.redriveDate ? { redriveDate: row.redriveDate.toISOString() } : {}),
+    ...(row.traceId ? { traceId: row.traceId } : {}),
+  };
+}
+
+/** One execution by id. */
+export async function describeExecution(deps: ServiceDeps, executionId: string): Promise<ExecutionResponse> {
+  const row = await findExecution(deps.pool, executionId);
+  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  return toExecutionResponse(row);
+}
+
+/** History pages: `limit` events by default, and at most. */
+export const HISTORY_PAGE_DEFAULT = 100;
+export const HISTORY_PAGE_MAX = 1000;
+/** A history page stops before its event JSON passes this many bytes (it always holds one event). */
+export const HISTORY_PAGE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** A history cursor: the last event id a page returned, and its direction. */
+function encodeHistoryCursor(eventId: number, reverse: boolean): string {
+  return Buffer.from(JSON.stringify({ e: eventId, r: reverse ? 1 : 0 }), 'utf8').toString('base64url');
+}
+
+function decodeHistoryCursor(cursor: string, reverse: boolean): number {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  const { e, r } = (value && typeof value === 'object' ? value : {}) as { e?: unknown; r?: unknown };
+  if (!Number.isSafeInteger(e) || (e as number) < 0 || (r !== 0 && r !== 1)) {
+    throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
+  }
+  if ((r === 1) !== reverse)
+    throw new DomainError('INVALID_CURSOR', `The cursor was returned for reverse=${r === 1}; pass the same reverse`);
+  return e as number;
+}
+
+/**
+ * A page of the execution's Step Functions history: ascending by event id (descending with
+ * `reverse`), `limit` events at most and no more than HISTORY_PAGE_MAX_BYTES of them; `next` is
+ * the cursor of the following page, absent on the last one.
+ */
+export async function getExecutionHistoryPage(
+  deps: ServiceDeps,
+  executionId: string,
+  query: { limit?: number; next?: string; reverse?: boolean },
+): Promise<{ events: HistoryEvent[]; next?: string }> {
+  const row = await findExecution(deps.pool, executionId);
+  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  const reverse = query.reverse ?? false;
+  const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, reverse);
+  const limit = Math.min(query.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
+  const page = await listEventPage(deps.pool, executionId, { limit, maxBytes: HISTORY_PAGE_MAX_BYTES, reverse, from });
+  const last = page.events[page.events.length - 1];
+  return { events: page.events, ...(page.more && last ? { next: encodeHistoryCursor(last.id, reverse) } : {}) };
+}
+
+/**
+ * True for an instant as list cursors carry it: `Date.toISOString()`'s form, optionally with
+ * microseconds (`…T12:00:00.123456Z`), and a real date (no rolled-over days).
+ */
+export function isIsoInstant(text: string): boolean {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})(\d{3})?Z$/.exec(text);
+  if (!match) return false;
+  const time = Date.parse(`${match[1]}Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString() === `${match[1]}Z`;
+}
+
+/** A row's keyset position: its start date to the microsecond, and its id. */
+export function listKey(row: ExecutionRow): { startDate: string; executionId: string } {
+  return { startDate: row.startKey ?? row.startDate.toISOString(), executionId: row.executionId };
+}
+
+/** An opaque cursor: where the previous page ended (newest first). */
+function encodeCursor(row: ExecutionRow): string {
+  const key = listKey(row);
+  return Buffer.from(JSON.stringify([key.startDate, key.executionId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { startDate: string; executionId: string } {
+  try {
+    const [startDate, executionId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      unknown,
+      unknown,
+    ];
+    // A date Postgres would refuse must be refused here, as a bad cursor (400), not a failed query.
+    if (typeof startDate === 'string' && typeof executionId === 'string' && isIsoInstant(startDate)) {
+      return { startDate, executionId };
+    }
+  } catch {
+    // fall through
+  }
+  throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
+}
+
+/** Rows read per query while a list page is filled: what one request holds at once. */
+const LIST_CHUNK = 50;
+/** A list page stops before its executions' inputs and outputs pass this many bytes (it always holds one). */
+export const LIST_PAGE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** The bytes an execution's input and output add to a response. */
+function payloadBytes(row: ExecutionRow): number {
+  return (
+    Buffer.byteLength(JSON.stringify(row.input) ?? '', 'utf8') +
+    (row.status === 'SUCCEEDED' ? Buffer.byteLength(JSON.stringify(row.output) ?? '', 'utf8') : 0)
+  );
+}
+
+/**
+ * Executions, newest first, filtered by state machine, status and start time, a page at a time:
+ * `limit` executions at most, and no more than LIST_PAGE_MAX_BYTES of inputs and outputs (each
+ * may be 256 KiB), read LIST_CHUNK rows at a time so a page never holds a thousand payloads.
+ */
+export async function listExecutionPage(
+  deps: ServiceDeps,
+  query: { stateMachine?: string; status?: string; from?: string; to?: string; limit: number; next?: string },
+): Promise<{ executions: ExecutionResponse[]; next?: string }> {
+  const page: ExecutionRow[] = [];
+  let before = query.next ? decodeCursor(query.next) : undefined;
+  let bytes = 0;
+  for (;;) {
+    const want = Math.min(LIST_CHUNK, query.limit - page.length);
+    const rows = await listExecutions(deps.pool, {
+      stateMachine: query.stateMachine,
+      status: query.status,
+      startedFrom: query.from ? new Date(query.from) : undefined,
+      startedTo: query.to ? new Date(query.to) : undefined,
+      limit: want + 1,
+      before,
+    });
+    for (const row of rows.slice(0, want)) {
+      bytes += payloadBytes(row);
+      if (page.length > 0 && bytes > LIST_PAGE_MAX_BYTES) return pageOf(page, true);
+      page.push(row);
+    }
+    if (rows.length <= want) return pageOf(page, false);
+    if (page.length === query.limit) return pageOf(page, true);
+    before = listKey(page[page.length - 1]);
+  }
+}
+
+function pageOf(rows: ExecutionRow[], more: boolean): { executions: ExecutionResponse[]; next?: string } {
+  return { executions: rows.map(toExecutionResponse), ...(more ? { next: encodeCursor(rows[rows.length - 1]) } : {}) };
+}

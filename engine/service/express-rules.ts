@@ -1,0 +1,42 @@
+import { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/asl/problem';
+
+/**
+ * The rules only EXPRESS state machines have (AWS: Express workflows run at most five minutes
+ * and at-most-once, so they cannot wait for a callback or a nested run): no `.sync` and no
+ * `.waitForTaskToken` service integrations, no activities — in every state, nested Map and
+ * Parallel states included. Called by the use cases with the machine's type; the core's
+ * validator knows nothing of types.
+ */
+export function expressProblems(definition: unknown): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  walk(definition, '', problems);
+  return problems;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** AWS's message (the trailing space is AWS's: a validation diagnostic ends with it). */
+const unsupported = (what: string) => `Express state machine does not support ${what} `;
+
+function walk(machine: unknown, pointer: string, problems: DefinitionProblem[]): void {
+  if (!isObject(machine) || !isObject(machine.States)) return;
+  for (const [name, state] of Object.entries(machine.States)) {
+    if (!isObject(state)) continue;
+    const at = `${pointer}/States/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (state.Type === 'Task' && typeof state.Resource === 'string') {
+      const resource = state.Resource;
+      const pattern = /\.(sync(?::2)?|waitForTaskToken)$/.exec(resource)?.[1];
+      const message = pattern
+        ? unsupported(`'.${pattern.startsWith('sync') ? 'sync' : pattern}' service integration`)
+        : /^arn:[^:]+:states:[^:]*:[^:]*:activity:/.test(resource)
+          ? unsupported('activities')
+          : undefined;
+      if (message)
+        problems.push({ code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED, path: `${at}/Resource`, message });
+    }
+    for (const field of ['ItemProcessor', 'Iterator'] as const) walk(state[field], `${at}/${field}`, problems);
+    if (Array.isArray(state.Branches)) state.Branches.forEach((b, i) => walk(b, `${at}/Branches/${i}`, problems));
+  }
+}

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { ExecutionResponse, StartExecutionRequest } from '../../schemas/api/executions';
+import type { Plan } from '../../schemas/plan';
+import { canonicalJson } from './canonical-json';
+import { EXECUTION_WORKFLOW, type ExecutionWorkflowInput } from '../../workflows/messages';
+import { DomainError } from './errors';
+import {
+  deleteUnstartedExecution,
+  findExecution,
+  insertExecution,
+  listUnstartedExecutions,
+  markWorkflowStarted,
+  type ExecutionRow,
+} from '../db/executions-repo';
+import { findAlias } from '../db/aliases-repo';
+import { findPublishedVersion } from '../db/published-versions-repo';
+import { findVersion, type StateMachineVersionRow } from '../db/state-machines-repo';
+import { executionArn, executionId as toExecutionId, roleArn, stateMachineArn } from '../core/arn';
+import { traceExecutionStart } from '../telemetry/execution-trace';
+import type { ServiceDeps } from './deps';
+import { chooseRoute } from './aliases';
+import { toExecutionResponse } from './describe';
+import { currentBindings } from '../resources/bindings';
+
+/** Step Functions' limit on an execution's input: 256 KiB of JSON text. */
+export const MAX_INPUT_BYTES = 256 * 1024;
+
+/** Starts the workflow of a stored execution; already started counts as success (idempotent). */
+/** The execution workflow's input for a stored execution (and, for a redrive, where to resume). */
+export function workflowInput(
+  row: ExecutionRow,
+  plan: Plan,
+  redrive?: ExecutionWorkflowInput['redrive'],
+  /** The deployment's bounds (`STEPFLOW_MAX_HISTORY_EVENTS`). */
+  limits?: ExecutionWorkflowInput['limits'],
+  /** The deployment's resource bindings when the execution starts (see engine/resources/bindings.ts). */
+  bindings?: ExecutionWorkflowInput['bindings'],
+): ExecutionWorkflowInput {
+  return {
+    executionId: row.executionId,
+    plan,
+    input: row.input,
+    execution: {
+      id: executionArn(row.stateMachine, row.name),
+      name: row.name,
+      stateMachineId: stateMachineArn(row.stateMachine),
+      stateMachineName: row.stateMachine,
+      roleArn: roleArn(row.stateMachine),
+      startTime: row.startDate.toISOString(),
+      redriveCount: row.redriveCount ?? 0,
+    },
+    ...(redrive ? { redrive } : {}),
+    ...(limits ? { limits } : {}),
+    ...(bindings ? { bindings } : {}),
+  };
+}
+
+/** The deployment's bounds every execution it starts carries (see ExecutionWorkflowInput.limits). */
+export function deploymentLimits(config: ServiceDeps['config']): NonNullable<ExecutionWorkflowInput['limits']> {
+  return {
+    maxHistoryEvents: config.STEPFLOW_MAX_HISTORY_EVENTS,
+    continueAsNewEvents: config.STEPFLOW_CONTINUE_AS_NEW_EVENTS,
+    continueAsNewBytes: config.STEPFLOW_CONTINUE_AS_NEW_BYTES,
+  };
+}
+
+async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): Promise<void> {
+  const args = workflowInput(
+    row,
+    plan,
+    undefined,
+    deploymentLimits(deps.config),
+    currentBindings(deps.config, deps.log),
+  );
+  try {
+    await traceExecutionStart(deps, row, async () => {
+      await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
+        workflowId: row.executionId,
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        args: [args],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { stateMachine: row.stateMachine, version: row.version },
+      });
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  await markWorkflowStarted(deps.pool, row.executionId);
+}
+
+/** What StartExecution names: the machine (its current definition), a published version, or an alias. */
+export interface StartTarget {
+  version?: number;
+  alias?: string;
+}
+
+/** The definition to run for a target, and the published version / alias to record. */
+export interface ResolvedTarget {
+  definition: StateMachineVersionRow;
+  publishedVersion?: number;
+  alias?: string;
+}
+
+/**
+ * The one target resolution of StartExecution and the `states:startExecution` integration: the
+ * machine's current definition, or the published version / alias named (an alias picks one of
+ * its versions by weight with `random`); `STATE_MACHINE_NOT_FOUND` when any of them is missing.
+ */
+export async function resolveTarget(
+  pool: Pool,
+  stateMachine: string,
+  target: StartTarget,
+  random: () => number,
+): Promise<ResolvedTarget> {
+  const machine = await findVersion(pool, stateMachine);
+  if (!machine) throw new DomainError('STATE_MACHINE_NOT_FOUND', `State machine '${stateMachine}' does not exist`);
+  let publishedVersion = target.version;
+  if (target.alias !== undefined) {
+    const alias = await findAlias(pool, stateMachine, target.alias);
+    if (!alias)
+      throw new DomainError(
+        'STATE_MACHINE_NOT_FOUND',
+        `State machine alias '${stateMachine}:${target.alias}' does not exist`,
+      );
+    publishedVersion = chooseRoute(alias.routes, random());
+  }
+  if (publishedVersion === undefined) return { definition: machine };
+  const version = await findPublishedVersion(pool, stateMachine, publishedVersion);
+  if (!version)
+    throw new DomainError(
+      'STATE_MACHINE_NOT_FOUND',
+      `State machine version '${stateMachine}:${publishedVersion}' does not exist`,
+    );
+  const definition = await findVersion(pool, stateMachine, version.definitionVersion);
+  return { definition: definition as StateMachineVersionRow, publishedVersion, alias: target.alias };
+}
+
+/** `INVALID_EXECUTION_INPUT` when an execution's input passes Step Functions' 256 KiB. */
+export function checkInputSize(input: unknown): void {
+  const size = Buffer.byteLength(JSON.stringify(input), 'utf8');
+  if (size > MAX_INPUT_BYTES) {
+    throw new DomainError('INVALID_EXECUTION_INPUT', `The input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
+  }
+}
+
+/**
+ * The one idempotency rule of a start whose name is taken: the same execution (returned, not
+ * started again) only while the first one runs and with the same input (as canonical JSON: key
+ * order does not matter); anything else is `EXECUTION_ALREADY_EXISTS`.
+ */
+export function sameStart(existing: ExecutionRow | undefined, input: unknown): existing is ExecutionRow {
+  return (
+    existing !== undefined && existing.status === 'RUNNING' && canonicalJson(existing.input) === canonicalJson(input)
+  );
+}
+
+/**
+ * Starts an execution of `stateMachine`: its current definition, or the published version /
+ * alias `target` names (an alias picks one of its versions at random by weight; the execution
+ * records the version and the alias). The row is written first, then the
+ * workflow is started (id = execution id, so a second start is a no-op); a crash in between is
+ * repaired by `startPendingWorkflows`. Same name and same input while the first execution runs
+ * returns it; same name otherwise (another input, or the first has ended) is `EXECUTION_ALREADY_EXISTS`.
+ */
+export async function startExecution(
+  deps: ServiceDeps,
+  stateMachine: string,
+  request: StartExecutionRequest,
+  target: StartTarget = {},
+  random: () => number = Math.random,
+): Promise<{ execution: ExecutionResponse; created: boolean }> {
+  const input = request.input === undefined ? {} : request.input;
+  checkInputSize(input);
+  const resolved = await resolveTarget(
+    deps.pool,
+    stateMachine,
+    { version: target.version ?? request.version, alias: target.alias ?? request.alias },
+    random,
+  );
+  const version = resolved.definition;
+  const name = request.name ?? randomUUID();
+  const id = toExecutionId(stateMachine, name);
+  const inserted = await insertExecution(deps.pool, {
+    executionId: id,
+    stateMachine,
+    version: version.version,
+    name,
+    input,
+    publishedVersion: resolved.publishedVersion,
+    alias: resolved.alias,
+  });
+  if (!inserted) {
+    const existing = await findExecution(deps.pool, id);
+    // Idempotent only while the first one runs (Step Functions' rule for STANDARD machines).
+    if (sameStart(existing, input)) {
+      if (!existing.workflowStarted) await startWorkflow(deps, existing, version.plan as Plan);
+      return { execution: toExecutionResponse(existing), created: false };
+    }
+    throw new DomainError(
+      'EXECUTION_ALREADY_EXISTS',
+      `Execution Already Exists: '${executionArn(stateMachine, name)}'`,
+    );
+  }
+  const log = deps.log.child({ executionId: id });
+  try {
+    await startWorkflow(deps, inserted, version.plan as Plan);
+  } catch (err) {
+    log.error({ err }, 'workflow start failed');
+    await deleteUnstartedExecution(deps.pool, id);
+    throw new DomainError('SERVICE_UNAVAILABLE', 'The execution could not be started: Temporal is unavailable; retry');
+  }
+  log.info(
+    { stateMachine, version: version.version, publishedVersion: resolved.publishedVersion, alias: resolved.alias },
+    'execution started',
+  );
+  return { execution: toExecutionResponse(inserted), created: true };
+}
+
+/**
+ * Repairs the gap between the two writes of a start: executions stored but whose workflow start
+ * was never confirmed (a crash in between) are started now. Returns how many were started.
+ */
+export async function startPendingWorkflows(deps: ServiceDeps, olderThanMs = 10_000): Promise<number> {
+  const rows = await listUnstartedExecutions(deps.pool, olderThanMs);
+  for (const row of rows) {
+    const version = await findVersion(deps.pool, row.stateMachine, row.version);
+    if (!version) continue;
+    await startWorkflow(deps, row, version.plan as Plan);
+    deps.log.warn({ executionId: row.executionId }, 'unstarted execution repaired');
+  }
+  return rows.length;
+}

@@ -1,0 +1,62 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Pool } from 'pg';
+import type { Config } from '../../schemas/config';
+import { executionContext, TRACER_NAME } from './tracing';
+
+/** Records a state machine's `tracingConfiguration.enabled` (undefined leaves it as it is). */
+export async function setTracingEnabled(pool: Pool, stateMachine: string, enabled: boolean | undefined): Promise<void> {
+  if (enabled === undefined) return;
+  await pool.query('UPDATE state_machines SET tracing_enabled = $2 WHERE name = $1', [stateMachine, enabled]);
+}
+
+/** Whether a state machine's executions are traced: its `tracingConfiguration.enabled`, else the deployment default. */
+export async function tracingEnabled(pool: Pool, config: Config, stateMachine: string): Promise<boolean> {
+  const { rows } = await pool.query<{ enabled: boolean | null }>(
+    'SELECT tracing_enabled AS enabled FROM state_machines WHERE name = $1',
+    [stateMachine],
+  );
+  return rows[0]?.enabled ?? config.STEPFLOW_TRACING_DEFAULT === 'enabled';
+}
+
+/**
+ * Runs an execution's workflow start inside a `StartExecution` span (the Temporal client
+ * interceptor's StartWorkflow span, and so the whole execution, become its children) and keeps
+ * the trace id on the execution (DescribeExecution's `traceId`). A state machine with tracing
+ * disabled starts in an unsampled context: nothing of the execution is recorded.
+ */
+export async function traceExecutionStart(
+  deps: { pool: Pool; config: Config },
+  execution: { executionId: string; stateMachine: string },
+  start: () => Promise<void>,
+): Promise<void> {
+  const enabled = await tracingEnabled(deps.pool, deps.config, execution.stateMachine);
+  const tracer = trace.getTracer(TRACER_NAME);
+  const span = tracer.startSpan(
+    `StartExecution ${execution.stateMachine}`,
+    { kind: SpanKind.INTERNAL, attributes: { 'stepflow.execution.id': execution.executionId } },
+    executionContext(enabled),
+  );
+  try {
+    await context.with(trace.setSpan(context.active(), span), start);
+    if (span.isRecording()) {
+      await deps.pool.query('UPDATE executions SET trace_id = $2 WHERE execution_id = $1 AND trace_id IS NULL', [
+        execution.executionId,
+        span.spanContext().traceId,
+      ]);
+    }
+  } catch (err) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+/** The trace an execution was started in, if it was traced. */
+export async function executionTraceId(pool: Pool, executionId: string): Promise<string | undefined> {
+  const { rows } = await pool.query<{ traceId: string | null }>(
+    'SELECT trace_id AS "traceId" FROM executions WHERE execution_id = $1',
+    [executionId],
+  );
+  return rows[0]?.traceId ?? undefined;
+}
