@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Config } from '../../schemas/config';
 import type { ConnectionResponse, CreateConnectionRequest } from '../../schemas/api/connections';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../service/errors';
 import { loadMasterKey, sealSecret, unsealSecret, type MasterKey } from '../api/key-secrets';
 import { ARN_ACCOUNT, ARN_REGION } from '../core/arn';
 
@@ -110,7 +110,7 @@ export async function createConnection(
     ],
   );
   const row = result.rows[0];
-  if (!row) throw new ApiError('CONFLICT', `Connection ${request.Name} already exists.`);
+  if (!row) throw new DomainError('CONFLICT', `Connection ${request.Name} already exists.`);
   return view(row);
 }
 
@@ -122,13 +122,13 @@ export async function listConnections(pool: Pool): Promise<ConnectionResponse[]>
 export async function describeConnection(pool: Pool, name: string): Promise<ConnectionResponse> {
   const result = await pool.query<ConnectionRow>('SELECT * FROM connections WHERE name = $1', [name]);
   const row = result.rows[0];
-  if (!row) throw new ApiError('RESOURCE_NOT_FOUND', `Connection ${name} does not exist.`);
+  if (!row) throw new DomainError('RESOURCE_NOT_FOUND', `Connection ${name} does not exist.`);
   return view(row);
 }
 
 export async function deleteConnection(pool: Pool, name: string): Promise<void> {
   const result = await pool.query('DELETE FROM connections WHERE name = $1', [name]);
-  if (result.rowCount === 0) throw new ApiError('RESOURCE_NOT_FOUND', `Connection ${name} does not exist.`);
+  if (result.rowCount === 0) throw new DomainError('RESOURCE_NOT_FOUND', `Connection ${name} does not exist.`);
 }
 
 /** Thrown when a Task names a connection that does not exist or cannot be opened. */
