@@ -17,6 +17,7 @@ import {
   HttpTaskInvalid,
   oauthTokenRequest,
 } from '../../engine/resources/http-task';
+import { injectTraceHeaders } from '../../engine/telemetry/tracing';
 import type { HistoryEvent } from '../../schemas/history';
 import type { InvokeFunctionResult, InvokeResourceInput } from '../contracts';
 import type { TokenSigner } from '../token-signer';
@@ -95,7 +96,8 @@ export function createResourceActivities(deps: ResourceActivityDeps) {
     const connection = arn ? await openConnection(deps.pool, deps.masterKey(), arn) : undefined;
     const token =
       connection?.authorizationType === 'OAUTH_CLIENT_CREDENTIALS' ? await accessToken(connection, signal) : undefined;
-    const request = buildHttpTaskRequest(payload, connection, token);
+    const built = buildHttpTaskRequest(payload, connection, token);
+    const request = { ...built, headers: injectTraceHeaders({ ...built.headers }) };
     const response = await sendRequest(request, {
       policy: deps.egress,
       timeoutMs: timeoutMs(input.timeoutSeconds, HTTP_TASK_TIMEOUT_MS, HTTP_TASK_TIMEOUT_MS),
@@ -121,14 +123,15 @@ export function createResourceActivities(deps: ResourceActivityDeps) {
         {
           url: new URL(target.url),
           method: 'POST',
-          headers: {
+          // The function host's span goes along as `traceparent` (README "Traces").
+          headers: injectTraceHeaders({
             ...target.headers,
             'content-type': 'application/json',
             'x-stepflow-execution-id': input.executionId,
             'x-stepflow-state': encodeURIComponent(input.stateName),
             'x-stepflow-function': input.functionName,
             'x-stepflow-idempotency-key': input.idempotencyKey,
-          },
+          }),
           body: JSON.stringify(payload ?? null),
         },
         // Bindings are the operator's configuration: trusted, no egress guard.
