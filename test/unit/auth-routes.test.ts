@@ -74,6 +74,11 @@ const ROUTES: Record<string, Access> = {
   'GET /v1/queue-triggers/:name': 'read',
   'DELETE /v1/queue-triggers/:name': 'admin',
   'POST /v1/activities/:name/poll': 'execute',
+  // Connections hold credentials: only admin defines or even lists them (as engine/api/auth.ts).
+  'POST /v1/connections': 'admin',
+  'GET /v1/connections': 'admin',
+  'GET /v1/connections/:name': 'admin',
+  'DELETE /v1/connections/:name': 'admin',
   'POST /v1/test-state': 'execute',
   'POST /v1/notification-targets': 'admin',
   'GET /v1/notification-targets': 'read',
