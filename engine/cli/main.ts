@@ -171,9 +171,9 @@ export function main(argv: string[]): void {
       ? operator(argv.slice(1), config, io, createLogger(config.LOG_LEVEL))
       : command === 'notifications'
         ? runNotificationsCommand(argv.slice(1), config, io)
-      : TRIGGER_COMMANDS.includes(command)
-        ? runTriggerCommand(command, argv.slice(1), config, io)
-        : runClientCommand(command, argv.slice(1), config, io);
+        : TRIGGER_COMMANDS.includes(command)
+          ? runTriggerCommand(command, argv.slice(1), config, io)
+          : runClientCommand(command, argv.slice(1), config, io);
     run.then(
       (code) => process.exit(code),
       (err) => {

@@ -83,13 +83,11 @@ function natsSender(url: string, subject: string): Sender {
         const headers = natsHeaders();
         for (const [key, value] of Object.entries(message.headers)) headers.set(key, value);
         headers.set('content-type', 'application/json');
-        await connection
-          .jetstream()
-          .publish(subject, new TextEncoder().encode(message.body), {
-            msgID: message.eventId,
-            headers,
-            timeout: DELIVERY_TIMEOUT_MS,
-          });
+        await connection.jetstream().publish(subject, new TextEncoder().encode(message.body), {
+          msgID: message.eventId,
+          headers,
+          timeout: DELIVERY_TIMEOUT_MS,
+        });
       } catch (err) {
         await drop();
         throw new DeliveryError(`NATS publish to ${subject} failed: ${(err as Error).message}`);
