@@ -16,7 +16,7 @@ import type {
 import { createChildActivities } from './children';
 import { forwardToFunctionHost } from './forward-function';
 import { tokenSigner } from './token-signer';
-import { countEntered, countTransitions } from './transitions';
+import { countRows, countTransitions } from './transitions';
 
 /** The rows text of a bulk history write (UTF-8 bytes of JSON; see workflows/history-rows.ts). */
 function rowsText(rows: Uint8Array): string {
@@ -73,8 +73,9 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Writes history events serialised once by the workflow (BULK_HISTORY; idempotent). */
     async writeHistory(input: HistoryBatchInput, rows: Uint8Array): Promise<void> {
-      await insertEventRows(deps.pool, input.executionId, rowsText(rows));
-      countEntered(deps.metrics, input.entered, input.executionId);
+      const text = rowsText(rows);
+      await insertEventRows(deps.pool, input.executionId, text);
+      countRows(deps.metrics, text, input.executionId);
     },
 
     /**
@@ -85,6 +86,7 @@ export function createActivities(deps: ActivityDeps) {
     async closeExecution(input: CloseExecutionInput, rows: Uint8Array): Promise<void> {
       const { executionId, outcome } = input;
       const text = rowsText(rows);
+      let startedAt: Date | undefined;
       if (outcome.status === 'ABORTED') {
         await withTransaction(deps.pool, async (client) => {
           if (await stopFinalized(client, executionId)) return;
@@ -92,7 +94,7 @@ export function createActivities(deps: ActivityDeps) {
           await completeExecution(client, executionId, outcome, input.stopDate, input.resume);
         });
       } else {
-        await closeWithEvents(deps.pool, executionId, text, {
+        startedAt = await closeWithEvents(deps.pool, executionId, text, {
           status: outcome.status,
           output: outcome.status === 'SUCCEEDED' ? JSON.stringify(outcome.output ?? null) : null,
           error: outcome.status === 'SUCCEEDED' ? null : outcome.error,
@@ -101,7 +103,7 @@ export function createActivities(deps: ActivityDeps) {
           resume: input.resume === undefined ? null : JSON.stringify(input.resume),
         });
       }
-      countEntered(deps.metrics, input.entered, input.executionId);
+      countRows(deps.metrics, text, executionId, startedAt?.getTime());
       deps.metrics?.executionsClosed.inc({ status: outcome.status });
       deps.log.info({ executionId, status: outcome.status }, 'execution completed');
     },

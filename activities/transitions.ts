@@ -1,5 +1,5 @@
 import type { Metrics } from '../engine/metrics';
-import { observeHistory, stateMachineOf } from '../engine/telemetry/history-metrics';
+import { observeHistory } from '../engine/telemetry/history-metrics';
 import type { HistoryEvent } from '../schemas/history';
 
 /** Counts the states entered in a batch of events and times the states and executions that ended in it. */
@@ -7,10 +7,22 @@ export function countTransitions(metrics: Metrics | undefined, events: HistoryEv
   if (metrics) observeHistory(metrics, executionId, events);
 }
 
-/** Counts states entered as the workflow tallied them (a bulk history write, whose rows are not parsed here). */
-export function countEntered(metrics: Metrics | undefined, entered: Record<string, number>, executionId: string): void {
+/**
+ * Feeds the metrics from a bulk batch's row text (see `workflows/history-rows.ts`): the rows are
+ * parsed here, once, only for the metrics (state and execution durations need the timestamps).
+ */
+export function countRows(
+  metrics: Metrics | undefined,
+  rowsText: string,
+  executionId: string,
+  startedAt?: number,
+): void {
   if (!metrics) return;
-  const machine = stateMachineOf(executionId);
-  for (const [type, count] of Object.entries(entered))
-    metrics.stateTransitions.inc({ state_machine: machine, type }, count);
+  const rows = JSON.parse(rowsText) as { details: HistoryEvent }[];
+  observeHistory(
+    metrics,
+    executionId,
+    rows.map((row) => row.details),
+    startedAt,
+  );
 }

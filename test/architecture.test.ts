@@ -29,12 +29,11 @@ const IO_PACKAGES = [
 ];
 
 /**
- * The one allowed exception: the value cycle inside the interpreter that exists on `main` today
- * (`machine.ts` ↔ `states/*` ↔ `guarded.ts`), which the `core` rewrite removes (issue 10). A cycle
- * is excused only when every file of it lies under this folder. Once the interpreter has no cycle
- * the test fails until this exception is deleted (set it to undefined), so it cannot come back.
+ * A folder whose internal value cycles are excused (a cycle is excused only when every file of it
+ * lies there). None today: the core rewrite removed the interpreter's cycle (issue 10), so any cycle
+ * fails the test.
  */
-const KNOWN_CYCLE_FOLDER: string | undefined = 'engine/core/interpreter/';
+const KNOWN_CYCLE_FOLDER: string | undefined = undefined;
 
 interface Import {
   from: string;

@@ -125,8 +125,8 @@ export async function closeWithEvents(
   executionId: string,
   rows: string,
   closing: ClosingRow,
-): Promise<void> {
-  await db.query(
+): Promise<Date | undefined> {
+  const result = await db.query<{ start_date: Date }>(
     `WITH written AS (${INSERT_EVENT_ROWS})
      UPDATE executions
         SET status = CASE WHEN status = 'RUNNING' THEN $3 ELSE status END,
@@ -137,7 +137,9 @@ export async function closeWithEvents(
             workflow_started = CASE WHEN status = 'RUNNING' THEN true ELSE workflow_started END,
             resume = $8::json,
             stop_requested_at = NULL
-      WHERE execution_id = $1`,
+      WHERE execution_id = $1
+  RETURNING start_date`,
     [executionId, rows, closing.status, closing.output, closing.error, closing.cause, closing.stopDate, closing.resume],
   );
+  return result.rows[0]?.start_date;
 }

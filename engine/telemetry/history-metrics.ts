@@ -26,7 +26,13 @@ export function stateMachineOf(executionId: string): string {
  * executions started and ended (`stepflow_executions_total`) and their duration
  * (`stepflow_execution_duration_seconds`), by state machine and state type or status.
  */
-export function observeHistory(metrics: Metrics, executionId: string, events: HistoryEvent[]): void {
+export function observeHistory(
+  metrics: Metrics,
+  executionId: string,
+  events: HistoryEvent[],
+  /** When the execution started (epoch ms), for a closing batch written by another process than its start. */
+  startedAt?: number,
+): void {
   const machine = stateMachineOf(executionId);
   for (const event of events) {
     const at = Date.parse(event.timestamp);
@@ -54,7 +60,7 @@ export function observeHistory(metrics: Metrics, executionId: string, events: Hi
     } else if (CLOSING[event.type]) {
       const status = CLOSING[event.type] as string;
       metrics.executionsByMachine.inc({ state_machine: machine, status });
-      const started = open.get(`${executionId}\u0000`);
+      const started = open.get(`${executionId}\u0000`) ?? startedAt;
       open.delete(`${executionId}\u0000`);
       if (started !== undefined && at >= started)
         metrics.executionDuration.observe({ state_machine: machine, status }, (at - started) / 1000);

@@ -131,6 +131,7 @@ describe('parseComposeConfig', () => {
       'api api ×1',
       'functions functions ×1',
       'temporal-ui ×1',
+      'triggers triggers ×1',
       'worker worker ×2',
     ]);
     const api = services.find((service) => service.name === 'api');
