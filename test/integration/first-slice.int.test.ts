@@ -68,6 +68,8 @@ describe('first slice on the real stack', () => {
       name: 'Prepare',
       output: JSON.stringify({ order: 7, numbers: { a: 2, b: 40 } }),
       outputDetails: { truncated: false },
+      // The data-flow stages of the state, a Stepflow extension (docs/history-extensions.md).
+      stepflow: { inspection: { result: { a: 2, b: 40 }, afterResultPath: { order: 7, numbers: { a: 2, b: 40 } } } },
     });
     expect(events[4].taskScheduledEventDetails).toEqual({
       resourceType: 'lambda',
