@@ -29,6 +29,7 @@ import {
   type TaskInvocation,
 } from '../engine/core/interpreter';
 import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
+import { MAX_PENDING_EVENTS } from '../engine/core/interpreter/machine';
 import { CallbackRegistry } from './callbacks';
 import { historyExhausted, shouldContinueAsNew, thresholdsOf } from './continue-as-new';
 import { encodeEventRows, enteredStates } from './history-rows';
@@ -102,6 +103,17 @@ const BULK_FLUSH_EVENTS = 8_000;
 
 /** Payload characters a long loop lets pile up before the host writes them (BULK_HISTORY). */
 const BULK_FLUSH_CHARS = 2 * 1024 * 1024;
+
+/**
+ * Patch id (under BULK_HISTORY): the pending payload is sized after every state, not every 500
+ * events, and a write that BULK_FLUSH_CHARS forced ends the workflow task with a 1 ms timer. A loop
+ * over a large payload (150 KiB × 600 states is 180 MB of event text) otherwise built one workflow
+ * task longer than Temporal's 10 s timeout, retried from the start until the execution failed.
+ */
+const BULK_SIZED = 'bulk-history-sized-v1';
+
+/** Under BULK_SIZED: pending events after which the interpreter offers the host a flush (it sizes them). */
+const SIZED_FLUSH_EVENTS = 16;
 
 /** The bookkeeping this execution uses (see LOCAL_BOOKKEEPING). */
 function writer(): typeof bookkeeping {
@@ -235,6 +247,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   /** The execution's history recorder: the interpreter emits into it, this workflow writes from it. */
   const recorder = new HistoryRecorder(() => Date.now());
   const bulk = patched(BULK_HISTORY);
+  const sized = bulk && patched(BULK_SIZED);
   /** Writes events: in bulk (one serialisation, bytes) or, for executions recorded before, as objects. */
   const write = async (events: HistoryEvent[]): Promise<void> => {
     if (bulk)
@@ -243,6 +256,8 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   };
   /** Under BULK_HISTORY: the length of the pending events last sized (see flush). */
   let sizedAt = 0;
+  /** Under BULK_SIZED: the payload characters of the pending events up to `sizedAt`. */
+  let sizedChars = 0;
 
   /**
    * A function invocation on the function host. Each delivery is one activity attempt; when its
@@ -438,6 +453,19 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       }
     },
     async flush() {
+      if (sized) {
+        const pending = recorder.peekPending();
+        // Pending events written by a Task or timer since: size from the start again.
+        if (pending.length < sizedAt) [sizedAt, sizedChars] = [0, 0];
+        sizedChars += payloadChars(pending.slice(sizedAt));
+        sizedAt = pending.length;
+        if (pending.length < BULK_FLUSH_EVENTS && sizedChars < BULK_FLUSH_CHARS) return;
+        const large = sizedChars >= BULK_FLUSH_CHARS;
+        [sizedAt, sizedChars] = [0, 0];
+        await write(recorder.takePending());
+        if (large) await sleep(1);
+        return;
+      }
       if (bulk) {
         const pending = recorder.peekPending();
         if (pending.length < BULK_FLUSH_EVENTS) {
@@ -461,6 +489,7 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
       // A timer ends the workflow task: Temporal delivers fired timers and signals, and the clock moves.
       if (patched(YIELD_IN_SYNC_LOOPS)) await sleep(1);
     },
+    flushAfterEvents: () => (sized ? SIZED_FLUSH_EVENTS : MAX_PENDING_EVENTS),
     boundsBranches: () => patched(BOUNDED_BRANCHES),
     continueAsNew: () => shouldContinueAsNew(thresholds),
     historyExhausted,

@@ -89,6 +89,7 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
     },
   };
   if (host.flush) paced.flush = () => host.flush!();
+  if (host.flushAfterEvents) paced.flushAfterEvents = () => host.flushAfterEvents!();
   if (host.yield) paced.yield = () => host.yield!();
   if (host.boundsBranches) paced.boundsBranches = () => host.boundsBranches!();
   if (host.recordsTaskStart) paced.recordsTaskStart = () => host.recordsTaskStart!();

@@ -62,7 +62,7 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
       throw locate(err, name, scope);
     }
     const { recorder, host } = scope.run;
-    if (recorder.pendingCount >= MAX_PENDING_EVENTS && host.flush) {
+    if (recorder.pendingCount >= (host.flushAfterEvents?.() ?? MAX_PENDING_EVENTS) && host.flush) {
       // A history nobody keeps (a Distributed Map child) is dropped; the host writes its own.
       if (!recorder.keeps) recorder.takePending();
       await host.flush();

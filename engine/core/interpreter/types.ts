@@ -104,6 +104,8 @@ export interface InterpreterHost {
    * loop). The host decides whether to write now or let more pile up.
    */
   flush?(): Promise<void>;
+  /** How many pending events make the interpreter call `flush` (absent: MAX_PENDING_EVENTS). */
+  flushAfterEvents?(): number;
   /**
    * Lets the host process what else happened (timers, signals) and its clock move on: called
    * after SYNC_STEPS_BEFORE_YIELD states in a row that did not wait on the host. Absent: no yield.
