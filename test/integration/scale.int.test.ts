@@ -156,7 +156,13 @@ describe('scale: continue-as-new on the real stack', () => {
     expect(stopped.status).toBe(200);
     const aborted = await waitForEnd(id);
     expect(aborted).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'halfway' });
+    // The status is ABORTED as soon as the stop is accepted; the workflow then closes the history
+    // with ExecutionAborted (README, Stop): wait for that event, not for the status alone.
     let events = await history(id);
+    for (let i = 0; i < 120 && events.at(-1)?.type !== 'ExecutionAborted'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      events = await history(id);
+    }
     expectCompleteHistory(events);
     expect(events.at(-1)?.type).toBe('ExecutionAborted');
     const doneBefore = events.filter((e) => e.type === 'LambdaFunctionSucceeded').length;
