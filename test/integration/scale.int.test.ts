@@ -169,7 +169,12 @@ describe('scale: continue-as-new on the real stack', () => {
     expect(doneBefore).toBeGreaterThan(0);
     expect(doneBefore).toBeLessThan(600);
 
-    const redriven = await call('POST', `/v1/executions/${encodeURIComponent(id)}/redrive`, {});
+    // The workflow may still be closing: redrive answers 409 "still stopping; retry" until it has.
+    let redriven = await call('POST', `/v1/executions/${encodeURIComponent(id)}/redrive`, {});
+    for (let i = 0; i < 120 && redriven.status === 409 && /still stopping/.test(JSON.stringify(redriven.body)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      redriven = await call('POST', `/v1/executions/${encodeURIComponent(id)}/redrive`, {});
+    }
     expect(redriven.status).toBe(200);
     const done = await waitForEnd(id, 600_000);
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: { n: 600, runs: 600 }, redriveCount: 1 });
