@@ -19,6 +19,18 @@ export async function tracingEnabled(pool: Pool, config: Config, stateMachine: s
 }
 
 /**
+ * `tracingConfiguration.enabled` as DescribeStateMachine reports it: what the user set, false when
+ * unset (as AWS answers). `STEPFLOW_TRACING_DEFAULT` only decides whether such executions are traced.
+ */
+export async function configuredTracing(pool: Pool, stateMachine: string): Promise<boolean> {
+  const { rows } = await pool.query<{ enabled: boolean | null }>(
+    'SELECT tracing_enabled AS enabled FROM state_machines WHERE name = $1',
+    [stateMachine],
+  );
+  return rows[0]?.enabled ?? false;
+}
+
+/**
  * Runs an execution's workflow start inside a `StartExecution` span (the Temporal client
  * interceptor's StartWorkflow span, and so the whole execution, become its children) and keeps
  * the trace id on the execution (DescribeExecution's `traceId`). A state machine with tracing

@@ -179,6 +179,28 @@ describe('OpenTelemetry traces', () => {
     expect(runActivity.service).toBe('stepflow-functions');
   });
 
+  test('DescribeStateMachine reports tracing as configured: false when unset, as AWS does', async () => {
+    const machine = `unset-${Date.now().toString(36)}`;
+    const sfn = (target: string, body: object) =>
+      fetch(apiUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${target}` },
+        body: JSON.stringify(body),
+      });
+    const created = await sfn('CreateStateMachine', {
+      name: machine,
+      definition: JSON.stringify(MACHINE),
+      roleArn: 'arn:aws:iam::000000000000:role/x',
+    });
+    expect(created.status).toBe(200);
+    const described = await sfn('DescribeStateMachine', {
+      stateMachineArn: `arn:aws:states:us-east-1:000000000000:stateMachine:${machine}`,
+    });
+    expect(((await described.json()) as { tracingConfiguration: unknown }).tracingConfiguration).toEqual({
+      enabled: false,
+    });
+  });
+
   test('tracingConfiguration.enabled false: the execution records no span and has no trace id', async () => {
     const machine = `untraced-${Date.now().toString(36)}`;
     const created = await fetch(apiUrl, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { setTracingEnabled, tracingEnabled } from '../../telemetry/execution-trace';
+import { configuredTracing, setTracingEnabled } from '../../telemetry/execution-trace';
 import { ResourceNameSchema } from '../../../schemas/api/common';
 import { stateMachineArn } from '../../core/arn';
 import { findExecution } from '../../db/executions-repo';
@@ -161,7 +161,7 @@ export const stateMachineActions = {
       status: 'ACTIVE',
       type: row.type,
       loggingConfiguration: loggingOf(row),
-      tracingConfiguration: { enabled: await tracingEnabled(deps.pool, deps.config, row.name) },
+      tracingConfiguration: { enabled: await configuredTracing(deps.pool, row.name) },
     };
     if (ref.version === undefined) {
       return {
@@ -200,7 +200,7 @@ export const stateMachineActions = {
       roleArn: row.roleArn ?? '',
       updateDate: epochSeconds(row.versionCreatedAt),
       loggingConfiguration: loggingOf(row),
-      tracingConfiguration: { enabled: await tracingEnabled(deps.pool, deps.config, row.name) },
+      tracingConfiguration: { enabled: await configuredTracing(deps.pool, row.name) },
       revisionId: row.revisionId,
       ...definitionFacts(row.definition),
     };
