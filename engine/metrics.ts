@@ -1,7 +1,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Prometheus metrics of one Stepflow process (API, worker or function host), on its own registry. */
-export function createMetrics(role: 'api' | 'worker' | 'functions') {
+/** Prometheus metrics of one Stepflow process (API, worker, function host or triggers), on its own registry. */
+export function createMetrics(role: 'api' | 'worker' | 'functions' | 'triggers') {
   const registry = new Registry();
   registry.setDefaultLabels({ role });
   collectDefaultMetrics({ register: registry });

@@ -9,6 +9,8 @@ import { installTemporalRuntime } from '../temporal/runtime';
 import { triggersTaskQueue } from '../../workflows/scheduled-execution';
 import { QueueTriggerManager } from './consumer/manager';
 import { createScheduleActivities } from './schedule-activities';
+import { createMetrics } from '../metrics';
+import { serveMetrics } from '../temporal/worker';
 
 /** The running triggers process: `run` settles when it has shut down after `shutdown()`. */
 export interface TriggersProcess {
@@ -19,7 +21,9 @@ export interface TriggersProcess {
 /**
  * `stepflow triggers`: serves the schedules' actions (a Temporal worker on the triggers task
  * queue: the `scheduledExecution` workflow and its activities) and consumes every queue trigger
- * configured through the API. Both start executions through the API's start use case.
+ * configured through the API. Both start executions through the API's start use case. With
+ * `WORKER_METRICS_PORT` set it serves its Prometheus `/metrics` there, which is also what tells a
+ * supervisor (the compose healthcheck) that it is up.
  */
 export async function startTriggers(config: Config, address: string, log: Logger): Promise<TriggersProcess> {
   installTemporalRuntime(log);
@@ -36,8 +40,13 @@ export async function startTriggers(config: Config, address: string, log: Logger
   });
   const queues = new QueueTriggerManager(deps, config.STEPFLOW_TRIGGERS_RELOAD_SECONDS * 1000);
   await queues.start();
+  const metricsServer =
+    config.WORKER_METRICS_PORT === undefined
+      ? undefined
+      : serveMetrics(createMetrics('triggers'), config.HOST, config.WORKER_METRICS_PORT, log);
   log.info({ taskQueue: triggersTaskQueue(config.TEMPORAL_TASK_QUEUE) }, 'triggers started');
   const run = worker.run().finally(async () => {
+    metricsServer?.close();
     await queues.stop();
     await connection.close();
     await temporal.connection.close();
