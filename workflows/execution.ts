@@ -35,6 +35,7 @@ import { historyExhausted, shouldContinueAsNew, thresholdsOf } from './continue-
 import { encodeEventRows, enteredStates } from './history-rows';
 import { runChildExecution, WaitingChildren } from './children';
 import { routeResource } from './resources';
+import { stateEventObserver } from './state-observer';
 import {
   FUNCTION_NOT_STARTED,
   functionsTaskQueue,
@@ -167,6 +168,13 @@ function taskOptions(invocation: TaskInvocation): ActivityOptions {
  */
 const FUNCTION_HOST = 'function-host-v1';
 
+/**
+ * Patch id: every state gets a trace span (the telemetry interceptor's state observer sees the
+ * history as it is emitted). Span ids draw on the workflow's random source, as the interpreter
+ * does (nested execution names, `States.UUID`), so executions recorded before keep their draws.
+ */
+const STATE_SPANS = 'state-spans-v1';
+
 /** How many deliveries of one invocation a lost function host may cost before the Task fails. */
 const MAX_FUNCTION_DELIVERIES = 5;
 
@@ -245,7 +253,8 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
   const callbacks = new CallbackRegistry();
   const children = new WaitingChildren();
   /** The execution's history recorder: the interpreter emits into it, this workflow writes from it. */
-  const recorder = new HistoryRecorder(() => Date.now());
+  const spans = patched(STATE_SPANS) ? stateEventObserver() : undefined;
+  const recorder = new HistoryRecorder(() => Date.now(), spans && ((event) => spans.observe(event)));
   const bulk = patched(BULK_HISTORY);
   const sized = bulk && patched(BULK_SIZED);
   /** Writes events: in bulk (one serialisation, bytes) or, for executions recorded before, as objects. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { replaySinks } from '../replay/sinks';
 import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
 import { createMachine, startExecution, uniqueName, waitForEnd } from './support/client';
 import { readStack, ROOT } from './support/stack';
@@ -298,6 +299,45 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
   'sync-loop-yields-and-times-out': { definition: { ...TIGHT_LOOP, TimeoutSeconds: 2 }, input: {} },
   // Past MaxHistoryEvents the execution fails with States.Runtime.
   'history-cap-fails': { definition: { ...TIGHT_LOOP, MaxHistoryEvents: 2500 }, input: {} },
+  // Every state gets a trace span (state-spans patch): nested states under their Parallel or Map.
+  'state-spans-parallel-map': {
+    definition: {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'Each',
+              States: {
+                Each: {
+                  Type: 'Map',
+                  ItemsPath: '$.items',
+                  ItemProcessor: { StartAt: 'Twice', States: { Twice: { Type: 'Pass', End: true } } },
+                  End: true,
+                },
+              },
+            },
+            {
+              StartAt: 'Pick',
+              States: {
+                Pick: {
+                  Type: 'Choice',
+                  Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'Greet' }],
+                  Default: 'Stop',
+                },
+                Greet: { Type: 'Task', Resource: fn('echo'), End: true },
+                Stop: { Type: 'Fail', Error: 'Never' },
+              },
+            },
+          ],
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    },
+    input: { go: true, name: 'Ada', items: [1, 2, 3] },
+  },
   // 1,100 iterations ask for more lanes than the branch budget (bounded-branches patch).
   'map-past-branch-budget': {
     definition: {
@@ -338,7 +378,7 @@ describe('workflow histories', () => {
         await waitForEnd(id);
         const history = await client.workflow.getHandle(id).fetchHistory();
         const result = await Worker.runReplayHistory(
-          { workflowBundle: { codePath: workflowBundlePath() } },
+          { workflowBundle: { codePath: workflowBundlePath() }, sinks: replaySinks() },
           history,
           id,
         );

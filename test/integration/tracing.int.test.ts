@@ -158,6 +158,7 @@ describe('OpenTelemetry traces', () => {
     const start = byName(`StartExecution ${machine}`);
     const startWorkflow = spans.find((s) => s.name.startsWith('StartWorkflow:')) as OtlpSpan;
     const runWorkflow = spans.find((s) => s.name.startsWith('RunWorkflow:')) as OtlpSpan;
+    const prepare = byName('Pass Prepare');
     const task = byName('Task Add');
     const startActivity = byName('StartActivity:invokeFunction');
     const runActivity = byName('RunActivity:invokeFunction');
@@ -168,6 +169,8 @@ describe('OpenTelemetry traces', () => {
     expect(startWorkflow.parentSpanId).toBe(start.spanId);
     expect(runWorkflow.parentSpanId).toBe(startWorkflow.spanId);
     expect(runWorkflow.service).toBe('stepflow-worker');
+    expect(prepare.parentSpanId).toBe(runWorkflow.spanId);
+    expect(prepare.attributes).toMatchObject({ 'stepflow.state.name': 'Prepare', 'stepflow.state.type': 'Pass' });
     expect(task.parentSpanId).toBe(runWorkflow.spanId);
     expect(task.attributes).toMatchObject({
       'stepflow.state.name': 'Add',
@@ -177,6 +180,61 @@ describe('OpenTelemetry traces', () => {
     expect(startActivity.parentSpanId).toBe(task.spanId);
     expect(runActivity.parentSpanId).toBe(startActivity.spanId);
     expect(runActivity.service).toBe('stepflow-functions');
+  });
+
+  test('every state has a span: states in Parallel branches are children of the Parallel state', async () => {
+    const machine = `traced-fan-${Date.now().toString(36)}`;
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'Left', States: { Left: { Type: 'Pass', End: true } } },
+            {
+              StartAt: 'Pick',
+              States: {
+                Pick: {
+                  Type: 'Choice',
+                  Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'Right' }],
+                  Default: 'Stop',
+                },
+                Right: { Type: 'Pass', End: true },
+                Stop: { Type: 'Fail', Error: 'Never' },
+              },
+            },
+          ],
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    expect((await call('POST', '/v1/state-machines', { name: machine, definition })).status).toBe(201);
+    const started = await call('POST', `/v1/state-machines/${machine}/executions`, {
+      name: 'fan',
+      input: { go: true },
+    });
+    expect(started.status).toBe(201);
+    const done = await waitForEnd(`${machine}:fan`);
+    expect(done.status).toBe('SUCCEEDED');
+    const spans = await until('the state spans', () => {
+      const inTrace = receiver.spans.filter((s) => s.traceId === done.traceId);
+      return inTrace.some((s) => s.name === 'Succeed Done') && inTrace.some((s) => s.name.startsWith('RunWorkflow:'))
+        ? inTrace
+        : undefined;
+    });
+    const only = (name: string) => {
+      const found = spans.filter((s) => s.name === name);
+      expect(found.map((s) => s.name)).toEqual([name]);
+      return found[0] as OtlpSpan;
+    };
+    const runWorkflow = spans.find((s) => s.name.startsWith('RunWorkflow:')) as OtlpSpan;
+    const fan = only('Parallel Fan');
+    expect(fan.parentSpanId).toBe(runWorkflow.spanId);
+    expect(fan.attributes).toMatchObject({ 'stepflow.state.name': 'Fan', 'stepflow.state.type': 'Parallel' });
+    for (const name of ['Pass Left', 'Choice Pick', 'Pass Right']) expect(only(name).parentSpanId).toBe(fan.spanId);
+    expect(only('Succeed Done').parentSpanId).toBe(runWorkflow.spanId);
+    expect(spans.filter((s) => s.name === 'Fail Stop')).toEqual([]);
   });
 
   test('DescribeStateMachine reports tracing as configured: false when unset, as AWS does', async () => {

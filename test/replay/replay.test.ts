@@ -3,6 +3,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
+import { replaySinks } from './sinks';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -25,7 +26,11 @@ describe('replay of committed histories', () => {
   test.each(FILES)('replays %s without nondeterminism when run through the current bundle', async (file) => {
     const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(DIR, file)));
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, history, file),
+      Worker.runReplayHistory(
+        { workflowBundle: { codePath: workflowBundlePath() }, sinks: replaySinks() },
+        history,
+        file,
+      ),
     ).resolves.toBeUndefined();
   });
 });

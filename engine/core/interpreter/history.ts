@@ -18,7 +18,15 @@ export class HistoryRecorder {
   private isoAt = NaN;
   private isoText = '';
 
-  constructor(private readonly now: () => number) {}
+  /**
+   * @param now the host's clock
+   * @param observe sees each event as it is emitted (the workflow's state spans); it must not
+   *   change the event
+   */
+  constructor(
+    private readonly now: () => number,
+    private readonly observe?: (event: Readonly<HistoryEvent>) => void,
+  ) {}
 
   /** ISO-8601 text of epoch ms, reusing the last one when the millisecond is the same (a hot path). */
   iso(ms: number): string {
@@ -44,6 +52,7 @@ export class HistoryRecorder {
     };
     if (detailsKey) event[detailsKey] = details ?? {};
     if (!this.closed) this.pending.push(event);
+    this.observe?.(event);
     return event.id;
   }
 
