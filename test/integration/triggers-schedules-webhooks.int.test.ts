@@ -1,9 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { temporalScheduleId } from '../../engine/triggers/schedules';
+import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
+import { replaySinks } from '../replay/sinks';
 import { createPool, type Pool } from '../../engine/db/pool';
 import { signWebhook } from '../../engine/triggers/webhook-signature';
 import { call, createMachine, uniqueName, waitForEnd } from './support/client';
-import { readStack } from './support/stack';
+import { readStack, ROOT } from './support/stack';
 import { killTriggers, spawnTriggers, until } from './support/triggers';
 
 const ECHO = { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } };
@@ -157,6 +165,31 @@ describe('schedules', () => {
         .replace(/\.\d{3}Z$/, 'Z')
         .replace(/[-:]/g, '');
       expect(execution.name).toBe(`${name}-${compact}`);
+    }
+
+    // An action's workflow (scheduledExecution) replays through the current bundle; with
+    // RECORD_HISTORIES set, its history becomes a committed replay history (kept, never re-recorded).
+    const stack = readStack();
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    try {
+      const client = new Client({ connection, namespace: stack.namespace });
+      const described = await client.schedule.getHandle(temporalScheduleId(name)).describe();
+      const action = described.info.recentActions[0]?.action;
+      expect(action?.type).toBe('startWorkflow');
+      const history = await client.workflow.getHandle(action?.workflow.workflowId as string).fetchHistory();
+      await expect(
+        Worker.runReplayHistory(
+          { workflowBundle: { codePath: workflowBundlePath() }, sinks: replaySinks() },
+          history,
+          'scheduled-execution',
+        ),
+      ).resolves.toBeUndefined();
+      const file = path.join(ROOT, 'test', 'replay', 'histories', 'scheduled-execution-waits.history.bin');
+      if (process.env.RECORD_HISTORIES && !fs.existsSync(file)) {
+        fs.writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+      }
+    } finally {
+      await connection.close();
     }
 
     const paused = await call('POST', `/v1/schedules/${name}/pause`, { note: 'test' });
