@@ -34,6 +34,14 @@ describe('operations endpoints', () => {
         '/v1/state-machines/{name}/executions',
         '/v1/executions/{executionId}',
         '/v1/executions/{executionId}/history',
+        // Triggers and notifications (README, Triggers and Observability).
+        '/v1/schedules',
+        '/v1/schedules/{name}',
+        '/v1/webhooks',
+        '/v1/webhooks/{id}',
+        '/v1/queue-triggers',
+        '/v1/queue-triggers/{name}',
+        '/v1/notification-targets',
       ]),
     );
     expect(doc.paths['/v1/state-machines'].post.requestBody.content['application/json'].schema.required).toEqual([
