@@ -74,8 +74,25 @@ export async function finishPendingStops(deps: ServiceDeps): Promise<number> {
 const STUCK_QUERY = `WorkflowType = '${EXECUTION_WORKFLOW}' AND ExecutionStatus = 'Running' AND TemporalReportedProblems IS NOT NULL`;
 
 /**
+ * The attempt at which a workflow task with these problems (Temporal's `TemporalReportedProblems`,
+ * e.g. `category=WorkflowTaskTimedOut`) ends its execution: STEPFLOW_MAX_WORKFLOW_TASK_TIMEOUTS
+ * when the task only timed out (a lost or starved worker, which a live worker cures), else
+ * STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS (it failed: a poison execution).
+ */
+export function attemptsBeforeEnding(
+  problems: unknown,
+  config: Pick<ServiceDeps['config'], 'STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS' | 'STEPFLOW_MAX_WORKFLOW_TASK_TIMEOUTS'>,
+): number {
+  const reported = Array.isArray(problems) ? problems.map(String) : [];
+  const categories = reported.filter((p) => p.startsWith('category='));
+  const timedOutOnly = categories.length > 0 && categories.every((p) => p === 'category=WorkflowTaskTimedOut');
+  return timedOutOnly ? config.STEPFLOW_MAX_WORKFLOW_TASK_TIMEOUTS : config.STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS;
+}
+
+/**
  * Ends executions whose workflow task failed STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS times in a row
- * (a poison execution that crashes or stalls every worker it reaches): terminates the workflow,
+ * (a poison execution that crashes or stalls every worker it reaches; see attemptsBeforeEnding
+ * for one that only timed out): terminates the workflow,
  * then records `ExecutionFailed` with `States.Runtime` after the last stored event and marks the
  * execution FAILED. Returns the ids it ended.
  */
@@ -89,8 +106,8 @@ export async function failStuckWorkflows(deps: ServiceDeps, limit = 100): Promis
       const handle = deps.temporal.workflow.getHandle(executionId);
       const description = await handle.describe();
       const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
-      if (description.status.name !== 'RUNNING' || attempt < deps.config.STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS) continue;
       const problems = workflow.searchAttributes?.TemporalReportedProblems;
+      if (description.status.name !== 'RUNNING' || attempt < attemptsBeforeEnding(problems, deps.config)) continue;
       const cause =
         `The execution's workflow task failed ${attempt - 1} times in a row (${Array.isArray(problems) ? problems.join(', ') : 'no details'}); ` +
         'Stepflow ended the execution. See the worker logs for the error.';
