@@ -117,8 +117,10 @@ export interface ClosingRow {
 
 /**
  * Writes the closing events and closes the execution in one statement (one round trip, atomic):
- * the row's outcome is set only while it is RUNNING; the resume point is kept and a pending stop
- * cleared either way (as `completeExecution` does in two). Not for a stop (see `stopFinalized`).
+ * the row is locked first; the events and the outcome are written only while it is RUNNING (an
+ * execution the reconciler or a stop already closed keeps the one terminal event it has); the
+ * resume point is kept and a pending stop cleared either way (as `completeExecution` does in
+ * two). Not for a stop (see `stopFinalized`).
  */
 export async function closeWithEvents(
   db: Queryable,
@@ -127,7 +129,14 @@ export async function closeWithEvents(
   closing: ClosingRow,
 ): Promise<Date | undefined> {
   const result = await db.query<{ start_date: Date }>(
-    `WITH written AS (${INSERT_EVENT_ROWS})
+    `WITH current AS (SELECT status FROM executions WHERE execution_id = $1 FOR UPDATE),
+          written AS (
+            INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
+            SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
+              FROM json_to_recordset($2::json)
+                AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
+             WHERE (SELECT status FROM current) = 'RUNNING'
+            ON CONFLICT (execution_id, event_id) DO NOTHING)
      UPDATE executions
         SET status = CASE WHEN status = 'RUNNING' THEN $3 ELSE status END,
             output = CASE WHEN status = 'RUNNING' THEN $4::json ELSE output END,
