@@ -15,7 +15,13 @@ export {
   type ItemLimits,
   utf8Length,
 } from './limits';
-export { CSV_DELIMITERS, itemParseConfig, resolveMaxItems, type ItemInputType, type ItemParseConfig } from './reader-config';
+export {
+  CSV_DELIMITERS,
+  itemParseConfig,
+  resolveMaxItems,
+  type ItemInputType,
+  type ItemParseConfig,
+} from './reader-config';
 export { createItemParser, parseItems, type ItemParser } from './parse';
 export { CsvRecordParser } from './csv';
 export { resolvePointer } from './json-pointer';

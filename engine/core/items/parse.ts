@@ -231,7 +231,8 @@ class Parser implements ItemParser {
     this.header.forEach((name, index) => {
       const value = fields[index] ?? '';
       // A column named __proto__ is an own property like any other, never the object's prototype.
-      if (name === '__proto__') Object.defineProperty(item, name, { value, enumerable: true, writable: true, configurable: true });
+      if (name === '__proto__')
+        Object.defineProperty(item, name, { value, enumerable: true, writable: true, configurable: true });
       else item[name] = value;
     });
     this.emit(item, out);
@@ -244,6 +245,8 @@ class Parser implements ItemParser {
   }
 
   private headerTooLarge(): Error {
-    return itemReaderFailed(`The CSV header of ${this.source} is larger than the limit of ${this.limits.maxHeaderBytes} bytes`);
+    return itemReaderFailed(
+      `The CSV header of ${this.source} is larger than the limit of ${this.limits.maxHeaderBytes} bytes`,
+    );
   }
 }

@@ -27,9 +27,7 @@ describe('CsvRecordParser', () => {
   });
 
   test('keeps commas, newlines and doubled quotes inside a quoted field', () => {
-    expect(everySplit('"a,b","line1\nline2","say ""hi""",""\n')).toEqual([
-      ['a,b', 'line1\nline2', 'say "hi"', ''],
-    ]);
+    expect(everySplit('"a,b","line1\nline2","say ""hi""",""\n')).toEqual([['a,b', 'line1\nline2', 'say "hi"', '']]);
   });
 
   test("reads AWS's documented example row exactly", () => {

@@ -10,7 +10,12 @@ import {
 
 const SOURCE = 's3://bucket/key';
 
-function parse(body: string | Uint8Array, config: Parameters<typeof itemParseConfig>[0], maxItems?: number, limits?: Partial<ItemLimits>) {
+function parse(
+  body: string | Uint8Array,
+  config: Parameters<typeof itemParseConfig>[0],
+  maxItems?: number,
+  limits?: Partial<ItemLimits>,
+) {
   return parseItems(body, itemParseConfig(config, maxItems), SOURCE, { ...DEFAULT_ITEM_LIMITS, ...limits });
 }
 
@@ -35,7 +40,10 @@ describe('parseItems: JSON', () => {
     expect([
       parse(doc, { InputType: 'JSON', ItemsPointer: '/data/a~1b/~0x' }),
       parse(doc, { InputType: 'JSON', ItemsPointer: '/data/a~1b/~0x/0' }),
-    ]).toEqual([[[1, 2], [3]], [1, 2]]);
+    ]).toEqual([
+      [[1, 2], [3]],
+      [1, 2],
+    ]);
   });
 
   test('fails when the document is not an array and no ItemsPointer is set', () => {
@@ -52,8 +60,14 @@ describe('parseItems: JSON', () => {
       failure(() => parse('{"items":[1]}', { InputType: 'JSON', ItemsPointer: 'items' })),
     ]).toEqual([
       { error: 'States.ItemReaderFailed', cause: "ItemsPointer '/nope' selects nothing in the JSON document" },
-      { error: 'States.ItemReaderFailed', cause: "ItemsPointer '/items' does not select a JSON array in s3://bucket/key" },
-      { error: 'States.ItemReaderFailed', cause: "ItemsPointer 'items' is not a JSON pointer (it must start with '/')" },
+      {
+        error: 'States.ItemReaderFailed',
+        cause: "ItemsPointer '/items' does not select a JSON array in s3://bucket/key",
+      },
+      {
+        error: 'States.ItemReaderFailed',
+        cause: "ItemsPointer 'items' is not a JSON pointer (it must start with '/')",
+      },
     ]);
   });
 
@@ -128,7 +142,9 @@ describe('parseItems: JSON Lines', () => {
 
 describe('parseItems: CSV', () => {
   test('keys each record by the first row, every value a string', () => {
-    expect(parse('id,name,score\n1,Ann,9.5\n2,"Bo, Jr.",10\n', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })).toEqual([
+    expect(
+      parse('id,name,score\n1,Ann,9.5\n2,"Bo, Jr.",10\n', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }),
+    ).toEqual([
       { id: '1', name: 'Ann', score: '9.5' },
       { id: '2', name: 'Bo, Jr.', score: '10' },
     ]);
@@ -139,9 +155,7 @@ describe('parseItems: CSV', () => {
   });
 
   test('uses CSVHeaders when the header location is GIVEN, the first row being data', () => {
-    expect(
-      parse('1,2\n3,4\n', { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['x', 'y'] }),
-    ).toEqual([
+    expect(parse('1,2\n3,4\n', { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['x', 'y'] })).toEqual([
       { x: '1', y: '2' },
       { x: '3', y: '4' },
     ]);
@@ -203,7 +217,9 @@ describe('parseItems: CSV', () => {
   });
 
   test('fails when a record passes the item bound', () => {
-    expect(failure(() => parse(`a\n"${'x'.repeat(100)}"\n`, { InputType: 'CSV' }, undefined, { maxItemChars: 50 }))).toEqual({
+    expect(
+      failure(() => parse(`a\n"${'x'.repeat(100)}"\n`, { InputType: 'CSV' }, undefined, { maxItemChars: 50 })),
+    ).toEqual({
       error: 'States.ItemReaderFailed',
       cause: "A CSV record of s3://bucket/key is longer than Stepflow's limit of 50 characters",
     });
@@ -284,9 +300,18 @@ describe('resolveMaxItems', () => {
       failure(() => resolveMaxItems({ MaxItemsPath: '$.n' }, () => 'many')),
       failure(() => resolveMaxItems({ MaxItemsPath: '$.n' }, () => -1)),
     ]).toEqual([
-      { error: 'States.Runtime', cause: 'The MaxItemsPath field refers to value "1.5" which is not a valid integer: $.n' },
-      { error: 'States.Runtime', cause: 'The MaxItemsPath field refers to value "many" which is not a valid integer: $.n' },
-      { error: 'States.Runtime', cause: 'The MaxItemsPath field refers to value "-1" which is not a valid integer: $.n' },
+      {
+        error: 'States.Runtime',
+        cause: 'The MaxItemsPath field refers to value "1.5" which is not a valid integer: $.n',
+      },
+      {
+        error: 'States.Runtime',
+        cause: 'The MaxItemsPath field refers to value "many" which is not a valid integer: $.n',
+      },
+      {
+        error: 'States.Runtime',
+        cause: 'The MaxItemsPath field refers to value "-1" which is not a valid integer: $.n',
+      },
     ]);
   });
 });
