@@ -96,7 +96,8 @@ class Parser implements ItemParser {
     if (this.done) return out;
     switch (this.config.inputType) {
       case 'JSON':
-        out.push(...this.jsonItems());
+        // Item by item: spreading a million items into push() would overflow the stack.
+        for (const item of this.jsonItems()) out.push(item);
         break;
       case 'JSONL':
         this.jsonLine(this.line, out);

@@ -178,7 +178,7 @@ class Paging {
       }
       this.buffer.push(item);
       this.count++;
-      if (this.buffer.length >= this.size) out.push(...this.take());
+      if (this.buffer.length >= this.size) for (const full of this.take()) out.push(full);
     }
     return out;
   }

@@ -315,3 +315,10 @@ describe('resolveMaxItems', () => {
     ]);
   });
 });
+
+describe('parseItems: size', () => {
+  test('reads a JSON array of 1,000,000 items (the default item bound) without overflowing the stack', () => {
+    const items = parse(`[${'0,'.repeat(999_999)}0]`, { InputType: 'JSON' });
+    expect([items.length, items[999_999]]).toEqual([1_000_000, 0]);
+  });
+});
