@@ -14,6 +14,7 @@ import type {
   RecordEventsInput,
 } from './contracts';
 import { createChildActivities } from './children';
+import { executionLogWriter } from './execution-log';
 import { forwardToFunctionHost } from './forward-function';
 import { tokenSigner } from './token-signer';
 import { countRows, countTransitions } from './transitions';
@@ -41,6 +42,7 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   const signed = tokenSigner(deps.pool, deps.tokenSecret);
+  const logEvents = executionLogWriter(deps.pool, deps.log);
 
   return {
     ...createChildActivities({ pool: deps.pool, sign: signed }),
@@ -55,6 +57,7 @@ export function createActivities(deps: ActivityDeps) {
     async enqueueActivityTask(input: EnqueueActivityTaskInput): Promise<void> {
       await insertEvents(deps.pool, input.executionId, input.pendingEvents);
       countTransitions(deps.metrics, input.pendingEvents, input.executionId);
+      await logEvents(input.executionId, input.pendingEvents);
       await enqueueActivityTask(deps.pool, {
         nonce: input.taskToken,
         activityName: input.activityName,
@@ -69,6 +72,7 @@ export function createActivities(deps: ActivityDeps) {
     async recordEvents(input: RecordEventsInput): Promise<void> {
       await insertEvents(deps.pool, input.executionId, input.events);
       countTransitions(deps.metrics, input.events, input.executionId);
+      await logEvents(input.executionId, input.events);
     },
 
     /** Writes history events serialised once by the workflow (BULK_HISTORY; idempotent). */
@@ -76,6 +80,7 @@ export function createActivities(deps: ActivityDeps) {
       const text = rowsText(rows);
       await insertEventRows(deps.pool, input.executionId, text);
       countRows(deps.metrics, text, input.executionId);
+      await logEvents(input.executionId, text);
     },
 
     /**
@@ -104,6 +109,7 @@ export function createActivities(deps: ActivityDeps) {
         });
       }
       countRows(deps.metrics, text, executionId, startedAt?.getTime());
+      await logEvents(executionId, text);
       deps.metrics?.executionsClosed.inc({ status: outcome.status });
       deps.log.info({ executionId, status: outcome.status }, 'execution completed');
     },
@@ -119,6 +125,7 @@ export function createActivities(deps: ActivityDeps) {
         await completeExecution(client, input.executionId, input.outcome, stopDate, input.resume);
       });
       countTransitions(deps.metrics, input.events, input.executionId);
+      await logEvents(input.executionId, input.events);
       deps.metrics?.executionsClosed.inc({ status: input.outcome.status });
       deps.log.info({ executionId: input.executionId, status: input.outcome.status }, 'execution completed');
     },

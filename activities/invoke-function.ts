@@ -1,6 +1,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { insertEvents } from '../engine/db/events-repo';
+import { executionLogWriter } from './execution-log';
 import { substituteToken } from '../engine/service/task-tokens';
 import { FunctionFailure, InvocationCancelled } from '../engine/functions/failures';
 import type { FunctionPool } from '../engine/functions/pool';
@@ -33,6 +34,7 @@ function stamped(events: HistoryEvent[], startedEventId: number | undefined, at:
 
 /** The function host's activity: runs a function from FUNCTIONS_DIR in a process of the pool. */
 export function createFunctionActivities(deps: FunctionActivityDeps) {
+  const logEvents = executionLogWriter(deps.pool, deps.log);
   return {
     /**
      * Writes the pending history events (the Task's `…Started` stamped now) when the function
@@ -70,8 +72,10 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
           signal: ctx.cancellationSignal,
           beforeStart: async () => {
             const at = Date.now();
-            await insertEvents(deps.pool, input.executionId, stamped(input.pendingEvents, input.startedEventId, at));
+            const events = stamped(input.pendingEvents, input.startedEventId, at);
+            await insertEvents(deps.pool, input.executionId, events);
             countTransitions(deps.metrics, input.pendingEvents, input.executionId);
+            await logEvents(input.executionId, events);
             startedAt = at;
           },
         });

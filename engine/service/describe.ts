@@ -4,6 +4,8 @@ import { DomainError } from './errors';
 import { listEventPage } from '../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../db/executions-repo';
 import { executionArn } from '../core/arn';
+import { executionLogEvents, loggingSettings, type ExecutionLogEvent, type LogLevel } from '../core/execution-log';
+import { findVersion } from '../db/state-machines-repo';
 import type { ServiceDeps } from './deps';
 
 /** The API view of a stored execution (absent fields omitted, dates ISO-8601). */
@@ -81,6 +83,36 @@ export async function getExecutionHistoryPage(
   const page = await listEventPage(deps.pool, executionId, { limit, maxBytes: HISTORY_PAGE_MAX_BYTES, reverse, from });
   const last = page.events[page.events.length - 1];
   return { events: page.events, ...(page.more && last ? { next: encodeHistoryCursor(last.id, reverse) } : {}) };
+}
+
+/**
+ * A page of the execution's log events (see engine/core/execution-log.ts): the events of the next
+ * `limit` history events (ascending) that its state machine's `loggingConfiguration` logs, shaped
+ * as Step Functions writes them to CloudWatch Logs; the same events the worker writes to its log.
+ * `next` (the history cursor) is present while history follows, even after a page with no event.
+ */
+export async function getExecutionLogPage(
+  deps: ServiceDeps,
+  executionId: string,
+  query: { limit?: number; next?: string },
+): Promise<{ level: LogLevel; includeExecutionData: boolean; events: ExecutionLogEvent[]; next?: string }> {
+  const row = await findExecution(deps.pool, executionId);
+  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  const machine = await findVersion(deps.pool, row.stateMachine);
+  const settings = loggingSettings(machine?.loggingConfiguration);
+  const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, false);
+  const limit = Math.min(query.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
+  const page =
+    settings.level === 'OFF'
+      ? { events: [], more: false }
+      : await listEventPage(deps.pool, executionId, { limit, maxBytes: HISTORY_PAGE_MAX_BYTES, from });
+  const last = page.events[page.events.length - 1];
+  const arn = executionArn(row.stateMachine, row.name);
+  return {
+    ...settings,
+    events: executionLogEvents(page.events, settings, { arn, redriveCount: row.redriveCount ?? 0 }),
+    ...(page.more && last ? { next: encodeHistoryCursor(last.id, false) } : {}),
+  };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { StateMachineDefinition } from '../../schemas/asl';
+import { compilePlan } from '../core/compile';
 import { DefinitionProblemCodes, validateDefinition } from '../core/validate';
 import type { StateDef } from '../core/interpreter/scope';
 import { DomainError } from './errors';
@@ -5,7 +7,7 @@ import { DomainError } from './errors';
 /** The name TestState gives a lone state definition (AWS cites it: `/States/StateName/…`). */
 export const SINGLE_STATE_NAME = 'StateName';
 
-/** The state under test, found in (and validated with) its machine. */
+/** The state under test, found in (validated and compiled with) its machine. */
 export interface SelectedState {
   name: string;
   state: StateDef;
@@ -78,8 +80,9 @@ export function selectState(definitionText: string, stateName?: string): Selecte
   const problems = validateDefinition(machine);
   if (problems.length > 0) throw new DomainError('INVALID_DEFINITION', 'Invalid State Machine Definition', problems);
   const name = isMachine ? (stateName ?? String(machine.StartAt)) : (stateName ?? SINGLE_STATE_NAME);
-  const state = findState(machine, name);
+  // Compiled as an execution's plan is: every state's `QueryLanguage` resolved.
+  const plan = compilePlan(machine as unknown as StateMachineDefinition);
+  const state = findState(plan.definition as unknown as Record<string, unknown>, name);
   if (!state) throw new DomainError('VALIDATION_FAILED', 'State not found in definition');
-  const language = state.QueryLanguage ?? machine.QueryLanguage;
-  return { name, state, jsonata: language === 'JSONata' };
+  return { name, state, jsonata: state.QueryLanguage === 'JSONata' };
 }

@@ -61,6 +61,35 @@ export const HistoryQuerySchema = z.object({
 /** A page of history events; `next` is present when more follow (pass it as `?next=`). */
 export const HistoryResponseSchema = z.object({ events: z.array(HistoryEventSchema), next: z.string().optional() });
 
+/** `GET /v1/executions/{executionId}/logs`: a page size and the cursor of the previous page. */
+export const ExecutionLogQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  next: z.string().max(256).optional(),
+});
+
+/** One execution log event, in Step Functions' CloudWatch Logs shape (ids and times as strings). */
+const ExecutionLogEventSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  previous_event_id: z.string(),
+  event_timestamp: z.string(),
+  execution_arn: z.string(),
+  redrive_count: z.string(),
+});
+
+/**
+ * A page of an execution's log events: the state machine's logging level and whether data is
+ * included, the events of the page's span of history that the level logs, and `next` when more
+ * history follows (a page may hold fewer events than `limit`, even none, and still have `next`).
+ */
+export const ExecutionLogResponseSchema = z.object({
+  level: z.enum(['ALL', 'ERROR', 'FATAL', 'OFF']),
+  includeExecutionData: z.boolean(),
+  events: z.array(ExecutionLogEventSchema),
+  next: z.string().optional(),
+});
+
 /** `POST /v1/executions/{executionId}/stop`: StopExecution's optional error (≤ 256 chars) and cause (≤ 32,768). */
 export const StopExecutionRequestSchema = z.object({
   error: z.string().max(256).optional(),

@@ -44,6 +44,7 @@ const ROUTES: Record<string, Access> = {
   'GET /v1/executions': 'read',
   'GET /v1/executions/:executionId': 'read',
   'GET /v1/executions/:executionId/history': 'read',
+  'GET /v1/executions/:executionId/logs': 'read',
   'POST /v1/executions/:executionId/stop': 'execute',
   'POST /v1/executions/:executionId/redrive': 'execute',
   'POST /v1/task-tokens/success': 'execute',

@@ -2,8 +2,7 @@ import { DomainError } from '../../engine/service/errors';
 import { StatesError } from '../../engine/core/errors';
 import { checkMockedContext } from '../../engine/service/test-state-context';
 import { machineOfState, selectState } from '../../engine/service/test-state-definition';
-import { testState, type TestStateRequest } from '../../engine/service/test-state';
-import type { TaskInvoker } from '../../engine/service/test-state-task';
+import { testState, type TaskInvoker, type TestStateRequest } from '../../engine/service/test-state';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -12,11 +11,10 @@ function run(
   request: Omit<TestStateRequest, 'definition'> & { definition: unknown },
   functions: Record<string, (p: unknown) => unknown> = {},
 ) {
-  const invoker: TaskInvoker = async (state, parameters) => {
-    const name = String(state.Resource).split(':').pop() as string;
-    const fn = functions[name];
-    if (!fn) throw new StatesError('Lambda.ResourceNotFoundException', name);
-    return fn(parameters);
+  const invoker: TaskInvoker = async (invocation) => {
+    const fn = functions[invocation.functionName];
+    if (!fn) throw new StatesError('Lambda.ResourceNotFoundException', invocation.functionName);
+    return fn(invocation.payload);
   };
   const definition = typeof request.definition === 'string' ? request.definition : JSON.stringify(request.definition);
   return testState({ config: { TEMPORAL_TASK_QUEUE: 'unused' }, invoker, now: () => NOW }, { ...request, definition });
@@ -54,7 +52,7 @@ describe('test-state definition', () => {
     };
     expect(selectState(JSON.stringify(machine), 'Inner')).toEqual({
       name: 'Inner',
-      state: { Type: 'Pass', End: true },
+      state: { Type: 'Pass', QueryLanguage: 'JSONata', End: true },
       jsonata: true,
     });
   });
@@ -277,5 +275,47 @@ describe('testState', () => {
         'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
       ),
     );
+  });
+
+  test('keeps a JSONata string with blanks around the delimiters as a literal', async () => {
+    const state = { QueryLanguage: 'JSONata', Type: 'Pass', Output: { a: ' {% $states.input %} ', b: '$' }, End: true };
+    await expect(run({ definition: state, input: { x: 1 }, inspectionLevel: 'DEBUG' })).resolves.toEqual({
+      status: 'SUCCEEDED',
+      output: { a: ' {% $states.input %} ', b: '$' },
+      inspectionData: { input: { x: 1 } },
+    });
+  });
+
+  test('reports the stages a Task reached before its mocked error, and the catcher of an exhausted retrier', async () => {
+    const state = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      InputPath: '$.in',
+      Parameters: { FunctionName: 'f', 'Payload.$': '$' },
+      Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 1 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Handle' }],
+      End: true,
+    };
+    await expect(
+      run({
+        definition: state,
+        input: { in: { v: 1 } },
+        inspectionLevel: 'DEBUG',
+        mock: { errorOutput: { error: 'Boom', cause: 'bad' } },
+        stateConfiguration: { retrierRetryCount: 1 },
+      }),
+    ).resolves.toEqual({
+      status: 'CAUGHT_ERROR',
+      error: 'Boom',
+      cause: 'bad',
+      nextState: 'Handle',
+      output: { in: { v: 1 }, error: { Error: 'Boom', Cause: 'bad' } },
+      inspectionData: {
+        input: { in: { v: 1 } },
+        afterInputPath: { v: 1 },
+        afterParameters: { FunctionName: 'f', Payload: { v: 1 } },
+        errorDetails: { retryIndex: 0, catchIndex: 0 },
+      },
+    });
   });
 });

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   ExecutionListResponseSchema,
+  ExecutionLogQuerySchema,
+  ExecutionLogResponseSchema,
   ListExecutionsQuerySchema,
   ExecutionParamsSchema,
   ExecutionResponseSchema,
@@ -8,13 +10,21 @@ import {
   HistoryResponseSchema,
   StopExecutionRequestSchema,
 } from '../../../schemas/api/executions';
-import { describeExecution, getExecutionHistoryPage, listExecutionPage } from '../../service/describe';
+import {
+  describeExecution,
+  getExecutionHistoryPage,
+  getExecutionLogPage,
+  listExecutionPage,
+} from '../../service/describe';
 import type { ServiceDeps } from '../../service/deps';
 import { stopExecution } from '../../service/stop';
 import { redriveExecution } from '../../service/redrive';
 import { streamHistory } from '../history-stream';
 
-/** `/v1/executions/{executionId}`: describe, history (paged, or its live stream with `?follow=true`), stop, redrive. */
+/**
+ * `/v1/executions/{executionId}`: describe, history (paged, or its live stream with `?follow=true`),
+ * execution log events (`/logs`), stop, redrive.
+ */
 export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
   app.get(
     '/v1/executions',
@@ -49,6 +59,18 @@ export const executionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = asy
         reverse: request.query.reverse === 'true',
       });
     },
+  );
+
+  app.get(
+    '/v1/executions/:executionId/logs',
+    {
+      schema: {
+        params: ExecutionParamsSchema,
+        querystring: ExecutionLogQuerySchema,
+        response: { 200: ExecutionLogResponseSchema },
+      },
+    },
+    async (request) => getExecutionLogPage(deps, request.params.executionId, request.query),
   );
 
   app.post(

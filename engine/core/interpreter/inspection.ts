@@ -45,6 +45,11 @@ export class StageRecorder implements Inspection {
     return produced;
   }
 
+  /** Every stage recorded, in order (TestState's `inspectionData`). */
+  all(): readonly [InspectionStage, unknown][] {
+    return this.stages;
+  }
+
   /** The stages that changed the data, without `input` and `output` (the state's events carry them). */
   changed(): Partial<Record<InspectionStage, unknown>> | undefined {
     let previous: unknown;

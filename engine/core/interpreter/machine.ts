@@ -1,7 +1,12 @@
 import { StatesError, StatesErrors } from '../errors';
 import { locate } from './located';
-import { runState, type StateRunner, type StepResult } from './pipeline';
-import type { MachineDef, Scope } from './scope';
+import type { VariableScope } from '../variables';
+import { ExecutionBounds } from './bounds';
+import { CompensationStack } from './compensation';
+import { HistoryRecorder } from './history';
+import { runState, type StateProbe, type StateRunner, type StepResult } from './pipeline';
+import { Scope, type MachineDef, type StateDef } from './scope';
+import type { ExecutionInfo, InterpreterHost } from './types';
 import { choiceRunner } from './states/choice';
 import { failRunner } from './states/fail';
 import { mapRunner } from './states/map';
@@ -71,4 +76,35 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
     name = step.next;
     data = step.output;
   }
+}
+
+/** One state run on its own (TestState): see runOneState. */
+export interface OneState {
+  name: string;
+  /** The state as compiled (its `QueryLanguage` resolved). */
+  state: StateDef;
+  input: unknown;
+  /** The workflow variables it sees (and assigns into). */
+  variables: VariableScope;
+  execution: ExecutionInfo;
+  host: InterpreterHost;
+  probe: StateProbe;
+}
+
+/**
+ * Runs one state through the same pipeline and runner as an execution does, with `probe`
+ * watching (and, for a mock, replacing) its effect. Resolves with its output and next state;
+ * rejects with its uncaught error, or RetryDeferred when a retrier would retry it.
+ */
+export function runOneState({ name, state, input, variables, execution, host, probe }: OneState): Promise<StepResult> {
+  const run = {
+    host,
+    recorder: new HistoryRecorder(() => host.now()),
+    execution,
+    executionInput: input,
+    bounds: new ExecutionBounds(host),
+    compensations: new CompensationStack(),
+    probe,
+  };
+  return runState(name, state, input, new Scope(run, 0, undefined, variables), RUNNERS[state.Type]!, runMachine);
 }

@@ -14,7 +14,7 @@ import { payloadText } from './history';
 import { StageRecorder } from './inspection';
 import { checkPayloadSize } from './limits';
 import { locateEvaluationFailure } from './located';
-import { withRetry } from './retry-catch';
+import { RetryDeferred, withRetry } from './retry-catch';
 import { asStatesError, BranchAbandoned, contextObject, type MachineDef, type Scope, type StateDef } from './scope';
 
 /** What running one state decides: the output, and the next state (none when the machine ends). */
@@ -69,6 +69,30 @@ export interface StateRunner<P = unknown> {
   act(io: StateIO, prepared: P): MaybePromise<unknown>;
 }
 
+/**
+ * TestState's hooks into one run of one state (engine/service/test-state.ts); absent in every
+ * execution. The run makes one attempt: a retrier with attempts left after `retryCount` retries
+ * defers (RetryDeferred) instead of sleeping; the stages, retrier and catcher are recorded here.
+ */
+export interface StateProbe {
+  /** Retries the matching retrier already made. */
+  retryCount: number;
+  /** The Context object the state sees, in place of the execution's. */
+  context: Record<string, unknown>;
+  /** Replaces the state's effect (a mocked Task, Parallel or Map); `prepare` is the runner's own. */
+  effect?(io: StateIO, prepare: () => MaybePromise<unknown>): MaybePromise<unknown>;
+  /** Set by the pipeline: the data-flow stages of the attempt. */
+  inspection?: StageRecorder;
+  /** Set by the pipeline: the retrier that matched, and the backoff when it defers. */
+  retryIndex?: number;
+  backoffSeconds?: number;
+  /** Set by the pipeline: the catcher that caught, and the error it caught. */
+  catchIndex?: number;
+  caught?: StatesError;
+  /** Set by the pipeline: the state assigned variables (`Assign`). */
+  assigned?: boolean;
+}
+
 /** ISO time of "now" on the host clock. */
 export function isoNow(scope: Scope): string {
   return scope.run.recorder.iso(scope.run.host.now());
@@ -101,7 +125,10 @@ function emitExited(
 ): void {
   const text = payloadText(output);
   checkPayloadSize(name, text);
-  if (assigned) commitAssignment(scope.variables, name, assigned);
+  if (assigned) {
+    commitAssignment(scope.variables, name, assigned);
+    if (scope.run.probe) scope.run.probe.assigned = true;
+  }
   scope.emit(`${state.Type}StateExited`, 'stateExitedEventDetails', {
     name,
     output: text,
@@ -120,6 +147,8 @@ function transition(state: StateDef, io: StateIO, output: unknown): StepResult {
 
 function entry(name: string, state: StateDef, input: unknown, scope: Scope, ctx: Record<string, unknown>): Entry {
   const inspection = new StageRecorder();
+  const { probe } = scope.run;
+  if (probe) probe.inspection ??= inspection;
   return { name, state, input, ctx, scope, variables: scope.variables.visible(), inspection };
 }
 
@@ -143,9 +172,15 @@ async function attempt<P>(io: StateIO, runner: StateRunner<P>): Promise<{ output
     io.params = params instanceof Promise ? await params : params;
     if (io.params !== io.effective) e.inspection.record(flow.parametersStage, io.params);
   }
-  let prepared = runner.prepare?.(io) as MaybePromise<P>;
-  if (prepared instanceof Promise) prepared = await prepared;
-  let result = runner.act(io, prepared);
+  const effect = e.scope.run.probe?.effect;
+  let result: unknown;
+  if (effect) {
+    result = effect(io, () => runner.prepare?.(io));
+  } else {
+    let prepared = runner.prepare?.(io) as MaybePromise<P>;
+    if (prepared instanceof Promise) prepared = await prepared;
+    result = runner.act(io, prepared);
+  }
   if (result instanceof Promise) result = await result;
   if (io.sleepMs !== undefined) {
     await io.e.scope.run.host.sleep(io.sleepMs, io.e.scope.abort, !io.e.scope.run.recorder.keeps);
@@ -211,6 +246,8 @@ function tryCatch(
   const catchers = (state.Catch ?? []) as Catcher[];
   const index = findCatcher(catchers, failure.error);
   if (index < 0) return undefined;
+  const { probe } = scope.run;
+  if (probe) Object.assign(probe, { catchIndex: index, caught: failure });
   const ctx = contextObject(scope, { name, enteredTime, retryCount: 0 });
   return flowOf(state, scope).caught(entry(name, state, input, scope, ctx), catchers[index]!, failure);
 }
@@ -243,7 +280,7 @@ async function runRetryable<P>(
       return start(io, runner);
     });
   } catch (err) {
-    if (err instanceof BranchAbandoned) throw err;
+    if (err instanceof BranchAbandoned || err instanceof RetryDeferred) throw err;
     const failure = asStatesError(locateEvaluationFailure(err, name, scope));
     const catching = tryCatch(name, state, input, failure, scope, enteredTime);
     if (!catching) throw failure;

@@ -1,8 +1,17 @@
-import { findRetrier, retryDelayMs } from '../retry';
+import type { StatesError } from '../errors';
+import { canRetry, findRetrier, retryDelayMs } from '../retry';
 import { asStatesError, type Scope, type StateDef } from './scope';
 
 /** `MaxAttempts` when a retrier does not say (ASL default). */
 export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/** TestState (a run with a probe): the failed attempt would be retried; its retrier and backoff are in the probe. */
+export class RetryDeferred extends Error {
+  constructor(readonly failure: StatesError) {
+    super('retry deferred');
+    this.name = 'RetryDeferred';
+  }
+}
 
 /**
  * Runs `attempt` and, when it fails, applies the state's `Retry` rules: the first retrier whose
@@ -24,6 +33,16 @@ export async function withRetry<T>(
       const index = findRetrier(retriers, failure.error);
       if (index < 0) throw failure;
       const retrier = retriers[index];
+      const { probe } = scope.run;
+      if (probe) {
+        // TestState: one attempt; the retry it would make is reported, not made.
+        probe.retryIndex = index;
+        if (!canRetry(retrier, probe.retryCount)) throw failure;
+        probe.backoffSeconds = Math.round(
+          retryDelayMs(retrier, probe.retryCount, () => scope.run.host.random()) / 1000,
+        );
+        throw new RetryDeferred(failure);
+      }
       if (counts[index] >= (retrier.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS)) throw failure;
       const delay = retryDelayMs(retrier, counts[index], () => scope.run.host.random());
       counts[index]++;

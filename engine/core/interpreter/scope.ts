@@ -1,6 +1,7 @@
 import { StatesError } from '../errors';
 import { VariableScope } from '../variables';
 import type { ExecutionBounds } from './bounds';
+import type { StateProbe } from './pipeline';
 import type { CompensationStack } from './compensation';
 import { type HistoryRecorder } from './history';
 import type { ResumePoint, StateFrame } from './resume';
@@ -30,6 +31,8 @@ export interface RunContext {
   bounds: ExecutionBounds;
   /** The execution's compensation stack (see compensation.ts). */
   compensations: CompensationStack;
+  /** TestState's run of one state (see StateProbe); absent in executions. */
+  probe?: StateProbe;
 }
 
 /** Thrown inside a branch when a sibling failed and the whole Parallel/Map is being abandoned. */
@@ -170,7 +173,8 @@ export function contextObject(
   state: { name: string; enteredTime: string; retryCount?: number },
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const { execution, executionInput } = scope.run;
+  const { execution, executionInput, probe } = scope.run;
+  if (probe) return probe.context;
   return {
     Execution: {
       Id: execution.id,

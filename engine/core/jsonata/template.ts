@@ -27,17 +27,13 @@ export function expressionText(template: string): string {
 }
 
 /**
- * Why a string that looks like an expression is not one, or undefined. AWS accepts only a string
- * that starts with `{%` and ends with `%}`; blanks around the delimiters or a missing `%}` are a
- * definition error rather than a silent literal.
+ * Why a string that looks like an expression is not one, or undefined. Only a string that starts
+ * with `{%` and ends with `%}` is an expression; one with blanks around the delimiters is a
+ * literal, as AWS keeps it (`" {% 1 %} "` stays that string); a missing `%}` is a definition error.
  */
 export function expressionStringProblem(value: string): string | undefined {
   if (isDelimited(value)) {
     return expressionText(value) === '' ? 'The JSONata expression is empty' : undefined;
-  }
-  const trimmed = value.trim();
-  if (trimmed.startsWith(EXPRESSION_OPEN) && trimmed.endsWith(EXPRESSION_CLOSE)) {
-    return `A JSONata expression must start with '${EXPRESSION_OPEN}' and end with '${EXPRESSION_CLOSE}' with no characters around them`;
   }
   if (value.startsWith(EXPRESSION_OPEN))
     return `A JSONata expression that starts with '${EXPRESSION_OPEN}' must end with '${EXPRESSION_CLOSE}'`;

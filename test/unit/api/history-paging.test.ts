@@ -161,6 +161,34 @@ describe('GetExecutionHistory pages in SQL', () => {
     }
   });
 
+  test('walks a history of more than 1,000 events exactly once, in both orders and at the page edges', async () => {
+    // 2,000 events: a page boundary falls on the last event (no empty page after it); 2,345: it does not.
+    for (const count of [2000, 2345]) {
+      const name = `long-${count}`;
+      await execution(name, events(count));
+      for (const reverseOrder of [false, true]) {
+        const sizes: number[] = [];
+        const seen: number[] = [];
+        let nextToken: string | undefined;
+        do {
+          const page = await sfn('GetExecutionHistory', {
+            executionArn: arn(name),
+            maxResults: 1000,
+            reverseOrder,
+            ...(nextToken ? { nextToken } : {}),
+          });
+          expect(page.status).toBe(200);
+          sizes.push(page.body.events.length);
+          seen.push(...ids(page.body.events));
+          nextToken = page.body.nextToken;
+        } while (nextToken);
+        const all = range(1, count);
+        expect(seen).toEqual(reverseOrder ? all.reverse() : all);
+        expect(sizes).toEqual(count === 2000 ? [1000, 1000] : [1000, 1000, 345]);
+      }
+    }
+  });
+
   test('answers InvalidToken for a token from the other order or of another shape', async () => {
     const first = await sfn('GetExecutionHistory', { executionArn: arn('sfn'), maxResults: 1 });
     const invalid = { status: 400, body: { __type: 'InvalidToken', message: "Invalid Token: 'Invalid token'" } };
