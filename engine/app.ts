@@ -20,6 +20,7 @@ import { startFunctionHost, type FunctionHost } from './functions/host';
 import { masterKeyOf } from './api/api-keys';
 import { NotificationDispatcher } from './notifications/dispatcher';
 import { installTracing } from './telemetry/tracing';
+import { currentBindings } from './resources/bindings';
 
 /** How often the notification dispatcher looks for due retries (a status change wakes it at once). */
 const NOTIFICATION_POLL_MS = 1_000;
@@ -67,6 +68,8 @@ export interface RunningApi {
 
 /** Starts the API: migrations, Temporal client, the reconciler, then listening on HOST:PORT. */
 export async function startApi(config: Config, log: Logger): Promise<RunningApi> {
+  // A bad bindings file stops the API before it serves (later edits that break it keep the last good set).
+  currentBindings(config, log);
   await prepareDatabase(config, log);
   const pool = createPool(config.DATABASE_URL, log);
   await prepareAuth(pool, config, log).catch(async (err) => {
@@ -129,6 +132,7 @@ export async function startFunctionHostProcess(config: Config, log: Logger): Pro
 
 /** Starts the triggers process: schedules' actions and queue-trigger consumers (it also ensures the schema). */
 export async function startTriggersProcess(config: Config, log: Logger): Promise<TriggersProcess> {
+  currentBindings(config, log);
   await prepareDatabase(config, log);
   return startTriggers(config, temporalAddress(config), log.child({ component: 'triggers' }));
 }

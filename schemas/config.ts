@@ -113,6 +113,11 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional(),
+  /**
+   * The wire protocol of the SQS client: `json` (AWS's, the SDK's default) or `query` (the older
+   * form/XML protocol that goaws and other older SQS-compatible servers speak).
+   */
+  STEPFLOW_SQS_PROTOCOL: z.enum(['json', 'query']).default('json'),
   /** Whether this API process runs the notification dispatcher (one of all API replicas delivers at a time). */
   STEPFLOW_NOTIFICATIONS: z.enum(['on', 'off']).default('on'),
   /** The longest wait between two delivery attempts of one notification, seconds. */

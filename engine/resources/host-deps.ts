@@ -18,7 +18,10 @@ export function resourceActivityDeps(config: Config, pool: Pool, log: Logger, me
     sign: tokenSigner(pool, config.STEPFLOW_TOKEN_SECRET),
     egress: parseEgressAllow(config.STEPFLOW_EGRESS_ALLOW),
     masterKey: () => (master ??= connectionsMasterKey(config)),
-    aws: new AwsClients({ s3ForcePathStyle: config.STEPFLOW_S3_FORCE_PATH_STYLE }),
+    aws: new AwsClients({
+      s3ForcePathStyle: config.STEPFLOW_S3_FORCE_PATH_STYLE,
+      sqsProtocol: config.STEPFLOW_SQS_PROTOCOL,
+    }),
     ...(metrics ? { metrics } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { BindingSet } from '../../schemas/resources/bindings';
+import { StatesError } from '../core/errors';
 import { resolveResource } from '../core/interpreter/resources';
 import { integrationImplementation } from '../core/resource-bindings';
 
@@ -19,7 +20,8 @@ export function unsupportedReason(resource: string, bindings: BindingSet): strin
   try {
     resolved = resolveResource(resource);
   } catch (err) {
-    return (err as Error).message;
+    // The cause without its `States.Runtime: ` prefix: the diagnostic is not an ASL error.
+    return err instanceof StatesError && err.cause ? err.cause : (err as Error).message;
   }
   if (resolved.kind !== 'integration') return undefined;
   const implementation = integrationImplementation(bindings, resource);

@@ -295,6 +295,32 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     },
     input: {},
   },
+  // resources-v1: an unbound resource fails the execution in the workflow with States.Runtime
+  // naming the resource and how to bind it.
+  'resources-unbound-fails': {
+    definition: {
+      StartAt: 'Unbound',
+      States: { Unbound: { Type: 'Task', Resource: 'arn:aws:states:::glue:startJobRun', End: true } },
+    },
+    input: {},
+  },
+  // resources-v1: a FUNCTIONS_DIR function as before, then an HTTP Task in the function host's
+  // resource activity, whose loopback endpoint the egress guard refuses (States.Runtime).
+  'resources-http-task-refused': {
+    definition: {
+      StartAt: 'Add',
+      States: {
+        Add: { Type: 'Task', Resource: fn('add'), ResultPath: '$.sum', Next: 'Http' },
+        Http: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::http:invoke',
+          Parameters: { ApiEndpoint: 'http://127.0.0.1:9/never', Method: 'GET' },
+          End: true,
+        },
+      },
+    },
+    input: { a: 1, b: 2 },
+  },
   // A tight Pass/Choice loop yields (1 ms timers) until its TimeoutSeconds fires.
   'sync-loop-yields-and-times-out': { definition: { ...TIGHT_LOOP, TimeoutSeconds: 2 }, input: {} },
   // Past MaxHistoryEvents the execution fails with States.Runtime.
@@ -376,6 +402,13 @@ describe('workflow histories', () => {
         await createMachine(machine, definition);
         const id = await startExecution(machine, input);
         await waitForEnd(id);
+        // The execution's status is written inside the workflow's last task: wait for the workflow
+        // itself to close, or the history may end before that task completes.
+        // (A run that closes failed or terminated rejects once it has closed: closed is all this needs.)
+        await client.workflow
+          .getHandle(id)
+          .result()
+          .catch(() => undefined);
         const history = await client.workflow.getHandle(id).fetchHistory();
         const result = await Worker.runReplayHistory(
           { workflowBundle: { codePath: workflowBundlePath() }, sinks: replaySinks() },

@@ -7,15 +7,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import { cacheDir, loadConfig } from '../../engine/config';
-import { call, history, uniqueName, waitForEnd } from './support/client';
+import { call, history, sfnClient, uniqueName, waitForEnd } from './support/client';
+import { startGoaws, startLambdaEmulator, type Goaws } from './support/go-servers';
 import { freePort, killPid, readStack, ROOT, spawnStepflow, waitForExit, waitForHttp } from './support/stack';
 
 /**
  * Task resources on the real stack: a stack of its own (API, worker, function host on a task
  * queue of this file) with a bindings file, a local HTTP server (HTTP functions, HTTP Task
  * endpoints, an OAuth token endpoint), a Go worker built from go.temporal.io/sdk, and real
- * AWS-protocol servers (dynalite for DynamoDB, s3rver for S3).
+ * AWS-protocol servers: dynalite (DynamoDB), s3rver (S3), goaws (SQS and SNS) and AWS's Lambda
+ * Runtime Interface Emulator (Lambda's Invoke API), the last two built from the Go module proxy.
  */
 
 const MASTER_KEY = 'a'.repeat(64);
@@ -31,6 +36,9 @@ let dynalite: { close(cb: () => void): void };
 let s3: { close(): Promise<void> };
 let dynamoPort = 0;
 let s3Port = 0;
+let goaws: Goaws;
+let lambdaEmulator: { endpoint: string; stop(): Promise<void> };
+let apiUrl = '';
 
 /** The Go worker's binary, built once per source version into the user cache. */
 function goWorker(): string {
@@ -128,6 +136,12 @@ beforeAll(async () => {
   s3Port = (await s3server.run()).port;
   s3 = s3server;
 
+  goaws = await startGoaws({
+    queues: ['orders-queue', 'approvals'],
+    topics: { 'order-events': ['order-events-queue'], reviews: ['reviews-queue'] },
+  });
+  lambdaEmulator = await startLambdaEmulator();
+
   const dynamo = new DynamoDBClient({ ...aws(), endpoint: `http://127.0.0.1:${dynamoPort}` });
   await dynamo.send(
     new CreateTableCommand({
@@ -153,6 +167,8 @@ beforeAll(async () => {
         { resource: 'remote-slow', http: { url: `http://127.0.0.1:${port}/fn/slow`, timeoutSeconds: 1 } },
         { resource: 'arn:aws:lambda:*:*:function:go-*', temporal: { taskQueue: goQueue, activityType: 'Greet' } },
         { resource: 'renamed', function: { name: 'echo' } },
+        // The Runtime Interface Emulator serves one function, named `function`.
+        { resource: 'price-order', lambda: { functionName: 'function' } },
       ],
       disabledIntegrations: ['events'],
     }),
@@ -170,6 +186,10 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoPort}`,
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
+    AWS_ENDPOINT_URL_SQS: goaws.endpoint,
+    AWS_ENDPOINT_URL_SNS: goaws.endpoint,
+    AWS_ENDPOINT_URL_LAMBDA: lambdaEmulator.endpoint,
+    STEPFLOW_SQS_PROTOCOL: 'query',
   };
   for (const role of ['api', 'worker', 'functions'] as const) pids.push(spawnStepflow(stack, role, env).pid as number);
   const go = spawn(
@@ -181,7 +201,8 @@ beforeAll(async () => {
     },
   ) as ChildProcess;
   pids.push(go.pid as number);
-  process.env.STEPFLOW_TEST_API_URL = `http://127.0.0.1:${apiPort}`;
+  apiUrl = `http://127.0.0.1:${apiPort}`;
+  process.env.STEPFLOW_TEST_API_URL = apiUrl;
   await waitForHttp(`http://127.0.0.1:${apiPort}/readyz`);
 }, 300_000);
 
@@ -192,6 +213,8 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await new Promise<void>((resolve) => dynalite.close(() => resolve()));
   await s3.close();
+  await goaws?.stop();
+  await lambdaEmulator?.stop();
 });
 
 /** Creates a one-Task machine (or the given states) and runs it to its end. */
@@ -520,5 +543,310 @@ describe('AWS integrations and validation', () => {
     expect(end.error).toBe('States.Runtime');
     expect(end.cause).toContain('arn:aws:states:::glue:startJobRun');
     expect(end.cause).toContain('STEPFLOW_BINDINGS');
+  });
+});
+
+/** A client of goaws for the test's consumers (goaws speaks SQS's query protocol only). */
+function sqsClient(): SQSClient {
+  return new SQSClient({
+    ...aws(),
+    endpoint: goaws.endpoint,
+    protocol: AwsQueryProtocol,
+    protocolSettings: {
+      defaultNamespace: 'com.amazonaws.sqs',
+      xmlNamespace: 'http://queue.amazonaws.com/doc/2012-11-05/',
+      version: '2012-11-05',
+    },
+  });
+}
+
+/** Receives (and deletes) the next message of a goaws queue, waiting for it to arrive. */
+async function receiveOne(queue: string): Promise<{ body: string; attributes: Record<string, unknown> }> {
+  const sqs = sqsClient();
+  try {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: goaws.queueUrl(queue),
+          MaxNumberOfMessages: 1,
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      const message = Messages?.[0];
+      if (message) {
+        await sqs.send(
+          new DeleteMessageCommand({ QueueUrl: goaws.queueUrl(queue), ReceiptHandle: message.ReceiptHandle }),
+        );
+        return { body: message.Body ?? '', attributes: message.MessageAttributes ?? {} };
+      }
+      if (Date.now() > deadline) throw new Error(`no message on ${queue}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/** Starts a machine without waiting for its end. */
+async function start(states: Record<string, unknown>, input: unknown, startAt: string): Promise<string> {
+  const name = uniqueName('res');
+  const created = await call('POST', '/v1/state-machines', { name, definition: { StartAt: startAt, States: states } });
+  expect([200, 201]).toContain(created.status);
+  const started = await call('POST', `/v1/state-machines/${name}/executions`, { input });
+  expect(started.status).toBe(201);
+  return started.body.executionId as string;
+}
+
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+
+describe('SQS, SNS and Lambda against goaws and the Lambda emulator', () => {
+  test('sqs:sendMessage and sns:publish: request and response shapes, AWS error names', async () => {
+    const end = await run(
+      {
+        Send: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage',
+          Parameters: {
+            QueueUrl: goaws.queueUrl('orders-queue'),
+            MessageBody: { 'orderId.$': '$.orderId', total: 3 },
+            MessageAttributes: { source: { DataType: 'String', StringValue: 'stepflow' } },
+          },
+          ResultPath: '$.sent',
+          Next: 'Publish',
+        },
+        Publish: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sns:publish',
+          Parameters: {
+            TopicArn: goaws.topicArn('order-events'),
+            Message: { 'orderId.$': '$.orderId', event: 'created' },
+            Subject: 'order created',
+          },
+          ResultPath: '$.published',
+          Next: 'NoQueue',
+        },
+        NoQueue: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage',
+          Parameters: { QueueUrl: goaws.queueUrl('no-such-queue'), MessageBody: 'x' },
+          Catch: [{ ErrorEquals: ['SQS.QueueDoesNotExistException'], ResultPath: '$.noQueue', Next: 'NoTopic' }],
+          Next: 'NoTopic',
+        },
+        NoTopic: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sns:publish',
+          Parameters: { TopicArn: goaws.topicArn('no-such-topic'), Message: 'x' },
+          Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.noTopic', Next: 'Done' }],
+          Next: 'Done',
+        },
+        Done: { Type: 'Pass', End: true },
+      },
+      { orderId: 'o-7' },
+      'Send',
+    );
+    expect([end.status, end.error, end.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const out = output(end);
+    const body = '{"orderId":"o-7","total":3}';
+    expect(out.sent).toMatchObject({
+      MD5OfMessageBody: md5(body),
+      MessageId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      SdkHttpMetadata: { HttpStatusCode: 200 },
+      SdkResponseMetadata: { RequestId: expect.any(String) },
+    });
+    expect(out.published).toMatchObject({
+      MessageId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      SdkHttpMetadata: { HttpStatusCode: 200 },
+    });
+    expect(out.noQueue.Error).toBe('SQS.QueueDoesNotExistException');
+    // goaws answers a missing topic with its own error code (AWS: `NotFound`, SNS.NotFoundException).
+    expect(out.noTopic.Error).toBe('SNS.AWS.SimpleNotificationService.NonExistentTopicException');
+    expect(out.noTopic.Cause).toContain('topic does not exist');
+
+    const queued = await receiveOne('orders-queue');
+    expect(queued.body).toBe(body);
+    expect(queued.attributes).toEqual({ source: { DataType: 'String', StringValue: 'stepflow' } });
+    const delivered = await receiveOne('order-events-queue');
+    expect(JSON.parse(delivered.body)).toEqual({ orderId: 'o-7', event: 'created' });
+  });
+
+  test('aws-sdk:sqs: the SDK output, errors as <Service>.<Exception>', async () => {
+    const end = await run(
+      {
+        Send: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:sqs:sendMessage',
+          Parameters: { QueueUrl: goaws.queueUrl('orders-queue'), MessageBody: 'plain text' },
+          ResultSelector: { 'md5.$': '$.MD5OfMessageBody' },
+          ResultPath: '$.sent',
+          Next: 'Missing',
+        },
+        Missing: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:sqs:getQueueUrl',
+          Parameters: { QueueName: 'no-such-queue' },
+          Catch: [{ ErrorEquals: ['Sqs.QueueDoesNotExistException'], ResultPath: '$.missing', Next: 'Done' }],
+          Next: 'Done',
+        },
+        Done: { Type: 'Pass', End: true },
+      },
+      {},
+      'Send',
+    );
+    expect([end.status, end.error, end.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(output(end).sent).toEqual({ md5: md5('plain text') });
+    expect(output(end).missing.Error).toBe('Sqs.QueueDoesNotExistException');
+    expect((await receiveOne('orders-queue')).body).toBe('plain text');
+  });
+
+  test('.waitForTaskToken: the token in the SQS message and in the SNS message, SendTaskSuccess resumes', async () => {
+    const executionId = await start(
+      {
+        Ask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          Parameters: {
+            QueueUrl: goaws.queueUrl('approvals'),
+            MessageBody: { 'orderId.$': '$.orderId', 'taskToken.$': '$$.Task.Token' },
+          },
+          ResultPath: '$.approval',
+          TimeoutSeconds: 300,
+          Next: 'Review',
+        },
+        Review: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sns:publish.waitForTaskToken',
+          Parameters: {
+            TopicArn: goaws.topicArn('reviews'),
+            Message: { 'orderId.$': '$.orderId', 'token.$': '$$.Task.Token' },
+          },
+          ResultPath: '$.review',
+          TimeoutSeconds: 300,
+          End: true,
+        },
+      },
+      { orderId: 'o-9' },
+      'Ask',
+    );
+    const sfn = sfnClient(apiUrl);
+    try {
+      const asked = JSON.parse((await receiveOne('approvals')).body);
+      expect(asked.orderId).toBe('o-9');
+      expect(typeof asked.taskToken).toBe('string');
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: asked.taskToken, output: '{"approved":true}' }));
+      const reviewed = JSON.parse((await receiveOne('reviews-queue')).body);
+      expect(reviewed.orderId).toBe('o-9');
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: reviewed.token, output: '{"stars":5}' }));
+    } finally {
+      sfn.destroy();
+    }
+    const end = await waitForEnd(executionId, 120_000);
+    expect([end.status, end.error, end.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(output(end)).toEqual({ orderId: 'o-9', approval: { approved: true }, review: { stars: 5 } });
+  });
+
+  test('(d) a function bound to Lambda runs in the Lambda emulator; lambda:invoke wraps its payload', async () => {
+    const direct = await run(task('arn:aws:lambda:us-east-1:123456789012:function:price-order'), {
+      orderId: 'o-1',
+      items: [{ price: 2, quantity: 3 }],
+    });
+    expect([direct.status, direct.error, direct.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(output(direct)).toEqual({ orderId: 'o-1', total: 6, pricedBy: 'function' });
+    const wrapped = await run(
+      task('arn:aws:states:::lambda:invoke', {
+        Parameters: { FunctionName: 'price-order', Payload: { orderId: 'o-2', items: [] } },
+      }),
+    );
+    expect([wrapped.status, wrapped.error, wrapped.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(output(wrapped).Payload).toEqual({ orderId: 'o-2', total: 0, pricedBy: 'function' });
+    expect(output(wrapped).StatusCode).toBe(200);
+  });
+
+  test("AWS's documented shape: lambda:invoke, dynamodb:putItem, a .waitForTaskToken step over SQS, sns:publish", async () => {
+    const executionId = await start(
+      {
+        'Price order': {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'price-order', 'Payload.$': '$' },
+          ResultSelector: { 'total.$': '$.Payload.total' },
+          ResultPath: '$.priced',
+          Retry: [{ ErrorEquals: ['Lambda.ServiceException', 'Lambda.TooManyRequestsException'], MaxAttempts: 2 }],
+          Next: 'Save order',
+        },
+        'Save order': {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::dynamodb:putItem',
+          Parameters: {
+            TableName: 'orders',
+            Item: {
+              id: { 'S.$': '$.orderId' },
+              total: { 'N.$': "States.Format('{}', $.priced.total)" },
+              status: { S: 'PENDING_APPROVAL' },
+            },
+          },
+          ResultPath: null,
+          Next: 'Wait for approval',
+        },
+        'Wait for approval': {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          Parameters: {
+            QueueUrl: goaws.queueUrl('approvals'),
+            MessageBody: { 'orderId.$': '$.orderId', 'total.$': '$.priced.total', 'TaskToken.$': '$$.Task.Token' },
+          },
+          ResultPath: '$.approval',
+          TimeoutSeconds: 300,
+          Catch: [{ ErrorEquals: ['Order.Rejected'], ResultPath: '$.rejection', Next: 'Rejected' }],
+          Next: 'Notify',
+        },
+        Notify: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sns:publish',
+          Parameters: {
+            TopicArn: goaws.topicArn('order-events'),
+            Message: { 'orderId.$': '$.orderId', 'total.$': '$.priced.total', 'approvedBy.$': '$.approval.by' },
+          },
+          ResultSelector: { 'messageId.$': '$.MessageId' },
+          ResultPath: '$.notified',
+          End: true,
+        },
+        Rejected: { Type: 'Fail', Error: 'Order.Rejected' },
+      },
+      {
+        orderId: 'o-e2e',
+        items: [
+          { price: 5, quantity: 2 },
+          { price: 1, quantity: 4 },
+        ],
+      },
+      'Price order',
+    );
+    const approval = JSON.parse((await receiveOne('approvals')).body);
+    expect([approval.orderId, approval.total]).toEqual(['o-e2e', 14]);
+    const dynamo = new DynamoDBClient({ ...aws(), endpoint: `http://127.0.0.1:${dynamoPort}` });
+    try {
+      const saved = await dynamo.send(new GetItemCommand({ TableName: 'orders', Key: { id: { S: 'o-e2e' } } }));
+      expect(saved.Item).toEqual({ id: { S: 'o-e2e' }, total: { N: '14' }, status: { S: 'PENDING_APPROVAL' } });
+    } finally {
+      dynamo.destroy();
+    }
+    const sfn = sfnClient(apiUrl);
+    try {
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: approval.TaskToken, output: '{"by":"ada"}' }));
+    } finally {
+      sfn.destroy();
+    }
+    const end = await waitForEnd(executionId, 120_000);
+    expect([end.status, end.error, end.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const out = output(end);
+    expect(out.priced).toEqual({ total: 14 });
+    expect(out.approval).toEqual({ by: 'ada' });
+    expect(out.notified.messageId).toMatch(/^[0-9a-f-]{36}$/);
+    const notified = JSON.parse((await receiveOne('order-events-queue')).body);
+    expect(notified).toEqual({ orderId: 'o-e2e', total: 14, approvedBy: 'ada' });
+    const types = (await history(executionId)).map((e) => e.type);
+    // Four Task states, each with Task* events (lambda:invoke included, as in AWS's histories).
+    expect(types.filter((t) => t === 'TaskSucceeded')).toHaveLength(4);
   });
 });

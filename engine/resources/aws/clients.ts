@@ -4,6 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 
 /**
  * The AWS SDK v3 clients Stepflow's integrations use (the HTTP Task aside), one of each per
@@ -16,7 +17,22 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 export interface AwsClientOptions {
   /** S3 path-style addressing (`STEPFLOW_S3_FORCE_PATH_STYLE`), which MinIO, s3rver and LocalStack need. */
   s3ForcePathStyle?: boolean;
+  /**
+   * The SQS wire protocol (`STEPFLOW_SQS_PROTOCOL`): `json` (AWS's and the SDK's default) or
+   * `query`, the form/XML protocol that older SQS-compatible servers (goaws, …) speak only.
+   */
+  sqsProtocol?: 'json' | 'query';
 }
+
+/** SQS's query protocol (the SDK serializes by the same schemas; only the wire format changes). */
+const SQS_QUERY = {
+  protocol: AwsQueryProtocol,
+  protocolSettings: {
+    defaultNamespace: 'com.amazonaws.sqs',
+    xmlNamespace: 'http://queue.amazonaws.com/doc/2012-11-05/',
+    version: '2012-11-05',
+  },
+};
 
 /** The AWS services whose client is installed, by the name `aws-sdk:<service>` uses. */
 export type AwsService = 'sqs' | 'sns' | 'dynamodb' | 'eventbridge' | 's3' | 'lambda';
@@ -57,7 +73,7 @@ export class AwsClients {
 function build(service: AwsService, options: AwsClientOptions): Clients[AwsService] {
   switch (service) {
     case 'sqs':
-      return new SQSClient({});
+      return new SQSClient(options.sqsProtocol === 'query' ? SQS_QUERY : {});
     case 'sns':
       return new SNSClient({});
     case 'dynamodb':

@@ -104,12 +104,17 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number };
 }
 
-function failure(prefix: string, err: unknown, javaNames: boolean): IntegrationFailure {
+/**
+ * The ASL error of a failed SDK call: `<prefix>.<name>` with the Java SDK's class name, as Step
+ * Functions reports it (`QueueDoesNotExist` → `SQS.QueueDoesNotExistException`); a call that got
+ * no answer from the service is `<prefix>.SdkClientException`.
+ */
+export function failure(prefix: string, err: unknown): IntegrationFailure {
   const e = err as SdkError;
   const message = e.message ?? String(err);
   if (!e.$metadata?.httpStatusCode) return new IntegrationFailure(`${prefix}.SdkClientException`, message);
   let name = e.name && e.name !== 'Error' ? e.name : 'AmazonServiceException';
-  if (javaNames && !name.endsWith('Exception')) name = `${name}Exception`;
+  if (!name.endsWith('Exception')) name = `${name}Exception`;
   return new IntegrationFailure(`${prefix}.${name}`, message);
 }
 
@@ -144,7 +149,7 @@ export async function runIntegration(
     };
     output = await target.send(new Command(input), signal ? { abortSignal: signal } : undefined);
   } catch (err) {
-    throw failure(prefix, err, sdk);
+    throw failure(prefix, err);
   }
   const result = (await jsonOutput(output)) as Record<string, unknown>;
   if (!sdk && WITH_METADATA.has(service)) {
@@ -178,7 +183,7 @@ export async function invokeLambda(
       signal ? { abortSignal: signal } : undefined,
     );
   } catch (err) {
-    throw failure('Lambda', err, false);
+    throw failure('Lambda', err);
   }
   const body = output.Payload ? new TextDecoder().decode(output.Payload) : 'null';
   let parsed: unknown = body;
