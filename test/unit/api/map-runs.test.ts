@@ -18,7 +18,7 @@ async function sfn(action: string, body: unknown) {
   return { status: res.statusCode, body: JSON.parse(res.body) };
 }
 
-async function rest(method: 'GET' | 'PATCH', url: string, payload?: unknown) {
+async function rest(method: 'GET' | 'PATCH', url: string, payload?: Record<string, unknown>) {
   const res = await api.app.inject({ method, url, ...(payload === undefined ? {} : { payload }) });
   return { status: res.statusCode, body: JSON.parse(res.body) };
 }
