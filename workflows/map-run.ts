@@ -42,13 +42,23 @@ export const MAX_CHILDREN_IN_FLIGHT = 500;
 const PREPARE_BATCH = 100;
 
 /**
- * Children one run of the Map Run workflow starts before it drains and continues as new: about
- * six Temporal events each keeps a run far from Temporal's history limits.
+ * Children one run of the Map Run workflow starts before it drains and continues as new: at most
+ * about a dozen Temporal events each (start, completion, their workflow tasks, a share of a
+ * prepare activity) keeps a run far from Temporal's history limits.
  */
-const CHILDREN_PER_RUN = 2_000;
+const CHILDREN_PER_RUN = 1_000;
 
-/** History bytes past which a run stops starting children, drains and continues as new. */
+/** History events or bytes past which a run stops starting children, drains and continues as new. */
+const RUN_HISTORY_EVENTS = 15_000;
 const RUN_HISTORY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Free slots of the window worth a prepare activity: a quarter of the window (at most a prepare
+ * batch), so a Map Run does not pay an activity per finished child.
+ */
+function refillAt(window: number, left: number): number {
+  return Math.max(1, Math.min(PREPARE_BATCH, Math.ceil(window / 4), left));
+}
 
 type ExecutionHandle = ChildWorkflowHandle<(input: ExecutionWorkflowInput) => Promise<WorkflowOutcome>>;
 
@@ -138,11 +148,14 @@ export async function stepflowMapRun(args: MapRunWorkflowInput): Promise<MapRunW
   const pending: Promise<void>[] = [];
   let startedThisRun = 0;
   const window = () => windowOf(settings.maxConcurrency);
-  const budgetLeft = () => startedThisRun < CHILDREN_PER_RUN && workflowInfo().historySize < RUN_HISTORY_BYTES;
+  const budgetLeft = () =>
+    startedThisRun < CHILDREN_PER_RUN &&
+    workflowInfo().historyLength < RUN_HISTORY_EVENTS &&
+    workflowInfo().historySize < RUN_HISTORY_BYTES;
   for (;;) {
     if (stopped || exceeded()) break;
-    if (next < total && active < window() && budgetLeft()) {
-      const count = Math.min(PREPARE_BATCH, total - next, window() - active);
+    if (next < total && window() - active >= refillAt(window(), total - next) && budgetLeft()) {
+      const count = Math.min(PREPARE_BATCH, total - next, window() - active, CHILDREN_PER_RUN - startedThisRun);
       const children = await store.prepareMapRunChildren({ mapRunArn, from: next, count });
       next += count;
       for (const child of children) {
