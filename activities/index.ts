@@ -15,6 +15,7 @@ import type {
 } from './contracts';
 import { createChildActivities } from './children';
 import { executionLogWriter } from './execution-log';
+import { createMapRunActivities } from './map-runs';
 import { forwardToFunctionHost } from './forward-function';
 import { tokenSigner } from './token-signer';
 import { countRows, countTransitions } from './transitions';
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     ...createChildActivities({ pool: deps.pool, sign: signed }),
+    ...createMapRunActivities({ pool: deps.pool, log: deps.log }),
 
     /**
      * An invocation scheduled on the workflow queue by an execution started before the function

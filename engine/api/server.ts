@@ -18,6 +18,7 @@ import { callbackRoutes } from './routes/callbacks';
 import { connectionRoutes } from './routes/connections';
 import { consoleRoutes } from './routes/console';
 import { executionRoutes } from './routes/executions';
+import { mapRunRoutes } from './routes/map-runs';
 import { stateMachineRoutes } from './routes/state-machines';
 import { testStateRoutes } from './routes/test-state';
 import { triggerRoutes } from './routes/triggers';
@@ -54,6 +55,8 @@ export function buildApi(
     requestIdHeader: 'x-request-id',
     requestIdLogLabel: 'requestId',
     genReqId: () => randomUUID(),
+    // A path parameter may be a Map Run ARN (`/v1/map-runs/{mapRunArn}`, about 150 characters).
+    routerOptions: { maxParamLength: 512 },
   });
   // Sees every route (the auth tests check each one has a deliberate scope).
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
@@ -124,6 +127,7 @@ export function buildApi(
   app.register(opsRoutes, { deps, metrics });
   app.register(stateMachineRoutes, { deps });
   app.register(executionRoutes, { deps });
+  app.register(mapRunRoutes, { deps });
   app.register(callbackRoutes, { deps });
   app.register(activityRoutes, { deps });
   app.register(connectionRoutes, { deps });
