@@ -123,3 +123,29 @@ export async function sfnAction<T>(action: string, body: unknown, signal?: Abort
 
 /** `encodeURIComponent` for one path segment. */
 export const seg = encodeURIComponent;
+
+/** Counts of a Map Run's items or child executions by status (DescribeMapRun). */
+export interface MapRunCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+}
+
+/** A Distributed Map's run, as `GET /v1/map-runs/{mapRunArn}` describes it (DescribeMapRun's shape). */
+export interface MapRun {
+  mapRunArn: string;
+  executionArn: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  startDate: string;
+  stopDate?: string;
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
+  toleratedFailureCount: number;
+  itemCounts: MapRunCounts;
+  executionCounts: MapRunCounts;
+}

@@ -241,6 +241,12 @@ export function ExecutionView({ executionId }: { executionId: string }) {
             view={states.get(selected)}
             history={history}
             definitionOf={definitionOf}
+            facts={execution}
+            topLanguage={
+              (definition as { QueryLanguage?: string } | undefined)?.QueryLanguage === 'JSONata'
+                ? 'JSONata'
+                : 'JSONPath'
+            }
           />
         )}
       </div>
