@@ -126,11 +126,10 @@ describe('console inspector data', () => {
       output: '{"a":1,"r":3}',
       stepflow: {
         inspection: {
-          input: '{"a":1,"b":2}',
-          afterInputPath: '{"a":1}',
-          afterParameters: '{"x":1}',
+          afterInputPath: { a: 1 },
+          afterParameters: { x: 1 },
           result: '3',
-          afterResultPath: '{"a":1,"r":3}',
+          afterResultPath: { a: 1, r: 3 },
         },
       },
     });
@@ -141,7 +140,8 @@ describe('console inspector data', () => {
       ['input', { a: 1, b: 2 }],
       ['afterInputPath', { a: 1 }],
       ['afterParameters', { x: 1 }],
-      ['result', 3],
+      // A string result stays a string (the extension holds values, not JSON text).
+      ['result', '3'],
       ['afterResultSelector', 'unchanged'],
       ['afterResultPath', { a: 1, r: 3 }],
       ['output', { a: 1, r: 3 }],

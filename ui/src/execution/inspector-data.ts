@@ -43,7 +43,8 @@ export function dataFlow(entry: StateEntry): { key: string; label: string; value
     return rows;
   }
   const rows: { key: string; label: string; value: unknown; unchanged: boolean }[] = [];
-  let previous: unknown = parseJsonText(inspection.input ?? entered.input);
+  // The events carry JSON text; the extension carries the values themselves.
+  let previous: unknown = parseJsonText(entered.input);
   for (const [key, label] of STAGES) {
     if (key === 'input') {
       rows.push({ key, label, value: previous, unchanged: false });
@@ -52,7 +53,7 @@ export function dataFlow(entry: StateEntry): { key: string; label: string; value
     // Parameters and Arguments are alternatives: show the one the state has.
     if ((key === 'afterParameters' || key === 'afterArguments') && !(key in inspection)) continue;
     if (key in inspection) {
-      previous = parseJsonText(inspection[key]);
+      previous = inspection[key];
       rows.push({ key, label, value: previous, unchanged: false });
     } else if (key === 'output' && entry.exited) {
       rows.push({ key, label, value: parseJsonText(exited.output), unchanged: false });
@@ -217,8 +218,8 @@ export function statesVariable(
         ? inspection.result
         : 'afterArguments' in inspection
           ? inspection.afterArguments
-          : entered.input;
-    rows.push({ name: 'result', value: parseJsonText(result) });
+          : parseJsonText(entered.input);
+    rows.push({ name: 'result', value: result });
   }
   return rows;
 }
