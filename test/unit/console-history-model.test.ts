@@ -2,6 +2,7 @@ import { choiceOf, choiceRows, dataFlow, statesVariable } from '../../ui/src/exe
 import { redrivePlan } from '../../ui/src/execution/redrive-plan';
 import { HistoryModel } from '../../ui/src/execution/status';
 import { bars } from '../../ui/src/execution/gantt-bars';
+import { mapSummaries, toleranceText } from '../../ui/src/execution/map-run-data';
 import type { HistoryEvent } from '../../ui/src/history-event';
 
 /** A history event at `ms` after the start. */
@@ -345,5 +346,61 @@ describe('console Gantt', () => {
       ['Branch 2', 'failed'],
       ['B', 'failed'],
     ]);
+  });
+});
+
+describe('console Map view', () => {
+  test('a Distributed Map is named by its MapRunStarted events; an inline Map counts its items', () => {
+    const arn = 'arn:aws:states:us-east-1:000000000000:mapRun:m/D:run-1';
+    const model = new HistoryModel();
+    model.add([
+      ev(1, 0, 'ExecutionStarted', { input: '{}' }),
+      ev(2, 0, 'MapStateEntered', { name: 'D', input: '[1,2]' }),
+      ev(3, 2, 'MapStateStarted', { length: 2 }),
+      ev(4, 3, 'MapRunStarted', { mapRunArn: arn }),
+      ev(5, 4, 'MapRunSucceeded'),
+      ev(6, 5, 'MapStateSucceeded'),
+      ev(7, 6, 'MapStateExited', { name: 'D', output: '[1,2]' }),
+      ...MAP_FAILED.slice(1).map((e) => ({ ...e, id: e.id + 6, previousEventId: e.previousEventId + 6 })),
+    ]);
+    const definitions: Record<string, Record<string, unknown>> = {
+      D: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } }, ToleratedFailureCount: 1 },
+      M: { Type: 'Map', ToleratedFailurePercentage: 50 },
+    };
+    expect(mapSummaries(model, (state) => definitions[state])).toEqual([
+      {
+        state: 'D',
+        length: 2,
+        started: 0,
+        succeeded: 0,
+        failed: [],
+        aborted: 0,
+        toleratedFailureCount: 1,
+        toleratedFailurePercentage: undefined,
+        distributed: true,
+        mapRunArns: [arn],
+      },
+      {
+        state: 'M',
+        length: 2,
+        started: 2,
+        succeeded: 1,
+        failed: [{ index: 1, error: 'Bad', cause: 'item 2' }],
+        aborted: 0,
+        toleratedFailureCount: undefined,
+        toleratedFailurePercentage: 50,
+        distributed: false,
+        mapRunArns: [],
+      },
+    ]);
+  });
+
+  test("a Map Run's tolerance in words", () => {
+    expect(toleranceText({ toleratedFailurePercentage: 0, toleratedFailureCount: 0 })).toBe(
+      'none (the first failed item fails the run)',
+    );
+    expect(toleranceText({ toleratedFailurePercentage: 12.5, toleratedFailureCount: 3 })).toBe(
+      'up to 12.5% of items or 3 items may fail',
+    );
   });
 });
