@@ -596,5 +596,6 @@ describe('web console with API keys', () => {
     await refused.waitFor({ timeout: SHOWN_MS });
     expect(await refused.textContent()).toMatch(/execute/);
     await context.close();
-  });
+    // Several processes start here (the API, the keys CLI, a browser context): slow on a loaded machine.
+  }, 300_000);
 });
