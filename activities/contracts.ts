@@ -8,6 +8,7 @@ import type { ResumePoint } from '../engine/core/interpreter';
 import type { Implementation } from '../engine/core/resource-bindings';
 import type { HistoryEvent } from '../schemas/history';
 import type { ExecutionWorkflowInput, WorkflowOutcome } from '../workflows/messages';
+import type { MapRunRequest } from '../engine/core/interpreter/map-run';
 
 /** Input of the `invokeFunction` activity. */
 export interface InvokeFunctionInput {
@@ -119,4 +120,37 @@ export interface StartChildExecutionResult {
 export interface AbortChildExecutionInput {
   executionId: string;
   cause: string;
+}
+
+/**
+ * Input of `materializeMapRunItems`: the Map Run to store (or, on a redrive of its parent, to
+ * reopen) with its children's inputs, each stored once and read by index when its child starts.
+ */
+export interface MaterializeMapRunInput {
+  parentExecutionId: string;
+  /** The parent's redrive count: a redriven parent reopens its failed Map Run of the same state. */
+  parentRedriveCount: number;
+  request: MapRunRequest;
+  /** True when the inputs are ItemBatcher batches (`{Items: [...]}`): itemCounts count their items. */
+  batched: boolean;
+}
+
+/** What `materializeMapRunItems` stored: the Map Run to run and its size. */
+export interface MaterializedMapRun {
+  mapRunArn: string;
+  redriven: boolean;
+  /** Children (items, or batches). */
+  total: number;
+  /** The Map Run's current settings (a reopened run keeps those UpdateMapRun set). */
+  maxConcurrency: number;
+  toleratedFailureCount?: number;
+  toleratedFailurePercentage?: number;
+}
+
+/** One child of a Map Run, ready to start (or already succeeded in an earlier run of it). */
+export interface MapRunChild {
+  index: number;
+  /** Set when this item's child already SUCCEEDED (a redriven Map Run): nothing to start. */
+  done?: true;
+  workflowInput?: ExecutionWorkflowInput;
 }

@@ -14,6 +14,7 @@ import type {
   RecordEventsInput,
 } from './contracts';
 import { createChildActivities } from './children';
+import { createMapRunActivities } from './map-runs';
 import { forwardToFunctionHost } from './forward-function';
 import { tokenSigner } from './token-signer';
 import { countRows, countTransitions } from './transitions';
@@ -44,6 +45,7 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     ...createChildActivities({ pool: deps.pool, sign: signed }),
+    ...createMapRunActivities({ pool: deps.pool, log: deps.log }),
 
     /**
      * An invocation scheduled on the workflow queue by an execution started before the function

@@ -8,7 +8,7 @@ import { executionActions } from '../engine/api/sfn/execution-actions';
 import { stateMachineActions } from '../engine/api/sfn/state-machine-actions';
 import { tagActions } from '../engine/api/sfn/tag-actions';
 import { testStateActions } from '../engine/api/sfn/test-state-action';
-import { unavailableActions } from '../engine/api/sfn/unavailable-actions';
+import { mapRunActions } from '../engine/api/sfn/map-run-actions';
 import { versionActions } from '../engine/api/sfn/version-actions';
 import { createMetrics } from '../engine/metrics';
 import {
@@ -124,7 +124,7 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
 /** Every action Stepflow serves on the protocol (to check the model covers them). */
 export function stepflowActions(): string[] {
   return Object.keys({
-    ...unavailableActions,
+    ...mapRunActions,
     ...stateMachineActions,
     ...versionActions,
     ...aliasActions,

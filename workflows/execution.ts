@@ -34,6 +34,7 @@ import { CallbackRegistry } from './callbacks';
 import { historyExhausted, shouldContinueAsNew, thresholdsOf } from './continue-as-new';
 import { encodeEventRows, enteredStates } from './history-rows';
 import { runChildExecution, WaitingChildren } from './children';
+import { distributedMapRuns } from './map-run-host';
 import { routeResource } from './resources';
 import {
   FUNCTION_NOT_STARTED,
@@ -234,7 +235,11 @@ function toStatesError(err: unknown): StatesError {
  * Wait states and retry intervals are durable timers; history events reach Postgres with the
  * next activity (never one write per state) and at completion.
  */
-export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<WorkflowOutcome> {
+export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<WorkflowOutcome> {
+  // A Map Run's child reads its plan and input from the store (they never travel through the Map Run's history).
+  const args = start.mapRunChild
+    ? { ...start, ...(await localBookkeeping.loadMapRunChild({ executionId: start.executionId })) }
+    : start;
   const { executionId } = args;
   const stop = new Trigger<StopRequest>();
   let stopRequest: StopRequest | undefined;
@@ -493,6 +498,18 @@ export async function stepflowExecution(args: ExecutionWorkflowInput): Promise<W
     boundsBranches: () => patched(BOUNDED_BRANCHES),
     continueAsNew: () => shouldContinueAsNew(thresholds),
     historyExhausted,
+    mapRuns: distributedMapRuns({
+      executionId,
+      executionArn: args.execution.id,
+      redriveCount: args.execution.redriveCount,
+      children,
+      ...(args.limits ? { limits: args.limits } : {}),
+      ...(args.bindings ? { bindings: args.bindings } : {}),
+      beforeStart: async () => {
+        const pending = recorder.takePending();
+        if (pending.length > 0) await write(pending);
+      },
+    }),
   };
   const thresholds = thresholdsOf(args.limits);
   // The states run in their own scope so that a stop cancels every running function and timer.

@@ -2,3 +2,4 @@
 export { stepflowExecution } from './execution';
 export { functionInvocation } from './function-invocation';
 export { scheduledExecution } from './scheduled-execution';
+export { stepflowMapRun } from './map-run';

@@ -39,6 +39,11 @@ export interface ExecutionWorkflowInput {
    * a later change of the bindings file never changes them. Absent: the built-in defaults.
    */
   bindings?: BindingSet;
+  /**
+   * A Map Run's child (see workflows/map-run.ts): `plan` and `input` are placeholders, read from
+   * the store when the workflow starts, so no item travels through the Map Run's history.
+   */
+  mapRunChild?: { mapRunArn: string; index: number };
 }
 
 /** How an execution ended, including a stop (`ABORTED`, StopExecution's optional error and cause). */
@@ -77,3 +82,32 @@ export function functionsTaskQueue(workflowTaskQueue: string): string {
 export const FUNCTION_INVOCATION_WORKFLOW = 'functionInvocation';
 
 export type { ExecutionOutcome };
+
+/** Name of the workflow that runs one Distributed Map's Map Run (its children). */
+export const MAP_RUN_WORKFLOW = 'stepflowMapRun';
+
+/** UpdateMapRun: new `maxConcurrency` and tolerances of a running Map Run. */
+export interface MapRunUpdate {
+  maxConcurrency?: number;
+  toleratedFailureCount?: number;
+  toleratedFailurePercentage?: number;
+}
+
+/** Signal that changes a running Map Run's concurrency and tolerance (UpdateMapRun). */
+export const updateMapRunSignal = defineSignal<[MapRunUpdate]>('updateMapRun');
+
+/** Input of the Map Run workflow; `cursor` carries its progress across continue-as-new. */
+export interface MapRunWorkflowInput {
+  mapRunArn: string;
+  parentExecutionId: string;
+  parentExecutionArn: string;
+  total: number;
+  settings: MapRunUpdate;
+  limits?: ExecutionWorkflowInput['limits'];
+  bindings?: BindingSet;
+  cursor?: { next: number; failures: number; runs: number };
+}
+
+/** How a Map Run ended (its children's outputs are read from the store by the parent). */
+export type MapRunWorkflowOutcome =
+  { status: 'SUCCEEDED' } | { status: 'FAILED' | 'ABORTED'; error: string; cause: string };

@@ -18,6 +18,7 @@ import { callbackRoutes } from './routes/callbacks';
 import { connectionRoutes } from './routes/connections';
 import { consoleRoutes } from './routes/console';
 import { executionRoutes } from './routes/executions';
+import { mapRunRoutes } from './routes/map-runs';
 import { stateMachineRoutes } from './routes/state-machines';
 import { testStateRoutes } from './routes/test-state';
 import { triggerRoutes } from './routes/triggers';
@@ -124,6 +125,7 @@ export function buildApi(
   app.register(opsRoutes, { deps, metrics });
   app.register(stateMachineRoutes, { deps });
   app.register(executionRoutes, { deps });
+  app.register(mapRunRoutes, { deps });
   app.register(callbackRoutes, { deps });
   app.register(activityRoutes, { deps });
   app.register(connectionRoutes, { deps });

@@ -26,6 +26,8 @@ export interface ExecutionRow {
   redriveDate: Date | null;
   /** The OpenTelemetry trace it was started in (when traced). */
   traceId?: string | null;
+  /** The Map Run this execution is a child of (a Distributed Map's item or batch). */
+  mapRunArn?: string | null;
   /** In list results: the start date with Postgres' microseconds (`…T12:00:00.123456Z`), the keyset cursor. */
   startKey?: string;
 }
@@ -33,7 +35,8 @@ export interface ExecutionRow {
 const COLUMNS = `execution_id AS "executionId", state_machine AS "stateMachine", version, name, status,
   input, output, error, cause, start_date AS "startDate", stop_date AS "stopDate",
   workflow_started AS "workflowStarted", published_version AS "publishedVersion", alias,
-  redrive_count AS "redriveCount", redrive_date AS "redriveDate", trace_id AS "traceId"`;
+  redrive_count AS "redriveCount", redrive_date AS "redriveDate", trace_id AS "traceId",
+  map_run_arn AS "mapRunArn"`;
 
 /** Inserts a new RUNNING execution; returns undefined when the (state machine, name) pair exists. */
 export async function insertExecution(
@@ -169,6 +172,8 @@ export async function listExecutions(
     status?: string;
     /** ListExecutions' redriveFilter: redriven at least once (true) or never (false). */
     redriven?: boolean;
+    /** Children of this Map Run only; without it, a state machine's list leaves Map Run children out. */
+    mapRunArn?: string;
     /** Started at or after / before these times. */
     startedFrom?: Date;
     startedTo?: Date;
@@ -185,6 +190,7 @@ export async function listExecutions(
         AND ($6::integer IS NULL OR published_version = $6) AND ($7::text IS NULL OR alias = $7)
         AND ($8::boolean IS NULL OR (redrive_count > 0) = $8)
         AND ($9::timestamptz IS NULL OR start_date >= $9) AND ($10::timestamptz IS NULL OR start_date < $10)
+        AND (CASE WHEN $11::text IS NULL THEN $1::text IS NULL OR map_run_arn IS NULL ELSE map_run_arn = $11 END)
       ORDER BY start_date DESC, execution_id DESC LIMIT $3`,
     [
       filter.stateMachine ?? null,
@@ -197,6 +203,7 @@ export async function listExecutions(
       filter.redriven ?? null,
       filter.startedFrom ?? null,
       filter.startedTo ?? null,
+      filter.mapRunArn ?? null,
     ],
   );
   return rows;

@@ -3,14 +3,14 @@ import type { HistoryEvent } from '../../schemas/history';
 import { DomainError } from './errors';
 import { listEventPage } from '../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../db/executions-repo';
-import { executionArn } from '../core/arn';
+import { executionArnOfId } from '../core/arn';
 import type { ServiceDeps } from './deps';
 
 /** The API view of a stored execution (absent fields omitted, dates ISO-8601). */
 export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
   return {
     executionId: row.executionId,
-    executionArn: executionArn(row.stateMachine, row.name),
+    executionArn: executionArnOfId(row.executionId),
     name: row.name,
     stateMachine: row.stateMachine,
     version: row.version,
@@ -26,6 +26,7 @@ export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
     redriveCount: row.redriveCount ?? 0,
     ...(row.redriveDate ? { redriveDate: row.redriveDate.toISOString() } : {}),
     ...(row.traceId ? { traceId: row.traceId } : {}),
+    ...(row.mapRunArn ? { mapRunArn: row.mapRunArn } : {}),
   };
 }
 
@@ -141,7 +142,15 @@ function payloadBytes(row: ExecutionRow): number {
  */
 export async function listExecutionPage(
   deps: ServiceDeps,
-  query: { stateMachine?: string; status?: string; from?: string; to?: string; limit: number; next?: string },
+  query: {
+    stateMachine?: string;
+    mapRunArn?: string;
+    status?: string;
+    from?: string;
+    to?: string;
+    limit: number;
+    next?: string;
+  },
 ): Promise<{ executions: ExecutionResponse[]; next?: string }> {
   const page: ExecutionRow[] = [];
   let before = query.next ? decodeCursor(query.next) : undefined;
@@ -150,6 +159,7 @@ export async function listExecutionPage(
     const want = Math.min(LIST_CHUNK, query.limit - page.length);
     const rows = await listExecutions(deps.pool, {
       stateMachine: query.stateMachine,
+      mapRunArn: query.mapRunArn,
       status: query.status,
       startedFrom: query.from ? new Date(query.from) : undefined,
       startedTo: query.to ? new Date(query.to) : undefined,

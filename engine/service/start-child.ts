@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Plan } from '../../schemas/plan';
 import type { ExecutionWorkflowInput } from '../../workflows/messages';
-import { executionArn, executionId as toExecutionId, stateMachineArn } from '../core/arn';
+import { executionArn, executionArnOfId, executionId as toExecutionId, stateMachineArn } from '../core/arn';
 import { StatesError } from '../core/errors';
 import type { ChildExecutionDescription, ChildExecutionRequest } from '../core/interpreter/nested';
 import { findExecution, insertExecution, markWorkflowStarted, type ExecutionRow } from '../db/executions-repo';
@@ -51,7 +51,7 @@ export function toChildError(err: unknown, request: ChildExecutionRequest): unkn
 /** A stored execution as the `startExecution` integration describes it (dates epoch ms). */
 export function describeChild(row: ExecutionRow): ChildExecutionDescription {
   return {
-    executionArn: executionArn(row.stateMachine, row.name),
+    executionArn: executionArnOfId(row.executionId),
     stateMachineArn: stateMachineArn(row.stateMachine),
     name: row.name,
     status: row.status,

@@ -17,7 +17,7 @@ import {
 import { findAlias } from '../db/aliases-repo';
 import { findPublishedVersion } from '../db/published-versions-repo';
 import { findVersion, type StateMachineVersionRow } from '../db/state-machines-repo';
-import { executionArn, executionId as toExecutionId, roleArn, stateMachineArn } from '../core/arn';
+import { executionArn, executionArnOfId, executionId as toExecutionId, roleArn, stateMachineArn } from '../core/arn';
 import { traceExecutionStart } from '../telemetry/execution-trace';
 import type { ServiceDeps } from './deps';
 import { chooseRoute } from './aliases';
@@ -43,7 +43,7 @@ export function workflowInput(
     plan,
     input: row.input,
     execution: {
-      id: executionArn(row.stateMachine, row.name),
+      id: executionArnOfId(row.executionId),
       name: row.name,
       stateMachineId: stateMachineArn(row.stateMachine),
       stateMachineName: row.stateMachine,

@@ -41,6 +41,8 @@ export const ExecutionResponseSchema = z.object({
   redriveDate: z.string().optional(),
   /** Stepflow extension: the OpenTelemetry trace id the execution was started in (when traced). */
   traceId: z.string().optional(),
+  /** The Map Run this execution is a child of (a Distributed Map's item or batch). */
+  mapRunArn: z.string().optional(),
 });
 export type ExecutionResponse = z.infer<typeof ExecutionResponseSchema>;
 
@@ -70,6 +72,8 @@ export const StopExecutionRequestSchema = z.object({
 /** `GET /v1/executions`: filters and a cursor (`next` from the previous page). */
 export const ListExecutionsQuerySchema = z.object({
   stateMachine: z.string().optional(),
+  /** The children of this Map Run (a state machine's list leaves Map Run children out). */
+  mapRunArn: z.string().max(512).optional(),
   status: ExecutionStatusSchema.optional(),
   /** ISO-8601: started at or after. */
   from: z.string().datetime({ offset: true }).optional(),

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
-import { createMachine, startExecution, uniqueName, waitForEnd } from './support/client';
+import { call, createMachine, startExecution, uniqueName, waitForEnd } from './support/client';
 import { readStack, ROOT } from './support/stack';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
@@ -298,6 +298,35 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
   'sync-loop-yields-and-times-out': { definition: { ...TIGHT_LOOP, TimeoutSeconds: 2 }, input: {} },
   // Past MaxHistoryEvents the execution fails with States.Runtime.
   'history-cap-fails': { definition: { ...TIGHT_LOOP, MaxHistoryEvents: 2500 }, input: {} },
+  // A Distributed Map as a Map Run workflow whose children are executions (distributed-map-run-v1).
+  'distributed-map-run': {
+    definition: {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          MaxConcurrency: 2,
+          ToleratedFailureCount: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Check',
+            States: {
+              Check: {
+                Type: 'Choice',
+                Choices: [{ Variable: '$.Items[0]', NumericEquals: 4, Next: 'Bad' }],
+                Default: 'Add',
+              },
+              Bad: { Type: 'Fail', Error: 'Bad', Cause: 'item 4' },
+              Add: { Type: 'Task', Resource: fn('add'), Parameters: { 'a.$': '$.Items[0]', b: 1 }, End: true },
+            },
+          },
+          End: true,
+        },
+      },
+    },
+    input: [1, 2, 3, 4, 5, 6],
+  },
   // 1,100 iterations ask for more lanes than the branch budget (bounded-branches patch).
   'map-past-branch-budget': {
     definition: {
@@ -321,6 +350,33 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
   },
 };
 
+/**
+ * Cases whose Map Run workflow (id = the Map Run ARN) and first child execution are recorded too,
+ * as `<case>-map-run` and `<case>-child`: each is a workflow code path of its own.
+ */
+const MAP_RUN_CASES = new Set(['distributed-map-run']);
+
+/** The Map Run ARN and a child execution id of a Distributed Map's execution (through the API). */
+async function mapRunWorkflows(executionId: string): Promise<string[]> {
+  const runs = await call('GET', `/v1/executions/${encodeURIComponent(executionId)}/map-runs`);
+  const mapRunArn: string = runs.body.mapRuns[0].mapRunArn;
+  const children = await call('GET', `/v1/executions?mapRunArn=${encodeURIComponent(mapRunArn)}&limit=1`);
+  return [mapRunArn, children.body.executions[0].executionId];
+}
+
+/** Replays a workflow's history through the current bundle and, when asked, records it (new cases only). */
+async function recordHistory(client: Client, name: string, workflowId: string): Promise<void> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const result = await Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, history, workflowId);
+  expect(result).toBeUndefined();
+  // Histories recorded by earlier versions are kept (they guard old executions); only new
+  // cases are written, unless RECORD_HISTORIES=all.
+  const file = path.join(ROOT, 'test', 'replay', 'histories', `${name}.history.bin`);
+  if (process.env.RECORD_HISTORIES === 'all' || (process.env.RECORD_HISTORIES && !fs.existsSync(file))) {
+    fs.writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+  }
+}
+
 describe('workflow histories', () => {
   test('replay through the current workflow bundle when recorded from real executions', async () => {
     const stack = readStack();
@@ -336,19 +392,12 @@ describe('workflow histories', () => {
         await createMachine(machine, definition);
         const id = await startExecution(machine, input);
         await waitForEnd(id);
-        const history = await client.workflow.getHandle(id).fetchHistory();
-        const result = await Worker.runReplayHistory(
-          { workflowBundle: { codePath: workflowBundlePath() } },
-          history,
-          id,
-        );
-        expect(result).toBeUndefined();
-        // Histories recorded by earlier versions are kept (they guard old executions); only new
-        // cases are written, unless RECORD_HISTORIES=all.
-        const file = path.join(ROOT, 'test', 'replay', 'histories', `${name}.history.bin`);
-        if (process.env.RECORD_HISTORIES === 'all' || (process.env.RECORD_HISTORIES && !fs.existsSync(file))) {
-          fs.writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+        const workflows: Array<[string, string]> = [[name, id]];
+        if (MAP_RUN_CASES.has(name)) {
+          const [mapRun, child] = await mapRunWorkflows(id);
+          workflows.push([`${name}-map-run`, mapRun], [`${name}-child`, child]);
         }
+        for (const [file, workflowId] of workflows) await recordHistory(client, file, workflowId);
       }
     } finally {
       await connection.close();

@@ -141,19 +141,18 @@ describe('Step Functions protocol: activities through @aws-sdk/client-sfn', () =
   });
 });
 
-describe('Step Functions protocol: actions not available yet', () => {
-  test('answers UnsupportedOperation naming the action when it is not built yet', async () => {
+describe('Step Functions protocol: Map Run actions on unknown resources', () => {
+  test('answer ResourceNotFound, ExecutionDoesNotExist and InvalidArn as Step Functions does', async () => {
     const mapRunArn = `${ARN_PREFIX}:mapRun:m/label:run`;
-    const calls: [string, () => Promise<unknown>][] = [
-      ['DescribeMapRun', () => sfn.send(new DescribeMapRunCommand({ mapRunArn }))],
-      ['ListMapRuns', () => sfn.send(new ListMapRunsCommand({ executionArn: `${ARN_PREFIX}:execution:m:e` }))],
-      ['UpdateMapRun', () => sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 1 }))],
-    ];
-    for (const [action, call] of calls) {
-      const err = await failure(call());
-      expect(err).toBeInstanceOf(SFNServiceException);
-      expect(err.name).toBe('UnsupportedOperation');
-      expect(err.message).toBe(`${action} is not available yet in Stepflow`);
-    }
+    const unknown = await failure(sfn.send(new DescribeMapRunCommand({ mapRunArn })));
+    expect(unknown).toBeInstanceOf(SFNServiceException);
+    expect(unknown.name).toBe('ResourceNotFound');
+    expect(unknown.message).toBe(`Resource not found: '${mapRunArn}'`);
+    const update = await failure(sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 1 })));
+    expect(update.name).toBe('ResourceNotFound');
+    const list = await failure(sfn.send(new ListMapRunsCommand({ executionArn: `${ARN_PREFIX}:execution:m:e` })));
+    expect(list.name).toBe('ExecutionDoesNotExist');
+    const invalid = await failure(sfn.send(new DescribeMapRunCommand({ mapRunArn: 'arn:aws:states:us-east-1:1:x' })));
+    expect(invalid.name).toBe('InvalidArn');
   });
 });

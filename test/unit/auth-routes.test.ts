@@ -7,8 +7,8 @@ import { executionActions } from '../../engine/api/sfn/execution-actions';
 import { stateMachineActions } from '../../engine/api/sfn/state-machine-actions';
 import { tagActions } from '../../engine/api/sfn/tag-actions';
 import { testStateActions } from '../../engine/api/sfn/test-state-action';
-import { unavailableActions } from '../../engine/api/sfn/unavailable-actions';
 import { versionActions } from '../../engine/api/sfn/version-actions';
+import { mapRunActions } from '../../engine/api/sfn/map-run-actions';
 import { revokeApiKey, type Scope } from '../../engine/db/api-keys-repo';
 import { authApp, outcome, sigv4Headers, testConfig, throwawayDatabase, type AuthApp } from './support/auth-harness';
 
@@ -46,6 +46,9 @@ const ROUTES: Record<string, Access> = {
   'GET /v1/executions/:executionId/history': 'read',
   'POST /v1/executions/:executionId/stop': 'execute',
   'POST /v1/executions/:executionId/redrive': 'execute',
+  'GET /v1/executions/:executionId/map-runs': 'read',
+  'GET /v1/map-runs/:mapRunArn': 'read',
+  'PATCH /v1/map-runs/:mapRunArn': 'execute',
   'POST /v1/task-tokens/success': 'execute',
   'POST /v1/task-tokens/failure': 'execute',
   'POST /v1/task-tokens/heartbeat': 'execute',
@@ -113,6 +116,7 @@ const ACTIONS: Record<string, Scope> = {
   StartSyncExecution: 'execute',
   StopExecution: 'execute',
   RedriveExecution: 'execute',
+  UpdateMapRun: 'execute',
   TestState: 'execute',
   SendTaskSuccess: 'execute',
   SendTaskFailure: 'execute',
@@ -130,11 +134,10 @@ const ACTIONS: Record<string, Scope> = {
   DeleteActivity: 'admin',
   TagResource: 'admin',
   UntagResource: 'admin',
-  UpdateMapRun: 'admin',
 };
 /** The actions the protocol serves (plugin.ts spreads exactly these modules). */
 const SERVED_ACTIONS = Object.keys({
-  ...unavailableActions,
+  ...mapRunActions,
   ...stateMachineActions,
   ...versionActions,
   ...aliasActions,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HistoryEvent } from '../../../schemas/history';
-import { executionArn, stateMachineArn } from '../../core/arn';
+import { executionArnOfId, stateMachineArnOfId } from '../../core/arn';
 import { listEventPage } from '../../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../../db/executions-repo';
 import { findVersion } from '../../db/state-machines-repo';
@@ -20,6 +20,7 @@ import {
   stateMachineVersionArn,
 } from './arn';
 import { SfnError } from './errors';
+import { existingMapRun } from './map-run-actions';
 import { checkName } from './state-machine-actions';
 import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
 
@@ -75,13 +76,14 @@ function redriveStatusOf(row: ExecutionRow) {
 /** DescribeExecution's shape of a stored execution. */
 function describe(row: ExecutionRow) {
   return {
-    executionArn: executionArn(row.stateMachine, row.name),
-    stateMachineArn: stateMachineArn(row.stateMachine),
+    executionArn: executionArnOfId(row.executionId),
+    stateMachineArn: stateMachineArnOfId(row.executionId, row.stateMachine),
     ...startedWith(row),
     name: row.name,
     status: row.status,
     startDate: epochSeconds(row.startDate),
     ...(row.stopDate ? { stopDate: epochSeconds(row.stopDate) } : {}),
+    ...(row.mapRunArn ? { mapRunArn: row.mapRunArn } : {}),
     input: JSON.stringify(row.input),
     inputDetails: { included: true },
     ...(row.status === 'SUCCEEDED' ? { output: JSON.stringify(row.output), outputDetails: { included: true } } : {}),
@@ -218,7 +220,8 @@ export const executionActions = {
   async ListExecutions(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(
       z.object({
-        stateMachineArn: z.string(),
+        stateMachineArn: z.string().optional(),
+        mapRunArn: z.string().optional(),
         statusFilter: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']).optional(),
         redriveFilter: z.enum(['REDRIVEN', 'NOT_REDRIVEN']).optional(),
         maxResults: MaxResultsSchema,
@@ -226,8 +229,16 @@ export const executionActions = {
       }),
       body,
     );
-    const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version', 'alias'], machineNotFound);
-    if (!(await findVersion(deps.pool, ref.name))) throw machineNotFound(ref.arn);
+    if ((request.stateMachineArn === undefined) === (request.mapRunArn === undefined)) {
+      throw new SfnError('ValidationException', 'Exactly one of stateMachineArn and mapRunArn must be given');
+    }
+    let ref: { name?: string; version?: number; alias?: string } = {};
+    if (request.mapRunArn !== undefined) await existingMapRun(deps, request.mapRunArn);
+    else {
+      const machine = parseStateMachineArn(request.stateMachineArn, ['machine', 'version', 'alias'], machineNotFound);
+      if (!(await findVersion(deps.pool, machine.name))) throw machineNotFound(machine.arn);
+      ref = machine;
+    }
     const limit = pageSize(request.maxResults);
     const before =
       request.nextToken === undefined
@@ -238,6 +249,7 @@ export const executionActions = {
           );
     const rows = await listExecutions(deps.pool, {
       stateMachine: ref.name,
+      mapRunArn: request.mapRunArn,
       publishedVersion: ref.version,
       alias: ref.alias,
       status: request.statusFilter,
@@ -249,8 +261,9 @@ export const executionActions = {
     const last = page[page.length - 1];
     return {
       executions: page.map((row) => ({
-        executionArn: executionArn(row.stateMachine, row.name),
-        stateMachineArn: stateMachineArn(row.stateMachine),
+        executionArn: executionArnOfId(row.executionId),
+        stateMachineArn: stateMachineArnOfId(row.executionId, row.stateMachine),
+        ...(row.mapRunArn ? { mapRunArn: row.mapRunArn } : {}),
         ...startedWith(row),
         name: row.name,
         status: row.status,

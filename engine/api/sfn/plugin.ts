@@ -7,7 +7,7 @@ import { executionActions } from './execution-actions';
 import { stateMachineActions } from './state-machine-actions';
 import { tagActions } from './tag-actions';
 import { testStateActions } from './test-state-action';
-import { unavailableActions } from './unavailable-actions';
+import { mapRunActions } from './map-run-actions';
 import { versionActions } from './version-actions';
 import { callbackActions } from './callback-actions';
 import { deepStringMember, MAX_JSON_DEPTH, nestsDeeperThan } from '../json-limits';
@@ -20,7 +20,7 @@ type Action = (deps: ServiceDeps, body: unknown) => Promise<unknown>;
  */
 const ACTIONS: ReadonlyMap<string, Action> = new Map(
   [
-    unavailableActions,
+    mapRunActions,
     stateMachineActions,
     versionActions,
     aliasActions,

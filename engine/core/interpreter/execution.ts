@@ -95,6 +95,17 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
   if (host.recordsTaskStart) paced.recordsTaskStart = () => host.recordsTaskStart!();
   if (host.continueAsNew) paced.continueAsNew = () => host.continueAsNew!();
   if (host.historyExhausted) paced.historyExhausted = () => host.historyExhausted!();
+  const mapRuns = host.mapRuns;
+  if (mapRuns) {
+    paced.mapRuns = {
+      enabled: () => mapRuns.enabled(),
+      start: (request) => mapRuns.start(request),
+      wait: (run, abandoned) => {
+        bounds().waited();
+        return mapRuns.wait(run, abandoned);
+      },
+    };
+  }
   return paced;
 }
 

@@ -1,4 +1,5 @@
 import type { HistoryRecorder } from './history';
+import type { MapRunOutcome, MapRunRequest, MapRunStart } from './map-run';
 import type { ChildExecutionRequest } from './nested';
 
 /**
@@ -128,6 +129,21 @@ export interface InterpreterHost {
    * The execution then fails with `States.Runtime` instead of being refused by its host.
    */
   historyExhausted?(): boolean;
+  /**
+   * Distributed Map as a Map Run of child executions. Absent, or `enabled()` false (an execution
+   * recorded before the host ran Map Runs): the interpreter runs the items inside the execution.
+   */
+  mapRuns?: MapRunHost;
+}
+
+/** How a host runs a Distributed Map's Map Run (see MapRunRequest). */
+export interface MapRunHost {
+  /** Asked synchronously when a Distributed Map starts (a replay must take the same path). */
+  enabled(): boolean;
+  /** Stores the Map Run and its items (or reopens an earlier run's on a redrive) and starts it. */
+  start(request: MapRunRequest): Promise<MapRunStart>;
+  /** Waits for the Map Run to end; when `abandoned` is raised the host stops it (children ABORTED). */
+  wait(run: MapRunStart, abandoned?: Abandonment): Promise<MapRunOutcome>;
 }
 
 /** Identity of the execution, as the Context object (`$$`) exposes it. */

@@ -3,6 +3,7 @@ import { MAX_INLINE_MAP_ITEMS, mapItemsError } from '../bounds';
 import { payloadBytes } from '../limits';
 import { numberField } from '../path-fields';
 import type { Tolerance } from '../branch-group';
+import { exceedsTolerance } from '../map-run';
 import type { StateDef } from '../scope';
 
 /**
@@ -33,6 +34,26 @@ export function maxConcurrency(
 }
 
 /**
+ * `ToleratedFailureCount[Path]` and `ToleratedFailurePercentage[Path]` as evaluated (absent when
+ * not set); a negative count or a percentage outside 0–100 fails with `States.Runtime`.
+ */
+export function toleranceLimits(
+  state: StateDef,
+  effective: unknown,
+  ctx: unknown,
+  variables?: Record<string, unknown>,
+): { count?: number; percentage?: number } {
+  const count = numberField(state, 'ToleratedFailureCount', effective, ctx, false, variables);
+  const percentage = numberField(state, 'ToleratedFailurePercentage', effective, ctx, true, variables);
+  if (count !== undefined && count < 0)
+    throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
+  if (percentage !== undefined && (percentage < 0 || percentage > 100)) {
+    throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
+  }
+  return { ...(count !== undefined ? { count } : {}), ...(percentage !== undefined ? { percentage } : {}) };
+}
+
+/**
  * `ToleratedFailureCount[Path]` and `ToleratedFailurePercentage[Path]`: the Map fails with
  * `States.ExceedToleratedFailureThreshold` once failures exceed either (0 of both by default, so
  * any failure of a Distributed Map's child does). Undefined for an inline Map without them: its
@@ -46,18 +67,10 @@ export function tolerance(
   distributed: boolean,
   variables?: Record<string, unknown>,
 ): Tolerance | undefined {
-  const count = numberField(state, 'ToleratedFailureCount', effective, ctx, false, variables);
-  const percentage = numberField(state, 'ToleratedFailurePercentage', effective, ctx, true, variables);
-  if (count !== undefined && count < 0)
-    throw new StatesError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
-  if (percentage !== undefined && (percentage < 0 || percentage > 100)) {
-    throw new StatesError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
-  }
+  const { count, percentage } = toleranceLimits(state, effective, ctx, variables);
   if (count === undefined && percentage === undefined && !distributed) return undefined;
   return {
-    exceeded: (failures) =>
-      failures > (count ?? (percentage === undefined ? 0 : Infinity)) ||
-      (percentage !== undefined && (failures * 100) / Math.max(total, 1) > percentage),
+    exceeded: (failures) => exceedsTolerance(failures, total, count, percentage),
     error: () => new StatesError(StatesErrors.ExceedToleratedFailureThreshold, TOLERATED_FAILURE_CAUSE),
   };
 }

@@ -7,7 +7,8 @@ import type { MapItems } from '../flow';
 import { DiscardingRecorder } from '../history';
 import type { StateRunner } from '../pipeline';
 import type { MachineDef, Scope, StateDef } from '../scope';
-import { maxConcurrency, tolerance } from './map-config';
+import type { MapRunRequest } from '../map-run';
+import { maxConcurrency, tolerance, toleranceLimits } from './map-config';
 
 /** `ItemReader` reads from Amazon S3, which Stepflow does not provide. */
 export const ITEM_READER_UNSUPPORTED =
@@ -18,6 +19,36 @@ function mapRunArn(scope: Scope, state: StateDef, name: string): string {
   const machine = scope.run.execution.stateMachineName;
   const id = uuidV4(() => scope.run.host.random());
   return `arn:aws:states:${ARN_REGION}:${ARN_ACCOUNT}:mapRun:${machine}/${state.Label ?? name}:${id}`;
+}
+
+/**
+ * A Distributed Map run by the host as a Map Run of child executions (`MapRunStarted`, or
+ * `MapRunRedriven` when a redrive reopened the earlier run's, then `MapRunSucceeded`/`Failed`;
+ * `MapRunAborted` when the branch is abandoned); the result is the children's outputs in item order.
+ */
+async function runAsMapRun(io: Parameters<StateRunner<MapItems>['act']>[0], request: MapRunRequest) {
+  const { scope } = io.e;
+  const host = scope.run.host;
+  const mapRuns = host.mapRuns as NonNullable<typeof host.mapRuns>;
+  const started = await mapRuns.start(request);
+  if (started.redriven) scope.emit('MapRunRedriven', 'mapRunRedrivenEventDetails', { mapRunArn: started.mapRunArn });
+  else scope.emit('MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn: started.mapRunArn });
+  const active = scope.current;
+  if (active) active.abortChildren = (causeId) => void scope.run.recorder.emit('MapRunAborted', causeId);
+  try {
+    const outcome = await mapRuns.wait(started, scope.abort);
+    if (outcome.status === 'SUCCEEDED') {
+      scope.emit('MapRunSucceeded');
+      scope.run.recorder.emit('MapStateSucceeded', scope.lastEventId);
+      return outcome.results;
+    }
+    if (outcome.status === 'ABORTED') throw new StatesError(outcome.error, outcome.cause);
+    scope.emit('MapRunFailed', 'mapRunFailedEventDetails', { error: outcome.error, cause: outcome.cause });
+    scope.emit('MapStateFailed');
+    throw new StatesError(outcome.error, outcome.cause);
+  } finally {
+    if (active) active.abortChildren = undefined;
+  }
 }
 
 /** A Distributed Map child: its own (unrecorded) history, starting with `ExecutionStarted`. */
@@ -52,6 +83,23 @@ export const mapRunner: StateRunner<MapItems> = {
     const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
     const tolerated = tolerance(config, io.effective, ctx, items.length, distributed, variables);
     const startedId = scope.emit('MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
+    if (distributed && scope.run.host.mapRuns?.enabled()) {
+      const limits = toleranceLimits(config, io.effective, ctx, variables);
+      const request: MapRunRequest = {
+        mapRunArn: mapRunArn(scope, state, name),
+        stateName: name,
+        label: (state.Label as string | undefined) ?? name,
+        processor,
+        inputs,
+        batched: state.ItemBatcher !== undefined,
+        maxConcurrency: limit,
+        ...(limits.count !== undefined ? { toleratedFailureCount: limits.count } : {}),
+        ...(limits.percentage !== undefined ? { toleratedFailurePercentage: limits.percentage } : {}),
+        executionType: (processor.ProcessorConfig as { ExecutionType?: 'EXPRESS' } | undefined)?.ExecutionType ?? 'STANDARD',
+        ...(state.ResultWriter !== undefined ? { resultWriter: state.ResultWriter } : {}),
+      };
+      return runAsMapRun(io, request);
+    }
     return runBranchGroup(scope, {
       kind: 'Map',
       stateName: name,

@@ -1,0 +1,145 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { MapRunResponse, UpdateMapRunRequest } from '../../schemas/api/map-runs';
+import { updateMapRunSignal } from '../../workflows/messages';
+import { executionArnOfId, stateMachineArn } from '../core/arn';
+import { parseMapRunArn } from '../core/interpreter/map-run';
+import { findExecution } from '../db/executions-repo';
+import {
+  countMapRunChildren,
+  findMapRun,
+  listMapRuns,
+  updateMapRunSettings,
+  type MapRunCounts,
+  type MapRunRow,
+} from '../db/map-runs-repo';
+import type { ServiceDeps } from './deps';
+import { DomainError } from './errors';
+
+function counts(byStatus: Record<string, number>) {
+  const of = (status: string) => byStatus[status] ?? 0;
+  const total = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
+  return {
+    pending: of('PENDING'),
+    running: of('RUNNING'),
+    succeeded: of('SUCCEEDED'),
+    failed: of('FAILED'),
+    timedOut: of('TIMED_OUT'),
+    aborted: of('ABORTED'),
+    total,
+    resultsWritten: 0,
+    failuresNotRedrivable: 0,
+    pendingRedrive: 0,
+  };
+}
+
+function describe(row: MapRunRow, children: MapRunCounts): MapRunResponse {
+  return {
+    mapRunArn: row.mapRunArn,
+    executionArn: executionArnOfId(row.executionId),
+    executionId: row.executionId,
+    stateName: row.stateName,
+    label: row.label,
+    status: row.status,
+    startDate: row.startDate.toISOString(),
+    ...(row.stopDate ? { stopDate: row.stopDate.toISOString() } : {}),
+    maxConcurrency: row.maxConcurrency,
+    toleratedFailurePercentage: row.toleratedFailurePercentage,
+    toleratedFailureCount: row.toleratedFailureCount,
+    itemCounts: counts(children.items),
+    executionCounts: counts(children.children),
+    redriveCount: row.redriveCount,
+    ...(row.redriveDate ? { redriveDate: row.redriveDate.toISOString() } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.cause !== null ? { cause: row.cause } : {}),
+  };
+}
+
+/** A stored Map Run, or RESOURCE_NOT_FOUND naming the ARN. */
+async function existing(deps: ServiceDeps, mapRunArn: string): Promise<MapRunRow> {
+  const row = parseMapRunArn(mapRunArn) ? await findMapRun(deps.pool, mapRunArn) : undefined;
+  if (!row) throw new DomainError('RESOURCE_NOT_FOUND', `Resource not found: '${mapRunArn}'`);
+  return row;
+}
+
+/**
+ * DescribeMapRun: the Map Run's status, settings and counts of its children (and their items)
+ * by status — each item counted by its latest child, items without one as pending.
+ */
+export async function describeMapRun(deps: ServiceDeps, mapRunArn: string): Promise<MapRunResponse> {
+  const row = await existing(deps, mapRunArn);
+  return describe(row, await countMapRunChildren(deps.pool, mapRunArn));
+}
+
+/** ListMapRuns: an execution's Map Runs, oldest first, `limit` at a time. */
+export async function listMapRunPage(
+  deps: ServiceDeps,
+  executionId: string,
+  query: { limit: number; next?: string },
+): Promise<{
+  mapRuns: Array<{ executionArn: string; mapRunArn: string; stateMachineArn: string; startDate: string; stopDate?: string }>;
+  next?: string;
+}> {
+  if (!(await findExecution(deps.pool, executionId)))
+    throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  let after: { startDate: string; mapRunArn: string } | undefined;
+  if (query.next !== undefined) {
+    try {
+      const [startDate, mapRunArn] = JSON.parse(Buffer.from(query.next, 'base64url').toString('utf8')) as unknown[];
+      if (typeof startDate !== 'string' || typeof mapRunArn !== 'string' || Number.isNaN(Date.parse(startDate)))
+        throw new Error('bad cursor');
+      after = { startDate, mapRunArn };
+    } catch {
+      throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
+    }
+  }
+  const rows = await listMapRuns(deps.pool, executionId, query.limit + 1, after);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    mapRuns: page.map((row) => {
+      const parts = parseMapRunArn(row.mapRunArn);
+      return {
+        executionArn: executionArnOfId(row.executionId),
+        mapRunArn: row.mapRunArn,
+        stateMachineArn: stateMachineArn(parts ? `${parts.stateMachine}/${parts.label}` : row.label),
+        startDate: row.startDate.toISOString(),
+        ...(row.stopDate ? { stopDate: row.stopDate.toISOString() } : {}),
+      };
+    }),
+    ...(rows.length > query.limit && last
+      ? { next: Buffer.from(JSON.stringify([last.startKey, last.mapRunArn])).toString('base64url') }
+      : {}),
+  };
+}
+
+/**
+ * UpdateMapRun: new `maxConcurrency` / tolerated failures of a RUNNING Map Run, stored and
+ * signalled to its workflow (which applies them at once: a lower tolerance may fail it). A Map
+ * Run that is not running is refused (VALIDATION_FAILED).
+ */
+export async function updateMapRun(
+  deps: ServiceDeps,
+  mapRunArn: string,
+  update: UpdateMapRunRequest,
+): Promise<MapRunResponse> {
+  await existing(deps, mapRunArn);
+  if (
+    update.maxConcurrency === undefined &&
+    update.toleratedFailureCount === undefined &&
+    update.toleratedFailurePercentage === undefined
+  ) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'At least one of maxConcurrency, toleratedFailureCount and toleratedFailurePercentage must be given',
+    );
+  }
+  if (!(await updateMapRunSettings(deps.pool, mapRunArn, update)))
+    throw new DomainError('VALIDATION_FAILED', `Map Run '${mapRunArn}' is not running`);
+  try {
+    await deps.temporal.workflow.getHandle(mapRunArn).signal(updateMapRunSignal, update);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  deps.log.info({ mapRunArn, ...update }, 'map run updated');
+  return describeMapRun(deps, mapRunArn);
+}
