@@ -21,6 +21,8 @@ export interface Execution {
   stopDate?: string;
   redriveCount: number;
   redriveDate?: string;
+  /** The Map Run this execution is a child of (a Distributed Map's item or batch). */
+  mapRunArn?: string;
 }
 
 export interface StateMachine {
@@ -140,6 +142,12 @@ export interface MapRunCounts {
 export interface MapRun {
   mapRunArn: string;
   executionArn: string;
+  /** The parent execution's id (REST paths). */
+  executionId: string;
+  stateName: string;
+  label: string;
+  error?: string;
+  cause?: string;
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   startDate: string;
   stopDate?: string;

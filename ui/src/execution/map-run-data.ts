@@ -1,5 +1,5 @@
 /** The Map view's data, read from the history and the definition (pure: unit-tested without a browser). */
-import type { HistoryEvent, MapRun } from '../api';
+import type { HistoryEvent } from '../history-event';
 import { detailsOf, type HistoryModel } from './status';
 
 export interface MapSummary {
@@ -73,7 +73,7 @@ function iterationError(history: HistoryModel, event: HistoryEvent): { error?: s
 }
 
 /** How a Map Run's tolerance reads: the failures it accepts before it fails. */
-export function toleranceText(run: Pick<MapRun, 'toleratedFailurePercentage' | 'toleratedFailureCount'>): string {
+export function toleranceText(run: { toleratedFailurePercentage: number; toleratedFailureCount: number }): string {
   const parts = [
     run.toleratedFailurePercentage > 0 ? `${run.toleratedFailurePercentage}% of items` : '',
     run.toleratedFailureCount > 0 ? `${run.toleratedFailureCount} items` : '',

@@ -138,6 +138,12 @@ export function MapRunView({ mapRunArn }: { mapRunArn: string }) {
             {run.stopDate ? ` · stopped ${new Date(run.stopDate).toLocaleString()}` : ''} · max concurrency{' '}
             {run.maxConcurrency === 0 ? 'unlimited' : run.maxConcurrency}
           </p>
+          {run.error && (
+            <p class="error">
+              {run.error}
+              {run.cause ? `: ${run.cause}` : ''}
+            </p>
+          )}
           <p data-testid="map-run-tolerance">
             Tolerance: {toleranceText(run)} · {run.itemCounts.failed + run.itemCounts.timedOut + run.itemCounts.aborted}{' '}
             of {run.itemCounts.total} items did not succeed
@@ -329,5 +335,21 @@ function MapRunChildren({ mapRunArn, refresh }: { mapRunArn: string; refresh: nu
         )}
       </div>
     </section>
+  );
+}
+
+/** A child execution's link back to the execution whose Map Run started it. */
+export function MapRunParent({ mapRunArn }: { mapRunArn: string }) {
+  const { data } = useLoad(
+    (signal) => api<MapRun>('GET', `/v1/map-runs/${seg(mapRunArn)}`, undefined, signal),
+    [mapRunArn],
+  );
+  const label = mapRunArn.split(':').slice(-2).join(':');
+  return data ? (
+    <a href={href('executions', data.executionId)} data-testid="map-run-parent">
+      child of Map Run {label} ({data.stateName})
+    </a>
+  ) : (
+    <span>child of Map Run {label}</span>
   );
 }
