@@ -67,9 +67,7 @@ export function createMapRunActivities(deps: { pool: Pool; log: Logger }) {
         plan,
         parentRedriveCount,
         inputs: request.inputs,
-        sizes: request.inputs.map((item) =>
-          input.batched ? ((item as { Items?: unknown[] }).Items?.length ?? 1) : 1,
-        ),
+        sizes: request.inputs.map((item) => (input.batched ? ((item as { Items?: unknown[] }).Items?.length ?? 1) : 1)),
       });
       deps.log.info(
         { executionId: parentExecutionId, mapRunArn: request.mapRunArn, children: request.inputs.length },
@@ -80,7 +78,9 @@ export function createMapRunActivities(deps: { pool: Pool; log: Logger }) {
         redriven: false,
         total: request.inputs.length,
         maxConcurrency: request.maxConcurrency,
-        ...(request.toleratedFailureCount !== undefined ? { toleratedFailureCount: request.toleratedFailureCount } : {}),
+        ...(request.toleratedFailureCount !== undefined
+          ? { toleratedFailureCount: request.toleratedFailureCount }
+          : {}),
         ...(request.toleratedFailurePercentage !== undefined
           ? { toleratedFailurePercentage: request.toleratedFailurePercentage }
           : {}),

@@ -505,7 +505,7 @@ export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<
       children,
       ...(args.limits ? { limits: args.limits } : {}),
       ...(args.bindings ? { bindings: args.bindings } : {}),
-      beforeStart: async () => {
+      writePending: async () => {
         const pending = recorder.takePending();
         if (pending.length > 0) await write(pending);
       },

@@ -41,8 +41,8 @@ export interface MapRunParent {
   children: WaitingChildren;
   limits?: ExecutionWorkflowInput['limits'];
   bindings?: ExecutionWorkflowInput['bindings'];
-  /** Writes the parent's pending events (before a Map Run starts, so a console sees the Map state). */
-  beforeStart(): Promise<void>;
+  /** Writes the parent's pending events (around a Map Run's start, so a console sees it running). */
+  writePending(): Promise<void>;
 }
 
 type MapRunHandle = ChildWorkflowHandle<(input: MapRunWorkflowInput) => Promise<MapRunWorkflowOutcome>>;
@@ -71,7 +71,7 @@ export function distributedMapRuns(parent: MapRunParent): MapRunHost {
   return {
     enabled: () => patched(DISTRIBUTED_MAP_RUN),
     async start(request) {
-      await parent.beforeStart();
+      await parent.writePending();
       const stored = await store.materializeMapRunItems({
         parentExecutionId: parent.executionId,
         parentRedriveCount: parent.redriveCount,
@@ -116,6 +116,8 @@ export function distributedMapRuns(parent: MapRunParent): MapRunHost {
       const entry = handles.get(run.mapRunArn);
       if (!entry) throw new StatesError(StatesErrors.Runtime, `Map Run '${run.mapRunArn}' was not started`);
       const { handle, request } = entry;
+      // `MapRunStarted` is written before the wait: the Map Run may run for days.
+      await parent.writePending();
       try {
         const outcome = await parent.children.waitFor(
           handle as unknown as ChildWorkflowHandle<() => Promise<WorkflowOutcome>>,
@@ -130,7 +132,10 @@ export function distributedMapRuns(parent: MapRunParent): MapRunHost {
         return { status: 'SUCCEEDED', results };
       } catch (err) {
         if (isCancellation(err)) throw err;
-        throw new StatesError(StatesErrors.Runtime, `The Map Run failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw new StatesError(
+          StatesErrors.Runtime,
+          `The Map Run failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
       } finally {
         handles.delete(run.mapRunArn);
       }

@@ -10,7 +10,6 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { MapRunChild } from '../activities/contracts';
 import { StatesErrors } from '../engine/core/errors';
 import { exceedsTolerance } from '../engine/core/interpreter/map-run';
 import { TOLERATED_FAILURE_CAUSE } from '../engine/core/interpreter/states/map-config';
@@ -90,42 +89,45 @@ export async function stepflowMapRun(args: MapRunWorkflowInput): Promise<MapRunW
   const exceeded = () =>
     exceedsTolerance(failures, total, settings.toleratedFailureCount, settings.toleratedFailurePercentage);
   const stopCause = () =>
-    stopped ? `The Map Run '${mapRunArn}' was aborted` : `The Map Run '${mapRunArn}' failed: ${TOLERATED_FAILURE_CAUSE}`;
+    stopped
+      ? `The Map Run '${mapRunArn}' was aborted`
+      : `The Map Run '${mapRunArn}' failed: ${TOLERATED_FAILURE_CAUSE}`;
 
   const run = async (index: number, workflowInput: ExecutionWorkflowInput): Promise<void> => {
     active += 1;
     let outcome: WorkflowOutcome;
     try {
-      const handle = await startChild<(input: ExecutionWorkflowInput) => Promise<WorkflowOutcome>>(
-        EXECUTION_WORKFLOW,
-        {
-          workflowId: workflowInput.executionId,
-          args: [
-            {
-              ...workflowInput,
-              ...(args.limits ? { limits: args.limits } : {}),
-              ...(args.bindings ? { bindings: args.bindings } : {}),
-            },
-          ],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          // Stopping a child records ExecutionAborted through its own workflow (the stop signal);
-          // Temporal's cancellation would leave its row RUNNING.
-          parentClosePolicy: 'ABANDON',
-          cancellationType: 'ABANDON',
-          memo: {
-            stateMachine: workflowInput.execution.stateMachineName,
-            parentExecutionId: args.parentExecutionId,
-            startedBy: args.parentExecutionArn,
-            mapRunArn,
+      const handle = await startChild<(input: ExecutionWorkflowInput) => Promise<WorkflowOutcome>>(EXECUTION_WORKFLOW, {
+        workflowId: workflowInput.executionId,
+        args: [
+          {
+            ...workflowInput,
+            ...(args.limits ? { limits: args.limits } : {}),
+            ...(args.bindings ? { bindings: args.bindings } : {}),
           },
+        ],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Stopping a child records ExecutionAborted through its own workflow (the stop signal);
+        // Temporal's cancellation would leave its row RUNNING.
+        parentClosePolicy: 'ABANDON',
+        cancellationType: 'ABANDON',
+        memo: {
+          stateMachine: workflowInput.execution.stateMachineName,
+          parentExecutionId: args.parentExecutionId,
+          startedBy: args.parentExecutionArn,
+          mapRunArn,
         },
-      );
+      });
       inFlight.set(index, handle);
       // The Map Run ended while this child was being started: it is stopped like the others.
       if (ending) await handle.signal(stopSignal, { cause: stopCause() }).catch(() => undefined);
       outcome = await handle.result();
     } catch (err) {
-      outcome = { status: 'FAILED', error: StatesErrors.Runtime, cause: err instanceof Error ? err.message : String(err) };
+      outcome = {
+        status: 'FAILED',
+        error: StatesErrors.Runtime,
+        cause: err instanceof Error ? err.message : String(err),
+      };
     }
     inFlight.delete(index);
     active -= 1;
@@ -166,7 +168,11 @@ export async function stepflowMapRun(args: MapRunWorkflowInput): Promise<MapRunW
     await Promise.all(pending);
     const outcome: MapRunWorkflowOutcome = failed
       ? { status: 'FAILED', error: StatesErrors.ExceedToleratedFailureThreshold, cause: TOLERATED_FAILURE_CAUSE }
-      : { status: 'ABORTED', error: stopped?.error ?? 'States.Aborted', cause: stopped?.cause ?? 'The Map Run was aborted' };
+      : {
+          status: 'ABORTED',
+          error: stopped?.error ?? 'States.Aborted',
+          cause: stopped?.cause ?? 'The Map Run was aborted',
+        };
     await CancellationScope.nonCancellable(() => store.finishMapRun({ mapRunArn, ...outcome }));
     return outcome;
   }

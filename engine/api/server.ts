@@ -55,6 +55,8 @@ export function buildApi(
     requestIdHeader: 'x-request-id',
     requestIdLogLabel: 'requestId',
     genReqId: () => randomUUID(),
+    // A path parameter may be a Map Run ARN (`/v1/map-runs/{mapRunArn}`, about 150 characters).
+    routerOptions: { maxParamLength: 512 },
   });
   // Sees every route (the auth tests check each one has a deliberate scope).
   if (options.onRoute) app.addHook('onRoute', options.onRoute);

@@ -83,12 +83,7 @@ export async function insertMapRun(
          FROM json_array_elements($3::json) WITH ORDINALITY AS e(value, ordinality)
          JOIN unnest($4::integer[]) WITH ORDINALITY AS s(size, ordinality) ON s.ordinality = e.ordinality
        ON CONFLICT DO NOTHING`,
-      [
-        run.mapRunArn,
-        from,
-        JSON.stringify(run.inputs.slice(from, from + CHUNK)),
-        run.sizes.slice(from, from + CHUNK),
-      ],
+      [run.mapRunArn, from, JSON.stringify(run.inputs.slice(from, from + CHUNK)), run.sizes.slice(from, from + CHUNK)],
     );
   }
 }
@@ -161,7 +156,12 @@ export async function updateMapRunSettings(
        tolerated_failure_count = COALESCE($3, tolerated_failure_count),
        tolerated_failure_percentage = COALESCE($4, tolerated_failure_percentage)
      WHERE map_run_arn = $1 AND status = 'RUNNING'`,
-    [mapRunArn, update.maxConcurrency ?? null, update.toleratedFailureCount ?? null, update.toleratedFailurePercentage ?? null],
+    [
+      mapRunArn,
+      update.maxConcurrency ?? null,
+      update.toleratedFailureCount ?? null,
+      update.toleratedFailurePercentage ?? null,
+    ],
   );
   return (rowCount ?? 0) > 0;
 }
@@ -265,7 +265,9 @@ export async function insertMapRunChildren(
     `SELECT execution_id AS "executionId", start_date AS "startDate" FROM executions WHERE execution_id = ANY($1::text[])`,
     [children.map((child) => child.executionId)],
   );
-  return new Map((rows as Array<{ executionId: string; startDate: Date }>).map((row) => [row.executionId, row.startDate]));
+  return new Map(
+    (rows as Array<{ executionId: string; startDate: Date }>).map((row) => [row.executionId, row.startDate]),
+  );
 }
 
 /** A Map Run child's plan and input (read when its workflow starts). */

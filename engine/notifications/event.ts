@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ARN_ACCOUNT, ARN_REGION, executionArn, stateMachineArn } from '../core/arn';
+import { ARN_ACCOUNT, ARN_REGION, executionArnOfId, stateMachineArnOfId } from '../core/arn';
 
 /** One status change as the outbox keeps it (`notification_events`). */
 export interface OutboxEvent {
@@ -49,7 +49,7 @@ function included(text: string | null): { value: string | null; details: { inclu
 export function statusChangeEvent(event: OutboxEvent): Record<string, unknown> {
   const input = included(event.input);
   const output = included(event.output);
-  const arn = executionArn(event.stateMachine, event.name);
+  const arn = executionArnOfId(event.executionId);
   return {
     version: '0',
     id: event.id,
@@ -61,7 +61,7 @@ export function statusChangeEvent(event: OutboxEvent): Record<string, unknown> {
     resources: [arn],
     detail: {
       executionArn: arn,
-      stateMachineArn: stateMachineArn(event.stateMachine),
+      stateMachineArn: stateMachineArnOfId(event.executionId, event.stateMachine),
       name: event.name,
       status: event.status,
       startDate: event.startDate.getTime(),

@@ -76,7 +76,13 @@ export async function listMapRunPage(
   executionId: string,
   query: { limit: number; next?: string },
 ): Promise<{
-  mapRuns: Array<{ executionArn: string; mapRunArn: string; stateMachineArn: string; startDate: string; stopDate?: string }>;
+  mapRuns: Array<{
+    executionArn: string;
+    mapRunArn: string;
+    stateMachineArn: string;
+    startDate: string;
+    stopDate?: string;
+  }>;
   next?: string;
 }> {
   if (!(await findExecution(deps.pool, executionId)))

@@ -367,7 +367,11 @@ async function mapRunWorkflows(executionId: string): Promise<string[]> {
 /** Replays a workflow's history through the current bundle and, when asked, records it (new cases only). */
 async function recordHistory(client: Client, name: string, workflowId: string): Promise<void> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const result = await Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, history, workflowId);
+  const result = await Worker.runReplayHistory(
+    { workflowBundle: { codePath: workflowBundlePath() } },
+    history,
+    workflowId,
+  );
   expect(result).toBeUndefined();
   // Histories recorded by earlier versions are kept (they guard old executions); only new
   // cases are written, unless RECORD_HISTORIES=all.

@@ -36,7 +36,9 @@ export const mapRunRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async 
 
   app.patch(
     '/v1/map-runs/:mapRunArn',
-    { schema: { params: MapRunParamsSchema, body: UpdateMapRunRequestSchema, response: { 200: MapRunResponseSchema } } },
+    {
+      schema: { params: MapRunParamsSchema, body: UpdateMapRunRequestSchema, response: { 200: MapRunResponseSchema } },
+    },
     async (request) => updateMapRun(deps, request.params.mapRunArn, request.body),
   );
 };

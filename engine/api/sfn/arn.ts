@@ -5,7 +5,10 @@ const NAME = '([^\\s<>{}\\[\\]?*"#%\\\\^|~`$&,;:/\\u0000-\\u001f\\u007f-\\u009f]
 const PREFIX = 'arn:aws:states:([a-z0-9-]+):(\\d{12})';
 const STATE_MACHINE_ARN = new RegExp(`^${PREFIX}:stateMachine:${NAME}(?::([a-zA-Z0-9_.-]{1,80}))?$`, 'u');
 // A Map Run's child: `…:execution:<machine>/<label>:<uuid>`.
-const EXECUTION_ARN = new RegExp(`^${PREFIX}:(?:execution|express):(${NAME.slice(1, -1)}(?:/${NAME.slice(1, -1)})?):${NAME}$`, 'u');
+const EXECUTION_ARN = new RegExp(
+  `^${PREFIX}:(?:execution|express):(${NAME.slice(1, -1)}(?:/${NAME.slice(1, -1)})?):${NAME}$`,
+  'u',
+);
 const ACTIVITY_ARN = new RegExp(`^${PREFIX}:activity:${NAME}$`, 'u');
 
 /** What a state machine ARN names: the machine, one of its published versions, or one of its aliases. */

@@ -65,7 +65,13 @@ beforeAll(async () => {
     payload: { name: 'mr', definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } },
   });
   expect(created.statusCode).toBe(201);
-  await insertExecution(api.pool, { executionId: 'mr:parent', stateMachine: 'mr', version: 1, name: 'parent', input: {} });
+  await insertExecution(api.pool, {
+    executionId: 'mr:parent',
+    stateMachine: 'mr',
+    version: 1,
+    name: 'parent',
+    input: {},
+  });
   await storeMapRun(MAP_RUN, 'SUCCEEDED');
   await storeMapRun(RUNNING_MAP_RUN, 'RUNNING');
 });
@@ -102,7 +108,7 @@ describe('Map Run API (DescribeMapRun, ListMapRuns, UpdateMapRun, ListExecutions
     });
   });
 
-  test('ListMapRuns lists the execution\'s Map Runs oldest first, a page at a time', async () => {
+  test("ListMapRuns lists the execution's Map Runs oldest first, a page at a time", async () => {
     const first = await sfn('ListMapRuns', { executionArn: `${ARN}:execution:mr:parent`, maxResults: 1 });
     expect(first.status).toBe(200);
     expect(first.body.mapRuns).toEqual([
@@ -124,7 +130,7 @@ describe('Map Run API (DescribeMapRun, ListMapRuns, UpdateMapRun, ListExecutions
     expect(viaRest.body.mapRuns.map((run: { mapRunArn: string }) => run.mapRunArn)).toEqual([MAP_RUN, RUNNING_MAP_RUN]);
   });
 
-  test('ListExecutions by mapRunArn lists only its children, and a state machine\'s list leaves them out', async () => {
+  test("ListExecutions by mapRunArn lists only its children, and a state machine's list leaves them out", async () => {
     const children = await sfn('ListExecutions', { mapRunArn: MAP_RUN });
     expect(children.status).toBe(200);
     expect(children.body.executions).toHaveLength(3);
@@ -158,7 +164,9 @@ describe('Map Run API (DescribeMapRun, ListMapRuns, UpdateMapRun, ListExecutions
 
   test('answers ValidationException / 400 when UpdateMapRun values are bad or the Map Run is not running', async () => {
     for (const bad of [{ maxConcurrency: -1 }, { toleratedFailurePercentage: 101 }, { toleratedFailureCount: 1.5 }]) {
-      expect((await sfn('UpdateMapRun', { mapRunArn: RUNNING_MAP_RUN, ...bad })).body.__type).toBe('ValidationException');
+      expect((await sfn('UpdateMapRun', { mapRunArn: RUNNING_MAP_RUN, ...bad })).body.__type).toBe(
+        'ValidationException',
+      );
       expect((await rest('PATCH', `/v1/map-runs/${encodeURIComponent(RUNNING_MAP_RUN)}`, bad)).status).toBe(400);
     }
     expect((await sfn('UpdateMapRun', { mapRunArn: RUNNING_MAP_RUN })).body).toEqual({

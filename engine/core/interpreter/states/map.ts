@@ -95,7 +95,8 @@ export const mapRunner: StateRunner<MapItems> = {
         maxConcurrency: limit,
         ...(limits.count !== undefined ? { toleratedFailureCount: limits.count } : {}),
         ...(limits.percentage !== undefined ? { toleratedFailurePercentage: limits.percentage } : {}),
-        executionType: (processor.ProcessorConfig as { ExecutionType?: 'EXPRESS' } | undefined)?.ExecutionType ?? 'STANDARD',
+        executionType:
+          (processor.ProcessorConfig as { ExecutionType?: 'EXPRESS' } | undefined)?.ExecutionType ?? 'STANDARD',
         ...(state.ResultWriter !== undefined ? { resultWriter: state.ResultWriter } : {}),
       };
       return runAsMapRun(io, request);
