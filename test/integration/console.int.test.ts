@@ -390,6 +390,82 @@ describe('web console (Chromium, real stack)', () => {
     await shot('console-jsonata-states');
   });
 
+  test('a Distributed Map: its Map Run, its child executions, their failures and the tolerance', async () => {
+    const name = uniqueName('console-dmap');
+    await createMachine(name, {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ToleratedFailureCount: 1,
+          Label: 'fan',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Check',
+            States: {
+              Check: {
+                Type: 'Choice',
+                Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Bad' }],
+                Default: 'Ok',
+              },
+              Bad: { Type: 'Fail', Error: 'ItemBad', Cause: 'item refused' },
+              Ok: { Type: 'Succeed' },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const id = await startExecution(name, { items: [{ fail: false }, { fail: true }, { fail: false }] });
+    expect((await waitForEnd(id, 180_000)).status).toBe('SUCCEEDED');
+    await page.goto(`${api()}/ui/#/executions/${encodeURIComponent(id)}`);
+    await page.waitForSelector(stateNode('Fan', 'succeeded'), { timeout: SHOWN_MS });
+    await page.getByRole('button', { name: 'Map runs' }).click();
+    const run = page.locator('section.map-run-detail');
+    await run.getByTestId('map-run-counts').waitFor({ timeout: SHOWN_MS });
+    expect(await run.getAttribute('data-status')).toBe('SUCCEEDED');
+    const counts = (row: string) =>
+      run
+        .locator(`tr[data-counts="${row}"] td`)
+        .evaluateAll((tds) =>
+          Object.fromEntries(
+            tds
+              .filter((td) => td.getAttribute('data-count') !== 'resultsWritten')
+              .map((td) => [td.getAttribute('data-count'), Number(td.textContent)]),
+          ),
+        );
+    const expected = { pending: 0, running: 0, succeeded: 2, failed: 1, timedOut: 0, aborted: 0, total: 3 };
+    expect(await counts('Items')).toEqual(expected);
+    expect(await counts('Child executions')).toEqual(expected);
+    expect(await run.getByTestId('map-run-tolerance').textContent()).toBe(
+      'Tolerance: up to 1 items may fail · 1 of 3 items did not succeed',
+    );
+    const children = run.getByTestId('map-run-children');
+    await children.waitFor({ timeout: SHOWN_MS });
+    expect(
+      (await children.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).sort(),
+    ).toEqual(['FAILED', 'SUCCEEDED', 'SUCCEEDED']);
+    await shot('console-map-run');
+    await expectAccessible();
+    // Only the failures: the child that failed, with its error and cause.
+    await run.getByLabel('Show').selectOption('FAILED');
+    await children
+      .locator('tbody tr[data-status="SUCCEEDED"]')
+      .first()
+      .waitFor({ state: 'detached', timeout: SHOWN_MS });
+    const failed = await children
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(failed).toEqual([[expect.any(String), 'FAILED', 'ItemBad', 'item refused']]);
+    // The child opens on its own graph, and leads back to its parent.
+    await children.locator('tbody tr a').click();
+    await page.waitForSelector(stateNode('Bad', 'failed'), { timeout: SHOWN_MS });
+    await page.getByTestId('map-run-parent').click();
+    await page.waitForSelector(stateNode('Fan', 'succeeded'), { timeout: SHOWN_MS });
+    expect(page.url()).toContain(encodeURIComponent(id));
+  });
+
   test('the executions list: newest first, filtered by machine, status and time, a page at a time', async () => {
     const name = uniqueName('console-list');
     await createMachine(name, {
