@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/integration/support/browser';
 import { quantile } from './metrics';
 import { ROOT, startBenchStack } from './stack';
@@ -95,7 +96,9 @@ async function main(): Promise<number> {
     const opens: number[] = [];
     const firstPaints: number[] = [];
     const timelines: number[] = [];
+    const gantts: number[] = [];
     let events = 0;
+    let ganttRows = 0;
     for (let round = 0; round < rounds; round++) {
       // A fresh context each round: nothing cached from the round before.
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -126,11 +129,17 @@ async function main(): Promise<number> {
             ),
           ),
       );
+      // The Gantt: a row per state run and per Map iteration, built from the whole history.
+      await page.getByRole('button', { name: 'Gantt' }).click();
+      await page.waitForSelector('#gantt [role="option"]');
+      const ganttShown = await nextFrame(page);
+      ganttRows = Number(await page.locator('#gantt').getAttribute('data-rows'));
       opens.push(open);
       firstPaints.push(firstPaint);
       timelines.push(after - before);
+      gantts.push(ganttShown - after);
       say(
-        `round ${round + 1}: ${events} events; graph first painted ${firstPaint.toFixed(0)} ms, fully loaded ${open.toFixed(0)} ms; timeline ${(after - before).toFixed(0)} ms`,
+        `round ${round + 1}: ${events} events; graph first painted ${firstPaint.toFixed(0)} ms, fully loaded ${open.toFixed(0)} ms; timeline ${(after - before).toFixed(0)} ms; Gantt ${(ganttShown - after).toFixed(0)} ms`,
       );
       await context.close();
     }
@@ -143,6 +152,7 @@ async function main(): Promise<number> {
       `| open an execution of ${events.toLocaleString('en')} events: graph first painted (navigation → first page drawn) | ${median(firstPaints).toFixed(0)} ms |`,
       `| open it fully (every page of history loaded, every status drawn) | ${median(opens).toFixed(0)} ms |`,
       `| switch to its timeline (${events.toLocaleString('en')} rows, virtualized) | ${median(timelines).toFixed(0)} ms |`,
+      `| then to its Gantt (${ganttRows.toLocaleString('en')} rows: state runs and Map iterations, virtualized) | ${median(gantts).toFixed(0)} ms |`,
     ];
     for (const line of table) say(line);
     if (!smoke) {
@@ -171,6 +181,18 @@ async function main(): Promise<number> {
     await browser.close();
     await stack.stop();
   }
+}
+
+/** `performance.now()` at the page's next animation frame (what was just rendered is drawn). */
+function nextFrame(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) =>
+        (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() =>
+          resolve(performance.now()),
+        ),
+      ),
+  );
 }
 
 main().then(

@@ -146,6 +146,22 @@ describe('web console (Chromium, real stack)', () => {
     expect(await page.getByRole('button', { name: 'Start', exact: true }).isDisabled()).toBe(true);
     await input.fill('{"ms": 4000}');
     await page.waitForSelector('#start-input-check.ok');
+    // Copy the start as a stepflow CLI call, and run what was copied.
+    await page.getByLabel('Execution name (optional)').fill('copied');
+    await page.getByRole('button', { name: 'stepflow CLI' }).click();
+    const copied = await page.locator('pre.command[data-form="cli"]').textContent();
+    expect(copied).toBe(`STEPFLOW_URL=${api()} npx stepflow start ${name} --name copied --input '{"ms":4000}'`);
+    const ran = await promisify(execFile)(
+      'sh',
+      ['-c', copied!.replace('npx stepflow', `${process.execPath} bin/stepflow.js`)],
+      {
+        cwd: ROOT,
+      },
+    );
+    expect(ran.stdout).toMatch(new RegExp(`^${name}:copied RUNNING`));
+    expect((await call('GET', `/v1/executions/${encodeURIComponent(`${name}:copied`)}`)).body.input).toEqual({
+      ms: 4000,
+    });
     await page.getByLabel('Execution name (optional)').fill('live-1');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.waitForURL(`**/ui/#/executions/${encodeURIComponent(`${name}:live-1`)}`, { timeout: SHOWN_MS });
@@ -237,9 +253,259 @@ describe('web console (Chromium, real stack)', () => {
     const choice = page.locator('aside.inspector .choice-box');
     await choice.waitFor({ timeout: SHOWN_MS });
     expect(await choice.getByTestId('choice-matched').textContent()).toBe('Rule #1 matched → Negative');
-    expect(await choice.textContent()).toContain('-3');
+    // Every rule evaluated, with the values it compared (from the stepflow.choice history field).
+    const rows = await choice
+      .locator('[data-testid="choice-table"] tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [
+          tr.getAttribute('data-rule'),
+          tr.classList.contains('matched'),
+          ...[...tr.querySelectorAll('td')].map((td) => td.textContent),
+        ]),
+      );
+    expect(rows).toEqual([
+      ['0', false, '$.n NumericGreaterThan', '5', '-3', 'false'],
+      ['1', true, '$.n NumericLessThan', '0', '-3', 'true'],
+    ]);
     await shot('console-choice');
     await expectAccessible();
+  });
+
+  test('the Gantt has a row per Parallel branch and per Map iteration, with durations; the Map view its items', async () => {
+    const name = uniqueName('console-gantt');
+    await createMachine(name, DEMO);
+    const id = await startExecution(name, { n: 7, items: [1, 2] });
+    expect((await waitForEnd(id)).status).toBe('SUCCEEDED');
+    await page.goto(`${api()}/ui/#/executions/${encodeURIComponent(id)}`);
+    await page.waitForSelector(stateNode('Charge', 'succeeded'), { timeout: SHOWN_MS });
+    await page.getByRole('button', { name: 'Gantt' }).click();
+    const gantt = page.getByRole('listbox', { name: 'State runs over time' });
+    await gantt.waitFor({ timeout: SHOWN_MS });
+    const rows = await page
+      .locator('#gantt .gantt-row')
+      .evaluateAll((els) =>
+        els.map((el) => [
+          el.getAttribute('data-label'),
+          el.getAttribute('data-status'),
+          /^\d+(\.\d+)? m?s$/.test(el.querySelector('.gantt-time')?.textContent ?? ''),
+        ]),
+      );
+    expect(rows).toEqual(
+      [
+        'Check',
+        'Big',
+        'Branch 1',
+        'Left',
+        'Branch 2',
+        'Right',
+        'Each',
+        'Iteration 0',
+        'Item',
+        'Iteration 1',
+        'Item',
+        'Charge',
+      ].map((label) => [label, 'succeeded', true]),
+    );
+    expect(await page.locator('#gantt .gantt-branch').count()).toBe(2);
+    expect(await page.locator('#gantt .gantt-iteration').count()).toBe(2);
+    await shot('console-gantt');
+    await expectAccessible();
+    // Keyboard: down to "Branch 1", Enter opens its Parallel state in the inspector.
+    await gantt.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('aside.inspector #inspector-title').textContent()).toBe('Big succeeded');
+    // The Map view: an inline Map's items and its tolerance.
+    await page.getByRole('button', { name: 'Map runs' }).click();
+    const map = page.getByRole('region', { name: 'Map Each' });
+    await map.waitFor({ timeout: SHOWN_MS });
+    expect(await map.textContent()).toContain('2 items · 2 started · 2 succeeded · 0 failed · 0 aborted');
+    expect(await map.textContent()).toContain('Tolerance: none (the first failed item fails the Map)');
+    await expectAccessible();
+  });
+
+  test("a JSONata state's $states: input, context, result, and errorOutput when caught", async () => {
+    const name = uniqueName('console-jsonata');
+    await createMachine(name, {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Add',
+      States: {
+        Add: {
+          Type: 'Task',
+          Resource: fn('echo'),
+          Arguments: { sum: '{% $states.input.a + $states.input.b %}' },
+          Output: '{% $states.result.sum %}',
+          Next: 'Pay',
+        },
+        Pay: {
+          Type: 'Task',
+          Resource: fn('boom'),
+          Arguments: { errorName: 'Declined', message: '{% "total " & $string($states.input) %}' },
+          Catch: [{ ErrorEquals: ['States.ALL'], Output: '{% $states.errorOutput %}', Next: 'Done' }],
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    });
+    const id = await startExecution(name, { a: 2, b: 3 }, 'jsonata-1');
+    const execution = await waitForEnd(id);
+    expect(execution.status).toBe('SUCCEEDED');
+    await page.goto(`${api()}/ui/#/executions/${encodeURIComponent(id)}`);
+    await page.waitForSelector(stateNode('Pay', 'caught'), { timeout: SHOWN_MS });
+    const statesOf = async () =>
+      Object.fromEntries(
+        await page
+          .locator('aside.inspector [data-testid="states-box"] dl > div')
+          .evaluateAll((rows) =>
+            rows.map((row) => [
+              row.getAttribute('data-states'),
+              JSON.parse(row.querySelector('pre')?.textContent ?? 'null'),
+            ]),
+          ),
+      );
+    await page.locator(stateNode('Add')).click();
+    await page.locator('aside.inspector [data-testid="states-box"]').waitFor({ timeout: SHOWN_MS });
+    const add = await statesOf();
+    expect(add.input).toEqual({ a: 2, b: 3 });
+    expect(add.result).toEqual({ sum: 5 });
+    expect(add.context.Execution).toMatchObject({
+      Id: execution.executionArn,
+      Name: 'jsonata-1',
+      Input: { a: 2, b: 3 },
+      StartTime: execution.startDate,
+      RedriveCount: 0,
+    });
+    expect(add.context.State).toMatchObject({ Name: 'Add', RetryCount: 0 });
+    expect(add.context.StateMachine.Name).toBe(name);
+    expect(Object.keys(add)).toEqual(['input', 'context', 'result']);
+    await expectAccessible();
+    await page.locator(stateNode('Pay')).click();
+    await page.locator('aside.inspector #inspector-title', { hasText: 'Pay caught' }).waitFor({ timeout: SHOWN_MS });
+    const pay = await statesOf();
+    expect(pay.input).toBe(5);
+    expect(pay.errorOutput).toEqual({ Error: 'Declined', Cause: expect.stringContaining('total 5') });
+    expect(Object.keys(pay)).toEqual(['input', 'context', 'errorOutput']);
+    await shot('console-jsonata-states');
+  });
+
+  test('a Distributed Map: its Map Run, its child executions, their failures and the tolerance', async () => {
+    const name = uniqueName('console-dmap');
+    await createMachine(name, {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ToleratedFailureCount: 1,
+          Label: 'fan',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Check',
+            States: {
+              Check: {
+                Type: 'Choice',
+                Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Bad' }],
+                Default: 'Ok',
+              },
+              Bad: { Type: 'Fail', Error: 'ItemBad', Cause: 'item refused' },
+              Ok: { Type: 'Succeed' },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const id = await startExecution(name, { items: [{ fail: false }, { fail: true }, { fail: false }] });
+    expect((await waitForEnd(id, 180_000)).status).toBe('SUCCEEDED');
+    await page.goto(`${api()}/ui/#/executions/${encodeURIComponent(id)}`);
+    await page.waitForSelector(stateNode('Fan', 'succeeded'), { timeout: SHOWN_MS });
+    await page.getByRole('button', { name: 'Map runs' }).click();
+    const run = page.locator('section.map-run-detail');
+    await run.getByTestId('map-run-counts').waitFor({ timeout: SHOWN_MS });
+    expect(await run.getAttribute('data-status')).toBe('SUCCEEDED');
+    const counts = (row: string) =>
+      run
+        .locator(`tr[data-counts="${row}"] td`)
+        .evaluateAll((tds) =>
+          Object.fromEntries(
+            tds
+              .filter((td) => td.getAttribute('data-count') !== 'resultsWritten')
+              .map((td) => [td.getAttribute('data-count'), Number(td.textContent)]),
+          ),
+        );
+    const expected = { pending: 0, running: 0, succeeded: 2, failed: 1, timedOut: 0, aborted: 0, total: 3 };
+    expect(await counts('Items')).toEqual(expected);
+    expect(await counts('Child executions')).toEqual(expected);
+    expect(await run.getByTestId('map-run-tolerance').textContent()).toBe(
+      'Tolerance: up to 1 items may fail · 1 of 3 items did not succeed',
+    );
+    const children = run.getByTestId('map-run-children');
+    await children.waitFor({ timeout: SHOWN_MS });
+    expect(
+      (await children.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).sort(),
+    ).toEqual(['FAILED', 'SUCCEEDED', 'SUCCEEDED']);
+    await shot('console-map-run');
+    await expectAccessible();
+    // Only the failures: the child that failed, with its error and cause.
+    await run.getByLabel('Show').selectOption('FAILED');
+    await children
+      .locator('tbody tr[data-status="SUCCEEDED"]')
+      .first()
+      .waitFor({ state: 'detached', timeout: SHOWN_MS });
+    const failed = await children
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(failed).toEqual([[expect.any(String), 'FAILED', 'ItemBad', 'item refused']]);
+    // The child opens on its own graph, and leads back to its parent.
+    await children.locator('tbody tr a').click();
+    await page.waitForSelector(stateNode('Bad', 'failed'), { timeout: SHOWN_MS });
+    await page.getByTestId('map-run-parent').click();
+    await page.waitForSelector(stateNode('Fan', 'succeeded'), { timeout: SHOWN_MS });
+    expect(page.url()).toContain(encodeURIComponent(id));
+  });
+
+  test('the executions list: newest first, filtered by machine, status and time, a page at a time', async () => {
+    const name = uniqueName('console-list');
+    await createMachine(name, {
+      StartAt: 'Check',
+      States: {
+        Check: { Type: 'Choice', Choices: [{ Variable: '$.ok', BooleanEquals: true, Next: 'Yes' }], Default: 'No' },
+        Yes: { Type: 'Succeed' },
+        No: { Type: 'Fail', Error: 'NotOk' },
+      },
+    });
+    for (const [run, ok] of [
+      ['run-1', true],
+      ['run-2', false],
+      ['run-3', true],
+    ] as const) {
+      await waitForEnd(await startExecution(name, { ok }, run));
+    }
+    const names = () => page.locator('table.list tbody tr td:first-child a').allTextContents();
+    await page.goto(`${api()}/ui/#/executions?stateMachine=${name}&limit=2`);
+    await page.getByRole('link', { name: 'run-3' }).waitFor({ timeout: SHOWN_MS });
+    expect(await names()).toEqual(['run-3', 'run-2']);
+    await page.getByRole('button', { name: 'Older' }).click();
+    await page.getByRole('link', { name: 'run-1' }).waitFor({ timeout: SHOWN_MS });
+    expect(await names()).toEqual(['run-1']);
+    expect(await page.getByRole('button', { name: 'Older' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await page.getByRole('link', { name: 'run-3' }).waitFor({ timeout: SHOWN_MS });
+    expect(await names()).toEqual(['run-3', 'run-2']);
+    await expectAccessible();
+    await page.getByLabel('Status').selectOption('FAILED');
+    await page.getByRole('link', { name: 'run-3' }).waitFor({ state: 'detached', timeout: SHOWN_MS });
+    expect(await names()).toEqual(['run-2']);
+    await page.getByLabel('Status').selectOption('');
+    await page.getByRole('link', { name: 'run-3' }).waitFor({ timeout: SHOWN_MS });
+    // Started from tomorrow: nothing yet.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('Started from').fill(local);
+    await page.getByLabel('Started from').dispatchEvent('change');
+    await page.getByText('No executions match.').waitFor({ timeout: SHOWN_MS });
   });
 
   test('redrives a failed execution from the console, showing first what runs again, and sees it finish', async () => {
@@ -273,6 +539,16 @@ describe('web console (Chromium, real stack)', () => {
 
     await page.goto(`${api()}/ui/#/executions/${encodeURIComponent(id)}`);
     await page.waitForSelector(stateNode('Charge', 'failed'), { timeout: SHOWN_MS });
+    // The redrive as an aws CLI and an SDK call.
+    const execution = (await call('GET', `/v1/executions/${encodeURIComponent(id)}`)).body;
+    await page.getByRole('button', { name: 'aws CLI' }).click();
+    expect(await page.locator('pre.command[data-form="aws"]').textContent()).toBe(
+      `aws stepfunctions redrive-execution --endpoint-url ${api()} --execution-arn ${execution.executionArn}`,
+    );
+    await page.getByRole('button', { name: 'AWS SDK (JavaScript)' }).click();
+    expect(await page.locator('pre.command[data-form="sdk"]').textContent()).toContain(
+      `await client.send(new RedriveExecutionCommand({\n  "executionArn": "${execution.executionArn}"\n}));`,
+    );
     await page.getByRole('button', { name: 'Redrive…' }).click();
     const dialog = page.getByRole('dialog', { name: `Redrive ${id}` });
     await dialog.waitFor({ timeout: SHOWN_MS });
@@ -396,5 +672,6 @@ describe('web console with API keys', () => {
     await refused.waitFor({ timeout: SHOWN_MS });
     expect(await refused.textContent()).toMatch(/execute/);
     await context.close();
-  });
+    // Several processes start here (the API, the keys CLI, a browser context): slow on a loaded machine.
+  }, 300_000);
 });

@@ -94,6 +94,24 @@ describe('console copy as CLI or SDK', () => {
     );
   });
 
+  test('a start of a version or an alias: a qualified ARN, and the REST API for the stepflow form', () => {
+    const version = commandsFor(
+      { kind: 'start', stateMachine: 'orders', input: '{}', name: 'r1', qualifier: '2' },
+      'http://h',
+    );
+    expect(version.aws).toBe(
+      `aws stepfunctions start-execution --endpoint-url http://h --state-machine-arn arn:aws:states:us-east-1:000000000000:stateMachine:orders:2 --name r1 --input '{}'`,
+    );
+    expect(version.cli).toBe(
+      `curl -sS -X POST http://h/v1/state-machines/orders/executions -H 'content-type: application/json' -d '{"input":{},"name":"r1","version":2}'`,
+    );
+    const alias = commandsFor({ kind: 'start', stateMachine: 'orders', input: '[1]', qualifier: 'live' }, 'http://h');
+    expect(alias.cli).toBe(
+      `curl -sS -X POST http://h/v1/state-machines/orders/executions -H 'content-type: application/json' -d '{"input":[1],"alias":"live"}'`,
+    );
+    expect(alias.sdk).toContain('"stateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:orders:live"');
+  });
+
   test('redrive and stop name the execution', () => {
     const arn = 'arn:aws:states:us-east-1:000000000000:execution:orders:run-1';
     expect(commandsFor({ kind: 'redrive', executionArn: arn, executionId: 'orders:run-1' }, 'http://h').cli).toBe(

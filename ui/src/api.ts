@@ -21,6 +21,8 @@ export interface Execution {
   stopDate?: string;
   redriveCount: number;
   redriveDate?: string;
+  /** The Map Run this execution is a child of (a Distributed Map's item or batch). */
+  mapRunArn?: string;
 }
 
 export interface StateMachine {
@@ -123,3 +125,35 @@ export async function sfnAction<T>(action: string, body: unknown, signal?: Abort
 
 /** `encodeURIComponent` for one path segment. */
 export const seg = encodeURIComponent;
+
+/** Counts of a Map Run's items or child executions by status (DescribeMapRun). */
+export interface MapRunCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+}
+
+/** A Distributed Map's run, as `GET /v1/map-runs/{mapRunArn}` describes it (DescribeMapRun's shape). */
+export interface MapRun {
+  mapRunArn: string;
+  executionArn: string;
+  /** The parent execution's id (REST paths). */
+  executionId: string;
+  stateName: string;
+  label: string;
+  error?: string;
+  cause?: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  startDate: string;
+  stopDate?: string;
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
+  toleratedFailureCount: number;
+  itemCounts: MapRunCounts;
+  executionCounts: MapRunCounts;
+}

@@ -18,7 +18,9 @@ export function ExecutionList({ query }: { query: URLSearchParams }) {
   const [to, setTo] = useState('');
   const [cursor, setCursor] = useState<string>();
   const [pages, setPages] = useState<(string | undefined)[]>([]);
-  const params = new URLSearchParams({ limit: '50' });
+  // `#/executions?limit=N` sets the page size (1 to 100; 50 by default).
+  const limit = Math.min(100, Math.max(1, Number(query.get('limit')) || 50));
+  const params = new URLSearchParams({ limit: String(limit) });
   if (machine) params.set('stateMachine', machine);
   if (status) params.set('status', status);
   const fromIso = iso(from);

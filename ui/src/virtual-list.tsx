@@ -44,6 +44,7 @@ export function VirtualList({ id, label, count, rowHeight, height, renderRow, on
       style={{ height: `${height}px` }}
       role="listbox"
       aria-label={label}
+      data-rows={count}
       tabIndex={0}
       aria-activedescendant={count > 0 ? `${id}-row-${active}` : undefined}
       onKeyDown={(e) => {

@@ -4,7 +4,14 @@
  */
 
 export type Action =
-  | { kind: 'start'; stateMachine: string; input: string; name?: string }
+  | {
+      kind: 'start';
+      stateMachine: string;
+      input: string;
+      name?: string;
+      /** A published version (`'3'`) or an alias name to run instead of the current definition. */
+      qualifier?: string;
+    }
   | { kind: 'stop'; executionArn: string; executionId: string }
   | { kind: 'redrive'; executionArn: string; executionId: string };
 
@@ -31,13 +38,28 @@ export function commandsFor(action: Action, endpoint: string): Commands {
   switch (action.kind) {
     case 'start': {
       const name = action.name ? ` --name ${shellQuote(action.name)}` : '';
+      const target = action.qualifier === undefined ? '' : `:${action.qualifier}`;
       const params = {
-        stateMachineArn: stateMachineArn(action.stateMachine),
+        stateMachineArn: `${stateMachineArn(action.stateMachine)}${target}`,
         ...(action.name ? { name: action.name } : {}),
         input: action.input,
       };
+      const body = {
+        input: JSON.parse(action.input) as unknown,
+        ...(action.name ? { name: action.name } : {}),
+        ...(action.qualifier === undefined
+          ? {}
+          : /^\d+$/.test(action.qualifier)
+            ? { version: Number(action.qualifier) }
+            : { alias: action.qualifier }),
+      };
+      // `stepflow start` runs the current definition: a version or an alias goes through the REST API.
+      const cli =
+        action.qualifier === undefined
+          ? `${env} npx stepflow start ${shellQuote(action.stateMachine)}${action.name ? ` --name ${shellQuote(action.name)}` : ''} --input ${shellQuote(action.input)}`
+          : `curl -sS -X POST ${shellQuote(`${endpoint}/v1/state-machines/${encodeURIComponent(action.stateMachine)}/executions`)} -H 'content-type: application/json' -d ${shellQuote(JSON.stringify(body))}`;
       return {
-        cli: `${env} npx stepflow start ${shellQuote(action.stateMachine)} --input ${shellQuote(action.input)}`,
+        cli,
         aws: `aws stepfunctions start-execution --endpoint-url ${shellQuote(endpoint)} --state-machine-arn ${shellQuote(params.stateMachineArn)}${name} --input ${shellQuote(action.input)}`,
         sdk: sdk('StartExecutionCommand', client, params),
       };

@@ -104,7 +104,13 @@ export function StartDialog({
         {!jsonError && (
           <CopyMenu
             label="Copy start"
-            action={{ kind: 'start', stateMachine: machine, input: JSON.stringify(parsed), name: name || undefined }}
+            action={{
+              kind: 'start',
+              stateMachine: machine,
+              input: JSON.stringify(parsed),
+              name: name || undefined,
+              qualifier: target === 'latest' ? undefined : target.split(':')[1],
+            }}
           />
         )}
       </form>

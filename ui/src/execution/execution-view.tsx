@@ -10,7 +10,7 @@ import { GraphView } from '../graph/graph-view';
 import { buildGraph } from '../graph/model';
 import { followHistory } from './history-stream';
 import { Inspector } from './inspector';
-import { MapRuns } from './map-runs';
+import { MapRunParent, MapRuns } from './map-runs';
 import { RedriveDialog } from './redrive-dialog';
 import { HistoryModel } from './status';
 import { Gantt, Timeline } from './timeline';
@@ -178,6 +178,12 @@ export function ExecutionView({ executionId }: { executionId: string }) {
         {execution.stateMachineAlias ? ` · alias ${execution.stateMachineAlias}` : ''} · started{' '}
         {new Date(execution.startDate).toLocaleString()}
         {execution.redriveCount > 0 ? ` · redriven ${execution.redriveCount}×` : ''}
+        {execution.mapRunArn && (
+          <>
+            {' · '}
+            <MapRunParent mapRunArn={execution.mapRunArn} />
+          </>
+        )}
         {live ? ' · live' : ''}
       </p>
       {execution.error && status !== 'RUNNING' && (
@@ -241,6 +247,12 @@ export function ExecutionView({ executionId }: { executionId: string }) {
             view={states.get(selected)}
             history={history}
             definitionOf={definitionOf}
+            facts={execution}
+            topLanguage={
+              (definition as { QueryLanguage?: string } | undefined)?.QueryLanguage === 'JSONata'
+                ? 'JSONata'
+                : 'JSONPath'
+            }
           />
         )}
       </div>

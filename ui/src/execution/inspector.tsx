@@ -7,7 +7,7 @@
  * shown as "unchanged".
  */
 import { useState } from 'preact/hooks';
-import { choiceOf, dataFlow } from './inspector-data';
+import { choiceOf, choiceRows, dataFlow, statesVariable, type ExecutionFacts } from './inspector-data';
 import { detailsOf, parseJsonText, type HistoryModel, type StateView } from './status';
 
 function Json({ value }: { value: unknown }) {
@@ -24,11 +24,16 @@ export function Inspector({
   view,
   history,
   definitionOf,
+  facts,
+  topLanguage,
 }: {
   state: string;
   view: StateView | undefined;
   history: HistoryModel;
   definitionOf: (state: string) => Record<string, unknown> | undefined;
+  facts: ExecutionFacts;
+  /** The machine's `QueryLanguage` (a state may set its own). */
+  topLanguage: string;
 }) {
   const [pick, setPick] = useState<number>();
   const entries = view?.entries ?? [];
@@ -48,6 +53,7 @@ export function Inspector({
   const variables = extension.inspection?.variables ?? exited.assignedVariables;
   const choice = choiceOf(entry);
   const rules = Array.isArray(definition?.Choices) ? (definition.Choices as Record<string, unknown>[]) : [];
+  const language = typeof definition?.QueryLanguage === 'string' ? definition.QueryLanguage : topLanguage;
   return (
     <aside class="inspector" aria-labelledby="inspector-title" tabIndex={0}>
       <h2 id="inspector-title">
@@ -91,13 +97,67 @@ export function Inspector({
                 : 'Matched rule not recorded'}
             {choice.next ? ` → ${choice.next}` : ''}
           </p>
-          {typeof choice.matched === 'number' && rules[choice.matched] && <Json value={rules[choice.matched]} />}
-          {Object.keys(choice.rest).length > 0 && (
-            <>
-              <h4>Values compared</h4>
-              <Json value={choice.rest} />
-            </>
+          {choice.rules.length > 0 && (
+            <table class="list choice-table" data-testid="choice-table">
+              <caption>Rules evaluated, in order (the rules after the matching one are not)</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Rule</th>
+                  <th scope="col">Test</th>
+                  <th scope="col">Expected</th>
+                  <th scope="col">Actual</th>
+                  <th scope="col">Result</th>
+                </tr>
+              </thead>
+              <tbody>
+                {choiceRows(choice).map((row, i) => (
+                  <tr key={i} class={row.matched ? 'matched' : undefined} data-rule={row.rule}>
+                    {row.first && (
+                      <th scope="row" rowSpan={row.span}>
+                        #{row.rule}
+                        {rules[row.rule]?.Next ? ` → ${String(rules[row.rule].Next)}` : ''}
+                        <br />
+                        <span class={row.ruleResult ? 'ok' : 'muted'}>
+                          {row.matched ? 'matched' : row.ruleResult ? 'true' : 'false'}
+                        </span>
+                      </th>
+                    )}
+                    <td>
+                      <code>{row.test}</code>
+                    </td>
+                    <td>
+                      <code>{row.expected === undefined ? '' : JSON.stringify(row.expected)}</code>
+                    </td>
+                    <td>
+                      <code>
+                        {row.hasActual ? JSON.stringify(row.actual) : row.expected === undefined ? '' : '(none)'}
+                      </code>
+                    </td>
+                    <td>{row.result ? 'true' : 'false'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
+        </section>
+      )}
+      {language === 'JSONata' && (
+        <section class="states-box" aria-labelledby="states-title" data-testid="states-box">
+          <h3 id="states-title">
+            <code>$states</code> (JSONata)
+          </h3>
+          <dl class="flow">
+            {statesVariable(entry, history.events, facts, status === 'caught').map((row) => (
+              <div key={row.name} data-states={row.name}>
+                <dt>
+                  <code>$states.{row.name}</code>
+                </dt>
+                <dd>
+                  <Json value={row.value} />
+                </dd>
+              </div>
+            ))}
+          </dl>
         </section>
       )}
       <section aria-labelledby="flow-title">

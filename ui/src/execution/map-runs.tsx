@@ -1,73 +1,18 @@
 /**
- * The Map view: for each Map state that ran, its iterations (children), their failures, and
- * the failure tolerance its definition declares. Built from the Map iteration events
- * (`MapStateStarted`, `MapIteration{Started,Succeeded,Failed,Aborted}`); Distributed Map runs
- * (`MapRun…` events, child executions) are shown from the same events until the engine
- * records them.
+ * The Map view: for each Map state that ran, its children, their failures and its failure
+ * tolerance. An inline Map's iterations come from its history events (`MapStateStarted`,
+ * `MapIteration{Started,Succeeded,Failed,Aborted}`). A Distributed Map's runs are named by the
+ * `MapRunStarted` events; each is described by `GET /v1/map-runs/{mapRunArn}` (status, item and
+ * child-execution counts, tolerance; refreshed while it runs), its child executions listed by
+ * `GET /v1/executions?mapRunArn=…` (a page at a time, failures first on demand), and its
+ * concurrency and tolerance changed by `PATCH /v1/map-runs/{mapRunArn}` while it runs.
  */
-import type { HistoryEvent } from '../api';
-import { detailsOf, type HistoryModel } from './status';
-
-export interface MapSummary {
-  state: string;
-  length?: number;
-  started: number;
-  succeeded: number;
-  failed: { index: number; error?: string; cause?: string }[];
-  aborted: number;
-  toleratedFailurePercentage?: number;
-  toleratedFailureCount?: number;
-  distributed: boolean;
-}
-
-/** Map summaries from the history and the definition of each Map state. */
-export function mapSummaries(
-  history: HistoryModel,
-  definitionOf: (state: string) => Record<string, unknown> | undefined,
-): MapSummary[] {
-  const byState = new Map<string, MapSummary>();
-  const summary = (state: string) => {
-    let found = byState.get(state);
-    if (!found) {
-      const definition = definitionOf(state) ?? {};
-      const processor = (definition.ItemProcessor ?? {}) as { ProcessorConfig?: { Mode?: string } };
-      found = {
-        state,
-        started: 0,
-        succeeded: 0,
-        failed: [],
-        aborted: 0,
-        toleratedFailurePercentage: definition.ToleratedFailurePercentage as number | undefined,
-        toleratedFailureCount: definition.ToleratedFailureCount as number | undefined,
-        distributed: processor.ProcessorConfig?.Mode === 'DISTRIBUTED',
-      };
-      byState.set(state, found);
-    }
-    return found;
-  };
-  let lastMap: string | undefined;
-  for (const event of history.events) {
-    const details = detailsOf(event) ?? {};
-    if (event.type === 'MapStateEntered') lastMap = details.name as string;
-    if (event.type === 'MapStateStarted' && lastMap) summary(lastMap).length = details.length as number | undefined;
-    if (!/^MapIteration/.test(event.type) || typeof details.name !== 'string') continue;
-    const s = summary(details.name);
-    if (event.type === 'MapIterationStarted') s.started++;
-    else if (event.type === 'MapIterationSucceeded') s.succeeded++;
-    else if (event.type === 'MapIterationAborted') s.aborted++;
-    else if (event.type === 'MapIterationFailed')
-      s.failed.push({ index: details.index as number, ...iterationError(history, event) });
-  }
-  return [...byState.values()];
-}
-
-/** The error of a failed iteration: the last failure event of a state run in that iteration. */
-function iterationError(history: HistoryModel, event: HistoryEvent): { error?: string; cause?: string } {
-  const index = (detailsOf(event) ?? {}).index;
-  const runs = history.entries.filter((entry) => entry.iteration === index && entry.error);
-  const last = runs[runs.length - 1]?.error;
-  return last ? { error: last.error, cause: last.cause } : {};
-}
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiFailure, seg, type Execution, type MapRun, type MapRunCounts } from '../api';
+import { href } from '../router';
+import { useLoad } from '../use-load';
+import { mapSummaries, toleranceText } from './map-run-data';
+import type { HistoryModel } from './status';
 
 export function MapRuns({
   history,
@@ -86,21 +31,29 @@ export function MapRuns({
           <h3>
             {m.state} {m.distributed ? '(Distributed)' : '(inline)'}
           </h3>
-          <p>
-            {m.length !== undefined ? `${m.length} items · ` : ''}
-            {m.started} started · {m.succeeded} succeeded · {m.failed.length} failed · {m.aborted} aborted
-          </p>
-          <p>
-            Tolerance:{' '}
-            {m.toleratedFailurePercentage === undefined && m.toleratedFailureCount === undefined
-              ? 'none (the first failed item fails the Map)'
-              : [
-                  m.toleratedFailurePercentage !== undefined ? `${m.toleratedFailurePercentage}% of items` : '',
-                  m.toleratedFailureCount !== undefined ? `${m.toleratedFailureCount} items` : '',
-                ]
-                  .filter(Boolean)
-                  .join(' or ')}
-          </p>
+          {m.distributed && m.mapRunArns.length === 0 && <p class="muted">No Map Run started yet.</p>}
+          {m.mapRunArns.map((arn) => (
+            <MapRunView key={arn} mapRunArn={arn} />
+          ))}
+          {!m.distributed && (
+            <p>
+              {m.length !== undefined ? `${m.length} items · ` : ''}
+              {m.started} started · {m.succeeded} succeeded · {m.failed.length} failed · {m.aborted} aborted
+            </p>
+          )}
+          {!m.distributed && (
+            <p>
+              Tolerance:{' '}
+              {m.toleratedFailurePercentage === undefined && m.toleratedFailureCount === undefined
+                ? 'none (the first failed item fails the Map)'
+                : [
+                    m.toleratedFailurePercentage !== undefined ? `${m.toleratedFailurePercentage}% of items` : '',
+                    m.toleratedFailureCount !== undefined ? `${m.toleratedFailureCount} items` : '',
+                  ]
+                    .filter(Boolean)
+                    .join(' or ')}
+            </p>
+          )}
           {m.failed.length > 0 && (
             <table class="list">
               <caption>Failed iterations</caption>
@@ -127,5 +80,276 @@ export function MapRuns({
         </section>
       ))}
     </section>
+  );
+}
+
+/** How often a running Map Run is described again. */
+const REFRESH_MS = 2_000;
+const COUNT_COLUMNS: [keyof MapRunCounts, string][] = [
+  ['pending', 'Pending'],
+  ['running', 'Running'],
+  ['succeeded', 'Succeeded'],
+  ['failed', 'Failed'],
+  ['timedOut', 'Timed out'],
+  ['aborted', 'Aborted'],
+  ['total', 'Total'],
+  ['resultsWritten', 'Results written'],
+];
+
+/** One Distributed Map Run: its description, counts, tolerance, settings and child executions. */
+export function MapRunView({ mapRunArn }: { mapRunArn: string }) {
+  const [run, setRun] = useState<MapRun>();
+  const [error, setError] = useState<string>();
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    api<MapRun>('GET', `/v1/map-runs/${seg(mapRunArn)}`, undefined, controller.signal).then(
+      (found) => {
+        setRun(found);
+        setError(undefined);
+        if (found.status === 'RUNNING') timer = setTimeout(() => setTick((n) => n + 1), REFRESH_MS);
+      },
+      (err: unknown) => {
+        if (!controller.signal.aborted) setError(err instanceof ApiFailure ? err.message : String(err));
+      },
+    );
+    return () => {
+      controller.abort();
+      clearTimeout(timer);
+    };
+  }, [mapRunArn, tick]);
+  const label = mapRunArn.split(':').slice(-2).join(':');
+  return (
+    <section class="map-run-detail" aria-label={`Map Run ${label}`} data-map-run={mapRunArn} data-status={run?.status}>
+      <h4>
+        Map Run <code>{label}</code>{' '}
+        {run && <span class={`badge badge-${run.status.toLowerCase()}`}>{run.status}</span>}
+      </h4>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {run && (
+        <>
+          <p class="facts">
+            started {new Date(run.startDate).toLocaleString()}
+            {run.stopDate ? ` · stopped ${new Date(run.stopDate).toLocaleString()}` : ''} · max concurrency{' '}
+            {run.maxConcurrency === 0 ? 'unlimited' : run.maxConcurrency}
+          </p>
+          {run.error && (
+            <p class="error">
+              {run.error}
+              {run.cause ? `: ${run.cause}` : ''}
+            </p>
+          )}
+          <p data-testid="map-run-tolerance">
+            Tolerance: {toleranceText(run)} · {run.itemCounts.failed + run.itemCounts.timedOut + run.itemCounts.aborted}{' '}
+            of {run.itemCounts.total} items did not succeed
+          </p>
+          <table class="list counts" data-testid="map-run-counts">
+            <caption>Items and child executions by status</caption>
+            <thead>
+              <tr>
+                <th scope="col">Counted</th>
+                {COUNT_COLUMNS.map(([key, name]) => (
+                  <th scope="col" key={key}>
+                    {name}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {(
+                [
+                  ['Items', run.itemCounts],
+                  ['Child executions', run.executionCounts],
+                ] as const
+              ).map(([name, counts]) => (
+                <tr key={name} data-counts={name}>
+                  <th scope="row">{name}</th>
+                  {COUNT_COLUMNS.map(([key]) => (
+                    <td key={key} data-count={key}>
+                      {counts[key]}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {run.status === 'RUNNING' && <MapRunSettings run={run} onSaved={() => setTick((n) => n + 1)} />}
+          <MapRunChildren mapRunArn={mapRunArn} refresh={tick} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** UpdateMapRun: max concurrency and tolerance of a running Map Run. */
+function MapRunSettings({ run, onSaved }: { run: MapRun; onSaved: () => void }) {
+  const [concurrency, setConcurrency] = useState(String(run.maxConcurrency));
+  const [percentage, setPercentage] = useState(String(run.toleratedFailurePercentage));
+  const [count, setCount] = useState(String(run.toleratedFailureCount));
+  const [message, setMessage] = useState<string>();
+  const id = seg(run.mapRunArn).replace(/%/g, '');
+  return (
+    <form
+      class="filters"
+      aria-label="Change this Map Run"
+      onSubmit={(e) => {
+        e.preventDefault();
+        api('PATCH', `/v1/map-runs/${seg(run.mapRunArn)}`, {
+          maxConcurrency: Number(concurrency),
+          toleratedFailurePercentage: Number(percentage),
+          toleratedFailureCount: Number(count),
+        }).then(
+          () => {
+            setMessage('Saved.');
+            onSaved();
+          },
+          (err: unknown) => setMessage(`Not saved: ${err instanceof ApiFailure ? err.message : String(err)}`),
+        );
+      }}
+    >
+      <label for={`${id}-mc`}>Max concurrency</label>
+      <input
+        id={`${id}-mc`}
+        type="number"
+        min={0}
+        value={concurrency}
+        onInput={(e) => setConcurrency(e.currentTarget.value)}
+      />
+      <label for={`${id}-tp`}>Tolerated failure %</label>
+      <input
+        id={`${id}-tp`}
+        type="number"
+        min={0}
+        max={100}
+        step="any"
+        value={percentage}
+        onInput={(e) => setPercentage(e.currentTarget.value)}
+      />
+      <label for={`${id}-tc`}>Tolerated failures</label>
+      <input id={`${id}-tc`} type="number" min={0} value={count} onInput={(e) => setCount(e.currentTarget.value)} />
+      <button type="submit" class="small">
+        Update Map Run
+      </button>
+      {message && <span role="status">{message}</span>}
+    </form>
+  );
+}
+
+/** The child executions of a Map Run, a page at a time; all, or only those that did not succeed. */
+function MapRunChildren({ mapRunArn, refresh }: { mapRunArn: string; refresh: number }) {
+  const [status, setStatus] = useState('');
+  const [cursor, setCursor] = useState<string>();
+  const [pages, setPages] = useState<(string | undefined)[]>([]);
+  const params = new URLSearchParams({ mapRunArn, limit: '20' });
+  if (status) params.set('status', status);
+  if (cursor) params.set('next', cursor);
+  const url = `/v1/executions?${params.toString()}`;
+  const { data, error } = useLoad(
+    (signal) => api<{ executions: Execution[]; next?: string }>('GET', url, undefined, signal),
+    [url, refresh],
+  );
+  return (
+    <section aria-label="Child executions">
+      <h5>Child executions</h5>
+      <label>
+        Show{' '}
+        <select
+          value={status}
+          onChange={(e) => {
+            setStatus(e.currentTarget.value);
+            setCursor(undefined);
+            setPages([]);
+          }}
+        >
+          <option value="">all</option>
+          <option value="FAILED">failed</option>
+          <option value="TIMED_OUT">timed out</option>
+          <option value="ABORTED">aborted</option>
+          <option value="RUNNING">running</option>
+          <option value="SUCCEEDED">succeeded</option>
+        </select>
+      </label>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {data && data.executions.length === 0 && <p class="muted">None.</p>}
+      {data && data.executions.length > 0 && (
+        <table class="list" data-testid="map-run-children">
+          <thead>
+            <tr>
+              <th scope="col">Child</th>
+              <th scope="col">Status</th>
+              <th scope="col">Error</th>
+              <th scope="col">Cause</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.executions.map((x) => (
+              <tr key={x.executionId} data-status={x.status}>
+                <td>
+                  <a href={href('executions', x.executionId)}>{x.name}</a>
+                </td>
+                <td>
+                  <span class={`badge badge-${x.status.toLowerCase()}`}>{x.status}</span>
+                </td>
+                <td>{x.error ?? ''}</td>
+                <td>
+                  <code>{x.cause ?? ''}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div class="pager">
+        {pages.length > 0 && (
+          <button
+            type="button"
+            class="small"
+            onClick={() => {
+              setCursor(pages[pages.length - 1]);
+              setPages(pages.slice(0, -1));
+            }}
+          >
+            Previous children
+          </button>
+        )}
+        {data?.next && (
+          <button
+            type="button"
+            class="small"
+            onClick={() => {
+              setPages([...pages, cursor]);
+              setCursor(data.next);
+            }}
+          >
+            More children
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** A child execution's link back to the execution whose Map Run started it. */
+export function MapRunParent({ mapRunArn }: { mapRunArn: string }) {
+  const { data } = useLoad(
+    (signal) => api<MapRun>('GET', `/v1/map-runs/${seg(mapRunArn)}`, undefined, signal),
+    [mapRunArn],
+  );
+  const label = mapRunArn.split(':').slice(-2).join(':');
+  return data ? (
+    <a href={href('executions', data.executionId)} data-testid="map-run-parent">
+      child of Map Run {label} ({data.stateName})
+    </a>
+  ) : (
+    <span>child of Map Run {label}</span>
   );
 }

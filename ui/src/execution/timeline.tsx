@@ -1,6 +1,7 @@
 /** Every event with its offset and duration (virtualized), and a Gantt of state runs, branches and iterations. */
 import type { HistoryEvent } from '../api';
 import { VirtualList } from '../virtual-list';
+import { bars } from './gantt-bars';
 import { detailsOf, type HistoryModel } from './status';
 
 const ROW = 26;
@@ -70,38 +71,6 @@ function ownerName(history: HistoryModel, event: HistoryEvent): string {
   return history.entries.find((entry) => entry.events.includes(event))?.state ?? '';
 }
 
-/** One bar of the Gantt: a state run, labelled with its Map iteration when in one. */
-export interface Bar {
-  label: string;
-  state: string;
-  start: number;
-  end: number;
-  status: string;
-  depth: number;
-}
-
-/** The Gantt's bars: every state run, in order of entry, ending at its exit (or now). */
-export function bars(history: HistoryModel, now: number): Bar[] {
-  const first = history.events[0];
-  if (!first) return [];
-  const origin = Date.parse(first.timestamp);
-  const closedAt = history.closed ? Date.parse(history.closed.timestamp) : now;
-  return history.entries.map((entry) => {
-    const start = Date.parse(entry.entered.timestamp) - origin;
-    const lastEvent = entry.exited ?? entry.events[entry.events.length - 1];
-    const status = history.entryStatus(entry);
-    const end = (status === 'running' ? closedAt : Date.parse(lastEvent.timestamp)) - origin;
-    return {
-      label: entry.iteration !== undefined ? `${entry.state} [${entry.iteration}]` : entry.state,
-      state: entry.state,
-      start,
-      end: Math.max(end, start),
-      status,
-      depth: entry.iteration !== undefined ? 1 : 0,
-    };
-  });
-}
-
 export function Gantt({ history, onSelect }: { history: HistoryModel; onSelect: (state: string) => void }) {
   const rows = bars(history, Date.now());
   const total = Math.max(1, ...rows.map((row) => row.end));
@@ -122,8 +91,8 @@ export function Gantt({ history, onSelect }: { history: HistoryModel; onSelect: 
           const left = (row.start / total) * 100;
           const width = Math.max(0.3, ((row.end - row.start) / total) * 100);
           return (
-            <div class="gantt-row">
-              <span class="gantt-label" style={{ paddingLeft: `${row.depth * 12}px` }}>
+            <div class={`gantt-row gantt-${row.kind}`} data-label={row.label} data-status={row.status}>
+              <span class="gantt-label" style={{ paddingLeft: `${row.depth * 10}px` }}>
                 {row.label}
               </span>
               <span class="gantt-track">
