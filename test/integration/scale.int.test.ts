@@ -143,6 +143,29 @@ describe('scale: continue-as-new on the real stack', () => {
     console.log(`loop of 1,000 Tasks: ${seconds.toFixed(0)} s, ${runs.length} Temporal runs`);
   }, 1_000_000);
 
+  test('a Task loop of 20,000 iterations completes over many runs with one gap-free history', async () => {
+    const limit = 20_000;
+    const machine = uniqueName('loop20k');
+    await createMachine(machine, taskLoop(limit));
+    const started = Date.now();
+    const id = await startExecution(machine, {});
+    const done = await waitForEnd(id, 14_400_000);
+    const seconds = (Date.now() - started) / 1000;
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: { n: limit, runs: limit } });
+    const events = await history(id);
+    expectCompleteHistory(events);
+    expect(events).toHaveLength(1 + 2 + limit * 7 + 2 + 1);
+    expect(events.filter((e) => e.type === 'LambdaFunctionSucceeded')).toHaveLength(limit);
+    expect(events.slice(2).every((e, i) => e.previousEventId === events[i + 1].id)).toBe(true);
+    const runs = await waitForRuns(id, 2);
+    // Well past Temporal's 51,200 events in all, each run far below them.
+    expect(runs.filter((r) => r.status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(limit / 100);
+    expect(runs.at(-1)?.status).toBe('COMPLETED');
+    expect(runs.every((r) => r.historyLength < 1_000)).toBe(true);
+    expect(runs.reduce((sum, r) => sum + r.historyLength, 0)).toBeGreaterThan(51_200);
+    console.log(`loop of 20,000 Tasks: ${seconds.toFixed(0)} s, ${runs.length} Temporal runs`);
+  }, 14_500_000);
+
   test('StopExecution and RedriveExecution work on an execution that continued as new', async () => {
     const machine = uniqueName('loopstop');
     await createMachine(machine, taskLoop(600));
