@@ -26,6 +26,13 @@ export interface EngineSummary {
   walBytesPerExec: number;
   history?: HistoryCost;
   rssPerExecBytes: number;
+  /** Median over the rounds of each process role's peak resident set. */
+  peakRssBytes: Record<string, number>;
+  /** Rows (and bytes) the engine stored in its own Postgres tables, per execution. */
+  storedRowsPerExec: number;
+  storedBytesPerExec: number;
+  /** Median wall time of a round (first start → last close). */
+  wallMs: number;
 }
 
 /** One workload: what an execution does (from the interpreter's history) and every engine's medians. */
@@ -71,9 +78,23 @@ export function summarize(
           activities: historyMedian('activities'),
           timers: historyMedian('timers'),
           bytes: historyMedian('bytes'),
+          runs: historyMedian('runs'),
         }
       : undefined,
     rssPerExecBytes: median(per((round) => round.rssPerExecutionBytes)),
+    peakRssBytes: Object.fromEntries(
+      [...new Set(rounds.flatMap((round) => Object.keys(round.peakRssBytes ?? {})))].map((role) => [
+        role,
+        median(per((round) => round.peakRssBytes?.[role])),
+      ]),
+    ),
+    storedRowsPerExec: median(
+      per((round) => (round.storedRows === undefined ? undefined : round.storedRows / round.executions)),
+    ),
+    storedBytesPerExec: median(
+      per((round) => (round.storedBytes === undefined ? undefined : round.storedBytes / round.executions)),
+    ),
+    wallMs: median(per((round) => round.wallMs)),
   };
 }
 
@@ -133,8 +154,27 @@ export function workloadTables(summaries: WorkloadSummary[]): string {
       }
     }
     out.push('');
+    if (workload.name.startsWith('loop')) out.push(...longRunTable(summary), '');
   }
   return out.join('\n');
+}
+
+/** Long runs (the loops): wall time, memory peaks, Temporal runs and history, what Postgres stores. */
+function longRunTable(summary: WorkloadSummary): string[] {
+  const mib = (bytes: number | undefined, digits = 1) =>
+    bytes === undefined || !bytes ? '–' : fmt(bytes / 2 ** 20, digits);
+  const rows = [
+    '| engine | wall s | transitions/s | peak worker RSS MiB | peak server RSS MiB | Temporal runs | Temporal events (all runs) | Temporal history MiB (all runs) | Stepflow rows / exec | Stepflow row MiB / exec | WAL MiB (cluster-wide) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const entry of summary.engines) {
+    if (entry.rounds === 0 || !entry.history) continue;
+    const h = entry.history;
+    rows.push(
+      `| ${ENGINE_LABELS[entry.engine]} | ${fmt(entry.wallMs / 1000, 1)} | ${fmt(entry.transPerSec)} | ${mib(entry.peakRssBytes.worker)} | ${mib(entry.peakRssBytes.server)} | ${fmt(h.runs, 1)} | ${fmt(h.events)} | ${mib(h.bytes, 2)} | ${fmt(entry.storedRowsPerExec)} | ${mib(entry.storedBytesPerExec, 2)} | ${mib(entry.walBytesPerExec)} |`,
+    );
+  }
+  return rows;
 }
 
 /** Stepflow against each baseline, side by side, with the issue's targets (reported, never asserted). */

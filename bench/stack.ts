@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
 import { cacheDir, loadConfig } from '../engine/config';
 import { createPool, dropDatabase, ensureDatabase } from '../engine/db/pool';
 import { migrate } from '../engine/db/migrate';
@@ -34,6 +35,8 @@ export interface BenchStack {
   apiUrl: string;
   pids: { stepflowWorker: number; api: number; baselineWorker: number; temporalServer: number };
   dataDir: string;
+  /** Runs one query on Stepflow's database (what an execution stored). */
+  query<T>(text: string, values: unknown[]): Promise<T[]>;
   /** Replaces a worker process with a fresh one (memory measurements start from a clean heap); returns its pid. */
   restartWorker(which: 'stepflowWorker' | 'baselineWorker'): Promise<number>;
   stop(): Promise<void>;
@@ -58,7 +61,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForHttp(url: string, child: ChildProcess, logFile: string, timeoutMs = 60_000): Promise<void> {
+async function waitForHttp(url: string, child: ChildProcess, logFile: string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: process exited (${child.exitCode}); see ${logFile}`);
@@ -218,6 +221,15 @@ export async function startBenchStack(
       pids,
       dataDir,
       restartWorker,
+      async query<T>(text: string, values: unknown[]): Promise<T[]> {
+        const client = new Client({ connectionString: databaseUrl });
+        await client.connect();
+        try {
+          return (await client.query(text, values)).rows as T[];
+        } finally {
+          await client.end();
+        }
+      },
       stop,
     };
   } catch (err) {

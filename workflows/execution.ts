@@ -91,6 +91,16 @@ const YIELD_IN_SYNC_LOOPS = 'yield-in-sync-loops-v1';
 const BOUNDED_BRANCHES = 'bounded-branches-v1';
 
 /**
+ * Patch id: an execution whose Parallel or Map asks for more than ACTIVATION_BUDGET lanes is paced
+ * (engine/core/interpreter/bounds.ts): at most PACED_CONCURRENT_BRANCHES branches in flight, and
+ * no workflow activation starts or takes up more than ACTIVATION_BUDGET states and completions
+ * (past it a 1 ms timer ends the workflow task). An inline Map of 5,000 Tasks otherwise started
+ * 1,000 iterations in one activation, past the worker's 5 s activation limit on a loaded machine.
+ * Asked only at such a fan-out, so executions recorded before replay unpaced.
+ */
+const PACED_ACTIVATIONS = 'scale-paced-activations-v1';
+
+/**
  * Patch id: history is written in bulk. Each write is one local activity whose events are
  * serialised once, here, into the rows' JSON text and passed as bytes (see history-rows.ts); a
  * long Pass/Choice loop writes every BULK_FLUSH_EVENTS events (or BULK_FLUSH_CHARS of payload
@@ -505,6 +515,7 @@ export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<
     },
     flushAfterEvents: () => (sized ? SIZED_FLUSH_EVENTS : MAX_PENDING_EVENTS),
     boundsBranches: () => patched(BOUNDED_BRANCHES),
+    pacesActivations: () => patched(PACED_ACTIVATIONS),
     continueAsNew: () => shouldContinueAsNew(thresholds),
     historyExhausted,
     mapRuns: distributedMapRuns({

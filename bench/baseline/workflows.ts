@@ -3,7 +3,14 @@
  * without an interpreter. Each does the same data shaping as its ASL twin in bench/workloads/ and
  * calls the same no-op activity once per Task state — the floor Stepflow is measured against.
  */
-import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { BaselineActivities } from './activities';
 
 const { noop } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '1 minute' });
@@ -40,10 +47,22 @@ export async function loopPass(input: { i: number; n: number }): Promise<unknown
   return state;
 }
 
-/** Task/Choice loop: one no-op activity per iteration. */
+/**
+ * Temporal events after which the hand-written loop continues as new: Stepflow's default
+ * `STEPFLOW_CONTINUE_AS_NEW_EVENTS`, so both pay for the same number of hand-overs.
+ */
+const LOOP_CONTINUE_AS_NEW_EVENTS = 8_000;
+
+/**
+ * Task/Choice loop: one no-op activity per iteration; like Stepflow it continues as new before
+ * Temporal's 51,200-event limit (a 20,000-iteration loop needs about 120,000 events).
+ */
 export async function loopTask(input: { i: number; n: number }): Promise<unknown> {
   let state = { i: input.i, n: input.n };
   do {
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength >= LOOP_CONTINUE_AS_NEW_EVENTS)
+      return continueAsNew<typeof loopTask>(state);
     const result = (await noop({ i: state.i, n: state.n })) as { i: number; n: number };
     state = { i: result.i + 1, n: result.n };
   } while (state.i < state.n);

@@ -61,6 +61,14 @@ export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter,
             });
             return String(json.executionId);
           },
+          async storedRows(workflowIds) {
+            // The execution's history rows in Stepflow's own table (Temporal's are counted from its history).
+            const result = await stack.query<{ rows: string; bytes: string }>(
+              'SELECT count(*)::text AS rows, coalesce(sum(pg_column_size(e.*)), 0)::text AS bytes FROM execution_events e WHERE execution_id = ANY($1)',
+              [workflowIds],
+            );
+            return { rows: Number(result[0].rows), bytes: Number(result[0].bytes) };
+          },
           async checkResult(workflowId) {
             const outcome = (await client.workflow.getHandle(workflowId).result()) as { status?: string };
             return outcome.status === 'SUCCEEDED';

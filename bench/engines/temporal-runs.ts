@@ -65,24 +65,35 @@ async function watchStuck(client: Client, open: () => string | undefined, done: 
   }
 }
 
-/** Waits for a workflow to close; returns the server's close time and whether it completed. */
+/**
+ * Waits for a workflow to close, following its runs when it continues as new; returns the server's
+ * close time of the last run and whether it completed.
+ */
 export async function awaitClose(
   client: Client,
   workflowId: string,
   deadline = Infinity,
 ): Promise<{ closedAt: number; completed: boolean }> {
   let nextPageToken: Uint8Array | undefined;
+  let runId: string | undefined;
   for (;;) {
     if (Date.now() > deadline) throw new RoundTimeoutError(workflowId);
     const response = await client.workflowService.getWorkflowExecutionHistory({
       namespace: client.options.namespace,
-      execution: { workflowId },
+      execution: { workflowId, ...(runId ? { runId } : {}) },
       waitNewEvent: true,
       historyEventFilterType: temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
       skipArchival: true,
       nextPageToken,
     });
     const event = response.history?.events?.[0];
+    const next = event?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (next) {
+      // The run handed over: wait for the next one (Stepflow's continue-as-new, or the baseline's).
+      runId = next;
+      nextPageToken = undefined;
+      continue;
+    }
     if (event) {
       return {
         closedAt: tsToMs(event.eventTime),
@@ -93,19 +104,40 @@ export async function awaitClose(
   }
 }
 
-/** Counts what Temporal recorded for each sampled execution; the mean per execution. */
+/**
+ * The histories of every run of a workflow, last run first: each run's first event names the run
+ * it continued (`continuedExecutionRunId`), so the chain is walked back without visibility.
+ */
+async function runHistories(client: Client, workflowId: string) {
+  const histories = [];
+  let runId: string | undefined;
+  for (;;) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    histories.push(history);
+    const previous = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    if (!previous) return histories;
+    runId = previous;
+  }
+}
+
+/**
+ * Counts what Temporal recorded for each sampled execution, every run of it (continue-as-new)
+ * together; the mean per execution.
+ */
 export async function historyCost(client: Client, workflowIds: string[]): Promise<HistoryCost | undefined> {
   if (workflowIds.length === 0) return undefined;
-  const sum: HistoryCost = { events: 0, workflowTasks: 0, activities: 0, timers: 0, bytes: 0 };
+  const sum: HistoryCost = { events: 0, workflowTasks: 0, activities: 0, timers: 0, bytes: 0, runs: 0 };
   for (const id of workflowIds) {
-    const history = await client.workflow.getHandle(id).fetchHistory();
-    const events = history.events ?? [];
-    sum.events += events.length;
-    sum.bytes += temporal.api.history.v1.History.encode(history).finish().length;
-    for (const event of events) {
-      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) sum.workflowTasks++;
-      if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) sum.activities++;
-      if (event.eventType === EventType.EVENT_TYPE_TIMER_STARTED) sum.timers++;
+    for (const history of await runHistories(client, id)) {
+      const events = history.events ?? [];
+      sum.runs += 1;
+      sum.events += events.length;
+      sum.bytes += temporal.api.history.v1.History.encode(history).finish().length;
+      for (const event of events) {
+        if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) sum.workflowTasks++;
+        if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) sum.activities++;
+        if (event.eventType === EventType.EVENT_TYPE_TIMER_STARTED) sum.timers++;
+      }
     }
   }
   const n = workflowIds.length;
@@ -115,7 +147,31 @@ export async function historyCost(client: Client, workflowIds: string[]): Promis
     activities: sum.activities / n,
     timers: sum.timers / n,
     bytes: sum.bytes / n,
+    runs: sum.runs / n,
   };
+}
+
+/** The peak resident set of each process over a round, sampled every 250 ms. */
+class RssPeaks {
+  private readonly peaks: Record<string, number> = {};
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pids: () => Record<string, number>) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 250);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    for (const [name, pid] of Object.entries(this.pids()))
+      this.peaks[name] = Math.max(this.peaks[name] ?? 0, rssBytes(pid));
+  }
+
+  stop(): Record<string, number> {
+    clearInterval(this.timer);
+    this.sample();
+    return { ...this.peaks };
+  }
 }
 
 /** Ends parked executions with the `stop` signal (both engines handle it) and waits until they closed. */
@@ -146,6 +202,8 @@ export interface TemporalRunSpec {
   start(index: number, input: unknown): Promise<string>;
   /** Checks a completed execution's result (Stepflow: status SUCCEEDED). */
   checkResult?(workflowId: string): Promise<boolean>;
+  /** What the engine stored in its own Postgres tables for these executions (Stepflow: history rows). */
+  storedRows?(workflowIds: string[]): Promise<{ rows: number; bytes: number }>;
 }
 
 /**
@@ -175,6 +233,7 @@ export async function runOnTemporal(
     await waitIdle(spec.workerPid());
   }
   const rssBefore = rssBytes(spec.workerPid());
+  const peaks = new RssPeaks(() => spec.pids());
   const cpuBefore = cpuSnapshot(spec.pids());
   const lsn = await spec.wal.lsn();
   const t0 = Date.now();
@@ -182,6 +241,7 @@ export async function runOnTemporal(
   try {
     return await measure();
   } catch (err) {
+    peaks.stop();
     // Leave nothing running for the next round: terminate what is still open.
     await forEachLimit(count, spec.startConcurrency, async (index) => {
       if (ids[index])
@@ -223,12 +283,14 @@ export async function runOnTemporal(
       wallMs = Math.max(...closedAt) - t0;
     }
     const cpuSeconds = cpuDelta(cpuBefore, cpuSnapshot(spec.pids()));
+    const peakRssBytes = peaks.stop();
     const walBytes = await spec.wal.bytesSince(lsn);
     const sample = ids.slice(0, Math.min(spec.historySample, count));
     const history = await historyCost(spec.client, sample);
     if (spec.checkResult && !workload.parked) {
       for (const id of sample) if (!(await spec.checkResult(id))) failed++;
     }
+    const stored = spec.storedRows && !workload.parked ? await spec.storedRows(ids) : undefined;
     if (workload.parked) {
       await stopParked(spec, ids, deadline + 60_000);
       await waitIdle(spec.workerPid());
@@ -245,6 +307,8 @@ export async function runOnTemporal(
       walBytes,
       history,
       rssPerExecutionBytes,
+      peakRssBytes,
+      ...(stored ? { storedRows: stored.rows, storedBytes: stored.bytes } : {}),
     };
   }
 }

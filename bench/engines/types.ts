@@ -9,6 +9,8 @@ export interface HistoryCost {
   timers: number;
   /** Size of the encoded history. */
   bytes: number;
+  /** Temporal runs (1 + the continue-as-new hand-overs). */
+  runs: number;
 }
 
 /** What one engine measured in one round of one workload. */
@@ -28,6 +30,11 @@ export interface RoundResult {
   history?: HistoryCost;
   /** Parked: worker RSS growth per parked execution. */
   rssPerExecutionBytes?: number;
+  /** Peak resident set per process role over the round (sampled every 250 ms). */
+  peakRssBytes?: Record<string, number>;
+  /** Rows (and their bytes) the engine stored in its own Postgres tables for the round's executions. */
+  storedRows?: number;
+  storedBytes?: number;
 }
 
 /** One way of running the workloads. */

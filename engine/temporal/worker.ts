@@ -11,6 +11,17 @@ import { installTemporalRuntime } from './runtime';
 import { installTracing } from '../telemetry/tracing';
 import { workerTracingOptions } from '../telemetry/worker-tracing';
 
+/**
+ * How long one workflow activation may run before the worker's sandbox interrupts it (the SDK's
+ * `isolateExecutionTimeout`, 5 s by default and not in its typed options). An interrupted
+ * activation corrupts Node's async-hook stack (the sandbox drains microtasks inside the VM call,
+ * nodejs/node#38503) and the worker process dies with "async hook stack has become corrupted",
+ * taking every workflow it runs with it. The interpreter keeps activations short (ACTIVATION_BUDGET,
+ * SYNC_STEPS_BEFORE_YIELD), so only an overloaded machine makes one slow: then Temporal's 10 s
+ * workflow task timeout retries it, and the worker lives.
+ */
+const ISOLATE_EXECUTION_TIMEOUT = '60s';
+
 /** A running worker: `run` resolves when it has shut down after `shutdown()`. */
 export interface StepflowWorker {
   run: Promise<void>;
@@ -39,6 +50,8 @@ export async function startWorker(config: Config, address: string, log: Logger):
       tokenSecret: config.STEPFLOW_TOKEN_SECRET,
     }),
     ...workerTracingOptions(tracing),
+    // Read by the SDK's option defaults (worker-options.js spreads the given options over them).
+    ...({ isolateExecutionTimeout: ISOLATE_EXECUTION_TIMEOUT } as object),
   });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address }, 'worker started');
   return runWorker(worker, { config, metrics, log }, async () => {

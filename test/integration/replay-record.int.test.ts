@@ -414,6 +414,34 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     },
     input: {},
   },
+  // 300 Task iterations at once ask for more than ACTIVATION_BUDGET lanes: the execution is paced
+  // (scale-paced-activations-v1): 50 states or completions per workflow task, 1 ms timers between.
+  'scale-paced-map': {
+    definition: {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          MaxConcurrency: 0,
+          ItemProcessor: {
+            StartAt: 'Add',
+            States: {
+              Add: {
+                Type: 'Task',
+                Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add',
+                Parameters: { 'a.$': '$', b: 1 },
+                OutputPath: '$.sum',
+                End: true,
+              },
+            },
+          },
+          End: true,
+        },
+      },
+    },
+    input: { items: Array.from({ length: 300 }, (_, i) => i) },
+  },
 };
 
 /**

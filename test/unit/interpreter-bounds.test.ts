@@ -1,7 +1,9 @@
 import { runExecution, type ExecutionInfo, type TopLevelMachine } from '../../engine/core/interpreter';
 import {
+  ACTIVATION_BUDGET,
   effectiveHistoryCap,
   MAX_CONCURRENT_BRANCHES,
+  PACED_CONCURRENT_BRANCHES,
   MAX_INLINE_MAP_ITEMS,
   SYNC_STEPS_BEFORE_YIELD,
 } from '../../engine/core/interpreter/bounds';
@@ -91,6 +93,77 @@ describe('branch budget', () => {
     const host = new MemoryHost(FUNCTIONS);
     await run(mapOf('{% [1..100] %}', TASK, { MaxConcurrency: 7 }), host);
     expect(host.maxConcurrentInvocations).toBe(7);
+  });
+});
+
+describe('paced activations', () => {
+  /** A host whose functions (taking `taskMs` of virtual time) note the clock (one value per activation) at which each invocation started. */
+  function pacedHost(paces = true, taskMs = 50) {
+    const startedAt: number[] = [];
+    const host: MemoryHost = new MemoryHost(
+      {
+        slow: async (payload, context) => {
+          startedAt.push(host.now());
+          await context.sleep(taskMs);
+          return payload;
+        },
+      },
+      { pacesActivations: paces },
+    );
+    return { host, startedAt };
+  }
+
+  /** The most invocations started at one clock value (in one activation). */
+  function busiestActivation(startedAt: number[]): number {
+    const perClock = new Map<number, number>();
+    for (const at of startedAt) perClock.set(at, (perClock.get(at) ?? 0) + 1);
+    return Math.max(...perClock.values());
+  }
+
+  test('a Map of 2,000 Tasks keeps 500 in flight and starts at most ACTIVATION_BUDGET per activation', async () => {
+    const { host, startedAt } = pacedHost();
+    const { outcome, events } = await run(mapOf('{% [1..2000] %}', TASK), host);
+    expect([PACED_CONCURRENT_BRANCHES, ACTIVATION_BUDGET]).toEqual([500, 50]);
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect((outcome as { output: number[] }).output).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+    expect(host.invocations).toHaveLength(2000);
+    expect(host.maxConcurrentInvocations).toBe(500);
+    expect(busiestActivation(startedAt)).toBe(ACTIVATION_BUDGET);
+    expect(host.yields).toBeGreaterThan(0);
+    expect(events.filter((e) => e.type === 'MapIterationSucceeded')).toHaveLength(2000);
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+  });
+
+  test('an unpaced host starts the whole window of 1,000 in one activation', async () => {
+    const { host, startedAt } = pacedHost(false, 1);
+    const { outcome } = await run(mapOf('{% [1..2000] %}', TASK), host);
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(host.maxConcurrentInvocations).toBe(MAX_CONCURRENT_BRANCHES);
+    expect(busiestActivation(startedAt)).toBe(MAX_CONCURRENT_BRANCHES);
+  });
+
+  test('a Map asking for ACTIVATION_BUDGET lanes or fewer is not paced and never yields', async () => {
+    const { host, startedAt } = pacedHost();
+    await run(mapOf(`{% [1..${ACTIVATION_BUDGET * 3}] %}`, TASK, { MaxConcurrency: ACTIVATION_BUDGET }), host);
+    expect(host.yields).toBe(0);
+    expect(busiestActivation(startedAt)).toBe(ACTIVATION_BUDGET);
+  });
+
+  test('a paced Map whose iterations fail past tolerance still fails the Map as a whole', async () => {
+    const host = new MemoryHost(
+      {
+        slow: async (payload: unknown, context: { sleep(ms: number): Promise<void> }) => {
+          await context.sleep(1);
+          if (payload === 700) throw Object.assign(new Error('bad item'), { name: 'Bad' });
+          return payload;
+        },
+      },
+      { pacesActivations: true },
+    );
+    const { outcome, events } = await run(mapOf('{% [1..1000] %}', TASK), host);
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'Bad' });
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    expect(events.at(-1)?.type).toBe('ExecutionFailed');
   });
 });
 

@@ -20,6 +20,22 @@ export const SYNC_STEPS_BEFORE_YIELD = 1000;
 export const MAX_CONCURRENT_BRANCHES = 1000;
 
 /**
+ * The branch window of a paced execution (see `ExecutionBounds.paced`): well under Temporal's 2,000
+ * pending activities and child workflows, with room for the timers and local activities of the
+ * same workflow.
+ */
+export const PACED_CONCURRENT_BRANCHES = 500;
+
+/**
+ * Under pacing, the work one activation of the workflow (one workflow task) may do: states started
+ * plus Task and timer completions taken up. Past it, every branch waits for a yield (a 1 ms timer,
+ * i.e. the next workflow task). A workflow task must end within Temporal's 10 s timeout on a busy
+ * machine too: a Map that started 1,000 iterations in one activation took more than 5 s at a load
+ * average of 20 on 2 cores, 200 still more than 5 s on a fresh worker (measured), 50 well under it.
+ */
+export const ACTIVATION_BUDGET = 50;
+
+/**
  * Items one inline Map iterates over. A Map over more fails with `States.Runtime` before any
  * iteration starts (a Distributed Map is the way to process more).
  */
@@ -86,6 +102,17 @@ export class ExecutionBounds {
   private steps = 0;
   private gate?: Promise<void>;
   private branches = MAX_CONCURRENT_BRANCHES;
+  /**
+   * Pacing (host `pacesActivations`, asked when a Parallel/Map first asks for more than
+   * ACTIVATION_BUDGET lanes): the window is PACED_CONCURRENT_BRANCHES, and no activation does more
+   * than ACTIVATION_BUDGET states and completions — counted from the moment the host's clock moved
+   * (a new workflow task), not from the last wait.
+   */
+  paced = false;
+  /** Under pacing: the host clock of the activation `work` counts for. */
+  private activationClock = Number.NaN;
+  /** Under pacing: states and completions admitted in the current activation. */
+  private work = 0;
   /** Set once the history passed its cap; the execution then fails (see runExecution). */
   capExceeded = false;
   /** The error the execution fails with once `capExceeded`. */
@@ -104,7 +131,7 @@ export class ExecutionBounds {
 
   /** The host is about to wait on Temporal (a Task, a timer): that is a yield already. */
   waited(): void {
-    this.steps = 0;
+    if (!this.paced) this.steps = 0;
   }
 
   /**
@@ -123,6 +150,7 @@ export class ExecutionBounds {
       this.capError = historyExhaustedError();
       this.onCapExceeded?.();
     }
+    if (this.paced) return this.admit();
     // Synchronous unless it yields: an extra await would reorder concurrent branches (and so
     // the events and commands of executions recorded before).
     if (this.gate) return this.gate;
@@ -136,13 +164,85 @@ export class ExecutionBounds {
   }
 
   /**
+   * Under pacing, a Task's or timer's completion taken up by its branch counts toward the
+   * activation's budget; past it the branch goes on only after a yield. Not paced: as it came.
+   */
+  resumed<T>(outcome: Promise<T>): Promise<T> {
+    if (!this.paced || !this.host.yield) return outcome;
+    const admitted = () => this.admit();
+    return outcome.then(
+      async (value) => {
+        const turn = admitted();
+        if (turn) await turn;
+        return value;
+      },
+      async (err: unknown) => {
+        const turn = admitted();
+        if (turn) await turn;
+        throw err;
+      },
+    );
+  }
+
+  /** Under pacing: counts one unit of work now, or (budget spent) resolves when it may go on. */
+  private admit(): Promise<void> | undefined {
+    if (!this.host.yield) return undefined;
+    this.newActivation();
+    if (!this.gate && this.work < ACTIVATION_BUDGET && this.steps < SYNC_STEPS_BEFORE_YIELD) {
+      this.work++;
+      this.steps++;
+      return undefined;
+    }
+    return this.nextTurn();
+  }
+
+  /** Waits for yields until the activation has budget left, then counts this unit in it. */
+  private async nextTurn(): Promise<void> {
+    for (;;) {
+      if (!this.gate) {
+        // A yield ends the activation: the next one starts with its budget whole.
+        const gate = (this.host.yield as () => Promise<void>)().finally(() => {
+          this.gate = undefined;
+          this.activationClock = this.host.now();
+          this.work = 0;
+          this.steps = 0;
+        });
+        this.gate = gate;
+      }
+      await this.gate;
+      this.newActivation();
+      if (!this.gate && this.work < ACTIVATION_BUDGET) {
+        this.work++;
+        this.steps++;
+        return;
+      }
+    }
+  }
+
+  /** A new activation (the host's clock moved since the last count): the budget is whole again. */
+  private newActivation(): void {
+    const now = this.host.now();
+    if (now === this.activationClock) return;
+    this.activationClock = now;
+    this.work = 0;
+    this.steps = 0;
+  }
+
+  /**
    * Lanes a Parallel or Map asking for `requested` gets: all of them while the execution's budget
    * lasts; past it at least one (when the host bounds branches: executions recorded before the
-   * bound keep what they asked for). Give them back with `release`.
+   * bound keep what they asked for). Give them back with `release`. A request for more than
+   * ACTIVATION_BUDGET lanes turns pacing on when the host allows it (executions recorded before
+   * replay unpaced).
    */
   lanes(requested: number): number {
+    if (!this.paced && requested > ACTIVATION_BUDGET && this.host.pacesActivations?.()) {
+      this.paced = true;
+      this.branches -= MAX_CONCURRENT_BRANCHES - PACED_CONCURRENT_BRANCHES;
+    }
     let granted = requested;
-    if (requested > this.branches && (this.host.boundsBranches?.() ?? true)) granted = Math.max(1, this.branches);
+    if (requested > this.branches && (this.paced || (this.host.boundsBranches?.() ?? true)))
+      granted = Math.max(1, this.branches);
     this.branches -= granted;
     return granted;
   }

@@ -81,17 +81,18 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
     random: () => host.random(),
     invokeTask: (invocation) => {
       bounds().waited();
-      return host.invokeTask(invocation);
+      return bounds().resumed(host.invokeTask(invocation));
     },
     sleep: (ms, abandoned, detached) => {
       bounds().waited();
-      return host.sleep(ms, abandoned, detached);
+      return bounds().resumed(host.sleep(ms, abandoned, detached));
     },
   };
   if (host.flush) paced.flush = () => host.flush!();
   if (host.flushAfterEvents) paced.flushAfterEvents = () => host.flushAfterEvents!();
   if (host.yield) paced.yield = () => host.yield!();
   if (host.boundsBranches) paced.boundsBranches = () => host.boundsBranches!();
+  if (host.pacesActivations) paced.pacesActivations = () => host.pacesActivations!();
   if (host.recordsTaskStart) paced.recordsTaskStart = () => host.recordsTaskStart!();
   if (host.continueAsNew) paced.continueAsNew = () => host.continueAsNew!();
   if (host.historyExhausted) paced.historyExhausted = () => host.historyExhausted!();

@@ -39,6 +39,8 @@ export class MemoryHost implements InterpreterHost {
   readonly sleeps: number[] = [];
   /** How many times the interpreter yielded (see SYNC_STEPS_BEFORE_YIELD). */
   yields = 0;
+  /** Set (option `pacesActivations`): the execution paces its activations, as new Temporal executions do. */
+  pacesActivations?: () => boolean;
   /** Most invocations running at once. */
   maxConcurrentInvocations = 0;
   private running = 0;
@@ -52,9 +54,10 @@ export class MemoryHost implements InterpreterHost {
   constructor(
     private readonly functions: Record<string, MemoryFunction>,
     /** `yieldMs`: virtual time a yield lets pass (a workflow task round trip; default 1). */
-    options: { startTime?: number; seed?: number; yieldMs?: number } = {},
+    options: { startTime?: number; seed?: number; yieldMs?: number; pacesActivations?: boolean } = {},
   ) {
     this.yieldMs = options.yieldMs ?? 1;
+    if (options.pacesActivations) this.pacesActivations = () => true;
     this.clock = options.startTime ?? Date.UTC(2026, 0, 1);
     this.seed = options.seed ?? 42;
   }

@@ -118,6 +118,12 @@ export interface InterpreterHost {
    */
   boundsBranches?(): boolean;
   /**
+   * Whether this execution paces its activations (see `ExecutionBounds.paced`: a smaller branch
+   * window and a budget of work per workflow task); asked when a Parallel or Map first asks for
+   * more lanes than ACTIVATION_BUDGET. Absent: it does not.
+   */
+  pacesActivations?(): boolean;
+  /**
    * Asked at each top-level state boundary (no branch running, no Task waiting): true when the
    * host wants to hand the execution over to a fresh run (Temporal's continue-as-new) before the
    * next state. The execution then ends its run with a `Continuation`. Absent: never.
