@@ -100,7 +100,7 @@ export const ConfigSchema = z.object({
    * machine, not a poison execution (a workflow task that stalls fails on the SDK's deadlock
    * detector instead), so it takes far longer before Stepflow gives up on it.
    */
-  STEPFLOW_MAX_WORKFLOW_TASK_TIMEOUTS: z.coerce.number().int().min(5).max(100_000).default(60),
+  STEPFLOW_MAX_WORKFLOW_TASK_TIMEOUTS: z.coerce.number().int().min(5).max(100_000).default(20),
   /** JSON file of resource bindings (README "Resources"); re-read when it changes, each execution keeps the set it started with. */
   STEPFLOW_BINDINGS: z.string().min(1).optional(),
   /** Host names and CIDRs (comma-separated) the egress guard lets HTTP Tasks reach despite being loopback, private, … */

@@ -1,6 +1,6 @@
 import { attemptsBeforeEnding } from '../../engine/service/reconcile';
 
-const config = { STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS: 6, STEPFLOW_MAX_WORKFLOW_TASK_TIMEOUTS: 60 };
+const config = { STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS: 6, STEPFLOW_MAX_WORKFLOW_TASK_TIMEOUTS: 20 };
 
 describe('attemptsBeforeEnding: when the reconciler gives up on a workflow task', () => {
   test('a task that failed (a poison execution) ends at STEPFLOW_MAX_WORKFLOW_TASK_ATTEMPTS', () => {
@@ -15,7 +15,7 @@ describe('attemptsBeforeEnding: when the reconciler gives up on a workflow task'
   test('a task that only timed out (a lost or starved worker) ends at STEPFLOW_MAX_WORKFLOW_TASK_TIMEOUTS', () => {
     expect(
       attemptsBeforeEnding(['category=WorkflowTaskTimedOut', 'cause=WorkflowTaskTimedOutCauseStartToClose'], config),
-    ).toBe(60);
+    ).toBe(20);
   });
 
   test('a failure among timeouts counts as a failure', () => {
