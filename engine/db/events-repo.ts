@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { HistoryEvent } from '../../schemas/history';
+import { withTransaction } from './pool';
 
 type Queryable = Pool | PoolClient;
 
@@ -116,39 +117,56 @@ export interface ClosingRow {
 }
 
 /**
- * Writes the closing events and closes the execution in one statement (one round trip, atomic):
- * the row is locked first; the events and the outcome are written only while it is RUNNING (an
- * execution the reconciler or a stop already closed keeps the one terminal event it has); the
- * resume point is kept and a pending stop cleared either way (as `completeExecution` does in
- * two). Not for a stop (see `stopFinalized`).
+ * Writes the closing events and closes the execution, in one transaction: the row is locked
+ * first, and the events and the outcome are written only while it is RUNNING (an execution the
+ * reconciler or a stop already closed keeps the one terminal event it has); the resume point is
+ * kept and a pending stop cleared either way (as `completeExecution` does). Not for a stop (see
+ * `stopFinalized`). The lock is its own statement: a `FOR UPDATE` in the same statement as the
+ * UPDATE may run after it and then see no row.
  */
 export async function closeWithEvents(
-  db: Queryable,
+  pool: Pool,
   executionId: string,
   rows: string,
   closing: ClosingRow,
 ): Promise<Date | undefined> {
-  const result = await db.query<{ start_date: Date }>(
-    `WITH current AS (SELECT status FROM executions WHERE execution_id = $1 FOR UPDATE),
-          written AS (
-            INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
-            SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
-              FROM json_to_recordset($2::json)
-                AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
-             WHERE (SELECT status FROM current) = 'RUNNING'
-            ON CONFLICT (execution_id, event_id) DO NOTHING)
-     UPDATE executions
-        SET status = CASE WHEN status = 'RUNNING' THEN $3 ELSE status END,
-            output = CASE WHEN status = 'RUNNING' THEN $4::json ELSE output END,
-            error = CASE WHEN status = 'RUNNING' THEN $5 ELSE error END,
-            cause = CASE WHEN status = 'RUNNING' THEN $6 ELSE cause END,
-            stop_date = CASE WHEN status = 'RUNNING' THEN $7::timestamptz ELSE stop_date END,
-            workflow_started = CASE WHEN status = 'RUNNING' THEN true ELSE workflow_started END,
-            resume = $8::json,
-            stop_requested_at = NULL
-      WHERE execution_id = $1
-  RETURNING start_date`,
-    [executionId, rows, closing.status, closing.output, closing.error, closing.cause, closing.stopDate, closing.resume],
-  );
-  return result.rows[0]?.start_date;
+  return withTransaction(pool, async (client) => {
+    const locked = await client.query<{ status: string }>(
+      'SELECT status FROM executions WHERE execution_id = $1 FOR UPDATE',
+      [executionId],
+    );
+    const open = locked.rows[0]?.status === 'RUNNING';
+    const result = await client.query<{ start_date: Date }>(
+      `WITH written AS (
+              INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
+              SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
+                FROM json_to_recordset($2::json)
+                  AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
+               WHERE $9::boolean
+              ON CONFLICT (execution_id, event_id) DO NOTHING)
+       UPDATE executions
+          SET status = CASE WHEN status = 'RUNNING' THEN $3 ELSE status END,
+              output = CASE WHEN status = 'RUNNING' THEN $4::json ELSE output END,
+              error = CASE WHEN status = 'RUNNING' THEN $5 ELSE error END,
+              cause = CASE WHEN status = 'RUNNING' THEN $6 ELSE cause END,
+              stop_date = CASE WHEN status = 'RUNNING' THEN $7::timestamptz ELSE stop_date END,
+              workflow_started = CASE WHEN status = 'RUNNING' THEN true ELSE workflow_started END,
+              resume = $8::json,
+              stop_requested_at = NULL
+        WHERE execution_id = $1
+    RETURNING start_date`,
+      [
+        executionId,
+        rows,
+        closing.status,
+        closing.output,
+        closing.error,
+        closing.cause,
+        closing.stopDate,
+        closing.resume,
+        open,
+      ],
+    );
+    return result.rows[0]?.start_date;
+  });
 }
