@@ -90,11 +90,15 @@ export async function lastEvent(db: Queryable, executionId: string): Promise<{ i
  * `[{"id","previous_event_id","type","timestamp","details"}, …]`), into `execution_events`
  * rows: one statement for the whole batch, parsed once by Postgres, idempotent per event id.
  */
-const INSERT_EVENT_ROWS = `INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
+/** Inserts the rows of `$2` for execution `$1`, when `condition` (SQL) holds. */
+const insertEventRowsSql = (condition = 'true') =>
+  `INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
      SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
        FROM json_to_recordset($2::json)
          AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
+      WHERE ${condition}
      ON CONFLICT (execution_id, event_id) DO NOTHING`;
+const INSERT_EVENT_ROWS = insertEventRowsSql();
 
 /**
  * Writes history events serialised once by the workflow (JSON text of the rows, passed on as
@@ -137,13 +141,7 @@ export async function closeWithEvents(
     );
     const open = locked.rows[0]?.status === 'RUNNING';
     const result = await client.query<{ start_date: Date }>(
-      `WITH written AS (
-              INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
-              SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
-                FROM json_to_recordset($2::json)
-                  AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
-               WHERE $9::boolean
-              ON CONFLICT (execution_id, event_id) DO NOTHING)
+      `WITH written AS (${insertEventRowsSql('$9::boolean')})
        UPDATE executions
           SET status = CASE WHEN status = 'RUNNING' THEN $3 ELSE status END,
               output = CASE WHEN status = 'RUNNING' THEN $4::json ELSE output END,

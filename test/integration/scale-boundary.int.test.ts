@@ -14,36 +14,10 @@ import {
 } from './support/client';
 import { startOwnStack, type OwnStack } from './support/own-stack';
 import { killPid, spawnStepflow, waitForExit } from './support/stack';
-
-const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+import { taskLoop } from './support/scale-machines';
 
 /** Temporal events past which the stack's executions continue as new (STEPFLOW_CONTINUE_AS_NEW_EVENTS). */
 const THRESHOLD = 500;
-
-/** Counts `$.n` up to `limit` with a Task per iteration, summing the iterations in a variable. */
-function taskLoop(limit: number) {
-  return {
-    QueryLanguage: 'JSONata',
-    StartAt: 'Init',
-    States: {
-      Init: { Type: 'Pass', Assign: { runs: 0 }, Output: { n: 0 }, Next: 'Inc' },
-      Inc: {
-        Type: 'Task',
-        Resource: fn('add'),
-        Arguments: { a: '{% $states.input.n %}', b: 1 },
-        Output: { n: '{% $states.result.sum %}' },
-        Assign: { runs: '{% $runs + 1 %}' },
-        Next: 'Check',
-      },
-      Check: {
-        Type: 'Choice',
-        Choices: [{ Condition: `{% $states.input.n >= ${limit} %}`, Next: 'Done' }],
-        Default: 'Inc',
-      },
-      Done: { Type: 'Pass', Output: '{% { "n": $states.input.n, "runs": $runs } %}', End: true },
-    },
-  };
-}
 
 /** Each iteration hands a fresh task token to `take-token` and waits for SendTaskSuccess with `{n}`. */
 function callbackLoop(limit: number) {

@@ -13,33 +13,7 @@ import {
   waitForEnd,
 } from './support/client';
 import { startOwnStack, type OwnStack } from './support/own-stack';
-
-const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
-
-/** Counts `$.n` up to `limit` with a Task per iteration (JSONata), summing in a variable. */
-function taskLoop(limit: number) {
-  return {
-    QueryLanguage: 'JSONata',
-    StartAt: 'Init',
-    States: {
-      Init: { Type: 'Pass', Assign: { runs: 0 }, Output: { n: 0 }, Next: 'Inc' },
-      Inc: {
-        Type: 'Task',
-        Resource: fn('add'),
-        Arguments: { a: '{% $states.input.n %}', b: 1 },
-        Output: { n: '{% $states.result.sum %}' },
-        Assign: { runs: '{% $runs + 1 %}' },
-        Next: 'Check',
-      },
-      Check: {
-        Type: 'Choice',
-        Choices: [{ Condition: `{% $states.input.n >= ${limit} %}`, Next: 'Done' }],
-        Default: 'Inc',
-      },
-      Done: { Type: 'Pass', Output: '{% { "n": $states.input.n, "runs": $runs } %}', End: true },
-    },
-  };
-}
+import { taskLoop } from './support/scale-machines';
 
 /**
  * Fan-out and long runs on a stack of its own whose executions continue as new past 500 Temporal
