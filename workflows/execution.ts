@@ -29,6 +29,7 @@ import {
   type TaskInvocation,
 } from '../engine/core/interpreter';
 import { effectiveHistoryCap } from '../engine/core/interpreter/bounds';
+import { redelivered } from '../engine/core/interpreter/task-events';
 import { MAX_PENDING_EVENTS } from '../engine/core/interpreter/machine';
 import { CallbackRegistry } from './callbacks';
 import { historyExhausted, shouldContinueAsNew, thresholdsOf } from './continue-as-new';
@@ -219,10 +220,6 @@ function notStarted(err: unknown): boolean {
 }
 
 /** `lambdaFunctionStarted` → `lambdaFunctionStartedEventDetails`: the details member of an event type. */
-function detailsKey(type: string): string {
-  return `${type[0].toLowerCase()}${type.slice(1)}EventDetails`;
-}
-
 /**
  * Runs `work` in its own cancellation scope, cancelled when the interpreter abandons the branch
  * (a sibling failed, the execution timed out): the activity or timer is cancelled in Temporal
@@ -343,18 +340,12 @@ export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<
         attempt += 1;
         const cause = `The function host was lost during delivery ${attempt - 1}; the function runs again with the same idempotency key.`;
         if (firstStarted) {
-          const details = {
-            ...((firstStarted[detailsKey(firstStarted.type)] as Record<string, unknown> | undefined) ?? {}),
-            attempt,
-            cause,
-          };
-          startedEventId = recorder.emit(firstStarted.type, lastEventId, detailsKey(firstStarted.type), details);
+          startedEventId = recorder.emit(lastEventId, redelivered(firstStarted, attempt, cause));
           lastEventId = startedEventId;
         } else {
-          lastEventId = recorder.emit('FunctionRedelivered', lastEventId, 'functionRedeliveredEventDetails', {
-            functionName: invocation.functionName,
-            attempt,
-            cause,
+          lastEventId = recorder.emit(lastEventId, {
+            type: 'FunctionRedelivered',
+            functionRedeliveredEventDetails: { functionName: invocation.functionName, attempt, cause },
           });
         }
         // The earlier deliveries' events again (idempotent: a lost host may not have written them) and the new ones.
@@ -555,7 +546,10 @@ export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<
       const outcome = { status: 'FAILED' as const, error: StatesErrors.Runtime, cause };
       if (stopping) return { outcome, pendingEvents: [] };
       log.error('interpreter failed', { executionId, error: cause });
-      recorder.emit('ExecutionFailed', recorder.lastId, 'executionFailedEventDetails', { error: outcome.error, cause });
+      recorder.emit(recorder.lastId, {
+        type: 'ExecutionFailed',
+        executionFailedEventDetails: { error: outcome.error, cause },
+      });
       return { outcome, pendingEvents: recorder.takePending() };
     });
   /** Writes the closing events and the outcome (in bulk: one statement; see BULK_HISTORY). */

@@ -1,3 +1,4 @@
+import type { EventBody } from '../../../schemas/history';
 import type { AbortFlag } from './scope';
 import { runBranches } from './branches';
 import { asStatesError, type Scope } from './scope';
@@ -30,6 +31,22 @@ export interface BranchGroup<T> {
   distributed?: { mapRunArn: string; childScope(abort: AbortFlag): Scope };
 }
 
+type IterationEvent = 'Started' | 'Succeeded' | 'Failed' | 'Aborted';
+
+/** `MapIteration<event>` with its details member. */
+function mapIterationEvent(event: IterationEvent, details: { index: number; name: string }): EventBody {
+  switch (event) {
+    case 'Started':
+      return { type: 'MapIterationStarted', mapIterationStartedEventDetails: details };
+    case 'Succeeded':
+      return { type: 'MapIterationSucceeded', mapIterationSucceededEventDetails: details };
+    case 'Failed':
+      return { type: 'MapIterationFailed', mapIterationFailedEventDetails: details };
+    case 'Aborted':
+      return { type: 'MapIterationAborted', mapIterationAbortedEventDetails: details };
+  }
+}
+
 /**
  * Runs a Parallel's branches or a Map's iterations and records them as AWS does:
  * `MapIterationStarted`/`MapIterationSucceeded` per iteration (Map); on a failure, for every
@@ -43,10 +60,9 @@ export async function runBranchGroup<T>(scope: Scope, group: BranchGroup<T>): Pr
   const branches: Scope[] = [];
   const finished = new Set<number>();
   const failures = new Map<number, unknown>();
-  const iterationEvent = (branch: Scope, event: string, index: number, prev = branch.lastEventId): void => {
+  const iterationEvent = (branch: Scope, event: IterationEvent, index: number, prev = branch.lastEventId): void => {
     if (kind !== 'Map') return;
-    const key = `mapIteration${event}EventDetails`;
-    branch.lastEventId = branch.run.recorder.emit(`MapIteration${event}`, prev, key, { index, name });
+    branch.lastEventId = branch.run.recorder.emit(prev, mapIterationEvent(event, { index, name }));
   };
   const abortAll = (failedIndex: number, causeId: number): void => {
     branches.forEach((branch, index) => {
@@ -65,7 +81,7 @@ export async function runBranchGroup<T>(scope: Scope, group: BranchGroup<T>): Pr
   const active = scope.current;
   if (active) active.abortChildren = (causeId) => abortAll(-1, causeId);
   const runStartedId = distributed
-    ? scope.emit('MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn: distributed.mapRunArn })
+    ? scope.emit({ type: 'MapRunStarted', mapRunStartedEventDetails: { mapRunArn: distributed.mapRunArn } })
     : group.startedId;
   let fatal = false;
   try {
@@ -95,16 +111,19 @@ export async function runBranchGroup<T>(scope: Scope, group: BranchGroup<T>): Pr
           abortAll(index, causeId);
           if (distributed) {
             const failure = asStatesError(group.tolerance ? group.tolerance.error() : err);
-            scope.emit('MapRunFailed', 'mapRunFailedEventDetails', { error: failure.error, cause: failure.cause });
+            scope.emit({
+              type: 'MapRunFailed',
+              mapRunFailedEventDetails: { error: failure.error, cause: failure.cause },
+            });
           } else scope.lastEventId = causeId;
-          scope.emit(`${kind}StateFailed`);
+          scope.emit({ type: `${kind}StateFailed` });
           return true;
         },
       },
       branches,
     );
-    scope.lastEventId = distributed ? scope.emit('MapRunSucceeded') : outcome.lastEventId;
-    scope.run.recorder.emit(`${kind}StateSucceeded`, scope.lastEventId);
+    scope.lastEventId = distributed ? scope.emit({ type: 'MapRunSucceeded' }) : outcome.lastEventId;
+    scope.run.recorder.emit(scope.lastEventId, { type: `${kind}StateSucceeded` });
     return Array.from(outcome.results, (result, index) => {
       if (!failures.has(index)) return result;
       const failure = asStatesError(failures.get(index));

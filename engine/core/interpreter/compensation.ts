@@ -111,24 +111,24 @@ async function runStep(step: CompensationStep, scope: Scope): Promise<StatesErro
   const about = { name: step.stateName, resource: step.resource };
   try {
     const output = await withRetry({ Type: 'Task', Retry: step.retry }, scope, async () => {
-      scope.emit('CompensationStepScheduled', 'compensationStepScheduledEventDetails', {
-        ...about,
-        input: payloadText(step.input),
+      scope.emit({
+        type: 'CompensationStepScheduled',
+        compensationStepScheduledEventDetails: { ...about, input: payloadText(step.input) },
       });
       try {
         return await invokeStep(step, scope);
       } catch (err) {
         const failure = asStatesError(err);
-        scope.emit('CompensationStepFailed', 'compensationStepFailedEventDetails', {
-          ...about,
-          ...errorDetails(failure.error, failure.cause),
+        scope.emit({
+          type: 'CompensationStepFailed',
+          compensationStepFailedEventDetails: { ...about, ...errorDetails(failure.error, failure.cause) },
         });
         throw failure;
       }
     });
-    scope.emit('CompensationStepSucceeded', 'compensationStepSucceededEventDetails', {
-      ...about,
-      output: payloadText(output),
+    scope.emit({
+      type: 'CompensationStepSucceeded',
+      compensationStepSucceededEventDetails: { ...about, output: payloadText(output) },
     });
     return undefined;
   } catch (err) {
@@ -152,9 +152,9 @@ export async function runCompensations(
   if (stack.size === 0) return fromEventId;
   // A scope of its own: the execution's abort flag may be raised (timeout), compensation must run.
   const compensating = new Scope(scope.run, fromEventId);
-  compensating.emit('CompensationStarted', 'compensationStartedEventDetails', {
-    ...errorDetails(failure.error, failure.cause),
-    steps: stack.size,
+  compensating.emit({
+    type: 'CompensationStarted',
+    compensationStartedEventDetails: { ...errorDetails(failure.error, failure.cause), steps: stack.size },
   });
   let failed = 0;
   let last: StatesError | undefined;
@@ -167,10 +167,10 @@ export async function runCompensations(
     }
   }
   if (last)
-    compensating.emit('CompensationFailed', 'compensationFailedEventDetails', {
-      failedSteps: failed,
-      ...errorDetails(last.error, last.cause),
+    compensating.emit({
+      type: 'CompensationFailed',
+      compensationFailedEventDetails: { failedSteps: failed, ...errorDetails(last.error, last.cause) },
     });
-  else compensating.emit('CompensationSucceeded', 'compensationSucceededEventDetails', {});
+  else compensating.emit({ type: 'CompensationSucceeded', compensationSucceededEventDetails: {} });
   return compensating.lastEventId;
 }

@@ -154,9 +154,12 @@ export function runExecution(
       // Where the states stand now, before the host cancels what they wait on.
       const resume = captureResume(scope);
       const { error, cause } = request;
-      recorder.emit('ExecutionAborted', recorder.lastId, 'executionAbortedEventDetails', {
-        ...(error !== undefined ? { error } : {}),
-        ...(cause !== undefined ? { cause } : {}),
+      recorder.emit(recorder.lastId, {
+        type: 'ExecutionAborted',
+        executionAbortedEventDetails: {
+          ...(error !== undefined ? { error } : {}),
+          ...(cause !== undefined ? { cause } : {}),
+        },
       });
       aborted = {
         outcome: { status: 'ABORTED', ...request },
@@ -191,16 +194,20 @@ async function interpret(
     scope.resume = continuation.resume;
   } else if (redrive) {
     recorder.continueAfter(redrive.lastEventId);
-    scope.lastEventId = recorder.emit('ExecutionRedriven', redrive.lastEventId, 'executionRedrivenEventDetails', {
-      redriveCount: execution.redriveCount,
+    scope.lastEventId = recorder.emit(redrive.lastEventId, {
+      type: 'ExecutionRedriven',
+      executionRedrivenEventDetails: { redriveCount: execution.redriveCount },
     });
     scope.resume = redrive.resume;
   } else {
     // AWS chains the first state to event 0, not to ExecutionStarted.
-    recorder.emit('ExecutionStarted', 0, 'executionStartedEventDetails', {
-      input: payloadText(input),
-      inputDetails: { truncated: false },
-      roleArn: execution.roleArn,
+    recorder.emit(0, {
+      type: 'ExecutionStarted',
+      executionStartedEventDetails: {
+        input: payloadText(input),
+        inputDetails: { truncated: false },
+        roleArn: execution.roleArn,
+      },
     });
   }
   let continued = false;
@@ -258,20 +265,23 @@ async function interpret(
     if (outcome.status === 'FAILED') scope.lastEventId = last;
   }
   if (outcome.status === 'SUCCEEDED') {
-    scope.emit('ExecutionSucceeded', 'executionSucceededEventDetails', {
-      output: payloadText(outcome.output),
-      outputDetails: { truncated: false },
+    scope.emit({
+      type: 'ExecutionSucceeded',
+      executionSucceededEventDetails: { output: payloadText(outcome.output), outputDetails: { truncated: false } },
     });
   } else if (outcome.status === 'TIMED_OUT') {
-    scope.run.recorder.emit('ExecutionTimedOut', recorder.lastId, 'executionTimedOutEventDetails', {
-      error: outcome.error,
-      cause: outcome.cause,
+    scope.run.recorder.emit(recorder.lastId, {
+      type: 'ExecutionTimedOut',
+      executionTimedOutEventDetails: { error: outcome.error, cause: outcome.cause },
     });
   } else {
     // A Fail state without Error/Cause leaves them out of the event, as AWS does.
-    scope.emit('ExecutionFailed', 'executionFailedEventDetails', {
-      ...(outcome.error === '' ? {} : { error: outcome.error }),
-      ...(outcome.cause === '' ? {} : { cause: outcome.cause }),
+    scope.emit({
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: {
+        ...(outcome.error === '' ? {} : { error: outcome.error }),
+        ...(outcome.cause === '' ? {} : { cause: outcome.cause }),
+      },
     });
   }
   const resume = outcome.status === 'SUCCEEDED' ? undefined : captureResume(scope);

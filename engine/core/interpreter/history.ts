@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '../../../schemas/history';
+import type { EventBody, HistoryEvent, RecordedEvent } from '../../../schemas/history';
 
 /** Serialises a payload as Step Functions does in history details (JSON text). */
 export function payloadText(value: unknown): string {
@@ -42,15 +42,9 @@ export class HistoryRecorder {
     this.nextId = lastEventId + 1;
   }
 
-  /** Records one event; `details` is stored under `detailsKey` when given. Returns its id. */
-  emit(type: string, previousEventId: number, detailsKey?: string, details?: Record<string, unknown>): number {
-    const event: HistoryEvent = {
-      id: this.nextId++,
-      previousEventId,
-      timestamp: this.iso(this.now()),
-      type,
-    };
-    if (detailsKey) event[detailsKey] = details ?? {};
+  /** Records one event after event `previousEventId`. Returns its id. */
+  emit(previousEventId: number, body: EventBody): number {
+    const event: RecordedEvent = { id: this.nextId++, previousEventId, timestamp: this.iso(this.now()), ...body };
     if (!this.closed) this.pending.push(event);
     this.observe?.(event);
     return event.id;
@@ -71,14 +65,8 @@ export class HistoryRecorder {
   }
 
   /** Records an event with an explicit timestamp (e.g. `TaskStarted`, known only afterwards). */
-  emitAt(
-    at: number,
-    type: string,
-    previousEventId: number,
-    detailsKey?: string,
-    details?: Record<string, unknown>,
-  ): number {
-    const id = this.emit(type, previousEventId, detailsKey, details);
+  emitAt(at: number, previousEventId: number, body: EventBody): number {
+    const id = this.emit(previousEventId, body);
     if (!this.closed) this.pending[this.pending.length - 1].timestamp = this.iso(at);
     return id;
   }

@@ -18,12 +18,10 @@ export function locateEvaluationFailure(err: unknown, name: string, scope: Scope
   const active = scope.current;
   if (!active || active.name !== name) return err;
   const cause = `An error occurred while executing the state '${name}' (entered at the event id #${active.enteredId}). ${err.cause}`;
-  scope.lastEventId = scope.run.recorder.emit(
-    'EvaluationFailed',
-    active.enteredPreviousId ?? scope.lastEventId,
-    'evaluationFailedEventDetails',
-    { cause, error: err.error, location: err.location, state: name },
-  );
+  scope.lastEventId = scope.run.recorder.emit(active.enteredPreviousId ?? scope.lastEventId, {
+    type: 'EvaluationFailed',
+    evaluationFailedEventDetails: { cause, error: err.error, location: err.location, state: name },
+  });
   return new LocatedStatesError(StatesErrors.QueryEvaluationError, cause);
 }
 

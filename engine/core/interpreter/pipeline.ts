@@ -1,3 +1,4 @@
+import type { StateTypeName } from '../../../schemas/history';
 import type { StatesError } from '../errors';
 import { findCatcher } from '../retry';
 import { assignedVariablesDetails, commitAssignment, type Assignment } from '../variables';
@@ -98,13 +99,15 @@ export function isoNow(scope: Scope): string {
   return scope.run.recorder.iso(scope.run.host.now());
 }
 
+/** The state's type as its events name it (validation admits only the eight). */
+const stateType = (state: StateDef) => state.Type as StateTypeName;
+
 /** Emits `<Type>StateEntered` with the raw state input; the branch is now in this state. */
 function emitEntered(scope: Scope, name: string, state: StateDef, input: unknown): number {
   const enteredPreviousId = scope.lastEventId;
-  const enteredId = scope.emit(`${state.Type}StateEntered`, 'stateEnteredEventDetails', {
-    name,
-    input: payloadText(input),
-    inputDetails: { truncated: false },
+  const enteredId = scope.emit({
+    type: `${stateType(state)}StateEntered`,
+    stateEnteredEventDetails: { name, input: payloadText(input), inputDetails: { truncated: false } },
   });
   scope.current = { name, type: state.Type, enteredId, enteredPreviousId };
   return enteredId;
@@ -129,12 +132,15 @@ function emitExited(
     commitAssignment(scope.variables, name, assigned);
     if (scope.run.probe) scope.run.probe.assigned = true;
   }
-  scope.emit(`${state.Type}StateExited`, 'stateExitedEventDetails', {
-    name,
-    output: text,
-    outputDetails: { truncated: false },
-    ...assignedVariablesDetails(assigned),
-    ...(stepflow && { stepflow }),
+  scope.emit({
+    type: `${stateType(state)}StateExited`,
+    stateExitedEventDetails: {
+      name,
+      output: text,
+      outputDetails: { truncated: false },
+      ...assignedVariablesDetails(assigned),
+      ...(stepflow && { stepflow }),
+    },
   });
   scope.current = undefined;
 }

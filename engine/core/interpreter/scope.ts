@@ -3,6 +3,7 @@ import { VariableScope } from '../variables';
 import type { ExecutionBounds } from './bounds';
 import type { StateProbe } from './pipeline';
 import type { CompensationStack } from './compensation';
+import type { AbortableStateType, EventBody } from '../../../schemas/history';
 import { type HistoryRecorder } from './history';
 import type { ResumePoint, StateFrame } from './resume';
 import type { Abandonment, ExecutionInfo, InterpreterHost } from './types';
@@ -79,7 +80,8 @@ export class AbortFlag implements Abandonment {
 }
 
 /** State types whose abandonment AWS records as `<Type>StateAborted`. */
-const ABORTABLE_TYPES = new Set(['Task', 'Wait', 'Parallel', 'Map']);
+const ABORTABLE_TYPES: ReadonlySet<string> = new Set<AbortableStateType>(['Task', 'Wait', 'Parallel', 'Map']);
+const isAbortable = (type: string): type is AbortableStateType => ABORTABLE_TYPES.has(type);
 
 /**
  * The state a branch is in between its `…StateEntered` and `…StateExited` events (a state that
@@ -129,19 +131,19 @@ export class Scope {
     const active = this.current;
     if (!active) return;
     active.abortChildren?.(causeEventId);
-    if (ABORTABLE_TYPES.has(active.type)) this.run.recorder.emit(`${active.type}StateAborted`, causeEventId);
+    if (isAbortable(active.type)) this.run.recorder.emit(causeEventId, { type: `${active.type}StateAborted` });
     this.current = undefined;
   }
 
   /** Emits an event chained to this branch's previous one. */
-  emit(type: string, detailsKey?: string, details?: Record<string, unknown>): number {
-    this.lastEventId = this.run.recorder.emit(type, this.lastEventId, detailsKey, details);
+  emit(body: EventBody): number {
+    this.lastEventId = this.run.recorder.emit(this.lastEventId, body);
     return this.lastEventId;
   }
 
   /** Emits an event with a timestamp known only afterwards (e.g. `TaskStarted`). */
-  emitAt(at: number, type: string, detailsKey?: string, details?: Record<string, unknown>): number {
-    this.lastEventId = this.run.recorder.emitAt(at, type, this.lastEventId, detailsKey, details);
+  emitAt(at: number, body: EventBody): number {
+    this.lastEventId = this.run.recorder.emitAt(at, this.lastEventId, body);
     return this.lastEventId;
   }
 

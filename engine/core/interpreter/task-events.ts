@@ -1,26 +1,20 @@
+import type { ErrorDetails, EventBody, EventBodyOf, HistoryEvent } from '../../../schemas/history';
 import { ARN_REGION } from '../arn';
 import { payloadText } from './history';
 import type { ResolvedResource } from './resources';
 
-/** One history event to emit: its type and its `…EventDetails` member. */
-export interface EventSpec {
-  type: string;
-  key?: string;
-  details?: Record<string, unknown>;
-}
-
 /** The events of one Task invocation, in the family its resource records. */
 export interface TaskEvents {
-  scheduled(params: unknown, timeoutSeconds?: number, heartbeatSeconds?: number): EventSpec;
-  started(workerName?: string): EventSpec;
+  scheduled(params: unknown, timeoutSeconds?: number, heartbeatSeconds?: number): EventBody;
+  started(workerName?: string): EventBody;
   /** Callback pattern: the function took the token (`TaskSubmitted`, with what it returned). */
-  submitted?(output: unknown): EventSpec;
-  succeeded(output: unknown): EventSpec;
-  failed(timedOut: boolean, error: string, cause: string): EventSpec;
+  submitted?(output: unknown): EventBody;
+  succeeded(output: unknown): EventBody;
+  failed(timedOut: boolean, error: string, cause: string): EventBody;
 }
 
 /** `{error, cause}` of a failure event; AWS leaves out an empty cause. */
-export function errorDetails(error: string, cause: string): Record<string, string> {
+export function errorDetails(error: string, cause: string): ErrorDetails {
   return cause === '' ? { error } : { error, cause };
 }
 
@@ -50,8 +44,7 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
     return {
       scheduled: (params, timeoutSeconds) => ({
         type: 'LambdaFunctionScheduled',
-        key: 'lambdaFunctionScheduledEventDetails',
-        details: {
+        lambdaFunctionScheduledEventDetails: {
           resource: resolved.arn,
           input: payloadText(params),
           inputDetails: { truncated: false },
@@ -61,20 +54,17 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
       started: () => ({ type: 'LambdaFunctionStarted' }),
       succeeded: (value) => ({
         type: 'LambdaFunctionSucceeded',
-        key: 'lambdaFunctionSucceededEventDetails',
-        details: output(value),
+        lambdaFunctionSucceededEventDetails: output(value),
       }),
       failed: (timedOut, error, cause) =>
         timedOut
           ? {
               type: 'LambdaFunctionTimedOut',
-              key: 'lambdaFunctionTimedOutEventDetails',
-              details: errorDetails(error, cause),
+              lambdaFunctionTimedOutEventDetails: errorDetails(error, cause),
             }
           : {
               type: 'LambdaFunctionFailed',
-              key: 'lambdaFunctionFailedEventDetails',
-              details: errorDetails(error, cause),
+              lambdaFunctionFailedEventDetails: errorDetails(error, cause),
             },
     };
   }
@@ -82,8 +72,7 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
     return {
       scheduled: (params, timeoutSeconds, heartbeatSeconds) => ({
         type: 'ActivityScheduled',
-        key: 'activityScheduledEventDetails',
-        details: {
+        activityScheduledEventDetails: {
           resource: resolved.arn,
           input: payloadText(params),
           inputDetails: { truncated: false },
@@ -92,50 +81,68 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
       }),
       started: (workerName) => ({
         type: 'ActivityStarted',
-        key: 'activityStartedEventDetails',
-        details: workerName ? { workerName } : {},
+        activityStartedEventDetails: workerName ? { workerName } : {},
       }),
       succeeded: (value) => ({
         type: 'ActivitySucceeded',
-        key: 'activitySucceededEventDetails',
-        details: output(value),
+        activitySucceededEventDetails: output(value),
       }),
       failed: (timedOut, error, cause) =>
         timedOut
-          ? { type: 'ActivityTimedOut', key: 'activityTimedOutEventDetails', details: errorDetails(error, cause) }
-          : { type: 'ActivityFailed', key: 'activityFailedEventDetails', details: errorDetails(error, cause) },
+          ? { type: 'ActivityTimedOut', activityTimedOutEventDetails: errorDetails(error, cause) }
+          : { type: 'ActivityFailed', activityFailedEventDetails: errorDetails(error, cause) },
     };
   }
   const base = { resourceType: resolved.resourceType, resource: resolved.resource };
   return {
     scheduled: (params, timeoutSeconds, heartbeatSeconds) => ({
       type: 'TaskScheduled',
-      key: 'taskScheduledEventDetails',
-      details: {
+      taskScheduledEventDetails: {
         ...base,
         region: ARN_REGION,
         parameters: payloadText(params),
         ...limits(timeoutSeconds, heartbeatSeconds),
       },
     }),
-    started: () => ({ type: 'TaskStarted', key: 'taskStartedEventDetails', details: base }),
+    started: () => ({ type: 'TaskStarted', taskStartedEventDetails: base }),
     ...(submits(resolved)
       ? {
           submitted: (value: unknown) => ({
             type: 'TaskSubmitted',
-            key: 'taskSubmittedEventDetails',
-            details: { ...base, ...output(value) },
+            taskSubmittedEventDetails: { ...base, ...output(value) },
           }),
         }
       : {}),
     succeeded: (value) => ({
       type: 'TaskSucceeded',
-      key: 'taskSucceededEventDetails',
-      details: { ...base, ...output(value) },
+      taskSucceededEventDetails: { ...base, ...output(value) },
     }),
     failed: (timedOut, error, cause) =>
       timedOut
-        ? { type: 'TaskTimedOut', key: 'taskTimedOutEventDetails', details: { ...base, ...errorDetails(error, cause) } }
-        : { type: 'TaskFailed', key: 'taskFailedEventDetails', details: { ...base, ...errorDetails(error, cause) } },
+        ? { type: 'TaskTimedOut', taskTimedOutEventDetails: { ...base, ...errorDetails(error, cause) } }
+        : { type: 'TaskFailed', taskFailedEventDetails: { ...base, ...errorDetails(error, cause) } },
   };
+}
+
+/**
+ * The `…Started` event `started` recorded again for a redelivery (the function host was lost):
+ * its details with the delivery's `attempt` and why.
+ */
+export function redelivered(started: HistoryEvent, attempt: number, cause: string): EventBody {
+  const again = { attempt, cause };
+  // The event is the Task's own `…Started`, as `eventsFor(…).started` built it.
+  const event = started as EventBody;
+  switch (event.type) {
+    case 'LambdaFunctionStarted':
+      return {
+        type: event.type,
+        lambdaFunctionStartedEventDetails: { ...event.lambdaFunctionStartedEventDetails, ...again },
+      };
+    case 'ActivityStarted':
+      return { type: event.type, activityStartedEventDetails: { ...event.activityStartedEventDetails, ...again } };
+    default: {
+      const { taskStartedEventDetails } = event as EventBodyOf<'TaskStarted'>;
+      return { type: 'TaskStarted', taskStartedEventDetails: { ...taskStartedEventDetails, ...again } };
+    }
+  }
 }

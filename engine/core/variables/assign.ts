@@ -59,7 +59,10 @@ export function commitAssignment(scope: VariableScope, stateName: string, assign
  * The `StateExited` details of an assignment, as AWS records them: `assignedVariables` (name →
  * serialised JSON) and `assignedVariablesDetails`; nothing when the state assigned nothing.
  */
-export function assignedVariablesDetails(assigned: Assignment | undefined): Record<string, unknown> {
+export function assignedVariablesDetails(assigned: Assignment | undefined): {
+  assignedVariables?: Record<string, string>;
+  assignedVariablesDetails?: { truncated: boolean };
+} {
   if (!assigned || Object.keys(assigned.serialised).length === 0) return {};
   return { assignedVariables: { ...assigned.serialised }, assignedVariablesDetails: { truncated: false } };
 }

@@ -31,20 +31,21 @@ async function runAsMapRun(io: Parameters<StateRunner<MapItems>['act']>[0], requ
   const host = scope.run.host;
   const mapRuns = host.mapRuns as NonNullable<typeof host.mapRuns>;
   const started = await mapRuns.start(request);
-  if (started.redriven) scope.emit('MapRunRedriven', 'mapRunRedrivenEventDetails', { mapRunArn: started.mapRunArn });
-  else scope.emit('MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn: started.mapRunArn });
+  if (started.redriven)
+    scope.emit({ type: 'MapRunRedriven', mapRunRedrivenEventDetails: { mapRunArn: started.mapRunArn } });
+  else scope.emit({ type: 'MapRunStarted', mapRunStartedEventDetails: { mapRunArn: started.mapRunArn } });
   const active = scope.current;
-  if (active) active.abortChildren = (causeId) => void scope.run.recorder.emit('MapRunAborted', causeId);
+  if (active) active.abortChildren = (causeId) => void scope.run.recorder.emit(causeId, { type: 'MapRunAborted' });
   try {
     const outcome = await mapRuns.wait(started, scope.abort);
     if (outcome.status === 'SUCCEEDED') {
-      scope.emit('MapRunSucceeded');
-      scope.run.recorder.emit('MapStateSucceeded', scope.lastEventId);
+      scope.emit({ type: 'MapRunSucceeded' });
+      scope.run.recorder.emit(scope.lastEventId, { type: 'MapStateSucceeded' });
       return outcome.results;
     }
     if (outcome.status === 'ABORTED') throw new StatesError(outcome.error, outcome.cause);
-    scope.emit('MapRunFailed', 'mapRunFailedEventDetails', { error: outcome.error, cause: outcome.cause });
-    scope.emit('MapStateFailed');
+    scope.emit({ type: 'MapRunFailed', mapRunFailedEventDetails: { error: outcome.error, cause: outcome.cause } });
+    scope.emit({ type: 'MapStateFailed' });
     throw new StatesError(outcome.error, outcome.cause);
   } finally {
     if (active) active.abortChildren = undefined;
@@ -55,7 +56,8 @@ async function runAsMapRun(io: Parameters<StateRunner<MapItems>['act']>[0], requ
 function childScope(scope: Scope) {
   return (abort: Scope['abort']): Scope => {
     const recorder = new DiscardingRecorder(() => scope.run.host.now());
-    recorder.emit('ExecutionStarted', 0);
+    // The child's own history starts with ExecutionStarted (id 1), which nobody reads.
+    recorder.continueAfter(1);
     // A child execution cannot read the parent's variables: it starts a scope of its own.
     return scope.child(0, abort, { ...scope.run, recorder }, new VariableScope());
   };
@@ -82,7 +84,7 @@ export const mapRunner: StateRunner<MapItems> = {
     const limit = maxConcurrency(config, io.effective, ctx, variables);
     const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
     const tolerated = tolerance(config, io.effective, ctx, items.length, distributed, variables);
-    const startedId = scope.emit('MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
+    const startedId = scope.emit({ type: 'MapStateStarted', mapStateStartedEventDetails: { length: items.length } });
     if (distributed && scope.run.host.mapRuns?.enabled()) {
       const limits = toleranceLimits(config, io.effective, ctx, variables);
       const request: MapRunRequest = {

@@ -16,7 +16,7 @@ export const parallelRunner: StateRunner = {
   act(io) {
     const { name, state, scope } = io.e;
     const branches = state.Branches as MachineDef[];
-    const startedId = scope.emit('ParallelStateStarted');
+    const startedId = scope.emit({ type: 'ParallelStateStarted' });
     return runBranchGroup(scope, {
       kind: 'Parallel',
       stateName: name,

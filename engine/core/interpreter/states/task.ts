@@ -2,15 +2,11 @@ import { StatesErrors } from '../../errors';
 import { pushCompensation } from '../compensation';
 import { childExecutionRequest, childExecutionResult, startResponse, type ChildExecutionDescription } from '../nested';
 import { functionNameOf, resolveResource, wrapInvokeResult, type ResolvedResource } from '../resources';
-import { eventsFor, type EventSpec } from '../task-events';
+import { eventsFor } from '../task-events';
 import type { StateRunner } from '../pipeline';
 import { asStatesError, type Scope, type StateDef } from '../scope';
 import type { TaskInvocation, TaskOutcome } from '../types';
 import type { Timeouts } from './task-timeouts';
-
-function emit(scope: Scope, spec: EventSpec): number {
-  return scope.emit(spec.type, spec.key, spec.details);
-}
 
 /** A fresh task token for a callback Task (replay-safe: from the host's randomness). */
 function mintTaskToken(scope: Scope): string {
@@ -85,11 +81,11 @@ async function invoke(
   const events = eventsFor(resolved);
   const { timeoutSeconds, heartbeatSeconds } = timeouts;
   const what = request(resolved, params, scope);
-  emit(scope, events.scheduled(params, timeoutSeconds, resolved.callback ? heartbeatSeconds : undefined));
+  scope.emit(events.scheduled(params, timeoutSeconds, resolved.callback ? heartbeatSeconds : undefined));
   // A function Task whose host records its start: `…Started` goes out with the call, stamped by
   // the host when the function really starts (not when it has finished).
   const startsEarly = resolved.kind === 'lambda' && !resolved.callback && scope.run.host.recordsTaskStart?.() === true;
-  const startedEventId = startsEarly ? emit(scope, events.started()) : undefined;
+  const startedEventId = startsEarly ? scope.emit(events.started()) : undefined;
   let outcome: TaskOutcome | undefined;
   let result: unknown;
   try {
@@ -113,22 +109,20 @@ async function invoke(
     const timedOut = failure.error === StatesErrors.Timeout || failure.error === StatesErrors.HeartbeatTimeout;
     // AWS records the start before a failure or a timeout alike (and a child's start before its failure).
     if (outcome && !startsEarly) {
-      const started = events.started(outcome.workerName);
-      scope.emitAt(outcome.startedAt, started.type, started.key, started.details);
-      if (events.submitted) emit(scope, events.submitted(submittedOf(resolved, outcome, key)));
-    } else if (!startsEarly) emit(scope, events.started());
-    emit(scope, events.failed(timedOut, failure.error, failure.cause));
+      scope.emitAt(outcome.startedAt, events.started(outcome.workerName));
+      if (events.submitted) scope.emit(events.submitted(submittedOf(resolved, outcome, key)));
+    } else if (!startsEarly) scope.emit(events.started());
+    scope.emit(events.failed(timedOut, failure.error, failure.cause));
     throw failure;
   }
   // The side effect happened: its compensation is due even if this branch is being abandoned.
   if (onResult) await onResult(result);
   scope.checkAbandoned();
   if (!startsEarly) {
-    const started = events.started(outcome.workerName);
-    scope.emitAt(outcome.startedAt, started.type, started.key, started.details);
+    scope.emitAt(outcome.startedAt, events.started(outcome.workerName));
   }
-  if (events.submitted) emit(scope, events.submitted(submittedOf(resolved, outcome, key)));
-  emit(scope, events.succeeded(result));
+  if (events.submitted) scope.emit(events.submitted(submittedOf(resolved, outcome, key)));
+  scope.emit(events.succeeded(result));
   return result;
 }
 
