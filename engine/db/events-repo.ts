@@ -4,7 +4,16 @@ import { withTransaction } from './pool';
 
 type Queryable = Pool | PoolClient;
 
-/** Writes history events idempotently: an event id already stored for the execution is skipped. */
+/**
+ * SQL: execution `$1` keeps a history (every execution but a Map Run's EXPRESS children, which
+ * AWS runs without one). Evaluated once per statement, not per event.
+ */
+const KEEPS_HISTORY = 'NOT EXISTS (SELECT 1 FROM executions x WHERE x.execution_id = $1 AND x.express)';
+
+/**
+ * Writes history events idempotently: an event id already stored for the execution is skipped,
+ * and nothing is stored for an EXPRESS Map Run child.
+ */
 export async function insertEvents(db: Queryable, executionId: string, events: HistoryEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db.query(
@@ -12,6 +21,7 @@ export async function insertEvents(db: Queryable, executionId: string, events: H
      SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
        FROM json_to_recordset($2::json)
          AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
+      WHERE ${KEEPS_HISTORY}
      ON CONFLICT (execution_id, event_id) DO NOTHING`,
     [
       executionId,
@@ -90,13 +100,13 @@ export async function lastEvent(db: Queryable, executionId: string): Promise<{ i
  * `[{"id","previous_event_id","type","timestamp","details"}, …]`), into `execution_events`
  * rows: one statement for the whole batch, parsed once by Postgres, idempotent per event id.
  */
-/** Inserts the rows of `$2` for execution `$1`, when `condition` (SQL) holds. */
+/** Inserts the rows of `$2` for execution `$1`, when `condition` (SQL) holds and it keeps a history. */
 const insertEventRowsSql = (condition = 'true') =>
   `INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
      SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
        FROM json_to_recordset($2::json)
          AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
-      WHERE ${condition}
+      WHERE ${condition} AND ${KEEPS_HISTORY}
      ON CONFLICT (execution_id, event_id) DO NOTHING`;
 const INSERT_EVENT_ROWS = insertEventRowsSql();
 

@@ -28,6 +28,8 @@ export interface ExecutionRow {
   traceId?: string | null;
   /** The Map Run this execution is a child of (a Distributed Map's item or batch). */
   mapRunArn?: string | null;
+  /** An EXPRESS child of a Map Run: no history, not listed or described as an execution. */
+  express?: boolean;
   /** In list results: the start date with Postgres' microseconds (`…T12:00:00.123456Z`), the keyset cursor. */
   startKey?: string;
 }
@@ -36,7 +38,7 @@ const COLUMNS = `execution_id AS "executionId", state_machine AS "stateMachine",
   input, output, error, cause, start_date AS "startDate", stop_date AS "stopDate",
   workflow_started AS "workflowStarted", published_version AS "publishedVersion", alias,
   redrive_count AS "redriveCount", redrive_date AS "redriveDate", trace_id AS "traceId",
-  map_run_arn AS "mapRunArn"`;
+  map_run_arn AS "mapRunArn", express`;
 
 /** Inserts a new RUNNING execution; returns undefined when the (state machine, name) pair exists. */
 export async function insertExecution(
@@ -191,6 +193,7 @@ export async function listExecutions(
         AND ($8::boolean IS NULL OR (redrive_count > 0) = $8)
         AND ($9::timestamptz IS NULL OR start_date >= $9) AND ($10::timestamptz IS NULL OR start_date < $10)
         AND (CASE WHEN $11::text IS NULL THEN $1::text IS NULL OR map_run_arn IS NULL ELSE map_run_arn = $11 END)
+        AND NOT express
       ORDER BY start_date DESC, execution_id DESC LIMIT $3`,
     [
       filter.stateMachine ?? null,

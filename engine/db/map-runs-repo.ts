@@ -236,7 +236,7 @@ export async function mapRunItemsToRun(
 
 /**
  * Stores the child executions of items (RUNNING, workflow started by the Map Run, input read from
- * the Map Run's items); a child already stored keeps its row. Returns the rows' start dates.
+ * the Map Run's items; `express` for an EXPRESS Map Run); a child already stored keeps its row. Returns the rows' start dates.
  */
 export async function insertMapRunChildren(
   db: Queryable,
@@ -247,10 +247,11 @@ export async function insertMapRunChildren(
   if (children.length === 0) return new Map();
   await db.query(
     `INSERT INTO executions (execution_id, state_machine, version, name, status, input, workflow_started,
-                             map_run_arn, map_run_index)
-     SELECT c.id, $2, $3, c.name, 'RUNNING', i.item, true, $1, c.idx
+                             map_run_arn, map_run_index, express)
+     SELECT c.id, $2, $3, c.name, 'RUNNING', i.item, true, $1, c.idx, m.execution_type = 'EXPRESS'
        FROM unnest($4::integer[], $5::text[], $6::text[]) AS c(idx, id, name)
        JOIN map_run_items i ON i.map_run_arn = $1 AND i.item_index = c.idx
+       JOIN map_runs m ON m.map_run_arn = $1
      ON CONFLICT DO NOTHING`,
     [
       mapRunArn,

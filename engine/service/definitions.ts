@@ -1,7 +1,7 @@
 import type { StateMachineDefinition } from '../../schemas/asl';
 import { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/asl/problem';
 import { parseDefinition } from '../core/validate';
-import { expressProblems } from './express-rules';
+import { expressChildProblems, expressProblems } from './express-rules';
 
 /** A machine's type: the rules a definition must follow depend on it. */
 export type StateMachineType = 'STANDARD' | 'EXPRESS';
@@ -29,7 +29,8 @@ function notAnObject(submitted: unknown): boolean {
 /**
  * Every problem of a submitted definition (JSON text or a parsed value) for a machine of `type`:
  * not an object; the language's rules (the core's validator); the rules of the type
- * (`express-rules.ts`). CreateStateMachine, UpdateStateMachine and ValidateStateMachineDefinition
+ * (`express-rules.ts`; a Distributed Map's EXPRESS ItemProcessor follows the EXPRESS rules in a
+ * machine of any type). CreateStateMachine, UpdateStateMachine and ValidateStateMachineDefinition
  * all check through here.
  */
 export function checkDefinition(submitted: unknown, type: StateMachineType): CheckedDefinition {
@@ -46,6 +47,6 @@ export function checkDefinition(submitted: unknown, type: StateMachineType): Che
   }
   const parsed = parseDefinition(submitted);
   if (!parsed.definition || parsed.problems.length > 0) return { problems: parsed.problems };
-  const problems = type === 'EXPRESS' ? expressProblems(parsed.definition) : [];
+  const problems = type === 'EXPRESS' ? expressProblems(parsed.definition) : expressChildProblems(parsed.definition);
   return problems.length > 0 ? { problems } : { definition: parsed.definition, problems: [] };
 }

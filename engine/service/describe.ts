@@ -35,7 +35,7 @@ export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
 /** One execution by id. */
 export async function describeExecution(deps: ServiceDeps, executionId: string): Promise<ExecutionResponse> {
   const row = await findExecution(deps.pool, executionId);
-  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  if (!row || row.express) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
   return toExecutionResponse(row);
 }
 
@@ -77,7 +77,7 @@ export async function getExecutionHistoryPage(
   query: { limit?: number; next?: string; reverse?: boolean },
 ): Promise<{ events: HistoryEvent[]; next?: string }> {
   const row = await findExecution(deps.pool, executionId);
-  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  if (!row || row.express) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
   const reverse = query.reverse ?? false;
   const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, reverse);
   const limit = Math.min(query.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
@@ -98,7 +98,7 @@ export async function getExecutionLogPage(
   query: { limit?: number; next?: string },
 ): Promise<{ level: LogLevel; includeExecutionData: boolean; events: ExecutionLogEvent[]; next?: string }> {
   const row = await findExecution(deps.pool, executionId);
-  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  if (!row || row.express) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
   const machine = await findVersion(deps.pool, row.stateMachine);
   const settings = loggingSettings(machine?.loggingConfiguration);
   const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, false);

@@ -13,12 +13,43 @@ export function expressProblems(definition: unknown): DefinitionProblem[] {
   return problems;
 }
 
+/**
+ * The same rules for the ItemProcessor of every Distributed Map whose children are EXPRESS
+ * (`ProcessorConfig.ExecutionType: EXPRESS`), in a machine of any type: its children run as
+ * EXPRESS executions do.
+ */
+export function expressChildProblems(definition: unknown): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  findExpressProcessors(definition, '', problems);
+  return problems;
+}
+
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** AWS's message (the trailing space is AWS's: a validation diagnostic ends with it). */
 const unsupported = (what: string) => `Express state machine does not support ${what} `;
+
+function findExpressProcessors(machine: unknown, pointer: string, problems: DefinitionProblem[]): void {
+  if (!isObject(machine) || !isObject(machine.States)) return;
+  for (const [name, state] of Object.entries(machine.States)) {
+    if (!isObject(state)) continue;
+    const at = `${pointer}/States/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const processor = state.ItemProcessor;
+    if (
+      isObject(processor) &&
+      isObject(processor.ProcessorConfig) &&
+      processor.ProcessorConfig.ExecutionType === 'EXPRESS'
+    )
+      walk(processor, `${at}/ItemProcessor`, problems);
+    else
+      for (const field of ['ItemProcessor', 'Iterator'] as const)
+        findExpressProcessors(state[field], `${at}/${field}`, problems);
+    if (Array.isArray(state.Branches))
+      state.Branches.forEach((b, i) => findExpressProcessors(b, `${at}/Branches/${i}`, problems));
+  }
+}
 
 function walk(machine: unknown, pointer: string, problems: DefinitionProblem[]): void {
   if (!isObject(machine) || !isObject(machine.States)) return;

@@ -12,7 +12,18 @@ import {
   UpdateMapRunCommand,
 } from '@aws-sdk/client-sfn';
 import { Client, Connection } from '@temporalio/client';
-import { call, createMachine, history, sfnClient, startExecution, uniqueName, waitForEnd } from './support/client';
+import { Pool } from 'pg';
+import {
+  call,
+  createMachine,
+  expectCompleteHistory,
+  failure,
+  history,
+  sfnClient,
+  startExecution,
+  uniqueName,
+  waitForEnd,
+} from './support/client';
 import { readStack } from './support/stack';
 
 const ARN = 'arn:aws:states:us-east-1:000000000000';
@@ -21,6 +32,7 @@ const executionArn = (id: string) => `${ARN}:execution:${id}`;
 
 const sfn = sfnClient();
 let temporal: Client;
+let pool: Pool;
 
 beforeAll(async () => {
   const stack = readStack();
@@ -28,9 +40,11 @@ beforeAll(async () => {
     connection: await Connection.connect({ address: stack.temporalAddress }),
     namespace: stack.namespace,
   });
+  pool = new Pool({ connectionString: stack.databaseUrl, max: 2 });
 });
 
 afterAll(async () => {
+  await pool?.end();
   await temporal?.connection.close();
 });
 
@@ -331,4 +345,168 @@ describe('Distributed Map as a Map Run of child executions', () => {
     expect((await history(id)).map((e: any) => e.type)).toContain('MapRunRedriven');
     fs.rmSync(dir, { recursive: true, force: true });
   }, 240_000);
+
+  test('a Map Run stopped in the middle and redriven re-runs the stopped children, never the succeeded ones', async () => {
+    const machine = uniqueName('dmap-stopredrive');
+    await createMachine(machine, {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          MaxConcurrency: 4,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Hold',
+            States: {
+              Hold: { Type: 'Wait', Seconds: 2, Next: 'Tag' },
+              Tag: { Type: 'Pass', Parameters: { 'n.$': '$', done: true }, End: true },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const count = 20;
+    const id = await startExecution(
+      machine,
+      Array.from({ length: count }, (_, n) => n),
+    );
+    const mapRunArn = await mapRunArnOf(id);
+    await mapRunUntil(mapRunArn, (run) => run.executionCounts.succeeded >= 8, 180_000);
+    await sfn.send(new StopExecutionCommand({ executionArn: executionArn(id) }));
+    expect((await waitForEnd(id)).status).toBe('ABORTED');
+    const stopped = await mapRunUntil(
+      mapRunArn,
+      (run) => run.status === 'ABORTED' && run.executionCounts.running === 0,
+    );
+    const { succeeded, aborted, pending } = stopped.executionCounts;
+    expect(succeeded).toBeGreaterThanOrEqual(8);
+    expect(aborted).toBeGreaterThan(0);
+    expect(succeeded + aborted + pending).toBe(count);
+    const before = await childrenOf(mapRunArn);
+    const succeededBefore = before.filter((child) => child.status === 'SUCCEEDED');
+    expect(succeededBefore).toHaveLength(succeeded);
+
+    await sfn.send(new RedriveExecutionCommand({ executionArn: executionArn(id) }));
+    const done = await waitForEnd(id, 180_000);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.output).toEqual(Array.from({ length: count }, (_, n) => ({ n, done: true })));
+    const run = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(run).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect(run.executionCounts).toMatchObject({
+      succeeded: count,
+      failed: 0,
+      aborted: 0,
+      running: 0,
+      pending: 0,
+      total: count,
+    });
+    // The children that had succeeded were not run again; each stopped or never-started item got one new child.
+    const after = await childrenOf(mapRunArn);
+    expect(after).toHaveLength(before.length + count - succeeded);
+    for (const child of succeededBefore) {
+      expect(after.find((c) => c.executionArn === child.executionArn)?.status).toBe('SUCCEEDED');
+    }
+    expect(after.filter((child) => child.status === 'ABORTED')).toHaveLength(aborted);
+    expect(after.filter((child) => child.status === 'SUCCEEDED')).toHaveLength(count);
+    const events = await history(id);
+    expectCompleteHistory(events);
+    expect(events.map((e: any) => e.type)).toEqual([
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunStarted',
+      'ExecutionAborted',
+      'ExecutionRedriven',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunRedriven',
+      'MapRunSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ExecutionSucceeded',
+    ]);
+  }, 300_000);
+
+  describe('EXPRESS children', () => {
+    /** A Map Run of EXPRESS children returning `{n}`, failing (`Bad`) for an item with `fail: true`. */
+    const expressFan = (tolerated: number) => ({
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          MaxConcurrency: 50,
+          ToleratedFailureCount: tolerated,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+            StartAt: 'Check',
+            States: {
+              Check: {
+                Type: 'Choice',
+                Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Bad' }],
+                Default: 'Ok',
+              },
+              Bad: { Type: 'Fail', Error: 'Bad', Cause: 'bad item' },
+              Ok: { Type: 'Pass', Parameters: { 'n.$': '$.n' }, End: true },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+
+    test('run without histories, are not executions one lists or describes, and are counted', async () => {
+      const machine = uniqueName('dmap-express');
+      await createMachine(machine, expressFan(5));
+      const count = 300;
+      const items = Array.from({ length: count }, (_, n) => ({ n, fail: n % 100 === 50 }));
+      const id = await startExecution(machine, items);
+      const done = await waitForEnd(id, 300_000);
+      expect(done.status).toBe('SUCCEEDED');
+      expect(done.output).toEqual(items.map(({ n, fail }) => (fail ? { Error: 'Bad', Cause: 'bad item' } : { n })));
+      const mapRunArn = await mapRunArnOf(id);
+      const run = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.executionCounts).toMatchObject({ succeeded: 297, failed: 3, pending: 0, running: 0, total: count });
+      expect(run.itemCounts).toMatchObject({ succeeded: 297, failed: 3, total: count });
+
+      // Not listed, not described, no history: as AWS runs EXPRESS children.
+      expect(await childrenOf(mapRunArn)).toEqual([]);
+      const { rows } = await pool.query<{ execution_id: string; status: string; events: number }>(
+        `SELECT e.execution_id, e.status,
+                (SELECT count(*)::integer FROM execution_events v WHERE v.execution_id = e.execution_id) AS events
+           FROM executions e WHERE e.map_run_arn = $1`,
+        [mapRunArn],
+      );
+      expect(rows).toHaveLength(count);
+      expect(rows.reduce((sum, row) => sum + row.events, 0)).toBe(0);
+      const child = rows[0].execution_id;
+      const described = await failure(sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(child) })));
+      expect(described.name).toBe('ExecutionDoesNotExist');
+      expect((await call('GET', `/v1/executions/${encodeURIComponent(child)}/history`)).status).toBe(404);
+      // The parent keeps its own history as with STANDARD children.
+      expect((await history(id)).map((e: any) => e.type)).toEqual([
+        'ExecutionStarted',
+        'MapStateEntered',
+        'MapStateStarted',
+        'MapRunStarted',
+        'MapRunSucceeded',
+        'MapStateSucceeded',
+        'MapStateExited',
+        'ExecutionSucceeded',
+      ]);
+    }, 360_000);
+
+    test('failing EXPRESS children count against the tolerance', async () => {
+      const machine = uniqueName('dmap-express-fail');
+      await createMachine(machine, expressFan(2));
+      const items = Array.from({ length: 40 }, (_, n) => ({ n, fail: n % 8 === 0 }));
+      const id = await startExecution(machine, items);
+      const done = await waitForEnd(id, 180_000);
+      expect(done).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+      const run = await sfn.send(new DescribeMapRunCommand({ mapRunArn: await mapRunArnOf(id) }));
+      expect(run.status).toBe('FAILED');
+      expect(run.executionCounts!.failed).toBeGreaterThanOrEqual(3);
+    }, 240_000);
+  });
 });

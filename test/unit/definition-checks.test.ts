@@ -1,5 +1,5 @@
 import { checkDefinition } from '../../engine/service/definitions';
-import { expressProblems } from '../../engine/service/express-rules';
+import { expressChildProblems, expressProblems } from '../../engine/service/express-rules';
 
 const task = (Resource: string) => ({ StartAt: 'T', States: { T: { Type: 'Task', Resource, End: true } } });
 
@@ -53,5 +53,58 @@ describe('expressProblems', () => {
       ['/States/M/ItemProcessor/States/T/Resource', 'Express state machine does not support activities '],
       ['/States/S/Resource', "Express state machine does not support '.sync' service integration "],
     ]);
+  });
+});
+
+describe('expressChildProblems', () => {
+  test("applies the EXPRESS rules to a Distributed Map's EXPRESS ItemProcessor only, nested ones too", () => {
+    const processor = (executionType: string, resource: string) => ({
+      ...task(resource),
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: executionType },
+    });
+    const definition = {
+      StartAt: 'E',
+      States: {
+        E: {
+          Type: 'Map',
+          ItemProcessor: processor('EXPRESS', 'arn:aws:states:::sqs:sendMessage.waitForTaskToken'),
+          Next: 'S',
+        },
+        S: {
+          Type: 'Map',
+          ItemProcessor: processor('STANDARD', 'arn:aws:states:::sqs:sendMessage.waitForTaskToken'),
+          Next: 'P',
+        },
+        P: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'N',
+              States: {
+                N: {
+                  Type: 'Map',
+                  ItemProcessor: processor('EXPRESS', 'arn:aws:states:::states:startExecution.sync:2'),
+                  End: true,
+                },
+              },
+            },
+          ],
+          End: true,
+        },
+      },
+    };
+    expect(expressChildProblems(definition)).toEqual([
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/States/E/ItemProcessor/States/T/Resource',
+        message: "Express state machine does not support '.waitForTaskToken' service integration ",
+      },
+      {
+        code: 'SCHEMA_VALIDATION_FAILED',
+        path: '/States/P/Branches/0/States/N/ItemProcessor/States/T/Resource',
+        message: "Express state machine does not support '.sync' service integration ",
+      },
+    ]);
+    expect(checkDefinition(JSON.stringify(definition), 'STANDARD').problems).toHaveLength(2);
   });
 });

@@ -45,7 +45,8 @@ function parseInput(input: string | undefined): unknown {
 /** A stored execution, or `ExecutionDoesNotExist`. */
 async function executionOf(deps: ServiceDeps, arn: unknown): Promise<ExecutionRow> {
   const row = await findExecution(deps.pool, executionIdOf(arn));
-  if (!row) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+  // A Map Run's EXPRESS children are not executions one can describe (as on AWS).
+  if (!row || row.express) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
   return row;
 }
 
