@@ -8,6 +8,7 @@ import {
   parseJsonPath,
   type ParsedPath,
 } from './jsonpath';
+import { parseCounts, parseOnce } from './parse-once';
 
 /** The ASL default of "ResultPath": replace the whole input with the result. */
 export const DEFAULT_RESULT_PATH = '$';
@@ -25,9 +26,24 @@ export class PathNotFoundError extends Error {
   }
 }
 
+/** Parsed paths by text (see parse-once.ts). */
+const PARSED_PATHS = new Map<string, ParsedPath>();
+
+/**
+ * The parsed form of a JSONPath, parsed once; throws JsonPathSyntaxError. A path with a regular
+ * expression filter (`=~`) is parsed on every use: its RegExp may keep state (`lastIndex`).
+ */
+export function parsedPath(path: string): ParsedPath {
+  if (typeof path === 'string' && !path.includes('=~')) {
+    return parseOnce(PARSED_PATHS, 'jsonPath', path, parseJsonPath);
+  }
+  parseCounts.jsonPath++;
+  return parseJsonPath(path);
+}
+
 function defaultReason(path: string): string {
   try {
-    return `No results for path: ${normalizedPath(parseJsonPath(path).segments)}`;
+    return `No results for path: ${normalizedPath(parsedPath(path).segments)}`;
   } catch {
     return `No results for path: ${path}`;
   }
@@ -45,7 +61,7 @@ export function describeMissingPath(path: string, reason: string = defaultReason
 function tryParse(path: string): ParsedPath | undefined {
   if (typeof path !== 'string') return undefined;
   try {
-    return parseJsonPath(path);
+    return parsedPath(path);
   } catch (err) {
     if (err instanceof JsonPathSyntaxError) return undefined;
     throw err;
@@ -92,7 +108,7 @@ export function isValidResultPath(path: string): boolean {
  * path selects nothing, and JsonPathSyntaxError when `path` does not parse.
  */
 export function readPath(path: string, data: unknown, context: unknown, variables?: Record<string, unknown>): unknown {
-  const parsed = parseJsonPath(path);
+  const parsed = parsedPath(path);
   const roots = { data, context, variables };
   if (!parsed.definite) return evaluateAll(parsed, roots);
   try {
@@ -155,9 +171,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * Applies "ResultPath" to the raw state input: absent or `$` → the result; `null` → the input
- * unchanged (result discarded); otherwise a deep copy of the input with the result set at the
- * Reference Path, creating objects for missing fields. Fails with `States.ResultPathMatchFailure`
- * when the path runs through a value that is not an object (or an array index out of range).
+ * unchanged (result discarded); otherwise a copy of the input with the result set at the
+ * Reference Path, creating objects for missing fields. Only the objects along the path are
+ * copied: the rest is shared with the input, which no one changes. Fails with
+ * `States.ResultPathMatchFailure` when the path runs through a value that is not an object (or
+ * an array index out of range).
  */
 export function applyResultPath(path: string | null | undefined, input: unknown, result: unknown): unknown {
   if (path === undefined || path === DEFAULT_RESULT_PATH) return result;
@@ -166,31 +184,35 @@ export function applyResultPath(path: string | null | undefined, input: unknown,
   if (!isReference(parsed) || parsed.root.kind !== 'data') {
     throw resultPathFailure(path, input, 'not a valid Reference Path');
   }
-  const output = jsonCopy(input);
+  const { segments } = parsed;
+  const output = shallowCopy(input);
   let node: unknown = output;
-  parsed.segments.forEach((segment, i) => {
-    const leaf = i === parsed.segments.length - 1;
-    const where = normalizedPath(parsed.segments.slice(0, i));
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const leaf = i === segments.length - 1;
+    const where = (): string => normalizedPath(segments.slice(0, i));
     if (segment.type === 'name') {
-      const name = segment.names[0];
-      if (!isObject(node)) throw resultPathFailure(path, input, `the value at ${where} is not an object`);
+      const name = segment.names[0]!;
+      if (!isObject(node)) throw resultPathFailure(path, input, `the value at ${where()} is not an object`);
       if (leaf) node[name] = result;
       else {
-        if (!Object.prototype.hasOwnProperty.call(node, name)) node[name] = {};
-        node = node[name];
+        // A field holding `undefined` is missing in JSON.
+        const child = node[name];
+        node = node[name] = child === undefined ? {} : shallowCopy(child);
       }
     } else if (segment.type === 'index') {
-      const index = segment.indices[0];
-      if (!Array.isArray(node)) throw resultPathFailure(path, input, `the value at ${where} is not an array`);
-      if (index >= node.length) throw resultPathFailure(path, input, `index ${index} is out of range at ${where}`);
+      const index = segment.indices[0]!;
+      if (!Array.isArray(node)) throw resultPathFailure(path, input, `the value at ${where()} is not an array`);
+      if (index >= node.length) throw resultPathFailure(path, input, `index ${index} is out of range at ${where()}`);
       if (leaf) node[index] = result;
-      else node = node[index];
+      else node = node[index] = shallowCopy(node[index]);
     }
-  });
+  }
   return output;
 }
 
-/** A deep copy of a JSON value (structuredClone is not guaranteed in the workflow sandbox). */
-function jsonCopy<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+/** A copy of an object or array one level deep; other values as they are. */
+function shallowCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.slice();
+  return isObject(value) ? { ...value } : value;
 }

@@ -1,7 +1,8 @@
 import { StatesError, StatesErrors } from './errors';
-import { evaluateIntrinsic, IntrinsicSyntaxError, isIntrinsic, type IntrinsicEnv } from './intrinsics';
+import { evaluateIntrinsic, IntrinsicSyntaxError, isIntrinsic, parsedIntrinsic, type IntrinsicEnv } from './intrinsics';
 import { JsonPathSyntaxError } from './jsonpath';
-import { PathNotFoundError, readPath } from './paths';
+import { parseAhead } from './parse-once';
+import { parsedPath, PathNotFoundError, readPath } from './paths';
 
 /** A payload-template field whose key ends with this suffix takes a path or intrinsic as its value. */
 export const DYNAMIC_FIELD_SUFFIX = '.$';
@@ -19,9 +20,56 @@ export function describeMissingParameterPath(path: string, field: string, input:
   return `The JSONPath '${path}' specified for the field '${field}' could not be found in the input '${JSON.stringify(input)}'`;
 }
 
+/** A `.$` field of a payload template, with its value classified once. */
+interface DynamicField {
+  key: string;
+  name: string;
+  expr: unknown;
+  /** The value is an intrinsic call (else a path, or not a string). */
+  intrinsic: boolean;
+}
+
+/** A payload template compiled once: what applyPayloadTemplate walks. */
+export type CompiledTemplate =
+  | { kind: 'value'; value: unknown }
+  | { kind: 'array'; items: CompiledTemplate[] }
+  | { kind: 'object'; fields: ({ dynamic: DynamicField } | { name: string; value: CompiledTemplate })[] };
+
+/** Compiled templates by the template object of the plan (see parse-once.ts). */
+const COMPILED = new WeakMap<object, CompiledTemplate>();
+
+/**
+ * The compiled form of a payload template, compiled once per template object; the paths and
+ * intrinsics of its `.$` fields are parsed here (a value that does not parse fails when the
+ * template is applied, as it always did).
+ */
+export function compileTemplate(template: unknown): CompiledTemplate {
+  if (typeof template !== 'object' || template === null) return { kind: 'value', value: template };
+  let compiled = COMPILED.get(template);
+  if (compiled) return compiled;
+  if (Array.isArray(template)) {
+    compiled = { kind: 'array', items: template.map(compileTemplate) };
+  } else {
+    const fields = Object.entries(template).map(([key, expr]) => {
+      if (!key.endsWith(DYNAMIC_FIELD_SUFFIX)) return { name: key, value: compileTemplate(expr) };
+      const name = key.slice(0, -DYNAMIC_FIELD_SUFFIX.length);
+      const intrinsic = typeof expr === 'string' && isIntrinsic(expr);
+      if (typeof expr === 'string') preparseExpression(expr);
+      return { dynamic: { key, name, expr, intrinsic } };
+    });
+    compiled = { kind: 'object', fields };
+  }
+  COMPILED.set(template, compiled);
+  return compiled;
+}
+
+/** Parses the value of a `.$` field (an intrinsic or a path) ahead of its use. */
+export function preparseExpression(expr: string): void {
+  parseAhead(() => (isIntrinsic(expr) ? parsedIntrinsic(expr) : parsedPath(expr)));
+}
+
 function dynamicValue(
-  field: string,
-  expr: unknown,
+  { key: field, expr, intrinsic }: DynamicField,
   input: unknown,
   context: unknown,
   env: IntrinsicEnv,
@@ -34,7 +82,7 @@ function dynamicValue(
     );
   }
   try {
-    return isIntrinsic(expr)
+    return intrinsic
       ? evaluateIntrinsic(expr, input, context, env, { variables })
       : readPath(expr, input, context, variables);
   } catch (err) {
@@ -67,16 +115,23 @@ export function applyPayloadTemplate(
   env: IntrinsicEnv,
   variables?: Record<string, unknown>,
 ): unknown {
-  if (Array.isArray(template))
-    return template.map((item) => applyPayloadTemplate(item, input, context, env, variables));
-  if (typeof template !== 'object' || template === null) return template;
+  return applyCompiled(compileTemplate(template), input, context, env, variables);
+}
+
+function applyCompiled(
+  template: CompiledTemplate,
+  input: unknown,
+  context: unknown,
+  env: IntrinsicEnv,
+  variables: Record<string, unknown> | undefined,
+): unknown {
+  if (template.kind === 'value') return template.value;
+  if (template.kind === 'array')
+    return template.items.map((item) => applyCompiled(item, input, context, env, variables));
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(template)) {
-    if (key.endsWith(DYNAMIC_FIELD_SUFFIX)) {
-      out[key.slice(0, -DYNAMIC_FIELD_SUFFIX.length)] = dynamicValue(key, value, input, context, env, variables);
-    } else {
-      out[key] = applyPayloadTemplate(value, input, context, env, variables);
-    }
+  for (const field of template.fields) {
+    if ('dynamic' in field) out[field.dynamic.name] = dynamicValue(field.dynamic, input, context, env, variables);
+    else out[field.name] = applyCompiled(field.value, input, context, env, variables);
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { evaluateChoiceRule, NO_CHOICE_MATCHED_CAUSE, type ChoiceComparison, typ
 import { StatesError, StatesErrors, type StatesError as Failure } from '../errors';
 import { evaluateIntrinsic, isIntrinsic } from '../intrinsics';
 import { evaluateTemplate, evaluateTyped, type JsonataScope, type StatesVariable } from '../jsonata';
-import { applyInputPath, applyOutputPath, applyResultPath, PathNotFoundError, readPath } from '../paths';
+import { applyInputPath, applyResultPath, PathNotFoundError, readPath } from '../paths';
 import { applyPayloadTemplate, describeMissingParameterPath } from '../payload-template';
 import { errorOutput } from '../retry';
 import { evaluateJsonataAssign, evaluateJsonPathAssign, type Assignment } from '../variables';
@@ -128,16 +128,6 @@ export interface DataFlow {
   mapItems(e: Entry, effective: unknown): MaybePromise<MapItems>;
 }
 
-/** Runs a path evaluation, turning "no results" into `States.Runtime`. */
-function runtimeOnMiss<T>(evaluate: () => T): T {
-  try {
-    return evaluate();
-  } catch (err) {
-    if (err instanceof PathNotFoundError) throw new StatesError(StatesErrors.Runtime, err.message);
-    throw err;
-  }
-}
-
 /** A JSONPath payload template (`Parameters`, `ResultSelector`, `ItemSelector`); absent, `data` passes through. */
 export function payloadTemplate(template: unknown, data: unknown, ctx: unknown, e: Entry): unknown {
   if (template === undefined) return data;
@@ -189,7 +179,7 @@ export const jsonPathFlow: DataFlow = {
   language: 'JSONPath',
   parametersStage: 'afterParameters',
   effective(e) {
-    const effective = runtimeOnMiss(() => applyInputPath(e.state.InputPath, e.input, e.ctx, e.variables));
+    const effective = applyInputPath(e.state.InputPath, e.input, e.ctx, e.variables);
     e.inspection.record('afterInputPath', effective);
     return effective;
   },
@@ -205,14 +195,14 @@ export const jsonPathFlow: DataFlow = {
     e.inspection.record('result', result);
     const assigned = spec.noAssign ? undefined : jsonPathAssign(spec.assign ?? state.Assign, result, e);
     if (spec.passThrough) {
-      const output = runtimeOnMiss(() => applyOutputPath(state.OutputPath, result, ctx, variables));
+      const output = applyInputPath(state.OutputPath, result, ctx, variables);
       return e.inspection.output({ output, assigned });
     }
     const selected = payloadTemplate(state.ResultSelector, result, ctx, e);
     e.inspection.record('afterResultSelector', selected);
     const placed = applyResultPath(state.ResultPath, e.input, selected);
     e.inspection.record('afterResultPath', placed);
-    const output = runtimeOnMiss(() => applyOutputPath(state.OutputPath, placed, ctx, variables));
+    const output = applyInputPath(state.OutputPath, placed, ctx, variables);
     return e.inspection.output({ output, assigned });
   },
   caught(e, catcher, failure) {
@@ -360,11 +350,6 @@ export const jsonataFlow: DataFlow = {
     return { items, inputs, config };
   },
 };
-
-/** The data flow of a state: its own `QueryLanguage`, else the machine's. */
-export function flowOf(state: StateDef, scope: Scope): DataFlow {
-  return (state.QueryLanguage ?? scope.run.queryLanguage) === JSONATA ? jsonataFlow : jsonPathFlow;
-}
 
 /** Where no Choice rule matches: `Default`, else `States.NoChoiceMatched`. */
 export function choiceDefault(state: StateDef): string {

@@ -1,8 +1,21 @@
 import type { EventBody, HistoryEvent, RecordedEvent } from '../../../schemas/history';
 
+/**
+ * Texts of the payloads already serialised: a state's output is usually the next state's input
+ * (and often its own input), and the interpreter never changes a value once it is built
+ * (ResultPath builds a new one), so each payload object is serialised once.
+ */
+const TEXTS = new WeakMap<object, string>();
+
 /** Serialises a payload as Step Functions does in history details (JSON text). */
 export function payloadText(value: unknown): string {
-  return JSON.stringify(value === undefined ? null : value);
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value === undefined ? null : value);
+  let text = TEXTS.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    TEXTS.set(value, text);
+  }
+  return text;
 }
 
 /**

@@ -5,7 +5,18 @@ export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 /** UTF-8 size of a JSON value as serialised in history events. */
 export function payloadBytes(text: string): number {
-  return new TextEncoder().encode(text).length;
+  // Counted, not encoded: a lone surrogate is 3 bytes (U+FFFD), a surrogate pair 4, as TextEncoder writes them.
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit <= 0xdbff && unit >= 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2;
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 /**

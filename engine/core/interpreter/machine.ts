@@ -4,18 +4,11 @@ import type { VariableScope } from '../variables';
 import { ExecutionBounds } from './bounds';
 import { CompensationStack } from './compensation';
 import { HistoryRecorder } from './history';
-import { runState, type StateProbe, type StateRunner, type StepResult } from './pipeline';
+import { runState, type StateProbe, type StepResult } from './pipeline';
 import { Scope, type MachineDef, type StateDef } from './scope';
 import type { ExecutionInfo, InterpreterHost } from './types';
-import { choiceRunner } from './states/choice';
-import { failRunner } from './states/fail';
-import { mapRunner } from './states/map';
-import { parallelRunner } from './states/parallel';
-import { passRunner } from './states/pass';
-import { succeedRunner } from './states/succeed';
-import { taskRunner } from './states/task';
-import { waitRunner } from './states/wait';
 import { ContinuationRequested } from './continuation';
+import { compileMachine, compileState } from './compiled';
 
 /**
  * Events that may pile up before the host is asked to write them (Pass/Choice/Succeed loops
@@ -23,28 +16,17 @@ import { ContinuationRequested } from './continuation';
  */
 export const MAX_PENDING_EVENTS = 500;
 
-/** One runner per ASL state `Type`: the state's own effect (the pipeline does the rest). */
-const RUNNERS: Record<string, StateRunner<unknown>> = {
-  Pass: passRunner,
-  Task: taskRunner,
-  Choice: choiceRunner,
-  Wait: waitRunner,
-  Succeed: succeedRunner,
-  Fail: failRunner,
-  Parallel: parallelRunner,
-  Map: mapRunner,
-};
-
 /**
  * Walks a (sub-)machine from `StartAt`, state by state, until a state ends it (`End`, Succeed)
  * or an error escapes (uncaught, or a Fail state). Returns the final output.
  */
 export async function runMachine(machine: MachineDef, input: unknown, scope: Scope): Promise<unknown> {
   // A redrive resumes where this branch stood, with the input and variables it had there.
+  const compiled = compileMachine(machine, scope.run.queryLanguage);
   const resume = scope.resume;
   scope.resume = undefined;
   if (resume?.variables) scope.variables.assign(resume.variables, {});
-  let name = resume?.state ?? machine.StartAt;
+  let name = resume?.state ?? compiled.startAt;
   let data = resume ? resume.input : input;
   let resumeBranches = resume?.branches;
   for (let states = 0; ; states++) {
@@ -52,9 +34,8 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
     const yielding = scope.run.bounds.step(scope.run.recorder.lastId);
     if (yielding) await yielding;
     scope.checkAbandoned();
-    const state = machine.States[name];
-    const runner = state && RUNNERS[state.Type];
-    if (!runner) throw new StatesError(StatesErrors.Runtime, `State '${name}' cannot be run`);
+    const node = compiled.nodes.get(name);
+    if (!node?.runner) throw new StatesError(StatesErrors.Runtime, `State '${name}' cannot be run`);
     scope.frame = { name, input: data, variables: scope.variables.ownVariables() };
     // A top-level boundary (after at least one state of this run): the host may hand over to a new run.
     if (scope.isTop && states > 0 && scope.run.host.continueAsNew?.()) throw new ContinuationRequested();
@@ -62,7 +43,7 @@ export async function runMachine(machine: MachineDef, input: unknown, scope: Sco
     resumeBranches = undefined;
     let step: StepResult;
     try {
-      step = await runState(name, state, data, scope, runner, runMachine);
+      step = await runState(node, data, scope, runMachine);
     } catch (err) {
       throw locate(err, name, scope);
     }
@@ -106,5 +87,6 @@ export function runOneState({ name, state, input, variables, execution, host, pr
     compensations: new CompensationStack(),
     probe,
   };
-  return runState(name, state, input, new Scope(run, 0, undefined, variables), RUNNERS[state.Type]!, runMachine);
+  const scope = new Scope(run, 0, undefined, variables);
+  return runState(compileState(name, state, undefined), input, scope, runMachine);
 }

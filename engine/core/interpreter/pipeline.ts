@@ -2,8 +2,8 @@ import type { StateTypeName } from '../../../schemas/history';
 import type { StatesError } from '../errors';
 import { findCatcher } from '../retry';
 import { assignedVariablesDetails, commitAssignment, type Assignment } from '../variables';
+import type { StateNode } from './compiled';
 import {
-  flowOf,
   type Catcher,
   type ChoiceDecision,
   type DataFlow,
@@ -200,15 +200,8 @@ function newIO(e: Entry, flow: DataFlow, enteredId: number, runMachine: RunMachi
 }
 
 /** A state without Retry/Catch (Pass, Choice, Wait, Succeed, Fail): one attempt between its events. */
-async function runPlain<P>(
-  name: string,
-  state: StateDef,
-  input: unknown,
-  scope: Scope,
-  runner: StateRunner<P>,
-  runMachine: RunMachine,
-): Promise<StepResult> {
-  const flow = flowOf(state, scope);
+async function runPlain(node: StateNode, input: unknown, scope: Scope, runMachine: RunMachine): Promise<StepResult> {
+  const { name, state, runner, flow } = node;
   const ctx = contextObject(scope, { name, enteredTime: isoNow(scope) });
   const enteredId = emitEntered(scope, name, state, input);
   const e = entry(name, state, input, scope, ctx);
@@ -221,7 +214,7 @@ async function runPlain<P>(
     io.params = params instanceof Promise ? await params : params;
     if (io.params !== io.effective) e.inspection.record(flow.parametersStage, io.params);
   }
-  let prepared = runner.prepare?.(io) as MaybePromise<P>;
+  let prepared = runner.prepare?.(io);
   if (prepared instanceof Promise) prepared = await prepared;
   let result = runner.act(io, prepared);
   if (result instanceof Promise) result = await result;
@@ -242,8 +235,7 @@ async function runPlain<P>(
  * no catcher matches.
  */
 function tryCatch(
-  name: string,
-  state: StateDef,
+  { name, state, flow }: StateNode,
   input: unknown,
   failure: StatesError,
   scope: Scope,
@@ -255,7 +247,7 @@ function tryCatch(
   const { probe } = scope.run;
   if (probe) Object.assign(probe, { catchIndex: index, caught: failure });
   const ctx = contextObject(scope, { name, enteredTime, retryCount: 0 });
-  return flowOf(state, scope).caught(entry(name, state, input, scope, ctx), catchers[index]!, failure);
+  return flow.caught(entry(name, state, input, scope, ctx), catchers[index]!, failure);
 }
 
 /**
@@ -263,15 +255,13 @@ function tryCatch(
  * its attempts, and on failure the first matching catcher's `Next` with the error output (and the
  * catcher's own `Assign`; the state's is skipped).
  */
-async function runRetryable<P>(
-  name: string,
-  state: StateDef,
+async function runRetryable(
+  node: StateNode,
   input: unknown,
   scope: Scope,
-  runner: StateRunner<P>,
   runMachine: RunMachine,
 ): Promise<StepResult> {
-  const flow = flowOf(state, scope);
+  const { name, state, runner, flow } = node;
   const enteredTime = isoNow(scope);
   const enteredId = emitEntered(scope, name, state, input);
   let io: StateIO | undefined;
@@ -288,7 +278,7 @@ async function runRetryable<P>(
   } catch (err) {
     if (err instanceof BranchAbandoned || err instanceof RetryDeferred) throw err;
     const failure = asStatesError(locateEvaluationFailure(err, name, scope));
-    const catching = tryCatch(name, state, input, failure, scope, enteredTime);
+    const catching = tryCatch(node, input, failure, scope, enteredTime);
     if (!catching) throw failure;
     const caught = catching instanceof Promise ? await catching : catching;
     emitExited(scope, name, state, caught.output, caught.assigned);
@@ -314,27 +304,18 @@ function start<P>(io: StateIO, runner: StateRunner<P>): Promise<{ output: unknow
  * A retryable state's run, one async call deep as Task, Parallel and Map always ran (how many
  * promises a state's result passes through decides how concurrent branches interleave).
  */
-async function runRetryableState<P>(
-  name: string,
-  state: StateDef,
+async function runRetryableState(
+  node: StateNode,
   input: unknown,
   scope: Scope,
-  runner: StateRunner<P>,
   runMachine: RunMachine,
 ): Promise<StepResult> {
-  return runRetryable(name, state, input, scope, runner, runMachine);
+  return runRetryable(node, input, scope, runMachine);
 }
 
-/** Runs one state of any type through the pipeline. */
-export function runState<P>(
-  name: string,
-  state: StateDef,
-  input: unknown,
-  scope: Scope,
-  runner: StateRunner<P>,
-  runMachine: RunMachine,
-): Promise<StepResult> {
-  return runner.retryable
-    ? runRetryableState(name, state, input, scope, runner, runMachine)
-    : runPlain(name, state, input, scope, runner, runMachine);
+/** Runs one state (a compiled node) of any type through the pipeline. */
+export function runState(node: StateNode, input: unknown, scope: Scope, runMachine: RunMachine): Promise<StepResult> {
+  return node.runner.retryable
+    ? runRetryableState(node, input, scope, runMachine)
+    : runPlain(node, input, scope, runMachine);
 }

@@ -1,3 +1,4 @@
+import { parseOnce } from '../parse-once';
 import { readPath } from '../paths';
 import { IMPLEMENTATIONS, intrinsicFailure, type EvaluatedArgs, type IntrinsicEnv } from './functions';
 import { parseIntrinsic, type IntrinsicArg, type IntrinsicCall } from './parser';
@@ -47,8 +48,16 @@ export function evaluateCall(
   return IMPLEMENTATIONS[call.name](args, env);
 }
 
+/** Parsed intrinsic calls by text (see parse-once.ts). */
+const PARSED_CALLS = new Map<string, IntrinsicCall>();
+
+/** The parsed form of an intrinsic expression, parsed once; throws IntrinsicSyntaxError. */
+export function parsedIntrinsic(expr: string): IntrinsicCall {
+  return parseOnce(PARSED_CALLS, 'intrinsic', expr, parseIntrinsic);
+}
+
 /**
- * Parses and evaluates an intrinsic expression (the value of a `.$` field such as
+ * Parses (once) and evaluates an intrinsic expression (the value of a `.$` field such as
  * `"States.Format('Hello {}', $.name)"`). Throws IntrinsicSyntaxError for a malformed expression.
  */
 export function evaluateIntrinsic(
@@ -58,5 +67,5 @@ export function evaluateIntrinsic(
   env: IntrinsicEnv,
   scope: IntrinsicScope = {},
 ): unknown {
-  return evaluateCall(parseIntrinsic(expr), input, context, env, scope);
+  return evaluateCall(parsedIntrinsic(expr), input, context, env, scope);
 }

@@ -1,5 +1,5 @@
 /** ASL intrinsic functions (`States.Format(...)` and friends): parsing, validation, evaluation. */
-export { evaluateCall, evaluateIntrinsic, type IntrinsicScope } from './evaluate';
+export { evaluateCall, evaluateIntrinsic, parsedIntrinsic, type IntrinsicScope } from './evaluate';
 export {
   formatValue,
   INT32_MAX,

@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import { parseOnce } from '../parse-once';
 import { DEFAULT_JSONATA_LIMITS } from './limits';
 import { LinearRegExp } from './regex';
 
@@ -43,18 +44,18 @@ function newerOperatorIn(text: string): string | undefined {
   return undefined;
 }
 
-/** Cached compilations, keyed by expression text; parsing is pure, so sharing is replay-safe. */
+/** Compiled expressions by text (see parse-once.ts). */
 const CACHE = new Map<string, CompiledExpression>();
-/** The cache is cleared when it reaches this many entries (definitions hold far fewer). */
-const CACHE_LIMIT = 2000;
 
 /**
  * Compiles a JSONata expression as Step Functions accepts it, throwing JsonataSyntaxError for a
  * parse error (with JSONata's code and message) or a 2.1-only operator.
  */
 export function compileExpression(text: string): CompiledExpression {
-  const cached = CACHE.get(text);
-  if (cached) return cached;
+  return parseOnce(CACHE, 'jsonata', text, parseExpression);
+}
+
+function parseExpression(text: string): CompiledExpression {
   const operator = newerOperatorIn(text);
   if (operator) {
     throw new JsonataSyntaxError(
@@ -62,11 +63,10 @@ export function compileExpression(text: string): CompiledExpression {
       `The symbol ${operator} is not supported by the JSONata version Step Functions runs`,
     );
   }
-  let compiled: CompiledExpression;
   try {
     // Regular expressions run on RE2 (linear time), never on the backtracking RegExp; a range
     // (`[1..n]`) or sequence longer than maxArrayLength is refused before it is allocated (D2015).
-    compiled = jsonata(text, {
+    return jsonata(text, {
       RegexEngine: LinearRegExp as unknown as RegExpConstructor,
       sequence: DEFAULT_JSONATA_LIMITS.maxArrayLength,
     });
@@ -74,9 +74,6 @@ export function compileExpression(text: string): CompiledExpression {
     const e = err as { code?: string; message?: string };
     throw new JsonataSyntaxError(e.code ?? 'S0000', e.message ?? String(err));
   }
-  if (CACHE.size >= CACHE_LIMIT) CACHE.clear();
-  CACHE.set(text, compiled);
-  return compiled;
 }
 
 /** A JSONata AST node, loosely typed. */

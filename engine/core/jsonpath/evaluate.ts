@@ -51,21 +51,23 @@ function rootValue(root: PathRoot, roots: PathRoots, current: unknown): unknown 
  */
 export function evaluateDefinite(path: ParsedPath, roots: PathRoots, current?: unknown): unknown {
   let value = rootValue(path.root, roots, current);
-  path.segments.forEach((segment, i) => {
-    const leaf = i === path.segments.length - 1;
-    const here = normalizedPath(path.segments.slice(0, i));
-    const through = normalizedPath(path.segments.slice(0, i + 1));
+  const { segments } = path;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const leaf = i === segments.length - 1;
     if (segment.type === 'name') {
       const name = segment.names[0];
       if (!isObject(value)) {
         throw new NoMatchError(
-          `Expected to find an object with property ['${name}'] in path ${here} but found '${javaTypeName(value)}'. ` +
+          `Expected to find an object with property ['${name}'] in path ${normalizedPath(segments.slice(0, i))} but found '${javaTypeName(value)}'. ` +
             `This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JsonSmartJsonProvider'.`,
         );
       }
       if (!hasOwn(value, name)) {
         throw new NoMatchError(
-          leaf ? `No results for path: ${normalizedPath(path.segments)}` : `Missing property in path ${through}`,
+          leaf
+            ? `No results for path: ${normalizedPath(segments)}`
+            : `Missing property in path ${normalizedPath(segments.slice(0, i + 1))}`,
         );
       }
       value = value[name];
@@ -78,7 +80,7 @@ export function evaluateDefinite(path: ParsedPath, roots: PathRoots, current?: u
       }
       value = value[effective];
     }
-  });
+  }
   return value;
 }
 
