@@ -41,7 +41,8 @@ export const DISTRIBUTED_MAP_S3 = 'distributed-map-s3-v1';
  * `States.ResultWriterFailed`: its ApplicationFailure type), else undefined.
  */
 function statesFailure(err: unknown): StatesError | undefined {
-  const failure = err instanceof ActivityFailure ? err.cause : undefined;
+  // A local activity's failure may come wrapped in an ActivityFailure or as it was thrown.
+  const failure = err instanceof ActivityFailure ? err.cause : err;
   if (failure instanceof ApplicationFailure && failure.type?.startsWith('States.'))
     return new StatesError(failure.type, failure.message);
   return undefined;

@@ -361,7 +361,7 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
         Caught: { Type: 'Pass', End: true },
       },
     });
-    expect(done.status).toBe('SUCCEEDED');
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
     expect(done.output.Error).toBe('States.ItemReaderFailed');
     expect(done.output.Cause).toMatch(/^S3 getObject of s3:\/\/items\/nowhere\.json failed: NoSuchKey \(404\)/);
   }, 300_000);
@@ -384,7 +384,7 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
       },
       { items: [1, 2] },
     );
-    expect(done.status).toBe('SUCCEEDED');
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
     expect(done.output.Error).toBe('States.ResultWriterFailed');
     expect(done.output.Cause).toMatch(/^S3 putObject of s3:\/\/no-such-bucket\/.+ failed: NoSuchBucket \(404\)/);
   }, 300_000);
@@ -403,7 +403,11 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
           },
         }),
       );
-      expect([done.status, done.error]).toEqual(['FAILED', 'States.ItemReaderFailed']);
+      expect([done.status, done.error, done.cause]).toEqual([
+        'FAILED',
+        'States.ItemReaderFailed',
+        expect.stringMatching(/^S3 is not configured for this deployment \(.+\): set AWS_REGION and AWS credentials/),
+      ]);
       expect(done.cause).toMatch(
         /^S3 is not configured for this deployment \(.+\): set AWS_REGION and AWS credentials/,
       );
