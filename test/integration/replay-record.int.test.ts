@@ -423,8 +423,8 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
           ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'p' } },
           ItemProcessor: {
             ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-            StartAt: 'P',
-            States: { P: { Type: 'Pass', End: true } },
+            StartAt: 'Q',
+            States: { Q: { Type: 'Pass', End: true } },
           },
           Catch: [{ ErrorEquals: ['States.ResultWriterFailed'], ResultPath: '$.write', Next: 'Done' }],
           Next: 'Done',
