@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Pool } from 'pg';
 import { withTransaction } from '../engine/db/pool';
 import { closeWithEvents, insertEventRows, insertEvents } from '../engine/db/events-repo';
@@ -34,6 +35,8 @@ export interface ActivityDeps {
   metrics?: Metrics;
   /** `STEPFLOW_TOKEN_SECRET`, when configured (else the database's generated key). */
   tokenSecret?: string;
+  /** The S3 client of Distributed Maps' ItemReader and ResultWriter (absent: S3 is not configured). */
+  s3?: () => S3Client;
 }
 
 /**
@@ -47,7 +50,7 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     ...createChildActivities({ pool: deps.pool, sign: signed }),
-    ...createMapRunActivities({ pool: deps.pool, log: deps.log }),
+    ...createMapRunActivities({ pool: deps.pool, log: deps.log, ...(deps.s3 ? { s3: deps.s3 } : {}) }),
 
     /**
      * An invocation scheduled on the workflow queue by an execution started before the function

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
 import { roleArn, stateMachineArn } from '../engine/core/arn';
-import { mapRunChildId, parseMapRunArn } from '../engine/core/interpreter/map-run';
+import { mapRunChildId, parseMapRunArn, type MapResultWriter } from '../engine/core/interpreter/map-run';
 import { findExecution } from '../engine/db/executions-repo';
 import {
   finishMapRun,
@@ -15,10 +14,10 @@ import {
   reopenMapRun,
   type MapRunStatus,
 } from '../engine/db/map-runs-repo';
-import type { Logger } from '../engine/logger';
 import { PLAN_VERSION, type Plan } from '../schemas/plan';
 import type { ExecutionWorkflowInput } from '../workflows/messages';
 import type { MapRunChild, MaterializedMapRun, MaterializeMapRunInput } from './contracts';
+import { readMapRunItems, writeMapRunResults, type MapRunS3Deps } from './map-run-s3';
 
 /** A UUID-shaped name derived from its parts: the same child on every attempt of the activity. */
 function derivedUuid(...parts: Array<string | number>): string {
@@ -27,7 +26,32 @@ function derivedUuid(...parts: Array<string | number>): string {
 }
 
 /** The activities of a Distributed Map's Map Run (see workflows/map-run.ts). */
-export function createMapRunActivities(deps: { pool: Pool; log: Logger }) {
+export function createMapRunActivities(deps: MapRunS3Deps) {
+  /** Stores a new Map Run whose children's inputs the workflow computed (items inline in the state input). */
+  async function storeInlineItems(input: MaterializeMapRunInput): Promise<number> {
+    const { request, parentExecutionId, parentRedriveCount } = input;
+    const plan: Plan = { planVersion: PLAN_VERSION, definition: request.processor as Plan['definition'] };
+    await insertMapRun(deps.pool, {
+      mapRunArn: request.mapRunArn,
+      executionId: parentExecutionId,
+      stateName: request.stateName,
+      label: request.label,
+      executionType: request.executionType,
+      maxConcurrency: request.maxConcurrency,
+      toleratedFailureCount: request.toleratedFailureCount ?? 0,
+      toleratedFailurePercentage: request.toleratedFailurePercentage ?? 0,
+      plan,
+      parentRedriveCount,
+      inputs: request.inputs,
+      sizes: request.inputs.map((item) => (input.batched ? ((item as { Items?: unknown[] }).Items?.length ?? 1) : 1)),
+    });
+    deps.log.info(
+      { executionId: parentExecutionId, mapRunArn: request.mapRunArn, children: request.inputs.length },
+      'map run started',
+    );
+    return request.inputs.length;
+  }
+
   return {
     /**
      * The "materialize items" step of a Map Run: stores the Map Run and its children's inputs
@@ -51,32 +75,14 @@ export function createMapRunActivities(deps: { pool: Pool; log: Logger }) {
           };
         }
       }
-      // ItemReader hook: when `request.itemReader` is set, the items come from
-      // `readItems(...)` (engine/resources/items) here instead of `request.inputs`. Until it is
-      // wired the Map state refuses ItemReader before a Map Run starts (States.Runtime).
-      const plan: Plan = { planVersion: PLAN_VERSION, definition: request.processor as Plan['definition'] };
-      await insertMapRun(deps.pool, {
-        mapRunArn: request.mapRunArn,
-        executionId: parentExecutionId,
-        stateName: request.stateName,
-        label: request.label,
-        executionType: request.executionType,
-        maxConcurrency: request.maxConcurrency,
-        toleratedFailureCount: request.toleratedFailureCount ?? 0,
-        toleratedFailurePercentage: request.toleratedFailurePercentage ?? 0,
-        plan,
-        parentRedriveCount,
-        inputs: request.inputs,
-        sizes: request.inputs.map((item) => (input.batched ? ((item as { Items?: unknown[] }).Items?.length ?? 1) : 1)),
-      });
-      deps.log.info(
-        { executionId: parentExecutionId, mapRunArn: request.mapRunArn, children: request.inputs.length },
-        'map run started',
-      );
+      // ItemReader: the items come from S3, read and stored page by page (activities/map-run-s3.ts).
+      const total = request.itemReader
+        ? await readMapRunItems(deps, { parentExecutionId, parentRedriveCount, request })
+        : await storeInlineItems(input);
       return {
         mapRunArn: request.mapRunArn,
         redriven: false,
-        total: request.inputs.length,
+        total,
         maxConcurrency: request.maxConcurrency,
         ...(request.toleratedFailureCount !== undefined
           ? { toleratedFailureCount: request.toleratedFailureCount }
@@ -155,11 +161,13 @@ export function createMapRunActivities(deps: { pool: Pool; log: Logger }) {
     },
 
     /**
-     * The Map Run's result: its children's outputs in item order. ResultWriter hook: when
-     * `resultWriter` is set, the results are written by the S3 layer (engine/resources/items) and
-     * the state's result is what it returns; until it is wired, the results are returned as they are.
+     * The Map Run's result: its children's outputs in item order; with an S3 `ResultWriter`, the
+     * results are written to S3 (manifest and result files) and the result is where:
+     * `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`.
      */
-    async collectMapRunResults(input: { mapRunArn: string; resultWriter?: unknown }): Promise<unknown[]> {
+    async collectMapRunResults(input: { mapRunArn: string; resultWriter?: MapResultWriter }): Promise<unknown> {
+      if (input.resultWriter)
+        return writeMapRunResults(deps, { mapRunArn: input.mapRunArn, resultWriter: input.resultWriter });
       return mapRunResults(deps.pool, input.mapRunArn);
     },
   };

@@ -1,4 +1,6 @@
 import {
+  ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   isCancellation,
   patched,
@@ -27,11 +29,52 @@ type Activities = ReturnType<typeof createActivities>;
  */
 export const DISTRIBUTED_MAP_RUN = 'distributed-map-run-v1';
 
+/**
+ * Patch id: a Distributed Map's `ItemReader` reads its items from S3 in the materialize activity
+ * and an S3 `ResultWriter` writes the results (see activities/map-runs.ts). Executions recorded
+ * before failed on ItemReader (States.Runtime) and ignored ResultWriter, as they did.
+ */
+export const DISTRIBUTED_MAP_S3 = 'distributed-map-s3-v1';
+
+/**
+ * The ASL error an activity of the Map Run failed with (`States.ItemReaderFailed`,
+ * `States.ResultWriterFailed`: its ApplicationFailure type), else undefined.
+ */
+function statesFailure(err: unknown): StatesError | undefined {
+  // A local activity's failure may come wrapped in an ActivityFailure or as it was thrown.
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  if (failure instanceof ApplicationFailure && failure.type?.startsWith('States.'))
+    return new StatesError(failure.type, failure.message);
+  return undefined;
+}
+
 /** Storing and reading a Map Run: local activities, so the items never enter Temporal's history. */
 const store = proxyLocalActivities<Activities>({
   startToCloseTimeout: '120 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+/**
+ * Reading a Map Run's items from S3 (ItemReader): a local activity too, so the items never enter
+ * Temporal's history, with time for a large object; an S3 failure is a non-retryable
+ * `States.ItemReaderFailed`, so retries are for a lost worker or database only.
+ */
+const reader = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+/**
+ * A failed Map Run's results still go to its `ResultWriter`, as AWS writes them (the items never
+ * started in `PENDING_n.json`); the state fails with the Map Run's error whether or not they could.
+ */
+async function writeFailedRun(mapRunArn: string, request: MapRunRequest): Promise<void> {
+  try {
+    await reader.collectMapRunResults({ mapRunArn, resultWriter: request.resultWriter });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+  }
+}
 
 /** What the parent execution gives its Map Runs. */
 export interface MapRunParent {
@@ -70,13 +113,17 @@ export function distributedMapRuns(parent: MapRunParent): MapRunHost {
   const handles = new Map<string, { handle: MapRunHandle; request: MapRunRequest }>();
   return {
     enabled: () => patched(DISTRIBUTED_MAP_RUN),
+    s3Enabled: () => patched(DISTRIBUTED_MAP_S3),
     async start(request) {
       await parent.writePending();
-      const stored = await store.materializeMapRunItems({
+      const materialize = request.itemReader ? reader.materializeMapRunItems : store.materializeMapRunItems;
+      const stored = await materialize({
         parentExecutionId: parent.executionId,
         parentRedriveCount: parent.redriveCount,
         request,
         batched: request.batched,
+      }).catch((err: unknown) => {
+        throw statesFailure(err) ?? err;
       });
       const handle = await startChild<(input: MapRunWorkflowInput) => Promise<MapRunWorkflowOutcome>>(
         MAP_RUN_WORKFLOW,
@@ -124,14 +171,20 @@ export function distributedMapRuns(parent: MapRunParent): MapRunHost {
           parent.executionArn,
           () => cancellable(abandoned, () => handle.result()),
         );
-        if (outcome.status !== 'SUCCEEDED') return outcome;
-        const results = await store.collectMapRunResults({
+        if (outcome.status !== 'SUCCEEDED') {
+          if (outcome.status === 'FAILED' && request.resultWriter) await writeFailedRun(run.mapRunArn, request);
+          return outcome;
+        }
+        const collect = request.resultWriter ? reader.collectMapRunResults : store.collectMapRunResults;
+        const results = await collect({
           mapRunArn: run.mapRunArn,
           ...(request.resultWriter !== undefined ? { resultWriter: request.resultWriter } : {}),
         });
         return { status: 'SUCCEEDED', results };
       } catch (err) {
         if (isCancellation(err)) throw err;
+        const failed = request.resultWriter ? statesFailure(err) : undefined;
+        if (failed) throw failed;
         throw new StatesError(
           StatesErrors.Runtime,
           `The Map Run failed: ${err instanceof Error ? err.message : String(err)}`,

@@ -74,18 +74,42 @@ export async function insertMapRun(
       run.parentRedriveCount,
     ],
   );
+  await insertMapRunItems(db, run.mapRunArn, 0, run.inputs, run.sizes);
+}
+
+/** Stores children's inputs `inputs` at indexes `from`…, each holding `sizes[i]` items (idempotent). */
+export async function insertMapRunItems(
+  db: Queryable,
+  mapRunArn: string,
+  from: number,
+  inputs: unknown[],
+  sizes: number[],
+): Promise<void> {
   // One statement per chunk: the items go in as one JSON array text each.
   const CHUNK = 5_000;
-  for (let from = 0; from < run.inputs.length; from += CHUNK) {
+  for (let at = 0; at < inputs.length; at += CHUNK) {
     await db.query(
       `INSERT INTO map_run_items (map_run_arn, item_index, item, size)
        SELECT $1, $2::integer + (e.ordinality - 1)::integer, e.value, s.size
          FROM json_array_elements($3::json) WITH ORDINALITY AS e(value, ordinality)
          JOIN unnest($4::integer[]) WITH ORDINALITY AS s(size, ordinality) ON s.ordinality = e.ordinality
        ON CONFLICT DO NOTHING`,
-      [run.mapRunArn, from, JSON.stringify(run.inputs.slice(from, from + CHUNK)), run.sizes.slice(from, from + CHUNK)],
+      [mapRunArn, from + at, JSON.stringify(inputs.slice(at, at + CHUNK)), sizes.slice(at, at + CHUNK)],
     );
   }
+}
+
+/** Sets a Map Run's item and child counts once its items are stored (an ItemReader's, read page by page). */
+export async function setMapRunCounts(
+  db: Queryable,
+  mapRunArn: string,
+  counts: { itemCount: number; childCount: number },
+): Promise<void> {
+  await db.query(`UPDATE map_runs SET item_count = $2, child_count = $3 WHERE map_run_arn = $1`, [
+    mapRunArn,
+    counts.itemCount,
+    counts.childCount,
+  ]);
 }
 
 /** One Map Run by ARN. */
@@ -306,4 +330,46 @@ export async function mapRunResults(db: Queryable, mapRunArn: string): Promise<u
         ? row.output
         : { Error: row.error ?? 'States.Runtime', Cause: row.cause ?? 'The child execution did not run' },
   );
+}
+
+/** One child of a Map Run as a ResultWriter record needs it: its latest execution, if any (JSON as text). */
+export interface MapRunChildRecord {
+  index: number;
+  /** The item's input, as JSON text. */
+  item: string;
+  executionId: string | null;
+  name: string | null;
+  status: string | null;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  startDate: Date | null;
+  stopDate: Date | null;
+  redriveCount: number | null;
+}
+
+/** Up to `limit` children of a Map Run from item `from` on, in item order, each with its latest execution. */
+export async function mapRunChildRecords(
+  db: Queryable,
+  mapRunArn: string,
+  from: number,
+  limit: number,
+): Promise<MapRunChildRecord[]> {
+  const { rows } = await db.query(
+    `SELECT i.item_index AS index, i.item::text AS item, latest.execution_id AS "executionId", latest.name,
+            latest.status, latest.output::text AS output, latest.error, latest.cause,
+            latest.start_date AS "startDate", latest.stop_date AS "stopDate", latest.redrive_count AS "redriveCount"
+       FROM map_run_items i
+       LEFT JOIN LATERAL (
+         SELECT e.execution_id, e.name, e.status, e.output, e.error, e.cause, e.start_date, e.stop_date,
+                e.redrive_count
+           FROM executions e
+          WHERE e.map_run_arn = i.map_run_arn AND e.map_run_index = i.item_index
+          ORDER BY e.start_date DESC, e.execution_id DESC LIMIT 1) latest ON true
+      WHERE i.map_run_arn = $1 AND i.item_index >= $2
+      ORDER BY i.item_index
+      LIMIT $3`,
+    [mapRunArn, from, limit],
+  );
+  return rows as MapRunChildRecord[];
 }

@@ -5,6 +5,7 @@ import { createActivities } from '../../activities';
 import type { Config } from '../../schemas/config';
 import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
+import { AwsClients } from '../resources/aws/clients';
 import { workflowBundlePath } from './bundle-workflows';
 import { temporalSecurity } from './connection-options';
 import { installTemporalRuntime } from './runtime';
@@ -38,6 +39,8 @@ export async function startWorker(config: Config, address: string, log: Logger):
   const pool = createPool(config.DATABASE_URL, log);
   const metrics = createMetrics('worker');
   const connection = await NativeConnection.connect({ address, ...temporalSecurity(config) });
+  // Distributed Maps' ItemReader / ResultWriter: the SDK reads endpoint, region and credentials from the environment.
+  const aws = new AwsClients({ s3ForcePathStyle: config.STEPFLOW_S3_FORCE_PATH_STYLE });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -48,6 +51,7 @@ export async function startWorker(config: Config, address: string, log: Logger):
       log: log.child({ component: 'activities' }),
       metrics,
       tokenSecret: config.STEPFLOW_TOKEN_SECRET,
+      s3: () => aws.s3(),
     }),
     ...workerTracingOptions(tracing),
     // Read by the SDK's option defaults (worker-options.js spreads the given options over them).
@@ -57,6 +61,7 @@ export async function startWorker(config: Config, address: string, log: Logger):
   return runWorker(worker, { config, metrics, log }, async () => {
     await connection.close();
     await pool.end();
+    aws.destroy();
   });
 }
 

@@ -393,6 +393,47 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     },
     input: [1, 2, 3, 4, 5, 6],
   },
+  // ItemReader and an S3 ResultWriter (distributed-map-s3-v1) on a stack without S3: the reader's
+  // materialize activity and the writer's collect activity fail with States.ItemReaderFailed /
+  // States.ResultWriterFailed, each caught.
+  'distributed-map-s3': {
+    definition: {
+      StartAt: 'Read',
+      States: {
+        Read: {
+          Type: 'Map',
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'CSV', MaxItemsPath: '$.max' },
+            Parameters: { Bucket: 'items', 'Key.$': '$.key' },
+          },
+          ItemSelector: { 'v.$': '$$.Map.Item.Value' },
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'P',
+            States: { P: { Type: 'Pass', End: true } },
+          },
+          Catch: [{ ErrorEquals: ['States.ItemReaderFailed'], ResultPath: '$.read', Next: 'Write' }],
+          Next: 'Write',
+        },
+        Write: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'p' } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Q',
+            States: { Q: { Type: 'Pass', End: true } },
+          },
+          Catch: [{ ErrorEquals: ['States.ResultWriterFailed'], ResultPath: '$.write', Next: 'Done' }],
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    },
+    input: { key: 'items.csv', max: 10, items: [1, 2] },
+  },
   // 1,100 iterations ask for more lanes than the branch budget (bounded-branches patch).
   'map-past-branch-budget': {
     definition: {

@@ -100,6 +100,7 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
   if (mapRuns) {
     paced.mapRuns = {
       enabled: () => mapRuns.enabled(),
+      ...(mapRuns.s3Enabled ? { s3Enabled: () => mapRuns.s3Enabled!() } : {}),
       start: (request) => mapRuns.start(request),
       wait: (run, abandoned) => {
         bounds().waited();

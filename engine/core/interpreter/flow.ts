@@ -12,6 +12,7 @@ import { jsonataTimeouts, type Timeouts } from './states/task-timeouts';
 import { numberField, readField } from './path-fields';
 import { batches, boundedItems } from './states/map-config';
 import { jsonataItems, resolvedMapFields } from './states/map-jsonata';
+import { selectJsonataItem, selectJsonPathItem } from './states/map-items';
 import { jsonataWaitMs } from './states/wait-jsonata';
 import { waitMs } from './states/wait-path';
 
@@ -241,11 +242,14 @@ export const jsonPathFlow: DataFlow = {
       state.ItemsPath === undefined ? effective : readField(state.ItemsPath, effective, ctx, variables),
       state.ItemsPath,
     );
-    const selector = state.ItemSelector ?? state.Parameters;
-    const selected = items.map((item, index) => {
-      const itemCtx = { ...ctx, Map: { Item: { Index: index, Value: item } } };
-      return selector === undefined ? item : payloadTemplate(selector, effective, itemCtx, e);
-    });
+    const shaping = {
+      language: 'JSONPath',
+      selector: state.ItemSelector ?? state.Parameters,
+      input: effective,
+      ctx,
+      variables,
+    } as const;
+    const selected = items.map((item, index) => selectJsonPathItem(shaping, item, index, e.scope.run.host));
     const batchInput = state.ItemBatcher?.BatchInput;
     const inputs = state.ItemBatcher
       ? batches(
@@ -333,18 +337,10 @@ export const jsonataFlow: DataFlow = {
     const jsonata = jsonataScope(e);
     const items = boundedItems(await jsonataItems(state, input, jsonata));
     const config = await resolvedMapFields(state, jsonata);
+    const shaping = { language: 'JSONata', selector: state.ItemSelector, input, ctx, variables: e.variables } as const;
     const selected: unknown[] = [];
     for (let index = 0; index < items.length; index++) {
-      const itemCtx = { ...ctx, Map: { Item: { Index: index, Value: items[index] } } };
-      selected.push(
-        state.ItemSelector === undefined
-          ? items[index]
-          : await evaluateTemplate(
-              state.ItemSelector,
-              { ...jsonata, states: { input, context: itemCtx } },
-              'ItemSelector',
-            ),
-      );
+      selected.push(await selectJsonataItem(shaping, items[index], index, e.scope.run.host));
     }
     const inputs = config.ItemBatcher ? batches(config, selected, config.ItemBatcher.BatchInput, input, ctx) : selected;
     return { items, inputs, config };

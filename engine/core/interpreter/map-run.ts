@@ -1,5 +1,7 @@
 import { ARN_ACCOUNT, ARN_REGION } from '../arn';
+import type { ItemReader, ResultWriter } from '../../../schemas/asl/map-fields';
 import type { MachineDef } from './scope';
+import type { ItemShaping } from './states/map-items';
 
 /**
  * A Distributed Map's Map Run as the interpreter asks its host to run it: every item (or
@@ -24,10 +26,28 @@ export interface MapRunRequest {
   toleratedFailurePercentage?: number;
   /** `ProcessorConfig.ExecutionType`. */
   executionType: 'STANDARD' | 'EXPRESS';
-  /** `ItemReader` as written (the host reads the items; see engine/resources/items). */
-  itemReader?: unknown;
-  /** `ResultWriter` as written (the host writes the results). */
-  resultWriter?: unknown;
+  /** `ItemReader`, evaluated: the host reads the items (`inputs` is then empty; see engine/resources/items). */
+  itemReader?: MapItemReader;
+  /** `ResultWriter` to S3, evaluated: the host writes the results and the state's result is where. */
+  resultWriter?: MapResultWriter;
+}
+
+/** A Distributed Map's `ItemReader` with its fields evaluated in the workflow; the host does the reading. */
+export interface MapItemReader {
+  /** `ItemReader` as written (`Resource`, `ReaderConfig`). */
+  reader: ItemReader;
+  /** Its `Parameters` (JSONPath) or `Arguments` (JSONata), evaluated: `Bucket`, `Key`, `Prefix`… */
+  arguments: unknown;
+  /** `ReaderConfig.MaxItems[Path]` resolved (absent: every item). */
+  maxItems?: number;
+  /** `ItemSelector` and `ItemBatcher`, applied to each item read. */
+  shaping: ItemShaping;
+}
+
+/** A Distributed Map's `ResultWriter` to S3 (`arn:aws:states:::s3:putObject`), its `Parameters`/`Arguments` evaluated. */
+export interface MapResultWriter {
+  writer: ResultWriter;
+  arguments: unknown;
 }
 
 /** A Map Run the host started (or, on a redrive, reopened). */
@@ -37,9 +57,12 @@ export interface MapRunStart {
   redriven: boolean;
 }
 
-/** How a Map Run ended: the children's outputs in item order (a failed child's `{Error, Cause}`), or its error. */
+/**
+ * How a Map Run ended: the children's outputs in item order (a failed child's `{Error, Cause}`) or,
+ * with an S3 `ResultWriter`, where they were written; or its error.
+ */
 export type MapRunOutcome =
-  { status: 'SUCCEEDED'; results: unknown[] } | { status: 'FAILED' | 'ABORTED'; error: string; cause: string };
+  { status: 'SUCCEEDED'; results: unknown } | { status: 'FAILED' | 'ABORTED'; error: string; cause: string };
 
 /** The Map Run ARN AWS mints for a Distributed Map: `arn:aws:states:…:mapRun:<machine>/<label>:<uuid>`. */
 export function mapRunArnOf(stateMachine: string, label: string, uuid: string): string {

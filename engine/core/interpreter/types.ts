@@ -146,6 +146,11 @@ export interface InterpreterHost {
 export interface MapRunHost {
   /** Asked synchronously when a Distributed Map starts (a replay must take the same path). */
   enabled(): boolean;
+  /**
+   * Asked synchronously when a Distributed Map with an `ItemReader` or an S3 `ResultWriter` starts:
+   * true when the host reads and writes S3 for it (false: an execution recorded before it could).
+   */
+  s3Enabled?(): boolean;
   /** Stores the Map Run and its items (or reopens an earlier run's on a redrive) and starts it. */
   start(request: MapRunRequest): Promise<MapRunStart>;
   /** Waits for the Map Run to end; when `abandoned` is raised the host stops it (children ABORTED). */

@@ -1,10 +1,10 @@
 import { StatesError, StatesErrors } from '../../errors';
 import { MAX_INLINE_MAP_ITEMS, mapItemsError } from '../bounds';
-import { payloadBytes } from '../limits';
 import { numberField } from '../path-fields';
 import type { Tolerance } from '../branch-group';
 import { exceedsTolerance } from '../map-run';
 import type { StateDef } from '../scope';
+import { batchLimits, ItemBatches } from './map-items';
 
 /**
  * The items a Map iterates, when they are an array of at most MAX_INLINE_MAP_ITEMS (checked before
@@ -78,7 +78,8 @@ export function tolerance(
 /**
  * `ItemBatcher`: groups consecutive items into batches of at most `MaxItemsPerBatch[Path]` items
  * and `MaxInputBytesPerBatch[Path]` bytes (of the batch's JSON); each iteration then gets
- * `{"BatchInput": <BatchInput>, "Items": [...]}` (BatchInput only when set).
+ * `{"BatchInput": <BatchInput>, "Items": [...]}` (BatchInput only when set). The Map Run's
+ * ItemReader batches its items with the same ItemBatches.
  */
 export function batches(
   state: StateDef,
@@ -88,17 +89,9 @@ export function batches(
   ctx: unknown,
   variables?: Record<string, unknown>,
 ): unknown[] {
-  const batcher = state.ItemBatcher as StateDef;
-  const maxItems = numberField(batcher, 'MaxItemsPerBatch', effective, ctx, false, variables) ?? Infinity;
-  const maxBytes = numberField(batcher, 'MaxInputBytesPerBatch', effective, ctx, false, variables) ?? Infinity;
-  const wrap = (batch: unknown[]) =>
-    batchInput === undefined ? { Items: batch } : { BatchInput: batchInput, Items: batch };
-  const out: unknown[][] = [];
-  for (const item of items) {
-    const last = out[out.length - 1];
-    const fits = last && last.length < maxItems && payloadBytes(JSON.stringify(wrap([...last, item]))) <= maxBytes;
-    if (fits) last.push(item);
-    else out.push([item]);
-  }
-  return out.map(wrap);
+  const batcher = new ItemBatches({ ...batchLimits(state, effective, ctx, variables), batchInput });
+  const out: unknown[] = [];
+  for (const item of items) out.push(...batcher.add(item));
+  out.push(...batcher.end());
+  return out;
 }

@@ -5,9 +5,10 @@ import { VariableScope } from '../../variables';
 import { runBranchGroup } from '../branch-group';
 import type { MapItems } from '../flow';
 import { DiscardingRecorder } from '../history';
-import type { StateRunner } from '../pipeline';
+import type { StateIO, StateRunner } from '../pipeline';
 import type { MachineDef, Scope, StateDef } from '../scope';
-import type { MapRunRequest } from '../map-run';
+import type { MapItemReader, MapRunRequest } from '../map-run';
+import { readerItems, writerTarget } from './map-s3';
 import { maxConcurrency, tolerance, toleranceLimits } from './map-config';
 
 /** `ItemReader` reads from Amazon S3, which Stepflow does not provide. */
@@ -26,7 +27,7 @@ function mapRunArn(scope: Scope, state: StateDef, name: string): string {
  * `MapRunRedriven` when a redrive reopened the earlier run's, then `MapRunSucceeded`/`Failed`;
  * `MapRunAborted` when the branch is abandoned); the result is the children's outputs in item order.
  */
-async function runAsMapRun(io: Parameters<StateRunner<MapItems>['act']>[0], request: MapRunRequest) {
+async function runAsMapRun(io: StateIO, request: MapRunRequest) {
   const { scope } = io.e;
   const host = scope.run.host;
   const mapRuns = host.mapRuns as NonNullable<typeof host.mapRuns>;
@@ -52,6 +53,16 @@ async function runAsMapRun(io: Parameters<StateRunner<MapItems>['act']>[0], requ
   }
 }
 
+/**
+ * True when a Distributed Map's `ItemReader` / S3 `ResultWriter` run through the host's Map Run
+ * (which reads and writes S3); false for an execution recorded before it could.
+ */
+function readsS3(state: StateDef, scope: Scope): boolean {
+  const processor = (state.ItemProcessor ?? state.Iterator) as MachineDef | undefined;
+  const mapRuns = scope.run.host.mapRuns;
+  return processor?.ProcessorConfig?.Mode === 'DISTRIBUTED' && !!mapRuns?.enabled() && mapRuns.s3Enabled?.() === true;
+}
+
 /** A Distributed Map child: its own (unrecorded) history, starting with `ExecutionStarted`. */
 function childScope(scope: Scope) {
   return (abort: Scope['abort']): Scope => {
@@ -71,14 +82,17 @@ function childScope(scope: Scope) {
  * recorded as a Map Run, and fails with `States.ExceedToleratedFailureThreshold` past
  * `ToleratedFailure…`.
  */
-export const mapRunner: StateRunner<MapItems> = {
+export const mapRunner: StateRunner<MapItems & { reader?: MapItemReader }> = {
   retryable: true,
   spec: { hasResult: true },
   prepare(io) {
-    if (io.e.state.ItemReader !== undefined) throw new StatesError(StatesErrors.Runtime, ITEM_READER_UNSUPPORTED);
+    if (io.e.state.ItemReader !== undefined) {
+      if (!readsS3(io.e.state, io.e.scope)) throw new StatesError(StatesErrors.Runtime, ITEM_READER_UNSUPPORTED);
+      return readerItems(io);
+    }
     return io.flow.mapItems(io.e, io.effective);
   },
-  act(io, { items, inputs, config }) {
+  act(io, { items, inputs, config, reader }) {
     const { name, state, scope, ctx, variables } = io.e;
     const processor = (state.ItemProcessor ?? state.Iterator) as MachineDef;
     const limit = maxConcurrency(config, io.effective, ctx, variables);
@@ -99,8 +113,15 @@ export const mapRunner: StateRunner<MapItems> = {
         ...(limits.percentage !== undefined ? { toleratedFailurePercentage: limits.percentage } : {}),
         executionType:
           (processor.ProcessorConfig as { ExecutionType?: 'EXPRESS' } | undefined)?.ExecutionType ?? 'STANDARD',
-        ...(state.ResultWriter !== undefined ? { resultWriter: state.ResultWriter } : {}),
+        ...(reader ? { itemReader: reader } : {}),
       };
+      // An S3 ResultWriter is evaluated (and awaited) only where the host writes S3: an execution
+      // recorded before it could takes the same steps it took then.
+      if ((state.ResultWriter as { Resource?: unknown } | undefined)?.Resource !== undefined && readsS3(state, scope)) {
+        return writerTarget(io).then((writer) =>
+          runAsMapRun(io, { ...request, ...(writer ? { resultWriter: writer } : {}) }),
+        );
+      }
       return runAsMapRun(io, request);
     }
     return runBranchGroup(scope, {

@@ -1,0 +1,418 @@
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeMapRunCommand, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { createMachine, history, sfnClient, startExecution, uniqueName, waitForEnd } from './support/client';
+import { startS3rver, type S3TestServer } from './support/s3-server';
+import { freePort, killPid, readStack, spawnStepflow, waitForExit, waitForHttp } from './support/stack';
+
+/**
+ * Distributed Map with ItemReader and ResultWriter on the real stack: an API, a worker and a
+ * function host of this file (on a task queue of its own, sharing the run's Temporal server and
+ * database), configured for S3 the way a deployment is (AWS_ENDPOINT_URL_S3, AWS_REGION, AWS
+ * credentials, STEPFLOW_S3_FORCE_PATH_STYLE), against a real S3-protocol server (s3rver).
+ */
+
+const ARN = 'arn:aws:states:us-east-1:000000000000';
+const stack = readStack();
+const queue = uniqueName('dmap-s3');
+const pids: number[] = [];
+let s3server: S3TestServer;
+let s3: S3Client;
+let sfn: SFNClient;
+const IN = 'items';
+const OUT = 'results';
+
+async function put(key: string, body: string): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: IN, Key: key, Body: body }));
+}
+
+async function text(bucket: string, key: string): Promise<string> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return response.Body!.transformToString();
+}
+
+/** Every child execution of a Map Run (ListExecutions by mapRunArn, all pages). */
+async function childrenOf(mapRunArn: string): Promise<any[]> {
+  const all: any[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 1000, nextToken }));
+    all.push(...(page.executions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return all;
+}
+
+/** Creates a machine and runs it to its end. */
+async function run(definition: unknown, input: unknown = {}, timeoutMs = 180_000): Promise<any> {
+  const machine = uniqueName('dmap-s3');
+  await createMachine(machine, definition);
+  const id = await startExecution(machine, input);
+  return { ...(await waitForEnd(id, timeoutMs)), id, machine };
+}
+
+const processor = (states: Record<string, unknown>, startAt: string) => ({
+  ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+  StartAt: startAt,
+  States: states,
+});
+const PASS = processor({ P: { Type: 'Pass', End: true } }, 'P');
+const map = (fields: Record<string, unknown>, itemProcessor: unknown = PASS) => ({
+  StartAt: 'Fan',
+  States: { Fan: { Type: 'Map', ItemProcessor: itemProcessor, End: true, ...fields } },
+});
+
+beforeAll(async () => {
+  s3server = await startS3rver();
+  const credentials = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+  s3 = new S3Client({
+    endpoint: s3server.endpoint,
+    region: credentials.AWS_REGION,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    forcePathStyle: true,
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: IN }));
+  await s3.send(new CreateBucketCommand({ Bucket: OUT }));
+  const port = await freePort();
+  const env = {
+    ...credentials,
+    TEMPORAL_TASK_QUEUE: queue,
+    PORT: String(port),
+    AWS_ENDPOINT_URL_S3: s3server.endpoint,
+    STEPFLOW_S3_FORCE_PATH_STYLE: 'true',
+  };
+  for (const role of ['api', 'worker', 'functions'] as const) pids.push(spawnStepflow(stack, role, env).pid as number);
+  process.env.STEPFLOW_TEST_API_URL = `http://127.0.0.1:${port}`;
+  sfn = sfnClient(`http://127.0.0.1:${port}`);
+  await waitForHttp(`http://127.0.0.1:${port}/readyz`);
+}, 300_000);
+
+afterAll(async () => {
+  delete process.env.STEPFLOW_TEST_API_URL;
+  for (const pid of pids) killPid(pid);
+  await Promise.all(pids.map((pid) => waitForExit(pid)));
+  s3?.destroy();
+  await s3server?.stop();
+});
+
+describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
+  test('reads 10,000 CSV items in batches of 100, tolerates failed batches, writes the result files', async () => {
+    const N = 10_000;
+    // Batches 7, 42 and 77 (their first items 700, 4200, 7700) fail: 3% of 100 children, within 5%.
+    const failing = new Set([700, 4200, 7700]);
+    const rows = Array.from({ length: N }, (_, i) => `${i},${failing.has(i) ? 'yes' : 'no'},name-${i}`);
+    await put('big/items.csv', `id,fail,name\n${rows.join('\n')}\n`);
+    const definition = map(
+      {
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
+          Parameters: { Bucket: IN, 'Key.$': '$.key' },
+        },
+        ItemSelector: {
+          'id.$': '$$.Map.Item.Value.id',
+          'fail.$': '$$.Map.Item.Value.fail',
+          'index.$': '$$.Map.Item.Index',
+        },
+        ItemBatcher: { MaxItemsPerBatch: 100, BatchInput: { 'run.$': '$.tag' } },
+        MaxConcurrency: 50,
+        ToleratedFailurePercentage: 5,
+        Label: 'big',
+        ResultWriter: {
+          Resource: 'arn:aws:states:::s3:putObject',
+          Parameters: { Bucket: OUT, 'Prefix.$': '$.prefix' },
+        },
+      },
+      processor(
+        {
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.Items[0].fail', StringEquals: 'yes', Next: 'Bad' }],
+            Default: 'Sum',
+          },
+          Bad: { Type: 'Fail', Error: 'Bad', Cause: 'bad batch' },
+          Sum: {
+            Type: 'Pass',
+            Parameters: {
+              'first.$': '$.Items[0].index',
+              'count.$': 'States.ArrayLength($.Items)',
+              'run.$': '$.BatchInput.run',
+            },
+            End: true,
+          },
+        },
+        'Check',
+      ),
+    );
+    const done = await run(definition, { key: 'big/items.csv', tag: 't1', prefix: 'out/big' }, 1_200_000);
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const mapRunArn: string = done.output.MapRunArn;
+    expect(mapRunArn).toMatch(new RegExp(`^${ARN}:mapRun:${done.machine}/big:[0-9a-f-]{36}$`));
+    const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
+    expect(done.output).toEqual({
+      MapRunArn: mapRunArn,
+      ResultWriterDetails: { Bucket: OUT, Key: `out/big/${runId}/manifest.json` },
+    });
+
+    const events = (await history(done.id)).map((e: any) => e.type);
+    expect(events).toEqual([
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunStarted',
+      'MapRunSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ExecutionSucceeded',
+    ]);
+
+    const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(described).toMatchObject({ status: 'SUCCEEDED', maxConcurrency: 50, toleratedFailurePercentage: 5 });
+    expect(described.executionCounts).toMatchObject({ succeeded: 97, failed: 3, total: 100, pending: 0, running: 0 });
+    expect(described.itemCounts).toMatchObject({ succeeded: 9_700, failed: 300, total: 10_000, pending: 0 });
+
+    const children = await childrenOf(mapRunArn);
+    expect(children).toHaveLength(100);
+    expect(children.filter((child) => child.status === 'FAILED')).toHaveLength(3);
+    const childArns = new Set(children.map((child) => child.executionArn as string));
+
+    // The manifest and the result files, read back from S3.
+    const manifest = JSON.parse(await text(OUT, `out/big/${runId}/manifest.json`));
+    const succeededKey = `out/big/${runId}/SUCCEEDED_0.json`;
+    const failedKey = `out/big/${runId}/FAILED_0.json`;
+    const succeededText = await text(OUT, succeededKey);
+    const failedText = await text(OUT, failedKey);
+    expect(manifest).toEqual({
+      DestinationBucket: OUT,
+      MapRunArn: mapRunArn,
+      ResultFiles: {
+        FAILED: [{ Key: failedKey, Size: Buffer.byteLength(failedText) }],
+        PENDING: [],
+        SUCCEEDED: [{ Key: succeededKey, Size: Buffer.byteLength(succeededText) }],
+      },
+    });
+    const batchInput = (first: number) => ({
+      BatchInput: { run: 't1' },
+      Items: Array.from({ length: 100 }, (_, k) => ({
+        id: String(first + k),
+        fail: failing.has(first + k) ? 'yes' : 'no',
+        index: first + k,
+      })),
+    });
+    const succeeded = JSON.parse(succeededText) as any[];
+    const failed = JSON.parse(failedText) as any[];
+    const firsts = Array.from({ length: 100 }, (_, b) => b * 100);
+    expect(succeeded.map((r) => JSON.parse(r.Input).Items[0].index)).toEqual(firsts.filter((f) => !failing.has(f)));
+    expect(failed.map((r) => JSON.parse(r.Input).Items[0].index)).toEqual([700, 4200, 7700]);
+    for (const record of succeeded) {
+      const first = JSON.parse(record.Input).Items[0].index as number;
+      expect(JSON.parse(record.Input)).toEqual(batchInput(first));
+      expect(JSON.parse(record.Output)).toEqual({ first, count: 100, run: 't1' });
+      expect(record).toMatchObject({
+        Status: 'SUCCEEDED',
+        StateMachineArn: `${ARN}:stateMachine:${done.machine}/big`,
+        InputDetails: { Included: true },
+        OutputDetails: { Included: true },
+        RedriveCount: 0,
+        RedriveStatus: 'NOT_REDRIVABLE',
+      });
+      expect(childArns.has(record.ExecutionArn)).toBe(true);
+      expect(Object.keys(record)).toEqual([
+        'ExecutionArn',
+        'Input',
+        'InputDetails',
+        'Name',
+        'Output',
+        'OutputDetails',
+        'RedriveCount',
+        'RedriveStatus',
+        'RedriveStatusReason',
+        'StartDate',
+        'StateMachineArn',
+        'Status',
+        'StopDate',
+      ]);
+    }
+    for (const record of failed) {
+      expect(JSON.parse(record.Input)).toEqual(batchInput(JSON.parse(record.Input).Items[0].index));
+      expect(record).toMatchObject({
+        Cause: 'bad batch',
+        Error: 'Bad',
+        Status: 'FAILED',
+        RedriveStatus: 'REDRIVABLE_BY_MAP_RUN',
+      });
+      expect(record.Output).toBeUndefined();
+      expect(childArns.has(record.ExecutionArn)).toBe(true);
+    }
+  }, 1_500_000);
+
+  test('reads JSON Lines with MaxItems, ItemSelector over the Context object', async () => {
+    await put('small/items.jsonl', ['{"v":1}', '{"v":2}', '{"v":3}', '{"v":4}', '{"v":5}'].join('\n'));
+    const done = await run(
+      map({
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSONL', MaxItems: 3 },
+          Parameters: { Bucket: IN, Key: 'small/items.jsonl' },
+        },
+        ItemSelector: { 'v.$': '$$.Map.Item.Value.v', 'i.$': '$$.Map.Item.Index', 'who.$': '$.who' },
+      }),
+      { who: 'me' },
+    );
+    expect([done.status, done.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(done.output).toEqual([
+      { v: 1, i: 0, who: 'me' },
+      { v: 2, i: 1, who: 'me' },
+      { v: 3, i: 2, who: 'me' },
+    ]);
+  }, 300_000);
+
+  test('reads CSV with given headers and MaxItemsPath, in batches of two', async () => {
+    await put('small/given.csv', 'a;1\nb;2\nc;3\nd;4\n');
+    const done = await run(
+      map({
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: {
+            InputType: 'CSV',
+            CSVHeaderLocation: 'GIVEN',
+            CSVHeaders: ['name', 'count'],
+            CSVDelimiter: 'SEMICOLON',
+            MaxItemsPath: '$.limit',
+          },
+          Parameters: { Bucket: IN, Key: 'small/given.csv' },
+        },
+        ItemBatcher: { MaxItemsPerBatchPath: '$.per' },
+      }),
+      { limit: 3, per: 2 },
+    );
+    expect([done.status, done.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(done.output).toEqual([
+      {
+        Items: [
+          { name: 'a', count: '1' },
+          { name: 'b', count: '2' },
+        ],
+      },
+      { Items: [{ name: 'c', count: '3' }] },
+    ]);
+  }, 300_000);
+
+  test('lists objects with s3:listObjectsV2 under a prefix', async () => {
+    await put('listed/a.json', '[1]');
+    await put('listed/b.json', '[1,2]');
+    await put('other/c.json', '[]');
+    const done = await run(
+      map({
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:listObjectsV2',
+          Parameters: { Bucket: IN, Prefix: 'listed/' },
+        },
+        ItemSelector: { 'key.$': '$$.Map.Item.Value.Key', 'size.$': '$$.Map.Item.Value.Size' },
+      }),
+    );
+    expect([done.status, done.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(done.output).toEqual([
+      { key: 'listed/a.json', size: 3 },
+      { key: 'listed/b.json', size: 5 },
+    ]);
+  }, 300_000);
+
+  test('a JSONata Map reads items with Arguments and selects them with $states.context.Map.Item', async () => {
+    await put('jsonata/items.json', JSON.stringify({ rows: [{ x: 10 }, { x: 20 }] }));
+    const done = await run(
+      {
+        QueryLanguage: 'JSONata',
+        ...map({
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'JSON', ItemsPointer: '/rows' },
+            Arguments: { Bucket: IN, Key: '{% $states.input.key %}' },
+          },
+          ItemSelector: {
+            x: '{% $states.context.Map.Item.Value.x %}',
+            i: '{% $states.context.Map.Item.Index %}',
+          },
+        }),
+      },
+      { key: 'jsonata/items.json' },
+    );
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(done.output).toEqual([
+      { x: 10, i: 0 },
+      { x: 20, i: 1 },
+    ]);
+  }, 300_000);
+
+  test('a missing object fails with States.ItemReaderFailed, caught by Catch', async () => {
+    const done = await run({
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemProcessor: PASS,
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'JSON' },
+            Parameters: { Bucket: IN, Key: 'nowhere.json' },
+          },
+          Catch: [{ ErrorEquals: ['States.ItemReaderFailed'], Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Pass', End: true },
+      },
+    });
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(done.output.Error).toBe('States.ItemReaderFailed');
+    expect(done.output.Cause).toMatch(/^S3 getObject of s3:\/\/items\/nowhere\.json failed: NoSuchKey \(404\)/);
+  }, 300_000);
+
+  test('a missing results bucket fails with States.ResultWriterFailed, caught by Catch', async () => {
+    const done = await run(
+      {
+        StartAt: 'Fan',
+        States: {
+          Fan: {
+            Type: 'Map',
+            ItemProcessor: PASS,
+            ItemsPath: '$.items',
+            ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'no-such-bucket' } },
+            Catch: [{ ErrorEquals: ['States.ResultWriterFailed'], Next: 'Caught' }],
+            End: true,
+          },
+          Caught: { Type: 'Pass', End: true },
+        },
+      },
+      { items: [1, 2] },
+    );
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(done.output.Error).toBe('States.ResultWriterFailed');
+    expect(done.output.Cause).toMatch(/^S3 putObject of s3:\/\/no-such-bucket\/.+ failed: NoSuchBucket \(404\)/);
+  }, 300_000);
+
+  test('without S3 configured, an ItemReader fails with States.ItemReaderFailed saying so', async () => {
+    // The run's shared stack has no AWS region, credentials or endpoint in its environment.
+    const own = process.env.STEPFLOW_TEST_API_URL;
+    delete process.env.STEPFLOW_TEST_API_URL;
+    try {
+      const done = await run(
+        map({
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'JSON' },
+            Parameters: { Bucket: IN, Key: 'k.json' },
+          },
+        }),
+      );
+      expect([done.status, done.error, done.cause]).toEqual([
+        'FAILED',
+        'States.ItemReaderFailed',
+        expect.stringMatching(/^S3 is not configured for this deployment \(.+\): set AWS_REGION and AWS credentials/),
+      ]);
+      expect(done.cause).toMatch(
+        /^S3 is not configured for this deployment \(.+\): set AWS_REGION and AWS credentials/,
+      );
+    } finally {
+      process.env.STEPFLOW_TEST_API_URL = own;
+    }
+  }, 300_000);
+});
