@@ -7,7 +7,7 @@ type Queryable = Pool | PoolClient;
 export const SCOPES = ['read', 'execute', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** An API key as stored: the secret only as a hash and sealed (see engine/api/key-secrets.ts). */
+/** An API key as stored: the secret only as a hash and sealed (see engine/service/key-secrets.ts). */
 export interface ApiKeyRow {
   id: string;
   name: string;

@@ -1,12 +1,14 @@
 import type { ExecutionResponse } from '../../schemas/api/executions';
 import type { HistoryEvent } from '../../schemas/history';
 import { DomainError } from './errors';
-import { listEventPage } from '../db/events-repo';
+import { lastEvent, listEventPage, type EventPage } from '../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../db/executions-repo';
 import { executionArn, executionArnOfId } from '../core/arn';
 import { executionLogEvents, loggingSettings, type ExecutionLogEvent, type LogLevel } from '../core/execution-log';
-import { findVersion } from '../db/state-machines-repo';
 import type { ServiceDeps } from './deps';
+import { findStateMachine } from './state-machines';
+
+export type { ExecutionRow };
 
 /** The API view of a stored execution (absent fields omitted, dates ISO-8601). */
 export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
@@ -32,11 +34,16 @@ export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
   };
 }
 
-/** One execution by id. */
-export async function describeExecution(deps: ServiceDeps, executionId: string): Promise<ExecutionResponse> {
+/** The stored execution `executionId`; `EXECUTION_NOT_FOUND` otherwise. */
+export async function getExecution(deps: ServiceDeps, executionId: string): Promise<ExecutionRow> {
   const row = await findExecution(deps.pool, executionId);
   if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
-  return toExecutionResponse(row);
+  return row;
+}
+
+/** One execution by id. */
+export async function describeExecution(deps: ServiceDeps, executionId: string): Promise<ExecutionResponse> {
+  return toExecutionResponse(await getExecution(deps, executionId));
 }
 
 /** History pages: `limit` events by default, and at most. */
@@ -67,6 +74,43 @@ function decodeHistoryCursor(cursor: string, reverse: boolean): number {
 }
 
 /**
+ * A page of an existing execution's history by keyset on the event id (see `listEventPage`):
+ * ascending after event `from` (descending before it with `reverse`), `limit` events at most
+ * (HISTORY_PAGE_MAX) and no more than HISTORY_PAGE_MAX_BYTES of them. Each protocol wraps the
+ * last id in its own cursor.
+ */
+export async function readHistoryPage(
+  deps: ServiceDeps,
+  executionId: string,
+  page: { limit?: number; reverse?: boolean; from?: number },
+): Promise<EventPage> {
+  await getExecution(deps, executionId);
+  return historyBatch(deps, executionId, {
+    limit: Math.min(page.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX),
+    maxBytes: HISTORY_PAGE_MAX_BYTES,
+    ...page,
+  });
+}
+
+/** Events of a history by keyset on the event id, without the existence check (a live stream's batches). */
+export function historyBatch(
+  deps: ServiceDeps,
+  executionId: string,
+  page: { limit: number; maxBytes: number; reverse?: boolean; from?: number },
+): Promise<EventPage> {
+  return listEventPage(deps.pool, executionId, page);
+}
+
+/** The types of the event that closes an execution's run. */
+export const CLOSING_EVENT = /^Execution(Succeeded|Failed|TimedOut|Aborted)$/;
+
+/** Whether the history's last stored event closes the execution and is at or before event `seen`. */
+export async function historyEndedBy(deps: ServiceDeps, executionId: string, seen: number): Promise<boolean> {
+  const latest = await lastEvent(deps.pool, executionId);
+  return latest !== undefined && CLOSING_EVENT.test(latest.type) && latest.id <= seen;
+}
+
+/**
  * A page of the execution's Step Functions history: ascending by event id (descending with
  * `reverse`), `limit` events at most and no more than HISTORY_PAGE_MAX_BYTES of them; `next` is
  * the cursor of the following page, absent on the last one.
@@ -76,12 +120,9 @@ export async function getExecutionHistoryPage(
   executionId: string,
   query: { limit?: number; next?: string; reverse?: boolean },
 ): Promise<{ events: HistoryEvent[]; next?: string }> {
-  const row = await findExecution(deps.pool, executionId);
-  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
   const reverse = query.reverse ?? false;
   const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, reverse);
-  const limit = Math.min(query.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
-  const page = await listEventPage(deps.pool, executionId, { limit, maxBytes: HISTORY_PAGE_MAX_BYTES, reverse, from });
+  const page = await readHistoryPage(deps, executionId, { limit: query.limit, reverse, from });
   const last = page.events[page.events.length - 1];
   return { events: page.events, ...(page.more && last ? { next: encodeHistoryCursor(last.id, reverse) } : {}) };
 }
@@ -97,16 +138,14 @@ export async function getExecutionLogPage(
   executionId: string,
   query: { limit?: number; next?: string },
 ): Promise<{ level: LogLevel; includeExecutionData: boolean; events: ExecutionLogEvent[]; next?: string }> {
-  const row = await findExecution(deps.pool, executionId);
-  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
-  const machine = await findVersion(deps.pool, row.stateMachine);
+  const row = await getExecution(deps, executionId);
+  const machine = await findStateMachine(deps, row.stateMachine);
   const settings = loggingSettings(machine?.loggingConfiguration);
   const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, false);
-  const limit = Math.min(query.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
   const page =
     settings.level === 'OFF'
       ? { events: [], more: false }
-      : await listEventPage(deps.pool, executionId, { limit, maxBytes: HISTORY_PAGE_MAX_BYTES, from });
+      : await readHistoryPage(deps, executionId, { limit: query.limit, from });
   const last = page.events[page.events.length - 1];
   const arn = executionArn(row.stateMachine, row.name);
   return {
@@ -152,6 +191,19 @@ function decodeCursor(cursor: string): { startDate: string; executionId: string 
     // fall through
   }
   throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
+}
+
+/**
+ * A page of executions, newest first (see `listExecutions` for the filters): `limit` rows at most,
+ * and `next`, the keyset position of the last, when more follow.
+ */
+export async function listExecutionRows(
+  deps: ServiceDeps,
+  query: Omit<Parameters<typeof listExecutions>[1], 'limit'> & { limit: number },
+): Promise<{ rows: ExecutionRow[]; next?: { startDate: string; executionId: string } }> {
+  const rows = await listExecutions(deps.pool, { ...query, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  return { rows: page, ...(rows.length > query.limit ? { next: listKey(page[page.length - 1]) } : {}) };
 }
 
 /** Rows read per query while a list page is filled: what one request holds at once. */

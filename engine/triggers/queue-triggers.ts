@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { CreateQueueTriggerRequest, QueueTriggerResponseSchema } from '../../schemas/api/triggers';
-import { masterKeyOf } from '../api/api-keys';
+import { masterKeyOf } from '../service/api-keys';
 import { ApiError } from '../api/errors';
-import { sealSecret, unsealSecret } from '../api/key-secrets';
+import { sealSecret, unsealSecret } from '../service/key-secrets';
 import { findVersion } from '../db/state-machines-repo';
 import {
   deleteQueueTrigger,

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { type z } from 'zod';
 import type { CreateWebhookRequestSchema, WebhookResponseSchema } from '../../schemas/api/triggers';
-import { masterKeyOf } from '../api/api-keys';
+import { masterKeyOf } from '../service/api-keys';
 import { ApiError } from '../api/errors';
 import { nestsDeeperThan, MAX_JSON_DEPTH } from '../api/json-limits';
-import { sealSecret, unsealSecret, type MasterKey } from '../api/key-secrets';
+import { sealSecret, unsealSecret, type MasterKey } from '../service/key-secrets';
 import {
   deleteWebhook,
   findWebhook,

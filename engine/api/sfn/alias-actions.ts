@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { AliasNameSchema } from '../../../schemas/api/common';
-import type { AliasRoute, AliasRow } from '../../db/aliases-repo';
-import { findVersion } from '../../db/state-machines-repo';
-import { createAlias, deleteAlias, describeAlias, listAliases, updateAlias } from '../../service/aliases';
+import {
+  createAlias,
+  deleteAlias,
+  describeAlias,
+  listAliases,
+  updateAlias,
+  type AliasRoute,
+  type AliasRow,
+} from '../../service/aliases';
 import type { ServiceDeps } from '../../service/deps';
+import { getStateMachine } from '../../service/state-machines';
 import {
   epochSeconds,
   machineNotFound,
@@ -13,7 +20,7 @@ import {
   stateMachineVersionArn,
   type StateMachineRef,
 } from './arn';
-import { SfnError } from './errors';
+import { namingArn, SfnError } from './errors';
 import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
 
 const RoutingSchema = z
@@ -146,7 +153,7 @@ export const aliasActions = {
     );
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version'], machineNotFound);
     const after = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.string());
-    if (!(await findVersion(deps.pool, ref.name))) throw machineNotFound(ref.arn);
+    await namingArn(ref.arn, getStateMachine(deps, ref.name));
     const { aliases, next } = await listAliases(deps, ref.name, {
       limit: pageSize(request.maxResults),
       after,

@@ -1,15 +1,18 @@
 import { z } from 'zod';
 import type { HistoryEvent } from '../../../schemas/history';
 import { executionArnOfId, stateMachineArnOfId } from '../../core/arn';
-import { listEventPage } from '../../db/events-repo';
-import { findExecution, listExecutions, type ExecutionRow } from '../../db/executions-repo';
-import { findVersion } from '../../db/state-machines-repo';
 import type { ServiceDeps } from '../../service/deps';
-import { HISTORY_PAGE_MAX_BYTES, isIsoInstant, listKey } from '../../service/describe';
+import {
+  getExecution,
+  isIsoInstant,
+  listExecutionRows,
+  readHistoryPage,
+  type ExecutionRow,
+} from '../../service/describe';
+import { getStateMachine } from '../../service/state-machines';
 import { startExecution } from '../../service/start';
 import { stopExecution } from '../../service/stop';
 import { redriveExecution, redriveStatusOf as redrivable } from '../../service/redrive';
-import { DomainError } from '../../service/errors';
 import {
   epochSeconds,
   executionIdOf,
@@ -19,7 +22,7 @@ import {
   stateMachineNameOf,
   stateMachineVersionArn,
 } from './arn';
-import { SfnError } from './errors';
+import { namingArn, SfnError } from './errors';
 import { existingMapRun } from './map-run-actions';
 import { checkName } from './state-machine-actions';
 import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
@@ -43,10 +46,8 @@ function parseInput(input: string | undefined): unknown {
 }
 
 /** A stored execution, or `ExecutionDoesNotExist`. */
-async function executionOf(deps: ServiceDeps, arn: unknown): Promise<ExecutionRow> {
-  const row = await findExecution(deps.pool, executionIdOf(arn));
-  if (!row) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
-  return row;
+function executionOf(deps: ServiceDeps, arn: unknown): Promise<ExecutionRow> {
+  return namingArn(String(arn), getExecution(deps, executionIdOf(arn)));
 }
 
 /** The version / alias ARNs an execution was started with (absent when started on the machine itself). */
@@ -118,26 +119,17 @@ export const executionActions = {
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version', 'alias'], machineNotFound);
     if (request.name !== undefined) checkName(request.name);
     const input = parseInput(request.input);
-    try {
-      const { execution } = await startExecution(
-        deps,
-        ref.name,
-        { name: request.name, input },
-        { version: ref.version, alias: ref.alias },
-      );
-      return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'STATE_MACHINE_NOT_FOUND') throw machineNotFound(ref.arn);
-      throw err;
-    }
+    const { execution } = await namingArn(
+      ref.arn,
+      startExecution(deps, ref.name, { name: request.name, input }, { version: ref.version, alias: ref.alias }),
+    );
+    return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
   },
 
   async StartSyncExecution(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(StartSchema, body);
     const name = stateMachineNameOf(request.stateMachineArn);
-    const machine = await findVersion(deps.pool, name);
-    if (!machine)
-      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    const machine = await namingArn(request.stateMachineArn, getStateMachine(deps, name));
     if (machine.type !== 'EXPRESS') {
       throw new SfnError(
         'StateMachineTypeNotSupported',
@@ -146,13 +138,12 @@ export const executionActions = {
     }
     const { execution } = await startExecution(deps, name, { name: request.name, input: parseInput(request.input) });
     await deps.temporal.workflow.getHandle(execution.executionId).result();
-    const row = await findExecution(deps.pool, execution.executionId);
     const {
       redriveCount: _r,
       redriveStatus: _s,
       redriveStatusReason: _t,
       ...shape
-    } = describe(row as ExecutionRow) as Record<string, unknown>;
+    } = describe(await getExecution(deps, execution.executionId)) as Record<string, unknown>;
     return { ...shape, billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: 100 } };
   },
 
@@ -204,9 +195,8 @@ export const executionActions = {
         ? undefined
         : decodeToken(request.nextToken, z.object({ e: z.number().int().min(0), r: z.boolean() }));
     if (token && token.r !== reverse) throw new SfnError('InvalidToken', `Invalid Token: 'Invalid token'`);
-    const page = await listEventPage(deps.pool, row.executionId, {
+    const page = await readHistoryPage(deps, row.executionId, {
       limit: pageSize(request.maxResults),
-      maxBytes: HISTORY_PAGE_MAX_BYTES,
       reverse,
       from: token?.e,
     });
@@ -236,10 +226,9 @@ export const executionActions = {
     if (request.mapRunArn !== undefined) await existingMapRun(deps, request.mapRunArn);
     else {
       const machine = parseStateMachineArn(request.stateMachineArn, ['machine', 'version', 'alias'], machineNotFound);
-      if (!(await findVersion(deps.pool, machine.name))) throw machineNotFound(machine.arn);
+      await namingArn(machine.arn, getStateMachine(deps, machine.name));
       ref = machine;
     }
-    const limit = pageSize(request.maxResults);
     const before =
       request.nextToken === undefined
         ? undefined
@@ -247,20 +236,18 @@ export const executionActions = {
             request.nextToken,
             z.object({ startDate: z.string().refine(isIsoInstant), executionId: z.string() }),
           );
-    const rows = await listExecutions(deps.pool, {
+    const { rows, next } = await listExecutionRows(deps, {
       stateMachine: ref.name,
       mapRunArn: request.mapRunArn,
       publishedVersion: ref.version,
       alias: ref.alias,
       status: request.statusFilter,
       redriven: request.redriveFilter === undefined ? undefined : request.redriveFilter === 'REDRIVEN',
-      limit: limit + 1,
+      limit: pageSize(request.maxResults),
       before,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
     return {
-      executions: page.map((row) => ({
+      executions: rows.map((row) => ({
         executionArn: executionArnOfId(row.executionId),
         stateMachineArn: stateMachineArnOfId(row.executionId, row.stateMachine),
         ...(row.mapRunArn ? { mapRunArn: row.mapRunArn } : {}),
@@ -271,7 +258,7 @@ export const executionActions = {
         ...(row.stopDate ? { stopDate: epochSeconds(row.stopDate) } : {}),
         redriveCount: 0,
       })),
-      ...(rows.length > limit ? { nextToken: encodeToken(listKey(last)) } : {}),
+      ...(next ? { nextToken: encodeToken(next) } : {}),
     };
   },
 };
