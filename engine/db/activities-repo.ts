@@ -1,6 +1,4 @@
-import type { PoolClient } from 'pg';
-
-type Queryable = Pick<PoolClient, 'query'>;
+import type { Queryable } from './pool';
 
 /** An activity (`…:activity:<name>`). */
 export interface ActivityRow {

@@ -1,7 +1,6 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import type { Queryable } from './pool';
 import { withTransaction } from './pool';
-
-type Queryable = Pool | PoolClient;
 
 /** The scopes a key may hold: read ⊂ execute ⊂ admin is NOT implied; each is granted explicitly. */
 export const SCOPES = ['read', 'execute', 'admin'] as const;

@@ -1,8 +1,7 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import type { Queryable } from './pool';
 import type { HistoryEvent } from '../../schemas/history';
 import { withTransaction } from './pool';
-
-type Queryable = Pool | PoolClient;
 
 /** Writes history events idempotently: an event id already stored for the execution is skipped. */
 export async function insertEvents(db: Queryable, executionId: string, events: HistoryEvent[]): Promise<void> {

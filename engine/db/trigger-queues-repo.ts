@@ -1,6 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
-
-type Queryable = Pool | PoolClient;
+import type { Queryable } from './pool';
 
 /** The brokers a queue trigger reads. */
 export const QUEUE_KINDS = ['nats', 'rabbitmq'] as const;

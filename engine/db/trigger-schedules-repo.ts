@@ -1,6 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
-
-type Queryable = Pool | PoolClient;
+import type { Queryable } from './pool';
 
 /** A schedule as stored (Temporal holds its timer; this row is what the API lists). */
 export interface ScheduleRow {
