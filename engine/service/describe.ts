@@ -1,5 +1,7 @@
 import type { ExecutionResponse } from '../../schemas/api/executions';
 import type { HistoryEvent } from '../../schemas/history';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from './cursor';
 import { DomainError } from './errors';
 import { lastEvent, listEventPage, type EventPage } from '../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../db/executions-repo';
@@ -53,24 +55,16 @@ export const HISTORY_PAGE_MAX = 1000;
 export const HISTORY_PAGE_MAX_BYTES = 4 * 1024 * 1024;
 
 /** A history cursor: the last event id a page returned, and its direction. */
-function encodeHistoryCursor(eventId: number, reverse: boolean): string {
-  return Buffer.from(JSON.stringify({ e: eventId, r: reverse ? 1 : 0 }), 'utf8').toString('base64url');
-}
+const HistoryCursorSchema = z.object({ e: z.number().int().min(0), r: z.union([z.literal(0), z.literal(1)]) });
 
-function decodeHistoryCursor(cursor: string, reverse: boolean): number {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    value = undefined;
-  }
-  const { e, r } = (value && typeof value === 'object' ? value : {}) as { e?: unknown; r?: unknown };
-  if (!Number.isSafeInteger(e) || (e as number) < 0 || (r !== 0 && r !== 1)) {
-    throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
-  }
-  if ((r === 1) !== reverse)
-    throw new DomainError('INVALID_CURSOR', `The cursor was returned for reverse=${r === 1}; pass the same reverse`);
-  return e as number;
+function decodeHistoryCursor(cursor: string | undefined, reverse: boolean): number | undefined {
+  const position = decodeCursor(cursor, HistoryCursorSchema);
+  if (position && (position.r === 1) !== reverse)
+    throw new DomainError(
+      'INVALID_CURSOR',
+      `The cursor was returned for reverse=${position.r === 1}; pass the same reverse`,
+    );
+  return position?.e;
 }
 
 /**
@@ -121,10 +115,13 @@ export async function getExecutionHistoryPage(
   query: { limit?: number; next?: string; reverse?: boolean },
 ): Promise<{ events: HistoryEvent[]; next?: string }> {
   const reverse = query.reverse ?? false;
-  const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, reverse);
+  const from = decodeHistoryCursor(query.next, reverse);
   const page = await readHistoryPage(deps, executionId, { limit: query.limit, reverse, from });
   const last = page.events[page.events.length - 1];
-  return { events: page.events, ...(page.more && last ? { next: encodeHistoryCursor(last.id, reverse) } : {}) };
+  return {
+    events: page.events,
+    ...(page.more && last ? { next: encodeCursor({ e: last.id, r: reverse ? 1 : 0 }) } : {}),
+  };
 }
 
 /**
@@ -141,7 +138,7 @@ export async function getExecutionLogPage(
   const row = await getExecution(deps, executionId);
   const machine = await findStateMachine(deps, row.stateMachine);
   const settings = loggingSettings(machine?.loggingConfiguration);
-  const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, false);
+  const from = decodeHistoryCursor(query.next, false);
   const page =
     settings.level === 'OFF'
       ? { events: [], more: false }
@@ -151,7 +148,7 @@ export async function getExecutionLogPage(
   return {
     ...settings,
     events: executionLogEvents(page.events, settings, { arn, redriveCount: row.redriveCount ?? 0 }),
-    ...(page.more && last ? { next: encodeHistoryCursor(last.id, false) } : {}),
+    ...(page.more && last ? { next: encodeCursor({ e: last.id, r: 0 }) } : {}),
   };
 }
 
@@ -171,26 +168,12 @@ export function listKey(row: ExecutionRow): { startDate: string; executionId: st
   return { startDate: row.startKey ?? row.startDate.toISOString(), executionId: row.executionId };
 }
 
-/** An opaque cursor: where the previous page ended (newest first). */
-function encodeCursor(row: ExecutionRow): string {
-  const key = listKey(row);
-  return Buffer.from(JSON.stringify([key.startDate, key.executionId])).toString('base64url');
-}
+/** A list cursor: the start date (microseconds) and id of the row the previous page ended at (newest first). */
+const ListCursorSchema = z.tuple([z.string().refine(isIsoInstant), z.string()]);
 
-function decodeCursor(cursor: string): { startDate: string; executionId: string } {
-  try {
-    const [startDate, executionId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
-      unknown,
-      unknown,
-    ];
-    // A date Postgres would refuse must be refused here, as a bad cursor (400), not a failed query.
-    if (typeof startDate === 'string' && typeof executionId === 'string' && isIsoInstant(startDate)) {
-      return { startDate, executionId };
-    }
-  } catch {
-    // fall through
-  }
-  throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
+function encodeListCursor(row: ExecutionRow): string {
+  const key = listKey(row);
+  return encodeCursor([key.startDate, key.executionId]);
 }
 
 /**
@@ -237,7 +220,8 @@ export async function listExecutionPage(
   },
 ): Promise<{ executions: ExecutionResponse[]; next?: string }> {
   const page: ExecutionRow[] = [];
-  let before = query.next ? decodeCursor(query.next) : undefined;
+  const position = decodeCursor(query.next || undefined, ListCursorSchema);
+  let before = position && { startDate: position[0], executionId: position[1] };
   let bytes = 0;
   for (;;) {
     const want = Math.min(LIST_CHUNK, query.limit - page.length);
@@ -262,5 +246,8 @@ export async function listExecutionPage(
 }
 
 function pageOf(rows: ExecutionRow[], more: boolean): { executions: ExecutionResponse[]; next?: string } {
-  return { executions: rows.map(toExecutionResponse), ...(more ? { next: encodeCursor(rows[rows.length - 1]) } : {}) };
+  return {
+    executions: rows.map(toExecutionResponse),
+    ...(more ? { next: encodeListCursor(rows[rows.length - 1]) } : {}),
+  };
 }

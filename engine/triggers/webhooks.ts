@@ -14,7 +14,7 @@ import {
   type WebhookRow,
 } from '../db/trigger-webhooks-repo';
 import type { ServiceDeps } from '../service/deps';
-import { findVersion } from '../db/state-machines-repo';
+import { getStateMachine } from '../service/state-machines';
 import { dedupDigest, startOnce } from './start-once';
 import { verifyWebhookSignature } from './webhook-signature';
 
@@ -56,9 +56,7 @@ export async function createWebhook(
   deps: ServiceDeps,
   request: z.infer<typeof CreateWebhookRequestSchema>,
 ): Promise<WebhookResponse> {
-  if (!(await findVersion(deps.pool, request.stateMachine))) {
-    throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${request.stateMachine}' does not exist`);
-  }
+  await getStateMachine(deps, request.stateMachine);
   const id = `wh${randomBytes(8).toString('hex')}`;
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   const row = await insertWebhook(deps.pool, {

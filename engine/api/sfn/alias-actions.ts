@@ -9,6 +9,7 @@ import {
   type AliasRoute,
   type AliasRow,
 } from '../../service/aliases';
+import { decodeCursor, encodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
 import { getStateMachine } from '../../service/state-machines';
 import {
@@ -21,7 +22,7 @@ import {
   type StateMachineRef,
 } from './arn';
 import { namingArn, SfnError } from './errors';
-import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+import { MaxResultsSchema, pageSize, parseRequest } from './request';
 
 const RoutingSchema = z
   .array(z.object({ stateMachineVersionArn: z.string().min(1).max(2048), weight: z.number().int().min(0).max(100) }))
@@ -152,7 +153,7 @@ export const aliasActions = {
       body,
     );
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version'], machineNotFound);
-    const after = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.string());
+    const after = decodeCursor(request.nextToken, z.string());
     await namingArn(ref.arn, getStateMachine(deps, ref.name));
     const { aliases, next } = await listAliases(deps, ref.name, {
       limit: pageSize(request.maxResults),
@@ -164,7 +165,7 @@ export const aliasActions = {
         stateMachineAliasArn: stateMachineAliasArn(alias.stateMachine, alias.name),
         creationDate: epochSeconds(alias.createdAt),
       })),
-      ...(next !== undefined ? { nextToken: encodeToken(next) } : {}),
+      ...(next !== undefined ? { nextToken: encodeCursor(next) } : {}),
     };
   },
 

@@ -74,7 +74,9 @@ export function toSfnError(err: unknown): SfnError | undefined {
     const message =
       err.code === 'INVALID_DEFINITION' && err.problems
         ? `Invalid State Machine Definition: '${err.problems.map((p) => `${p.code}: ${p.message.trimEnd()} at /${p.path.replace(/^\//, '')}`).join(', ')}'`
-        : err.message;
+        : err.code === 'INVALID_CURSOR'
+          ? `Invalid Token: 'Invalid token'`
+          : err.message;
     return new SfnError(type, message);
   }
   return undefined;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HistoryEvent } from '../../../schemas/history';
 import { executionArnOfId, stateMachineArnOfId } from '../../core/arn';
+import { decodeCursor, encodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
 import {
   getExecution,
@@ -25,7 +26,7 @@ import {
 import { namingArn, SfnError } from './errors';
 import { existingMapRun } from './map-run-actions';
 import { checkName } from './state-machine-actions';
-import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+import { MaxResultsSchema, pageSize, parseRequest } from './request';
 
 const StartSchema = z.object({
   stateMachineArn: z.string(),
@@ -190,10 +191,7 @@ export const executionActions = {
     const row = await executionOf(deps, request.executionArn);
     const reverse = request.reverseOrder === true;
     // Keyset on the event id: the token is the last id returned and the order it was read in.
-    const token =
-      request.nextToken === undefined
-        ? undefined
-        : decodeToken(request.nextToken, z.object({ e: z.number().int().min(0), r: z.boolean() }));
+    const token = decodeCursor(request.nextToken, z.object({ e: z.number().int().min(0), r: z.boolean() }));
     if (token && token.r !== reverse) throw new SfnError('InvalidToken', `Invalid Token: 'Invalid token'`);
     const page = await readHistoryPage(deps, row.executionId, {
       limit: pageSize(request.maxResults),
@@ -203,7 +201,7 @@ export const executionActions = {
     const last = page.events[page.events.length - 1];
     return {
       events: page.events.map((event) => wireEvent(event, request.includeExecutionData !== false)),
-      ...(page.more && last ? { nextToken: encodeToken({ e: last.id, r: reverse }) } : {}),
+      ...(page.more && last ? { nextToken: encodeCursor({ e: last.id, r: reverse }) } : {}),
     };
   },
 
@@ -229,13 +227,10 @@ export const executionActions = {
       await namingArn(machine.arn, getStateMachine(deps, machine.name));
       ref = machine;
     }
-    const before =
-      request.nextToken === undefined
-        ? undefined
-        : decodeToken(
-            request.nextToken,
-            z.object({ startDate: z.string().refine(isIsoInstant), executionId: z.string() }),
-          );
+    const before = decodeCursor(
+      request.nextToken,
+      z.object({ startDate: z.string().refine(isIsoInstant), executionId: z.string() }),
+    );
     const { rows, next } = await listExecutionRows(deps, {
       stateMachine: ref.name,
       mapRunArn: request.mapRunArn,
@@ -258,7 +253,7 @@ export const executionActions = {
         ...(row.stopDate ? { stopDate: epochSeconds(row.stopDate) } : {}),
         redriveCount: 0,
       })),
-      ...(next ? { nextToken: encodeToken(next) } : {}),
+      ...(next ? { nextToken: encodeCursor(next) } : {}),
     };
   },
 };

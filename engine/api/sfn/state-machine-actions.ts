@@ -4,6 +4,7 @@ import { ResourceNameSchema } from '../../../schemas/api/common';
 import { stateMachineArn } from '../../core/arn';
 import { currentBindings } from '../../resources/bindings';
 import { unsupportedResources } from '../../resources/validate';
+import { decodeCursor, encodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
 import { getExecution } from '../../service/describe';
 import {
@@ -25,7 +26,7 @@ import {
   stateMachineVersionArn,
 } from './arn';
 import { namingArn, SfnError } from './errors';
-import { checkDefinitionText, decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+import { checkDefinitionText, MaxResultsSchema, pageSize, parseRequest } from './request';
 
 /** `tags` of the Create actions: keys 1–128, values 0–256 characters. */
 export const TagListSchema = z.array(z.object({ key: z.string().min(1).max(128), value: z.string().max(256) }));
@@ -217,7 +218,7 @@ export const stateMachineActions = {
 
   async ListStateMachines(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(z.object({ maxResults: MaxResultsSchema, nextToken: z.string().optional() }), body);
-    const after = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.string());
+    const after = decodeCursor(request.nextToken, z.string());
     const { stateMachines, next } = await listStateMachines(deps, pageSize(request.maxResults), after);
     return {
       stateMachines: stateMachines.map((row) => ({
@@ -226,7 +227,7 @@ export const stateMachineActions = {
         type: row.type,
         creationDate: epochSeconds(row.createdAt),
       })),
-      ...(next !== undefined ? { nextToken: encodeToken(next) } : {}),
+      ...(next !== undefined ? { nextToken: encodeCursor(next) } : {}),
     };
   },
 
