@@ -9,6 +9,8 @@ import ts from 'typescript';
  * - the pure core (`engine/core`, `schemas`) imports no I/O module and nothing outside itself;
  * - `workflows/` imports only `@temporalio/workflow`, the pure core and schemas (and `activities/`
  *   as types only: the activities' contracts);
+ * - `engine/api` (REST and the Step Functions protocol) reaches the store only through the use
+ *   cases of `engine/service`: it imports nothing from `engine/db`, not even a type;
  * - no value-import cycle anywhere.
  */
 
@@ -204,6 +206,16 @@ describe('architecture', () => {
       .filter((imp) => imp.from.startsWith('workflows/') && !allowed(imp))
       .map((imp) => `${imp.from} imports ${imp.specifier}${imp.typeOnly ? ' (type)' : ''}`);
     expect(violations).toEqual([]);
+  });
+
+  test('engine/api imports nothing from engine/db (the use cases in engine/service own the store)', () => {
+    const violations = imports
+      .filter((imp) => imp.from.startsWith('engine/api/') && imp.target?.startsWith('engine/db/'))
+      .map((imp) => `${imp.from} imports ${imp.specifier}${imp.typeOnly ? ' (type)' : ''}`);
+    expect(violations).toEqual([]);
+    // The rule reads the same import graph as the others: a direct import of the store is seen.
+    const probe = importsOf('engine/api/sfn/probe.ts', "import { findExecution } from '../../db/executions-repo';");
+    expect(probe.map((imp) => imp.target)).toEqual(['engine/db/executions-repo.ts']);
   });
 
   test('no value-import cycle (but the interpreter one, until the core rewrite lands)', () => {

@@ -4,7 +4,7 @@ import { insertEvents } from '../../engine/db/events-repo';
 import { substituteToken } from '../../engine/service/task-tokens';
 import type { Logger } from '../../engine/logger';
 import type { Metrics } from '../../engine/metrics';
-import type { MasterKey } from '../../engine/api/key-secrets';
+import type { MasterKey } from '../../engine/service/key-secrets';
 import type { AwsClients } from '../../engine/resources/aws/clients';
 import { IntegrationFailure, invokeLambda, runIntegration } from '../../engine/resources/aws/integrations';
 import { ConnectionUnavailable, openConnection, type OpenConnection } from '../../engine/resources/connections';

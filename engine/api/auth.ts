@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { findActiveApiKey, isAuthEnabled, type ApiKeyRow, type Scope } from '../db/api-keys-repo';
 import type { ServiceDeps } from '../service/deps';
-import { isLoopback, masterKeyOf } from './api-keys';
-import { secretMatches, unsealSecret, type MasterKey } from './key-secrets';
+import { activeApiKey, authRequired, isLoopback, masterKeyOf, type ApiKeyRow, type Scope } from '../service/api-keys';
+import { secretMatches, unsealSecret, type MasterKey } from '../service/key-secrets';
 import { checkSigV4Claims, isSigV4, parseSigV4, verifySigV4Signature, type SigV4Header } from './sigv4';
 
 /** What a route needs: nothing (`public`) or a key holding that scope. */
@@ -230,7 +229,7 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
   const enforced = async (): Promise<boolean> => {
     if (!loopback || Date.now() < onUntil) return true;
     // Only the "on" answer is cached: the first key created is enforced from the next request.
-    if (await isAuthEnabled(deps.pool)) {
+    if (await authRequired(deps.pool)) {
       onUntil = Date.now() + AUTH_ON_TTL_MS;
       return true;
     }
@@ -258,7 +257,7 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
       const problem = checkSigV4Claims(header, request.headers);
       if (problem)
         return refuse(reply, true, 401, 'InvalidSignatureException', `The request signature is invalid: ${problem}`);
-      const key = await findActiveApiKey(deps.pool, header.accessKeyId);
+      const key = await activeApiKey(deps.pool, header.accessKeyId);
       if (!key)
         return refuse(
           reply,
@@ -298,7 +297,7 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
         );
       return refuse(reply, false, 401, '', 'An API key is required: Authorization: Bearer <key id>.<secret>');
     }
-    const key = await findActiveApiKey(deps.pool, bearer[1]);
+    const key = await activeApiKey(deps.pool, bearer[1]);
     if (!key || !secretMatches(key.secretHash, bearer[2])) {
       if (sfn)
         return refuse(
@@ -382,6 +381,6 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
  */
 export async function stillAuthorized(deps: ServiceDeps, request: FastifyRequest): Promise<boolean> {
   const keyId = authenticatedKeyId(request);
-  if (keyId) return (await findActiveApiKey(deps.pool, keyId)) !== undefined;
-  return isLoopback(deps.config.HOST) && !(await isAuthEnabled(deps.pool));
+  if (keyId) return (await activeApiKey(deps.pool, keyId)) !== undefined;
+  return isLoopback(deps.config.HOST) && !(await authRequired(deps.pool));
 }

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { findActiveApiKey } from '../db/api-keys-repo';
-import { lastEvent, listEventPage } from '../db/events-repo';
+import { activeApiKey } from '../service/api-keys';
 import type { ServiceDeps } from '../service/deps';
+import { CLOSING_EVENT, historyBatch, historyEndedBy } from '../service/describe';
 
 /** How often a live history stream looks for new events. */
 const POLL_MS = 250;
@@ -13,7 +13,6 @@ export const KEY_RECHECK_MS = 2_000;
 /** Events read per query, and the most event JSON read at once: what one connection buffers. */
 const BATCH_EVENTS = 100;
 const BATCH_BYTES = 1024 * 1024;
-const TERMINAL = /^Execution(Succeeded|Failed|TimedOut|Aborted)$/;
 
 /** The key id of a `Bearer <id>.<secret>` header (the auth hook has already checked the secret). */
 function bearerKeyId(authorization: string | undefined): string | undefined {
@@ -38,7 +37,7 @@ export async function streamHistory(
   let last = Number.isSafeInteger(header) && header > 0 ? header : 0;
   const keyId = bearerKeyId(request.headers.authorization);
   // Only a key that authenticated this request is rechecked (an open API has none).
-  const checkKey = keyId !== undefined && (await findActiveApiKey(deps.pool, keyId)) !== undefined;
+  const checkKey = keyId !== undefined && (await activeApiKey(deps.pool, keyId)) !== undefined;
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -63,29 +62,24 @@ export async function streamHistory(
     while (open) {
       if (checkKey && Date.now() - keyCheckedAt >= KEY_RECHECK_MS) {
         keyCheckedAt = Date.now();
-        if (!(await findActiveApiKey(deps.pool, keyId as string))) {
+        if (!(await activeApiKey(deps.pool, keyId as string))) {
           request.log.info({ executionId, apiKey: keyId }, 'history stream closed: api key revoked');
           await write('event: error\ndata: {"code":"UNAUTHORIZED","message":"The API key was revoked"}\n\n');
           break;
         }
       }
-      const page = await listEventPage(deps.pool, executionId, {
-        limit: BATCH_EVENTS,
-        maxBytes: BATCH_BYTES,
-        from: last,
-      });
+      const page = await historyBatch(deps, executionId, { limit: BATCH_EVENTS, maxBytes: BATCH_BYTES, from: last });
       for (const event of page.events) {
         if (!open) break;
         await write(`id: ${event.id}\nevent: history\ndata: ${JSON.stringify(event)}\n\n`);
         last = event.id;
         lastWrite = Date.now();
-        if (TERMINAL.test(event.type)) open = false;
+        if (CLOSING_EVENT.test(event.type)) open = false;
       }
       if (!open) break;
       if (page.more) continue;
       // Nothing new: a history that already ended (resumed at or past its closing event) is done.
-      const latest = await lastEvent(deps.pool, executionId);
-      if (latest && TERMINAL.test(latest.type) && latest.id <= last) break;
+      if (await historyEndedBy(deps, executionId, last)) break;
       if (Date.now() - lastWrite > KEEPALIVE_MS) {
         await write(': keep-alive\n\n');
         lastWrite = Date.now();

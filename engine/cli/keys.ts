@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
 import type { Config } from '../../schemas/config';
-import { createApiKey, masterKeyOf, sealPlaintextSecrets } from '../api/api-keys';
-import { sealedBy, type MasterKey } from '../api/key-secrets';
+import { createApiKey, masterKeyOf, sealPlaintextSecrets } from '../service/api-keys';
+import { sealedBy, type MasterKey } from '../service/key-secrets';
 import {
   countActiveApiKeys,
   disableAuth,

@@ -1,6 +1,5 @@
-import type { PoolClient } from 'pg';
-
-type Queryable = Pick<PoolClient, 'query'>;
+import { keyedTable } from './keyed-table';
+import type { Queryable } from './pool';
 
 /** An activity (`…:activity:<name>`). */
 export interface ActivityRow {
@@ -20,24 +19,12 @@ export async function putActivity(db: Queryable, name: string): Promise<{ row: A
   return { row: (await findActivity(db, name)) as ActivityRow, created: false };
 }
 
-/** One activity. */
-export async function findActivity(db: Queryable, name: string): Promise<ActivityRow | undefined> {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM activities WHERE name = $1`, [name]);
-  return rows[0];
-}
-
-/** Activities by name after `afterName` (keyset pagination). */
-export async function listActivities(db: Queryable, limit: number, afterName?: string): Promise<ActivityRow[]> {
-  const { rows } = await db.query(
-    `SELECT ${COLUMNS} FROM activities WHERE ($2::text IS NULL OR name > $2) ORDER BY name LIMIT $1`,
-    [limit, afterName ?? null],
-  );
-  return rows;
-}
+const activities = keyedTable<ActivityRow>('activities', 'name', COLUMNS);
+/** One activity; activities by name after `afterName` (keyset pagination). */
+export const { find: findActivity, list: listActivities } = activities;
 
 /** Deletes an activity and its tags; true when it existed. Call inside a transaction. */
 export async function deleteActivity(db: Queryable, name: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM activities WHERE name = $1', [name]);
   await db.query(`DELETE FROM resource_tags WHERE resource_type = 'activity' AND resource_name = $1`, [name]);
-  return (rowCount ?? 0) > 0;
+  return activities.remove(db, name);
 }

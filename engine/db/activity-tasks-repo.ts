@@ -1,6 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
-
-type Queryable = Pool | PoolClient;
+import type { Queryable } from './pool';
 
 /** Queues a task for the workers of an activity (idempotent per nonce: redelivery keeps one row). */
 export async function enqueueActivityTask(

@@ -1,6 +1,4 @@
-import type { PoolClient } from 'pg';
-
-type Queryable = Pick<PoolClient, 'query'>;
+import type { Queryable } from './pool';
 
 /** One route of an alias: a published version number and its share (percent) of executions. */
 export interface AliasRoute {

@@ -1,13 +1,12 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import type { Queryable } from './pool';
 import { withTransaction } from './pool';
-
-type Queryable = Pool | PoolClient;
 
 /** The scopes a key may hold: read ⊂ execute ⊂ admin is NOT implied; each is granted explicitly. */
 export const SCOPES = ['read', 'execute', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** An API key as stored: the secret only as a hash and sealed (see engine/api/key-secrets.ts). */
+/** An API key as stored: the secret only as a hash and sealed (see engine/service/key-secrets.ts). */
 export interface ApiKeyRow {
   id: string;
   name: string;

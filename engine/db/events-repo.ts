@@ -1,8 +1,7 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import type { Queryable } from './pool';
 import type { HistoryEvent } from '../../schemas/history';
 import { withTransaction } from './pool';
-
-type Queryable = Pool | PoolClient;
 
 /**
  * SQL: execution `$1` keeps a history (every execution but a Map Run's EXPRESS children, which
@@ -38,12 +37,13 @@ export async function insertEvents(db: Queryable, executionId: string, events: H
   );
 }
 
-/** Every stored event of an execution, ascending by id (unbounded: for internal use, never for a response). */
-export async function listEvents(db: Queryable, executionId: string): Promise<HistoryEvent[]> {
-  const { rows } = await db.query('SELECT details FROM execution_events WHERE execution_id = $1 ORDER BY event_id', [
-    executionId,
-  ]);
-  return rows.map((row) => row.details as HistoryEvent);
+/** Whether an execution's history holds an event of `type` (read in the database, not by loading the history). */
+export async function hasEventOfType(db: Queryable, executionId: string, type: string): Promise<boolean> {
+  const { rows } = await db.query(
+    'SELECT EXISTS (SELECT 1 FROM execution_events WHERE execution_id = $1 AND type = $2) AS found',
+    [executionId, type],
+  );
+  return rows[0].found === true;
 }
 
 /** One page of a history: its events, and whether more follow in the same direction. */

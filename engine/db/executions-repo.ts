@@ -1,7 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Queryable } from './pool';
 import type { WorkflowOutcome } from '../../workflows/messages';
-
-type Queryable = Pool | PoolClient;
 
 /** One execution as stored. */
 export interface ExecutionRow {

@@ -1,6 +1,4 @@
-import type { PoolClient } from 'pg';
-
-type Queryable = Pick<PoolClient, 'query'>;
+import type { Queryable } from './pool';
 
 /** A published state machine version (`…:stateMachine:<name>:<versionNumber>`) with what it runs. */
 export interface PublishedVersionRow {

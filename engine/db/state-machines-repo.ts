@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { Queryable } from './pool';
 
 /** A state machine with one of its versions. */
 export interface StateMachineVersionRow {
@@ -19,8 +19,6 @@ export interface StateMachineVersionRow {
   loggingConfiguration: Record<string, unknown> | null;
   updatedAt: Date;
 }
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 const SELECT = `SELECT m.name, m.type, m.role_arn AS "roleArn", v.version, v.definition, v.definition_hash AS "definitionHash", v.plan,
   m.created_at AS "createdAt", v.created_at AS "versionCreatedAt", m.revision_id AS "revisionId",

@@ -1,6 +1,4 @@
-import type { PoolClient } from 'pg';
-
-type Queryable = Pick<PoolClient, 'query'>;
+import type { Queryable } from './pool';
 
 /** The kinds of resource that carry tags. */
 export type TaggedResourceType = 'stateMachine' | 'activity';

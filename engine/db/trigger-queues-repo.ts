@@ -1,6 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
-
-type Queryable = Pool | PoolClient;
+import { keyedTable } from './keyed-table';
+import type { Queryable } from './pool';
 
 /** The brokers a queue trigger reads. */
 export const QUEUE_KINDS = ['nats', 'rabbitmq'] as const;
@@ -58,21 +57,9 @@ export async function insertQueueTrigger(
   return rows[0];
 }
 
-export async function findQueueTrigger(db: Queryable, name: string): Promise<QueueTriggerRow | undefined> {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM trigger_queues WHERE name = $1`, [name]);
-  return rows[0];
-}
-
-/** Every queue trigger (the consumer process reads them all), or a page of them. */
-export async function listQueueTriggers(db: Queryable, limit = 1_000, after?: string): Promise<QueueTriggerRow[]> {
-  const { rows } = await db.query(
-    `SELECT ${COLUMNS} FROM trigger_queues WHERE ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2`,
-    [after ?? null, limit],
-  );
-  return rows;
-}
-
-export async function deleteQueueTrigger(db: Queryable, name: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM trigger_queues WHERE name = $1', [name]);
-  return (rowCount ?? 0) > 0;
-}
+/** Queue triggers by name: one, a page after `after` (the consumer process reads up to 1,000), a delete. */
+export const {
+  find: findQueueTrigger,
+  list: listQueueTriggers,
+  remove: deleteQueueTrigger,
+} = keyedTable<QueueTriggerRow>('trigger_queues', 'name', COLUMNS);

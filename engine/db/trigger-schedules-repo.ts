@@ -1,6 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
-
-type Queryable = Pool | PoolClient;
+import { keyedTable } from './keyed-table';
+import type { Queryable } from './pool';
 
 /** A schedule as stored (Temporal holds its timer; this row is what the API lists). */
 export interface ScheduleRow {
@@ -43,27 +42,15 @@ export async function insertSchedule(
   return rows[0];
 }
 
-export async function findSchedule(db: Queryable, name: string): Promise<ScheduleRow | undefined> {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM trigger_schedules WHERE name = $1`, [name]);
-  return rows[0];
-}
-
-/** Schedules by name, after `after` (keyset paging). */
-export async function listSchedules(db: Queryable, limit: number, after?: string): Promise<ScheduleRow[]> {
-  const { rows } = await db.query(
-    `SELECT ${COLUMNS} FROM trigger_schedules WHERE ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2`,
-    [after ?? null, limit],
-  );
-  return rows;
-}
+/** Schedules by name: one, a page after `after` (keyset paging), a delete. */
+export const {
+  find: findSchedule,
+  list: listSchedules,
+  remove: deleteSchedule,
+} = keyedTable<ScheduleRow>('trigger_schedules', 'name', COLUMNS);
 
 export async function setSchedulePaused(db: Queryable, name: string, paused: boolean): Promise<void> {
   await db.query('UPDATE trigger_schedules SET paused = $2 WHERE name = $1', [name, paused]);
-}
-
-export async function deleteSchedule(db: Queryable, name: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM trigger_schedules WHERE name = $1', [name]);
-  return (rowCount ?? 0) > 0;
 }
 
 /** An execution a schedule started, keyed by its nominal time. */

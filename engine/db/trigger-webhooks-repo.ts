@@ -1,6 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
-
-type Queryable = Pool | PoolClient;
+import { keyedTable } from './keyed-table';
+import type { Queryable } from './pool';
 
 /** A webhook as stored: its secret only sealed. */
 export interface WebhookRow {
@@ -29,18 +28,12 @@ export async function insertWebhook(
   return rows[0];
 }
 
-export async function findWebhook(db: Queryable, id: string): Promise<WebhookRow | undefined> {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM trigger_webhooks WHERE id = $1`, [id]);
-  return rows[0];
-}
-
-export async function listWebhooks(db: Queryable, limit: number, after?: string): Promise<WebhookRow[]> {
-  const { rows } = await db.query(
-    `SELECT ${COLUMNS} FROM trigger_webhooks WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
-    [after ?? null, limit],
-  );
-  return rows;
-}
+/** Webhooks by id: one, a page after `after` (keyset paging), a delete. */
+export const {
+  find: findWebhook,
+  list: listWebhooks,
+  remove: deleteWebhook,
+} = keyedTable<WebhookRow>('trigger_webhooks', 'id', COLUMNS);
 
 /** Replaces the sealed secret; undefined when the hook does not exist. */
 export async function rotateWebhookSecret(
@@ -53,9 +46,4 @@ export async function rotateWebhookSecret(
     [id, secretSealed],
   );
   return rows[0];
-}
-
-export async function deleteWebhook(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM trigger_webhooks WHERE id = $1', [id]);
-  return (rowCount ?? 0) > 0;
 }

@@ -1,6 +1,6 @@
 import { Client, type Pool } from 'pg';
-import type { MasterKey } from '../api/key-secrets';
-import { unsealSecret } from '../api/key-secrets';
+import type { MasterKey } from '../service/key-secrets';
+import { unsealSecret } from '../service/key-secrets';
 import type { Logger } from '../logger';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signature, statusChangeEvent, type OutboxEvent } from './event';
 import { createSender, type Sender } from './senders';

@@ -6,7 +6,7 @@ import {
   NotificationTargetResponseSchema,
   UpdateNotificationTargetRequestSchema,
 } from '../../schemas/api/notifications';
-import { masterKeyOf } from '../api/api-keys';
+import { masterKeyOf } from '../service/api-keys';
 import { ApiError } from '../api/errors';
 import type { ServiceDeps } from '../service/deps';
 import { createTarget, rotateTargetSecret, targetView } from './targets';

@@ -1,6 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
-
-type Queryable = Pool | PoolClient;
+import type { Queryable } from '../db/pool';
 
 /** A notification target as stored. */
 export interface TargetRow {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { CreateNotificationTargetRequest, NotificationTargetResponse } from '../../schemas/api/notifications';
-import { sealSecret, type MasterKey } from '../api/key-secrets';
+import { sealSecret, type MasterKey } from '../service/key-secrets';
 import { insertTarget, replaceTargetSecret, type TargetRow } from './targets-repo';
 
 /** The id a target's secret is sealed for (so a sealed secret moved to another row does not open). */

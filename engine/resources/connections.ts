@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Config } from '../../schemas/config';
 import type { ConnectionResponse, CreateConnectionRequest } from '../../schemas/api/connections';
 import { DomainError } from '../service/errors';
-import { loadMasterKey, sealSecret, unsealSecret, type MasterKey } from '../api/key-secrets';
+import { loadMasterKey, sealSecret, unsealSecret, type MasterKey } from '../service/key-secrets';
 import { ARN_ACCOUNT, ARN_REGION } from '../core/arn';
 
 /** The sealed AuthParameters of a connection, as CreateConnection received them. */

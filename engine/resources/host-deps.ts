@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Config } from '../../schemas/config';
 import type { ResourceActivityDeps } from '../../activities/resources';
 import { tokenSigner } from '../../activities/token-signer';
-import type { MasterKey } from '../api/key-secrets';
+import type { MasterKey } from '../service/key-secrets';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { AwsClients } from './aws/clients';

@@ -11,6 +11,8 @@ import { putTags, type Tag } from '../db/tags-repo';
 import type { ServiceDeps } from './deps';
 import { checkTagLimit } from './tags';
 
+export type { ActivityRow };
+
 /**
  * CreateActivity: idempotent by name — an existing activity is returned unchanged (different
  * tags are ignored, as Step Functions does); tags apply to a new one.

@@ -12,6 +12,8 @@ import { withTransaction, type PoolClient } from '../db/pool';
 import { findPublishedVersion } from '../db/published-versions-repo';
 import type { ServiceDeps } from './deps';
 
+export type { AliasRoute, AliasRow };
+
 /** Step Functions' limit: an alias routes to one or two versions. */
 export const MAX_ALIAS_ROUTES = 2;
 /** The weights of an alias's routes sum to this (percent). */
@@ -107,6 +109,19 @@ export async function updateAlias(
   });
   deps.log.info({ stateMachine, alias: name }, 'state machine alias updated');
   return alias;
+}
+
+/** PUT of an alias: updates it when it exists, else creates it (`created` says which). */
+export async function putAlias(
+  deps: ServiceDeps,
+  stateMachine: string,
+  request: { name: string; description?: string; routes: AliasRoute[] },
+): Promise<{ alias: AliasRow; created: boolean }> {
+  if (await findAlias(deps.pool, stateMachine, request.name)) {
+    const change = { description: request.description, routes: request.routes };
+    return { alias: await updateAlias(deps, stateMachine, request.name, change), created: false };
+  }
+  return createAlias(deps, stateMachine, request);
 }
 
 /** One alias; `RESOURCE_NOT_FOUND` (message naming `label`) otherwise. */

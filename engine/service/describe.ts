@@ -1,12 +1,16 @@
 import type { ExecutionResponse } from '../../schemas/api/executions';
 import type { HistoryEvent } from '../../schemas/history';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from './cursor';
 import { DomainError } from './errors';
-import { listEventPage } from '../db/events-repo';
+import { lastEvent, listEventPage, type EventPage } from '../db/events-repo';
 import { findExecution, listExecutions, type ExecutionRow } from '../db/executions-repo';
 import { executionArn, executionArnOfId } from '../core/arn';
 import { executionLogEvents, loggingSettings, type ExecutionLogEvent, type LogLevel } from '../core/execution-log';
-import { findVersion } from '../db/state-machines-repo';
 import type { ServiceDeps } from './deps';
+import { findStateMachine } from './state-machines';
+
+export type { ExecutionRow };
 
 /** The API view of a stored execution (absent fields omitted, dates ISO-8601). */
 export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
@@ -32,11 +36,16 @@ export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
   };
 }
 
-/** One execution by id. */
-export async function describeExecution(deps: ServiceDeps, executionId: string): Promise<ExecutionResponse> {
+/** The stored execution `executionId`; `EXECUTION_NOT_FOUND` otherwise. */
+export async function getExecution(deps: ServiceDeps, executionId: string): Promise<ExecutionRow> {
   const row = await findExecution(deps.pool, executionId);
   if (!row || row.express) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
-  return toExecutionResponse(row);
+  return row;
+}
+
+/** One execution by id. */
+export async function describeExecution(deps: ServiceDeps, executionId: string): Promise<ExecutionResponse> {
+  return toExecutionResponse(await getExecution(deps, executionId));
 }
 
 /** History pages: `limit` events by default, and at most. */
@@ -46,24 +55,53 @@ export const HISTORY_PAGE_MAX = 1000;
 export const HISTORY_PAGE_MAX_BYTES = 4 * 1024 * 1024;
 
 /** A history cursor: the last event id a page returned, and its direction. */
-function encodeHistoryCursor(eventId: number, reverse: boolean): string {
-  return Buffer.from(JSON.stringify({ e: eventId, r: reverse ? 1 : 0 }), 'utf8').toString('base64url');
+const HistoryCursorSchema = z.object({ e: z.number().int().min(0), r: z.union([z.literal(0), z.literal(1)]) });
+
+function decodeHistoryCursor(cursor: string | undefined, reverse: boolean): number | undefined {
+  const position = decodeCursor(cursor, HistoryCursorSchema);
+  if (position && (position.r === 1) !== reverse)
+    throw new DomainError(
+      'INVALID_CURSOR',
+      `The cursor was returned for reverse=${position.r === 1}; pass the same reverse`,
+    );
+  return position?.e;
 }
 
-function decodeHistoryCursor(cursor: string, reverse: boolean): number {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    value = undefined;
-  }
-  const { e, r } = (value && typeof value === 'object' ? value : {}) as { e?: unknown; r?: unknown };
-  if (!Number.isSafeInteger(e) || (e as number) < 0 || (r !== 0 && r !== 1)) {
-    throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
-  }
-  if ((r === 1) !== reverse)
-    throw new DomainError('INVALID_CURSOR', `The cursor was returned for reverse=${r === 1}; pass the same reverse`);
-  return e as number;
+/**
+ * A page of an existing execution's history by keyset on the event id (see `listEventPage`):
+ * ascending after event `from` (descending before it with `reverse`), `limit` events at most
+ * (HISTORY_PAGE_MAX) and no more than HISTORY_PAGE_MAX_BYTES of them. Each protocol wraps the
+ * last id in its own cursor.
+ */
+export async function readHistoryPage(
+  deps: ServiceDeps,
+  executionId: string,
+  page: { limit?: number; reverse?: boolean; from?: number },
+): Promise<EventPage> {
+  await getExecution(deps, executionId);
+  return historyBatch(deps, executionId, {
+    limit: Math.min(page.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX),
+    maxBytes: HISTORY_PAGE_MAX_BYTES,
+    ...page,
+  });
+}
+
+/** Events of a history by keyset on the event id, without the existence check (a live stream's batches). */
+export function historyBatch(
+  deps: ServiceDeps,
+  executionId: string,
+  page: { limit: number; maxBytes: number; reverse?: boolean; from?: number },
+): Promise<EventPage> {
+  return listEventPage(deps.pool, executionId, page);
+}
+
+/** The types of the event that closes an execution's run. */
+export const CLOSING_EVENT = /^Execution(Succeeded|Failed|TimedOut|Aborted)$/;
+
+/** Whether the history's last stored event closes the execution and is at or before event `seen`. */
+export async function historyEndedBy(deps: ServiceDeps, executionId: string, seen: number): Promise<boolean> {
+  const latest = await lastEvent(deps.pool, executionId);
+  return latest !== undefined && CLOSING_EVENT.test(latest.type) && latest.id <= seen;
 }
 
 /**
@@ -76,14 +114,14 @@ export async function getExecutionHistoryPage(
   executionId: string,
   query: { limit?: number; next?: string; reverse?: boolean },
 ): Promise<{ events: HistoryEvent[]; next?: string }> {
-  const row = await findExecution(deps.pool, executionId);
-  if (!row || row.express) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
   const reverse = query.reverse ?? false;
-  const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, reverse);
-  const limit = Math.min(query.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
-  const page = await listEventPage(deps.pool, executionId, { limit, maxBytes: HISTORY_PAGE_MAX_BYTES, reverse, from });
+  const from = decodeHistoryCursor(query.next, reverse);
+  const page = await readHistoryPage(deps, executionId, { limit: query.limit, reverse, from });
   const last = page.events[page.events.length - 1];
-  return { events: page.events, ...(page.more && last ? { next: encodeHistoryCursor(last.id, reverse) } : {}) };
+  return {
+    events: page.events,
+    ...(page.more && last ? { next: encodeCursor({ e: last.id, r: reverse ? 1 : 0 }) } : {}),
+  };
 }
 
 /**
@@ -97,22 +135,20 @@ export async function getExecutionLogPage(
   executionId: string,
   query: { limit?: number; next?: string },
 ): Promise<{ level: LogLevel; includeExecutionData: boolean; events: ExecutionLogEvent[]; next?: string }> {
-  const row = await findExecution(deps.pool, executionId);
-  if (!row || row.express) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
-  const machine = await findVersion(deps.pool, row.stateMachine);
+  const row = await getExecution(deps, executionId);
+  const machine = await findStateMachine(deps, row.stateMachine);
   const settings = loggingSettings(machine?.loggingConfiguration);
-  const from = query.next === undefined ? undefined : decodeHistoryCursor(query.next, false);
-  const limit = Math.min(query.limit ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
+  const from = decodeHistoryCursor(query.next, false);
   const page =
     settings.level === 'OFF'
       ? { events: [], more: false }
-      : await listEventPage(deps.pool, executionId, { limit, maxBytes: HISTORY_PAGE_MAX_BYTES, from });
+      : await readHistoryPage(deps, executionId, { limit: query.limit, from });
   const last = page.events[page.events.length - 1];
   const arn = executionArn(row.stateMachine, row.name);
   return {
     ...settings,
     events: executionLogEvents(page.events, settings, { arn, redriveCount: row.redriveCount ?? 0 }),
-    ...(page.more && last ? { next: encodeHistoryCursor(last.id, false) } : {}),
+    ...(page.more && last ? { next: encodeCursor({ e: last.id, r: 0 }) } : {}),
   };
 }
 
@@ -132,26 +168,25 @@ export function listKey(row: ExecutionRow): { startDate: string; executionId: st
   return { startDate: row.startKey ?? row.startDate.toISOString(), executionId: row.executionId };
 }
 
-/** An opaque cursor: where the previous page ended (newest first). */
-function encodeCursor(row: ExecutionRow): string {
+/** A list cursor: the start date (microseconds) and id of the row the previous page ended at (newest first). */
+const ListCursorSchema = z.tuple([z.string().refine(isIsoInstant), z.string()]);
+
+function encodeListCursor(row: ExecutionRow): string {
   const key = listKey(row);
-  return Buffer.from(JSON.stringify([key.startDate, key.executionId])).toString('base64url');
+  return encodeCursor([key.startDate, key.executionId]);
 }
 
-function decodeCursor(cursor: string): { startDate: string; executionId: string } {
-  try {
-    const [startDate, executionId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
-      unknown,
-      unknown,
-    ];
-    // A date Postgres would refuse must be refused here, as a bad cursor (400), not a failed query.
-    if (typeof startDate === 'string' && typeof executionId === 'string' && isIsoInstant(startDate)) {
-      return { startDate, executionId };
-    }
-  } catch {
-    // fall through
-  }
-  throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
+/**
+ * A page of executions, newest first (see `listExecutions` for the filters): `limit` rows at most,
+ * and `next`, the keyset position of the last, when more follow.
+ */
+export async function listExecutionRows(
+  deps: ServiceDeps,
+  query: Omit<Parameters<typeof listExecutions>[1], 'limit'> & { limit: number },
+): Promise<{ rows: ExecutionRow[]; next?: { startDate: string; executionId: string } }> {
+  const rows = await listExecutions(deps.pool, { ...query, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  return { rows: page, ...(rows.length > query.limit ? { next: listKey(page[page.length - 1]) } : {}) };
 }
 
 /** Rows read per query while a list page is filled: what one request holds at once. */
@@ -185,7 +220,8 @@ export async function listExecutionPage(
   },
 ): Promise<{ executions: ExecutionResponse[]; next?: string }> {
   const page: ExecutionRow[] = [];
-  let before = query.next ? decodeCursor(query.next) : undefined;
+  const position = decodeCursor(query.next || undefined, ListCursorSchema);
+  let before = position && { startDate: position[0], executionId: position[1] };
   let bytes = 0;
   for (;;) {
     const want = Math.min(LIST_CHUNK, query.limit - page.length);
@@ -210,5 +246,8 @@ export async function listExecutionPage(
 }
 
 function pageOf(rows: ExecutionRow[], more: boolean): { executions: ExecutionResponse[]; next?: string } {
-  return { executions: rows.map(toExecutionResponse), ...(more ? { next: encodeCursor(rows[rows.length - 1]) } : {}) };
+  return {
+    executions: rows.map(toExecutionResponse),
+    ...(more ? { next: encodeListCursor(rows[rows.length - 1]) } : {}),
+  };
 }

@@ -3,7 +3,6 @@ import type { MapRunResponse, UpdateMapRunRequest } from '../../schemas/api/map-
 import { updateMapRunSignal } from '../../workflows/messages';
 import { executionArnOfId, stateMachineArn } from '../core/arn';
 import { parseMapRunArn } from '../core/interpreter/map-run';
-import { findExecution } from '../db/executions-repo';
 import {
   countMapRunChildren,
   findMapRun,
@@ -12,8 +11,14 @@ import {
   type MapRunCounts,
   type MapRunRow,
 } from '../db/map-runs-repo';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from './cursor';
 import type { ServiceDeps } from './deps';
+import { getExecution } from './describe';
 import { DomainError } from './errors';
+
+/** A Map Runs cursor: the start date and ARN of the Map Run the previous page ended at. */
+const MapRunCursorSchema = z.tuple([z.string().refine((text) => !Number.isNaN(Date.parse(text))), z.string()]);
 
 function counts(byStatus: Record<string, number>) {
   const of = (status: string) => byStatus[status] ?? 0;
@@ -85,19 +90,9 @@ export async function listMapRunPage(
   }>;
   next?: string;
 }> {
-  if (!(await findExecution(deps.pool, executionId)))
-    throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
-  let after: { startDate: string; mapRunArn: string } | undefined;
-  if (query.next !== undefined) {
-    try {
-      const [startDate, mapRunArn] = JSON.parse(Buffer.from(query.next, 'base64url').toString('utf8')) as unknown[];
-      if (typeof startDate !== 'string' || typeof mapRunArn !== 'string' || Number.isNaN(Date.parse(startDate)))
-        throw new Error('bad cursor');
-      after = { startDate, mapRunArn };
-    } catch {
-      throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned');
-    }
-  }
+  await getExecution(deps, executionId);
+  const position = decodeCursor(query.next, MapRunCursorSchema);
+  const after = position && { startDate: position[0], mapRunArn: position[1] };
   const rows = await listMapRuns(deps.pool, executionId, query.limit + 1, after);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -112,9 +107,7 @@ export async function listMapRunPage(
         ...(row.stopDate ? { stopDate: row.stopDate.toISOString() } : {}),
       };
     }),
-    ...(rows.length > query.limit && last
-      ? { next: Buffer.from(JSON.stringify([last.startKey, last.mapRunArn])).toString('base64url') }
-      : {}),
+    ...(rows.length > query.limit && last ? { next: encodeCursor([last.startKey, last.mapRunArn]) } : {}),
   };
 }
 

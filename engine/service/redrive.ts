@@ -2,7 +2,7 @@ import type { Plan } from '../../schemas/plan';
 import type { ResumePoint } from '../core/interpreter';
 import { EXECUTION_WORKFLOW } from '../../workflows/messages';
 import { DomainError } from './errors';
-import { listEvents } from '../db/events-repo';
+import { hasEventOfType, lastEvent } from '../db/events-repo';
 import {
   findExecution,
   findResumePoint,
@@ -63,15 +63,14 @@ export async function redriveExecution(
       'EXECUTION_NOT_REDRIVABLE',
       'Execution cannot be redriven: no resume point was recorded for it',
     );
-  const events = await listEvents(deps.pool, executionId);
   // A saga that already compensated has undone the steps a redrive would reuse: refuse it.
-  if (events.some((event) => event.type === 'CompensationStarted')) {
+  if (await hasEventOfType(deps.pool, executionId, 'CompensationStarted')) {
     throw new DomainError(
       'EXECUTION_NOT_REDRIVABLE',
       'Execution cannot be redriven: its compensations have already run',
     );
   }
-  const lastEventId = events.at(-1)?.id ?? 0;
+  const lastEventId = (await lastEvent(deps.pool, executionId))?.id ?? 0;
   const reopened = await reopenForRedrive(deps.pool, executionId);
   if (!reopened)
     throw new DomainError('EXECUTION_NOT_REDRIVABLE', 'Execution cannot be redriven: its status changed; retry');

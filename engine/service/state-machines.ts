@@ -7,6 +7,7 @@ import { stateMachineArn } from '../core/arn';
 import { withTransaction } from '../db/pool';
 import { publishCurrentRevision, type PublishedVersionRow } from '../db/published-versions-repo';
 import {
+  deleteStateMachine as deleteMachineRows,
   findVersion,
   listStateMachines as listMachineRows,
   putVersion,
@@ -16,6 +17,8 @@ import { putTags, type Tag } from '../db/tags-repo';
 import { checkDefinition, type CheckedDefinition, type StateMachineType } from './definitions';
 import type { ServiceDeps } from './deps';
 import { checkTagLimit } from './tags';
+
+export type { StateMachineVersionRow };
 
 /** The API view of a stored version. */
 export function toStateMachineResponse(row: StateMachineVersionRow): StateMachineResponse {
@@ -118,11 +121,36 @@ export function validateStateMachineDefinition(definition: string, type: StateMa
   return checkDefinition(definition, type);
 }
 
+/** The latest version of a state machine (not deleted), or a given version; undefined if there is none. */
+export function findStateMachine(
+  deps: ServiceDeps,
+  name: string,
+  version?: number,
+): Promise<StateMachineVersionRow | undefined> {
+  return findVersion(deps.pool, name, version);
+}
+
+/** The latest version of a state machine, or a given one; `STATE_MACHINE_NOT_FOUND` otherwise. */
+export async function getStateMachine(
+  deps: ServiceDeps,
+  name: string,
+  version?: number,
+): Promise<StateMachineVersionRow> {
+  const row = await findVersion(deps.pool, name, version);
+  if (!row) throw new DomainError('STATE_MACHINE_NOT_FOUND', `State machine '${name}' does not exist`);
+  return row;
+}
+
 /** The latest version of a state machine. */
 export async function describeStateMachine(deps: ServiceDeps, name: string): Promise<StateMachineResponse> {
-  const row = await findVersion(deps.pool, name);
-  if (!row) throw new DomainError('STATE_MACHINE_NOT_FOUND', `State machine '${name}' does not exist`);
-  return toStateMachineResponse(row);
+  return toStateMachineResponse(await getStateMachine(deps, name));
+}
+
+/** DeleteStateMachine: soft, with its aliases, versions and tags; deleting an absent machine succeeds. */
+export async function deleteStateMachine(deps: ServiceDeps, name: string): Promise<void> {
+  if (await withTransaction(deps.pool, (client) => deleteMachineRows(client, name))) {
+    deps.log.info({ stateMachine: name }, 'state machine deleted');
+  }
 }
 
 /** State machines by name, a page of `limit` after `afterName`; `next` is the name to continue after. */

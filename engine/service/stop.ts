@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { stopSignal, type StopRequest } from '../../workflows/messages';
-import { DomainError } from './errors';
-import { abortExecution, findExecution } from '../db/executions-repo';
+import { abortExecution } from '../db/executions-repo';
+import { getExecution } from './describe';
 import type { ServiceDeps } from './deps';
 import { finishStop } from './reconcile';
 
@@ -18,8 +18,7 @@ export async function stopExecution(
   executionId: string,
   request: StopRequest,
 ): Promise<{ stopDate: Date }> {
-  const row = await findExecution(deps.pool, executionId);
-  if (!row) throw new DomainError('EXECUTION_NOT_FOUND', `Execution '${executionId}' does not exist`);
+  const row = await getExecution(deps, executionId);
   if (row.status !== 'RUNNING') return { stopDate: row.stopDate ?? new Date() };
   const stopDate = await abortExecution(deps.pool, executionId, request.error, request.cause);
   try {

@@ -11,6 +11,8 @@ import {
 import { findVersion } from '../db/state-machines-repo';
 import type { ServiceDeps } from './deps';
 
+export type { PublishedVersionRow };
+
 /** `STATE_MACHINE_NOT_FOUND` unless the machine exists (`label` names it in the message). */
 async function ensureMachine(deps: ServiceDeps, name: string, label: string): Promise<void> {
   if (!(await findVersion(deps.pool, name)))

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import type { CreateQueueTriggerRequest, QueueTriggerResponseSchema } from '../../schemas/api/triggers';
-import { masterKeyOf } from '../api/api-keys';
+import { masterKeyOf } from '../service/api-keys';
 import { ApiError } from '../api/errors';
-import { sealSecret, unsealSecret } from '../api/key-secrets';
-import { findVersion } from '../db/state-machines-repo';
+import { sealSecret, unsealSecret } from '../service/key-secrets';
+import { getStateMachine } from '../service/state-machines';
 import {
   deleteQueueTrigger,
   findQueueTrigger,
@@ -51,9 +51,7 @@ export async function createQueueTrigger(
   deps: ServiceDeps,
   request: CreateQueueTriggerRequest,
 ): Promise<QueueTriggerResponse> {
-  if (!(await findVersion(deps.pool, request.stateMachine))) {
-    throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${request.stateMachine}' does not exist`);
-  }
+  await getStateMachine(deps, request.stateMachine);
   const row = await insertQueueTrigger(deps.pool, {
     name: request.name,
     kind: request.kind,

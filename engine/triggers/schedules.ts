@@ -7,7 +7,7 @@ import type {
   ScheduleResponse,
 } from '../../schemas/api/triggers';
 import { ApiError } from '../api/errors';
-import { findVersion } from '../db/state-machines-repo';
+import { getStateMachine } from '../service/state-machines';
 import {
   deleteSchedule,
   findSchedule,
@@ -84,9 +84,7 @@ export async function createSchedule(deps: ServiceDeps, request: CreateScheduleR
     throw new ApiError('VALIDATION_FAILED', `timeZone: '${request.timeZone}' is not an IANA time zone`);
   }
   const input = request.input === undefined ? {} : request.input;
-  if (!(await findVersion(deps.pool, request.stateMachine))) {
-    throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${request.stateMachine}' does not exist`);
-  }
+  await getStateMachine(deps, request.stateMachine);
   const row = await insertSchedule(deps.pool, {
     name: request.name,
     stateMachine: request.stateMachine,

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { type z } from 'zod';
 import type { CreateWebhookRequestSchema, WebhookResponseSchema } from '../../schemas/api/triggers';
-import { masterKeyOf } from '../api/api-keys';
+import { masterKeyOf } from '../service/api-keys';
 import { ApiError } from '../api/errors';
 import { nestsDeeperThan, MAX_JSON_DEPTH } from '../api/json-limits';
-import { sealSecret, unsealSecret, type MasterKey } from '../api/key-secrets';
+import { sealSecret, unsealSecret, type MasterKey } from '../service/key-secrets';
 import {
   deleteWebhook,
   findWebhook,
@@ -14,7 +14,7 @@ import {
   type WebhookRow,
 } from '../db/trigger-webhooks-repo';
 import type { ServiceDeps } from '../service/deps';
-import { findVersion } from '../db/state-machines-repo';
+import { getStateMachine } from '../service/state-machines';
 import { dedupDigest, startOnce } from './start-once';
 import { verifyWebhookSignature } from './webhook-signature';
 
@@ -56,9 +56,7 @@ export async function createWebhook(
   deps: ServiceDeps,
   request: z.infer<typeof CreateWebhookRequestSchema>,
 ): Promise<WebhookResponse> {
-  if (!(await findVersion(deps.pool, request.stateMachine))) {
-    throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${request.stateMachine}' does not exist`);
-  }
+  await getStateMachine(deps, request.stateMachine);
   const id = `wh${randomBytes(8).toString('hex')}`;
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   const row = await insertWebhook(deps.pool, {

@@ -8,8 +8,8 @@ import {
   masterKeyOf,
   prepareAuth,
   sealPlaintextSecrets,
-} from '../../engine/api/api-keys';
-import { hashSecret, loadMasterKey, unsealSecret } from '../../engine/api/key-secrets';
+} from '../../engine/service/api-keys';
+import { hashSecret, loadMasterKey, unsealSecret } from '../../engine/service/key-secrets';
 import { runAuthCommand, runKeysCommand } from '../../engine/cli/keys';
 import { disableAuth, isAuthEnabled, revokeApiKey } from '../../engine/db/api-keys-repo';
 import { migrate, migrationsDir } from '../../engine/db/migrate';

@@ -1,5 +1,5 @@
 import type { InjectOptions } from 'fastify';
-import { createApiKey, masterKeyOf } from '../../engine/api/api-keys';
+import { createApiKey, masterKeyOf } from '../../engine/service/api-keys';
 import { activityActions } from '../../engine/api/sfn/activity-actions';
 import { aliasActions } from '../../engine/api/sfn/alias-actions';
 import { callbackActions } from '../../engine/api/sfn/callback-actions';

@@ -11,7 +11,7 @@ import {
   sealSecret,
   secretMatches,
   unsealSecret,
-} from '../../engine/api/key-secrets';
+} from '../../engine/service/key-secrets';
 
 const HEX_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 

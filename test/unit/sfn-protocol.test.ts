@@ -6,8 +6,9 @@ import {
   resourceNotFound,
   taggableOf,
 } from '../../engine/api/sfn/arn';
-import { SfnError } from '../../engine/api/sfn/errors';
-import { decodeToken, encodeToken, parseRequest } from '../../engine/api/sfn/request';
+import { SfnError, toSfnError } from '../../engine/api/sfn/errors';
+import { parseRequest } from '../../engine/api/sfn/request';
+import { decodeCursor, encodeCursor } from '../../engine/service/cursor';
 import { chooseRoute } from '../../engine/service/aliases';
 
 const PREFIX = 'arn:aws:states:us-east-1:000000000000';
@@ -21,6 +22,16 @@ function thrown(work: () => unknown): SfnError {
     throw err;
   }
   throw new Error('expected an SfnError');
+}
+
+/** What the protocol answers for the error `work` throws. */
+function answered(work: () => unknown): SfnError | undefined {
+  try {
+    work();
+  } catch (err) {
+    return toSfnError(err);
+  }
+  throw new Error('expected an error');
 }
 
 describe('parseStateMachineArn', () => {
@@ -101,12 +112,13 @@ describe('parseRequest', () => {
 
 describe('pagination tokens', () => {
   test('round-trip a value and refuse a token of another shape with InvalidToken', () => {
-    expect(decodeToken(encodeToken(7), z.number())).toBe(7);
-    expect(thrown(() => decodeToken('InvalidToken', z.number()))).toMatchObject({
+    expect(decodeCursor(encodeCursor(7), z.number())).toBe(7);
+    expect(decodeCursor(undefined, z.number())).toBeUndefined();
+    expect(answered(() => decodeCursor('InvalidToken', z.number()))).toMatchObject({
       type: 'InvalidToken',
       message: "Invalid Token: 'Invalid token'",
     });
-    expect(thrown(() => decodeToken(encodeToken('x'), z.number()))).toMatchObject({ type: 'InvalidToken' });
+    expect(answered(() => decodeCursor(encodeCursor('x'), z.number()))).toMatchObject({ type: 'InvalidToken' });
   });
 });
 

@@ -6,8 +6,13 @@ import {
   CreateActivityRequestSchema,
 } from '../../../schemas/api/activities';
 import { PageQuerySchema } from '../../../schemas/api/state-machines';
-import type { ActivityRow } from '../../db/activities-repo';
-import { createActivity, deleteActivity, describeActivity, listActivities } from '../../service/activities';
+import {
+  createActivity,
+  deleteActivity,
+  describeActivity,
+  listActivities,
+  type ActivityRow,
+} from '../../service/activities';
 import type { ServiceDeps } from '../../service/deps';
 import { activityArn } from '../sfn/arn';
 

@@ -9,7 +9,7 @@ import {
 } from '../../../schemas/api/connections';
 import { ProblemBodySchema } from '../../../schemas/api/common';
 import type { ServiceDeps } from '../../service/deps';
-import type { MasterKey } from '../key-secrets';
+import type { MasterKey } from '../../service/key-secrets';
 import {
   connectionsMasterKey,
   createConnection,

@@ -13,13 +13,10 @@ import {
   type AliasResponse,
   type PublishedVersionResponse,
 } from '../../../schemas/api/state-machines';
-import type { AliasRow } from '../../db/aliases-repo';
-import { findAlias } from '../../db/aliases-repo';
-import type { PublishedVersionRow } from '../../db/published-versions-repo';
-import { findVersion } from '../../db/state-machines-repo';
-import { createAlias, deleteAlias, describeAlias, listAliases, updateAlias } from '../../service/aliases';
+import { deleteAlias, describeAlias, listAliases, putAlias, type AliasRow } from '../../service/aliases';
 import type { ServiceDeps } from '../../service/deps';
-import { describeVersion, listVersions, publishVersion } from '../../service/versions';
+import { getStateMachine } from '../../service/state-machines';
+import { describeVersion, listVersions, publishVersion, type PublishedVersionRow } from '../../service/versions';
 import { ApiError } from '../errors';
 import { definitionBytes } from '../json-limits';
 
@@ -147,9 +144,7 @@ export const stateMachineVersionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDep
       },
     },
     async (request) => {
-      if (!(await findVersion(deps.pool, request.params.name))) {
-        throw new ApiError('STATE_MACHINE_NOT_FOUND', `State machine '${request.params.name}' does not exist`);
-      }
+      await getStateMachine(deps, request.params.name);
       const { aliases, next } = await listAliases(deps, request.params.name, {
         limit: request.query.limit,
         after: request.query.next,
@@ -184,15 +179,8 @@ export const stateMachineVersionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDep
     async (request, reply) => {
       const { name, alias } = request.params;
       const routes = request.body.routes.map((route) => ({ versionNumber: route.version, weight: route.weight }));
-      if (await findAlias(deps.pool, name, alias)) {
-        return reply
-          .status(200)
-          .send(
-            toAliasResponse(await updateAlias(deps, name, alias, { description: request.body.description, routes })),
-          );
-      }
-      const created = await createAlias(deps, name, { name: alias, description: request.body.description, routes });
-      return reply.status(created.created ? 201 : 200).send(toAliasResponse(created.alias));
+      const put = await putAlias(deps, name, { name: alias, description: request.body.description, routes });
+      return reply.status(put.created ? 201 : 200).send(toAliasResponse(put.alias));
     },
   );
 

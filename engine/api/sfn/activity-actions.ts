@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { createActivity, deleteActivity, describeActivity, listActivities } from '../../service/activities';
+import { decodeCursor, encodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
 import { activityArn, activityNameOf, epochSeconds } from './arn';
 import { SfnError } from './errors';
-import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+import { MaxResultsSchema, pageSize, parseRequest } from './request';
 import { checkName, TagListSchema } from './state-machine-actions';
 
 /** `ActivityDoesNotExist` naming the ARN. */
@@ -41,7 +42,7 @@ export const activityActions = {
 
   async ListActivities(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(z.object({ maxResults: MaxResultsSchema, nextToken: z.string().optional() }), body);
-    const after = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.string());
+    const after = decodeCursor(request.nextToken, z.string());
     const { activities, next } = await listActivities(deps, pageSize(request.maxResults), after);
     return {
       activities: activities.map((activity) => ({
@@ -49,7 +50,7 @@ export const activityActions = {
         name: activity.name,
         creationDate: epochSeconds(activity.createdAt),
       })),
-      ...(next !== undefined ? { nextToken: encodeToken(next) } : {}),
+      ...(next !== undefined ? { nextToken: encodeCursor(next) } : {}),
     };
   },
 

@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { AliasNameSchema } from '../../../schemas/api/common';
-import type { AliasRoute, AliasRow } from '../../db/aliases-repo';
-import { findVersion } from '../../db/state-machines-repo';
-import { createAlias, deleteAlias, describeAlias, listAliases, updateAlias } from '../../service/aliases';
+import {
+  createAlias,
+  deleteAlias,
+  describeAlias,
+  listAliases,
+  updateAlias,
+  type AliasRoute,
+  type AliasRow,
+} from '../../service/aliases';
+import { decodeCursor, encodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
+import { getStateMachine } from '../../service/state-machines';
 import {
   epochSeconds,
   machineNotFound,
@@ -13,8 +21,8 @@ import {
   stateMachineVersionArn,
   type StateMachineRef,
 } from './arn';
-import { SfnError } from './errors';
-import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+import { namingArn, SfnError } from './errors';
+import { MaxResultsSchema, pageSize, parseRequest } from './request';
 
 const RoutingSchema = z
   .array(z.object({ stateMachineVersionArn: z.string().min(1).max(2048), weight: z.number().int().min(0).max(100) }))
@@ -145,8 +153,8 @@ export const aliasActions = {
       body,
     );
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version'], machineNotFound);
-    const after = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.string());
-    if (!(await findVersion(deps.pool, ref.name))) throw machineNotFound(ref.arn);
+    const after = decodeCursor(request.nextToken, z.string());
+    await namingArn(ref.arn, getStateMachine(deps, ref.name));
     const { aliases, next } = await listAliases(deps, ref.name, {
       limit: pageSize(request.maxResults),
       after,
@@ -157,7 +165,7 @@ export const aliasActions = {
         stateMachineAliasArn: stateMachineAliasArn(alias.stateMachine, alias.name),
         creationDate: epochSeconds(alias.createdAt),
       })),
-      ...(next !== undefined ? { nextToken: encodeToken(next) } : {}),
+      ...(next !== undefined ? { nextToken: encodeCursor(next) } : {}),
     };
   },
 

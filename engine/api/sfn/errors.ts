@@ -34,6 +34,27 @@ const FROM_DOMAIN: Record<Exclude<DomainErrorCode, 'SERVICE_UNAVAILABLE'>, strin
   CONFLICT: 'ConflictException',
 };
 
+/** How Step Functions words the refusal of a resource that does not exist, before the ARN. */
+const NOT_FOUND_WORDING: Partial<Record<DomainErrorCode, string>> = {
+  STATE_MACHINE_NOT_FOUND: 'State Machine Does Not Exist',
+  EXECUTION_NOT_FOUND: 'Execution Does Not Exist',
+};
+
+/**
+ * Awaits a use case on the resource `arn` names: its refusal for a missing state machine or
+ * execution names the ARN as Step Functions does (the use case only knows the stored name).
+ */
+export async function namingArn<T>(arn: string, result: Promise<T>): Promise<T> {
+  try {
+    return await result;
+  } catch (err) {
+    const wording = err instanceof DomainError ? NOT_FOUND_WORDING[err.code] : undefined;
+    if (err instanceof DomainError && wording)
+      throw new SfnError(FROM_DOMAIN[err.code as 'EXECUTION_NOT_FOUND'], `${wording}: '${arn}'`);
+    throw err;
+  }
+}
+
 /** Step Functions actions Stepflow recognises but does not offer yet: `UnsupportedOperation`, never a fake success. */
 export function notAvailableYet(action: string): SfnError {
   return new SfnError('UnsupportedOperation', `${action} is not available yet in Stepflow`);
@@ -53,7 +74,9 @@ export function toSfnError(err: unknown): SfnError | undefined {
     const message =
       err.code === 'INVALID_DEFINITION' && err.problems
         ? `Invalid State Machine Definition: '${err.problems.map((p) => `${p.code}: ${p.message.trimEnd()} at /${p.path.replace(/^\//, '')}`).join(', ')}'`
-        : err.message;
+        : err.code === 'INVALID_CURSOR'
+          ? `Invalid Token: 'Invalid token'`
+          : err.message;
     return new SfnError(type, message);
   }
   return undefined;

@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import type { HistoryEvent } from '../../../schemas/history';
 import { executionArnOfId, stateMachineArnOfId } from '../../core/arn';
-import { listEventPage } from '../../db/events-repo';
-import { findExecution, listExecutions, type ExecutionRow } from '../../db/executions-repo';
-import { findVersion } from '../../db/state-machines-repo';
+import { decodeCursor, encodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
-import { HISTORY_PAGE_MAX_BYTES, isIsoInstant, listKey } from '../../service/describe';
+import {
+  getExecution,
+  isIsoInstant,
+  listExecutionRows,
+  readHistoryPage,
+  type ExecutionRow,
+} from '../../service/describe';
+import { getStateMachine } from '../../service/state-machines';
 import { startExecution } from '../../service/start';
 import { stopExecution } from '../../service/stop';
 import { redriveExecution, redriveStatusOf as redrivable } from '../../service/redrive';
-import { DomainError } from '../../service/errors';
 import {
   epochSeconds,
   executionIdOf,
@@ -19,10 +23,10 @@ import {
   stateMachineNameOf,
   stateMachineVersionArn,
 } from './arn';
-import { SfnError } from './errors';
+import { namingArn, SfnError } from './errors';
 import { existingMapRun } from './map-run-actions';
 import { checkName } from './state-machine-actions';
-import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+import { MaxResultsSchema, pageSize, parseRequest } from './request';
 
 const StartSchema = z.object({
   stateMachineArn: z.string(),
@@ -43,11 +47,8 @@ function parseInput(input: string | undefined): unknown {
 }
 
 /** A stored execution, or `ExecutionDoesNotExist`. */
-async function executionOf(deps: ServiceDeps, arn: unknown): Promise<ExecutionRow> {
-  const row = await findExecution(deps.pool, executionIdOf(arn));
-  // A Map Run's EXPRESS children are not executions one can describe (as on AWS).
-  if (!row || row.express) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
-  return row;
+function executionOf(deps: ServiceDeps, arn: unknown): Promise<ExecutionRow> {
+  return namingArn(String(arn), getExecution(deps, executionIdOf(arn)));
 }
 
 /** The version / alias ARNs an execution was started with (absent when started on the machine itself). */
@@ -119,26 +120,17 @@ export const executionActions = {
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version', 'alias'], machineNotFound);
     if (request.name !== undefined) checkName(request.name);
     const input = parseInput(request.input);
-    try {
-      const { execution } = await startExecution(
-        deps,
-        ref.name,
-        { name: request.name, input },
-        { version: ref.version, alias: ref.alias },
-      );
-      return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'STATE_MACHINE_NOT_FOUND') throw machineNotFound(ref.arn);
-      throw err;
-    }
+    const { execution } = await namingArn(
+      ref.arn,
+      startExecution(deps, ref.name, { name: request.name, input }, { version: ref.version, alias: ref.alias }),
+    );
+    return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
   },
 
   async StartSyncExecution(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(StartSchema, body);
     const name = stateMachineNameOf(request.stateMachineArn);
-    const machine = await findVersion(deps.pool, name);
-    if (!machine)
-      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    const machine = await namingArn(request.stateMachineArn, getStateMachine(deps, name));
     if (machine.type !== 'EXPRESS') {
       throw new SfnError(
         'StateMachineTypeNotSupported',
@@ -147,13 +139,12 @@ export const executionActions = {
     }
     const { execution } = await startExecution(deps, name, { name: request.name, input: parseInput(request.input) });
     await deps.temporal.workflow.getHandle(execution.executionId).result();
-    const row = await findExecution(deps.pool, execution.executionId);
     const {
       redriveCount: _r,
       redriveStatus: _s,
       redriveStatusReason: _t,
       ...shape
-    } = describe(row as ExecutionRow) as Record<string, unknown>;
+    } = describe(await getExecution(deps, execution.executionId)) as Record<string, unknown>;
     return { ...shape, billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: 100 } };
   },
 
@@ -200,21 +191,17 @@ export const executionActions = {
     const row = await executionOf(deps, request.executionArn);
     const reverse = request.reverseOrder === true;
     // Keyset on the event id: the token is the last id returned and the order it was read in.
-    const token =
-      request.nextToken === undefined
-        ? undefined
-        : decodeToken(request.nextToken, z.object({ e: z.number().int().min(0), r: z.boolean() }));
+    const token = decodeCursor(request.nextToken, z.object({ e: z.number().int().min(0), r: z.boolean() }));
     if (token && token.r !== reverse) throw new SfnError('InvalidToken', `Invalid Token: 'Invalid token'`);
-    const page = await listEventPage(deps.pool, row.executionId, {
+    const page = await readHistoryPage(deps, row.executionId, {
       limit: pageSize(request.maxResults),
-      maxBytes: HISTORY_PAGE_MAX_BYTES,
       reverse,
       from: token?.e,
     });
     const last = page.events[page.events.length - 1];
     return {
       events: page.events.map((event) => wireEvent(event, request.includeExecutionData !== false)),
-      ...(page.more && last ? { nextToken: encodeToken({ e: last.id, r: reverse }) } : {}),
+      ...(page.more && last ? { nextToken: encodeCursor({ e: last.id, r: reverse }) } : {}),
     };
   },
 
@@ -237,31 +224,25 @@ export const executionActions = {
     if (request.mapRunArn !== undefined) await existingMapRun(deps, request.mapRunArn);
     else {
       const machine = parseStateMachineArn(request.stateMachineArn, ['machine', 'version', 'alias'], machineNotFound);
-      if (!(await findVersion(deps.pool, machine.name))) throw machineNotFound(machine.arn);
+      await namingArn(machine.arn, getStateMachine(deps, machine.name));
       ref = machine;
     }
-    const limit = pageSize(request.maxResults);
-    const before =
-      request.nextToken === undefined
-        ? undefined
-        : decodeToken(
-            request.nextToken,
-            z.object({ startDate: z.string().refine(isIsoInstant), executionId: z.string() }),
-          );
-    const rows = await listExecutions(deps.pool, {
+    const before = decodeCursor(
+      request.nextToken,
+      z.object({ startDate: z.string().refine(isIsoInstant), executionId: z.string() }),
+    );
+    const { rows, next } = await listExecutionRows(deps, {
       stateMachine: ref.name,
       mapRunArn: request.mapRunArn,
       publishedVersion: ref.version,
       alias: ref.alias,
       status: request.statusFilter,
       redriven: request.redriveFilter === undefined ? undefined : request.redriveFilter === 'REDRIVEN',
-      limit: limit + 1,
+      limit: pageSize(request.maxResults),
       before,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
     return {
-      executions: page.map((row) => ({
+      executions: rows.map((row) => ({
         executionArn: executionArnOfId(row.executionId),
         stateMachineArn: stateMachineArnOfId(row.executionId, row.stateMachine),
         ...(row.mapRunArn ? { mapRunArn: row.mapRunArn } : {}),
@@ -272,7 +253,7 @@ export const executionActions = {
         ...(row.stopDate ? { stopDate: epochSeconds(row.stopDate) } : {}),
         redriveCount: 0,
       })),
-      ...(rows.length > limit ? { nextToken: encodeToken(listKey(last)) } : {}),
+      ...(next ? { nextToken: encodeCursor(next) } : {}),
     };
   },
 };

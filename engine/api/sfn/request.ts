@@ -72,24 +72,6 @@ export function pageSize(maxResults: number | undefined): number {
   return maxResults && maxResults > 0 ? maxResults : DEFAULT_PAGE_SIZE;
 }
 
-/** An opaque pagination token. */
-export function encodeToken(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-}
-
-/** Reads a pagination token of the given shape; anything else is `InvalidToken`. */
-export function decodeToken<T extends z.ZodTypeAny>(token: string, schema: T): z.infer<T> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw new SfnError('InvalidToken', `Invalid Token: 'Invalid token'`);
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new SfnError('InvalidToken', `Invalid Token: 'Invalid token'`);
-  return parsed.data;
-}
-
 /**
  * A `definition` member over 1 MiB (UTF-8 bytes, Step Functions' limit): `ValidationException`
  * worded as the service model's length constraint. The value is not echoed (it is sensitive in

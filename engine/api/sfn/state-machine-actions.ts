@@ -2,13 +2,19 @@ import { z } from 'zod';
 import { configuredTracing, setTracingEnabled } from '../../telemetry/execution-trace';
 import { ResourceNameSchema } from '../../../schemas/api/common';
 import { stateMachineArn } from '../../core/arn';
-import { findExecution } from '../../db/executions-repo';
-import { withTransaction } from '../../db/pool';
-import { deleteStateMachine, findVersion, type StateMachineVersionRow } from '../../db/state-machines-repo';
 import { currentBindings } from '../../resources/bindings';
 import { unsupportedResources } from '../../resources/validate';
+import { decodeCursor, encodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
-import { createStateMachine, listStateMachines, validateStateMachineDefinition } from '../../service/state-machines';
+import { getExecution } from '../../service/describe';
+import {
+  createStateMachine,
+  deleteStateMachine,
+  getStateMachine,
+  listStateMachines,
+  validateStateMachineDefinition,
+  type StateMachineVersionRow,
+} from '../../service/state-machines';
 import { variableReferences } from '../../service/variable-references';
 import { describeVersion } from '../../service/versions';
 import {
@@ -19,8 +25,8 @@ import {
   stateMachineNameOf,
   stateMachineVersionArn,
 } from './arn';
-import { SfnError } from './errors';
-import { checkDefinitionText, decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+import { namingArn, SfnError } from './errors';
+import { checkDefinitionText, MaxResultsSchema, pageSize, parseRequest } from './request';
 
 /** `tags` of the Create actions: keys 1–128, values 0–256 characters. */
 export const TagListSchema = z.array(z.object({ key: z.string().min(1).max(128), value: z.string().max(256) }));
@@ -59,10 +65,8 @@ export function checkName(name: string): void {
 }
 
 /** The stored machine behind a machine ARN, or `StateMachineDoesNotExist`. */
-async function machineOf(deps: ServiceDeps, arn: unknown): Promise<StateMachineVersionRow> {
-  const row = await findVersion(deps.pool, stateMachineNameOf(arn));
-  if (!row) throw machineNotFound(String(arn));
-  return row;
+function machineOf(deps: ServiceDeps, arn: unknown): Promise<StateMachineVersionRow> {
+  return namingArn(String(arn), getStateMachine(deps, stateMachineNameOf(arn)));
 }
 
 /** The definition as Step Functions returns it: the text as submitted when known. */
@@ -143,7 +147,7 @@ export const stateMachineActions = {
       { onChangedDefinition: 'new-version', publish: request.publish, versionDescription: request.versionDescription },
     );
     await setTracingEnabled(deps.pool, current.name, request.tracingConfiguration?.enabled);
-    const updated = (await findVersion(deps.pool, current.name)) as StateMachineVersionRow;
+    const updated = await getStateMachine(deps, current.name);
     return {
       updateDate: epochSeconds(updated.updatedAt),
       revisionId: updated.revisionId,
@@ -154,8 +158,7 @@ export const stateMachineActions = {
   async DescribeStateMachine(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(z.object({ stateMachineArn: z.string() }), body);
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version'], machineNotFound);
-    const row = await findVersion(deps.pool, ref.name);
-    if (!row) throw machineNotFound(ref.arn);
+    const row = await namingArn(ref.arn, getStateMachine(deps, ref.name));
     const common = {
       name: row.name,
       status: 'ACTIVE',
@@ -189,10 +192,11 @@ export const stateMachineActions = {
 
   async DescribeStateMachineForExecution(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(z.object({ executionArn: z.string() }), body);
-    const execution = await findExecution(deps.pool, executionIdOf(request.executionArn));
-    if (!execution) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
-    const row = await findVersion(deps.pool, execution.stateMachine, execution.version);
-    if (!row) throw machineNotFound(stateMachineArn(execution.stateMachine));
+    const execution = await namingArn(request.executionArn, getExecution(deps, executionIdOf(request.executionArn)));
+    const row = await namingArn(
+      stateMachineArn(execution.stateMachine),
+      getStateMachine(deps, execution.stateMachine, execution.version),
+    );
     return {
       stateMachineArn: stateMachineArn(row.name),
       name: row.name,
@@ -208,16 +212,13 @@ export const stateMachineActions = {
 
   async DeleteStateMachine(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(z.object({ stateMachineArn: z.string() }), body);
-    const name = stateMachineNameOf(request.stateMachineArn);
-    if (await withTransaction(deps.pool, (client) => deleteStateMachine(client, name))) {
-      deps.log.info({ stateMachine: name }, 'state machine deleted');
-    }
+    await deleteStateMachine(deps, stateMachineNameOf(request.stateMachineArn));
     return {};
   },
 
   async ListStateMachines(deps: ServiceDeps, body: unknown) {
     const request = parseRequest(z.object({ maxResults: MaxResultsSchema, nextToken: z.string().optional() }), body);
-    const after = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.string());
+    const after = decodeCursor(request.nextToken, z.string());
     const { stateMachines, next } = await listStateMachines(deps, pageSize(request.maxResults), after);
     return {
       stateMachines: stateMachines.map((row) => ({
@@ -226,7 +227,7 @@ export const stateMachineActions = {
         type: row.type,
         creationDate: epochSeconds(row.createdAt),
       })),
-      ...(next !== undefined ? { nextToken: encodeToken(next) } : {}),
+      ...(next !== undefined ? { nextToken: encodeCursor(next) } : {}),
     };
   },
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
 import { deleteVersion, listVersions, publishVersion } from '../../service/versions';
 import { epochSeconds, machineNotFound, parseStateMachineArn, stateMachineVersionArn } from './arn';
-import { decodeToken, encodeToken, MaxResultsSchema, pageSize, parseRequest } from './request';
+import { MaxResultsSchema, pageSize, parseRequest } from './request';
 
 /** The Step Functions actions on published state machine versions (`…:stateMachine:<name>:<n>`). */
 export const versionActions = {
@@ -34,8 +35,7 @@ export const versionActions = {
       body,
     );
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine'], machineNotFound);
-    const before =
-      request.nextToken === undefined ? undefined : decodeToken(request.nextToken, z.number().int().positive());
+    const before = decodeCursor(request.nextToken, z.number().int().positive());
     const { versions, next } = await listVersions(
       deps,
       ref.name,
@@ -47,7 +47,7 @@ export const versionActions = {
         stateMachineVersionArn: stateMachineVersionArn(ref.name, version.versionNumber),
         creationDate: epochSeconds(version.createdAt),
       })),
-      ...(next !== undefined ? { nextToken: encodeToken(next) } : {}),
+      ...(next !== undefined ? { nextToken: encodeCursor(next) } : {}),
     };
   },
 

@@ -40,7 +40,7 @@ export class QueueTriggerManager {
 
   private async reconcile(): Promise<void> {
     if (this.stopped) return;
-    const rows = await listQueueTriggers(this.deps.pool);
+    const rows = await listQueueTriggers(this.deps.pool, 1_000);
     const wanted = new Map(rows.map((row) => [row.name, row]));
     for (const [name, entry] of this.running) {
       const row = wanted.get(name);

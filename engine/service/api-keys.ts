@@ -4,6 +4,7 @@ import type { Config } from '../../schemas/config';
 import {
   countActiveApiKeys,
   enableAuth,
+  findActiveApiKey,
   findApiKey,
   insertApiKey,
   isAuthEnabled,
@@ -16,6 +17,18 @@ import {
 import { withTransaction } from '../db/pool';
 import type { Logger } from '../logger';
 import { hashSecret, loadMasterKey, sealedBy, sealSecret, secretMatches, type MasterKey } from './key-secrets';
+
+export type { ApiKeyRow, Scope };
+
+/** The key `id` unless it is revoked or unknown (what authenticates a request). */
+export function activeApiKey(pool: Pool, id: string): Promise<ApiKeyRow | undefined> {
+  return findActiveApiKey(pool, id);
+}
+
+/** Whether requests must authenticate (a key was ever created, or auth was enabled explicitly). */
+export function authRequired(pool: Pool): Promise<boolean> {
+  return isAuthEnabled(pool);
+}
 
 /** Name given to the key registered from `STEPFLOW_ADMIN_KEY`. */
 export const BOOTSTRAP_KEY_NAME = 'bootstrap (STEPFLOW_ADMIN_KEY)';
