@@ -128,10 +128,15 @@ const BULK_SIZED = 'bulk-history-sized-v1';
 /** Under BULK_SIZED: pending events after which the interpreter offers the host a flush (it sizes them). */
 const SIZED_FLUSH_EVENTS = 16;
 
-/** The bookkeeping this execution uses (see LOCAL_BOOKKEEPING). */
-function writer(): typeof bookkeeping {
-  return patched(LOCAL_BOOKKEEPING) ? localBookkeeping : bookkeeping;
-}
+/**
+ * Patch id: one patch marker stands for every patch id of this file (LOCAL_BOOKKEEPING,
+ * YIELD_IN_SYNC_LOOPS, BOUNDED_BRANCHES, PACED_ACTIVATIONS, BULK_HISTORY, BULK_SIZED,
+ * FUNCTION_HOST, STATE_SPANS). Each `patched()` costs a marker and a `TemporalChangeVersion`
+ * upsert (two history events and a visibility write); a chain execution asked four of them. An
+ * execution that records this marker takes every one of them as patched without asking; one
+ * recorded before asks each, as it did.
+ */
+const CONSOLIDATED_PATCHES = 'consolidated-patches-v1';
 
 /**
  * Above this (JSON characters), pending events are written by a local activity before a Task
@@ -251,6 +256,12 @@ function toStatesError(err: unknown): StatesError {
  * next activity (never one write per state) and at completion.
  */
 export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<WorkflowOutcome> {
+  // Asked first, before any command, so that it is recorded (or, on an older history, absent) at the same place.
+  const consolidated = patched(CONSOLIDATED_PATCHES);
+  /** Whether a patch id of this file is in effect: by the CONSOLIDATED_PATCHES marker, or by its own. */
+  const isPatched = (id: string): boolean => consolidated || patched(id);
+  /** The bookkeeping this execution uses (see LOCAL_BOOKKEEPING). */
+  const writer = (): typeof bookkeeping => (isPatched(LOCAL_BOOKKEEPING) ? localBookkeeping : bookkeeping);
   // A Map Run's child reads its plan and input from the store (they never travel through the Map Run's history).
   const args = start.mapRunChild
     ? { ...start, ...(await localBookkeeping.loadMapRunChild({ executionId: start.executionId })) }
@@ -265,10 +276,10 @@ export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<
   const callbacks = new CallbackRegistry();
   const children = new WaitingChildren();
   /** The execution's history recorder: the interpreter emits into it, this workflow writes from it. */
-  const spans = patched(STATE_SPANS) ? stateEventObserver() : undefined;
+  const spans = isPatched(STATE_SPANS) ? stateEventObserver() : undefined;
   const recorder = new HistoryRecorder(() => Date.now(), spans && ((event) => spans.observe(event)));
-  const bulk = patched(BULK_HISTORY);
-  const sized = bulk && patched(BULK_SIZED);
+  const bulk = isPatched(BULK_HISTORY);
+  const sized = bulk && isPatched(BULK_SIZED);
   /** Writes events: in bulk (one serialisation, bytes) or, for executions recorded before, as objects. */
   const write = async (events: HistoryEvent[]): Promise<void> => {
     if (bulk)
@@ -293,7 +304,11 @@ export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<
   ): Promise<InvokeFunctionResult> => {
     const deadline = Date.now() + (invocation.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
     let pendingEvents = carried;
-    if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
+    if (
+      pendingEvents.length > 0 &&
+      payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS &&
+      isPatched(LOCAL_BOOKKEEPING)
+    ) {
       // The Task's `…Started` stays with the invocation: the host writes it when the function starts.
       await write(pendingEvents.filter((event) => event.id !== invocation.startedEventId));
       pendingEvents = pendingEvents.filter((event) => event.id === invocation.startedEventId);
@@ -356,10 +371,14 @@ export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<
 
   /** A function invocation (its result, or with a token what it returned on taking it), carrying `carried`. */
   const runDefaultFunction = async (invocation: TaskInvocation, carried: HistoryEvent[]) => {
-    if (patched(FUNCTION_HOST)) return runHostedFunction(invocation, carried);
+    if (isPatched(FUNCTION_HOST)) return runHostedFunction(invocation, carried);
     const { invokeFunction } = proxyActivities<Activities>(taskOptions(invocation));
     let pendingEvents = carried;
-    if (pendingEvents.length > 0 && payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS && patched(LOCAL_BOOKKEEPING)) {
+    if (
+      pendingEvents.length > 0 &&
+      payloadChars(pendingEvents) > PIGGYBACK_LIMIT_CHARS &&
+      isPatched(LOCAL_BOOKKEEPING)
+    ) {
       await write(pendingEvents);
       pendingEvents = [];
     }
@@ -434,7 +453,7 @@ export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<
 
   const host: InterpreterHost = {
     history: recorder,
-    recordsTaskStart: () => patched(FUNCTION_HOST),
+    recordsTaskStart: () => isPatched(FUNCTION_HOST),
     now: () => Date.now(),
     random: () => Math.random(),
     async invokeTask(invocation) {
@@ -502,11 +521,11 @@ export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<
     },
     async yield() {
       // A timer ends the workflow task: Temporal delivers fired timers and signals, and the clock moves.
-      if (patched(YIELD_IN_SYNC_LOOPS)) await sleep(1);
+      if (isPatched(YIELD_IN_SYNC_LOOPS)) await sleep(1);
     },
     flushAfterEvents: () => (sized ? SIZED_FLUSH_EVENTS : MAX_PENDING_EVENTS),
-    boundsBranches: () => patched(BOUNDED_BRANCHES),
-    pacesActivations: () => patched(PACED_ACTIVATIONS),
+    boundsBranches: () => isPatched(BOUNDED_BRANCHES),
+    pacesActivations: () => isPatched(PACED_ACTIVATIONS),
     continueAsNew: () => shouldContinueAsNew(thresholds),
     historyExhausted,
     mapRuns: distributedMapRuns({

@@ -264,6 +264,29 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     },
     input: { blob: 'x'.repeat(150 * 1024) },
   },
+  'consolidated-patches': {
+    definition: {
+      StartAt: 'Prepare',
+      States: {
+        Prepare: { Type: 'Pass', Result: { a: 1, b: 2 }, ResultPath: '$.numbers', Next: 'Add' },
+        Add: { Type: 'Task', Resource: fn('add'), InputPath: '$.numbers', ResultPath: '$.sum', Next: 'Both' },
+        Both: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'Again',
+              States: { Again: { Type: 'Task', Resource: fn('add'), Parameters: { a: 3, b: 4 }, End: true } },
+            },
+            { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 1, End: true } } },
+          ],
+          ResultPath: '$.both',
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    },
+    input: {},
+  },
   'function-host-tasks': {
     definition: {
       StartAt: 'Add',
