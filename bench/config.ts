@@ -9,7 +9,7 @@ export const ENGINES = ['stepflow', 'temporal', 'local', 'interpreter'] as const
 export type EngineName = (typeof ENGINES)[number];
 
 /** Workload names; `loop` on the command line selects both loops. */
-export const WORKLOADS = ['chain', 'map', 'loop-pass', 'loop-task', 'parallel', 'payload', 'parked'] as const;
+export const WORKLOADS = ['chain', 'map', 'loop-pass', 'loop-task', 'parallel', 'payload', 'parked', 'dmap'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 const GROUPS: Record<string, WorkloadName[]> = { loop: ['loop-pass', 'loop-task'] };
 
@@ -22,6 +22,8 @@ export interface Sizes {
   parallel: { branches: number; executions: number };
   payload: { executions: number; kib: number };
   parked: { executions: number };
+  /** Distributed Map: items, items per child execution (ItemBatcher), children in flight (MaxConcurrency). */
+  dmap: { items: number; batch: number; concurrency: number };
 }
 
 /** The issue's sizes. */
@@ -33,6 +35,7 @@ export const FULL_SIZES: Sizes = {
   parallel: { branches: 50, executions: 10 },
   payload: { executions: 200, kib: 200 },
   parked: { executions: 1000 },
+  dmap: { items: 10_000, batch: 100, concurrency: 50 },
 };
 
 /** Tiny sizes for CI: every code path, no meaningful numbers. */
@@ -44,6 +47,7 @@ export const SMOKE_SIZES: Sizes = {
   parallel: { branches: 5, executions: 2 },
   payload: { executions: 4, kib: 16 },
   parked: { executions: 10 },
+  dmap: { items: 200, batch: 10, concurrency: 50 },
 };
 
 export interface BenchConfig {
@@ -78,7 +82,7 @@ options:
   --smoke                 tiny sizes, 1 round, no warm-up, results not written (CI)
   --rounds=N              interleaved rounds per workload (default 3)
   --engines=a,b           subset of ${ENGINES.join(', ')}
-  --<workload>.<size>=N   e.g. --chain.executions=500 --parallel.branches=20
+  --<workload>.<size>=N   e.g. --chain.executions=500 --parallel.branches=20 --dmap.items=100000
                           (or env BENCH_CHAIN_EXECUTIONS=500)
   --concurrency=N         starts in flight at once (default 64)
   --history-sample=N      histories fetched per round (default 3)

@@ -203,7 +203,9 @@ export interface TemporalRunSpec {
   /** Checks a completed execution's result (Stepflow: status SUCCEEDED). */
   checkResult?(workflowId: string): Promise<boolean>;
   /** What the engine stored in its own Postgres tables for these executions (Stepflow: history rows). */
-  storedRows?(workflowIds: string[]): Promise<{ rows: number; bytes: number }>;
+  storedRows?(workflowIds: string[]): Promise<{ rows: number; bytes: number; byTable?: Record<string, number> }>;
+  /** Workflows beside the executions whose histories the round counts apart (Stepflow: Map Runs). */
+  mapRunIds?(workflowIds: string[]): Promise<string[]>;
 }
 
 /**
@@ -291,6 +293,7 @@ export async function runOnTemporal(
       for (const id of sample) if (!(await spec.checkResult(id))) failed++;
     }
     const stored = spec.storedRows && !workload.parked ? await spec.storedRows(ids) : undefined;
+    const mapRunHistory = spec.mapRunIds ? await historyCost(spec.client, await spec.mapRunIds(sample)) : undefined;
     if (workload.parked) {
       await stopParked(spec, ids, deadline + 60_000);
       await waitIdle(spec.workerPid());
@@ -309,6 +312,8 @@ export async function runOnTemporal(
       rssPerExecutionBytes,
       peakRssBytes,
       ...(stored ? { storedRows: stored.rows, storedBytes: stored.bytes } : {}),
+      ...(stored?.byTable ? { storedRowsByTable: stored.byTable } : {}),
+      ...(mapRunHistory ? { mapRunHistory } : {}),
     };
   }
 }
