@@ -216,16 +216,23 @@ function distributedTable(summary: WorkloadSummary): string[] {
     bytes === undefined || !bytes ? '–' : fmt(bytes / 2 ** 20, digits);
   const kib = (bytes: number | undefined) => (bytes === undefined ? '–' : fmt(bytes / 1024, 1));
   const rows = [
-    '| engine | wall s | items/s | peak worker RSS MiB | peak server RSS MiB | peak API RSS MiB | peak function host RSS MiB | parent: Temporal runs / events / KiB | Map Run workflow: runs / events / KiB | Stepflow rows (executions + events + map_runs + map_run_items) | Stepflow row MiB | WAL MiB (cluster-wide) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| engine | wall s | items/s | peak worker RSS MiB | peak server RSS MiB | peak API RSS MiB | peak function host RSS MiB | CPU ms / child: worker + server + API + function host | parent: Temporal runs / events / KiB | Map Run workflow: runs / events / KiB | Stepflow rows (executions + events + map_runs + map_run_items) | Stepflow row MiB | WAL MiB (cluster-wide) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
+  const children = summary.workload.distributed?.children ?? 1;
   for (const entry of summary.engines) {
     if (entry.rounds === 0 || !entry.history) continue;
     const h = entry.history;
+    const cpuMs = (role: string) =>
+      (entry.cpuUsPerTransition[role] ?? NaN) * (summary.transitionsPerExec / children / 1000);
+    const cpu = ['worker', 'server', 'api', 'functions']
+      .filter((role) => entry.cpuUsPerTransition[role] !== undefined)
+      .map((role) => fmt(cpuMs(role), 1))
+      .join(' + ');
     const m = entry.mapRunHistory;
     const t = entry.storedRowsByTable;
     rows.push(
-      `| ${ENGINE_LABELS[entry.engine]} | ${fmt(entry.wallMs / 1000, 1)} | ${fmt(entry.transPerSec)} | ${mib(entry.peakRssBytes.worker)} | ${mib(entry.peakRssBytes.server)} | ${mib(entry.peakRssBytes.api)} | ${mib(entry.peakRssBytes.functions)} | ${fmt(h.runs)} / ${fmt(h.events)} / ${kib(h.bytes)} | ${m ? `${fmt(m.runs)} / ${fmt(m.events)} / ${kib(m.bytes)}` : '–'} | ${t ? `${fmt(entry.storedRowsPerExec)} (${fmt(t.executions)} + ${fmt(t.execution_events)} + ${fmt(t.map_runs)} + ${fmt(t.map_run_items)})` : '–'} | ${mib(entry.storedBytesPerExec, 2)} | ${mib(entry.walBytesPerExec)} |`,
+      `| ${ENGINE_LABELS[entry.engine]} | ${fmt(entry.wallMs / 1000, 1)} | ${fmt(entry.transPerSec)} | ${mib(entry.peakRssBytes.worker)} | ${mib(entry.peakRssBytes.server)} | ${mib(entry.peakRssBytes.api)} | ${mib(entry.peakRssBytes.functions)} | ${cpu} | ${fmt(h.runs)} / ${fmt(h.events)} / ${kib(h.bytes)} | ${m ? `${fmt(m.runs)} / ${fmt(m.events)} / ${kib(m.bytes)}` : '–'} | ${t ? `${fmt(entry.storedRowsPerExec)} (${fmt(t.executions)} + ${fmt(t.execution_events)} + ${fmt(t.map_runs)} + ${fmt(t.map_run_items)})` : '–'} | ${mib(entry.storedBytesPerExec, 2)} | ${mib(entry.walBytesPerExec)} |`,
     );
   }
   return rows;

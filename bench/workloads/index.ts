@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { MAX_INLINE_MAP_ITEMS } from '../../engine/core/interpreter/bounds';
 import type { Sizes, WorkloadName } from '../config';
 
 /** Where the committed ASL definitions live (the source folder, also when running from dist/). */
@@ -149,6 +150,20 @@ function distributedMap(definition: Record<string, unknown>, size: Sizes['dmap']
   fan.ItemBatcher = { MaxItemsPerBatch: size.batch };
   fan.MaxConcurrency = size.concurrency;
   const children = Math.ceil(size.items / size.batch);
+  const ranged = size.items > MAX_INLINE_MAP_ITEMS;
+  if (ranged) {
+    // The Map refuses more than MAX_INLINE_MAP_ITEMS items even when DISTRIBUTED (and ItemReader
+    // is not wired): its items become the batches' ranges, and each child builds its batch from
+    // its range, as the hand-written child does. The children and their work are the same.
+    fan.Items = `{% [0..${children - 1}] %}`;
+    delete fan.ItemBatcher;
+    fan.ItemSelector = {
+      from: `{% $states.context.Map.Item.Value * ${size.batch} %}`,
+      to: `{% $min([($states.context.Map.Item.Value + 1) * ${size.batch}, ${size.items}]) %}`,
+    };
+    const processor = fan.ItemProcessor as { States: Record<string, Record<string, unknown>> };
+    processor.States.Batch.Arguments = "{% {'Items': [$states.input.from .. $states.input.to - 1]} %}";
+  }
   return {
     name: 'dmap',
     definition,
@@ -157,7 +172,7 @@ function distributedMap(definition: Record<string, unknown>, size: Sizes['dmap']
     baselineWorkflow: 'dmap',
     baselineArgs: () => [{ items: size.items, batch: size.batch, concurrency: size.concurrency }],
     parked: false,
-    sizeText: `1 execution x ${size.items} items, ${size.batch} items per child (${children} child executions), MaxConcurrency ${size.concurrency}`,
+    sizeText: `1 execution x ${size.items} items, ${size.batch} items per child (${children} child executions${ranged ? ', items as ranges' : ', ItemBatcher'}), MaxConcurrency ${size.concurrency}`,
     distributed: { items: size.items, children },
   };
 }
