@@ -64,6 +64,8 @@ export interface BenchConfig {
   historySample: number;
   /** A round not finished in this time is abandoned and reported as an error. */
   roundTimeoutMs: number;
+  /** A round whose execution's workflow task reaches this attempt is abandoned as stuck. */
+  stuckAttempts: number;
   /** Append to bench/RESULTS.md and write bench/results.svg. */
   write: boolean;
 }
@@ -87,6 +89,7 @@ options:
   --concurrency=N         starts in flight at once (default 64)
   --history-sample=N      histories fetched per round (default 3)
   --round-timeout=S       abandon a round after S seconds (default 3600; smoke 45)
+  --stuck-attempts=N      abandon a round once a workflow task is on attempt N (default 3)
   --no-warmup             skip the untimed warm-up run
   --write / --no-write    append to bench/RESULTS.md and write bench/results.svg (default: on unless --smoke)
 `;
@@ -125,6 +128,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchCon
     historySample: 3,
     // A 20,000-Task loop alone takes half an hour on a busy 2-core machine.
     roundTimeoutMs: smoke ? 45_000 : 3_600_000,
+    stuckAttempts: 3,
     write: !smoke,
   };
   for (const arg of argv) {
@@ -135,6 +139,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchCon
     else if (arg.startsWith('--rounds=')) config.rounds = positiveInt(arg.slice(9), '--rounds');
     else if (arg.startsWith('--concurrency=')) config.startConcurrency = positiveInt(arg.slice(14), '--concurrency');
     else if (arg.startsWith('--history-sample=')) config.historySample = positiveInt(arg.slice(17), '--history-sample');
+    else if (arg.startsWith('--stuck-attempts=')) config.stuckAttempts = positiveInt(arg.slice(17), '--stuck-attempts');
     else if (arg.startsWith('--round-timeout='))
       config.roundTimeoutMs = positiveInt(arg.slice(16), '--round-timeout') * 1000;
     else if (arg.startsWith('--engines=')) {

@@ -88,6 +88,7 @@ export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter,
           startConcurrency: config.startConcurrency,
           historySample: config.historySample,
           roundTimeoutMs: config.roundTimeoutMs,
+          stuckAttempts: config.stuckAttempts,
           async start(index, input) {
             const { json } = await post(`${stack.apiUrl}/v1/state-machines/${stateMachine}/executions`, {
               name: `${tag}-${index}`,
