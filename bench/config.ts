@@ -9,7 +9,7 @@ export const ENGINES = ['stepflow', 'temporal', 'local', 'interpreter'] as const
 export type EngineName = (typeof ENGINES)[number];
 
 /** Workload names; `loop` on the command line selects both loops. */
-export const WORKLOADS = ['chain', 'map', 'loop-pass', 'loop-task', 'parallel', 'payload', 'parked'] as const;
+export const WORKLOADS = ['chain', 'map', 'loop-pass', 'loop-task', 'parallel', 'payload', 'parked', 'dmap'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 const GROUPS: Record<string, WorkloadName[]> = { loop: ['loop-pass', 'loop-task'] };
 
@@ -22,6 +22,8 @@ export interface Sizes {
   parallel: { branches: number; executions: number };
   payload: { executions: number; kib: number };
   parked: { executions: number };
+  /** Distributed Map: items, items per child execution (ItemBatcher), children in flight (MaxConcurrency). */
+  dmap: { items: number; batch: number; concurrency: number };
 }
 
 /** The issue's sizes. */
@@ -33,6 +35,7 @@ export const FULL_SIZES: Sizes = {
   parallel: { branches: 50, executions: 10 },
   payload: { executions: 200, kib: 200 },
   parked: { executions: 1000 },
+  dmap: { items: 10_000, batch: 100, concurrency: 50 },
 };
 
 /** Tiny sizes for CI: every code path, no meaningful numbers. */
@@ -44,6 +47,7 @@ export const SMOKE_SIZES: Sizes = {
   parallel: { branches: 5, executions: 2 },
   payload: { executions: 4, kib: 16 },
   parked: { executions: 10 },
+  dmap: { items: 200, batch: 10, concurrency: 50 },
 };
 
 export interface BenchConfig {
@@ -60,6 +64,8 @@ export interface BenchConfig {
   historySample: number;
   /** A round not finished in this time is abandoned and reported as an error. */
   roundTimeoutMs: number;
+  /** A round whose execution's workflow task reaches this attempt is abandoned as stuck. */
+  stuckAttempts: number;
   /** Append to bench/RESULTS.md and write bench/results.svg. */
   write: boolean;
 }
@@ -78,11 +84,12 @@ options:
   --smoke                 tiny sizes, 1 round, no warm-up, results not written (CI)
   --rounds=N              interleaved rounds per workload (default 3)
   --engines=a,b           subset of ${ENGINES.join(', ')}
-  --<workload>.<size>=N   e.g. --chain.executions=500 --parallel.branches=20
+  --<workload>.<size>=N   e.g. --chain.executions=500 --parallel.branches=20 --dmap.items=100000
                           (or env BENCH_CHAIN_EXECUTIONS=500)
   --concurrency=N         starts in flight at once (default 64)
   --history-sample=N      histories fetched per round (default 3)
   --round-timeout=S       abandon a round after S seconds (default 3600; smoke 45)
+  --stuck-attempts=N      abandon a round once a workflow task is on attempt N (default 3)
   --no-warmup             skip the untimed warm-up run
   --write / --no-write    append to bench/RESULTS.md and write bench/results.svg (default: on unless --smoke)
 `;
@@ -121,6 +128,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchCon
     historySample: 3,
     // A 20,000-Task loop alone takes half an hour on a busy 2-core machine.
     roundTimeoutMs: smoke ? 45_000 : 3_600_000,
+    stuckAttempts: 3,
     write: !smoke,
   };
   for (const arg of argv) {
@@ -131,6 +139,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchCon
     else if (arg.startsWith('--rounds=')) config.rounds = positiveInt(arg.slice(9), '--rounds');
     else if (arg.startsWith('--concurrency=')) config.startConcurrency = positiveInt(arg.slice(14), '--concurrency');
     else if (arg.startsWith('--history-sample=')) config.historySample = positiveInt(arg.slice(17), '--history-sample');
+    else if (arg.startsWith('--stuck-attempts=')) config.stuckAttempts = positiveInt(arg.slice(17), '--stuck-attempts');
     else if (arg.startsWith('--round-timeout='))
       config.roundTimeoutMs = positiveInt(arg.slice(16), '--round-timeout') * 1000;
     else if (arg.startsWith('--engines=')) {

@@ -33,6 +33,9 @@ export interface EngineSummary {
   storedBytesPerExec: number;
   /** Median wall time of a round (first start → last close). */
   wallMs: number;
+  /** Distributed Map: median rows per Stepflow table, and the Map Run workflow's history. */
+  storedRowsByTable?: Record<string, number>;
+  mapRunHistory?: HistoryCost;
 }
 
 /** One workload: what an execution does (from the interpreter's history) and every engine's medians. */
@@ -55,6 +58,8 @@ export function summarize(
   const roles = [...new Set(rounds.flatMap((round) => Object.keys(round.cpuSeconds)))];
   const histories = rounds.map((round) => round.history).filter((h): h is HistoryCost => h !== undefined);
   const historyMedian = (key: keyof HistoryCost) => median(histories.map((h) => h[key]));
+  const mapRuns = rounds.map((round) => round.mapRunHistory).filter((h): h is HistoryCost => h !== undefined);
+  const tables = [...new Set(rounds.flatMap((round) => Object.keys(round.storedRowsByTable ?? {})))];
   return {
     engine,
     rounds: rounds.length,
@@ -95,6 +100,27 @@ export function summarize(
       per((round) => (round.storedBytes === undefined ? undefined : round.storedBytes / round.executions)),
     ),
     wallMs: median(per((round) => round.wallMs)),
+    ...(tables.length
+      ? {
+          storedRowsByTable: Object.fromEntries(
+            tables.map((table) => [table, median(per((round) => round.storedRowsByTable?.[table]))]),
+          ),
+        }
+      : {}),
+    ...(mapRuns.length ? { mapRunHistory: medianHistory(mapRuns) } : {}),
+  };
+}
+
+/** The median of each count over several histories. */
+function medianHistory(histories: HistoryCost[]): HistoryCost {
+  const of = (key: keyof HistoryCost) => median(histories.map((h) => h[key]));
+  return {
+    events: of('events'),
+    workflowTasks: of('workflowTasks'),
+    activities: of('activities'),
+    timers: of('timers'),
+    bytes: of('bytes'),
+    runs: of('runs'),
   };
 }
 
@@ -120,7 +146,9 @@ export function workloadTables(summaries: WorkloadSummary[]): string {
     const { workload } = summary;
     const parked = workload.parked;
     out.push(
-      `#### ${workload.name} — ${workload.sizeText} (${fmt(summary.transitionsPerExec)} transitions, ${fmt(summary.tasksPerExec)} Tasks per execution)`,
+      workload.distributed
+        ? `#### ${workload.name} — ${workload.sizeText} (one Task per child; transitions below are items)`
+        : `#### ${workload.name} — ${workload.sizeText} (${fmt(summary.transitionsPerExec)} transitions, ${fmt(summary.tasksPerExec)} Tasks per execution)`,
       '',
       parked
         ? '| engine | starts/s | start p50 ms | start p99 ms | worker RSS KiB / parked exec | worker CPU ms / exec | server CPU ms / exec | API CPU ms / exec | WAL KiB / exec | Temporal events / exec | WFT / exec | activities / exec | timers / exec | history KiB / exec |'
@@ -155,6 +183,7 @@ export function workloadTables(summaries: WorkloadSummary[]): string {
     }
     out.push('');
     if (workload.name.startsWith('loop')) out.push(...longRunTable(summary), '');
+    if (workload.distributed) out.push(...distributedTable(summary), '');
   }
   return out.join('\n');
 }
@@ -172,6 +201,38 @@ function longRunTable(summary: WorkloadSummary): string[] {
     const h = entry.history;
     rows.push(
       `| ${ENGINE_LABELS[entry.engine]} | ${fmt(entry.wallMs / 1000, 1)} | ${fmt(entry.transPerSec)} | ${mib(entry.peakRssBytes.worker)} | ${mib(entry.peakRssBytes.server)} | ${fmt(h.runs, 1)} | ${fmt(h.events)} | ${mib(h.bytes, 2)} | ${fmt(entry.storedRowsPerExec)} | ${mib(entry.storedBytesPerExec, 2)} | ${mib(entry.walBytesPerExec)} |`,
+    );
+  }
+  return rows;
+}
+
+/**
+ * Distributed Map: wall time, items/s, memory peaks, the parent's Temporal history (goal: under
+ * 10,000 events for any item count), Stepflow's Map Run workflow (every run), the rows Stepflow
+ * stored by table and the WAL of the round.
+ */
+function distributedTable(summary: WorkloadSummary): string[] {
+  const mib = (bytes: number | undefined, digits = 1) =>
+    bytes === undefined || !bytes ? '–' : fmt(bytes / 2 ** 20, digits);
+  const kib = (bytes: number | undefined) => (bytes === undefined ? '–' : fmt(bytes / 1024, 1));
+  const rows = [
+    '| engine | wall s | items/s | peak worker RSS MiB | peak server RSS MiB | peak API RSS MiB | peak function host RSS MiB | CPU ms / child: worker + server + API + function host | parent: Temporal runs / events / KiB | Map Run workflow: runs / events / KiB | Stepflow rows (executions + events + map_runs + map_run_items) | Stepflow row MiB | WAL MiB (cluster-wide) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const children = summary.workload.distributed?.children ?? 1;
+  for (const entry of summary.engines) {
+    if (entry.rounds === 0 || !entry.history) continue;
+    const h = entry.history;
+    const cpuMs = (role: string) =>
+      (entry.cpuUsPerTransition[role] ?? NaN) * (summary.transitionsPerExec / children / 1000);
+    const cpu = ['worker', 'server', 'api', 'functions']
+      .filter((role) => entry.cpuUsPerTransition[role] !== undefined)
+      .map((role) => fmt(cpuMs(role), 1))
+      .join(' + ');
+    const m = entry.mapRunHistory;
+    const t = entry.storedRowsByTable;
+    rows.push(
+      `| ${ENGINE_LABELS[entry.engine]} | ${fmt(entry.wallMs / 1000, 1)} | ${fmt(entry.transPerSec)} | ${mib(entry.peakRssBytes.worker)} | ${mib(entry.peakRssBytes.server)} | ${mib(entry.peakRssBytes.api)} | ${mib(entry.peakRssBytes.functions)} | ${cpu} | ${fmt(h.runs)} / ${fmt(h.events)} / ${kib(h.bytes)} | ${m ? `${fmt(m.runs)} / ${fmt(m.events)} / ${kib(m.bytes)}` : '–'} | ${t ? `${fmt(entry.storedRowsPerExec)} (${fmt(t.executions)} + ${fmt(t.execution_events)} + ${fmt(t.map_runs)} + ${fmt(t.map_run_items)})` : '–'} | ${mib(entry.storedBytesPerExec, 2)} | ${mib(entry.walBytesPerExec)} |`,
     );
   }
   return rows;

@@ -25,6 +25,8 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** State transitions (states entered) and Tasks of one execution, from the interpreter's history. */
 async function shapeOf(workload: Workload): Promise<{ transitions: number; tasks: number }> {
+  // A Distributed Map is counted in items (its rate is items/s) and child executions.
+  if (workload.distributed) return { transitions: workload.distributed.items, tasks: workload.distributed.children };
   const { status, events } = await interpret(planMachine(workload.definition), workload.input(0, Date.now() + 1000));
   if (status !== 'SUCCEEDED') throw new Error(`${workload.name}: the interpreter ended ${status}`);
   return {
@@ -126,8 +128,9 @@ async function runBench(config: BenchConfig): Promise<number> {
             const perSec = workload.parked
               ? result.executions / (result.wallMs / 1000)
               : (result.executions * shape.transitions) / (result.wallMs / 1000);
+            const unit = workload.parked ? 'starts/s' : workload.distributed ? 'items/s' : 'transitions/s';
             say(
-              `  ${workload.name} round ${round} ${engine.name.padEnd(11)} ${perSec.toFixed(0).padStart(8)} ${workload.parked ? 'starts/s' : 'transitions/s'}` +
+              `  ${workload.name} round ${round} ${engine.name.padEnd(11)} ${perSec.toFixed(0).padStart(8)} ${unit}` +
                 `  p50 ${quantile(result.latenciesMs, 0.5).toFixed(1)} ms  p99 ${quantile(result.latenciesMs, 0.99).toFixed(1)} ms` +
                 `${result.failed ? `  FAILED ${result.failed}` : ''}  (${((Date.now() - t) / 1000).toFixed(1)} s)`,
             );

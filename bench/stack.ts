@@ -33,7 +33,7 @@ export interface BenchStack {
   temporalAddress: string;
   namespace: string;
   apiUrl: string;
-  pids: { stepflowWorker: number; api: number; baselineWorker: number; temporalServer: number };
+  pids: { stepflowWorker: number; api: number; functionHost: number; baselineWorker: number; temporalServer: number };
   dataDir: string;
   /** Runs one query on Stepflow's database (what an execution stored). */
   query<T>(text: string, values: unknown[]): Promise<T[]>;
@@ -189,7 +189,7 @@ export async function startBenchStack(
     const api = spawnRole('api');
     let worker = spawnRole('worker');
     // Stepflow's functions run on the function host, apart from the worker.
-    spawnRole('functions');
+    const functionHost = spawnRole('functions');
     const apiUrl = `http://127.0.0.1:${port}`;
     const [, firstBaseline] = await Promise.all([
       waitForHttp(`${apiUrl}/healthz`, api, path.join(dataDir, 'api.log')),
@@ -199,6 +199,7 @@ export async function startBenchStack(
     const pids = {
       stepflowWorker: worker.pid as number,
       api: api.pid as number,
+      functionHost: functionHost.pid as number,
       baselineWorker: baseline.pid as number,
       temporalServer: temporal.pid,
     };

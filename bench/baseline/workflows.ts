@@ -7,6 +7,7 @@ import {
   condition,
   continueAsNew,
   defineSignal,
+  executeChild,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -92,4 +93,36 @@ export async function parked(input: { until: string }): Promise<unknown> {
   });
   await condition(() => stopped, Math.max(1, Date.parse(input.until) - Date.now()));
   return input;
+}
+
+/**
+ * Distributed Map by hand: a parent starting one child workflow per `batch` items, at most
+ * `concurrency` at once, results in child order. Each child builds its batch (the numbers
+ * Stepflow's `Items` range yields) and calls the no-op activity once over `{ Items }`, as a
+ * Stepflow child runs one Task over its ItemBatcher batch.
+ */
+export async function dmap(input: { items: number; batch: number; concurrency: number }): Promise<unknown> {
+  const children = Math.ceil(input.items / input.batch);
+  const results: { n: number }[] = new Array(children);
+  const parent = workflowInfo().workflowId;
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < children) {
+      const index = next++;
+      const from = index * input.batch;
+      results[index] = await executeChild(dmapChild, {
+        workflowId: `${parent}/${index}`,
+        args: [{ from, to: Math.min(from + input.batch, input.items) }],
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(input.concurrency, children) }, lane));
+  return { items: results.reduce((sum, result) => sum + result.n, 0), children: results.length };
+}
+
+/** One child of `dmap`: the no-op activity over items `from` … `to - 1`. */
+export async function dmapChild(batch: { from: number; to: number }): Promise<{ n: number }> {
+  const Items = Array.from({ length: batch.to - batch.from }, (_, k) => batch.from + k);
+  const result = (await noop({ Items })) as { Items: unknown[] };
+  return { n: result.Items.length };
 }

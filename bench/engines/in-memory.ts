@@ -82,7 +82,7 @@ export function interpreterEngine(): Engine {
   const machines = new Map<Workload, TopLevelMachine>();
   return {
     name: 'interpreter',
-    supports: (workload) => !workload.parked,
+    supports: (workload) => !workload.parked && !workload.distributed,
     async run(workload, round) {
       let machine = machines.get(workload);
       if (!machine) machines.set(workload, (machine = planMachine(workload.definition)));
@@ -122,7 +122,7 @@ export function localEngine(): Engine {
   >();
   return {
     name: 'local',
-    supports: (workload) => !workload.parked,
+    supports: (workload) => !workload.parked && !workload.distributed,
     async run(workload, round) {
       let entry = machines.get(workload);
       if (!entry) {

@@ -19,6 +19,35 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
   return { status: response.status, json };
 }
 
+/** Stepflow's tables a Distributed Map writes, and the rows of each for the given parents. */
+const DISTRIBUTED_ROWS = `
+WITH runs AS (SELECT map_run_arn FROM map_runs WHERE execution_id = ANY($1)),
+ex AS (
+  SELECT execution_id FROM executions
+  WHERE execution_id = ANY($1) OR map_run_arn IN (SELECT map_run_arn FROM runs)
+)
+SELECT 'executions' AS "table", count(*)::text AS rows, coalesce(sum(pg_column_size(t.*)), 0)::text AS bytes
+  FROM executions t WHERE execution_id IN (SELECT execution_id FROM ex)
+UNION ALL SELECT 'execution_events', count(*)::text, coalesce(sum(pg_column_size(t.*)), 0)::text
+  FROM execution_events t WHERE execution_id IN (SELECT execution_id FROM ex)
+UNION ALL SELECT 'map_runs', count(*)::text, coalesce(sum(pg_column_size(t.*)), 0)::text
+  FROM map_runs t WHERE map_run_arn IN (SELECT map_run_arn FROM runs)
+UNION ALL SELECT 'map_run_items', count(*)::text, coalesce(sum(pg_column_size(t.*)), 0)::text
+  FROM map_run_items t WHERE map_run_arn IN (SELECT map_run_arn FROM runs)`;
+
+/** A Distributed Map's rows: the parent's and its children's executions and histories, its Map Runs and items. */
+async function distributedRows(
+  stack: BenchStack,
+  workflowIds: string[],
+): Promise<{ rows: number; bytes: number; byTable: Record<string, number> }> {
+  const result = await stack.query<{ table: string; rows: string; bytes: string }>(DISTRIBUTED_ROWS, [workflowIds]);
+  return {
+    rows: result.reduce((sum, row) => sum + Number(row.rows), 0),
+    bytes: result.reduce((sum, row) => sum + Number(row.bytes), 0),
+    byTable: Object.fromEntries(result.map((row) => [row.table, Number(row.rows)])),
+  };
+}
+
 /** (a) Stepflow through its REST API: the API starts the workflows, the Stepflow worker runs them. */
 export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter, config: BenchConfig): Engine {
   const registered = new Map<string, string>();
@@ -46,7 +75,12 @@ export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter,
           engine: 'stepflow',
           client,
           wal,
-          pids: () => ({ worker: stack.pids.stepflowWorker, api: stack.pids.api, server: stack.pids.temporalServer }),
+          pids: () => ({
+            worker: stack.pids.stepflowWorker,
+            api: stack.pids.api,
+            functions: stack.pids.functionHost,
+            server: stack.pids.temporalServer,
+          }),
           workerPid: () => stack.pids.stepflowWorker,
           restartWorker: async () => {
             await stack.restartWorker('stepflowWorker');
@@ -54,6 +88,7 @@ export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter,
           startConcurrency: config.startConcurrency,
           historySample: config.historySample,
           roundTimeoutMs: config.roundTimeoutMs,
+          stuckAttempts: config.stuckAttempts,
           async start(index, input) {
             const { json } = await post(`${stack.apiUrl}/v1/state-machines/${stateMachine}/executions`, {
               name: `${tag}-${index}`,
@@ -62,6 +97,7 @@ export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter,
             return String(json.executionId);
           },
           async storedRows(workflowIds) {
+            if (workload.distributed) return distributedRows(stack, workflowIds);
             // The execution's history rows in Stepflow's own table (Temporal's are counted from its history).
             const result = await stack.query<{ rows: string; bytes: string }>(
               'SELECT count(*)::text AS rows, coalesce(sum(pg_column_size(e.*)), 0)::text AS bytes FROM execution_events e WHERE execution_id = ANY($1)',
@@ -69,6 +105,17 @@ export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter,
             );
             return { rows: Number(result[0].rows), bytes: Number(result[0].bytes) };
           },
+          ...(workload.distributed
+            ? {
+                async mapRunIds(workflowIds: string[]) {
+                  const rows = await stack.query<{ arn: string }>(
+                    'SELECT map_run_arn AS arn FROM map_runs WHERE execution_id = ANY($1)',
+                    [workflowIds],
+                  );
+                  return rows.map((row) => row.arn);
+                },
+              }
+            : {}),
           async checkResult(workflowId) {
             const outcome = (await client.workflow.getHandle(workflowId).result()) as { status?: string };
             return outcome.status === 'SUCCEEDED';

@@ -41,7 +41,12 @@ const STALL_CHECK_MS = 3_000;
  * Rejects once the workflow's task is on its third attempt (later attempts of a failing task are
  * transient: only the first failure is in the history); never resolves otherwise (race it).
  */
-async function watchStuck(client: Client, open: () => string | undefined, done: () => boolean): Promise<never> {
+async function watchStuck(
+  client: Client,
+  open: () => string | undefined,
+  done: () => boolean,
+  attempts: number,
+): Promise<never> {
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, STALL_CHECK_MS));
     if (done()) return new Promise<never>(() => undefined);
@@ -51,7 +56,7 @@ async function watchStuck(client: Client, open: () => string | undefined, done: 
       .describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId } })
       .catch(() => undefined);
     const attempt = described?.pendingWorkflowTask?.attempt ?? 0;
-    if (attempt >= 3) {
+    if (attempt >= attempts) {
       const history = await client.workflow
         .getHandle(workflowId)
         .fetchHistory()
@@ -196,6 +201,11 @@ export interface TemporalRunSpec {
   restartWorker?(): Promise<void>;
   startConcurrency: number;
   historySample: number;
+  /**
+   * The workflow-task attempt at which an execution counts as stuck and the round is abandoned
+   * (default 3); a loaded machine can time out a few workflow tasks and still finish.
+   */
+  stuckAttempts?: number;
   /** How long the round may take before it is abandoned (its open executions terminated). */
   roundTimeoutMs: number;
   /** Starts execution `index` with `input`; resolves to its workflow id once accepted. */
@@ -203,7 +213,9 @@ export interface TemporalRunSpec {
   /** Checks a completed execution's result (Stepflow: status SUCCEEDED). */
   checkResult?(workflowId: string): Promise<boolean>;
   /** What the engine stored in its own Postgres tables for these executions (Stepflow: history rows). */
-  storedRows?(workflowIds: string[]): Promise<{ rows: number; bytes: number }>;
+  storedRows?(workflowIds: string[]): Promise<{ rows: number; bytes: number; byTable?: Record<string, number> }>;
+  /** Workflows beside the executions whose histories the round counts apart (Stepflow: Map Runs). */
+  mapRunIds?(workflowIds: string[]): Promise<string[]>;
 }
 
 /**
@@ -278,7 +290,7 @@ export async function runOnTemporal(
         if (!close.completed) failed++;
       }).finally(() => (allClosed = true));
       const firstOpen = () => ids.find((_, index) => closedAt[index] === undefined);
-      await Promise.race([waits, watchStuck(spec.client, firstOpen, () => allClosed)]);
+      await Promise.race([waits, watchStuck(spec.client, firstOpen, () => allClosed, spec.stuckAttempts ?? 3)]);
       latenciesMs = closedAt.map((at, index) => at - startedAt[index]);
       wallMs = Math.max(...closedAt) - t0;
     }
@@ -291,6 +303,7 @@ export async function runOnTemporal(
       for (const id of sample) if (!(await spec.checkResult(id))) failed++;
     }
     const stored = spec.storedRows && !workload.parked ? await spec.storedRows(ids) : undefined;
+    const mapRunHistory = spec.mapRunIds ? await historyCost(spec.client, await spec.mapRunIds(sample)) : undefined;
     if (workload.parked) {
       await stopParked(spec, ids, deadline + 60_000);
       await waitIdle(spec.workerPid());
@@ -309,6 +322,8 @@ export async function runOnTemporal(
       rssPerExecutionBytes,
       peakRssBytes,
       ...(stored ? { storedRows: stored.rows, storedBytes: stored.bytes } : {}),
+      ...(stored?.byTable ? { storedRowsByTable: stored.byTable } : {}),
+      ...(mapRunHistory ? { mapRunHistory } : {}),
     };
   }
 }

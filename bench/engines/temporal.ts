@@ -26,6 +26,7 @@ export function temporalEngine(stack: BenchStack, client: Client, wal: WalMeter,
           startConcurrency: config.startConcurrency,
           historySample: config.historySample,
           roundTimeoutMs: config.roundTimeoutMs,
+          stuckAttempts: config.stuckAttempts,
           async start(index, input) {
             const handle = await client.workflow.start(workload.baselineWorkflow, {
               taskQueue: BASELINE_TASK_QUEUE,

@@ -35,6 +35,10 @@ export interface RoundResult {
   /** Rows (and their bytes) the engine stored in its own Postgres tables for the round's executions. */
   storedRows?: number;
   storedBytes?: number;
+  /** Those rows by table (Distributed Map: executions, execution_events, map_runs, map_run_items). */
+  storedRowsByTable?: Record<string, number>;
+  /** Distributed Map on Stepflow: the Map Run workflow's histories (every run of it together). */
+  mapRunHistory?: HistoryCost;
 }
 
 /** One way of running the workloads. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { MAX_INLINE_MAP_ITEMS } from '../../engine/core/interpreter/bounds';
 import type { Sizes, WorkloadName } from '../config';
 
 /** Where the committed ASL definitions live (the source folder, also when running from dist/). */
@@ -22,6 +23,12 @@ export interface Workload {
   parked: boolean;
   /** The sizes, for the report. */
   sizeText: string;
+  /**
+   * A Distributed Map (one execution fanning out to child executions): its items and children.
+   * Its rate is items/s (the report's transitions are its items), and only the Temporal-backed
+   * engines run it.
+   */
+  distributed?: { items: number; children: number };
 }
 
 function readDefinition(name: string): Record<string, unknown> {
@@ -52,6 +59,7 @@ export function payloadOf(kib: number): { records: unknown[] } {
 export function buildWorkload(name: WorkloadName, sizes: Sizes): Workload {
   const definition = readDefinition(name);
   const plain = { baselineArgs: (input: unknown) => [input], parked: false };
+  if (name === 'dmap') return distributedMap(definition, sizes.dmap);
   switch (name) {
     case 'chain':
       return {
@@ -129,6 +137,44 @@ export function buildWorkload(name: WorkloadName, sizes: Sizes): Workload {
         sizeText: `${sizes.parked.executions} executions parked at once`,
       };
   }
+}
+
+/**
+ * `dmap`: a Distributed Map over `items` numbers generated in the Map's `Items` (JSONata range:
+ * a 100,000-item list in the input would exceed the 256 KiB input limit), `batch` items per
+ * child execution (ItemBatcher), `concurrency` children at once; the hand-written twin starts
+ * the same children from a parent workflow (bench/baseline/workflows.ts `dmap`).
+ */
+function distributedMap(definition: Record<string, unknown>, size: Sizes['dmap']): Workload {
+  const fan = (definition.States as Record<string, Record<string, unknown>>).Fan;
+  fan.ItemBatcher = { MaxItemsPerBatch: size.batch };
+  fan.MaxConcurrency = size.concurrency;
+  const children = Math.ceil(size.items / size.batch);
+  const ranged = size.items > MAX_INLINE_MAP_ITEMS;
+  if (ranged) {
+    // The Map refuses more than MAX_INLINE_MAP_ITEMS items even when DISTRIBUTED (and ItemReader
+    // is not wired): its items become the batches' ranges, and each child builds its batch from
+    // its range, as the hand-written child does. The children and their work are the same.
+    fan.Items = `{% [0..${children - 1}] %}`;
+    delete fan.ItemBatcher;
+    fan.ItemSelector = {
+      from: `{% $states.context.Map.Item.Value * ${size.batch} %}`,
+      to: `{% $min([($states.context.Map.Item.Value + 1) * ${size.batch}, ${size.items}]) %}`,
+    };
+    const processor = fan.ItemProcessor as { States: Record<string, Record<string, unknown>> };
+    processor.States.Batch.Arguments = "{% {'Items': [$states.input.from .. $states.input.to - 1]} %}";
+  }
+  return {
+    name: 'dmap',
+    definition,
+    executions: 1,
+    input: () => ({ n: size.items }),
+    baselineWorkflow: 'dmap',
+    baselineArgs: () => [{ items: size.items, batch: size.batch, concurrency: size.concurrency }],
+    parked: false,
+    sizeText: `1 execution x ${size.items} items, ${size.batch} items per child (${children} child executions${ranged ? ', items as ranges' : ', ItemBatcher'}), MaxConcurrency ${size.concurrency}`,
+    distributed: { items: size.items, children },
+  };
 }
 
 /** Names of every Task state, at any depth (aws-local-stepfunctions overrides them by name). */
