@@ -30,6 +30,12 @@ type Activities = ReturnType<typeof createActivities>;
 export const DISTRIBUTED_MAP_RUN = 'distributed-map-run-v1';
 
 /**
+ * Patch id: a Distributed Map run as a Map Run takes more items than an inline Map may (40,000).
+ * Executions recorded before failed such a Map with `States.Runtime`, and replay the same way.
+ */
+const DISTRIBUTED_MAP_UNCAPPED = 'distributed-map-uncapped-v1';
+
+/**
  * Patch id: a Distributed Map's `ItemReader` reads its items from S3 in the materialize activity
  * and an S3 `ResultWriter` writes the results (see activities/map-runs.ts). Executions recorded
  * before failed on ItemReader (States.Runtime) and ignored ResultWriter, as they did.
@@ -114,6 +120,7 @@ export function distributedMapRuns(parent: MapRunParent): MapRunHost {
   return {
     enabled: () => patched(DISTRIBUTED_MAP_RUN),
     s3Enabled: () => patched(DISTRIBUTED_MAP_S3),
+    uncapped: () => patched(DISTRIBUTED_MAP_UNCAPPED),
     async start(request) {
       await parent.writePending();
       const materialize = request.itemReader ? reader.materializeMapRunItems : store.materializeMapRunItems;

@@ -416,6 +416,29 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     },
     input: [1, 2, 3, 4, 5, 6],
   },
+  // A Distributed Map over 40,001 items, past the inline cap (distributed-map-uncapped-v1), in
+  // batches of 10,000: five child executions.
+  'distributed-map-uncapped': {
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          Items: '{% [1..$states.input.n] %}',
+          ItemBatcher: { MaxItemsPerBatch: 10000 },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Count',
+            States: { Count: { Type: 'Pass', Output: '{% $count($states.input.Items) %}', End: true } },
+          },
+          Output: '{% $sum($states.result) %}',
+          End: true,
+        },
+      },
+    },
+    input: { n: 40001 },
+  },
   // ItemReader and an S3 ResultWriter (distributed-map-s3-v1) on a stack without S3: the reader's
   // materialize activity and the writer's collect activity fail with States.ItemReaderFailed /
   // States.ResultWriterFailed, each caught.

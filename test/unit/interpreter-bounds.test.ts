@@ -7,7 +7,10 @@ import {
   MAX_INLINE_MAP_ITEMS,
   SYNC_STEPS_BEFORE_YIELD,
 } from '../../engine/core/interpreter/bounds';
+import type { MapRunRequest } from '../../engine/core/interpreter/map-run';
+import type { MapRunHost } from '../../engine/core/interpreter/types';
 import { MemoryHost } from '../../engine/core/interpreter/memory-host';
+import { MAX_MAP_RUN_ITEMS_BYTES } from '../../engine/core/interpreter/states/map-config';
 
 const EXECUTION: ExecutionInfo = {
   id: 'arn:aws:states:us-east-1:000000000000:execution:bounds:b1',
@@ -188,6 +191,72 @@ describe('inline Map items', () => {
       host,
     );
     expect(outcome).toEqual({ status: 'SUCCEEDED', output: 40000 });
+  });
+});
+
+/** A host that runs Distributed Maps as Map Runs, answering `uncapped` as told; keeps the requests. */
+function withMapRuns(host: MemoryHost, uncapped: boolean): MapRunRequest[] {
+  const requests: MapRunRequest[] = [];
+  const mapRuns: MapRunHost = {
+    enabled: () => true,
+    uncapped: () => uncapped,
+    start: (request) => {
+      requests.push(request);
+      return Promise.resolve({ mapRunArn: request.mapRunArn, redriven: false });
+    },
+    wait: () => {
+      const count = requests[requests.length - 1].inputs.length;
+      return Promise.resolve({ status: 'SUCCEEDED', results: Array.from({ length: count }, (_, i) => i) });
+    },
+  };
+  (host as { mapRuns?: MapRunHost }).mapRuns = mapRuns;
+  return requests;
+}
+
+const DISTRIBUTED = { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } };
+
+function distributedMapOf(items: string, extra: Record<string, unknown> = {}): TopLevelMachine {
+  const machine = mapOf(items, { Type: 'Pass', End: true }, { Output: '{% $count($states.result) %}', ...extra });
+  const map = machine.States.M as unknown as { ItemProcessor: Record<string, unknown> };
+  map.ItemProcessor = { ...map.ItemProcessor, ...DISTRIBUTED };
+  return machine;
+}
+
+describe('Distributed Map items', () => {
+  test('a Map Run takes 100,000 items, past the inline cap, batched into 1,000 children', async () => {
+    const host = new MemoryHost({});
+    const requests = withMapRuns(host, true);
+    const { outcome } = await run(
+      distributedMapOf('{% [0..99999] %}', { ItemBatcher: { MaxItemsPerBatch: 100 } }),
+      host,
+    );
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: 1000 });
+    expect(requests).toHaveLength(1);
+    expect(requests[0].inputs).toHaveLength(1000);
+    expect(requests[0].inputs[999]).toEqual({ Items: Array.from({ length: 100 }, (_, i) => 99_900 + i) });
+  });
+
+  test('an execution recorded when every Map was capped still fails past 40,000 items', async () => {
+    const host = new MemoryHost({});
+    const requests = withMapRuns(host, false);
+    const { outcome } = await run(distributedMapOf('{% [1..40001] %}'), host);
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(requests).toHaveLength(0);
+  });
+
+  test('refuses items past the inline cap that would not fit one activity input', async () => {
+    const host = new MemoryHost({});
+    const requests = withMapRuns(host, true);
+    const items = Array.from({ length: 45_000 }, (_, i) => `item-${String(i).padStart(40, '0')}`);
+    const { outcome } = await runExecution(distributedMapOf('{% $states.input.items %}'), { items }, EXECUTION, host);
+    const bytes = JSON.stringify(items).length;
+    expect(bytes).toBe(45_000 * 47 + 44_999 + 2); // 45 characters and 2 quotes each, commas, brackets
+    expect(outcome).toEqual({
+      status: 'FAILED',
+      error: 'States.DataLimitExceeded',
+      cause: `The Distributed Map's 45000 items take ${bytes} bytes; past 40000 items, items taken from the state input may take at most ${MAX_MAP_RUN_ITEMS_BYTES} bytes (read larger item sets with an ItemReader)`,
+    });
+    expect(requests).toHaveLength(0);
   });
 });
 

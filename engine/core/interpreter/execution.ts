@@ -101,6 +101,7 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
     paced.mapRuns = {
       enabled: () => mapRuns.enabled(),
       ...(mapRuns.s3Enabled ? { s3Enabled: () => mapRuns.s3Enabled!() } : {}),
+      ...(mapRuns.uncapped ? { uncapped: () => mapRuns.uncapped!() } : {}),
       start: (request) => mapRuns.start(request),
       wait: (run, abandoned) => {
         bounds().waited();

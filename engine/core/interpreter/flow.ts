@@ -240,6 +240,7 @@ export const jsonPathFlow: DataFlow = {
     const { state, ctx, variables } = e;
     const items = boundedItems(
       state.ItemsPath === undefined ? effective : readField(state.ItemsPath, effective, ctx, variables),
+      e,
       state.ItemsPath,
     );
     const shaping = {
@@ -335,7 +336,7 @@ export const jsonataFlow: DataFlow = {
   async mapItems(e) {
     const { state, input, ctx } = e;
     const jsonata = jsonataScope(e);
-    const items = boundedItems(await jsonataItems(state, input, jsonata));
+    const items = boundedItems(await jsonataItems(state, input, jsonata), e);
     const config = await resolvedMapFields(state, jsonata);
     const shaping = { language: 'JSONata', selector: state.ItemSelector, input, ctx, variables: e.variables } as const;
     const selected: unknown[] = [];

@@ -151,6 +151,11 @@ export interface MapRunHost {
    * true when the host reads and writes S3 for it (false: an execution recorded before it could).
    */
   s3Enabled?(): boolean;
+  /**
+   * Asked synchronously when a Distributed Map has more items than an inline Map may: true when
+   * the host takes them into a Map Run (false: an execution recorded when every Map was capped).
+   */
+  uncapped?(): boolean;
   /** Stores the Map Run and its items (or reopens an earlier run's on a redrive) and starts it. */
   start(request: MapRunRequest): Promise<MapRunStart>;
   /** Waits for the Map Run to end; when `abandoned` is raised the host stops it (children ABORTED). */

@@ -3,19 +3,53 @@ import { MAX_INLINE_MAP_ITEMS, mapItemsError } from '../bounds';
 import { numberField } from '../path-fields';
 import type { Tolerance } from '../branch-group';
 import { exceedsTolerance } from '../map-run';
-import type { StateDef } from '../scope';
+import type { MachineDef, Scope, StateDef } from '../scope';
 import { batchLimits, ItemBatches } from './map-items';
 
 /**
  * The items a Map iterates, when they are an array of at most MAX_INLINE_MAP_ITEMS (checked before
- * any item is selected or run); `itemsPath` names the JSONPath field that selected them.
+ * any item is selected or run), or more for a Distributed Map run as a Map Run (within
+ * MAX_MAP_RUN_ITEMS_BYTES); `itemsPath` names the JSONPath field that selected them.
  */
-export function boundedItems(items: unknown, itemsPath?: string | null): unknown[] {
+export function boundedItems(
+  items: unknown,
+  where: { state: StateDef; scope: Scope },
+  itemsPath?: string | null,
+): unknown[] {
   if (!Array.isArray(items)) {
     throw new StatesError(StatesErrors.Runtime, `Reference path "${itemsPath ?? '$'}" must point to array.`);
   }
-  if (items.length > MAX_INLINE_MAP_ITEMS) throw mapItemsError(items.length);
+  if (items.length > MAX_INLINE_MAP_ITEMS) {
+    if (!storesItems(where)) throw mapItemsError(items.length);
+    // They travel to the store as one activity input, which Temporal caps at 2 MiB.
+    const bytes = JSON.stringify(items).length;
+    if (bytes > MAX_MAP_RUN_ITEMS_BYTES) {
+      throw new StatesError(
+        StatesErrors.DataLimitExceeded,
+        `The Distributed Map's ${items.length} items take ${bytes} bytes; past ${MAX_INLINE_MAP_ITEMS} items, items taken from the state input may take at most ${MAX_MAP_RUN_ITEMS_BYTES} bytes (read larger item sets with an ItemReader)`,
+      );
+    }
+  }
   return items;
+}
+
+/** Bytes of JSON the items of a Distributed Map past the inline cap may take (under Temporal's 2 MiB payload limit). */
+export const MAX_MAP_RUN_ITEMS_BYTES = 1536 * 1024;
+
+/**
+ * True for a Distributed Map whose host runs it as a Map Run (its items go to the store, one child
+ * execution per item or batch, never into the execution's branches), so the inline cap does not
+ * apply. Asked only past the cap: an execution recorded when every Map was capped fails as it did.
+ */
+function storesItems({ state, scope }: { state: StateDef; scope: Scope }): boolean {
+  const processor = (state.ItemProcessor ?? state.Iterator) as MachineDef | undefined;
+  const mapRuns = scope.run.host.mapRuns;
+  return (
+    processor?.ProcessorConfig?.Mode === 'DISTRIBUTED' &&
+    mapRuns !== undefined &&
+    mapRuns.enabled() &&
+    mapRuns.uncapped?.() === true
+  );
 }
 
 /** AWS's cause for a Map whose failed iterations exceed its tolerance. */
