@@ -11,9 +11,9 @@ import type { MapItemReader, MapRunRequest } from '../map-run';
 import { readerItems, writerTarget } from './map-s3';
 import { maxConcurrency, tolerance, toleranceLimits } from './map-config';
 
-/** `ItemReader` reads from Amazon S3, which Stepflow does not provide. */
+/** Why a Map with an `ItemReader` fails where no Map Run can start (S3 is read only in a Map Run). */
 export const ITEM_READER_UNSUPPORTED =
-  "The field 'ItemReader' reads items from Amazon S3, which Stepflow does not provide; pass the items in the state input";
+  "The field 'ItemReader' reads items from S3 in a Map Run, which this run cannot start (an in-memory run, TestState or an execution recorded before ItemReader was supported); pass the items in the state input";
 
 /** The Map Run ARN AWS mints for a Distributed Map: `…:mapRun:<machine>/<label or state>:<uuid>`. */
 function mapRunArn(scope: Scope, state: StateDef, name: string): string {
