@@ -71,6 +71,32 @@ async function asApplicationFailure<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * The row of a new Map Run: its settings from the Map state's request, its children's inputs
+ * (`inputs`) and how many items each holds (`sizes`).
+ */
+export function newMapRun(
+  input: { parentExecutionId: string; parentRedriveCount: number; request: MapRunRequest },
+  inputs: unknown[],
+  sizes: number[],
+): Parameters<typeof insertMapRun>[1] {
+  const { request } = input;
+  return {
+    mapRunArn: request.mapRunArn,
+    executionId: input.parentExecutionId,
+    stateName: request.stateName,
+    label: request.label,
+    executionType: request.executionType,
+    maxConcurrency: request.maxConcurrency,
+    toleratedFailureCount: request.toleratedFailureCount ?? 0,
+    toleratedFailurePercentage: request.toleratedFailurePercentage ?? 0,
+    plan: { planVersion: PLAN_VERSION, definition: request.processor as Plan['definition'] },
+    parentRedriveCount: input.parentRedriveCount,
+    inputs,
+    sizes,
+  };
+}
+
+/**
  * Stores a new Map Run whose items an `ItemReader` reads from S3: the object (or listing) is
  * read page by page, each item shaped as the Map state said (`ItemSelector`, then
  * `ItemBatcher`) and stored as it comes, in one transaction (a failed read stores nothing), so
@@ -90,20 +116,7 @@ export async function readMapRunItems(
     if (stored) return stored.childCount;
     const signal = Context.current().cancellationSignal;
     const counts = await withTransaction(deps.pool, async (db) => {
-      await insertMapRun(db, {
-        mapRunArn: request.mapRunArn,
-        executionId: parentExecutionId,
-        stateName: request.stateName,
-        label: request.label,
-        executionType: request.executionType,
-        maxConcurrency: request.maxConcurrency,
-        toleratedFailureCount: request.toleratedFailureCount ?? 0,
-        toleratedFailurePercentage: request.toleratedFailurePercentage ?? 0,
-        plan: { planVersion: PLAN_VERSION, definition: request.processor as Plan['definition'] },
-        parentRedriveCount: input.parentRedriveCount,
-        inputs: [],
-        sizes: [],
-      });
+      await insertMapRun(db, newMapRun(input, [], []));
       const { shaping } = source;
       const batcher = shaping.batcher ? new ItemBatches(shaping.batcher) : undefined;
       let items = 0;

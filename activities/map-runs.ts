@@ -14,10 +14,10 @@ import {
   reopenMapRun,
   type MapRunStatus,
 } from '../engine/db/map-runs-repo';
-import { PLAN_VERSION, type Plan } from '../schemas/plan';
+import type { Plan } from '../schemas/plan';
 import type { ExecutionWorkflowInput } from '../workflows/messages';
 import type { MapRunChild, MaterializedMapRun, MaterializeMapRunInput } from './contracts';
-import { readMapRunItems, writeMapRunResults, type MapRunS3Deps } from './map-run-s3';
+import { newMapRun, readMapRunItems, writeMapRunResults, type MapRunS3Deps } from './map-run-s3';
 
 /** A UUID-shaped name derived from its parts: the same child on every attempt of the activity. */
 function derivedUuid(...parts: Array<string | number>): string {
@@ -29,22 +29,11 @@ function derivedUuid(...parts: Array<string | number>): string {
 export function createMapRunActivities(deps: MapRunS3Deps) {
   /** Stores a new Map Run whose children's inputs the workflow computed (items inline in the state input). */
   async function storeInlineItems(input: MaterializeMapRunInput): Promise<number> {
-    const { request, parentExecutionId, parentRedriveCount } = input;
-    const plan: Plan = { planVersion: PLAN_VERSION, definition: request.processor as Plan['definition'] };
-    await insertMapRun(deps.pool, {
-      mapRunArn: request.mapRunArn,
-      executionId: parentExecutionId,
-      stateName: request.stateName,
-      label: request.label,
-      executionType: request.executionType,
-      maxConcurrency: request.maxConcurrency,
-      toleratedFailureCount: request.toleratedFailureCount ?? 0,
-      toleratedFailurePercentage: request.toleratedFailurePercentage ?? 0,
-      plan,
-      parentRedriveCount,
-      inputs: request.inputs,
-      sizes: request.inputs.map((item) => (input.batched ? ((item as { Items?: unknown[] }).Items?.length ?? 1) : 1)),
-    });
+    const { request, parentExecutionId } = input;
+    const sizes = request.inputs.map((item) =>
+      input.batched ? ((item as { Items?: unknown[] }).Items?.length ?? 1) : 1,
+    );
+    await insertMapRun(deps.pool, newMapRun(input, request.inputs, sizes));
     deps.log.info(
       { executionId: parentExecutionId, mapRunArn: request.mapRunArn, children: request.inputs.length },
       'map run started',
