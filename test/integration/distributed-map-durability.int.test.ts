@@ -12,19 +12,8 @@ import {
   waitForEnd,
 } from './support/client';
 import { startOwnStack, type OwnStack } from './support/own-stack';
+import { MAP_RUN_HISTORY } from './support/map-runs';
 import { replaceWorkers } from './support/stack';
-
-/** The parent's Stepflow history of a Map state that ran one Map Run to success. */
-const MAP_RUN_HISTORY = [
-  'ExecutionStarted',
-  'MapStateEntered',
-  'MapStateStarted',
-  'MapRunStarted',
-  'MapRunSucceeded',
-  'MapStateSucceeded',
-  'MapStateExited',
-  'ExecutionSucceeded',
-];
 
 /** A Distributed Map over `$` whose STANDARD children wait `waitSeconds` (if any) and return `{n, twice}`. */
 function fanOut(maxConcurrency: number, waitSeconds = 0) {

@@ -1,6 +1,7 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DescribeMapRunCommand, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeMapRunCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { createMachine, history, sfnClient, startExecution, uniqueName, waitForEnd } from './support/client';
+import { childrenOf, MAP_RUN_HISTORY } from './support/map-runs';
 import { startS3rver, type S3TestServer } from './support/s3-server';
 import { freePort, killPid, readStack, spawnStepflow, waitForExit, waitForHttp } from './support/stack';
 
@@ -28,18 +29,6 @@ async function put(key: string, body: string): Promise<void> {
 async function text(bucket: string, key: string): Promise<string> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return response.Body!.transformToString();
-}
-
-/** Every child execution of a Map Run (ListExecutions by mapRunArn, all pages). */
-async function childrenOf(mapRunArn: string): Promise<any[]> {
-  const all: any[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 1000, nextToken }));
-    all.push(...(page.executions ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return all;
 }
 
 /** Creates a machine and runs it to its end. */
@@ -154,23 +143,14 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
     });
 
     const events = (await history(done.id)).map((e: any) => e.type);
-    expect(events).toEqual([
-      'ExecutionStarted',
-      'MapStateEntered',
-      'MapStateStarted',
-      'MapRunStarted',
-      'MapRunSucceeded',
-      'MapStateSucceeded',
-      'MapStateExited',
-      'ExecutionSucceeded',
-    ]);
+    expect(events).toEqual(MAP_RUN_HISTORY);
 
     const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
     expect(described).toMatchObject({ status: 'SUCCEEDED', maxConcurrency: 50, toleratedFailurePercentage: 5 });
     expect(described.executionCounts).toMatchObject({ succeeded: 97, failed: 3, total: 100, pending: 0, running: 0 });
     expect(described.itemCounts).toMatchObject({ succeeded: 9_700, failed: 300, total: 10_000, pending: 0 });
 
-    const children = await childrenOf(mapRunArn);
+    const children = await childrenOf(sfn, mapRunArn);
     expect(children).toHaveLength(100);
     expect(children.filter((child) => child.status === 'FAILED')).toHaveLength(3);
     const childArns = new Set(children.map((child) => child.executionArn as string));

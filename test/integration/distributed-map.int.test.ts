@@ -24,6 +24,7 @@ import {
   uniqueName,
   waitForEnd,
 } from './support/client';
+import { childrenOf, MAP_RUN_HISTORY } from './support/map-runs';
 import { readStack } from './support/stack';
 
 const ARN = 'arn:aws:states:us-east-1:000000000000';
@@ -68,18 +69,6 @@ async function mapRunUntil(mapRunArn: string, done: (run: any) => boolean, timeo
     if (Date.now() > deadline) throw new Error(`map run never reached the condition: ${JSON.stringify(run)}`);
     await sleep(250);
   }
-}
-
-/** Every child execution of a Map Run (ListExecutions by mapRunArn, all pages). */
-async function childrenOf(mapRunArn: string): Promise<any[]> {
-  const all: any[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 1000, nextToken }));
-    all.push(...(page.executions ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return all;
 }
 
 /** A processor that fails (`Fail`, error `Bad`) for a batch whose first item has `fail: true`, else returns the batch's numbers. */
@@ -132,16 +121,7 @@ describe('Distributed Map as a Map Run of child executions', () => {
     expect(done.output.filter((result: any) => result.Error === 'Bad')).toHaveLength(5);
 
     const events = await history(id);
-    expect(events.map((e: any) => e.type)).toEqual([
-      'ExecutionStarted',
-      'MapStateEntered',
-      'MapStateStarted',
-      'MapRunStarted',
-      'MapRunSucceeded',
-      'MapStateSucceeded',
-      'MapStateExited',
-      'ExecutionSucceeded',
-    ]);
+    expect(events.map((e: any) => e.type)).toEqual(MAP_RUN_HISTORY);
     const mapRunArn = events[3].mapRunStartedEventDetails.mapRunArn;
     expect(mapRunArn).toMatch(new RegExp(`^${ARN}:mapRun:${machine}/fan:[0-9a-f-]{36}$`));
 
@@ -178,7 +158,7 @@ describe('Distributed Map as a Map Run of child executions', () => {
       }),
     ]);
 
-    const children = await childrenOf(mapRunArn);
+    const children = await childrenOf(sfn, mapRunArn);
     expect(children).toHaveLength(100);
     expect(children.filter((child) => child.status === 'FAILED')).toHaveLength(5);
     for (const child of children) {
@@ -383,7 +363,7 @@ describe('Distributed Map as a Map Run of child executions', () => {
     expect(succeeded).toBeGreaterThanOrEqual(8);
     expect(aborted).toBeGreaterThan(0);
     expect(succeeded + aborted + pending).toBe(count);
-    const before = await childrenOf(mapRunArn);
+    const before = await childrenOf(sfn, mapRunArn);
     const succeededBefore = before.filter((child) => child.status === 'SUCCEEDED');
     expect(succeededBefore).toHaveLength(succeeded);
 
@@ -402,7 +382,7 @@ describe('Distributed Map as a Map Run of child executions', () => {
       total: count,
     });
     // The children that had succeeded were not run again; each stopped or never-started item got one new child.
-    const after = await childrenOf(mapRunArn);
+    const after = await childrenOf(sfn, mapRunArn);
     expect(after).toHaveLength(before.length + count - succeeded);
     for (const child of succeededBefore) {
       expect(after.find((c) => c.executionArn === child.executionArn)?.status).toBe('SUCCEEDED');
@@ -471,7 +451,7 @@ describe('Distributed Map as a Map Run of child executions', () => {
       expect(run.itemCounts).toMatchObject({ succeeded: 297, failed: 3, total: count });
 
       // Not listed, not described, no history: as AWS runs EXPRESS children.
-      expect(await childrenOf(mapRunArn)).toEqual([]);
+      expect(await childrenOf(sfn, mapRunArn)).toEqual([]);
       const { rows } = await pool.query<{ execution_id: string; status: string; events: number }>(
         `SELECT e.execution_id, e.status,
                 (SELECT count(*)::integer FROM execution_events v WHERE v.execution_id = e.execution_id) AS events
@@ -485,16 +465,7 @@ describe('Distributed Map as a Map Run of child executions', () => {
       expect(described.name).toBe('ExecutionDoesNotExist');
       expect((await call('GET', `/v1/executions/${encodeURIComponent(child)}/history`)).status).toBe(404);
       // The parent keeps its own history as with STANDARD children.
-      expect((await history(id)).map((e: any) => e.type)).toEqual([
-        'ExecutionStarted',
-        'MapStateEntered',
-        'MapStateStarted',
-        'MapRunStarted',
-        'MapRunSucceeded',
-        'MapStateSucceeded',
-        'MapStateExited',
-        'ExecutionSucceeded',
-      ]);
+      expect((await history(id)).map((e: any) => e.type)).toEqual(MAP_RUN_HISTORY);
     }, 360_000);
 
     test('failing EXPRESS children count against the tolerance', async () => {
