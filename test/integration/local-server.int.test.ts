@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -63,6 +64,12 @@ describe('local temporal server', () => {
     }
     const serverConfig = await fs.readFile(path.join(dataDir, 'temporal', 'config.yaml'), 'utf8');
     expect(serverConfig).toContain(`databaseName: "${databases.main}"`);
+    // Every dynamic-config key is one this server knows (a misspelt key is silently ignored).
+    const dynamicConfig = path.join(dataDir, 'temporal', 'dynamicconfig.yaml');
+    expect(await fs.readFile(dynamicConfig, 'utf8')).toContain('history.transferProcessorMaxPollRPS');
+    const validated = spawnSync(binaries.server, ['validate-dynamic-config', dynamicConfig], { encoding: 'utf8' });
+    expect(validated.status).toBe(0);
+    expect(`${validated.stdout}${validated.stderr}`.trim()).toBe(dynamicConfig);
 
     const { pid } = server;
     await server.stop();
