@@ -19,6 +19,7 @@ import {
   insertMapRunItems,
   mapRunChildRecords,
   setMapRunCounts,
+  setMapRunResultsWritten,
   type MapRunChildRecord,
 } from '../engine/db/map-runs-repo';
 import type { Logger } from '../engine/logger';
@@ -156,7 +157,10 @@ function childStatus(status: string | null): MapRunChildStatus {
 /**
  * Writes a Map Run's results with its `ResultWriter` (manifest and SUCCEEDED / FAILED / PENDING
  * files, see engine/resources/items): the children are read from the store a page at a time and
- * streamed out. Returns the state's result `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`.
+ * streamed out. Once the manifest is written, the Map Run records how many results it wrote
+ * (DescribeMapRun `resultsWritten`): the children that ran, succeeded or not, and the items they
+ * hold — an item never started (`PENDING_n`) has no result. Returns the state's result
+ * `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`.
  */
 export async function writeMapRunResults(
   deps: MapRunS3Deps,
@@ -185,24 +189,32 @@ export async function writeMapRunResults(
       ...(row.redriveCount !== null ? { redriveCount: row.redriveCount } : {}),
     });
     const pool = deps.pool;
+    const written = { children: 0, items: 0 };
     async function* children(): AsyncGenerator<MapRunChild> {
       for (let from = 0; ;) {
         const rows = await mapRunChildRecords(pool, mapRunArn, from, RECORDS_PER_QUERY);
-        for (const row of rows) yield child(row);
+        for (const row of rows) {
+          if (row.status !== null) {
+            written.children += 1;
+            written.items += row.size;
+          }
+          yield child(row);
+        }
         if (rows.length < RECORDS_PER_QUERY) return;
         from = rows[rows.length - 1]!.index + 1;
       }
     }
-    const written = await writeResults(
+    const output = await writeResults(
       input.resultWriter.writer,
       input.resultWriter.arguments,
       { mapRunArn, children: children() },
       { s3, signal: Context.current().cancellationSignal },
     );
+    await setMapRunResultsWritten(pool, mapRunArn, written);
     deps.log.info(
-      { executionId: run.executionId, mapRunArn, key: written.ResultWriterDetails.Key },
+      { executionId: run.executionId, mapRunArn, key: output.ResultWriterDetails.Key, results: written.children },
       'map run results written',
     );
-    return written;
+    return output;
   });
 }

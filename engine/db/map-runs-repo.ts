@@ -23,6 +23,9 @@ export interface MapRunRow {
   redriveCount: number;
   redriveDate: Date | null;
   parentRedriveCount: number;
+  /** Child executions, and the items they hold, whose records the ResultWriter last wrote to S3. */
+  resultsWritten: number;
+  itemsWritten: number;
 }
 
 const COLUMNS = `map_run_arn AS "mapRunArn", execution_id AS "executionId", state_name AS "stateName", label,
@@ -30,7 +33,7 @@ const COLUMNS = `map_run_arn AS "mapRunArn", execution_id AS "executionId", stat
   tolerated_failure_count AS "toleratedFailureCount", tolerated_failure_percentage AS "toleratedFailurePercentage",
   item_count AS "itemCount", child_count AS "childCount", error, cause, start_date AS "startDate",
   stop_date AS "stopDate", redrive_count AS "redriveCount", redrive_date AS "redriveDate",
-  parent_redrive_count AS "parentRedriveCount"`;
+  parent_redrive_count AS "parentRedriveCount", results_written AS "resultsWritten", items_written AS "itemsWritten"`;
 
 /** Stores a new Map Run and its children's inputs (idempotent: a repeated call stores nothing twice). */
 export async function insertMapRun(
@@ -107,6 +110,22 @@ export async function setMapRunCounts(
     mapRunArn,
     counts.itemCount,
     counts.childCount,
+  ]);
+}
+
+/**
+ * Records how many child executions (and items) the Map Run's ResultWriter wrote: set, not
+ * added, because each write covers every item's latest child (a redrive writes them all again).
+ */
+export async function setMapRunResultsWritten(
+  db: Queryable,
+  mapRunArn: string,
+  written: { children: number; items: number },
+): Promise<void> {
+  await db.query(`UPDATE map_runs SET results_written = $2, items_written = $3 WHERE map_run_arn = $1`, [
+    mapRunArn,
+    written.children,
+    written.items,
   ]);
 }
 
@@ -335,6 +354,8 @@ export interface MapRunChildRecord {
   index: number;
   /** The item's input, as JSON text. */
   item: string;
+  /** How many items the input holds (a batch's `Items`). */
+  size: number;
   executionId: string | null;
   name: string | null;
   status: string | null;
@@ -354,7 +375,7 @@ export async function mapRunChildRecords(
   limit: number,
 ): Promise<MapRunChildRecord[]> {
   const { rows } = await db.query(
-    `SELECT i.item_index AS index, i.item::text AS item, latest.execution_id AS "executionId", latest.name,
+    `SELECT i.item_index AS index, i.item::text AS item, i.size, latest.execution_id AS "executionId", latest.name,
             latest.status, latest.output::text AS output, latest.error, latest.cause,
             latest.start_date AS "startDate", latest.stop_date AS "stopDate", latest.redrive_count AS "redriveCount"
        FROM map_run_items i

@@ -147,8 +147,22 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
 
     const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
     expect(described).toMatchObject({ status: 'SUCCEEDED', maxConcurrency: 50, toleratedFailurePercentage: 5 });
-    expect(described.executionCounts).toMatchObject({ succeeded: 97, failed: 3, total: 100, pending: 0, running: 0 });
-    expect(described.itemCounts).toMatchObject({ succeeded: 9_700, failed: 300, total: 10_000, pending: 0 });
+    // Every child's record went to S3, the failed ones' too: 100 children holding 10,000 items.
+    expect(described.executionCounts).toMatchObject({
+      succeeded: 97,
+      failed: 3,
+      total: 100,
+      pending: 0,
+      running: 0,
+      resultsWritten: 100,
+    });
+    expect(described.itemCounts).toMatchObject({
+      succeeded: 9_700,
+      failed: 300,
+      total: 10_000,
+      pending: 0,
+      resultsWritten: 10_000,
+    });
 
     const children = await childrenOf(sfn, mapRunArn);
     expect(children).toHaveLength(100);
