@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DescribeMapRunCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeMapRunCommand, RedriveExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { createMachine, history, sfnClient, startExecution, uniqueName, waitForEnd } from './support/client';
 import { childrenOf, MAP_RUN_HISTORY } from './support/map-runs';
 import { startS3rver, type S3TestServer } from './support/s3-server';
@@ -238,6 +241,90 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
       expect(childArns.has(record.ExecutionArn)).toBe(true);
     }
   }, 1_500_000);
+
+  test('a redriven Map Run re-runs only its failed and unstarted children, on the items it read first', async () => {
+    // The `gated` fixture counts its calls per step and fails while `<dir>/broken-<step>` exists.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-dmap-s3-redrive-'));
+    const steps = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    for (const step of ['c', 'f']) fs.writeFileSync(path.join(dir, `broken-${step}`), '');
+    await put('redrive/items.jsonl', steps.map((step) => JSON.stringify({ step })).join('\n'));
+    const machine = uniqueName('dmap-s3-redrive');
+    await createMachine(
+      machine,
+      map(
+        {
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'JSONL' },
+            Parameters: { Bucket: IN, Key: 'redrive/items.jsonl' },
+          },
+          ItemSelector: { 'dir.$': '$.dir', 'step.$': '$$.Map.Item.Value.step' },
+          // One child at a time: c fails (tolerated), f fails (past the tolerance), g and h never start.
+          MaxConcurrency: 1,
+          ToleratedFailureCount: 1,
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: OUT, Prefix: 'redrive' } },
+        },
+        processor(
+          { Step: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:gated', End: true } },
+          'Step',
+        ),
+      ),
+    );
+    const id = await startExecution(machine, { dir });
+    const failed = await waitForEnd(id, 180_000);
+    expect([failed.status, failed.error]).toEqual(['FAILED', 'States.ExceedToleratedFailureThreshold']);
+    const started = (await history(id)).find((e: any) => e.type === 'MapRunStarted');
+    const mapRunArn: string = started.mapRunStartedEventDetails.mapRunArn;
+    const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
+    const first = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(first).toMatchObject({ status: 'FAILED', redriveCount: 0 });
+    expect(first.executionCounts).toMatchObject({ succeeded: 4, failed: 2, pending: 2, total: 8, resultsWritten: 6 });
+    expect(first.itemCounts).toMatchObject({ succeeded: 4, failed: 2, pending: 2, total: 8, resultsWritten: 6 });
+    const pendingText = await text(OUT, `redrive/${runId}/PENDING_0.json`);
+    expect((JSON.parse(pendingText) as any[]).map((r) => JSON.parse(r.Input).step)).toEqual(['g', 'h']);
+
+    // The object now holds other items in another order: a redrive must not read it again.
+    await put('redrive/items.jsonl', ['z', 'h', 'g', 'f'].map((step) => JSON.stringify({ step })).join('\n'));
+    for (const step of ['c', 'f']) fs.rmSync(path.join(dir, `broken-${step}`));
+    await sfn.send(new RedriveExecutionCommand({ executionArn: `${ARN}:execution:${id}` }));
+    const done = await waitForEnd(id, 180_000);
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(done.output).toEqual({
+      MapRunArn: mapRunArn,
+      ResultWriterDetails: { Bucket: OUT, Key: `redrive/${runId}/manifest.json` },
+    });
+    const calls = (step: string) => fs.readFileSync(path.join(dir, `calls-${step}`), 'utf8').split('\n').length - 1;
+    expect(steps.map(calls)).toEqual([1, 1, 2, 1, 1, 2, 1, 1]);
+    expect(fs.existsSync(path.join(dir, 'calls-z'))).toBe(false);
+
+    const types = (await history(id)).map((e: any) => e.type);
+    expect(types.filter((type: string) => type.startsWith('MapRun'))).toEqual([
+      'MapRunStarted',
+      'MapRunFailed',
+      'MapRunRedriven',
+      'MapRunSucceeded',
+    ]);
+    const after = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(after).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect(after.executionCounts).toMatchObject({ succeeded: 8, failed: 0, pending: 0, total: 8, resultsWritten: 8 });
+    expect(after.itemCounts).toMatchObject({ succeeded: 8, failed: 0, pending: 0, total: 8, resultsWritten: 8 });
+    // Six children of the first run, four of the redrive (c, f, g, h).
+    expect(await childrenOf(sfn, mapRunArn)).toHaveLength(10);
+
+    const succeededKey = `redrive/${runId}/SUCCEEDED_0.json`;
+    const succeededText = await text(OUT, succeededKey);
+    const manifest = JSON.parse(await text(OUT, `redrive/${runId}/manifest.json`));
+    expect(manifest.ResultFiles).toEqual({
+      FAILED: [],
+      PENDING: [],
+      SUCCEEDED: [{ Key: succeededKey, Size: Buffer.byteLength(succeededText) }],
+    });
+    const records = JSON.parse(succeededText) as any[];
+    expect(records.map((r) => [JSON.parse(r.Input).step, JSON.parse(r.Output)])).toEqual(
+      steps.map((step) => [step, { step }]),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
 
   test('reads JSON Lines with MaxItems, ItemSelector over the Context object', async () => {
     await put('small/items.jsonl', ['{"v":1}', '{"v":2}', '{"v":3}', '{"v":4}', '{"v":5}'].join('\n'));
