@@ -16,6 +16,7 @@ import { parseMapRunArn, type MapResultWriter, type MapRunRequest } from '../eng
 import { ItemBatches, selectItem } from '../engine/core/interpreter/states/map-items';
 import { withTransaction } from '../engine/db/pool';
 import {
+  failMapRunResults,
   findMapRun,
   insertMapRun,
   insertMapRunItems,
@@ -226,26 +227,32 @@ export async function writeMapRunResults(
 ): Promise<ResultWriterOutput> {
   const { mapRunArn } = input;
   return asApplicationFailure(async () => {
-    const s3 = await configuredS3(deps, resultWriterFailed);
-    const run = await findMapRun(deps.pool, mapRunArn);
-    if (!run) throw new Error(`Map Run '${mapRunArn}' is not stored`);
-    const written = { children: 0, items: 0 };
-    const children = mapRunChildren(deps.pool, mapRunArn, (row) => {
-      if (row.status === null) return;
-      written.children += 1;
-      written.items += row.size;
-    });
-    const output = await writeResults(
-      input.resultWriter.writer,
-      input.resultWriter.arguments,
-      { mapRunArn, children },
-      { s3, signal: Context.current().cancellationSignal },
-    );
-    await setMapRunResultsWritten(deps.pool, mapRunArn, written);
-    deps.log.info(
-      { executionId: run.executionId, mapRunArn, key: output.ResultWriterDetails.Key, results: written.children },
-      'map run results written',
-    );
-    return output;
+    try {
+      const s3 = await configuredS3(deps, resultWriterFailed);
+      const run = await findMapRun(deps.pool, mapRunArn);
+      if (!run) throw new Error(`Map Run '${mapRunArn}' is not stored`);
+      const written = { children: 0, items: 0 };
+      const children = mapRunChildren(deps.pool, mapRunArn, (row) => {
+        if (row.status === null) return;
+        written.children += 1;
+        written.items += row.size;
+      });
+      const output = await writeResults(
+        input.resultWriter.writer,
+        input.resultWriter.arguments,
+        { mapRunArn, children },
+        { s3, signal: Context.current().cancellationSignal },
+      );
+      await setMapRunResultsWritten(deps.pool, mapRunArn, written);
+      deps.log.info(
+        { executionId: run.executionId, mapRunArn, key: output.ResultWriterDetails.Key, results: written.children },
+        'map run results written',
+      );
+      return output;
+    } catch (err) {
+      // The Map Run's children are done; only its results are missing: a redrive writes them.
+      if (err instanceof StatesError) await failMapRunResults(deps.pool, mapRunArn, err);
+      throw err;
+    }
   });
 }

@@ -186,6 +186,22 @@ export async function finishMapRun(
   );
 }
 
+/**
+ * A SUCCEEDED Map Run whose ResultWriter could not write its results: FAILED with the writer's
+ * error (`States.ResultWriterFailed`), so that a redrive of the parent reopens it — its children
+ * all succeeded and none runs again — and writes the results again.
+ */
+export async function failMapRunResults(
+  db: Queryable,
+  mapRunArn: string,
+  outcome: { error: string; cause: string },
+): Promise<void> {
+  await db.query(
+    `UPDATE map_runs SET status = 'FAILED', error = $2, cause = $3 WHERE map_run_arn = $1 AND status = 'SUCCEEDED'`,
+    [mapRunArn, outcome.error, outcome.cause],
+  );
+}
+
 /** UpdateMapRun: new settings of a RUNNING Map Run; false when it is not running. */
 export async function updateMapRunSettings(
   db: Queryable,

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeMapRunCommand, RedriveExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { createMachine, history, sfnClient, startExecution, uniqueName, waitForEnd } from './support/client';
+import { Client, Connection } from '@temporalio/client';
+import { call, createMachine, history, sfnClient, startExecution, uniqueName, waitForEnd } from './support/client';
 import { childrenOf, MAP_RUN_HISTORY } from './support/map-runs';
 import { startS3rver, type S3TestServer } from './support/s3-server';
 import { freePort, killPid, readStack, spawnStepflow, waitForExit, waitForHttp } from './support/stack';
@@ -22,6 +23,7 @@ const pids: number[] = [];
 let s3server: S3TestServer;
 let s3: S3Client;
 let sfn: SFNClient;
+let temporal: Client;
 const IN = 'items';
 const OUT = 'results';
 
@@ -32,6 +34,19 @@ async function put(key: string, body: string): Promise<void> {
 async function text(bucket: string, key: string): Promise<string> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return response.Body!.transformToString();
+}
+
+/** The statuses of every Temporal run of a workflow, oldest first, once the last one is closed. */
+async function runStatuses(workflowId: string): Promise<string[]> {
+  for (let i = 0; ; i++) {
+    const runs: { status: string; startTime: Date }[] = [];
+    for await (const info of temporal.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+      runs.push({ status: info.status.name, startTime: info.startTime });
+    }
+    runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    if (runs.at(-1)?.status === 'COMPLETED' || i >= 120) return runs.map((run) => run.status);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** Creates a machine and runs it to its end. */
@@ -73,6 +88,10 @@ beforeAll(async () => {
     STEPFLOW_S3_FORCE_PATH_STYLE: 'true',
   };
   for (const role of ['api', 'worker', 'functions'] as const) pids.push(spawnStepflow(stack, role, env).pid as number);
+  temporal = new Client({
+    connection: await Connection.connect({ address: stack.temporalAddress }),
+    namespace: stack.namespace,
+  });
   process.env.STEPFLOW_TEST_API_URL = `http://127.0.0.1:${port}`;
   sfn = sfnClient(`http://127.0.0.1:${port}`);
   await waitForHttp(`http://127.0.0.1:${port}/readyz`);
@@ -84,6 +103,7 @@ afterAll(async () => {
   await Promise.all(pids.map((pid) => waitForExit(pid)));
   s3?.destroy();
   await s3server?.stop();
+  await temporal?.connection.close();
 });
 
 describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
@@ -325,6 +345,61 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
     );
     fs.rmSync(dir, { recursive: true, force: true });
   }, 600_000);
+
+  test('results an unwritable ResultWriter left out are written by a redrive, no child running again', async () => {
+    // 1,001 children: the Map Run workflow continues as new once (1,000 children per run).
+    const N = 1_001;
+    await put('late/items.jsonl', Array.from({ length: N }, (_, i) => JSON.stringify({ i })).join('\n'));
+    const bucket = uniqueName('late-results');
+    const machine = uniqueName('dmap-s3-late');
+    await createMachine(
+      machine,
+      map({
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSONL' },
+          Parameters: { Bucket: IN, Key: 'late/items.jsonl' },
+        },
+        ResultWriter: {
+          Resource: 'arn:aws:states:::s3:putObject',
+          Parameters: { 'Bucket.$': '$.bucket', Prefix: 'late' },
+          WriterConfig: { Transformation: 'COMPACT', OutputType: 'JSONL' },
+        },
+      }),
+    );
+    // The results bucket does not exist yet: every child succeeds, the results cannot be written.
+    const id = await startExecution(machine, { bucket });
+    const failed = await waitForEnd(id, 900_000);
+    expect([failed.status, failed.error]).toEqual(['FAILED', 'States.ResultWriterFailed']);
+    const started = (await history(id)).find((e: any) => e.type === 'MapRunStarted');
+    const mapRunArn: string = started.mapRunStartedEventDetails.mapRunArn;
+    expect(await runStatuses(mapRunArn)).toEqual(['CONTINUED_AS_NEW', 'COMPLETED']);
+    const first = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(first).toMatchObject({ status: 'FAILED', redriveCount: 0 });
+    expect(first.executionCounts).toMatchObject({ succeeded: N, total: N, resultsWritten: 0 });
+    // DescribeMapRun has no error field; the REST view of the Map Run says why it failed.
+    const viaRest = await call('GET', `/v1/map-runs/${encodeURIComponent(mapRunArn)}`);
+    expect(viaRest.body).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
+
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await sfn.send(new RedriveExecutionCommand({ executionArn: `${ARN}:execution:${id}` }));
+    const done = await waitForEnd(id, 900_000);
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
+    expect(done.output).toEqual({
+      MapRunArn: mapRunArn,
+      ResultWriterDetails: { Bucket: bucket, Key: `late/${runId}/manifest.json` },
+    });
+    const after = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(after).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect(after.executionCounts).toMatchObject({ succeeded: N, failed: 0, total: N, resultsWritten: N });
+    expect(after.itemCounts).toMatchObject({ succeeded: N, total: N, resultsWritten: N });
+    // No child ran again: one child execution per item.
+    expect(await childrenOf(sfn, mapRunArn)).toHaveLength(N);
+    const lines = (await text(bucket, `late/${runId}/SUCCEEDED_0.jsonl`)).split('\n');
+    expect(lines).toHaveLength(N + 1);
+    expect(lines.slice(0, -1).map((line) => JSON.parse(line))).toEqual(Array.from({ length: N }, (_, i) => ({ i })));
+  }, 1_800_000);
 
   test('reads JSON Lines with MaxItems, ItemSelector over the Context object', async () => {
     await put('small/items.jsonl', ['{"v":1}', '{"v":2}', '{"v":3}', '{"v":4}', '{"v":5}'].join('\n'));
