@@ -499,6 +499,27 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
     ]);
   }, 300_000);
 
+  test('a JSONata Map writes its results to S3 where its ResultWriter Arguments say', async () => {
+    const done = await run(
+      {
+        QueryLanguage: 'JSONata',
+        ...map({
+          Items: '{% $states.input.items %}',
+          ResultWriter: {
+            Resource: 'arn:aws:states:::s3:putObject',
+            Arguments: { Bucket: OUT, Prefix: '{% $states.input.prefix %}' },
+            WriterConfig: { Transformation: 'COMPACT' },
+          },
+        }),
+      },
+      { items: [{ a: 1 }, { a: 2 }], prefix: 'jsonata/out' },
+    );
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const runId = (done.output.MapRunArn as string).split(':').at(-1);
+    expect(done.output.ResultWriterDetails).toEqual({ Bucket: OUT, Key: `jsonata/out/${runId}/manifest.json` });
+    expect(JSON.parse(await text(OUT, `jsonata/out/${runId}/SUCCEEDED_0.json`))).toEqual([{ a: 1 }, { a: 2 }]);
+  }, 300_000);
+
   test('a missing object fails with States.ItemReaderFailed, caught by Catch', async () => {
     const done = await run({
       StartAt: 'Fan',
