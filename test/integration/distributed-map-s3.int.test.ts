@@ -343,6 +343,9 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
     expect(records.map((r) => [JSON.parse(r.Input).step, JSON.parse(r.Output)])).toEqual(
       steps.map((step) => [step, { step }]),
     );
+    // The first write's FAILED file stays, unlisted by the new manifest.
+    const stale = JSON.parse(await text(OUT, `redrive/${runId}/FAILED_0.json`)) as any[];
+    expect(stale.map((r) => JSON.parse(r.Input).step)).toEqual(['c', 'f']);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 600_000);
 
