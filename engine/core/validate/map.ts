@@ -6,9 +6,9 @@ import { childPointer, isJsonObject, type JsonObject } from './walk';
  * Cross-field rules of a Map state: an `ItemProcessor` (or legacy `Iterator`) is required;
  * `ProcessorConfig.ExecutionType` is required in DISTRIBUTED mode and refused in INLINE mode;
  * the Distributed Map fields `ItemReader`, `ItemBatcher`, `ResultWriter` and `Label` are refused
- * on an INLINE Map; `ResultWriter` needs `Resource` with `Parameters` (`Arguments`), or `WriterConfig`; `Label`
- * is a short name without special characters; and `X`/`XPath` twins inside `ItemBatcher` and
- * `ReaderConfig` exclude each other.
+ * on an INLINE Map; `ResultWriter` needs `Resource` with `Parameters` (JSONata: `Arguments`), or
+ * `WriterConfig`; `Label` is a short name without special characters; and `X`/`XPath` twins
+ * inside `ItemBatcher` and `ReaderConfig` exclude each other.
  */
 
 /**
