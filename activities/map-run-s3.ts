@@ -4,21 +4,25 @@ import type { Pool } from 'pg';
 import { stateMachineArn } from '../engine/core/arn';
 import { StatesError } from '../engine/core/errors';
 import {
+  formatResults,
   itemReaderFailed,
   resultWriterFailed,
   type MapRunChild,
   type MapRunChildStatus,
+  type ResultWriterFormat,
   type ResultWriterOutput,
 } from '../engine/core/items';
 import { parseMapRunArn, type MapResultWriter, type MapRunRequest } from '../engine/core/interpreter/map-run';
 import { ItemBatches, selectItem } from '../engine/core/interpreter/states/map-items';
 import { withTransaction } from '../engine/db/pool';
 import {
+  failMapRunResults,
   findMapRun,
   insertMapRun,
   insertMapRunItems,
   mapRunChildRecords,
   setMapRunCounts,
+  setMapRunResultsWritten,
   type MapRunChildRecord,
 } from '../engine/db/map-runs-repo';
 import type { Logger } from '../engine/logger';
@@ -154,9 +158,68 @@ function childStatus(status: string | null): MapRunChildStatus {
 }
 
 /**
+ * A Map Run's children in item order, each item's latest execution as a result record needs it
+ * (never started: `PENDING`), read from the store a page at a time; `seen` sees each stored row.
+ */
+async function* mapRunChildren(
+  pool: Pool,
+  mapRunArn: string,
+  seen?: (row: MapRunChildRecord) => void,
+): AsyncGenerator<MapRunChild> {
+  const arn = parseMapRunArn(mapRunArn);
+  if (!arn) throw new Error(`not a Map Run ARN: ${mapRunArn}`);
+  const machineArn = stateMachineArn(`${arn.stateMachine}/${arn.label}`);
+  const child = (row: MapRunChildRecord): MapRunChild => ({
+    status: childStatus(row.status),
+    input: row.item,
+    ...(row.executionId
+      ? { executionArn: `arn:aws:states:${arn.region}:${arn.account}:execution:${row.executionId}` }
+      : {}),
+    ...(row.name ? { name: row.name } : {}),
+    ...(row.status ? { stateMachineArn: machineArn } : {}),
+    ...(row.output !== null ? { output: row.output } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.cause !== null ? { cause: row.cause } : {}),
+    ...(row.startDate ? { startDate: row.startDate } : {}),
+    ...(row.stopDate ? { stopDate: row.stopDate } : {}),
+    ...(row.redriveCount !== null ? { redriveCount: row.redriveCount } : {}),
+  });
+  for (let from = 0; ;) {
+    const rows = await mapRunChildRecords(pool, mapRunArn, from, RECORDS_PER_QUERY);
+    for (const row of rows) {
+      seen?.(row);
+      yield child(row);
+    }
+    if (rows.length < RECORDS_PER_QUERY) return;
+    from = rows[rows.length - 1]!.index + 1;
+  }
+}
+
+/**
+ * The result of a Map Run whose `ResultWriter` has only `WriterConfig`: its children's results in
+ * item order with the writer's `Transformation` and `OutputType` applied (`formatResults`), the
+ * same entries an S3 result file would hold. A child's output that is not JSON fails the state
+ * with `States.ResultWriterFailed`.
+ */
+export async function formattedMapRunResults(
+  deps: MapRunS3Deps,
+  mapRunArn: string,
+  format: ResultWriterFormat,
+): Promise<unknown> {
+  return asApplicationFailure(async () => {
+    const children: MapRunChild[] = [];
+    for await (const child of mapRunChildren(deps.pool, mapRunArn)) children.push(child);
+    return formatResults(children, format);
+  });
+}
+
+/**
  * Writes a Map Run's results with its `ResultWriter` (manifest and SUCCEEDED / FAILED / PENDING
  * files, see engine/resources/items): the children are read from the store a page at a time and
- * streamed out. Returns the state's result `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`.
+ * streamed out. Once the manifest is written, the Map Run records how many results it wrote
+ * (DescribeMapRun `resultsWritten`): the children that ran, succeeded or not, and the items they
+ * hold — an item never started (`PENDING_n`) has no result. Returns the state's result
+ * `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`.
  */
 export async function writeMapRunResults(
   deps: MapRunS3Deps,
@@ -164,45 +227,32 @@ export async function writeMapRunResults(
 ): Promise<ResultWriterOutput> {
   const { mapRunArn } = input;
   return asApplicationFailure(async () => {
-    const s3 = await configuredS3(deps, resultWriterFailed);
-    const run = await findMapRun(deps.pool, mapRunArn);
-    const arn = parseMapRunArn(mapRunArn);
-    if (!run || !arn) throw new Error(`Map Run '${mapRunArn}' is not stored`);
-    const machineArn = stateMachineArn(`${arn.stateMachine}/${arn.label}`);
-    const child = (row: MapRunChildRecord): MapRunChild => ({
-      status: childStatus(row.status),
-      input: row.item,
-      ...(row.executionId
-        ? { executionArn: `arn:aws:states:${arn.region}:${arn.account}:execution:${row.executionId}` }
-        : {}),
-      ...(row.name ? { name: row.name } : {}),
-      ...(row.status ? { stateMachineArn: machineArn } : {}),
-      ...(row.output !== null ? { output: row.output } : {}),
-      ...(row.error !== null ? { error: row.error } : {}),
-      ...(row.cause !== null ? { cause: row.cause } : {}),
-      ...(row.startDate ? { startDate: row.startDate } : {}),
-      ...(row.stopDate ? { stopDate: row.stopDate } : {}),
-      ...(row.redriveCount !== null ? { redriveCount: row.redriveCount } : {}),
-    });
-    const pool = deps.pool;
-    async function* children(): AsyncGenerator<MapRunChild> {
-      for (let from = 0; ;) {
-        const rows = await mapRunChildRecords(pool, mapRunArn, from, RECORDS_PER_QUERY);
-        for (const row of rows) yield child(row);
-        if (rows.length < RECORDS_PER_QUERY) return;
-        from = rows[rows.length - 1]!.index + 1;
-      }
+    try {
+      const s3 = await configuredS3(deps, resultWriterFailed);
+      const run = await findMapRun(deps.pool, mapRunArn);
+      if (!run) throw new Error(`Map Run '${mapRunArn}' is not stored`);
+      const written = { children: 0, items: 0 };
+      const children = mapRunChildren(deps.pool, mapRunArn, (row) => {
+        if (row.status === null) return;
+        written.children += 1;
+        written.items += row.size;
+      });
+      const output = await writeResults(
+        input.resultWriter.writer,
+        input.resultWriter.arguments,
+        { mapRunArn, children },
+        { s3, signal: Context.current().cancellationSignal },
+      );
+      await setMapRunResultsWritten(deps.pool, mapRunArn, written);
+      deps.log.info(
+        { executionId: run.executionId, mapRunArn, key: output.ResultWriterDetails.Key, results: written.children },
+        'map run results written',
+      );
+      return output;
+    } catch (err) {
+      // The Map Run's children are done; only its results are missing: a redrive writes them.
+      if (err instanceof StatesError) await failMapRunResults(deps.pool, mapRunArn, err);
+      throw err;
     }
-    const written = await writeResults(
-      input.resultWriter.writer,
-      input.resultWriter.arguments,
-      { mapRunArn, children: children() },
-      { s3, signal: Context.current().cancellationSignal },
-    );
-    deps.log.info(
-      { executionId: run.executionId, mapRunArn, key: written.ResultWriterDetails.Key },
-      'map run results written',
-    );
-    return written;
   });
 }

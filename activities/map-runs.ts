@@ -17,7 +17,14 @@ import {
 import type { Plan } from '../schemas/plan';
 import type { ExecutionWorkflowInput } from '../workflows/messages';
 import type { MapRunChild, MaterializedMapRun, MaterializeMapRunInput } from './contracts';
-import { newMapRun, readMapRunItems, writeMapRunResults, type MapRunS3Deps } from './map-run-s3';
+import type { ResultWriterFormat } from '../engine/core/items';
+import {
+  formattedMapRunResults,
+  newMapRun,
+  readMapRunItems,
+  writeMapRunResults,
+  type MapRunS3Deps,
+} from './map-run-s3';
 
 /** A UUID-shaped name derived from its parts: the same child on every attempt of the activity. */
 function derivedUuid(...parts: Array<string | number>): string {
@@ -152,11 +159,17 @@ export function createMapRunActivities(deps: MapRunS3Deps) {
     /**
      * The Map Run's result: its children's outputs in item order; with an S3 `ResultWriter`, the
      * results are written to S3 (manifest and result files) and the result is where:
-     * `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`.
+     * `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`; with a `WriterConfig`-only writer
+     * (`resultFormat`), the children's results transformed and formatted as it says.
      */
-    async collectMapRunResults(input: { mapRunArn: string; resultWriter?: MapResultWriter }): Promise<unknown> {
+    async collectMapRunResults(input: {
+      mapRunArn: string;
+      resultWriter?: MapResultWriter;
+      resultFormat?: ResultWriterFormat;
+    }): Promise<unknown> {
       if (input.resultWriter)
         return writeMapRunResults(deps, { mapRunArn: input.mapRunArn, resultWriter: input.resultWriter });
+      if (input.resultFormat) return formattedMapRunResults(deps, input.mapRunArn, input.resultFormat);
       return mapRunResults(deps.pool, input.mapRunArn);
     },
   };

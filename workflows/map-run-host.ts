@@ -43,6 +43,13 @@ const DISTRIBUTED_MAP_UNCAPPED = 'distributed-map-uncapped-v1';
 export const DISTRIBUTED_MAP_S3 = 'distributed-map-s3-v1';
 
 /**
+ * Patch id: a Distributed Map whose `ResultWriter` has only `WriterConfig` returns its children's
+ * results with that `Transformation` and `OutputType` applied (see `formatResults`). Executions
+ * recorded before returned the children's outputs unchanged, and replay the same way.
+ */
+export const DISTRIBUTED_MAP_WRITER_CONFIG = 'mapdetails-writer-config-v1';
+
+/**
  * The ASL error an activity of the Map Run failed with (`States.ItemReaderFailed`,
  * `States.ResultWriterFailed`: its ApplicationFailure type), else undefined.
  */
@@ -121,6 +128,7 @@ export function distributedMapRuns(parent: MapRunParent): MapRunHost {
     enabled: () => patched(DISTRIBUTED_MAP_RUN),
     s3Enabled: () => patched(DISTRIBUTED_MAP_S3),
     uncapped: () => patched(DISTRIBUTED_MAP_UNCAPPED),
+    writerConfig: () => patched(DISTRIBUTED_MAP_WRITER_CONFIG),
     async start(request) {
       await parent.writePending();
       const materialize = request.itemReader ? reader.materializeMapRunItems : store.materializeMapRunItems;
@@ -186,11 +194,12 @@ export function distributedMapRuns(parent: MapRunParent): MapRunHost {
         const results = await collect({
           mapRunArn: run.mapRunArn,
           ...(request.resultWriter !== undefined ? { resultWriter: request.resultWriter } : {}),
+          ...(request.resultFormat !== undefined ? { resultFormat: request.resultFormat } : {}),
         });
         return { status: 'SUCCEEDED', results };
       } catch (err) {
         if (isCancellation(err)) throw err;
-        const failed = request.resultWriter ? statesFailure(err) : undefined;
+        const failed = request.resultWriter || request.resultFormat ? statesFailure(err) : undefined;
         if (failed) throw failed;
         throw new StatesError(
           StatesErrors.Runtime,

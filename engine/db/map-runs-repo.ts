@@ -23,6 +23,9 @@ export interface MapRunRow {
   redriveCount: number;
   redriveDate: Date | null;
   parentRedriveCount: number;
+  /** Child executions, and the items they hold, whose records the ResultWriter last wrote to S3. */
+  resultsWritten: number;
+  itemsWritten: number;
 }
 
 const COLUMNS = `map_run_arn AS "mapRunArn", execution_id AS "executionId", state_name AS "stateName", label,
@@ -30,7 +33,7 @@ const COLUMNS = `map_run_arn AS "mapRunArn", execution_id AS "executionId", stat
   tolerated_failure_count AS "toleratedFailureCount", tolerated_failure_percentage AS "toleratedFailurePercentage",
   item_count AS "itemCount", child_count AS "childCount", error, cause, start_date AS "startDate",
   stop_date AS "stopDate", redrive_count AS "redriveCount", redrive_date AS "redriveDate",
-  parent_redrive_count AS "parentRedriveCount"`;
+  parent_redrive_count AS "parentRedriveCount", results_written AS "resultsWritten", items_written AS "itemsWritten"`;
 
 /** Stores a new Map Run and its children's inputs (idempotent: a repeated call stores nothing twice). */
 export async function insertMapRun(
@@ -110,6 +113,22 @@ export async function setMapRunCounts(
   ]);
 }
 
+/**
+ * Records how many child executions (and items) the Map Run's ResultWriter wrote: set, not
+ * added, because each write covers every item's latest child (a redrive writes them all again).
+ */
+export async function setMapRunResultsWritten(
+  db: Queryable,
+  mapRunArn: string,
+  written: { children: number; items: number },
+): Promise<void> {
+  await db.query(`UPDATE map_runs SET results_written = $2, items_written = $3 WHERE map_run_arn = $1`, [
+    mapRunArn,
+    written.children,
+    written.items,
+  ]);
+}
+
 /** One Map Run by ARN. */
 export async function findMapRun(db: Queryable, mapRunArn: string): Promise<MapRunRow | undefined> {
   const { rows } = await db.query(`SELECT ${COLUMNS} FROM map_runs WHERE map_run_arn = $1`, [mapRunArn]);
@@ -164,6 +183,22 @@ export async function finishMapRun(
     `UPDATE map_runs SET status = $2, error = $3, cause = $4, stop_date = now()
       WHERE map_run_arn = $1 AND status = 'RUNNING'`,
     [mapRunArn, outcome.status, outcome.error ?? null, outcome.cause ?? null],
+  );
+}
+
+/**
+ * A SUCCEEDED Map Run whose ResultWriter could not write its results: FAILED with the writer's
+ * error (`States.ResultWriterFailed`), so that a redrive of the parent reopens it — its children
+ * all succeeded and none runs again — and writes the results again.
+ */
+export async function failMapRunResults(
+  db: Queryable,
+  mapRunArn: string,
+  outcome: { error: string; cause: string },
+): Promise<void> {
+  await db.query(
+    `UPDATE map_runs SET status = 'FAILED', error = $2, cause = $3 WHERE map_run_arn = $1 AND status = 'SUCCEEDED'`,
+    [mapRunArn, outcome.error, outcome.cause],
   );
 }
 
@@ -335,6 +370,8 @@ export interface MapRunChildRecord {
   index: number;
   /** The item's input, as JSON text. */
   item: string;
+  /** How many items the input holds (a batch's `Items`). */
+  size: number;
   executionId: string | null;
   name: string | null;
   status: string | null;
@@ -354,7 +391,7 @@ export async function mapRunChildRecords(
   limit: number,
 ): Promise<MapRunChildRecord[]> {
   const { rows } = await db.query(
-    `SELECT i.item_index AS index, i.item::text AS item, latest.execution_id AS "executionId", latest.name,
+    `SELECT i.item_index AS index, i.item::text AS item, i.size, latest.execution_id AS "executionId", latest.name,
             latest.status, latest.output::text AS output, latest.error, latest.cause,
             latest.start_date AS "startDate", latest.stop_date AS "stopDate", latest.redrive_count AS "redriveCount"
        FROM map_run_items i

@@ -20,7 +20,11 @@ import { DomainError } from './errors';
 /** A Map Runs cursor: the start date and ARN of the Map Run the previous page ended at. */
 const MapRunCursorSchema = z.tuple([z.string().refine((text) => !Number.isNaN(Date.parse(text))), z.string()]);
 
-function counts(byStatus: Record<string, number>) {
+/**
+ * Counts by status; `resultsWritten` is what the Map Run's ResultWriter last wrote to S3 (0
+ * without one, and until the results are written).
+ */
+function counts(byStatus: Record<string, number>, resultsWritten: number) {
   const of = (status: string) => byStatus[status] ?? 0;
   const total = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
   return {
@@ -31,7 +35,7 @@ function counts(byStatus: Record<string, number>) {
     timedOut: of('TIMED_OUT'),
     aborted: of('ABORTED'),
     total,
-    resultsWritten: 0,
+    resultsWritten,
     failuresNotRedrivable: 0,
     pendingRedrive: 0,
   };
@@ -50,8 +54,8 @@ function describe(row: MapRunRow, children: MapRunCounts): MapRunResponse {
     maxConcurrency: row.maxConcurrency,
     toleratedFailurePercentage: row.toleratedFailurePercentage,
     toleratedFailureCount: row.toleratedFailureCount,
-    itemCounts: counts(children.items),
-    executionCounts: counts(children.children),
+    itemCounts: counts(children.items, row.itemsWritten),
+    executionCounts: counts(children.children, row.resultsWritten),
     redriveCount: row.redriveCount,
     ...(row.redriveDate ? { redriveDate: row.redriveDate.toISOString() } : {}),
     ...(row.error !== null ? { error: row.error } : {}),

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DescribeMapRunCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { createMachine, history, sfnClient, startExecution, uniqueName, waitForEnd } from './support/client';
+import { DescribeMapRunCommand, RedriveExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { Client, Connection } from '@temporalio/client';
+import { call, createMachine, history, sfnClient, startExecution, uniqueName, waitForEnd } from './support/client';
 import { childrenOf, MAP_RUN_HISTORY } from './support/map-runs';
 import { startS3rver, type S3TestServer } from './support/s3-server';
 import { freePort, killPid, readStack, spawnStepflow, waitForExit, waitForHttp } from './support/stack';
@@ -19,6 +23,7 @@ const pids: number[] = [];
 let s3server: S3TestServer;
 let s3: S3Client;
 let sfn: SFNClient;
+let temporal: Client;
 const IN = 'items';
 const OUT = 'results';
 
@@ -29,6 +34,19 @@ async function put(key: string, body: string): Promise<void> {
 async function text(bucket: string, key: string): Promise<string> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return response.Body!.transformToString();
+}
+
+/** The statuses of every Temporal run of a workflow, oldest first, once the last one is closed. */
+async function runStatuses(workflowId: string): Promise<string[]> {
+  for (let i = 0; ; i++) {
+    const runs: { status: string; startTime: Date }[] = [];
+    for await (const info of temporal.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+      runs.push({ status: info.status.name, startTime: info.startTime });
+    }
+    runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    if (runs.at(-1)?.status === 'COMPLETED' || i >= 120) return runs.map((run) => run.status);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** Creates a machine and runs it to its end. */
@@ -70,6 +88,10 @@ beforeAll(async () => {
     STEPFLOW_S3_FORCE_PATH_STYLE: 'true',
   };
   for (const role of ['api', 'worker', 'functions'] as const) pids.push(spawnStepflow(stack, role, env).pid as number);
+  temporal = new Client({
+    connection: await Connection.connect({ address: stack.temporalAddress }),
+    namespace: stack.namespace,
+  });
   process.env.STEPFLOW_TEST_API_URL = `http://127.0.0.1:${port}`;
   sfn = sfnClient(`http://127.0.0.1:${port}`);
   await waitForHttp(`http://127.0.0.1:${port}/readyz`);
@@ -81,6 +103,7 @@ afterAll(async () => {
   await Promise.all(pids.map((pid) => waitForExit(pid)));
   s3?.destroy();
   await s3server?.stop();
+  await temporal?.connection.close();
 });
 
 describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
@@ -147,8 +170,22 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
 
     const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
     expect(described).toMatchObject({ status: 'SUCCEEDED', maxConcurrency: 50, toleratedFailurePercentage: 5 });
-    expect(described.executionCounts).toMatchObject({ succeeded: 97, failed: 3, total: 100, pending: 0, running: 0 });
-    expect(described.itemCounts).toMatchObject({ succeeded: 9_700, failed: 300, total: 10_000, pending: 0 });
+    // Every child's record went to S3, the failed ones' too: 100 children holding 10,000 items.
+    expect(described.executionCounts).toMatchObject({
+      succeeded: 97,
+      failed: 3,
+      total: 100,
+      pending: 0,
+      running: 0,
+      resultsWritten: 100,
+    });
+    expect(described.itemCounts).toMatchObject({
+      succeeded: 9_700,
+      failed: 300,
+      total: 10_000,
+      pending: 0,
+      resultsWritten: 10_000,
+    });
 
     const children = await childrenOf(sfn, mapRunArn);
     expect(children).toHaveLength(100);
@@ -224,6 +261,148 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
       expect(childArns.has(record.ExecutionArn)).toBe(true);
     }
   }, 1_500_000);
+
+  test('a redriven Map Run re-runs only its failed and unstarted children, on the items it read first', async () => {
+    // The `gated` fixture counts its calls per step and fails while `<dir>/broken-<step>` exists.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-dmap-s3-redrive-'));
+    const steps = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    for (const step of ['c', 'f']) fs.writeFileSync(path.join(dir, `broken-${step}`), '');
+    await put('redrive/items.jsonl', steps.map((step) => JSON.stringify({ step })).join('\n'));
+    const machine = uniqueName('dmap-s3-redrive');
+    await createMachine(
+      machine,
+      map(
+        {
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'JSONL' },
+            Parameters: { Bucket: IN, Key: 'redrive/items.jsonl' },
+          },
+          ItemSelector: { 'dir.$': '$.dir', 'step.$': '$$.Map.Item.Value.step' },
+          // One child at a time: c fails (tolerated), f fails (past the tolerance), g and h never start.
+          MaxConcurrency: 1,
+          ToleratedFailureCount: 1,
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: OUT, Prefix: 'redrive' } },
+        },
+        processor(
+          { Step: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:gated', End: true } },
+          'Step',
+        ),
+      ),
+    );
+    const id = await startExecution(machine, { dir });
+    const failed = await waitForEnd(id, 180_000);
+    expect([failed.status, failed.error]).toEqual(['FAILED', 'States.ExceedToleratedFailureThreshold']);
+    const started = (await history(id)).find((e: any) => e.type === 'MapRunStarted');
+    const mapRunArn: string = started.mapRunStartedEventDetails.mapRunArn;
+    const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
+    const first = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(first).toMatchObject({ status: 'FAILED', redriveCount: 0 });
+    expect(first.executionCounts).toMatchObject({ succeeded: 4, failed: 2, pending: 2, total: 8, resultsWritten: 6 });
+    expect(first.itemCounts).toMatchObject({ succeeded: 4, failed: 2, pending: 2, total: 8, resultsWritten: 6 });
+    const pendingText = await text(OUT, `redrive/${runId}/PENDING_0.json`);
+    expect((JSON.parse(pendingText) as any[]).map((r) => JSON.parse(r.Input).step)).toEqual(['g', 'h']);
+
+    // The object now holds other items in another order: a redrive must not read it again.
+    await put('redrive/items.jsonl', ['z', 'h', 'g', 'f'].map((step) => JSON.stringify({ step })).join('\n'));
+    for (const step of ['c', 'f']) fs.rmSync(path.join(dir, `broken-${step}`));
+    await sfn.send(new RedriveExecutionCommand({ executionArn: `${ARN}:execution:${id}` }));
+    const done = await waitForEnd(id, 180_000);
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(done.output).toEqual({
+      MapRunArn: mapRunArn,
+      ResultWriterDetails: { Bucket: OUT, Key: `redrive/${runId}/manifest.json` },
+    });
+    const calls = (step: string) => fs.readFileSync(path.join(dir, `calls-${step}`), 'utf8').split('\n').length - 1;
+    expect(steps.map(calls)).toEqual([1, 1, 2, 1, 1, 2, 1, 1]);
+    expect(fs.existsSync(path.join(dir, 'calls-z'))).toBe(false);
+
+    const types = (await history(id)).map((e: any) => e.type);
+    expect(types.filter((type: string) => type.startsWith('MapRun'))).toEqual([
+      'MapRunStarted',
+      'MapRunFailed',
+      'MapRunRedriven',
+      'MapRunSucceeded',
+    ]);
+    const after = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(after).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect(after.executionCounts).toMatchObject({ succeeded: 8, failed: 0, pending: 0, total: 8, resultsWritten: 8 });
+    expect(after.itemCounts).toMatchObject({ succeeded: 8, failed: 0, pending: 0, total: 8, resultsWritten: 8 });
+    // Six children of the first run, four of the redrive (c, f, g, h).
+    expect(await childrenOf(sfn, mapRunArn)).toHaveLength(10);
+
+    const succeededKey = `redrive/${runId}/SUCCEEDED_0.json`;
+    const succeededText = await text(OUT, succeededKey);
+    const manifest = JSON.parse(await text(OUT, `redrive/${runId}/manifest.json`));
+    expect(manifest.ResultFiles).toEqual({
+      FAILED: [],
+      PENDING: [],
+      SUCCEEDED: [{ Key: succeededKey, Size: Buffer.byteLength(succeededText) }],
+    });
+    const records = JSON.parse(succeededText) as any[];
+    expect(records.map((r) => [JSON.parse(r.Input).step, JSON.parse(r.Output)])).toEqual(
+      steps.map((step) => [step, { step }]),
+    );
+    // The first write's FAILED file stays, unlisted by the new manifest.
+    const stale = JSON.parse(await text(OUT, `redrive/${runId}/FAILED_0.json`)) as any[];
+    expect(stale.map((r) => JSON.parse(r.Input).step)).toEqual(['c', 'f']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
+
+  test('results an unwritable ResultWriter left out are written by a redrive, no child running again', async () => {
+    // 1,001 children: the Map Run workflow continues as new once (1,000 children per run).
+    const N = 1_001;
+    await put('late/items.jsonl', Array.from({ length: N }, (_, i) => JSON.stringify({ i })).join('\n'));
+    const bucket = uniqueName('late-results');
+    const machine = uniqueName('dmap-s3-late');
+    await createMachine(
+      machine,
+      map({
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSONL' },
+          Parameters: { Bucket: IN, Key: 'late/items.jsonl' },
+        },
+        ResultWriter: {
+          Resource: 'arn:aws:states:::s3:putObject',
+          Parameters: { 'Bucket.$': '$.bucket', Prefix: 'late' },
+          WriterConfig: { Transformation: 'COMPACT', OutputType: 'JSONL' },
+        },
+      }),
+    );
+    // The results bucket does not exist yet: every child succeeds, the results cannot be written.
+    const id = await startExecution(machine, { bucket });
+    const failed = await waitForEnd(id, 900_000);
+    expect([failed.status, failed.error]).toEqual(['FAILED', 'States.ResultWriterFailed']);
+    const started = (await history(id)).find((e: any) => e.type === 'MapRunStarted');
+    const mapRunArn: string = started.mapRunStartedEventDetails.mapRunArn;
+    expect(await runStatuses(mapRunArn)).toEqual(['CONTINUED_AS_NEW', 'COMPLETED']);
+    const first = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(first).toMatchObject({ status: 'FAILED', redriveCount: 0 });
+    expect(first.executionCounts).toMatchObject({ succeeded: N, total: N, resultsWritten: 0 });
+    // DescribeMapRun has no error field; the REST view of the Map Run says why it failed.
+    const viaRest = await call('GET', `/v1/map-runs/${encodeURIComponent(mapRunArn)}`);
+    expect(viaRest.body).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
+
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await sfn.send(new RedriveExecutionCommand({ executionArn: `${ARN}:execution:${id}` }));
+    const done = await waitForEnd(id, 900_000);
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
+    expect(done.output).toEqual({
+      MapRunArn: mapRunArn,
+      ResultWriterDetails: { Bucket: bucket, Key: `late/${runId}/manifest.json` },
+    });
+    const after = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(after).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect(after.executionCounts).toMatchObject({ succeeded: N, failed: 0, total: N, resultsWritten: N });
+    expect(after.itemCounts).toMatchObject({ succeeded: N, total: N, resultsWritten: N });
+    // No child ran again: one child execution per item.
+    expect(await childrenOf(sfn, mapRunArn)).toHaveLength(N);
+    const lines = (await text(bucket, `late/${runId}/SUCCEEDED_0.jsonl`)).split('\n');
+    expect(lines).toHaveLength(N + 1);
+    expect(lines.slice(0, -1).map((line) => JSON.parse(line))).toEqual(Array.from({ length: N }, (_, i) => ({ i })));
+  }, 1_800_000);
 
   test('reads JSON Lines with MaxItems, ItemSelector over the Context object', async () => {
     await put('small/items.jsonl', ['{"v":1}', '{"v":2}', '{"v":3}', '{"v":4}', '{"v":5}'].join('\n'));
@@ -321,6 +500,27 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
       { x: 10, i: 0 },
       { x: 20, i: 1 },
     ]);
+  }, 300_000);
+
+  test('a JSONata Map writes its results to S3 where its ResultWriter Arguments say', async () => {
+    const done = await run(
+      {
+        QueryLanguage: 'JSONata',
+        ...map({
+          Items: '{% $states.input.items %}',
+          ResultWriter: {
+            Resource: 'arn:aws:states:::s3:putObject',
+            Arguments: { Bucket: OUT, Prefix: '{% $states.input.prefix %}' },
+            WriterConfig: { Transformation: 'COMPACT' },
+          },
+        }),
+      },
+      { items: [{ a: 1 }, { a: 2 }], prefix: 'jsonata/out' },
+    );
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const runId = (done.output.MapRunArn as string).split(':').at(-1);
+    expect(done.output.ResultWriterDetails).toEqual({ Bucket: OUT, Key: `jsonata/out/${runId}/manifest.json` });
+    expect(JSON.parse(await text(OUT, `jsonata/out/${runId}/SUCCEEDED_0.json`))).toEqual([{ a: 1 }, { a: 2 }]);
   }, 300_000);
 
   test('a missing object fails with States.ItemReaderFailed, caught by Catch', async () => {

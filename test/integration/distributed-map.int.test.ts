@@ -193,6 +193,76 @@ describe('Distributed Map as a Map Run of child executions', () => {
     expect(parentHistory.events?.length ?? 0).toBeLessThan(60);
   }, 300_000);
 
+  test('a ResultWriter with only WriterConfig transforms and formats the Map state result', async () => {
+    const machine = uniqueName('dmap-writer');
+    // State names are unique across the whole definition: each Map's processor names its own.
+    const processor = (label: string) => ({
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: `Check-${label}`,
+      States: {
+        [`Check-${label}`]: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.fail', IsPresent: true, Next: `Bad-${label}` }],
+          Default: `Out-${label}`,
+        },
+        [`Bad-${label}`]: { Type: 'Fail', Error: 'Bad', Cause: 'bad item' },
+        [`Out-${label}`]: { Type: 'Pass', OutputPath: '$.v', End: true },
+      },
+    });
+    const fan = (label: string, writerConfig: unknown, next: { Next: string } | { End: true }) => ({
+      Type: 'Map',
+      ItemsPath: '$.items',
+      MaxConcurrency: 1,
+      ToleratedFailureCount: 1,
+      Label: label,
+      ItemProcessor: processor(label),
+      ResultWriter: { WriterConfig: writerConfig },
+      ResultPath: `$.${label}`,
+      ...next,
+    });
+    await createMachine(machine, {
+      StartAt: 'Flat',
+      States: {
+        Flat: fan('flat', { Transformation: 'FLATTEN' }, { Next: 'Lines' }),
+        Lines: fan('lines', { Transformation: 'COMPACT', OutputType: 'JSONL' }, { End: true }),
+      },
+    });
+    const items = [{ v: [1, 2] }, { v: [3] }, { v: 'x', fail: true }, { v: { k: 4 } }];
+    const id = await startExecution(machine, { items });
+    const done = await waitForEnd(id, 180_000);
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+
+    // A failed child keeps its whole record (AWS: as with Transformation NONE), whatever the transformation.
+    const failedRecord = (label: string) => ({
+      Cause: 'bad item',
+      Error: 'Bad',
+      ExecutionArn: expect.stringMatching(new RegExp(`^${ARN}:execution:${machine}/${label}:[0-9a-f-]{36}$`)),
+      Input: '{"v":"x","fail":true}',
+      InputDetails: { Included: true },
+      Name: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      RedriveCount: 0,
+      RedriveStatus: 'REDRIVABLE_BY_MAP_RUN',
+      StartDate: expect.any(String),
+      StateMachineArn: `${ARN}:stateMachine:${machine}/${label}`,
+      Status: 'FAILED',
+      StopDate: expect.any(String),
+    });
+    expect(done.output.flat).toEqual([1, 2, 3, failedRecord('flat'), { k: 4 }]);
+    expect(typeof done.output.lines).toBe('string');
+    const lines = (done.output.lines as string).split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(0, -1).map((line) => JSON.parse(line))).toEqual([[1, 2], [3], failedRecord('lines'), { k: 4 }]);
+
+    const [flatRun, linesRun] = (await history(id))
+      .filter((e: any) => e.type === 'MapRunStarted')
+      .map((e: any) => e.mapRunStartedEventDetails.mapRunArn as string);
+    const flat = await sfn.send(new DescribeMapRunCommand({ mapRunArn: flatRun }));
+    // Nothing went to an S3 destination: no result counts as written.
+    expect(flat.executionCounts).toMatchObject({ succeeded: 3, failed: 1, total: 4, resultsWritten: 0 });
+    expect(flat.itemCounts).toMatchObject({ succeeded: 3, failed: 1, total: 4, resultsWritten: 0 });
+    expect((await sfn.send(new DescribeMapRunCommand({ mapRunArn: linesRun }))).status).toBe('SUCCEEDED');
+  }, 240_000);
+
   test('fails with States.ExceedToleratedFailureThreshold once failures pass the tolerance', async () => {
     const machine = uniqueName('dmap-fail');
     await createMachine(machine, {

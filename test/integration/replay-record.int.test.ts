@@ -480,6 +480,32 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
     },
     input: { key: 'items.csv', max: 10, items: [1, 2] },
   },
+  // A ResultWriter with only WriterConfig (mapdetails-writer-config-v1): the Map's result is the
+  // children's results flattened, a failed child (tolerated) as its whole record.
+  'mapdetails-writer-config': {
+    definition: {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ToleratedFailureCount: 1,
+          ResultWriter: { WriterConfig: { Transformation: 'FLATTEN' } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Check',
+            States: {
+              Check: { Type: 'Choice', Choices: [{ Variable: '$.bad', IsPresent: true, Next: 'Bad' }], Default: 'P' },
+              Bad: { Type: 'Fail', Error: 'Bad', Cause: 'bad item' },
+              P: { Type: 'Pass', OutputPath: '$.v', End: true },
+            },
+          },
+          End: true,
+        },
+      },
+    },
+    input: { items: [{ v: [1, 2] }, { v: 3 }, { bad: true }] },
+  },
   // 1,100 iterations ask for more lanes than the branch budget (bounded-branches patch).
   'map-past-branch-budget': {
     definition: {

@@ -102,6 +102,7 @@ function pacedHost(host: InterpreterHost, bounds: () => ExecutionBounds): Interp
       enabled: () => mapRuns.enabled(),
       ...(mapRuns.s3Enabled ? { s3Enabled: () => mapRuns.s3Enabled!() } : {}),
       ...(mapRuns.uncapped ? { uncapped: () => mapRuns.uncapped!() } : {}),
+      ...(mapRuns.writerConfig ? { writerConfig: () => mapRuns.writerConfig!() } : {}),
       start: (request) => mapRuns.start(request),
       wait: (run, abandoned) => {
         bounds().waited();

@@ -1,5 +1,6 @@
 import { ARN_ACCOUNT, ARN_REGION } from '../arn';
 import type { ItemReader, ResultWriter } from '../../../schemas/asl/map-fields';
+import type { ResultWriterFormat } from '../items/results';
 import type { MachineDef } from './scope';
 import type { ItemShaping } from './states/map-items';
 
@@ -30,6 +31,11 @@ export interface MapRunRequest {
   itemReader?: MapItemReader;
   /** `ResultWriter` to S3, evaluated: the host writes the results and the state's result is where. */
   resultWriter?: MapResultWriter;
+  /**
+   * A `ResultWriter` with only `WriterConfig`: the state's result is the children's results with
+   * its `Transformation` and `OutputType` applied (see `formatResults`) instead of their outputs.
+   */
+  resultFormat?: ResultWriterFormat;
 }
 
 /** A Distributed Map's `ItemReader` with its fields evaluated in the workflow; the host does the reading. */

@@ -156,6 +156,12 @@ export interface MapRunHost {
    * the host takes them into a Map Run (false: an execution recorded when every Map was capped).
    */
   uncapped?(): boolean;
+  /**
+   * Asked synchronously when a Distributed Map's `ResultWriter` has only a `WriterConfig`: true
+   * when the host applies it to the state's result (false: an execution recorded when it was
+   * ignored).
+   */
+  writerConfig?(): boolean;
   /** Stores the Map Run and its items (or reopens an earlier run's on a redrive) and starts it. */
   start(request: MapRunRequest): Promise<MapRunStart>;
   /** Waits for the Map Run to end; when `abandoned` is raised the host stops it (children ABORTED). */

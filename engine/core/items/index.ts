@@ -27,6 +27,7 @@ export { CsvRecordParser } from './csv';
 export { resolvePointer } from './json-pointer';
 export {
   childRecord,
+  formatResults,
   manifestKey,
   mapRunIdOf,
   ResultFileBuilder,

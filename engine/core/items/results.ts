@@ -135,6 +135,19 @@ export function resultEntries(child: MapRunChild, transformation: ResultWriterFo
   return [output];
 }
 
+/**
+ * The Map state's result when its `ResultWriter` has only a `WriterConfig` (no S3 destination):
+ * each child's entries (`resultEntries` with its `Transformation`) in item order, as a JSON array
+ * (`OutputType: JSON`) or as JSON Lines text, one entry per line, each line ending with a newline
+ * (`JSONL`) — what AWS writes to a result file, handed to the next state instead.
+ */
+export function formatResults(children: Iterable<MapRunChild>, format: ResultWriterFormat): unknown {
+  const entries: unknown[] = [];
+  for (const child of children) entries.push(...resultEntries(child, format.transformation));
+  if (format.outputType === 'JSON') return entries;
+  return entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+}
+
 /** Object key of one result file: `<prefix>/<mapRunId>/<STATUS>_<n>.json` (`.jsonl` for JSON Lines). */
 export function resultFileKey(
   prefix: string,

@@ -6,9 +6,9 @@ import { childPointer, isJsonObject, type JsonObject } from './walk';
  * Cross-field rules of a Map state: an `ItemProcessor` (or legacy `Iterator`) is required;
  * `ProcessorConfig.ExecutionType` is required in DISTRIBUTED mode and refused in INLINE mode;
  * the Distributed Map fields `ItemReader`, `ItemBatcher`, `ResultWriter` and `Label` are refused
- * on an INLINE Map; `ResultWriter` needs `Resource` with `Parameters`, or `WriterConfig`; `Label`
- * is a short name without special characters; and `X`/`XPath` twins inside `ItemBatcher` and
- * `ReaderConfig` exclude each other.
+ * on an INLINE Map; `ResultWriter` needs `Resource` with `Parameters` (JSONata: `Arguments`), or
+ * `WriterConfig`; `Label` is a short name without special characters; and `X`/`XPath` twins
+ * inside `ItemBatcher` and `ReaderConfig` exclude each other.
  */
 
 /**
@@ -69,13 +69,17 @@ function checkDistributedOnly(state: JsonObject, pointer: string): DefinitionPro
   );
 }
 
-/** `ResultWriter`: `Resource` and `Parameters` go together; without them, `WriterConfig` is required. */
+/**
+ * `ResultWriter`: `Resource` and its request — `Parameters`, or `Arguments` in a JSONata state —
+ * go together; without them, `WriterConfig` is required.
+ */
 function checkResultWriter(writer: unknown, pointer: string): DefinitionProblem[] {
   if (!isJsonObject(writer)) return [];
   const at = childPointer(pointer, 'ResultWriter');
-  if (writer.Resource !== undefined && writer.Parameters === undefined)
+  const request = writer.Parameters ?? writer.Arguments;
+  if (writer.Resource !== undefined && request === undefined)
     return [schemaProblem(at, 'These fields are required: [Parameters]')];
-  if (writer.Resource === undefined && writer.Parameters !== undefined)
+  if (writer.Resource === undefined && request !== undefined)
     return [schemaProblem(at, 'These fields are required: [Resource]')];
   if (writer.Resource === undefined && writer.WriterConfig === undefined) {
     return [schemaProblem(at, "A ResultWriter needs 'Resource' and 'Parameters', or 'WriterConfig'")];

@@ -1,5 +1,10 @@
 import { insertExecution } from '../../../engine/db/executions-repo';
-import { finishMapRun, insertMapRun, insertMapRunChildren } from '../../../engine/db/map-runs-repo';
+import {
+  finishMapRun,
+  insertMapRun,
+  insertMapRunChildren,
+  setMapRunResultsWritten,
+} from '../../../engine/db/map-runs-repo';
 import { apiApp, type ApiApp } from '../support/api-app';
 
 const ARN = 'arn:aws:states:us-east-1:000000000000';
@@ -106,6 +111,17 @@ describe('Map Run API (DescribeMapRun, ListMapRuns, UpdateMapRun, ListExecutions
       executionCounts: body.executionCounts,
       itemCounts: body.itemCounts,
     });
+  });
+
+  test('DescribeMapRun reports resultsWritten as last recorded when the ResultWriter wrote the results', async () => {
+    await setMapRunResultsWritten(api.pool, RUNNING_MAP_RUN, { children: 3, items: 6 });
+    // A later write (a redrive's) replaces the counts: it covers every item's latest child again.
+    await setMapRunResultsWritten(api.pool, RUNNING_MAP_RUN, { children: 4, items: 7 });
+    const { status, body } = await sfn('DescribeMapRun', { mapRunArn: RUNNING_MAP_RUN });
+    expect(status).toBe(200);
+    expect([body.itemCounts.resultsWritten, body.executionCounts.resultsWritten]).toEqual([7, 4]);
+    const other = await sfn('DescribeMapRun', { mapRunArn: MAP_RUN });
+    expect([other.body.itemCounts.resultsWritten, other.body.executionCounts.resultsWritten]).toEqual([0, 0]);
   });
 
   test("ListMapRuns lists the execution's Map Runs oldest first, a page at a time", async () => {

@@ -1,5 +1,6 @@
 import {
   childRecord,
+  formatResults,
   manifestKey,
   mapRunIdOf,
   type MapRunChild,
@@ -161,6 +162,69 @@ describe('result file names and defaults', () => {
       { transformation: 'COMPACT', outputType: 'JSON' },
       { transformation: 'FLATTEN', outputType: 'JSON' },
     ]);
+  });
+});
+
+describe('formatResults', () => {
+  const scalar: MapRunChild = { ...succeeded, name: 'c3', input: '{"id":3}', output: '"x"' };
+  const children = [succeeded, failed, scalar];
+  const failedRecord = {
+    Cause: 'too slow',
+    Error: 'States.Timeout',
+    ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:orders/Map:c2',
+    Input: '{"id":2}',
+    InputDetails: { Included: true },
+    Name: 'c2',
+    RedriveCount: 1,
+    RedriveStatus: 'REDRIVABLE_BY_MAP_RUN',
+    StartDate: '2025-02-04T01:49:50.100Z',
+    StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders/Map',
+    Status: 'TIMED_OUT',
+    StopDate: '2025-02-04T01:50:50.100Z',
+  };
+
+  test('COMPACT gives each output in item order, a failed child its whole record', () => {
+    expect(formatResults(children, { transformation: 'COMPACT', outputType: 'JSON' })).toEqual([
+      [{ a: 1 }, { a: 2 }],
+      failedRecord,
+      'x',
+    ]);
+  });
+
+  test('FLATTEN spreads an output array into one entry per element and keeps other outputs', () => {
+    expect(formatResults(children, { transformation: 'FLATTEN', outputType: 'JSON' })).toEqual([
+      { a: 1 },
+      { a: 2 },
+      failedRecord,
+      'x',
+    ]);
+  });
+
+  test('NONE gives every child its record with the workflow metadata', () => {
+    expect(formatResults(children, { transformation: 'NONE', outputType: 'JSON' })).toEqual(children.map(childRecord));
+    expect((formatResults([scalar], { transformation: 'NONE', outputType: 'JSON' }) as unknown[])[0]).toEqual({
+      ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:orders/Map:c1',
+      Input: '{"id":3}',
+      InputDetails: { Included: true },
+      Name: 'c3',
+      Output: '"x"',
+      OutputDetails: { Included: true },
+      RedriveCount: 0,
+      RedriveStatus: 'NOT_REDRIVABLE',
+      RedriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven',
+      StartDate: '2025-02-04T01:49:50.099Z',
+      StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders/Map',
+      Status: 'SUCCEEDED',
+      StopDate: '2025-02-04T01:49:50.163Z',
+    });
+  });
+
+  test('JSONL gives one line of JSON text per entry, each ending with a newline', () => {
+    expect(formatResults([succeeded, scalar], { transformation: 'FLATTEN', outputType: 'JSONL' })).toBe(
+      '{"a":1}\n{"a":2}\n"x"\n',
+    );
+    expect(formatResults([], { transformation: 'COMPACT', outputType: 'JSONL' })).toBe('');
+    expect(formatResults([], { transformation: 'COMPACT', outputType: 'JSON' })).toEqual([]);
   });
 });
 

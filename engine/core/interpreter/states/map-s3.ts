@@ -1,10 +1,11 @@
 import type { ItemReader, ResultWriter } from '../../../../schemas/asl/map-fields';
 import { resolveMaxItems } from '../../items/reader-config';
+import { resultWriterFormat } from '../../items/results';
 import { jsonataScope, type MapItems } from '../flow';
-import type { MapItemReader, MapResultWriter } from '../map-run';
+import type { MapItemReader, MapResultWriter, MapRunRequest } from '../map-run';
 import { readField } from '../path-fields';
 import type { StateIO } from '../pipeline';
-import type { StateDef } from '../scope';
+import type { Scope, StateDef } from '../scope';
 import { batchLimits, type ItemShaping } from './map-items';
 import { resolvedMapFields } from './map-jsonata';
 
@@ -70,4 +71,17 @@ export async function writerTarget(io: StateIO): Promise<MapResultWriter | undef
   const args =
     template === undefined ? {} : await io.flow.template(io.e, template, io.effective, 'ResultWriter/Parameters');
   return { writer, arguments: args };
+}
+
+/**
+ * A `ResultWriter` with only `WriterConfig` (no `Resource`): AWS applies its `Transformation`
+ * (default `COMPACT`) and `OutputType` (default `JSON`) to the state's result instead of writing
+ * to S3. `{resultFormat}` for the Map Run request, or nothing when the state has no such writer or
+ * runs in an execution recorded when the writer was ignored (the host is asked only then).
+ */
+export function writerFormat(state: StateDef, scope: Scope): { resultFormat?: MapRunRequest['resultFormat'] } {
+  const writer = state.ResultWriter as ResultWriter | undefined;
+  if (writer === undefined || writer.Resource !== undefined || writer.WriterConfig === undefined) return {};
+  if (scope.run.host.mapRuns?.writerConfig?.() !== true) return {};
+  return { resultFormat: resultWriterFormat(writer) };
 }

@@ -8,7 +8,7 @@ import { DiscardingRecorder } from '../history';
 import type { StateIO, StateRunner } from '../pipeline';
 import type { MachineDef, Scope, StateDef } from '../scope';
 import type { MapItemReader, MapRunRequest } from '../map-run';
-import { readerItems, writerTarget } from './map-s3';
+import { readerItems, writerFormat, writerTarget } from './map-s3';
 import { maxConcurrency, tolerance, toleranceLimits } from './map-config';
 
 /** Why a Map with an `ItemReader` fails where no Map Run can start (S3 is read only in a Map Run). */
@@ -114,6 +114,7 @@ export const mapRunner: StateRunner<MapItems & { reader?: MapItemReader }> = {
         executionType:
           (processor.ProcessorConfig as { ExecutionType?: 'EXPRESS' } | undefined)?.ExecutionType ?? 'STANDARD',
         ...(reader ? { itemReader: reader } : {}),
+        ...writerFormat(state, scope),
       };
       // An S3 ResultWriter is evaluated (and awaited) only where the host writes S3: an execution
       // recorded before it could takes the same steps it took then.
