@@ -14,6 +14,7 @@ import {
 import { startOwnStack, type OwnStack } from './support/own-stack';
 import { MAP_RUN_HISTORY } from './support/map-runs';
 import { replaceWorkers } from './support/stack';
+import { settledRuns } from './support/temporal-runs';
 
 /** A Distributed Map over `$` whose STANDARD children wait `waitSeconds` (if any) and return `{n, twice}`. */
 function fanOut(maxConcurrency: number, waitSeconds = 0) {
@@ -84,19 +85,6 @@ describe('Distributed Map durability', () => {
     }
   }
 
-  /** Every Temporal run of a workflow once visibility lists the last one as closed, oldest first. */
-  async function settledRuns(workflowId: string) {
-    for (let i = 0; ; i++) {
-      const runs: { runId: string; status: string; startTime: Date }[] = [];
-      for await (const info of temporal.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
-        runs.push({ runId: info.runId, status: info.status.name, startTime: info.startTime });
-      }
-      runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
-      if (runs.at(-1)?.status === 'COMPLETED' || i >= 120) return runs;
-      await sleep(500);
-    }
-  }
-
   /** The Map Run's children by item: how many child executions each item has, and how many SUCCEEDED. */
   async function childrenByItem(mapRunArn: string) {
     const { rows } = await pool.query<{ index: number; children: number; succeeded: number }>(
@@ -142,7 +130,7 @@ describe('Distributed Map durability', () => {
     await expectCompleted(id, mapRunArn, count);
 
     // The Map Run workflow ran 1,000 children per run: three runs, the first two continued as new.
-    const runs = await settledRuns(mapRunArn);
+    const runs = await settledRuns(temporal, mapRunArn);
     expect(runs.map((run) => run.status)).toEqual(['CONTINUED_AS_NEW', 'CONTINUED_AS_NEW', 'COMPLETED']);
     // Each run's Temporal history is bounded by the children it started, not by the items.
     for (const run of runs) {
@@ -197,7 +185,7 @@ describe('Distributed Map durability', () => {
     await until('the Map Run workflow continued as new', async () => (await handle.describe()).runId !== firstRun, 20);
     await replaceWorkers(own.stack);
     await expectCompleted(id, mapRunArn, count);
-    const runs = await settledRuns(mapRunArn);
+    const runs = await settledRuns(temporal, mapRunArn);
     expect(runs.map((run) => run.status)).toEqual(['CONTINUED_AS_NEW', 'COMPLETED']);
   }, 1_800_000);
 });

@@ -14,7 +14,8 @@ import {
 } from './support/client';
 import { startOwnStack, type OwnStack } from './support/own-stack';
 import { killPid, spawnStepflow, waitForExit } from './support/stack';
-import { taskLoop } from './support/scale-machines';
+import { expectTaskLoopHistory, taskLoop } from './support/scale-machines';
+import { runsOf, settledRuns } from './support/temporal-runs';
 
 /** Temporal events past which the stack's executions continue as new (STEPFLOW_CONTINUE_AS_NEW_EVENTS). */
 const THRESHOLD = 500;
@@ -67,24 +68,6 @@ describe('scale: across a continue-as-new boundary', () => {
     await own?.destroy();
   }, 60_000);
 
-  /** Every Temporal run of the execution's workflow, oldest first. */
-  async function runsOf(executionId: string) {
-    const runs: { runId: string; status: string; startTime: Date }[] = [];
-    for await (const info of temporal.workflow.list({ query: `WorkflowId = "${executionId}"` })) {
-      runs.push({ runId: info.runId, status: info.status.name, startTime: info.startTime });
-    }
-    return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
-  }
-
-  /** The runs once visibility lists the closed one as COMPLETED (it lags the workflow a little). */
-  async function settledRuns(executionId: string) {
-    for (let i = 0; ; i++) {
-      const runs = await runsOf(executionId);
-      if (runs.at(-1)?.status === 'COMPLETED' || i >= 120) return runs;
-      await sleep(500);
-    }
-  }
-
   test('SendTaskSuccess and SendTaskHeartbeat reach the current run; a token used before hand-overs is refused', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-can-token-'));
     const limit = 100;
@@ -107,7 +90,7 @@ describe('scale: across a continue-as-new boundary', () => {
       if (n === limit) {
         // The last Task waits in a later run: the first token, issued and used in the first run,
         // is refused (as AWS refuses a used token) and reaches no other Task.
-        expect((await runsOf(id)).length).toBeGreaterThanOrEqual(3);
+        expect((await runsOf(temporal, id)).length).toBeGreaterThanOrEqual(3);
         const late = await call('POST', '/v1/task-tokens/success', { taskToken: tokens[0], output: { n: 0 } });
         expect(late).toMatchObject({ status: 409, body: { code: 'TASK_TIMED_OUT' } });
       }
@@ -118,7 +101,7 @@ describe('scale: across a continue-as-new boundary', () => {
     }
     const done = await waitForEnd(id, 300_000);
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: { n: limit } });
-    const runs = await settledRuns(id);
+    const runs = await settledRuns(temporal, id);
     // The tokens were issued and answered over several runs of the workflow.
     expect(runs.length).toBeGreaterThanOrEqual(3);
     expect(runs[0].runId).toBe(firstRunId);
@@ -152,7 +135,7 @@ describe('scale: across a continue-as-new boundary', () => {
     }
     await replaceWorker();
     // Second kill: at the first event of the next run (its first workflow task starts from the continuation).
-    const firstRun = (await runsOf(id))[0].runId;
+    const firstRun = (await runsOf(temporal, id))[0].runId;
     for (const deadline = Date.now() + 300_000; ;) {
       const described = await handle.describe();
       if (described.runId !== firstRun) break;
@@ -163,14 +146,8 @@ describe('scale: across a continue-as-new boundary', () => {
 
     const done = await waitForEnd(id, 600_000);
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: { n: limit, runs: limit } });
-    const events = await history(id);
-    expectCompleteHistory(events);
-    // ExecutionStarted, Init (2), limit × (Task: 5, Choice: 2), Done (2), ExecutionSucceeded: nothing
-    // recorded twice, nothing lost, every event chained to the one before it.
-    expect(events).toHaveLength(1 + 2 + limit * 7 + 2 + 1);
-    expect(events.filter((e) => e.type === 'LambdaFunctionSucceeded')).toHaveLength(limit);
-    expect(events.slice(2).every((e, i) => e.previousEventId === events[i + 1].id)).toBe(true);
-    const runs = await settledRuns(id);
+    expectTaskLoopHistory(await history(id), limit);
+    const runs = await settledRuns(temporal, id);
     expect(runs.length).toBeGreaterThanOrEqual(3);
     expect(runs.at(-1)?.status).toBe('COMPLETED');
   }, 900_000);

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import {
@@ -13,7 +12,8 @@ import {
   waitForEnd,
 } from './support/client';
 import { startOwnStack, type OwnStack } from './support/own-stack';
-import { taskLoop } from './support/scale-machines';
+import { expectTaskLoopHistory, taskLoop } from './support/scale-machines';
+import { waitForRuns } from './support/temporal-runs';
 
 /**
  * Fan-out and long runs on a stack of its own whose executions continue as new past 500 Temporal
@@ -41,31 +41,6 @@ describe('scale: continue-as-new on the real stack', () => {
     await own?.destroy();
   }, 60_000);
 
-  /** Every Temporal run of the execution's workflow, oldest first, with its status and history length. */
-  async function runsOf(executionId: string) {
-    const runs: { runId: string; status: string; historyLength: number; startTime: Date }[] = [];
-    for await (const info of temporal.workflow.list({ query: `WorkflowId = "${executionId}"` })) {
-      runs.push({
-        runId: info.runId,
-        status: info.status.name,
-        historyLength: info.historyLength,
-        startTime: info.startTime,
-      });
-    }
-    return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
-  }
-
-  /** Waits until Temporal's visibility lists at least `count` runs of the workflow. */
-  async function waitForRuns(executionId: string, count: number, timeoutMs = 300_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const runs = await runsOf(executionId);
-      if (runs.length >= count) return runs;
-      if (Date.now() > deadline) throw new Error(`${executionId}: ${runs.length} runs after ${timeoutMs} ms`);
-      await sleep(500);
-    }
-  }
-
   /**
    * The replay suite keeps a continued execution's first run (it ends continuing as new) and its
    * last (it starts from a continuation): `RECORD_HISTORIES=1` writes them when missing.
@@ -76,7 +51,7 @@ describe('scale: continue-as-new on the real stack', () => {
     const id = await startExecution(machine, {});
     expect(await waitForEnd(id, 300_000)).toMatchObject({ status: 'SUCCEEDED', output: { n: 100, runs: 100 } });
     expectCompleteHistory(await history(id));
-    const runs = await waitForRuns(id, 2);
+    const runs = await waitForRuns(temporal, id, 2);
     expect(runs.map((r) => r.status)).toEqual(['CONTINUED_AS_NEW', 'COMPLETED']);
     const files = {
       'scale-continue-as-new-first-run': runs[0].runId,
@@ -100,14 +75,8 @@ describe('scale: continue-as-new on the real stack', () => {
     const done = await waitForEnd(id, 900_000);
     const seconds = (Date.now() - started) / 1000;
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: { n: 1_000, runs: 1_000 } });
-    const events = await history(id);
-    expectCompleteHistory(events);
-    // ExecutionStarted, Init (2), 1,000 × (Task: 5, Choice: 2), Done (2), ExecutionSucceeded.
-    expect(events).toHaveLength(1 + 2 + 1_000 * 7 + 2 + 1);
-    expect(events.filter((e) => e.type === 'LambdaFunctionSucceeded')).toHaveLength(1_000);
-    // Every event chains to the one before it: the hand-overs left no seam.
-    expect(events.slice(2).every((e, i) => e.previousEventId === events[i + 1].id)).toBe(true);
-    const runs = await waitForRuns(id, 2);
+    expectTaskLoopHistory(await history(id), 1_000);
+    const runs = await waitForRuns(temporal, id, 2);
     const continued = runs.filter((r) => r.status === 'CONTINUED_AS_NEW');
     // About six Temporal events per iteration: a hand-over every 80-odd iterations.
     expect(continued.length).toBeGreaterThanOrEqual(10);
@@ -122,7 +91,7 @@ describe('scale: continue-as-new on the real stack', () => {
     await createMachine(machine, taskLoop(600));
     const id = await startExecution(machine, {});
     // Two hand-overs behind it: the API addresses the workflow by id, whatever its run.
-    await waitForRuns(id, 3);
+    await waitForRuns(temporal, id, 3);
     const stopped = await call('POST', `/v1/executions/${encodeURIComponent(id)}/stop`, {
       error: 'Operator',
       cause: 'halfway',
