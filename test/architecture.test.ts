@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
+import { PRELOADED_MODULES } from '../engine/temporal/bundle-workflows';
 
 /**
  * The architecture, checked on every import of the project's source (read with the TypeScript
@@ -206,6 +207,34 @@ describe('architecture', () => {
       .filter((imp) => imp.from.startsWith('workflows/') && !allowed(imp))
       .map((imp) => `${imp.from} imports ${imp.specifier}${imp.typeOnly ? ' (type)' : ''}`);
     expect(violations).toEqual([]);
+  });
+
+  test('the workflow bundle shares exactly the pure core workflows import, which reaches no Temporal module', () => {
+    // What workflows/ imports of the core at run time must be preloaded (else every workflow loads it again) …
+    const imported = [
+      ...new Set(
+        imports
+          .filter((imp) => imp.from.startsWith('workflows/') && !imp.typeOnly && imp.target?.startsWith('engine/core/'))
+          .map((imp) => imp.target as string),
+      ),
+    ].sort();
+    expect(PRELOADED_MODULES.map((module) => `${module}.ts`).sort()).toEqual(imported);
+    // … and nothing a preloaded module reaches may hold per-workflow state: no @temporalio module.
+    const reached = new Set<string>();
+    const queue = [...imported];
+    const packages = new Set<string>();
+    while (queue.length > 0) {
+      const file = queue.pop() as string;
+      if (reached.has(file)) continue;
+      reached.add(file);
+      for (const imp of imports.filter((candidate) => candidate.from === file && !candidate.typeOnly)) {
+        if (imp.target) queue.push(imp.target);
+        else packages.add(imp.specifier);
+      }
+    }
+    expect(reached.size).toBeGreaterThan(imported.length);
+    expect([...packages].filter((specifier) => specifier.startsWith('@temporalio/'))).toEqual([]);
+    expect([...reached].filter((file) => !file.startsWith('engine/core/') && !file.startsWith('schemas/'))).toEqual([]);
   });
 
   test('engine/api imports nothing from engine/db (the use cases in engine/service own the store)', () => {

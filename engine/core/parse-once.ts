@@ -6,22 +6,33 @@
  * with the same error as it always did.
  */
 
-/** Parses actually made (not served from a table), per kind: what tests observe. */
-export const parseCounts = { jsonPath: 0, intrinsic: 0, jsonata: 0 };
+/**
+ * Parses actually made (not served from a table), per kind. Private: the worker shares this module
+ * between workflows and freezes what it exports (see bundle-workflows.ts), so only functions are
+ * exported.
+ */
+const counts = { jsonPath: 0, intrinsic: 0, jsonata: 0 };
+
+type ParseKind = keyof typeof counts;
+
+/** The parses made so far, per kind: what tests observe. */
+export function parseCounts(): Readonly<Record<ParseKind, number>> {
+  return { ...counts };
+}
+
+/** Counts a parse made outside a table (one that must not be shared). */
+export function countParse(kind: ParseKind): void {
+  counts[kind]++;
+}
 
 /** A table is cleared when it reaches this many entries (definitions hold far fewer). */
 const LIMIT = 5000;
 
 /** The parsed form of `text` from `table`, parsing (and counting) it on a miss. */
-export function parseOnce<T>(
-  table: Map<string, T>,
-  kind: keyof typeof parseCounts,
-  text: string,
-  parse: (text: string) => T,
-): T {
+export function parseOnce<T>(table: Map<string, T>, kind: ParseKind, text: string, parse: (text: string) => T): T {
   let parsed = table.get(text);
   if (parsed === undefined) {
-    parseCounts[kind]++;
+    counts[kind]++;
     parsed = parse(text);
     if (table.size >= LIMIT) table.clear();
     table.set(text, parsed);

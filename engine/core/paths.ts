@@ -8,7 +8,7 @@ import {
   parseJsonPath,
   type ParsedPath,
 } from './jsonpath';
-import { parseCounts, parseOnce } from './parse-once';
+import { countParse, parseOnce } from './parse-once';
 
 /** The ASL default of "ResultPath": replace the whole input with the result. */
 export const DEFAULT_RESULT_PATH = '$';
@@ -37,7 +37,7 @@ export function parsedPath(path: string): ParsedPath {
   if (typeof path === 'string' && !path.includes('=~')) {
     return parseOnce(PARSED_PATHS, 'jsonPath', path, parseJsonPath);
   }
-  parseCounts.jsonPath++;
+  countParse('jsonPath');
   return parseJsonPath(path);
 }
 

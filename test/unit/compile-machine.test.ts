@@ -30,7 +30,7 @@ function planMachine(definition: unknown): TopLevelMachine {
 }
 
 /** The parse counters, as numbers (a copy). */
-const counts = () => ({ ...parseCounts });
+const counts = () => parseCounts();
 
 describe('compileMachine', () => {
   test('one typed node per state with its runner and the data flow of its query language', () => {
