@@ -3,6 +3,7 @@ import type { ExecutionResponse } from '../../schemas/api/executions';
 import { executionId as toExecutionId } from '../core/arn';
 import type { ServiceDeps } from '../service/deps';
 import { describeExecution } from '../service/describe';
+import { DomainError, type DomainErrorCode } from '../service/errors';
 import { startExecution } from '../service/start';
 
 /** What a trigger starts: a state machine, optionally a published version or an alias. */
@@ -12,20 +13,15 @@ export interface TriggerTarget {
   alias: string | null;
 }
 
-/**
- * The code of a use case's refusal (`ApiError`, or `DomainError` once use cases live in
- * engine/service), else undefined: an unexpected failure.
- */
-export function refusalCode(err: unknown): string | undefined {
-  if (!(err instanceof Error) || (err.name !== 'ApiError' && err.name !== 'DomainError')) return undefined;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+/** The code of a use case's refusal (a `DomainError`), else undefined: an unexpected failure. */
+export function refusalCode(err: unknown): DomainErrorCode | undefined {
+  return err instanceof DomainError ? err.code : undefined;
 }
 
 /** True when a use case refused for the caller's reason (retrying the same request cannot help). */
 export function isRefusal(err: unknown): boolean {
   const code = refusalCode(err);
-  return code !== undefined && code !== 'SERVICE_UNAVAILABLE' && code !== 'INTERNAL';
+  return code !== undefined && code !== 'SERVICE_UNAVAILABLE';
 }
 
 /** A short, name-safe digest of a trigger's dedup key (24 hex digits: 96 bits). */

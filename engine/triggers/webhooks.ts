@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type z } from 'zod';
 import type { CreateWebhookRequestSchema, WebhookResponseSchema } from '../../schemas/api/triggers';
 import { masterKeyOf } from '../service/api-keys';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../service/errors';
 import { nestsDeeperThan, MAX_JSON_DEPTH } from '../api/json-limits';
 import { sealSecret, unsealSecret, type MasterKey } from '../service/key-secrets';
 import {
@@ -83,7 +83,7 @@ export async function listWebhookPage(
 
 export async function describeWebhook(deps: ServiceDeps, id: string): Promise<WebhookResponse> {
   const row = await findWebhook(deps.pool, id);
-  if (!row) throw new ApiError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
+  if (!row) throw new DomainError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
   return toResponse(row);
 }
 
@@ -91,13 +91,14 @@ export async function describeWebhook(deps: ServiceDeps, id: string): Promise<We
 export async function rotateWebhook(deps: ServiceDeps, id: string): Promise<WebhookResponse> {
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   const row = await rotateWebhookSecret(deps.pool, id, sealSecret(master(deps), sealingId(id), secret));
-  if (!row) throw new ApiError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
+  if (!row) throw new DomainError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
   deps.log.info({ webhook: id }, 'webhook secret rotated');
   return toResponse(row, secret);
 }
 
 export async function removeWebhook(deps: ServiceDeps, id: string): Promise<void> {
-  if (!(await deleteWebhook(deps.pool, id))) throw new ApiError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
+  if (!(await deleteWebhook(deps.pool, id)))
+    throw new DomainError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
   deps.log.info({ webhook: id }, 'webhook deleted');
 }
 
@@ -123,7 +124,7 @@ export async function acceptDelivery(
   const row = await findWebhook(deps.pool, id);
   // Unknown hook and bad signature answer alike, so ids cannot be probed without a secret.
   const secret = row ? unsealSecret(master(deps), sealingId(row.id), row.secretSealed) : undefined;
-  if (!row || secret === undefined) throw new ApiError('INVALID_SIGNATURE', 'The signature does not verify');
+  if (!row || secret === undefined) throw new DomainError('INVALID_SIGNATURE', 'The signature does not verify');
   const verdict = verifyWebhookSignature(
     delivery.signature,
     secret,
@@ -139,10 +140,13 @@ export async function acceptDelivery(
       expired: 'The signature timestamp is too old (or in the future)',
       mismatch: 'The signature does not verify',
     } as const;
-    throw new ApiError('INVALID_SIGNATURE', messages[verdict]);
+    throw new DomainError('INVALID_SIGNATURE', messages[verdict]);
   }
   if (delivery.deliveryId !== undefined && !DELIVERY_ID.test(delivery.deliveryId)) {
-    throw new ApiError('VALIDATION_FAILED', 'The Stepflow-Delivery-Id header must be 1-200 visible ASCII characters');
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'The Stepflow-Delivery-Id header must be 1-200 visible ASCII characters',
+    );
   }
   const input = parseBody(delivery.body);
   const key = delivery.deliveryId ?? `signature ${delivery.signature as string}`;
@@ -153,7 +157,7 @@ function parseBody(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') return {};
   if (nestsDeeperThan(text)) {
-    throw new ApiError(
+    throw new DomainError(
       'JSON_TOO_DEEP',
       `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
     );
@@ -161,6 +165,6 @@ function parseBody(body: Buffer): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ApiError('INVALID_EXECUTION_INPUT', 'The request body is not JSON');
+    throw new DomainError('INVALID_EXECUTION_INPUT', 'The request body is not JSON');
   }
 }

@@ -22,6 +22,7 @@ const FROM_DOMAIN: Record<Exclude<DomainErrorCode, 'SERVICE_UNAVAILABLE'>, strin
   INVALID_DEFINITION: 'InvalidDefinition',
   INVALID_EXECUTION_INPUT: 'InvalidExecutionInput',
   VALIDATION_FAILED: 'ValidationException',
+  JSON_TOO_DEEP: 'SerializationException',
   INVALID_CURSOR: 'InvalidToken',
   ACTIVITY_NOT_FOUND: 'ActivityDoesNotExist',
   TASK_DOES_NOT_EXIST: 'TaskDoesNotExist',
@@ -32,6 +33,7 @@ const FROM_DOMAIN: Record<Exclude<DomainErrorCode, 'SERVICE_UNAVAILABLE'>, strin
   RESOURCE_NOT_FOUND: 'ResourceNotFound',
   TOO_MANY_TAGS: 'TooManyTags',
   CONFLICT: 'ConflictException',
+  INVALID_SIGNATURE: 'InvalidSignatureException',
 };
 
 /** How Step Functions words the refusal of a resource that does not exist, before the ARN. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../../api/errors';
+import { DomainError } from '../../service/errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../api/json-limits';
 import type { QueueTriggerRow } from '../../db/trigger-queues-repo';
 import type { ServiceDeps } from '../../service/deps';
@@ -20,11 +20,12 @@ export function messageExecutionName(trigger: string, messageId: string | undefi
 export function messageInput(body: Uint8Array): unknown {
   const text = Buffer.from(body).toString('utf8');
   if (text.trim() === '') return {};
-  if (nestsDeeperThan(text)) throw new ApiError('JSON_TOO_DEEP', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  if (nestsDeeperThan(text))
+    throw new DomainError('JSON_TOO_DEEP', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ApiError('INVALID_EXECUTION_INPUT', 'the message body is not JSON');
+    throw new DomainError('INVALID_EXECUTION_INPUT', 'the message body is not JSON');
   }
 }
 
