@@ -116,12 +116,6 @@ export async function findMapRun(db: Queryable, mapRunArn: string): Promise<MapR
   return rows[0];
 }
 
-/** The plan every child of the Map Run runs. */
-export async function findMapRunPlan(db: Queryable, mapRunArn: string): Promise<unknown> {
-  const { rows } = await db.query(`SELECT plan FROM map_runs WHERE map_run_arn = $1`, [mapRunArn]);
-  return rows[0]?.plan;
-}
-
 /**
  * The Map Run a redriven parent reopens: the latest one of the same state that did not succeed
  * and was started (or last redriven) by an earlier run of the parent.

@@ -57,11 +57,6 @@ export async function namingArn<T>(arn: string, result: Promise<T>): Promise<T> 
   }
 }
 
-/** Step Functions actions Stepflow recognises but does not offer yet: `UnsupportedOperation`, never a fake success. */
-export function notAvailableYet(action: string): SfnError {
-  return new SfnError('UnsupportedOperation', `${action} is not available yet in Stepflow`);
-}
-
 /** Maps anything a use case threw onto the protocol's error, or undefined when it is internal. */
 export function toSfnError(err: unknown): SfnError | undefined {
   if (err instanceof SfnError) return err;
