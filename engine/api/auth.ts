@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ServiceDeps } from '../service/deps';
 import { activeApiKey, authRequired, isLoopback, masterKeyOf, type ApiKeyRow, type Scope } from '../service/api-keys';
-import { secretMatches, unsealSecret, type MasterKey } from '../service/key-secrets';
+import { secretMatches, unsealSecret } from '../service/key-secrets';
 import { checkSigV4Claims, isSigV4, parseSigV4, verifySigV4Signature, type SigV4Header } from './sigv4';
 
 /** What a route needs: nothing (`public`) or a key holding that scope. */
@@ -225,7 +225,6 @@ function readBody(payload: Readable, limit: number): Promise<Buffer | undefined>
 export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
   let onUntil = 0;
   const loopback = isLoopback(deps.config.HOST);
-  let master: MasterKey | undefined;
   const enforced = async (): Promise<boolean> => {
     if (!loopback || Date.now() < onUntil) return true;
     // Only the "on" answer is cached: the first key created is enforced from the next request.
@@ -266,7 +265,7 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
           'UnrecognizedClientException',
           'The security token included in the request is invalid.',
         );
-      master ??= masterKeyOf(deps.config);
+      const master = masterKeyOf(deps.config);
       const secret = key.secretSealed ? unsealSecret(master, key.id, key.secretSealed) : undefined;
       if (secret === undefined) {
         request.log.error(

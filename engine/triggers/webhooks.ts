@@ -4,7 +4,7 @@ import type { CreateWebhookRequestSchema, WebhookResponseSchema } from '../../sc
 import { masterKeyOf } from '../service/api-keys';
 import { DomainError } from '../service/errors';
 import { nestsDeeperThan, MAX_JSON_DEPTH } from '../api/json-limits';
-import { sealSecret, unsealSecret, type MasterKey } from '../service/key-secrets';
+import { sealSecret, unsealSecret } from '../service/key-secrets';
 import {
   deleteWebhook,
   findWebhook,
@@ -22,17 +22,6 @@ type WebhookResponse = z.infer<typeof WebhookResponseSchema>;
 
 /** A delivery id: 1–200 visible ASCII characters. */
 const DELIVERY_ID = /^[\x21-\x7e]{1,200}$/;
-
-const masters = new WeakMap<ServiceDeps['config'], MasterKey>();
-/** The master key that seals hook secrets (the API keys' one), read once per config. */
-function master(deps: ServiceDeps): MasterKey {
-  let key = masters.get(deps.config);
-  if (!key) {
-    key = masterKeyOf(deps.config);
-    masters.set(deps.config, key);
-  }
-  return key;
-}
 
 /** The sealing context of a hook's secret: bound to its id, so a sealed value moved to another row does not open. */
 const sealingId = (id: string) => `webhook ${id}`;
@@ -65,7 +54,7 @@ export async function createWebhook(
     stateMachine: request.stateMachine,
     version: request.version ?? null,
     alias: request.alias ?? null,
-    secretSealed: sealSecret(master(deps), sealingId(id), secret),
+    secretSealed: sealSecret(masterKeyOf(deps.config), sealingId(id), secret),
   });
   deps.log.info({ webhook: id, stateMachine: request.stateMachine }, 'webhook created');
   return toResponse(row, secret);
@@ -90,7 +79,7 @@ export async function describeWebhook(deps: ServiceDeps, id: string): Promise<We
 /** Replaces a hook's secret at once (the old one stops working); the new one is returned this once. */
 export async function rotateWebhook(deps: ServiceDeps, id: string): Promise<WebhookResponse> {
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-  const row = await rotateWebhookSecret(deps.pool, id, sealSecret(master(deps), sealingId(id), secret));
+  const row = await rotateWebhookSecret(deps.pool, id, sealSecret(masterKeyOf(deps.config), sealingId(id), secret));
   if (!row) throw new DomainError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
   deps.log.info({ webhook: id }, 'webhook secret rotated');
   return toResponse(row, secret);
@@ -123,7 +112,7 @@ export async function acceptDelivery(
 ): Promise<{ execution: Awaited<ReturnType<typeof startOnce>>['execution']; created: boolean }> {
   const row = await findWebhook(deps.pool, id);
   // Unknown hook and bad signature answer alike, so ids cannot be probed without a secret.
-  const secret = row ? unsealSecret(master(deps), sealingId(row.id), row.secretSealed) : undefined;
+  const secret = row ? unsealSecret(masterKeyOf(deps.config), sealingId(row.id), row.secretSealed) : undefined;
   if (!row || secret === undefined) throw new DomainError('INVALID_SIGNATURE', 'The signature does not verify');
   const verdict = verifyWebhookSignature(
     delivery.signature,
