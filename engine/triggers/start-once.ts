@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExecutionResponse } from '../../schemas/api/executions';
+import { nestsDeeperThan } from '../api/json-limits';
 import { executionId as toExecutionId } from '../core/arn';
 import type { ServiceDeps } from '../service/deps';
 import { describeExecution } from '../service/describe';
@@ -22,6 +23,17 @@ export function refusalCode(err: unknown): DomainErrorCode | undefined {
 export function isRefusal(err: unknown): boolean {
   const code = refusalCode(err);
   return code !== undefined && code !== 'SERVICE_UNAVAILABLE';
+}
+
+/** A trigger event's body as its execution's input: JSON text, or `{}` when blank; `refusals` word the two refusals. */
+export function bodyInput(text: string, refusals: { tooDeep: string; notJson: string }): unknown {
+  if (text.trim() === '') return {};
+  if (nestsDeeperThan(text)) throw new DomainError('JSON_TOO_DEEP', refusals.tooDeep);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new DomainError('INVALID_EXECUTION_INPUT', refusals.notJson);
+  }
 }
 
 /** A short, name-safe digest of a trigger's dedup key (24 hex digits: 96 bits). */

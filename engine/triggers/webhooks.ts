@@ -3,7 +3,7 @@ import { type z } from 'zod';
 import type { CreateWebhookRequestSchema, WebhookResponseSchema } from '../../schemas/api/triggers';
 import { masterKeyOf } from '../service/api-keys';
 import { DomainError } from '../service/errors';
-import { nestsDeeperThan, MAX_JSON_DEPTH } from '../api/json-limits';
+import { MAX_JSON_DEPTH } from '../api/json-limits';
 import { sealSecret, unsealSecret } from '../service/key-secrets';
 import {
   deleteWebhook,
@@ -15,7 +15,7 @@ import {
 } from '../db/trigger-webhooks-repo';
 import type { ServiceDeps } from '../service/deps';
 import { getStateMachine } from '../service/state-machines';
-import { dedupDigest, startOnce } from './start-once';
+import { bodyInput, dedupDigest, startOnce } from './start-once';
 import { verifyWebhookSignature } from './webhook-signature';
 
 type WebhookResponse = z.infer<typeof WebhookResponseSchema>;
@@ -137,23 +137,10 @@ export async function acceptDelivery(
       'The Stepflow-Delivery-Id header must be 1-200 visible ASCII characters',
     );
   }
-  const input = parseBody(delivery.body);
+  const input = bodyInput(delivery.body.toString('utf8'), {
+    tooDeep: `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+    notJson: 'The request body is not JSON',
+  });
   const key = delivery.deliveryId ?? `signature ${delivery.signature as string}`;
   return startOnce(deps, row, `${row.id}-${dedupDigest(key)}`, input);
-}
-
-function parseBody(body: Buffer): unknown {
-  const text = body.toString('utf8');
-  if (text.trim() === '') return {};
-  if (nestsDeeperThan(text)) {
-    throw new DomainError(
-      'JSON_TOO_DEEP',
-      `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new DomainError('INVALID_EXECUTION_INPUT', 'The request body is not JSON');
-  }
 }
