@@ -1,4 +1,5 @@
 import { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/asl/problem';
+import { childPointer, isJsonObject } from '../core/validate/walk';
 
 /**
  * The rules only EXPRESS state machines have (AWS: Express workflows run at most five minutes
@@ -24,22 +25,18 @@ export function expressChildProblems(definition: unknown): DefinitionProblem[] {
   return problems;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** AWS's message (the trailing space is AWS's: a validation diagnostic ends with it). */
 const unsupported = (what: string) => `Express state machine does not support ${what} `;
 
 function findExpressProcessors(machine: unknown, pointer: string, problems: DefinitionProblem[]): void {
-  if (!isObject(machine) || !isObject(machine.States)) return;
+  if (!isJsonObject(machine) || !isJsonObject(machine.States)) return;
   for (const [name, state] of Object.entries(machine.States)) {
-    if (!isObject(state)) continue;
-    const at = `${pointer}/States/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (!isJsonObject(state)) continue;
+    const at = childPointer(pointer, 'States', name);
     const processor = state.ItemProcessor;
     if (
-      isObject(processor) &&
-      isObject(processor.ProcessorConfig) &&
+      isJsonObject(processor) &&
+      isJsonObject(processor.ProcessorConfig) &&
       processor.ProcessorConfig.ExecutionType === 'EXPRESS'
     )
       walk(processor, `${at}/ItemProcessor`, problems);
@@ -52,10 +49,10 @@ function findExpressProcessors(machine: unknown, pointer: string, problems: Defi
 }
 
 function walk(machine: unknown, pointer: string, problems: DefinitionProblem[]): void {
-  if (!isObject(machine) || !isObject(machine.States)) return;
+  if (!isJsonObject(machine) || !isJsonObject(machine.States)) return;
   for (const [name, state] of Object.entries(machine.States)) {
-    if (!isObject(state)) continue;
-    const at = `${pointer}/States/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (!isJsonObject(state)) continue;
+    const at = childPointer(pointer, 'States', name);
     if (state.Type === 'Task' && typeof state.Resource === 'string') {
       const resource = state.Resource;
       const pattern = /\.(sync(?::2)?|waitForTaskToken)$/.exec(resource)?.[1];
