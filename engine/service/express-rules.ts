@@ -10,7 +10,7 @@ import { childPointer, isJsonObject } from '../core/validate/walk';
  */
 export function expressProblems(definition: unknown): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
-  walk(definition, '', problems);
+  walk(definition, '', problems, true);
   return problems;
 }
 
@@ -21,39 +21,23 @@ export function expressProblems(definition: unknown): DefinitionProblem[] {
  */
 export function expressChildProblems(definition: unknown): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
-  findExpressProcessors(definition, '', problems);
+  walk(definition, '', problems, false);
   return problems;
 }
 
 /** AWS's message (the trailing space is AWS's: a validation diagnostic ends with it). */
 const unsupported = (what: string) => `Express state machine does not support ${what} `;
 
-function findExpressProcessors(machine: unknown, pointer: string, problems: DefinitionProblem[]): void {
+/**
+ * Checks every Task of `machine` (nested ones included) when it runs as EXPRESS (`express`); else
+ * looks for the EXPRESS ItemProcessors in it and checks those.
+ */
+function walk(machine: unknown, pointer: string, problems: DefinitionProblem[], express: boolean): void {
   if (!isJsonObject(machine) || !isJsonObject(machine.States)) return;
   for (const [name, state] of Object.entries(machine.States)) {
     if (!isJsonObject(state)) continue;
     const at = childPointer(pointer, 'States', name);
-    const processor = state.ItemProcessor;
-    if (
-      isJsonObject(processor) &&
-      isJsonObject(processor.ProcessorConfig) &&
-      processor.ProcessorConfig.ExecutionType === 'EXPRESS'
-    )
-      walk(processor, `${at}/ItemProcessor`, problems);
-    else
-      for (const field of ['ItemProcessor', 'Iterator'] as const)
-        findExpressProcessors(state[field], `${at}/${field}`, problems);
-    if (Array.isArray(state.Branches))
-      state.Branches.forEach((b, i) => findExpressProcessors(b, `${at}/Branches/${i}`, problems));
-  }
-}
-
-function walk(machine: unknown, pointer: string, problems: DefinitionProblem[]): void {
-  if (!isJsonObject(machine) || !isJsonObject(machine.States)) return;
-  for (const [name, state] of Object.entries(machine.States)) {
-    if (!isJsonObject(state)) continue;
-    const at = childPointer(pointer, 'States', name);
-    if (state.Type === 'Task' && typeof state.Resource === 'string') {
+    if (express && state.Type === 'Task' && typeof state.Resource === 'string') {
       const resource = state.Resource;
       const pattern = /\.(sync(?::2)?|waitForTaskToken)$/.exec(resource)?.[1];
       const message = pattern
@@ -64,7 +48,18 @@ function walk(machine: unknown, pointer: string, problems: DefinitionProblem[]):
       if (message)
         problems.push({ code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED, path: `${at}/Resource`, message });
     }
-    for (const field of ['ItemProcessor', 'Iterator'] as const) walk(state[field], `${at}/${field}`, problems);
-    if (Array.isArray(state.Branches)) state.Branches.forEach((b, i) => walk(b, `${at}/Branches/${i}`, problems));
+    const processor = state.ItemProcessor;
+    if (
+      !express &&
+      isJsonObject(processor) &&
+      isJsonObject(processor.ProcessorConfig) &&
+      processor.ProcessorConfig.ExecutionType === 'EXPRESS'
+    )
+      walk(processor, `${at}/ItemProcessor`, problems, true);
+    else
+      for (const field of ['ItemProcessor', 'Iterator'] as const)
+        walk(state[field], `${at}/${field}`, problems, express);
+    if (Array.isArray(state.Branches))
+      state.Branches.forEach((b, i) => walk(b, `${at}/Branches/${i}`, problems, express));
   }
 }
