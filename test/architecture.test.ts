@@ -12,6 +12,8 @@ import { PRELOADED_MODULES } from '../engine/temporal/bundle-workflows';
  *   as types only: the activities' contracts);
  * - `engine/api` (REST and the Step Functions protocol) reaches the store only through the use
  *   cases of `engine/service`: it imports nothing from `engine/db`, not even a type;
+ * - use cases (`engine/service`, `engine/triggers`, `engine/notifications` but its route module)
+ *   throw domain errors: they never import the HTTP error catalogue (`ApiError`, engine/api/errors);
  * - no value-import cycle anywhere.
  */
 
@@ -119,6 +121,13 @@ const isIoPackage = (specifier: string) =>
     name.endsWith('/') ? specifier.startsWith(name) : specifier === name || specifier.startsWith(`${name}/`),
   );
 const isPure = (file: string) => PURE.some((dir) => file.startsWith(dir));
+
+/** The HTTP layer's error catalogue: only route modules and engine/api may throw its `ApiError`. */
+const HTTP_ERRORS = 'engine/api/errors.ts';
+const USE_CASE_DIRS = ['engine/service/', 'engine/triggers/', 'engine/notifications/'];
+/** A use-case module: in a use-case folder, and not a Fastify route module (`routes.ts`). */
+const isUseCase = (file: string) =>
+  USE_CASE_DIRS.some((dir) => file.startsWith(dir)) && path.posix.basename(file) !== 'routes.ts';
 
 const files = SOURCE_DIRS.flatMap(sourceFiles);
 const imports = files.flatMap((file) => importsOf(file));
@@ -245,6 +254,18 @@ describe('architecture', () => {
     // The rule reads the same import graph as the others: a direct import of the store is seen.
     const probe = importsOf('engine/api/sfn/probe.ts', "import { findExecution } from '../../db/executions-repo';");
     expect(probe.map((imp) => imp.target)).toEqual(['engine/db/executions-repo.ts']);
+  });
+
+  test('use cases never import the HTTP ApiError (engine/service, engine/triggers, engine/notifications)', () => {
+    const violations = imports
+      .filter((imp) => isUseCase(imp.from) && imp.target === HTTP_ERRORS)
+      .map((imp) => `${imp.from} imports ${imp.specifier}${imp.typeOnly ? ' (type)' : ''}`);
+    expect(violations).toEqual([]);
+    // The rule sees a use case's import of ApiError, and leaves route modules alone.
+    const probe = importsOf('engine/triggers/probe.ts', "import { ApiError } from '../api/errors';");
+    expect(probe.filter((imp) => isUseCase(imp.from) && imp.target === HTTP_ERRORS)).toHaveLength(1);
+    expect(isUseCase('engine/notifications/dispatcher.ts')).toBe(true);
+    expect(isUseCase('engine/notifications/routes.ts')).toBe(false);
   });
 
   test('no value-import cycle (but the interpreter one, until the core rewrite lands)', () => {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ServiceDeps } from '../service/deps';
 import { activeApiKey, authRequired, isLoopback, masterKeyOf, type ApiKeyRow, type Scope } from '../service/api-keys';
-import { secretMatches, unsealSecret, type MasterKey } from '../service/key-secrets';
+import { secretMatches, unsealSecret } from '../service/key-secrets';
 import { checkSigV4Claims, isSigV4, parseSigV4, verifySigV4Signature, type SigV4Header } from './sigv4';
 
 /** What a route needs: nothing (`public`) or a key holding that scope. */
@@ -168,6 +168,12 @@ export function authenticatedKeyId(request: FastifyRequest): string | undefined 
   return (request as AuthRequest)[kKeyId];
 }
 
+/** What the protocol answers for a key id it does not know (as Step Functions words it). */
+const UNRECOGNIZED_TOKEN = 'The security token included in the request is invalid.';
+
+const lacksScope = (keyId: string, access: Scope) =>
+  `The API key '${keyId}' lacks the '${access}' scope this request needs`;
+
 /** Answers 401/403 in the REST shape or the Step Functions protocol's (`__type`, `x-amzn-errortype`). */
 function refuse(reply: FastifyReply, sfn: boolean, status: 401 | 403, type: string, message: string): FastifyReply {
   if (sfn) {
@@ -225,7 +231,6 @@ function readBody(payload: Readable, limit: number): Promise<Buffer | undefined>
 export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
   let onUntil = 0;
   const loopback = isLoopback(deps.config.HOST);
-  let master: MasterKey | undefined;
   const enforced = async (): Promise<boolean> => {
     if (!loopback || Date.now() < onUntil) return true;
     // Only the "on" answer is cached: the first key created is enforced from the next request.
@@ -243,40 +248,28 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
     const access = requiredAccess(request.method, route, target);
     if (access === 'public' || !(await enforced())) return;
     const authorization = request.headers.authorization;
+    // REST answers by status (UNAUTHORIZED, FORBIDDEN); the protocol names the `__type`.
+    const deny = (type: string, message: string, status: 401 | 403 = 401) => refuse(reply, sfn, status, type, message);
 
     if (sfn && isSigV4(authorization)) {
       const header = parseSigV4(authorization);
       if (!header)
-        return refuse(
-          reply,
-          true,
-          401,
+        return deny(
           'IncompleteSignatureException',
           'The AWS Signature Version 4 Authorization header is incomplete or malformed',
         );
       const problem = checkSigV4Claims(header, request.headers);
-      if (problem)
-        return refuse(reply, true, 401, 'InvalidSignatureException', `The request signature is invalid: ${problem}`);
+      if (problem) return deny('InvalidSignatureException', `The request signature is invalid: ${problem}`);
       const key = await activeApiKey(deps.pool, header.accessKeyId);
-      if (!key)
-        return refuse(
-          reply,
-          true,
-          401,
-          'UnrecognizedClientException',
-          'The security token included in the request is invalid.',
-        );
-      master ??= masterKeyOf(deps.config);
+      if (!key) return deny('UnrecognizedClientException', UNRECOGNIZED_TOKEN);
+      const master = masterKeyOf(deps.config);
       const secret = key.secretSealed ? unsealSecret(master, key.id, key.secretSealed) : undefined;
       if (secret === undefined) {
         request.log.error(
           { apiKey: key.id, masterKey: master.id },
           'api key secret cannot be unsealed with this master key',
         );
-        return refuse(
-          reply,
-          true,
-          401,
+        return deny(
           'InvalidSignatureException',
           "The request signature cannot be verified for this key; use Bearer or a key created with this server's master key",
         );
@@ -286,37 +279,17 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
     }
 
     const bearer = /^Bearer\s+([^.\s]+)\.(\S+)$/.exec(authorization ?? '');
-    if (!bearer) {
-      if (sfn)
-        return refuse(
-          reply,
-          true,
-          401,
-          'MissingAuthenticationTokenException',
-          'Request is missing a valid AWS Signature Version 4 Authorization header (or Bearer <key id>.<secret>)',
-        );
-      return refuse(reply, false, 401, '', 'An API key is required: Authorization: Bearer <key id>.<secret>');
-    }
-    const key = await activeApiKey(deps.pool, bearer[1]);
-    if (!key || !secretMatches(key.secretHash, bearer[2])) {
-      if (sfn)
-        return refuse(
-          reply,
-          true,
-          401,
-          'UnrecognizedClientException',
-          'The security token included in the request is invalid.',
-        );
-      return refuse(reply, false, 401, '', 'The API key is invalid or revoked');
-    }
-    if (!key.scopes.includes(access))
-      return refuse(
-        reply,
-        sfn,
-        403,
-        'AccessDeniedException',
-        `The API key '${key.id}' lacks the '${access}' scope this request needs`,
+    if (!bearer)
+      return deny(
+        'MissingAuthenticationTokenException',
+        sfn
+          ? 'Request is missing a valid AWS Signature Version 4 Authorization header (or Bearer <key id>.<secret>)'
+          : 'An API key is required: Authorization: Bearer <key id>.<secret>',
       );
+    const key = await activeApiKey(deps.pool, bearer[1]);
+    if (!key || !secretMatches(key.secretHash, bearer[2]))
+      return deny('UnrecognizedClientException', sfn ? UNRECOGNIZED_TOKEN : 'The API key is invalid or revoked');
+    if (!key.scopes.includes(access)) return deny('AccessDeniedException', lacksScope(key.id, access), 403);
     (request as AuthRequest)[kKeyId] = key.id;
     request.log = request.log.child({ apiKey: key.id });
   });
@@ -338,27 +311,17 @@ export function installAuth(app: FastifyInstance, deps: ServiceDeps): void {
       pending.header,
       pending.secret,
     );
-    if (problem)
-      return refuse(
-        reply,
-        true,
-        401,
-        'InvalidSignatureException',
-        `The request signature we calculated does not match the signature you provided: ${problem}`,
-      );
+    if (problem) {
+      const message = `The request signature we calculated does not match the signature you provided: ${problem}`;
+      return refuse(reply, true, 401, 'InvalidSignatureException', message);
+    }
     const access = requiredAccess(
       request.method,
       request.routeOptions.url,
       request.headers['x-amz-target'] as string | undefined,
     ) as Scope;
     if (!pending.key.scopes.includes(access))
-      return refuse(
-        reply,
-        true,
-        403,
-        'AccessDeniedException',
-        `The API key '${pending.key.id}' lacks the '${access}' scope this request needs`,
-      );
+      return refuse(reply, true, 403, 'AccessDeniedException', lacksScope(pending.key.id, access));
     pending.verified = true;
     (request as AuthRequest)[kKeyId] = pending.key.id;
     request.log = request.log.child({ apiKey: pending.key.id });

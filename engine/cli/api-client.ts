@@ -1,3 +1,4 @@
+import type { Config } from '../../schemas/config';
 /** An error answer of the API, with its problems when the definition was invalid. */
 export class ApiCallError extends Error {
   constructor(
@@ -77,4 +78,12 @@ export class ApiClient {
       }
     }
   }
+}
+
+/** The client a command talks through: its `--url`/`--key` first, then STEPFLOW_URL/STEPFLOW_API_KEY, then HOST:PORT. */
+export function apiClientOf(config: Config, url: string | undefined, key: string | undefined): ApiClient {
+  return new ApiClient(
+    url ?? config.STEPFLOW_URL ?? `http://${config.HOST}:${config.PORT}`,
+    key ?? config.STEPFLOW_API_KEY,
+  );
 }

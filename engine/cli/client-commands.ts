@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../../schemas/config';
 import { parseDefinition } from '../core/validate';
-import { ApiCallError, ApiClient } from './api-client';
+import { ApiCallError, apiClientOf, type ApiClient } from './api-client';
 import { readDefinitionFile, type DefinitionFile } from './definition-file';
 import { palette, timelineLine } from './render';
 
@@ -32,9 +32,9 @@ function printProblems(
   io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'}`);
 }
 
-/** `--input '{"a":1}'` or `--input @file.json`. */
-function readInput(raw: string | undefined): unknown {
-  if (raw === undefined) return {};
+/** `--input '{"a":1}'` or `--input @file.json` (undefined without the option). */
+export function readInput(raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
   const text = raw.startsWith('@') ? fs.readFileSync(raw.slice(1), 'utf8') : raw;
   try {
     return JSON.parse(text);
@@ -68,10 +68,7 @@ export async function runClientCommand(command: string, argv: string[], config: 
       key: { type: 'string' },
     },
   });
-  const api = new ApiClient(
-    values.url ?? config.STEPFLOW_URL ?? `http://${config.HOST}:${config.PORT}`,
-    values.key ?? config.STEPFLOW_API_KEY,
-  );
+  const api = apiClientOf(config, values.url, values.key);
   const c = palette(io.colour);
   const print = (value: unknown, human: () => string) => io.out(values.json ? JSON.stringify(value, null, 2) : human());
   const need = (what: string) => {
@@ -109,7 +106,7 @@ export async function runClientCommand(command: string, argv: string[], config: 
     case 'start': {
       const machine = need('machine');
       let execution = await api.request('POST', `/v1/state-machines/${encodeURIComponent(machine)}/executions`, {
-        input: readInput(values.input),
+        input: values.input === undefined ? {} : readInput(values.input),
         ...(values.name ? { name: values.name } : {}),
       });
       while (values.wait && execution.status === 'RUNNING') {

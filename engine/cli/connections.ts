@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../../schemas/config';
-import { ApiClient } from './api-client';
+import { apiClientOf } from './api-client';
 import type { Io } from './client-commands';
 
 /**
@@ -15,10 +15,7 @@ export async function runConnectionsCommand(argv: string[], config: Config, io: 
     allowPositionals: true,
     options: { json: { type: 'boolean', default: false }, url: { type: 'string' }, key: { type: 'string' } },
   });
-  const api = new ApiClient(
-    values.url ?? config.STEPFLOW_URL ?? `http://${config.HOST}:${config.PORT}`,
-    values.key ?? config.STEPFLOW_API_KEY,
-  );
+  const api = apiClientOf(config, values.url, values.key);
   const [sub, arg] = positionals;
   const need = (what: string) => {
     if (!arg) throw new Error(`usage: stepflow connections ${sub} <${what}>`);

@@ -97,6 +97,17 @@ function onStopSignal(log: Logger, stop: () => Promise<void>): void {
   process.on('SIGTERM', handler);
 }
 
+/** Runs one process of the stack (worker, function host, triggers) until it ends; a stop signal shuts it down. */
+async function runUntilStopped(
+  log: Logger,
+  start: () => Promise<{ run: Promise<unknown>; shutdown(): Promise<void> }>,
+): Promise<void> {
+  exitWithSupervisor(process.env, log);
+  const started = await start();
+  onStopSignal(log, () => started.shutdown());
+  await started.run;
+}
+
 async function run(command: string | undefined, config: Config, log: Logger): Promise<void> {
   switch (command) {
     case 'up':
@@ -107,27 +118,12 @@ async function run(command: string | undefined, config: Config, log: Logger): Pr
       onStopSignal(log, () => api.close());
       return;
     }
-    case 'worker': {
-      exitWithSupervisor(process.env, log);
-      const worker = await startWorkerProcess(config, log);
-      onStopSignal(log, () => worker.shutdown());
-      await worker.run;
-      return;
-    }
-    case 'functions': {
-      exitWithSupervisor(process.env, log);
-      const host = await startFunctionHostProcess(config, log);
-      onStopSignal(log, () => host.shutdown());
-      await host.run;
-      return;
-    }
-    case 'triggers': {
-      exitWithSupervisor(process.env, log);
-      const triggers = await startTriggersProcess(config, log);
-      onStopSignal(log, () => triggers.shutdown());
-      await triggers.run;
-      return;
-    }
+    case 'worker':
+      return runUntilStopped(log, () => startWorkerProcess(config, log));
+    case 'functions':
+      return runUntilStopped(log, () => startFunctionHostProcess(config, log));
+    case 'triggers':
+      return runUntilStopped(log, () => startTriggersProcess(config, log));
     case 'migrate':
       await prepareDatabase(config, log);
       return;

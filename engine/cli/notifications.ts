@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../../schemas/config';
-import { ApiClient } from './api-client';
+import { apiClientOf } from './api-client';
 import type { Io } from './client-commands';
 
 const USAGE = `usage: stepflow notifications <command>
@@ -39,10 +39,7 @@ export async function runNotificationsCommand(argv: string[], config: Config, io
       'api-url': { type: 'string' },
     },
   });
-  const api = new ApiClient(
-    values['api-url'] ?? config.STEPFLOW_URL ?? `http://${config.HOST}:${config.PORT}`,
-    values.key ?? config.STEPFLOW_API_KEY,
-  );
+  const api = apiClientOf(config, values['api-url'], values.key);
   const [command, target] = positionals;
   const path = (name: string | undefined) => {
     if (!name) throw new Error(`usage: stepflow notifications ${command} <name>`);

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../../schemas/config';
-import { ApiClient } from './api-client';
-import type { Io } from './client-commands';
+import { apiClientOf } from './api-client';
+import { readInput, type Io } from './client-commands';
 
 /** The trigger commands: `stepflow schedule|webhook|queue-trigger <action> …`. */
 export const TRIGGER_COMMANDS = ['schedule', 'webhook', 'queue-trigger'];
@@ -22,16 +21,6 @@ const USAGE: Record<string, string> = {
                          --dead-letter SUBJECT|QUEUE --machine M [--version N|--alias A] [--max-in-flight 32] [--max-attempts 5]
   stepflow queue-trigger list | describe <name> | delete <name>`,
 };
-
-function readInput(raw: string | undefined): unknown {
-  if (raw === undefined) return undefined;
-  const text = raw.startsWith('@') ? fs.readFileSync(raw.slice(1), 'utf8') : raw;
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`--input is not valid JSON: ${(err as Error).message}`);
-  }
-}
 
 const int = (raw: string | undefined) => (raw === undefined ? undefined : Number(raw));
 
@@ -65,10 +54,7 @@ export async function runTriggerCommand(command: string, argv: string[], config:
     },
   });
   const [action, target] = positionals;
-  const api = new ApiClient(
-    values.url ?? config.STEPFLOW_URL ?? `http://${config.HOST}:${config.PORT}`,
-    values.key ?? config.STEPFLOW_API_KEY,
-  );
+  const api = apiClientOf(config, values.url, values.key);
   const base = command === 'schedule' ? '/v1/schedules' : command === 'webhook' ? '/v1/webhooks' : '/v1/queue-triggers';
   const one = () => {
     if (!target) throw new Error(USAGE[command]);

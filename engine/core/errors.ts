@@ -33,13 +33,3 @@ export class StatesError extends Error {
     this.name = 'StatesError';
   }
 }
-
-/** True when `value` is a StatesError (also across realms, e.g. the workflow sandbox). */
-export function isStatesError(value: unknown): value is StatesError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { name?: unknown }).name === 'StatesError' &&
-    typeof (value as { error?: unknown }).error === 'string'
-  );
-}

@@ -135,12 +135,6 @@ export async function findMapRun(db: Queryable, mapRunArn: string): Promise<MapR
   return rows[0];
 }
 
-/** The plan every child of the Map Run runs. */
-export async function findMapRunPlan(db: Queryable, mapRunArn: string): Promise<unknown> {
-  const { rows } = await db.query(`SELECT plan FROM map_runs WHERE map_run_arn = $1`, [mapRunArn]);
-  return rows[0]?.plan;
-}
-
 /**
  * The Map Run a redriven parent reopens: the latest one of the same state that did not succeed
  * and was started (or last redriven) by an earlier run of the parent.
@@ -240,6 +234,12 @@ export async function listMapRuns(
   return rows;
 }
 
+/** Joins each row of `map_run_items i` to its item's latest child execution as `latest` (`columns` of `executions e`). */
+const LATEST_CHILD = (columns: string) =>
+  `LEFT JOIN LATERAL (SELECT ${columns} FROM executions e
+     WHERE e.map_run_arn = i.map_run_arn AND e.map_run_index = i.item_index
+     ORDER BY e.start_date DESC, e.execution_id DESC LIMIT 1) latest ON true`;
+
 /** Children (and their items) by status, counting each item's latest child only (DescribeMapRun). */
 export interface MapRunCounts {
   children: Record<string, number>;
@@ -251,10 +251,7 @@ export async function countMapRunChildren(db: Queryable, mapRunArn: string): Pro
   const { rows } = await db.query(
     `SELECT COALESCE(latest.status, 'PENDING') AS status, count(*)::integer AS children, sum(i.size)::integer AS items
        FROM map_run_items i
-       LEFT JOIN LATERAL (
-         SELECT e.status FROM executions e
-          WHERE e.map_run_arn = i.map_run_arn AND e.map_run_index = i.item_index
-          ORDER BY e.start_date DESC, e.execution_id DESC LIMIT 1) latest ON true
+       ${LATEST_CHILD('e.status')}
       WHERE i.map_run_arn = $1
       GROUP BY 1`,
     [mapRunArn],
@@ -280,10 +277,7 @@ export async function mapRunItemsToRun(
   const { rows } = await db.query(
     `SELECT i.item_index AS index, latest.status
        FROM map_run_items i
-       LEFT JOIN LATERAL (
-         SELECT e.status FROM executions e
-          WHERE e.map_run_arn = i.map_run_arn AND e.map_run_index = i.item_index
-          ORDER BY e.start_date DESC, e.execution_id DESC LIMIT 1) latest ON true
+       ${LATEST_CHILD('e.status')}
       WHERE i.map_run_arn = $1 AND i.item_index >= $2 AND i.item_index < $2 + $3
       ORDER BY i.item_index`,
     [mapRunArn, from, count],
@@ -349,10 +343,7 @@ export async function mapRunResults(db: Queryable, mapRunArn: string): Promise<u
   const { rows } = await db.query(
     `SELECT latest.status, latest.output, latest.error, latest.cause
        FROM map_run_items i
-       LEFT JOIN LATERAL (
-         SELECT e.status, e.output, e.error, e.cause FROM executions e
-          WHERE e.map_run_arn = i.map_run_arn AND e.map_run_index = i.item_index
-          ORDER BY e.start_date DESC, e.execution_id DESC LIMIT 1) latest ON true
+       ${LATEST_CHILD('e.status, e.output, e.error, e.cause')}
       WHERE i.map_run_arn = $1
       ORDER BY i.item_index`,
     [mapRunArn],
@@ -395,12 +386,7 @@ export async function mapRunChildRecords(
             latest.status, latest.output::text AS output, latest.error, latest.cause,
             latest.start_date AS "startDate", latest.stop_date AS "stopDate", latest.redrive_count AS "redriveCount"
        FROM map_run_items i
-       LEFT JOIN LATERAL (
-         SELECT e.execution_id, e.name, e.status, e.output, e.error, e.cause, e.start_date, e.stop_date,
-                e.redrive_count
-           FROM executions e
-          WHERE e.map_run_arn = i.map_run_arn AND e.map_run_index = i.item_index
-          ORDER BY e.start_date DESC, e.execution_id DESC LIMIT 1) latest ON true
+       ${LATEST_CHILD('e.execution_id, e.name, e.status, e.output, e.error, e.cause, e.start_date, e.stop_date, e.redrive_count')}
       WHERE i.map_run_arn = $1 AND i.item_index >= $2
       ORDER BY i.item_index
       LIMIT $3`,

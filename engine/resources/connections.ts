@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Config } from '../../schemas/config';
 import type { ConnectionResponse, CreateConnectionRequest } from '../../schemas/api/connections';
 import { DomainError } from '../service/errors';
-import { loadMasterKey, sealSecret, unsealSecret, type MasterKey } from '../service/key-secrets';
+import { sealSecret, unsealSecret, type MasterKey } from '../service/key-secrets';
 import { ARN_ACCOUNT, ARN_REGION } from '../core/arn';
 
 /** The sealed AuthParameters of a connection, as CreateConnection received them. */
@@ -34,11 +33,6 @@ export function connectionArn(name: string, id: string = randomUUID()): string {
 
 /** The additional data a connection's secrets are sealed with: they open only for this ARN. */
 const sealId = (arn: string) => `connection ${arn}`;
-
-/** The master key of this process (STEPFLOW_MASTER_KEY or the data directory's master.key). */
-export function connectionsMasterKey(config: Pick<Config, 'STEPFLOW_MASTER_KEY' | 'STEPFLOW_DATA_DIR'>): MasterKey {
-  return loadMasterKey({ configured: config.STEPFLOW_MASTER_KEY, dataDir: config.STEPFLOW_DATA_DIR });
-}
 
 type Parameters = NonNullable<AuthParameters['InvocationHttpParameters']>;
 

@@ -16,7 +16,7 @@ import {
 } from '../db/api-keys-repo';
 import { withTransaction } from '../db/pool';
 import type { Logger } from '../logger';
-import { hashSecret, loadMasterKey, sealedBy, sealSecret, secretMatches, type MasterKey } from './key-secrets';
+import { hashSecret, masterKeyOf, sealedBy, sealSecret, secretMatches, type MasterKey } from './key-secrets';
 
 export type { ApiKeyRow, Scope };
 
@@ -38,10 +38,7 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
-/** The master key of this process's configuration (see key-secrets.ts). */
-export function masterKeyOf(config: Config): MasterKey {
-  return loadMasterKey({ configured: config.STEPFLOW_MASTER_KEY, dataDir: config.STEPFLOW_DATA_DIR });
-}
+export { masterKeyOf } from './key-secrets';
 
 /** Creates a key with a fresh random id and 192-bit secret; the secret is returned once and stored hashed and sealed. */
 export async function createApiKey(

@@ -7,6 +7,8 @@ import type { DefinitionProblem } from '../../schemas/asl/problem';
  */
 export const DOMAIN_ERROR_CODES = [
   'VALIDATION_FAILED',
+  /** JSON input (a webhook delivery, a queue message) nested deeper than MAX_JSON_DEPTH. */
+  'JSON_TOO_DEEP',
   'INVALID_CURSOR',
   'INVALID_DEFINITION',
   'INVALID_EXECUTION_INPUT',
@@ -23,6 +25,8 @@ export const DOMAIN_ERROR_CODES = [
   'CONFLICT',
   'EXECUTION_ALREADY_EXISTS',
   'STATE_MACHINE_ALREADY_EXISTS',
+  /** A webhook delivery whose signature is missing, wrong or too old (or whose hook is unknown). */
+  'INVALID_SIGNATURE',
   /** A dependency (Temporal) is unavailable: the caller may retry. */
   'SERVICE_UNAVAILABLE',
 ] as const;

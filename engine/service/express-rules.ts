@@ -1,4 +1,5 @@
 import { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/asl/problem';
+import { childPointer, isJsonObject } from '../core/validate/walk';
 
 /**
  * The rules only EXPRESS state machines have (AWS: Express workflows run at most five minutes
@@ -9,7 +10,7 @@ import { DefinitionProblemCodes, type DefinitionProblem } from '../../schemas/as
  */
 export function expressProblems(definition: unknown): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
-  walk(definition, '', problems);
+  walk(definition, '', problems, true);
   return problems;
 }
 
@@ -20,43 +21,23 @@ export function expressProblems(definition: unknown): DefinitionProblem[] {
  */
 export function expressChildProblems(definition: unknown): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
-  findExpressProcessors(definition, '', problems);
+  walk(definition, '', problems, false);
   return problems;
 }
-
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** AWS's message (the trailing space is AWS's: a validation diagnostic ends with it). */
 const unsupported = (what: string) => `Express state machine does not support ${what} `;
 
-function findExpressProcessors(machine: unknown, pointer: string, problems: DefinitionProblem[]): void {
-  if (!isObject(machine) || !isObject(machine.States)) return;
+/**
+ * Checks every Task of `machine` (nested ones included) when it runs as EXPRESS (`express`); else
+ * looks for the EXPRESS ItemProcessors in it and checks those.
+ */
+function walk(machine: unknown, pointer: string, problems: DefinitionProblem[], express: boolean): void {
+  if (!isJsonObject(machine) || !isJsonObject(machine.States)) return;
   for (const [name, state] of Object.entries(machine.States)) {
-    if (!isObject(state)) continue;
-    const at = `${pointer}/States/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    const processor = state.ItemProcessor;
-    if (
-      isObject(processor) &&
-      isObject(processor.ProcessorConfig) &&
-      processor.ProcessorConfig.ExecutionType === 'EXPRESS'
-    )
-      walk(processor, `${at}/ItemProcessor`, problems);
-    else
-      for (const field of ['ItemProcessor', 'Iterator'] as const)
-        findExpressProcessors(state[field], `${at}/${field}`, problems);
-    if (Array.isArray(state.Branches))
-      state.Branches.forEach((b, i) => findExpressProcessors(b, `${at}/Branches/${i}`, problems));
-  }
-}
-
-function walk(machine: unknown, pointer: string, problems: DefinitionProblem[]): void {
-  if (!isObject(machine) || !isObject(machine.States)) return;
-  for (const [name, state] of Object.entries(machine.States)) {
-    if (!isObject(state)) continue;
-    const at = `${pointer}/States/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (state.Type === 'Task' && typeof state.Resource === 'string') {
+    if (!isJsonObject(state)) continue;
+    const at = childPointer(pointer, 'States', name);
+    if (express && state.Type === 'Task' && typeof state.Resource === 'string') {
       const resource = state.Resource;
       const pattern = /\.(sync(?::2)?|waitForTaskToken)$/.exec(resource)?.[1];
       const message = pattern
@@ -67,7 +48,18 @@ function walk(machine: unknown, pointer: string, problems: DefinitionProblem[]):
       if (message)
         problems.push({ code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED, path: `${at}/Resource`, message });
     }
-    for (const field of ['ItemProcessor', 'Iterator'] as const) walk(state[field], `${at}/${field}`, problems);
-    if (Array.isArray(state.Branches)) state.Branches.forEach((b, i) => walk(b, `${at}/Branches/${i}`, problems));
+    const processor = state.ItemProcessor;
+    if (
+      !express &&
+      isJsonObject(processor) &&
+      isJsonObject(processor.ProcessorConfig) &&
+      processor.ProcessorConfig.ExecutionType === 'EXPRESS'
+    )
+      walk(processor, `${at}/ItemProcessor`, problems, true);
+    else
+      for (const field of ['ItemProcessor', 'Iterator'] as const)
+        walk(state[field], `${at}/${field}`, problems, express);
+    if (Array.isArray(state.Branches))
+      state.Branches.forEach((b, i) => walk(b, `${at}/Branches/${i}`, problems, express));
   }
 }

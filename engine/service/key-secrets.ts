@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Config } from '../../schemas/config';
 
 /**
  * How API key secrets are kept. A secret is random and high-entropy (192 bits from
@@ -91,6 +92,18 @@ export function loadMasterKey(options: { configured?: string; dataDir: string })
   const key = decodeMasterKey(fs.readFileSync(file, 'utf8'));
   if (!key) throw new MasterKeyError(`${file} does not hold a 32-byte base64 master key`);
   return masterKey(key, file);
+}
+
+const loaded = new WeakMap<object, MasterKey>();
+
+/** The master key of a configuration (`STEPFLOW_MASTER_KEY` or the data directory's key), loaded once per config. */
+export function masterKeyOf(config: Pick<Config, 'STEPFLOW_MASTER_KEY' | 'STEPFLOW_DATA_DIR'>): MasterKey {
+  let key = loaded.get(config);
+  if (!key) {
+    key = loadMasterKey({ configured: config.STEPFLOW_MASTER_KEY, dataDir: config.STEPFLOW_DATA_DIR });
+    loaded.set(config, key);
+  }
+  return key;
 }
 
 const additionalData = (keyId: string) => Buffer.from(`stepflow api key ${keyId}`, 'utf8');

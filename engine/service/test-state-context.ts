@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ARN_ACCOUNT, ARN_REGION } from '../core/arn';
 import type { StateDef } from '../core/interpreter/scope';
 import { DomainError } from './errors';
+import { isJsonObject } from '../core/validate/walk';
 
 /** Top-level members a mocked Context object (`context`) may have. */
 const CONTEXT_FIELDS = new Set(['Execution', 'State', 'StateMachine', 'Task']);
@@ -27,15 +28,13 @@ function invalidContext(reason: string): DomainError {
   return new DomainError('VALIDATION_FAILED', `Invalid Context object provided: ${reason}`);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Checks a mocked Context object (`context`) as TestState does: an object of `Execution`,
  * `State`, `StateMachine` and (for a `.sync`/`.waitForTaskToken` Task only) `Task`; `Map` is
  * refused; string members must be strings and `State.RetryCount` a number.
  */
 export function checkMockedContext(context: unknown, state: StateDef): Record<string, unknown> {
-  if (!isObject(context)) throw invalidContext('the Context object must be a JSON object');
+  if (!isJsonObject(context)) throw invalidContext('the Context object must be a JSON object');
   for (const [field, value] of Object.entries(context)) {
     if (field === 'Map') throw invalidContext("'Map' field is not supported when mocking a Context object");
     if (!CONTEXT_FIELDS.has(field)) throw invalidContext(`Field '${field}' is not allowed`);
@@ -47,7 +46,7 @@ export function checkMockedContext(context: unknown, state: StateDef): Record<st
         "Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern",
       );
     }
-    if (!isObject(value)) throw invalidContext(`${field} must be an object`);
+    if (!isJsonObject(value)) throw invalidContext(`${field} must be an object`);
     for (const member of STRING_MEMBERS[field] ?? []) {
       if (member in value && typeof value[member] !== 'string')
         throw invalidContext(`${field}.${member} must be a string`);

@@ -3,6 +3,7 @@ import { compilePlan } from '../core/compile';
 import { DefinitionProblemCodes, validateDefinition } from '../core/validate';
 import type { StateDef } from '../core/interpreter/scope';
 import { DomainError } from './errors';
+import { isJsonObject } from '../core/validate/walk';
 
 /** The name TestState gives a lone state definition (AWS cites it: `/States/StateName/…`). */
 export const SINGLE_STATE_NAME = 'StateName';
@@ -15,13 +16,11 @@ export interface SelectedState {
   jsonata: boolean;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Every state a transition of `state` names: `Next`, `Default`, Choice rules' and catchers' `Next`. */
 function transitionTargets(state: Record<string, unknown>): string[] {
   const targets: unknown[] = [state.Next, state.Default];
   for (const list of [state.Choices, state.Catch])
-    if (Array.isArray(list)) for (const item of list) targets.push(isObject(item) ? item.Next : undefined);
+    if (Array.isArray(list)) for (const item of list) targets.push(isJsonObject(item) ? item.Next : undefined);
   return targets.filter((t): t is string => typeof t === 'string');
 }
 
@@ -38,13 +37,13 @@ export function machineOfState(state: Record<string, unknown>, name = SINGLE_STA
 
 /** Finds state `name` in a machine, nested ones included (Parallel branches, Map processors). */
 function findState(machine: Record<string, unknown>, name: string): StateDef | undefined {
-  const states = isObject(machine.States) ? machine.States : {};
-  if (isObject(states[name])) return states[name] as StateDef;
+  const states = isJsonObject(machine.States) ? machine.States : {};
+  if (isJsonObject(states[name])) return states[name] as StateDef;
   for (const state of Object.values(states)) {
-    if (!isObject(state)) continue;
+    if (!isJsonObject(state)) continue;
     const nested = [...(Array.isArray(state.Branches) ? state.Branches : []), state.ItemProcessor, state.Iterator];
     for (const sub of nested) {
-      const found = isObject(sub) ? findState(sub, name) : undefined;
+      const found = isJsonObject(sub) ? findState(sub, name) : undefined;
       if (found) return found;
     }
   }
@@ -66,7 +65,7 @@ export function selectState(definitionText: string, stateName?: string): Selecte
       { code: DefinitionProblemCodes.INVALID_JSON, path: '', message: `Definition is not valid JSON: ${reason}` },
     ]);
   }
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     throw new DomainError('INVALID_DEFINITION', 'Invalid State Machine Definition', [
       {
         code: DefinitionProblemCodes.SCHEMA_VALIDATION_FAILED,

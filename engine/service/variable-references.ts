@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import { isJsonObject } from '../core/validate/walk';
 
 /**
  * `variableReferences` of DescribeStateMachine: for each state (nested Map and Parallel states
@@ -14,21 +15,16 @@ export function variableReferences(definition: unknown): Record<string, string[]
   return Object.keys(found).length > 0 ? found : undefined;
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The fields that hold nested state machines (walked as their own states, not as fields). */
 const NESTED = new Set(['ItemProcessor', 'Iterator', 'Branches']);
 /** Fields that never hold an expression. */
 const INERT = new Set(['Type', 'Next', 'End', 'Default', 'Comment', 'QueryLanguage', 'Resource', 'Retry']);
 
 function walkStates(machine: unknown, inherited: string, found: Record<string, string[]>): void {
-  if (!isObject(machine) || !isObject(machine.States)) return;
+  if (!isJsonObject(machine) || !isJsonObject(machine.States)) return;
   const language = typeof machine.QueryLanguage === 'string' ? machine.QueryLanguage : inherited;
   for (const [name, state] of Object.entries(machine.States)) {
-    if (!isObject(state)) continue;
+    if (!isJsonObject(state)) continue;
     const own = typeof state.QueryLanguage === 'string' ? state.QueryLanguage : language;
     const names = new Set<string>();
     for (const [field, value] of Object.entries(state)) {
@@ -67,7 +63,7 @@ function collectJsonPathField(field: string, value: unknown, names: Set<string>)
     for (const item of value) collectJsonPathField(field, item, names);
     return;
   }
-  if (!isObject(value)) return;
+  if (!isJsonObject(value)) return;
   for (const [key, inner] of Object.entries(value)) {
     if (key.endsWith('.$') && typeof inner === 'string') collectPathOrIntrinsic(inner, names);
     else if (key !== 'Next') collectJsonPathField(key, inner, names);
@@ -82,7 +78,7 @@ function collectJsonata(value: unknown, names: Set<string>): void {
     return;
   }
   if (Array.isArray(value)) for (const item of value) collectJsonata(item, names);
-  else if (isObject(value)) for (const inner of Object.values(value)) collectJsonata(inner, names);
+  else if (isJsonObject(value)) for (const inner of Object.values(value)) collectJsonata(inner, names);
 }
 
 function collectExpression(expression: string, names: Set<string>): void {
@@ -104,11 +100,11 @@ function visit(node: unknown, read: Set<string>, bound: Set<string>): void {
     for (const item of node) visit(item, read, bound);
     return;
   }
-  if (!isObject(node)) return;
+  if (!isJsonObject(node)) return;
   if (node.type === 'variable' && typeof node.value === 'string') read.add(node.value);
-  if (node.type === 'bind' && isObject(node.lhs) && typeof node.lhs.value === 'string') bound.add(node.lhs.value);
+  if (node.type === 'bind' && isJsonObject(node.lhs) && typeof node.lhs.value === 'string') bound.add(node.lhs.value);
   if (node.type === 'lambda' && Array.isArray(node.arguments)) {
-    for (const arg of node.arguments) if (isObject(arg) && typeof arg.value === 'string') bound.add(arg.value);
+    for (const arg of node.arguments) if (isJsonObject(arg) && typeof arg.value === 'string') bound.add(arg.value);
   }
   for (const [key, inner] of Object.entries(node)) {
     if (key === 'position' || key === 'value') continue;

@@ -63,12 +63,3 @@ export async function traceExecutionStart(
     span.end();
   }
 }
-
-/** The trace an execution was started in, if it was traced. */
-export async function executionTraceId(pool: Pool, executionId: string): Promise<string | undefined> {
-  const { rows } = await pool.query<{ traceId: string | null }>(
-    'SELECT trace_id AS "traceId" FROM executions WHERE execution_id = $1',
-    [executionId],
-  );
-  return rows[0]?.traceId ?? undefined;
-}

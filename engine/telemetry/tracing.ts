@@ -48,12 +48,6 @@ export function installTracing(config: Config, role: string, options: { memory?:
   return installed;
 }
 
-/** The trace id of the active span, if one is recording. */
-export function activeTraceId(): string | undefined {
-  const span = trace.getActiveSpan();
-  return span?.isRecording() ? span.spanContext().traceId : undefined;
-}
-
 /**
  * The context to start an execution in: the active one, or — when the state machine's
  * `tracingConfiguration.enabled` is false — one whose span is not sampled, so the workflow,

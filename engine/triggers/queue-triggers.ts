@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CreateQueueTriggerRequest, QueueTriggerResponseSchema } from '../../schemas/api/triggers';
 import { masterKeyOf } from '../service/api-keys';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../service/errors';
 import { sealSecret, unsealSecret } from '../service/key-secrets';
 import { getStateMachine } from '../service/state-machines';
 import {
@@ -66,7 +66,7 @@ export async function createQueueTrigger(
     maxInFlight: request.maxInFlight,
     maxAttempts: request.maxAttempts,
   });
-  if (!row) throw new ApiError('CONFLICT', `Queue trigger '${request.name}' already exists`);
+  if (!row) throw new DomainError('CONFLICT', `Queue trigger '${request.name}' already exists`);
   deps.log.info({ queueTrigger: row.name, kind: row.kind, source: row.source }, 'queue trigger created');
   return toResponse(row);
 }
@@ -83,13 +83,13 @@ export async function listQueueTriggerPage(
 
 export async function describeQueueTrigger(deps: ServiceDeps, name: string): Promise<QueueTriggerResponse> {
   const row = await findQueueTrigger(deps.pool, name);
-  if (!row) throw new ApiError('RESOURCE_NOT_FOUND', `Queue trigger '${name}' does not exist`);
+  if (!row) throw new DomainError('RESOURCE_NOT_FOUND', `Queue trigger '${name}' does not exist`);
   return toResponse(row);
 }
 
 export async function removeQueueTrigger(deps: ServiceDeps, name: string): Promise<void> {
   if (!(await deleteQueueTrigger(deps.pool, name))) {
-    throw new ApiError('RESOURCE_NOT_FOUND', `Queue trigger '${name}' does not exist`);
+    throw new DomainError('RESOURCE_NOT_FOUND', `Queue trigger '${name}' does not exist`);
   }
   deps.log.info({ queueTrigger: name }, 'queue trigger deleted');
 }

@@ -6,7 +6,7 @@ import type {
   OverlapPolicy,
   ScheduleResponse,
 } from '../../schemas/api/triggers';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../service/errors';
 import { getStateMachine } from '../service/state-machines';
 import {
   deleteSchedule,
@@ -52,7 +52,7 @@ function toResponse(row: ScheduleRow): ScheduleResponse {
 
 async function existing(deps: ServiceDeps, name: string): Promise<ScheduleRow> {
   const row = await findSchedule(deps.pool, name);
-  if (!row) throw new ApiError('RESOURCE_NOT_FOUND', `Schedule '${name}' does not exist`);
+  if (!row) throw new DomainError('RESOURCE_NOT_FOUND', `Schedule '${name}' does not exist`);
   return row;
 }
 
@@ -63,7 +63,7 @@ async function temporalCall<T>(deps: ServiceDeps, what: string, call: () => Prom
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) throw err;
     deps.log.error({ err }, `${what} failed`);
-    throw new ApiError('SERVICE_UNAVAILABLE', `The schedule could not be changed: Temporal is unavailable; retry`);
+    throw new DomainError('SERVICE_UNAVAILABLE', `The schedule could not be changed: Temporal is unavailable; retry`);
   }
 }
 
@@ -78,10 +78,10 @@ export async function createSchedule(deps: ServiceDeps, request: CreateScheduleR
     times = parseScheduleExpression(request.expression);
   } catch (err) {
     if (!(err instanceof ScheduleExpressionError)) throw err;
-    throw new ApiError('VALIDATION_FAILED', `expression: ${err.message}`);
+    throw new DomainError('VALIDATION_FAILED', `expression: ${err.message}`);
   }
   if (!isTimeZone(request.timeZone)) {
-    throw new ApiError('VALIDATION_FAILED', `timeZone: '${request.timeZone}' is not an IANA time zone`);
+    throw new DomainError('VALIDATION_FAILED', `timeZone: '${request.timeZone}' is not an IANA time zone`);
   }
   const input = request.input === undefined ? {} : request.input;
   await getStateMachine(deps, request.stateMachine);
@@ -96,7 +96,7 @@ export async function createSchedule(deps: ServiceDeps, request: CreateScheduleR
     overlap: request.overlap,
     description: request.description,
   });
-  if (!row) throw new ApiError('CONFLICT', `Schedule '${request.name}' already exists`);
+  if (!row) throw new DomainError('CONFLICT', `Schedule '${request.name}' already exists`);
   const args: ScheduledExecutionInput = { schedule: request.name, wait: request.overlap !== 'ALLOW_ALL' };
   const options = {
     scheduleId: temporalScheduleId(request.name),
@@ -128,7 +128,7 @@ export async function createSchedule(deps: ServiceDeps, request: CreateScheduleR
   } catch (err) {
     await deleteSchedule(deps.pool, request.name);
     deps.log.error({ err, schedule: request.name }, 'schedule create failed');
-    throw new ApiError('SERVICE_UNAVAILABLE', 'The schedule could not be created: Temporal is unavailable; retry');
+    throw new DomainError('SERVICE_UNAVAILABLE', 'The schedule could not be created: Temporal is unavailable; retry');
   }
   if (request.paused) await setSchedulePaused(deps.pool, request.name, true);
   deps.log.info(
@@ -216,7 +216,7 @@ export async function listScheduleExecutionPage(
 ): Promise<{ executions: { scheduledTime: string; executionId: string; startedAt: string }[]; next?: string }> {
   await existing(deps, name);
   if (next !== undefined && Number.isNaN(Date.parse(next)))
-    throw new ApiError('INVALID_CURSOR', 'next is not a cursor this API returned');
+    throw new DomainError('INVALID_CURSOR', 'next is not a cursor this API returned');
   const rows = await listScheduleExecutions(
     deps.pool,
     name,

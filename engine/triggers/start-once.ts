@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ExecutionResponse } from '../../schemas/api/executions';
+import { nestsDeeperThan } from '../api/json-limits';
 import { executionId as toExecutionId } from '../core/arn';
 import type { ServiceDeps } from '../service/deps';
 import { describeExecution } from '../service/describe';
+import { DomainError, type DomainErrorCode } from '../service/errors';
 import { startExecution } from '../service/start';
 
 /** What a trigger starts: a state machine, optionally a published version or an alias. */
@@ -12,20 +14,26 @@ export interface TriggerTarget {
   alias: string | null;
 }
 
-/**
- * The code of a use case's refusal (`ApiError`, or `DomainError` once use cases live in
- * engine/service), else undefined: an unexpected failure.
- */
-export function refusalCode(err: unknown): string | undefined {
-  if (!(err instanceof Error) || (err.name !== 'ApiError' && err.name !== 'DomainError')) return undefined;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+/** The code of a use case's refusal (a `DomainError`), else undefined: an unexpected failure. */
+export function refusalCode(err: unknown): DomainErrorCode | undefined {
+  return err instanceof DomainError ? err.code : undefined;
 }
 
 /** True when a use case refused for the caller's reason (retrying the same request cannot help). */
 export function isRefusal(err: unknown): boolean {
   const code = refusalCode(err);
-  return code !== undefined && code !== 'SERVICE_UNAVAILABLE' && code !== 'INTERNAL';
+  return code !== undefined && code !== 'SERVICE_UNAVAILABLE';
+}
+
+/** A trigger event's body as its execution's input: JSON text, or `{}` when blank; `refusals` word the two refusals. */
+export function bodyInput(text: string, refusals: { tooDeep: string; notJson: string }): unknown {
+  if (text.trim() === '') return {};
+  if (nestsDeeperThan(text)) throw new DomainError('JSON_TOO_DEEP', refusals.tooDeep);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new DomainError('INVALID_EXECUTION_INPUT', refusals.notJson);
+  }
 }
 
 /** A short, name-safe digest of a trigger's dedup key (24 hex digits: 96 bits). */

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { type z } from 'zod';
 import type { CreateWebhookRequestSchema, WebhookResponseSchema } from '../../schemas/api/triggers';
 import { masterKeyOf } from '../service/api-keys';
-import { ApiError } from '../api/errors';
-import { nestsDeeperThan, MAX_JSON_DEPTH } from '../api/json-limits';
-import { sealSecret, unsealSecret, type MasterKey } from '../service/key-secrets';
+import { DomainError } from '../service/errors';
+import { MAX_JSON_DEPTH } from '../api/json-limits';
+import { sealSecret, unsealSecret } from '../service/key-secrets';
 import {
   deleteWebhook,
   findWebhook,
@@ -15,24 +15,13 @@ import {
 } from '../db/trigger-webhooks-repo';
 import type { ServiceDeps } from '../service/deps';
 import { getStateMachine } from '../service/state-machines';
-import { dedupDigest, startOnce } from './start-once';
+import { bodyInput, dedupDigest, startOnce } from './start-once';
 import { verifyWebhookSignature } from './webhook-signature';
 
 type WebhookResponse = z.infer<typeof WebhookResponseSchema>;
 
 /** A delivery id: 1–200 visible ASCII characters. */
 const DELIVERY_ID = /^[\x21-\x7e]{1,200}$/;
-
-const masters = new WeakMap<ServiceDeps['config'], MasterKey>();
-/** The master key that seals hook secrets (the API keys' one), read once per config. */
-function master(deps: ServiceDeps): MasterKey {
-  let key = masters.get(deps.config);
-  if (!key) {
-    key = masterKeyOf(deps.config);
-    masters.set(deps.config, key);
-  }
-  return key;
-}
 
 /** The sealing context of a hook's secret: bound to its id, so a sealed value moved to another row does not open. */
 const sealingId = (id: string) => `webhook ${id}`;
@@ -65,7 +54,7 @@ export async function createWebhook(
     stateMachine: request.stateMachine,
     version: request.version ?? null,
     alias: request.alias ?? null,
-    secretSealed: sealSecret(master(deps), sealingId(id), secret),
+    secretSealed: sealSecret(masterKeyOf(deps.config), sealingId(id), secret),
   });
   deps.log.info({ webhook: id, stateMachine: request.stateMachine }, 'webhook created');
   return toResponse(row, secret);
@@ -83,21 +72,22 @@ export async function listWebhookPage(
 
 export async function describeWebhook(deps: ServiceDeps, id: string): Promise<WebhookResponse> {
   const row = await findWebhook(deps.pool, id);
-  if (!row) throw new ApiError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
+  if (!row) throw new DomainError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
   return toResponse(row);
 }
 
 /** Replaces a hook's secret at once (the old one stops working); the new one is returned this once. */
 export async function rotateWebhook(deps: ServiceDeps, id: string): Promise<WebhookResponse> {
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-  const row = await rotateWebhookSecret(deps.pool, id, sealSecret(master(deps), sealingId(id), secret));
-  if (!row) throw new ApiError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
+  const row = await rotateWebhookSecret(deps.pool, id, sealSecret(masterKeyOf(deps.config), sealingId(id), secret));
+  if (!row) throw new DomainError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
   deps.log.info({ webhook: id }, 'webhook secret rotated');
   return toResponse(row, secret);
 }
 
 export async function removeWebhook(deps: ServiceDeps, id: string): Promise<void> {
-  if (!(await deleteWebhook(deps.pool, id))) throw new ApiError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
+  if (!(await deleteWebhook(deps.pool, id)))
+    throw new DomainError('RESOURCE_NOT_FOUND', `Webhook '${id}' does not exist`);
   deps.log.info({ webhook: id }, 'webhook deleted');
 }
 
@@ -122,8 +112,8 @@ export async function acceptDelivery(
 ): Promise<{ execution: Awaited<ReturnType<typeof startOnce>>['execution']; created: boolean }> {
   const row = await findWebhook(deps.pool, id);
   // Unknown hook and bad signature answer alike, so ids cannot be probed without a secret.
-  const secret = row ? unsealSecret(master(deps), sealingId(row.id), row.secretSealed) : undefined;
-  if (!row || secret === undefined) throw new ApiError('INVALID_SIGNATURE', 'The signature does not verify');
+  const secret = row ? unsealSecret(masterKeyOf(deps.config), sealingId(row.id), row.secretSealed) : undefined;
+  if (!row || secret === undefined) throw new DomainError('INVALID_SIGNATURE', 'The signature does not verify');
   const verdict = verifyWebhookSignature(
     delivery.signature,
     secret,
@@ -139,28 +129,18 @@ export async function acceptDelivery(
       expired: 'The signature timestamp is too old (or in the future)',
       mismatch: 'The signature does not verify',
     } as const;
-    throw new ApiError('INVALID_SIGNATURE', messages[verdict]);
+    throw new DomainError('INVALID_SIGNATURE', messages[verdict]);
   }
   if (delivery.deliveryId !== undefined && !DELIVERY_ID.test(delivery.deliveryId)) {
-    throw new ApiError('VALIDATION_FAILED', 'The Stepflow-Delivery-Id header must be 1-200 visible ASCII characters');
-  }
-  const input = parseBody(delivery.body);
-  const key = delivery.deliveryId ?? `signature ${delivery.signature as string}`;
-  return startOnce(deps, row, `${row.id}-${dedupDigest(key)}`, input);
-}
-
-function parseBody(body: Buffer): unknown {
-  const text = body.toString('utf8');
-  if (text.trim() === '') return {};
-  if (nestsDeeperThan(text)) {
-    throw new ApiError(
-      'JSON_TOO_DEEP',
-      `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'The Stepflow-Delivery-Id header must be 1-200 visible ASCII characters',
     );
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ApiError('INVALID_EXECUTION_INPUT', 'The request body is not JSON');
-  }
+  const input = bodyInput(delivery.body.toString('utf8'), {
+    tooDeep: `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+    notJson: 'The request body is not JSON',
+  });
+  const key = delivery.deliveryId ?? `signature ${delivery.signature as string}`;
+  return startOnce(deps, row, `${row.id}-${dedupDigest(key)}`, input);
 }

@@ -17,6 +17,8 @@ describe('domain errors, mapped by each caller in one place', () => {
     expect(toApiError(new DomainError('STATE_MACHINE_NOT_FOUND', 'gone'))).toMatchObject({ status: 404 });
     expect(toApiError(new DomainError('EXECUTION_ALREADY_EXISTS', 'taken'))).toMatchObject({ status: 409 });
     expect(toApiError(new DomainError('SERVICE_UNAVAILABLE', 'retry'))).toMatchObject({ status: 503 });
+    expect(toApiError(new DomainError('JSON_TOO_DEEP', 'deep'))).toMatchObject({ status: 400 });
+    expect(toApiError(new DomainError('INVALID_SIGNATURE', 'unsigned'))).toMatchObject({ status: 401 });
     expect(toApiError(new Error('internal'))).toBeUndefined();
   });
 

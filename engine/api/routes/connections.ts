@@ -9,14 +9,8 @@ import {
 } from '../../../schemas/api/connections';
 import { ProblemBodySchema } from '../../../schemas/api/common';
 import type { ServiceDeps } from '../../service/deps';
-import type { MasterKey } from '../../service/key-secrets';
-import {
-  connectionsMasterKey,
-  createConnection,
-  deleteConnection,
-  describeConnection,
-  listConnections,
-} from '../../resources/connections';
+import { masterKeyOf } from '../../service/key-secrets';
+import { createConnection, deleteConnection, describeConnection, listConnections } from '../../resources/connections';
 
 /**
  * `/v1/connections`: what an HTTP Task's `Authentication.ConnectionArn` names, in EventBridge's
@@ -24,9 +18,6 @@ import {
  * names and ids only); they are sealed under the master key at rest.
  */
 export const connectionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async (app, { deps }) => {
-  let master: MasterKey | undefined;
-  const key = () => (master ??= connectionsMasterKey(deps.config));
-
   app.post(
     '/v1/connections',
     {
@@ -36,7 +27,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = as
       },
     },
     async (request, reply) => {
-      const connection = await createConnection(deps.pool, key(), request.body);
+      const connection = await createConnection(deps.pool, masterKeyOf(deps.config), request.body);
       deps.log.info(
         { connection: connection.name, authorizationType: connection.authorizationType },
         'connection created',

@@ -68,28 +68,22 @@ export const triggerRoutes: FastifyPluginAsyncZod<{ deps: ServiceDeps }> = async
     await removeSchedule(deps, request.params.name);
     return reply.status(204).send();
   });
-  app.post(
-    '/v1/schedules/:name/pause',
-    {
-      schema: {
-        params: ScheduleParamsSchema,
-        body: ScheduleNoteRequestSchema,
-        response: { 200: ScheduleResponseSchema },
+  for (const [action, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    app.post(
+      `/v1/schedules/:name/${action}`,
+      {
+        schema: {
+          params: ScheduleParamsSchema,
+          body: ScheduleNoteRequestSchema,
+          response: { 200: ScheduleResponseSchema },
+        },
       },
-    },
-    async (request) => setPaused(deps, request.params.name, true, request.body?.note),
-  );
-  app.post(
-    '/v1/schedules/:name/resume',
-    {
-      schema: {
-        params: ScheduleParamsSchema,
-        body: ScheduleNoteRequestSchema,
-        response: { 200: ScheduleResponseSchema },
-      },
-    },
-    async (request) => setPaused(deps, request.params.name, false, request.body?.note),
-  );
+      async (request) => setPaused(deps, request.params.name, paused, request.body?.note),
+    );
+  }
   app.post(
     '/v1/schedules/:name/backfill',
     { schema: { params: ScheduleParamsSchema, body: BackfillRequestSchema } },

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { createActivity, deleteActivity, describeActivity, listActivities } from '../../service/activities';
-import { decodeCursor, encodeCursor } from '../../service/cursor';
+import { decodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
 import { activityArn, activityNameOf, epochSeconds } from './arn';
 import { SfnError } from './errors';
-import { MaxResultsSchema, pageSize, parseRequest } from './request';
+import { nextTokenOf, PAGE_MEMBERS, pageSize, parseRequest } from './request';
 import { checkName, TagListSchema } from './state-machine-actions';
 
 /** `ActivityDoesNotExist` naming the ARN. */
@@ -41,7 +41,7 @@ export const activityActions = {
   },
 
   async ListActivities(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ maxResults: MaxResultsSchema, nextToken: z.string().optional() }), body);
+    const request = parseRequest(z.object(PAGE_MEMBERS), body);
     const after = decodeCursor(request.nextToken, z.string());
     const { activities, next } = await listActivities(deps, pageSize(request.maxResults), after);
     return {
@@ -50,7 +50,7 @@ export const activityActions = {
         name: activity.name,
         creationDate: epochSeconds(activity.createdAt),
       })),
-      ...(next !== undefined ? { nextToken: encodeCursor(next) } : {}),
+      ...nextTokenOf(next),
     };
   },
 

@@ -9,7 +9,7 @@ import {
   type AliasRoute,
   type AliasRow,
 } from '../../service/aliases';
-import { decodeCursor, encodeCursor } from '../../service/cursor';
+import { decodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
 import { getStateMachine } from '../../service/state-machines';
 import {
@@ -22,7 +22,7 @@ import {
   type StateMachineRef,
 } from './arn';
 import { namingArn, SfnError } from './errors';
-import { MaxResultsSchema, pageSize, parseRequest } from './request';
+import { nextTokenOf, PAGE_MEMBERS, pageSize, parseRequest } from './request';
 
 const RoutingSchema = z
   .array(z.object({ stateMachineVersionArn: z.string().min(1).max(2048), weight: z.number().int().min(0).max(100) }))
@@ -148,10 +148,7 @@ export const aliasActions = {
   },
 
   async ListStateMachineAliases(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(
-      z.object({ stateMachineArn: z.string(), maxResults: MaxResultsSchema, nextToken: z.string().optional() }),
-      body,
-    );
+    const request = parseRequest(z.object({ stateMachineArn: z.string(), ...PAGE_MEMBERS }), body);
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine', 'version'], machineNotFound);
     const after = decodeCursor(request.nextToken, z.string());
     await namingArn(ref.arn, getStateMachine(deps, ref.name));
@@ -165,7 +162,7 @@ export const aliasActions = {
         stateMachineAliasArn: stateMachineAliasArn(alias.stateMachine, alias.name),
         creationDate: epochSeconds(alias.createdAt),
       })),
-      ...(next !== undefined ? { nextToken: encodeCursor(next) } : {}),
+      ...nextTokenOf(next),
     };
   },
 

@@ -22,6 +22,7 @@ const FROM_DOMAIN: Record<Exclude<DomainErrorCode, 'SERVICE_UNAVAILABLE'>, strin
   INVALID_DEFINITION: 'InvalidDefinition',
   INVALID_EXECUTION_INPUT: 'InvalidExecutionInput',
   VALIDATION_FAILED: 'ValidationException',
+  JSON_TOO_DEEP: 'SerializationException',
   INVALID_CURSOR: 'InvalidToken',
   ACTIVITY_NOT_FOUND: 'ActivityDoesNotExist',
   TASK_DOES_NOT_EXIST: 'TaskDoesNotExist',
@@ -32,6 +33,7 @@ const FROM_DOMAIN: Record<Exclude<DomainErrorCode, 'SERVICE_UNAVAILABLE'>, strin
   RESOURCE_NOT_FOUND: 'ResourceNotFound',
   TOO_MANY_TAGS: 'TooManyTags',
   CONFLICT: 'ConflictException',
+  INVALID_SIGNATURE: 'InvalidSignatureException',
 };
 
 /** How Step Functions words the refusal of a resource that does not exist, before the ARN. */
@@ -53,11 +55,6 @@ export async function namingArn<T>(arn: string, result: Promise<T>): Promise<T> 
       throw new SfnError(FROM_DOMAIN[err.code as 'EXECUTION_NOT_FOUND'], `${wording}: '${arn}'`);
     throw err;
   }
-}
-
-/** Step Functions actions Stepflow recognises but does not offer yet: `UnsupportedOperation`, never a fake success. */
-export function notAvailableYet(action: string): SfnError {
-  return new SfnError('UnsupportedOperation', `${action} is not available yet in Stepflow`);
 }
 
 /** Maps anything a use case threw onto the protocol's error, or undefined when it is internal. */

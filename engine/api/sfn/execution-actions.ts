@@ -26,7 +26,7 @@ import {
 import { namingArn, SfnError } from './errors';
 import { existingMapRun } from './map-run-actions';
 import { checkName } from './state-machine-actions';
-import { MaxResultsSchema, pageSize, parseRequest } from './request';
+import { nextTokenOf, PAGE_MEMBERS, pageSize, parseRequest } from './request';
 
 const StartSchema = z.object({
   stateMachineArn: z.string(),
@@ -212,8 +212,7 @@ export const executionActions = {
         mapRunArn: z.string().optional(),
         statusFilter: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']).optional(),
         redriveFilter: z.enum(['REDRIVEN', 'NOT_REDRIVEN']).optional(),
-        maxResults: MaxResultsSchema,
-        nextToken: z.string().optional(),
+        ...PAGE_MEMBERS,
       }),
       body,
     );
@@ -253,7 +252,7 @@ export const executionActions = {
         ...(row.stopDate ? { stopDate: epochSeconds(row.stopDate) } : {}),
         redriveCount: 0,
       })),
-      ...(next ? { nextToken: encodeCursor(next) } : {}),
+      ...nextTokenOf(next),
     };
   },
 };

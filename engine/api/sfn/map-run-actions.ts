@@ -3,7 +3,7 @@ import { parseMapRunArn } from '../../core/interpreter/map-run';
 import type { ServiceDeps } from '../../service/deps';
 import { describeMapRun, listMapRunPage, updateMapRun } from '../../service/map-runs';
 import { executionIdOf, epochSeconds, invalidArn } from './arn';
-import { MaxResultsSchema, pageSize, parseRequest } from './request';
+import { PAGE_MEMBERS, pageSize, parseRequest } from './request';
 
 /** A Map Run ARN as the Map Run actions accept it: `InvalidArn` when malformed. */
 function mapRunArnOf(arn: unknown): string {
@@ -40,10 +40,7 @@ export const mapRunActions = {
 
   /** ListMapRuns: the Map Runs an execution started, oldest first. */
   async ListMapRuns(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(
-      z.object({ executionArn: z.string(), maxResults: MaxResultsSchema, nextToken: z.string().optional() }),
-      body,
-    );
+    const request = parseRequest(z.object({ executionArn: z.string(), ...PAGE_MEMBERS }), body);
     const page = await listMapRunPage(deps, executionIdOf(request.executionArn), {
       limit: pageSize(request.maxResults),
       ...(request.nextToken !== undefined ? { next: request.nextToken } : {}),

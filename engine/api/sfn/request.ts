@@ -1,12 +1,21 @@
 import { z } from 'zod';
 import { definitionBytes, MAX_DEFINITION_BYTES } from '../json-limits';
+import { encodeCursor } from '../../service/cursor';
 import { SfnError } from './errors';
 
 /** `maxResults` default and maximum in Step Functions list actions (0 means the default). */
 export const DEFAULT_PAGE_SIZE = 100;
 
-/** `maxResults` of the list actions: 0–1000. */
-export const MaxResultsSchema = z.number().int().min(0).max(1000).optional();
+/** The paging members of a list action's request: `maxResults` (0–1000) and the `nextToken` a previous page answered. */
+export const PAGE_MEMBERS = {
+  maxResults: z.number().int().min(0).max(1000).optional(),
+  nextToken: z.string().optional(),
+};
+
+/** A list answer's `nextToken`: the cursor of where the page ended, absent on the last page. */
+export function nextTokenOf(next: unknown): { nextToken?: string } {
+  return next === undefined ? {} : { nextToken: encodeCursor(next) };
+}
 
 /** The member path as AWS names it: list items are `<list>.<1-based index>.member`. */
 function memberPath(path: PropertyKey[]): string {

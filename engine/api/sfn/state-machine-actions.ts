@@ -4,7 +4,7 @@ import { ResourceNameSchema } from '../../../schemas/api/common';
 import { stateMachineArn } from '../../core/arn';
 import { currentBindings } from '../../resources/bindings';
 import { unsupportedResources } from '../../resources/validate';
-import { decodeCursor, encodeCursor } from '../../service/cursor';
+import { decodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
 import { getExecution } from '../../service/describe';
 import {
@@ -26,7 +26,7 @@ import {
   stateMachineVersionArn,
 } from './arn';
 import { namingArn, SfnError } from './errors';
-import { checkDefinitionText, MaxResultsSchema, pageSize, parseRequest } from './request';
+import { checkDefinitionText, nextTokenOf, PAGE_MEMBERS, pageSize, parseRequest } from './request';
 
 /** `tags` of the Create actions: keys 1–128, values 0–256 characters. */
 export const TagListSchema = z.array(z.object({ key: z.string().min(1).max(128), value: z.string().max(256) }));
@@ -217,7 +217,7 @@ export const stateMachineActions = {
   },
 
   async ListStateMachines(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(z.object({ maxResults: MaxResultsSchema, nextToken: z.string().optional() }), body);
+    const request = parseRequest(z.object(PAGE_MEMBERS), body);
     const after = decodeCursor(request.nextToken, z.string());
     const { stateMachines, next } = await listStateMachines(deps, pageSize(request.maxResults), after);
     return {
@@ -227,7 +227,7 @@ export const stateMachineActions = {
         type: row.type,
         creationDate: epochSeconds(row.createdAt),
       })),
-      ...(next !== undefined ? { nextToken: encodeCursor(next) } : {}),
+      ...nextTokenOf(next),
     };
   },
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../../service/cursor';
+import { decodeCursor } from '../../service/cursor';
 import type { ServiceDeps } from '../../service/deps';
 import { deleteVersion, listVersions, publishVersion } from '../../service/versions';
 import { epochSeconds, machineNotFound, parseStateMachineArn, stateMachineVersionArn } from './arn';
-import { MaxResultsSchema, pageSize, parseRequest } from './request';
+import { nextTokenOf, PAGE_MEMBERS, pageSize, parseRequest } from './request';
 
 /** The Step Functions actions on published state machine versions (`…:stateMachine:<name>:<n>`). */
 export const versionActions = {
@@ -30,10 +30,7 @@ export const versionActions = {
   },
 
   async ListStateMachineVersions(deps: ServiceDeps, body: unknown) {
-    const request = parseRequest(
-      z.object({ stateMachineArn: z.string(), maxResults: MaxResultsSchema, nextToken: z.string().optional() }),
-      body,
-    );
+    const request = parseRequest(z.object({ stateMachineArn: z.string(), ...PAGE_MEMBERS }), body);
     const ref = parseStateMachineArn(request.stateMachineArn, ['machine'], machineNotFound);
     const before = decodeCursor(request.nextToken, z.number().int().positive());
     const { versions, next } = await listVersions(
@@ -47,7 +44,7 @@ export const versionActions = {
         stateMachineVersionArn: stateMachineVersionArn(ref.name, version.versionNumber),
         creationDate: epochSeconds(version.createdAt),
       })),
-      ...(next !== undefined ? { nextToken: encodeCursor(next) } : {}),
+      ...nextTokenOf(next),
     };
   },
 

@@ -41,14 +41,6 @@ export const ACTIVATION_BUDGET = 50;
  */
 export const MAX_INLINE_MAP_ITEMS = 40_000;
 
-/**
- * The deployment's default cap on the history events of one execution
- * (`STEPFLOW_MAX_HISTORY_EVENTS`); a state machine may lower it with its top-level
- * `MaxHistoryEvents` (Stepflow extension). 0 means no cap. Step Functions stops at 25,000 events;
- * Stepflow's default only stops a runaway loop.
- */
-export const DEFAULT_MAX_HISTORY_EVENTS = 1_000_000;
-
 /** What bounds one execution, decided when it starts. */
 export interface ExecutionLimits {
   /** Cap on the history events of the execution (0 or absent: none). */

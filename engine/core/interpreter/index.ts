@@ -1,14 +1,6 @@
-export {
-  runExecution,
-  type AbortedRun,
-  type ContinuedRun,
-  type ExecutionHandle,
-  type ExecutionRun,
-  type RunOptions,
-  type TopLevelMachine,
-} from './execution';
+export { runExecution, type ExecutionHandle, type ExecutionRun, type TopLevelMachine } from './execution';
 export type { Continuation } from './continuation';
-export { HistoryRecorder, payloadText } from './history';
+export { HistoryRecorder } from './history';
 export type {
   Abandonment,
   AbortedOutcome,

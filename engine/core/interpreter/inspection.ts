@@ -22,12 +22,6 @@ export interface Inspection {
   output<P extends { output: unknown; assigned?: Assignment }>(produced: P): P;
 }
 
-/** An inspection that keeps nothing. */
-export const NO_INSPECTION: Inspection = {
-  record() {},
-  output: (produced) => produced,
-};
-
 /**
  * An inspection that keeps every stage, for the state's exit event: a stage is kept only when it
  * is not the very value of the stage before it (the state input first), so a state whose fields

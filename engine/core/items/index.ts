@@ -4,27 +4,10 @@
  * files. No I/O: engine/resources/items reads and writes S3 with these.
  */
 export { itemReaderFailed, resultWriterFailed } from './errors';
-export {
-  AWS_MAX_ITEMS,
-  CSV_HEADER_MAX_BYTES,
-  DEFAULT_ITEM_LIMITS,
-  ITEM_READER_MAX_ITEMS,
-  ITEM_SOURCE_MAX_BYTES,
-  MAX_ITEM_SOURCE_CHARS,
-  RESULT_FILE_MAX_BYTES,
-  type ItemLimits,
-  utf8Length,
-} from './limits';
-export {
-  CSV_DELIMITERS,
-  itemParseConfig,
-  resolveMaxItems,
-  type ItemInputType,
-  type ItemParseConfig,
-} from './reader-config';
-export { createItemParser, parseItems, type ItemParser } from './parse';
+export { DEFAULT_ITEM_LIMITS, RESULT_FILE_MAX_BYTES, type ItemLimits, utf8Length } from './limits';
+export { itemParseConfig, resolveMaxItems, type ItemParseConfig } from './reader-config';
+export { createItemParser, parseItems } from './parse';
 export { CsvRecordParser } from './csv';
-export { resolvePointer } from './json-pointer';
 export {
   childRecord,
   formatResults,

@@ -3,5 +3,5 @@
  * SDK is pointed at: `AWS_ENDPOINT_URL_S3`, `STEPFLOW_S3_FORCE_PATH_STYLE`). Parsing and result
  * formatting are pure (engine/core/items); this folder does the S3 calls.
  */
-export { readItemPages, readItems, type ItemReaderDeps, type ReadItemsOptions, type S3ObjectItem } from './read-items';
-export { writeResults, type MapRunResults, type ResultWriterDeps } from './write-results';
+export { readItemPages, readItems } from './read-items';
+export { writeResults } from './write-results';

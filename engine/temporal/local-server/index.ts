@@ -19,18 +19,8 @@ import {
 } from './process';
 import { setupTemporalDatabases, type TemporalDatabases, type TemporalPg } from './schema';
 
-export { TEMPORAL_VERSION, TemporalBuildError, ensureTemporalBinaries, type TemporalBinaries } from './build';
-export { NUM_HISTORY_SHARDS, temporalPorts, type TemporalPorts } from './config';
-export { NAMESPACE_RETENTION_SECONDS, NamespaceNotReadyError, ensureNamespace } from './namespace';
-export { TemporalServerBusyError } from './process';
-export {
-  TemporalSchemaError,
-  dropTemporalDatabases,
-  setupTemporalDatabases,
-  temporalPostgresFromUrl,
-  type TemporalDatabases,
-  type TemporalPg,
-} from './schema';
+export { ensureTemporalBinaries } from './build';
+export { dropTemporalDatabases, temporalPostgresFromUrl, type TemporalPg } from './schema';
 
 /** How long the frontend may take to answer after the process starts. */
 const READY_TIMEOUT_MS = 60_000;

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../../api/errors';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../api/json-limits';
+import { MAX_JSON_DEPTH } from '../../api/json-limits';
 import type { QueueTriggerRow } from '../../db/trigger-queues-repo';
 import type { ServiceDeps } from '../../service/deps';
-import { dedupDigest, isRefusal, refusalCode, startOnce } from '../start-once';
+import { bodyInput, dedupDigest, isRefusal, refusalCode, startOnce } from '../start-once';
 
 /** Why a message's start failed: `poison` (the message or target is at fault: counts towards the dead letter) or `transient` (retry it). */
 export type StartFailure = { kind: 'poison' | 'transient'; reason: string };
@@ -18,14 +17,10 @@ export function messageExecutionName(trigger: string, messageId: string | undefi
 
 /** The message body as the execution's input: JSON, or `{}` when empty. */
 export function messageInput(body: Uint8Array): unknown {
-  const text = Buffer.from(body).toString('utf8');
-  if (text.trim() === '') return {};
-  if (nestsDeeperThan(text)) throw new ApiError('JSON_TOO_DEEP', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ApiError('INVALID_EXECUTION_INPUT', 'the message body is not JSON');
-  }
+  return bodyInput(Buffer.from(body).toString('utf8'), {
+    tooDeep: `the body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    notJson: 'the message body is not JSON',
+  });
 }
 
 /**

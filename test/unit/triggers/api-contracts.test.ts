@@ -83,6 +83,63 @@ describe('schedules API', () => {
   });
 });
 
+describe('schedules API: refusals of the use case', () => {
+  /** A schedule row as a create that reached Temporal leaves it (Temporal itself is not part of these tests). */
+  async function storedSchedule(name: string): Promise<void> {
+    await api.pool.query(
+      `INSERT INTO trigger_schedules (name, state_machine, input, expression, time_zone, overlap)
+       VALUES ($1, 'target', '{}', 'rate(1 hour)', 'UTC', 'SKIP')`,
+      [name],
+    );
+  }
+
+  test('503 when Temporal cannot take the schedule, and the row is not kept', async () => {
+    const reply = await post('/v1/schedules', {
+      name: 'unreachable',
+      stateMachine: 'target',
+      expression: 'rate(1 hour)',
+    });
+    expect(reply).toEqual({
+      status: 503,
+      body: {
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'The schedule could not be created: Temporal is unavailable; retry',
+      },
+    });
+    expect((await api.app.inject({ method: 'GET', url: '/v1/schedules/unreachable' })).statusCode).toBe(404);
+  });
+
+  test('409 for a name already taken, 400 for a cursor this API did not return', async () => {
+    await storedSchedule('taken');
+    expect(await post('/v1/schedules', { name: 'taken', stateMachine: 'target', expression: 'rate(1 hour)' })).toEqual({
+      status: 409,
+      body: { code: 'CONFLICT', message: "Schedule 'taken' already exists" },
+    });
+    const cursor = await api.app.inject({ method: 'GET', url: '/v1/schedules/taken/executions?next=nope' });
+    expect(cursor.statusCode).toBe(400);
+    expect(cursor.json()).toEqual({ code: 'INVALID_CURSOR', message: 'next is not a cursor this API returned' });
+  });
+
+  test('503 when Temporal cannot take a backfill or a delete; 404 names the missing schedule', async () => {
+    await storedSchedule('stuck');
+    const unavailable = {
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The schedule could not be changed: Temporal is unavailable; retry',
+    };
+    const backfill = await post('/v1/schedules/stuck/backfill', {
+      start: '2026-01-01T00:00:00Z',
+      end: '2026-01-02T00:00:00Z',
+    });
+    expect(backfill).toEqual({ status: 503, body: unavailable });
+    const removed = await api.app.inject({ method: 'DELETE', url: '/v1/schedules/stuck' });
+    expect(removed.statusCode).toBe(503);
+    expect(removed.json()).toEqual(unavailable);
+    const missing = await api.app.inject({ method: 'DELETE', url: '/v1/schedules/none' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ code: 'RESOURCE_NOT_FOUND', message: "Schedule 'none' does not exist" });
+  });
+});
+
 describe('webhooks API', () => {
   test('creates a hook whose secret is shown once, never listed, and refuses bad signatures with 401', async () => {
     const created = await post('/v1/webhooks', { name: 'h', stateMachine: 'target' });
@@ -144,6 +201,51 @@ describe('webhooks API', () => {
   });
 });
 
+describe('webhooks API: refusals of the use case', () => {
+  test('404 names an unknown hook on describe, rotate and delete', async () => {
+    const notFound = { code: 'RESOURCE_NOT_FOUND', message: "Webhook 'wh0000000000000000' does not exist" };
+    for (const [method, url] of [
+      ['GET', '/v1/webhooks/wh0000000000000000'],
+      ['POST', '/v1/webhooks/wh0000000000000000/rotate'],
+      ['DELETE', '/v1/webhooks/wh0000000000000000'],
+    ] as const) {
+      const reply = await api.app.inject({ method, url });
+      expect(reply.statusCode).toBe(404);
+      expect(reply.json()).toEqual(notFound);
+    }
+  });
+
+  test('400 with the code for a body nested too deep, a body not JSON and a bad delivery id', async () => {
+    const created = await post('/v1/webhooks', { name: 'deep', stateMachine: 'target' });
+    const now = Math.floor(Date.now() / 1000);
+    const deliver = (payload: string, headers: Record<string, string> = {}) =>
+      api.app.inject({
+        method: 'POST',
+        url: `/v1/hooks/${created.body.id}`,
+        headers: {
+          'content-type': 'application/json',
+          'stepflow-signature': signWebhook(created.body.secret, now, payload),
+          ...headers,
+        },
+        payload,
+      });
+    const deep = await deliver(`${'['.repeat(600)}${']'.repeat(600)}`);
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json()).toEqual({
+      code: 'JSON_TOO_DEEP',
+      message: 'The request body nests arrays and objects deeper than 512 levels',
+    });
+    const notJson = await deliver('nope');
+    expect(notJson.json()).toEqual({ code: 'INVALID_EXECUTION_INPUT', message: 'The request body is not JSON' });
+    const badId = await deliver('{}', { 'stepflow-delivery-id': 'has space' });
+    expect(badId.statusCode).toBe(400);
+    expect(badId.json()).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'The Stepflow-Delivery-Id header must be 1-200 visible ASCII characters',
+    });
+  });
+});
+
 describe('queue triggers API', () => {
   const base = {
     name: 'q1',
@@ -186,5 +288,13 @@ describe('queue triggers API', () => {
   test('404 for an unknown state machine or trigger', async () => {
     expect((await post('/v1/queue-triggers', { ...base, name: 'q3', stateMachine: 'nope' })).status).toBe(404);
     expect((await api.app.inject({ method: 'GET', url: '/v1/queue-triggers/q3' })).statusCode).toBe(404);
+  });
+
+  test('404 names the unknown trigger on describe and delete', async () => {
+    for (const method of ['GET', 'DELETE'] as const) {
+      const reply = await api.app.inject({ method, url: '/v1/queue-triggers/q4' });
+      expect(reply.statusCode).toBe(404);
+      expect(reply.json()).toEqual({ code: 'RESOURCE_NOT_FOUND', message: "Queue trigger 'q4' does not exist" });
+    }
   });
 });
