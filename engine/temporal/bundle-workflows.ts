@@ -17,6 +17,9 @@ export function workflowBundlePath(): string {
 const STATE_SPANS_MODULE = path.join('engine', 'telemetry', 'workflow-interceptors.js');
 const OTEL_WORKFLOW_MODULE = '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors';
 
+/** Runs ahead of the SDK's entry when the bundle loads: the sandbox's global settings (no stack traces). */
+const SANDBOX_MODULE = path.join('workflows', 'sandbox.js');
+
 /**
  * Modules the worker loads once per workflow thread and shares between workflows (the SDK's
  * `preloadModules`): the pure core the workflows import, and through it JSONata, RE2JS and the
@@ -79,6 +82,10 @@ export async function buildWorkflowBundle(): Promise<{ file: string; rebuilt: bo
     workflowsPath: path.join(dist, 'workflows', 'index.js'),
     workflowInterceptorModules: [path.join(dist, STATE_SPANS_MODULE), require.resolve(OTEL_WORKFLOW_MODULE)],
     preloadModules: PRELOADED_MODULES.map((module) => path.join(dist, `${module}.js`)),
+    webpackConfigHook: (config) => ({
+      ...config,
+      entry: [path.join(dist, SANDBOX_MODULE), ...(config.entry as string[])],
+    }),
     logger: quiet,
   });
   fs.writeFileSync(out, code);
