@@ -15,7 +15,7 @@ import {
   type MapRunStatus,
 } from '../engine/db/map-runs-repo';
 import type { Plan } from '../schemas/plan';
-import type { ExecutionWorkflowInput } from '../workflows/messages';
+import { EXECUTION_FEATURES, type ExecutionWorkflowInput } from '../workflows/messages';
 import type { MapRunChild, MaterializedMapRun, MaterializeMapRunInput } from './contracts';
 import type { ResultWriterFormat } from '../engine/core/items';
 import {
@@ -133,6 +133,7 @@ export function createMapRunActivities(deps: MapRunS3Deps) {
             redriveCount: 0,
           },
           mapRunChild: { mapRunArn: input.mapRunArn, index: item.index },
+          features: EXECUTION_FEATURES,
         };
         return { index: item.index, workflowInput };
       });

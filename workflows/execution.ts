@@ -138,6 +138,9 @@ const SIZED_FLUSH_EVENTS = 16;
  */
 const CONSOLIDATED_PATCHES = 'consolidated-patches-v1';
 
+/** ExecutionWorkflowInput.features from which CONSOLIDATED_PATCHES is in effect without its marker. */
+const CONSOLIDATED_FEATURES = 1;
+
 /**
  * Above this (JSON characters), pending events are written by a local activity before a Task
  * instead of riding along in the function activity's input (which Temporal stores in history).
@@ -256,8 +259,9 @@ function toStatesError(err: unknown): StatesError {
  * next activity (never one write per state) and at completion.
  */
 export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<WorkflowOutcome> {
-  // Asked first, before any command, so that it is recorded (or, on an older history, absent) at the same place.
-  const consolidated = patched(CONSOLIDATED_PATCHES);
+  // Started with the features (no marker), or asked first, before any command, so that the
+  // marker is recorded (or, on an older history, absent) at the same place.
+  const consolidated = (start.features ?? 0) >= CONSOLIDATED_FEATURES || patched(CONSOLIDATED_PATCHES);
   /** Whether a patch id of this file is in effect: by the CONSOLIDATED_PATCHES marker, or by its own. */
   const isPatched = (id: string): boolean => consolidated || patched(id);
   /** The bookkeeping this execution uses (see LOCAL_BOOKKEEPING). */

@@ -13,6 +13,13 @@ import type { BindingSet } from '../schemas/resources/bindings';
 /** Name of the one generic workflow that interprets every plan. */
 export const EXECUTION_WORKFLOW = 'stepflowExecution';
 
+/**
+ * The workflow features an execution started now runs with (ExecutionWorkflowInput.features):
+ * 1 = every patch that `consolidated-patches-v1` stands for (workflows/execution.ts) is in
+ * effect from the start, without a patch marker. Raise it, never lower it.
+ */
+export const EXECUTION_FEATURES = 1;
+
 /** Input of the execution workflow: the compiled plan, the execution's input and identity. */
 export interface ExecutionWorkflowInput {
   executionId: string;
@@ -44,6 +51,14 @@ export interface ExecutionWorkflowInput {
    * the store when the workflow starts, so no item travels through the Map Run's history.
    */
   mapRunChild?: { mapRunArn: string; index: number };
+  /**
+   * EXECUTION_FEATURES when the execution started: a new execution takes its patches as in
+   * effect instead of recording a patch marker (a marker, a `TemporalChangeVersion` search
+   * attribute upsert and its visibility write: two of a Map Run child's 15 Temporal events).
+   * Absent for executions started before, which ask `patched()` as they did. Continue-as-new
+   * carries it.
+   */
+  features?: number;
 }
 
 /** How an execution ended, including a stop (`ABORTED`, StopExecution's optional error and cause). */

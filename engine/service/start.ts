@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ExecutionResponse, StartExecutionRequest } from '../../schemas/api/executions';
 import type { Plan } from '../../schemas/plan';
 import { canonicalJson } from './canonical-json';
-import { EXECUTION_WORKFLOW, type ExecutionWorkflowInput } from '../../workflows/messages';
+import { EXECUTION_FEATURES, EXECUTION_WORKFLOW, type ExecutionWorkflowInput } from '../../workflows/messages';
 import { DomainError } from './errors';
 import {
   deleteUnstartedExecution,
@@ -54,6 +54,7 @@ export function workflowInput(
     ...(redrive ? { redrive } : {}),
     ...(limits ? { limits } : {}),
     ...(bindings ? { bindings } : {}),
+    features: EXECUTION_FEATURES,
   };
 }
 

@@ -557,11 +557,16 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
   },
 };
 
+// Executions started with their features (ExecutionWorkflowInput.features: no patch marker): the
+// machines of 'consolidated-patches' and 'distributed-map-run' again, recorded under that start.
+CASES['execution-features'] = CASES['consolidated-patches'];
+CASES['distributed-map-features'] = CASES['distributed-map-run'];
+
 /**
  * Cases whose Map Run workflow (id = the Map Run ARN) and first child execution are recorded too,
  * as `<case>-map-run` and `<case>-child`: each is a workflow code path of its own.
  */
-const MAP_RUN_CASES = new Set(['distributed-map-run']);
+const MAP_RUN_CASES = new Set(['distributed-map-run', 'distributed-map-features']);
 
 /** The Map Run ARN and a child execution id of a Distributed Map's execution (through the API). */
 async function mapRunWorkflows(executionId: string): Promise<string[]> {
