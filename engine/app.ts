@@ -20,6 +20,7 @@ import { startFunctionHost, type FunctionHost } from './functions/host';
 import { masterKeyOf } from './service/api-keys';
 import { NotificationDispatcher } from './notifications/dispatcher';
 import { installTracing } from './telemetry/tracing';
+import { spansExported } from './telemetry/spans-header';
 import { currentBindings } from './resources/bindings';
 
 /** How often the notification dispatcher looks for due retries (a status change wakes it at once). */
@@ -76,11 +77,10 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     await pool.end();
     throw err;
   });
-  const temporal = await createTemporalClient(
-    temporalAddress(config),
-    config.TEMPORAL_NAMESPACE,
-    temporalSecurity(config),
-  );
+  const temporal = await createTemporalClient(temporalAddress(config), config.TEMPORAL_NAMESPACE, {
+    security: temporalSecurity(config),
+    spans: spansExported(config),
+  });
   const tracing = installTracing(config, 'api');
   const deps = { pool, temporal, config, log };
   const app = buildApi(deps);

@@ -13,6 +13,7 @@ import { createPool, dropDatabase, ensureDatabase } from '../engine/db/pool';
 import { migrate } from '../engine/db/migrate';
 import { createLogger, type Logger } from '../engine/logger';
 import { createTemporalClient } from '../engine/temporal/client';
+import { spansExported } from '../engine/telemetry/spans-header';
 import {
   dropTemporalDatabases,
   startLocalTemporal,
@@ -180,7 +181,7 @@ export async function startFuzzStack(): Promise<FuzzStack> {
     };
     spawnRole('worker');
     spawnRole('functions');
-    client = await createTemporalClient(temporal.address, config.TEMPORAL_NAMESPACE);
+    client = await createTemporalClient(temporal.address, config.TEMPORAL_NAMESPACE, { spans: spansExported(config) });
     return { config, pool, temporal: client, log: capturingLogger(errors), errors, workerExits, tokenSecret, stop };
   } catch (err) {
     await stop();

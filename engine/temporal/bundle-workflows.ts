@@ -10,12 +10,16 @@ export function workflowBundlePath(): string {
 }
 
 /**
- * Workflow interceptor modules in the bundle, in order: Stepflow's state spans (outermost, so a
- * Task state's span is the parent of the StartActivity span), then the Temporal SDK's
- * OpenTelemetry interceptors, which install the sandbox's tracer provider.
+ * The bundle's one workflow interceptor module: per workflow, the spans of Stepflow's states and
+ * of the Temporal SDK's OpenTelemetry interceptors (loaded only by a workflow that records
+ * spans), or only its trace context carried on (workflow-tracing.ts).
  */
-const STATE_SPANS_MODULE = path.join('engine', 'telemetry', 'workflow-interceptors.js');
-const OTEL_WORKFLOW_MODULE = '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors';
+const TRACING_MODULE = path.join('engine', 'telemetry', 'workflow-tracing.js');
+/** The telemetry modules the interceptor module loads; in the bundle's hash with it. */
+const TELEMETRY_MODULES = [
+  TRACING_MODULE,
+  ...['workflow-interceptors.js', 'headers.js'].map((file) => path.join('engine', 'telemetry', file)),
+];
 
 /** Runs ahead of the SDK's entry when the bundle loads: the sandbox's global settings (no stack traces). */
 const SANDBOX_MODULE = path.join('workflows', 'sandbox.js');
@@ -52,7 +56,7 @@ function bundleInputs(dist: string): string[] {
       : [];
   return ['workflows', path.join('engine', 'core'), 'schemas']
     .flatMap((dir) => walk(path.join(dist, dir)))
-    .concat(path.join(dist, STATE_SPANS_MODULE))
+    .concat(TELEMETRY_MODULES.map((module) => path.join(dist, module)))
     .sort();
 }
 
@@ -64,7 +68,7 @@ function inputsHash(dist: string): string {
   };
   hash.update(sdk.version);
   hash.update(fs.readFileSync(require.resolve('@temporalio/interceptors-opentelemetry/package.json')));
-  hash.update(JSON.stringify(PRELOADED_MODULES));
+  hash.update(JSON.stringify({ PRELOADED_MODULES, TRACING_MODULE, SANDBOX_MODULE }));
   for (const file of bundleInputs(dist)) hash.update(file).update(fs.readFileSync(file));
   return hash.digest('hex');
 }
@@ -80,7 +84,7 @@ export async function buildWorkflowBundle(): Promise<{ file: string; rebuilt: bo
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(dist, 'workflows', 'index.js'),
-    workflowInterceptorModules: [path.join(dist, STATE_SPANS_MODULE), require.resolve(OTEL_WORKFLOW_MODULE)],
+    workflowInterceptorModules: [path.join(dist, TRACING_MODULE)],
     preloadModules: PRELOADED_MODULES.map((module) => path.join(dist, `${module}.js`)),
     webpackConfigHook: (config) => ({
       ...config,

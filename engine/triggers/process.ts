@@ -4,6 +4,7 @@ import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { workflowBundlePath } from '../temporal/bundle-workflows';
 import { createTemporalClient } from '../temporal/client';
+import { spansExported } from '../telemetry/spans-header';
 import { temporalSecurity } from '../temporal/connection-options';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { triggersTaskQueue } from '../../workflows/scheduled-execution';
@@ -28,7 +29,10 @@ export interface TriggersProcess {
 export async function startTriggers(config: Config, address: string, log: Logger): Promise<TriggersProcess> {
   installTemporalRuntime(log);
   const pool = createPool(config.DATABASE_URL, log);
-  const temporal = await createTemporalClient(address, config.TEMPORAL_NAMESPACE, temporalSecurity(config));
+  const temporal = await createTemporalClient(address, config.TEMPORAL_NAMESPACE, {
+    security: temporalSecurity(config),
+    spans: spansExported(config),
+  });
   const deps = { pool, temporal, config, log };
   const connection = await NativeConnection.connect({ address, ...temporalSecurity(config) });
   const worker = await Worker.create({

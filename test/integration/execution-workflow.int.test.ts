@@ -1,6 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
-import { call, createMachine, startExecution, uniqueName, waitForEnd } from './support/client';
+import { SPANS_HEADER, TRACE_HEADER } from '../../engine/telemetry/headers';
+import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
 import { readStack } from './support/stack';
 
 const { EventType } = proto.api.enums.v1;
@@ -83,5 +85,67 @@ describe('the execution workflow on the real stack', () => {
       'MARKER core_local_activity',
       'WORKFLOW_EXECUTION_COMPLETED',
     ]);
+  });
+
+  // This stack exports no span (no OTLP endpoint): its workflows record none and never load
+  // OpenTelemetry in the sandbox (engine/telemetry/workflow-tracing.ts). The trace context the API
+  // started the execution in still reaches its function and its Map Run's children as it was:
+  // OpenTelemetry's interceptors would have put a StartActivity span's context there instead.
+  test('without a span exporter an execution carries its start trace context to functions and children', async () => {
+    const machine = uniqueName('unexported');
+    await createMachine(machine, {
+      StartAt: 'Add',
+      States: {
+        Add: {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:us-east-1:000000000000:function:add',
+          ResultPath: '$.sum',
+          Next: 'Fan',
+        },
+        Fan: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Echo',
+            States: { Echo: { Type: 'Pass', End: true } },
+          },
+          ResultPath: null,
+          End: true,
+        },
+      },
+    });
+    const id = await startExecution(machine, { a: 1, b: 2, items: [7] });
+    expect(await waitForEnd(id)).toMatchObject({ status: 'SUCCEEDED', output: { sum: { sum: 3 } } });
+    const temporalEvents = async (workflowId: string) => {
+      const handle = temporal.workflow.getHandle(workflowId);
+      await handle.result();
+      return (await handle.fetchHistory()).events ?? [];
+    };
+    const startHeaders = (events: proto.api.history.v1.IHistoryEvent[]) =>
+      events[0].workflowExecutionStartedEventAttributes?.header?.fields ?? {};
+    const text = (payload: proto.api.common.v1.IPayload | null | undefined) =>
+      Buffer.from(payload?.data ?? []).toString('utf8');
+
+    const parent = await temporalEvents(id);
+    const started = startHeaders(parent);
+    expect(defaultPayloadConverter.fromPayload(started[SPANS_HEADER])).toBe(false);
+    const traceContext = text(started[TRACE_HEADER]);
+    expect(JSON.parse(traceContext)).toEqual({
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
+    });
+    const scheduled = parent.filter(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'invokeFunction',
+    );
+    expect(scheduled).toHaveLength(1);
+    expect(text(scheduled[0].activityTaskScheduledEventAttributes?.header?.fields?.[TRACE_HEADER])).toBe(traceContext);
+
+    const mapRunArn = (await history(id)).find((event) => event.type === 'MapRunStarted').mapRunStartedEventDetails
+      .mapRunArn as string;
+    const children = await call('GET', `/v1/executions?mapRunArn=${encodeURIComponent(mapRunArn)}&limit=10`);
+    expect(children.body.executions).toHaveLength(1);
+    const child = startHeaders(await temporalEvents(children.body.executions[0].executionId as string));
+    expect(defaultPayloadConverter.fromPayload(child[SPANS_HEADER])).toBe(false);
+    expect(text(child[TRACE_HEADER])).toBe(traceContext);
   });
 });

@@ -561,12 +561,17 @@ const CASES: Record<string, { definition: unknown; input: unknown }> = {
 // machines of 'consolidated-patches' and 'distributed-map-run' again, recorded under that start.
 CASES['execution-features'] = CASES['consolidated-patches'];
 CASES['distributed-map-features'] = CASES['distributed-map-run'];
+// Workflows started by a deployment that exports no span (SPANS_HEADER false: the sandbox loads
+// no OpenTelemetry and carries the start's trace context on): the same machines, and a saga.
+CASES['unexported-spans-parallel-map'] = CASES['state-spans-parallel-map'];
+CASES['unexported-spans-map-run'] = CASES['distributed-map-run'];
+CASES['unexported-spans-saga'] = CASES['saga-compensates'];
 
 /**
  * Cases whose Map Run workflow (id = the Map Run ARN) and first child execution are recorded too,
  * as `<case>-map-run` and `<case>-child`: each is a workflow code path of its own.
  */
-const MAP_RUN_CASES = new Set(['distributed-map-run', 'distributed-map-features']);
+const MAP_RUN_CASES = new Set(['distributed-map-run', 'distributed-map-features', 'unexported-spans-map-run']);
 
 /** The Map Run ARN and a child execution id of a Distributed Map's execution (through the API). */
 async function mapRunWorkflows(executionId: string): Promise<string[]> {

@@ -116,7 +116,10 @@ describe('Temporal over mTLS', () => {
   });
 
   test("the API's client reaches Temporal with a client certificate", async () => {
-    const client = await createTemporalClient(address, readStack().namespace, temporalSecurity(loadConfig(env())));
+    const client = await createTemporalClient(address, readStack().namespace, {
+      security: temporalSecurity(loadConfig(env())),
+      spans: false,
+    });
     try {
       const info = await client.connection.workflowService.getSystemInfo({});
       expect(info.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
@@ -138,11 +141,10 @@ describe('Temporal over mTLS', () => {
   test('without a client certificate the handshake is refused', async () => {
     const { TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME } = env();
     await expect(
-      createTemporalClient(
-        address,
-        readStack().namespace,
-        temporalSecurity(loadConfig({ TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME })),
-      ),
+      createTemporalClient(address, readStack().namespace, {
+        security: temporalSecurity(loadConfig({ TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME })),
+        spans: false,
+      }),
     ).rejects.toThrow('Failed to connect before the deadline');
     // The client spoke TLS and trusted the server; the proxy refused it for want of a certificate.
     expect(refused.length).toBeGreaterThan(0);
