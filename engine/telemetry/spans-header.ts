@@ -1,4 +1,4 @@
-import type { WorkflowClientInterceptor } from '@temporalio/client';
+import type { ScheduleClientInterceptor, WorkflowClientInterceptor } from '@temporalio/client';
 import { defaultPayloadConverter, type Headers } from '@temporalio/common';
 import type { Config } from '../../schemas/config';
 import { SPANS_HEADER } from './headers';
@@ -8,13 +8,17 @@ export function spansExported(config: Pick<Config, 'OTEL_EXPORTER_OTLP_ENDPOINT'
   return config.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
 }
 
+function withSpansHeader(spans: boolean): (headers: Headers) => Headers {
+  const payload = defaultPayloadConverter.toPayload(spans);
+  return (headers) => ({ ...headers, [SPANS_HEADER]: payload });
+}
+
 /**
  * Puts SPANS_HEADER on every workflow this client starts: whether the workflow records spans
  * (workflow-tracing.ts). One that records none never loads OpenTelemetry in the sandbox.
  */
 export function spansHeaderInterceptor(spans: boolean): WorkflowClientInterceptor {
-  const payload = defaultPayloadConverter.toPayload(spans);
-  const withHeader = (headers: Headers): Headers => ({ ...headers, [SPANS_HEADER]: payload });
+  const withHeader = withSpansHeader(spans);
   return {
     start: (input, next) => next({ ...input, headers: withHeader(input.headers) }),
     startWithDetails: (input, next) => next({ ...input, headers: withHeader(input.headers) }),
@@ -22,4 +26,10 @@ export function spansHeaderInterceptor(spans: boolean): WorkflowClientIntercepto
     startUpdateWithStart: (input, next) =>
       next({ ...input, workflowStartHeaders: withHeader(input.workflowStartHeaders) }),
   };
+}
+
+/** The same for the workflows a schedule this client creates will start (its action's headers). */
+export function spansScheduleInterceptor(spans: boolean): ScheduleClientInterceptor {
+  const withHeader = withSpansHeader(spans);
+  return { create: (input, next) => next({ ...input, headers: withHeader(input.headers) }) };
 }

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
-import { spansHeaderInterceptor } from '../telemetry/spans-header';
+import { spansHeaderInterceptor, spansScheduleInterceptor } from '../telemetry/spans-header';
 import type { TemporalSecurity } from './connection-options';
 
 /**
@@ -17,6 +17,9 @@ export async function createTemporalClient(
   return new Client({
     connection,
     namespace,
-    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor(), spansHeaderInterceptor(options.spans)] },
+    interceptors: {
+      workflow: [new OpenTelemetryWorkflowClientInterceptor(), spansHeaderInterceptor(options.spans)],
+      schedule: [spansScheduleInterceptor(options.spans)],
+    },
   });
 }

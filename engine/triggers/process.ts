@@ -5,6 +5,8 @@ import type { Logger } from '../logger';
 import { workflowBundlePath } from '../temporal/bundle-workflows';
 import { createTemporalClient } from '../temporal/client';
 import { spansExported } from '../telemetry/spans-header';
+import { installTracing } from '../telemetry/tracing';
+import { workerTracingOptions } from '../telemetry/worker-tracing';
 import { temporalSecurity } from '../temporal/connection-options';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { triggersTaskQueue } from '../../workflows/scheduled-execution';
@@ -41,6 +43,8 @@ export async function startTriggers(config: Config, address: string, log: Logger
     taskQueue: triggersTaskQueue(config.TEMPORAL_TASK_QUEUE),
     workflowBundle: { codePath: workflowBundlePath() },
     activities: createScheduleActivities(deps),
+    // A schedule's workflow records spans when this deployment exports them (spans-header.ts).
+    ...workerTracingOptions(installTracing(config, 'triggers')),
   });
   const queues = new QueueTriggerManager(deps, config.STEPFLOW_TRIGGERS_RELOAD_SECONDS * 1000);
   await queues.start();
@@ -55,6 +59,7 @@ export async function startTriggers(config: Config, address: string, log: Logger
     await connection.close();
     await temporal.connection.close();
     await pool.end();
+    await installTracing(config, 'triggers').shutdown();
   });
   return {
     run,

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { SPANS_HEADER } from '../../engine/telemetry/headers';
 import { temporalScheduleId } from '../../engine/triggers/schedules';
 import { workflowBundlePath } from '../../engine/temporal/bundle-workflows';
 import { replaySinks } from '../replay/sinks';
@@ -177,6 +179,9 @@ describe('schedules', () => {
       const action = described.info.recentActions[0]?.action;
       expect(action?.type).toBe('startWorkflow');
       const history = await client.workflow.getHandle(action?.workflow.workflowId as string).fetchHistory();
+      // This stack exports no span: the schedule starts its workflows recording none.
+      const headers = history.events?.[0].workflowExecutionStartedEventAttributes?.header?.fields ?? {};
+      expect(defaultPayloadConverter.fromPayload(headers[SPANS_HEADER])).toBe(false);
       await expect(
         Worker.runReplayHistory(
           { workflowBundle: { codePath: workflowBundlePath() }, sinks: replaySinks() },

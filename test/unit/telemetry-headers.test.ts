@@ -4,7 +4,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { TRACE_HEADER as OTEL_TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
 import { temporal } from '@temporalio/proto';
 import { SPANS_HEADER, TRACE_HEADER } from '../../engine/telemetry/headers';
-import { spansExported, spansHeaderInterceptor } from '../../engine/telemetry/spans-header';
+import { spansExported, spansHeaderInterceptor, spansScheduleInterceptor } from '../../engine/telemetry/spans-header';
 
 const HISTORIES = path.join(__dirname, '..', 'replay', 'histories');
 
@@ -40,6 +40,16 @@ describe('tracing headers', () => {
       expect(Object.keys(headers).sort()).toEqual(['other', SPANS_HEADER]);
       expect(defaultPayloadConverter.fromPayload(headers[SPANS_HEADER] as never)).toBe(false);
     }
+  });
+
+  test("a schedule's action carries the decision to the workflows it starts", async () => {
+    let headers: Record<string, unknown> = {};
+    await spansScheduleInterceptor(true).create?.({ headers: {}, options: {} } as never, async (given) => {
+      headers = given.headers;
+      return { conflictToken: new Uint8Array() };
+    });
+    expect(Object.keys(headers)).toEqual([SPANS_HEADER]);
+    expect(defaultPayloadConverter.fromPayload(headers[SPANS_HEADER] as never)).toBe(true);
   });
 
   // The replay suite runs both paths of workflow-tracing.ts only if the histories hold both.
