@@ -50,6 +50,14 @@ export const DISTRIBUTED_MAP_S3 = 'distributed-map-s3-v1';
 export const DISTRIBUTED_MAP_WRITER_CONFIG = 'mapdetails-writer-config-v1';
 
 /**
+ * Patch id: a Map Run whose children all ran but whose results could not be written (or
+ * formatted) fails as a Map Run, `MapRunFailed` then `MapStateFailed` with
+ * `States.ResultWriterFailed`, as one whose children failed does. Executions recorded before
+ * failed the Map state with that error and no Map Run event, and replay the same way.
+ */
+const MAP_RUN_RESULTS_FAIL_RUN = 'map-run-results-fail-run-v1';
+
+/**
  * The ASL error an activity of the Map Run failed with (`States.ItemReaderFailed`,
  * `States.ResultWriterFailed`: its ApplicationFailure type), else undefined.
  */
@@ -200,6 +208,8 @@ export function distributedMapRuns(parent: MapRunParent): MapRunHost {
       } catch (err) {
         if (isCancellation(err)) throw err;
         const failed = request.resultWriter || request.resultFormat ? statesFailure(err) : undefined;
+        if (failed && patched(MAP_RUN_RESULTS_FAIL_RUN))
+          return { status: 'FAILED', error: failed.error, cause: failed.cause };
         if (failed) throw failed;
         throw new StatesError(
           StatesErrors.Runtime,

@@ -567,6 +567,23 @@ describe('Distributed Map with ItemReader and ResultWriter on S3', () => {
     expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
     expect(done.output.Error).toBe('States.ResultWriterFailed');
     expect(done.output.Cause).toMatch(/^S3 putObject of s3:\/\/no-such-bucket\/.+ failed: NoSuchBucket \(404\)/);
+    // The Map Run fails, as one whose children failed does; then the Map state, then the Catch.
+    const events = await history(done.id);
+    const types = events.map((event: any) => event.type as string);
+    const mapRunFailed = events.find((event: any) => event.type === 'MapRunFailed');
+    expect(mapRunFailed?.mapRunFailedEventDetails).toEqual({
+      error: 'States.ResultWriterFailed',
+      cause: done.output.Cause,
+    });
+    expect(types.slice(types.indexOf('MapRunStarted'))).toEqual([
+      'MapRunStarted',
+      'MapRunFailed',
+      'MapStateFailed',
+      'MapStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
+    ]);
   }, 300_000);
 
   test('without S3 configured, an ItemReader fails with States.ItemReaderFailed saying so', async () => {

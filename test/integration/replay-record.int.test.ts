@@ -566,6 +566,9 @@ CASES['distributed-map-features'] = CASES['distributed-map-run'];
 CASES['unexported-spans-parallel-map'] = CASES['state-spans-parallel-map'];
 CASES['unexported-spans-map-run'] = CASES['distributed-map-run'];
 CASES['unexported-spans-saga'] = CASES['saga-compensates'];
+// A Map Run whose results cannot be written fails as a Map Run (map-run-results-fail-run-v1):
+// the machine of 'distributed-map-s3', whose writer fails on this stack without S3.
+CASES['map-run-results-fail-run'] = CASES['distributed-map-s3'];
 
 /**
  * Cases whose Map Run workflow (id = the Map Run ARN) and first child execution are recorded too,
