@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import {
   call,
@@ -11,6 +12,7 @@ import {
   uniqueName,
   waitForEnd,
 } from './support/client';
+import { SPANS_HEADER, TRACE_HEADER } from '../../engine/telemetry/headers';
 import { startOwnStack, type OwnStack } from './support/own-stack';
 import { expectTaskLoopHistory, taskLoop } from './support/scale-machines';
 import { waitForRuns } from './support/temporal-runs';
@@ -53,18 +55,30 @@ describe('scale: continue-as-new on the real stack', () => {
     expectCompleteHistory(await history(id));
     const runs = await waitForRuns(temporal, id, 2);
     expect(runs.map((r) => r.status)).toEqual(['CONTINUED_AS_NEW', 'COMPLETED']);
+    // Recorded before workflows carried SPANS_HEADER (kept), and again since (the runs without spans).
     const files = {
       'scale-continue-as-new-first-run': runs[0].runId,
       'scale-continue-as-new-last-run': runs[1].runId,
+      'unexported-spans-continue-as-new-first-run': runs[0].runId,
+      'unexported-spans-continue-as-new-last-run': runs[1].runId,
     };
+    const startHeaders: Array<Record<string, proto.api.common.v1.IPayload>> = [];
     for (const [name, runId] of Object.entries(files)) {
       const recorded = await temporal.workflow.getHandle(id, runId).fetchHistory();
       expect(recorded.events?.length).toBeGreaterThan(0);
+      startHeaders.push(recorded.events?.[0].workflowExecutionStartedEventAttributes?.header?.fields ?? {});
       const file = path.join(__dirname, '..', 'replay', 'histories', `${name}.history.bin`);
       if (process.env.RECORD_HISTORIES && !fs.existsSync(file)) {
         fs.writeFileSync(file, proto.api.history.v1.History.encode(recorded).finish());
       }
     }
+    // The next run records no spans either, and goes on in the trace the execution started in.
+    const [first, last] = startHeaders;
+    expect(defaultPayloadConverter.fromPayload(last[SPANS_HEADER])).toBe(false);
+    expect(first[TRACE_HEADER]?.data).toBeDefined();
+    expect(Buffer.from(last[TRACE_HEADER]?.data ?? []).toString()).toBe(
+      Buffer.from(first[TRACE_HEADER]?.data ?? []).toString(),
+    );
   }, 400_000);
 
   test('a Task loop of 1,000 iterations completes across a dozen runs with one gap-free history', async () => {
