@@ -75,9 +75,15 @@ export async function findExecution(db: Queryable, executionId: string): Promise
   return rows[0];
 }
 
-/** Marks that the execution's workflow exists in Temporal. */
-export async function markWorkflowStarted(db: Queryable, executionId: string): Promise<void> {
-  await db.query('UPDATE executions SET workflow_started = true WHERE execution_id = $1', [executionId]);
+/**
+ * Marks that the execution's workflow exists in Temporal and, when its start was traced, keeps
+ * the trace id (the first one: a repaired start keeps the trace it was first given). One write.
+ */
+export async function markWorkflowStarted(db: Queryable, executionId: string, traceId?: string): Promise<void> {
+  await db.query(
+    'UPDATE executions SET workflow_started = true, trace_id = COALESCE(trace_id, $2) WHERE execution_id = $1',
+    [executionId, traceId ?? null],
+  );
 }
 
 /** Deletes an execution whose workflow could not be started (so the caller may retry). */

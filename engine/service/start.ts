@@ -75,8 +75,9 @@ async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): 
     deploymentLimits(deps.config),
     currentBindings(deps.config, deps.log),
   );
+  let traceId: string | undefined;
   try {
-    await traceExecutionStart(deps, row, async () => {
+    traceId = await traceExecutionStart(deps, row, async () => {
       await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
         workflowId: row.executionId,
         taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
@@ -88,7 +89,7 @@ async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): 
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  await markWorkflowStarted(deps.pool, row.executionId);
+  await markWorkflowStarted(deps.pool, row.executionId, traceId);
 }
 
 /** What StartExecution names: the machine (its current definition), a published version, or an alias. */

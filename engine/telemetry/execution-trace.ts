@@ -32,15 +32,16 @@ export async function configuredTracing(pool: Pool, stateMachine: string): Promi
 
 /**
  * Runs an execution's workflow start inside a `StartExecution` span (the Temporal client
- * interceptor's StartWorkflow span, and so the whole execution, become its children) and keeps
- * the trace id on the execution (DescribeExecution's `traceId`). A state machine with tracing
- * disabled starts in an unsampled context: nothing of the execution is recorded.
+ * interceptor's StartWorkflow span, and so the whole execution, become its children) and returns
+ * the trace id to keep on the execution (DescribeExecution's `traceId`). A state machine with
+ * tracing disabled starts in an unsampled context: nothing of the execution is recorded, and
+ * there is no trace id.
  */
 export async function traceExecutionStart(
   deps: { pool: Pool; config: Config },
   execution: { executionId: string; stateMachine: string },
   start: () => Promise<void>,
-): Promise<void> {
+): Promise<string | undefined> {
   const enabled = await tracingEnabled(deps.pool, deps.config, execution.stateMachine);
   const tracer = trace.getTracer(TRACER_NAME);
   const span = tracer.startSpan(
@@ -50,12 +51,7 @@ export async function traceExecutionStart(
   );
   try {
     await context.with(trace.setSpan(context.active(), span), start);
-    if (span.isRecording()) {
-      await deps.pool.query('UPDATE executions SET trace_id = $2 WHERE execution_id = $1 AND trace_id IS NULL', [
-        execution.executionId,
-        span.spanContext().traceId,
-      ]);
-    }
+    return span.isRecording() ? span.spanContext().traceId : undefined;
   } catch (err) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
     throw err;

@@ -116,7 +116,8 @@ describe('the execution workflow on the real stack', () => {
       },
     });
     const id = await startExecution(machine, { a: 1, b: 2, items: [7] });
-    expect(await waitForEnd(id)).toMatchObject({ status: 'SUCCEEDED', output: { sum: { sum: 3 } } });
+    const done = await waitForEnd(id);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: { sum: { sum: 3 } } });
     const temporalEvents = async (workflowId: string) => {
       const handle = temporal.workflow.getHandle(workflowId);
       await handle.result();
@@ -134,6 +135,8 @@ describe('the execution workflow on the real stack', () => {
     expect(JSON.parse(traceContext)).toEqual({
       traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
     });
+    // DescribeExecution names that trace (kept by the start's one write of the execution row).
+    expect(done.traceId).toBe((JSON.parse(traceContext) as { traceparent: string }).traceparent.split('-')[1]);
     const scheduled = parent.filter(
       (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'invokeFunction',
     );
