@@ -1,7 +1,8 @@
 /**
  * Temporal headers that carry tracing between the processes that start workflows and the
- * workflow sandbox. Pure constants: the bundled workflow interceptor imports them.
+ * workflow sandbox. Pure: the bundled workflow interceptor imports them.
  */
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 
 /**
  * Whether a workflow records spans: `true` or `false` (a JSON payload), set by every Stepflow
@@ -17,3 +18,17 @@ export const SPANS_HEADER = 'stepflow-spans';
  * the sandbox reads it without loading OpenTelemetry.
  */
 export const TRACE_HEADER = '_tracer-data';
+
+/**
+ * Whether a workflow started with this SPANS_HEADER records spans: yes without one (started
+ * before it existed, as it did then) or with `true`; no with `false` or with anything that is not
+ * a JSON boolean (a start made by hand through Temporal must not fail the workflow's tasks).
+ */
+export function recordsSpans(header: Payload | undefined): boolean {
+  if (header === undefined) return true;
+  try {
+    return defaultPayloadConverter.fromPayload(header) === true;
+  } catch {
+    return false;
+  }
+}

@@ -17,7 +17,6 @@
 import type { Headers, Next } from '@temporalio/common';
 import { composeInterceptors } from '@temporalio/common/lib/interceptors';
 import {
-  defaultPayloadConverter,
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptors,
   type WorkflowInternalsInterceptor,
@@ -26,7 +25,7 @@ import {
 import { SdkFlags } from '@temporalio/workflow/lib/flags';
 import { getActivator } from '@temporalio/workflow/lib/global-attributes';
 import type * as OpenTelemetrySpans from '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors';
-import { SPANS_HEADER, TRACE_HEADER } from './headers';
+import { recordsSpans, SPANS_HEADER, TRACE_HEADER } from './headers';
 import type * as StateSpans from './workflow-interceptors';
 
 interface Chains {
@@ -73,7 +72,7 @@ export const interceptors = (): WorkflowInterceptors => {
   const inbound: WorkflowInboundCallsInterceptor = {
     execute(input, next) {
       const header = input.headers[SPANS_HEADER];
-      const record = header === undefined || defaultPayloadConverter.fromPayload(header) === true;
+      const record = recordsSpans(header);
       if (record) spans = loadSpans();
       else getActivator().hasFlag(SdkFlags.OpenTelemetryInterceporsAvoidsExtraYields);
       if (header !== undefined) {

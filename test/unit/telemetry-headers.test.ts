@@ -3,7 +3,7 @@ import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { TRACE_HEADER as OTEL_TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
 import { temporal } from '@temporalio/proto';
-import { SPANS_HEADER, TRACE_HEADER } from '../../engine/telemetry/headers';
+import { recordsSpans, SPANS_HEADER, TRACE_HEADER } from '../../engine/telemetry/headers';
 import { spansExported, spansHeaderInterceptor, spansScheduleInterceptor } from '../../engine/telemetry/spans-header';
 
 const HISTORIES = path.join(__dirname, '..', 'replay', 'histories');
@@ -16,6 +16,19 @@ function startHeaders(file: string) {
 describe('tracing headers', () => {
   test('the sandbox reads the trace context from the header the OpenTelemetry interceptors write', () => {
     expect(TRACE_HEADER).toBe(OTEL_TRACE_HEADER);
+  });
+
+  test('a workflow records spans without the header or with true, not with false or a malformed one', () => {
+    expect(recordsSpans(undefined)).toBe(true);
+    expect(recordsSpans(defaultPayloadConverter.toPayload(true))).toBe(true);
+    expect(recordsSpans(defaultPayloadConverter.toPayload(false))).toBe(false);
+    expect(recordsSpans(defaultPayloadConverter.toPayload('yes'))).toBe(false);
+    const malformed = {
+      metadata: { encoding: new TextEncoder().encode('json/plain') },
+      data: new TextEncoder().encode('{'),
+    };
+    expect(recordsSpans(malformed)).toBe(false);
+    expect(recordsSpans({ metadata: { encoding: new TextEncoder().encode('no/such') } })).toBe(false);
   });
 
   test('a deployment exports spans exactly when an OTLP endpoint is configured', () => {
