@@ -4,6 +4,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { SPANS_HEADER, TRACE_HEADER } from '../../engine/telemetry/headers';
 import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
 import { readStack } from './support/stack';
+import { startHeaders } from './support/temporal-runs';
 
 const { EventType } = proto.api.enums.v1;
 
@@ -118,18 +119,17 @@ describe('the execution workflow on the real stack', () => {
     const id = await startExecution(machine, { a: 1, b: 2, items: [7] });
     const done = await waitForEnd(id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: { sum: { sum: 3 } } });
-    const temporalEvents = async (workflowId: string) => {
+    const temporalHistory = async (workflowId: string) => {
       const handle = temporal.workflow.getHandle(workflowId);
       await handle.result();
-      return (await handle.fetchHistory()).events ?? [];
+      return handle.fetchHistory();
     };
-    const startHeaders = (events: proto.api.history.v1.IHistoryEvent[]) =>
-      events[0].workflowExecutionStartedEventAttributes?.header?.fields ?? {};
     const text = (payload: proto.api.common.v1.IPayload | null | undefined) =>
       Buffer.from(payload?.data ?? []).toString('utf8');
 
-    const parent = await temporalEvents(id);
-    const started = startHeaders(parent);
+    const parentHistory = await temporalHistory(id);
+    const parent = parentHistory.events ?? [];
+    const started = startHeaders(parentHistory);
     expect(defaultPayloadConverter.fromPayload(started[SPANS_HEADER])).toBe(false);
     const traceContext = text(started[TRACE_HEADER]);
     expect(JSON.parse(traceContext)).toEqual({
@@ -147,7 +147,7 @@ describe('the execution workflow on the real stack', () => {
       .mapRunArn as string;
     const children = await call('GET', `/v1/executions?mapRunArn=${encodeURIComponent(mapRunArn)}&limit=10`);
     expect(children.body.executions).toHaveLength(1);
-    const child = startHeaders(await temporalEvents(children.body.executions[0].executionId as string));
+    const child = startHeaders(await temporalHistory(children.body.executions[0].executionId as string));
     expect(defaultPayloadConverter.fromPayload(child[SPANS_HEADER])).toBe(false);
     expect(text(child[TRACE_HEADER])).toBe(traceContext);
   });

@@ -15,7 +15,7 @@ import {
 import { SPANS_HEADER, TRACE_HEADER } from '../../engine/telemetry/headers';
 import { startOwnStack, type OwnStack } from './support/own-stack';
 import { expectTaskLoopHistory, taskLoop } from './support/scale-machines';
-import { waitForRuns } from './support/temporal-runs';
+import { startHeaders, waitForRuns } from './support/temporal-runs';
 
 /**
  * Fan-out and long runs on a stack of its own whose executions continue as new past 500 Temporal
@@ -62,18 +62,18 @@ describe('scale: continue-as-new on the real stack', () => {
       'unexported-spans-continue-as-new-first-run': runs[0].runId,
       'unexported-spans-continue-as-new-last-run': runs[1].runId,
     };
-    const startHeaders: Array<Record<string, proto.api.common.v1.IPayload>> = [];
+    const runHeaders: Array<ReturnType<typeof startHeaders>> = [];
     for (const [name, runId] of Object.entries(files)) {
       const recorded = await temporal.workflow.getHandle(id, runId).fetchHistory();
       expect(recorded.events?.length).toBeGreaterThan(0);
-      startHeaders.push(recorded.events?.[0].workflowExecutionStartedEventAttributes?.header?.fields ?? {});
+      runHeaders.push(startHeaders(recorded));
       const file = path.join(__dirname, '..', 'replay', 'histories', `${name}.history.bin`);
       if (process.env.RECORD_HISTORIES && !fs.existsSync(file)) {
         fs.writeFileSync(file, proto.api.history.v1.History.encode(recorded).finish());
       }
     }
     // The next run records no spans either, and goes on in the trace the execution started in.
-    const [first, last] = startHeaders;
+    const [first, last] = runHeaders;
     expect(defaultPayloadConverter.fromPayload(last[SPANS_HEADER])).toBe(false);
     expect(first[TRACE_HEADER]?.data).toBeDefined();
     expect(Buffer.from(last[TRACE_HEADER]?.data ?? []).toString()).toBe(

@@ -14,6 +14,7 @@ import { createPool, type Pool } from '../../engine/db/pool';
 import { signWebhook } from '../../engine/triggers/webhook-signature';
 import { call, createMachine, uniqueName, waitForEnd } from './support/client';
 import { readStack, ROOT } from './support/stack';
+import { startHeaders } from './support/temporal-runs';
 import { killTriggers, spawnTriggers, until } from './support/triggers';
 
 const ECHO = { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } };
@@ -180,8 +181,7 @@ describe('schedules', () => {
       expect(action?.type).toBe('startWorkflow');
       const history = await client.workflow.getHandle(action?.workflow.workflowId as string).fetchHistory();
       // This stack exports no span: the schedule starts its workflows recording none.
-      const headers = history.events?.[0].workflowExecutionStartedEventAttributes?.header?.fields ?? {};
-      expect(defaultPayloadConverter.fromPayload(headers[SPANS_HEADER])).toBe(false);
+      expect(defaultPayloadConverter.fromPayload(startHeaders(history)[SPANS_HEADER])).toBe(false);
       await expect(
         Worker.runReplayHistory(
           { workflowBundle: { codePath: workflowBundlePath() }, sinks: replaySinks() },

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 
 /** One Temporal run of a workflow, as Temporal's visibility lists it. */
 export interface TemporalRun {
@@ -46,4 +47,16 @@ export async function settledRuns(temporal: Client, workflowId: string): Promise
     if (runs.at(-1)?.status === 'COMPLETED' || i >= 120) return runs;
     await sleep(500);
   }
+}
+
+/** The headers a workflow run was started with (its history's first event), by name. */
+export function startHeaders(history: {
+  events?: Array<{
+    workflowExecutionStartedEventAttributes?: { header?: { fields?: Record<string, unknown> | null } | null } | null;
+  }> | null;
+}): Record<string, Payload> {
+  return (history.events?.[0]?.workflowExecutionStartedEventAttributes?.header?.fields ?? {}) as Record<
+    string,
+    Payload
+  >;
 }
