@@ -10,7 +10,7 @@ import { createPool, ensureDatabase } from './db/pool';
 import { migrate } from './db/migrate';
 import { prepareAuth } from './service/api-keys';
 import { failStuckWorkflows, finishPendingStops } from './service/reconcile';
-import { startPendingWorkflows } from './service/start';
+import { flushStartedMarks, startPendingWorkflows } from './service/start';
 import type { Logger } from './logger';
 import { createTemporalClient } from './temporal/client';
 import { temporalSecurity } from './temporal/connection-options';
@@ -112,6 +112,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
       await dispatcher?.stop();
       await app.close();
       await temporal.connection.close();
+      await flushStartedMarks(pool);
       await pool.end();
       await tracing.shutdown();
     },

@@ -49,11 +49,13 @@ export async function insertExecution(
     input: unknown;
     publishedVersion?: number;
     alias?: string;
+    /** The trace the start runs in (DescribeExecution's `traceId`). */
+    traceId?: string;
   },
 ): Promise<ExecutionRow | undefined> {
   const { rows } = await db.query(
-    `INSERT INTO executions (execution_id, state_machine, version, name, status, input, published_version, alias)
-     VALUES ($1, $2, $3, $4, 'RUNNING', $5::json, $6, $7)
+    `INSERT INTO executions (execution_id, state_machine, version, name, status, input, published_version, alias, trace_id)
+     VALUES ($1, $2, $3, $4, 'RUNNING', $5::json, $6, $7, $8)
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
     [
@@ -64,6 +66,7 @@ export async function insertExecution(
       JSON.stringify(row.input),
       row.publishedVersion ?? null,
       row.alias ?? null,
+      row.traceId ?? null,
     ],
   );
   return rows[0];
@@ -84,6 +87,11 @@ export async function markWorkflowStarted(db: Queryable, executionId: string, tr
     'UPDATE executions SET workflow_started = true, trace_id = COALESCE(trace_id, $2) WHERE execution_id = $1',
     [executionId, traceId ?? null],
   );
+}
+
+/** Records that the workflows of these executions were started (their trace ids were written with them). */
+export async function markWorkflowsStarted(db: Queryable, executionIds: string[]): Promise<void> {
+  await db.query('UPDATE executions SET workflow_started = true WHERE execution_id = ANY($1::text[])', [executionIds]);
 }
 
 /** Deletes an execution whose workflow could not be started (so the caller may retry). */

@@ -17,12 +17,15 @@ export interface StateMachineVersionRow {
   /** The definition exactly as last submitted through the Step Functions protocol, if it was. */
   definitionText: string | null;
   loggingConfiguration: Record<string, unknown> | null;
+  /** `tracingConfiguration.enabled` as set (null: never set, the deployment default applies). */
+  tracingEnabled: boolean | null;
   updatedAt: Date;
 }
 
 const SELECT = `SELECT m.name, m.type, m.role_arn AS "roleArn", v.version, v.definition, v.definition_hash AS "definitionHash", v.plan,
   m.created_at AS "createdAt", v.created_at AS "versionCreatedAt", m.revision_id AS "revisionId",
-  m.definition_text AS "definitionText", m.logging_configuration AS "loggingConfiguration", m.updated_at AS "updatedAt"
+  m.definition_text AS "definitionText", m.logging_configuration AS "loggingConfiguration", m.tracing_enabled AS "tracingEnabled",
+  m.updated_at AS "updatedAt"
   FROM state_machines m JOIN state_machine_versions v ON v.state_machine = m.name`;
 
 /** What a submission sets on the machine besides its definition (undefined keeps the current value). */

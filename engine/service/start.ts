@@ -12,13 +12,14 @@ import {
   insertExecution,
   listUnstartedExecutions,
   markWorkflowStarted,
+  markWorkflowsStarted,
   type ExecutionRow,
 } from '../db/executions-repo';
 import { findAlias } from '../db/aliases-repo';
 import { findPublishedVersion } from '../db/published-versions-repo';
 import { findVersion, type StateMachineVersionRow } from '../db/state-machines-repo';
 import { executionArn, executionArnOfId, executionId as toExecutionId, roleArn, stateMachineArn } from '../core/arn';
-import { traceExecutionStart } from '../telemetry/execution-trace';
+import { traceExecutionStart, tracingEnabled } from '../telemetry/execution-trace';
 import type { ServiceDeps } from './deps';
 import { chooseRoute } from './aliases';
 import { toExecutionResponse } from './describe';
@@ -27,7 +28,6 @@ import { currentBindings } from '../resources/bindings';
 /** Step Functions' limit on an execution's input: 256 KiB of JSON text. */
 export const MAX_INPUT_BYTES = 256 * 1024;
 
-/** Starts the workflow of a stored execution; already started counts as success (idempotent). */
 /** The execution workflow's input for a stored execution (and, for a redrive, where to resume). */
 export function workflowInput(
   row: ExecutionRow,
@@ -67,6 +67,7 @@ export function deploymentLimits(config: ServiceDeps['config']): NonNullable<Exe
   };
 }
 
+/** Starts the workflow of a stored execution; already started counts as success (idempotent). */
 async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): Promise<void> {
   const args = workflowInput(
     row,
@@ -75,21 +76,88 @@ async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): 
     deploymentLimits(deps.config),
     currentBindings(deps.config, deps.log),
   );
-  let traceId: string | undefined;
   try {
-    traceId = await traceExecutionStart(deps, row, async () => {
-      await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
-        workflowId: row.executionId,
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        args: [args],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { stateMachine: row.stateMachine, version: row.version },
-      });
+    await deps.temporal.workflow.start(EXECUTION_WORKFLOW, {
+      workflowId: row.executionId,
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      args: [args],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { stateMachine: row.stateMachine, version: row.version },
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+}
+
+/** Starts the workflow of an execution stored earlier (a repeated start, a repair) and marks it started. */
+async function startStoredWorkflow(
+  deps: ServiceDeps,
+  row: ExecutionRow,
+  version: StateMachineVersionRow,
+): Promise<void> {
+  const traceId = await traceExecutionStart(
+    row,
+    tracingEnabled(deps.config, version.tracingEnabled),
+    async (traceId) => {
+      await startWorkflow(deps, row, version.plan as Plan);
+      return traceId;
+    },
+  );
   await markWorkflowStarted(deps.pool, row.executionId, traceId);
+}
+
+/** Most starts marked in one statement. */
+const MARK_BATCH = 500;
+
+/**
+ * Records started workflows in the store in batches: while one UPDATE runs, the starts confirmed
+ * meanwhile wait and go in the next one, so a burst of starts costs a few statements instead of
+ * one each, and no start waits for its mark. A mark lost to a crash is harmless: the reconciler
+ * starts such a workflow again (Temporal answers that it runs) and marks it then.
+ */
+class StartedMarks {
+  private waiting: string[] = [];
+  private writing: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly log: ServiceDeps['log'],
+  ) {}
+
+  add(executionId: string): void {
+    this.waiting.push(executionId);
+    this.writing ??= this.write();
+  }
+
+  /** Resolves when every mark added so far is written (or its failure logged). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async write(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const executionIds = this.waiting.splice(0, MARK_BATCH);
+      try {
+        await markWorkflowsStarted(this.pool, executionIds);
+      } catch (err) {
+        this.log.warn({ err, executionIds }, 'could not mark started workflows; the reconciler will');
+      }
+    }
+    this.writing = undefined;
+  }
+}
+
+const startedMarks = new WeakMap<Pool, StartedMarks>();
+
+function markStarted(deps: ServiceDeps, executionId: string): void {
+  let marks = startedMarks.get(deps.pool);
+  if (!marks) startedMarks.set(deps.pool, (marks = new StartedMarks(deps.pool, deps.log)));
+  marks.add(executionId);
+}
+
+/** Writes the started marks still waiting for `pool` (before it closes). */
+export async function flushStartedMarks(pool: Pool): Promise<void> {
+  await startedMarks.get(pool)?.flush();
 }
 
 /** What StartExecution names: the machine (its current definition), a published version, or an alias. */
@@ -184,20 +252,40 @@ export async function startExecution(
   const version = resolved.definition;
   const name = request.name ?? randomUUID();
   const id = toExecutionId(stateMachine, name);
-  const inserted = await insertExecution(deps.pool, {
-    executionId: id,
-    stateMachine,
-    version: version.version,
-    name,
-    input,
-    publishedVersion: resolved.publishedVersion,
-    alias: resolved.alias,
-  });
+  const log = deps.log.child({ executionId: id });
+  const inserted = await traceExecutionStart(
+    { executionId: id, stateMachine },
+    tracingEnabled(deps.config, version.tracingEnabled),
+    async (traceId) => {
+      const row = await insertExecution(deps.pool, {
+        executionId: id,
+        stateMachine,
+        version: version.version,
+        name,
+        input,
+        publishedVersion: resolved.publishedVersion,
+        alias: resolved.alias,
+        traceId,
+      });
+      if (!row) return undefined;
+      try {
+        await startWorkflow(deps, row, version.plan as Plan);
+      } catch (err) {
+        log.error({ err }, 'workflow start failed');
+        await deleteUnstartedExecution(deps.pool, id);
+        throw new DomainError(
+          'SERVICE_UNAVAILABLE',
+          'The execution could not be started: Temporal is unavailable; retry',
+        );
+      }
+      return row;
+    },
+  );
   if (!inserted) {
     const existing = await findExecution(deps.pool, id);
     // Idempotent only while the first one runs (Step Functions' rule for STANDARD machines).
     if (sameStart(existing, input)) {
-      if (!existing.workflowStarted) await startWorkflow(deps, existing, version.plan as Plan);
+      if (!existing.workflowStarted) await startStoredWorkflow(deps, existing, version);
       return { execution: toExecutionResponse(existing), created: false };
     }
     throw new DomainError(
@@ -205,14 +293,7 @@ export async function startExecution(
       `Execution Already Exists: '${executionArn(stateMachine, name)}'`,
     );
   }
-  const log = deps.log.child({ executionId: id });
-  try {
-    await startWorkflow(deps, inserted, version.plan as Plan);
-  } catch (err) {
-    log.error({ err }, 'workflow start failed');
-    await deleteUnstartedExecution(deps.pool, id);
-    throw new DomainError('SERVICE_UNAVAILABLE', 'The execution could not be started: Temporal is unavailable; retry');
-  }
+  markStarted(deps, id);
   log.info(
     { stateMachine, version: version.version, publishedVersion: resolved.publishedVersion, alias: resolved.alias },
     'execution started',
@@ -229,7 +310,7 @@ export async function startPendingWorkflows(deps: ServiceDeps, olderThanMs = 10_
   for (const row of rows) {
     const version = await findVersion(deps.pool, row.stateMachine, row.version);
     if (!version) continue;
-    await startWorkflow(deps, row, version.plan as Plan);
+    await startStoredWorkflow(deps, row, version);
     deps.log.warn({ executionId: row.executionId }, 'unstarted execution repaired');
   }
   return rows.length;

@@ -9,13 +9,12 @@ export async function setTracingEnabled(pool: Pool, stateMachine: string, enable
   await pool.query('UPDATE state_machines SET tracing_enabled = $2 WHERE name = $1', [stateMachine, enabled]);
 }
 
-/** Whether a state machine's executions are traced: its `tracingConfiguration.enabled`, else the deployment default. */
-export async function tracingEnabled(pool: Pool, config: Config, stateMachine: string): Promise<boolean> {
-  const { rows } = await pool.query<{ enabled: boolean | null }>(
-    'SELECT tracing_enabled AS enabled FROM state_machines WHERE name = $1',
-    [stateMachine],
-  );
-  return rows[0]?.enabled ?? config.STEPFLOW_TRACING_DEFAULT === 'enabled';
+/**
+ * Whether a state machine's executions are traced: its `tracingConfiguration.enabled` (read with
+ * the definition a start runs), else the deployment default.
+ */
+export function tracingEnabled(config: Config, enabled: boolean | null): boolean {
+  return enabled ?? config.STEPFLOW_TRACING_DEFAULT === 'enabled';
 }
 
 /**
@@ -31,27 +30,26 @@ export async function configuredTracing(pool: Pool, stateMachine: string): Promi
 }
 
 /**
- * Runs an execution's workflow start inside a `StartExecution` span (the Temporal client
- * interceptor's StartWorkflow span, and so the whole execution, become its children) and returns
- * the trace id to keep on the execution (DescribeExecution's `traceId`). A state machine with
- * tracing disabled starts in an unsampled context: nothing of the execution is recorded, and
- * there is no trace id.
+ * Runs an execution's start inside a `StartExecution` span (the Temporal client interceptor's
+ * StartWorkflow span, and so the whole execution, become its children). `start` gets the trace id
+ * to keep on the execution (DescribeExecution's `traceId`) before it writes the execution, so the
+ * row carries it from its first write. A state machine with tracing disabled starts in an
+ * unsampled context: nothing of the execution is recorded, and there is no trace id.
  */
-export async function traceExecutionStart(
-  deps: { pool: Pool; config: Config },
+export async function traceExecutionStart<T>(
   execution: { executionId: string; stateMachine: string },
-  start: () => Promise<void>,
-): Promise<string | undefined> {
-  const enabled = await tracingEnabled(deps.pool, deps.config, execution.stateMachine);
+  enabled: boolean,
+  start: (traceId: string | undefined) => Promise<T>,
+): Promise<T> {
   const tracer = trace.getTracer(TRACER_NAME);
   const span = tracer.startSpan(
     `StartExecution ${execution.stateMachine}`,
     { kind: SpanKind.INTERNAL, attributes: { 'stepflow.execution.id': execution.executionId } },
     executionContext(enabled),
   );
+  const traceId = span.isRecording() ? span.spanContext().traceId : undefined;
   try {
-    await context.with(trace.setSpan(context.active(), span), start);
-    return span.isRecording() ? span.spanContext().traceId : undefined;
+    return await context.with(trace.setSpan(context.active(), span), () => start(traceId));
   } catch (err) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
     throw err;

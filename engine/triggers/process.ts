@@ -13,6 +13,7 @@ import { triggersTaskQueue } from '../../workflows/scheduled-execution';
 import { QueueTriggerManager } from './consumer/manager';
 import { createScheduleActivities } from './schedule-activities';
 import { createMetrics } from '../metrics';
+import { flushStartedMarks } from '../service/start';
 import { serveMetrics } from '../temporal/worker';
 
 /** The running triggers process: `run` settles when it has shut down after `shutdown()`. */
@@ -58,6 +59,7 @@ export async function startTriggers(config: Config, address: string, log: Logger
     await queues.stop();
     await connection.close();
     await temporal.connection.close();
+    await flushStartedMarks(pool);
     await pool.end();
     await installTracing(config, 'triggers').shutdown();
   });

@@ -1,0 +1,103 @@
+import { pino } from 'pino';
+import type { Client } from '@temporalio/client';
+import { loadConfig } from '../../engine/config';
+import { createPool, type Pool } from '../../engine/db/pool';
+import { describeExecution } from '../../engine/service/describe';
+import { flushStartedMarks, startExecution, startPendingWorkflows } from '../../engine/service/start';
+import type { ServiceDeps } from '../../engine/service/deps';
+import { installTracing, type Tracing } from '../../engine/telemetry/tracing';
+import { createTemporalClient } from '../../engine/temporal/client';
+import { createMachine, uniqueName, waitForEnd } from './support/client';
+import { readStack } from './support/stack';
+
+const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', Result: { ok: true }, End: true } } };
+
+/** The statements `pool` ran that mark executions' workflows started. */
+function countMarks(pool: Pool): { marks: number } {
+  const seen = { marks: 0 };
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].includes('SET workflow_started = true')) seen.marks += 1;
+    return query(...args);
+  };
+  return seen;
+}
+
+async function rowsOf(pool: Pool, ids: string[]): Promise<Array<{ started: boolean; traceId: string | null }>> {
+  const { rows } = await pool.query<{ id: string; started: boolean; traceId: string | null }>(
+    'SELECT execution_id AS id, workflow_started AS started, trace_id AS "traceId" FROM executions WHERE execution_id = ANY($1)',
+    [ids],
+  );
+  return ids.map((id) => {
+    const row = rows.find((found) => found.id === id);
+    return { started: row?.started ?? false, traceId: row?.traceId ?? null };
+  });
+}
+
+let deps: ServiceDeps;
+let temporal: Client;
+let tracing: Tracing;
+
+beforeAll(async () => {
+  const stack = readStack();
+  const config = loadConfig({
+    DATABASE_URL: stack.databaseUrl,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: stack.namespace,
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+  });
+  // As in the API process: a tracer provider, so a traced start has a trace id.
+  tracing = installTracing(config, 'api');
+  temporal = await createTemporalClient(stack.temporalAddress, stack.namespace, { spans: false });
+  deps = { pool: createPool(stack.databaseUrl), temporal, config, log: pino({ level: 'silent' }) };
+});
+
+afterAll(async () => {
+  await temporal.connection.close();
+  await deps.pool.end();
+  await tracing.shutdown();
+});
+
+describe('the start path', () => {
+  test('a start writes its trace id with the row, and a burst of starts is marked started in a few statements', async () => {
+    const machine = uniqueName('start-burst');
+    await createMachine(machine, PASS);
+    const seen = countMarks(deps.pool);
+    const starts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => startExecution(deps, machine, { name: `run-${i}`, input: { i } })),
+    );
+    const ids = starts.map(({ execution }) => execution.executionId);
+    expect(starts.every(({ created }) => created)).toBe(true);
+    // The trace id is there as soon as the start answers: it was written with the row.
+    for (const id of ids) expect((await describeExecution(deps, id)).traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    await flushStartedMarks(deps.pool);
+    const rows = await rowsOf(deps.pool, ids);
+    expect(rows.map((row) => row.started)).toEqual(ids.map(() => true));
+    expect(seen.marks).toBeGreaterThanOrEqual(1);
+    expect(seen.marks).toBeLessThan(ids.length);
+    for (const id of ids) expect((await waitForEnd(id)).status).toBe('SUCCEEDED');
+  });
+
+  test('the reconciler starts an execution whose start was never confirmed, keeping its trace id', async () => {
+    const machine = uniqueName('start-repair');
+    await createMachine(machine, PASS);
+    const { rows } = await deps.pool.query<{ version: number }>(
+      'SELECT latest_version AS version FROM state_machines WHERE name = $1',
+      [machine],
+    );
+    // What a crash between the row's write and the workflow start leaves behind.
+    const executionId = `${machine}:orphan`;
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await deps.pool.query(
+      `INSERT INTO executions (execution_id, state_machine, version, name, status, input, trace_id, start_date)
+       VALUES ($1, $2, $3, 'orphan', 'RUNNING', '{"a":1}', $4, now() - interval '1 minute')`,
+      [executionId, machine, rows[0]?.version, traceId],
+    );
+    // The stack's own API may repair it first: either way, the repair path runs.
+    await startPendingWorkflows(deps, 30_000);
+    const done = await waitForEnd(executionId);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: { ok: true }, traceId });
+    expect(await rowsOf(deps.pool, [executionId])).toEqual([{ started: true, traceId }]);
+  });
+});
