@@ -20,6 +20,27 @@ export function stateMachineOf(executionId: string): string {
   return colon > 0 ? executionId.slice(0, colon) : 'unknown';
 }
 
+/** What the metrics read of a history event: its type, time and state name ('' when none). */
+export interface EventMark {
+  type: string;
+  timestamp: string;
+  name: string;
+}
+
+/** The marks of history events given as objects. */
+export function eventMarks(events: readonly HistoryEvent[]): EventMark[] {
+  return events.map((event) => {
+    const details = Object.values(event).find(
+      (value): value is { name?: unknown } => typeof value === 'object' && value !== null && 'name' in value,
+    );
+    return {
+      type: event.type,
+      timestamp: event.timestamp,
+      name: typeof details?.name === 'string' ? details.name : '',
+    };
+  });
+}
+
 /**
  * Prometheus from a batch of history events: states entered (`stepflow_state_transitions_total`),
  * time in each state (`…StateEntered` to `…StateExited`, `stepflow_state_duration_seconds`),
@@ -29,17 +50,14 @@ export function stateMachineOf(executionId: string): string {
 export function observeHistory(
   metrics: Metrics,
   executionId: string,
-  events: HistoryEvent[],
+  events: readonly EventMark[],
   /** When the execution started (epoch ms), for a closing batch written by another process than its start. */
   startedAt?: number,
 ): void {
   const machine = stateMachineOf(executionId);
   for (const event of events) {
     const at = Date.parse(event.timestamp);
-    const details = Object.values(event).find(
-      (value): value is { name?: unknown } => typeof value === 'object' && value !== null && 'name' in value,
-    );
-    const stateName = typeof details?.name === 'string' ? details.name : '';
+    const stateName = event.name;
     if (event.type.endsWith('StateEntered')) {
       const type = event.type.slice(0, -'StateEntered'.length);
       metrics.stateTransitions.inc({ state_machine: machine, type });
