@@ -1,4 +1,5 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { randomBytes } from 'node:crypto';
+import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import type { Pool } from 'pg';
 import type { Config } from '../../schemas/config';
 import { executionContext, TRACER_NAME } from './tracing';
@@ -21,31 +22,36 @@ export function tracingEnabled(config: Config, enabled: boolean | null): boolean
  * `tracingConfiguration.enabled` as DescribeStateMachine reports it: what the user set, false when
  * unset (as AWS answers). `STEPFLOW_TRACING_DEFAULT` only decides whether such executions are traced.
  */
-export async function configuredTracing(pool: Pool, stateMachine: string): Promise<boolean> {
-  const { rows } = await pool.query<{ enabled: boolean | null }>(
-    'SELECT tracing_enabled AS enabled FROM state_machines WHERE name = $1',
-    [stateMachine],
-  );
-  return rows[0]?.enabled ?? false;
+export function configuredTracing(enabled: boolean | null): boolean {
+  return enabled ?? false;
 }
 
 /**
  * Runs an execution's start inside a `StartExecution` span (the Temporal client interceptor's
  * StartWorkflow span, and so the whole execution, become its children). `start` gets the trace id
  * to keep on the execution (DescribeExecution's `traceId`) before it writes the execution, so the
- * row carries it from its first write. A state machine with tracing disabled starts in an
- * unsampled context: nothing of the execution is recorded, and there is no trace id.
+ * row carries it from its first write. An execution stored with a trace id (its workflow started
+ * again: a repeated start, a repair) starts in that trace. A state machine with tracing disabled
+ * starts in an unsampled context: nothing of the execution is recorded, and there is no trace id.
  */
 export async function traceExecutionStart<T>(
-  execution: { executionId: string; stateMachine: string },
+  execution: { executionId: string; stateMachine: string; traceId?: string | null },
   enabled: boolean,
   start: (traceId: string | undefined) => Promise<T>,
 ): Promise<T> {
   const tracer = trace.getTracer(TRACER_NAME);
+  const parent = execution.traceId
+    ? trace.setSpanContext(context.active(), {
+        traceId: execution.traceId,
+        spanId: randomBytes(8).toString('hex'),
+        traceFlags: TraceFlags.SAMPLED,
+        isRemote: true,
+      })
+    : executionContext(enabled);
   const span = tracer.startSpan(
     `StartExecution ${execution.stateMachine}`,
     { kind: SpanKind.INTERNAL, attributes: { 'stepflow.execution.id': execution.executionId } },
-    executionContext(enabled),
+    parent,
   );
   const traceId = span.isRecording() ? span.spanContext().traceId : undefined;
   try {

@@ -57,14 +57,13 @@ export function observeHistory(
   const machine = stateMachineOf(executionId);
   for (const event of events) {
     const at = Date.parse(event.timestamp);
-    const stateName = event.name;
     if (event.type.endsWith('StateEntered')) {
       const type = event.type.slice(0, -'StateEntered'.length);
       metrics.stateTransitions.inc({ state_machine: machine, type });
       if (open.size >= OPEN_MAX) open.delete(open.keys().next().value as string);
-      open.set(`${executionId}\u0000${stateName}`, at);
+      open.set(`${executionId}\u0000${event.name}`, at);
     } else if (event.type.endsWith('StateExited')) {
-      const key = `${executionId}\u0000${stateName}`;
+      const key = `${executionId}\u0000${event.name}`;
       const entered = open.get(key);
       open.delete(key);
       if (entered !== undefined && at >= entered)

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../engine/config';
+import { TRACE_HEADER } from '../../engine/telemetry/headers';
 import { createPool, type Pool } from '../../engine/db/pool';
 import { describeExecution } from '../../engine/service/describe';
 import { flushStartedMarks, startExecution, startPendingWorkflows } from '../../engine/service/start';
@@ -9,6 +10,7 @@ import { installTracing, type Tracing } from '../../engine/telemetry/tracing';
 import { createTemporalClient } from '../../engine/temporal/client';
 import { createMachine, uniqueName, waitForEnd } from './support/client';
 import { readStack } from './support/stack';
+import { startHeaders } from './support/temporal-runs';
 
 const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', Result: { ok: true }, End: true } } };
 
@@ -99,5 +101,11 @@ describe('the start path', () => {
     const done = await waitForEnd(executionId);
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: { ok: true }, traceId });
     expect(await rowsOf(deps.pool, [executionId])).toEqual([{ started: true, traceId }]);
+    // The workflow runs in the trace the row names (its start header carries it).
+    const history = await temporal.workflow.getHandle(executionId).fetchHistory();
+    const traceContext = startHeaders(history)[TRACE_HEADER];
+    expect(JSON.parse(Buffer.from(traceContext?.data ?? []).toString('utf8'))).toEqual({
+      traceparent: expect.stringMatching(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`)),
+    });
   });
 });

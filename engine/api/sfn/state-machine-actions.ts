@@ -164,7 +164,7 @@ export const stateMachineActions = {
       status: 'ACTIVE',
       type: row.type,
       loggingConfiguration: loggingOf(row),
-      tracingConfiguration: { enabled: await configuredTracing(deps.pool, row.name) },
+      tracingConfiguration: { enabled: configuredTracing(row.tracingEnabled) },
     };
     if (ref.version === undefined) {
       return {
@@ -204,7 +204,7 @@ export const stateMachineActions = {
       roleArn: row.roleArn ?? '',
       updateDate: epochSeconds(row.versionCreatedAt),
       loggingConfiguration: loggingOf(row),
-      tracingConfiguration: { enabled: await configuredTracing(deps.pool, row.name) },
+      tracingConfiguration: { enabled: configuredTracing(row.tracingEnabled) },
       revisionId: row.revisionId,
       ...definitionFacts(row.definition),
     };
