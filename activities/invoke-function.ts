@@ -25,7 +25,7 @@ export interface FunctionActivityDeps {
 /** How often the host heartbeats a running invocation, at most (a third of a shorter heartbeat timeout). */
 const HEARTBEAT_INTERVAL_MS = 3_000;
 
-/** The pending events, the Task's start event stamped with the moment the function starts. */
+/** The pending events, the Task's start event stamped `at` (when the host took the invocation). */
 function stamped(events: HistoryEvent[], startedEventId: number | undefined, at: number): HistoryEvent[] {
   if (startedEventId === undefined) return events;
   const timestamp = new Date(at).toISOString();
@@ -37,8 +37,9 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
   const logEvents = executionLogWriter(deps.pool, deps.log);
   return {
     /**
-     * Writes the pending history events (the Task's `…Started` stamped now) when the function
-     * starts, then runs it in its own process. Heartbeats come from the host's event loop, which
+     * Writes the pending history events (the Task's `…Started` stamped with the moment the host
+     * took the invocation) while it waits for a process, and runs the function in that process
+     * once both are done: a process never idles on the write. Heartbeats come from the host's event loop, which
      * no function blocks. A function's error is a non-retryable ApplicationFailure typed with its
      * ASL name; a failure before the function started is `Stepflow.FunctionNotStarted` (safe to
      * deliver again: nothing ran).
@@ -55,6 +56,14 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
       const beat = setInterval(() => ctx.heartbeat(), every);
       let startedAt: number | undefined;
       const timer = deps.metrics?.taskDuration.startTimer();
+      const at = Date.now();
+      const events = stamped(input.pendingEvents, input.startedEventId, at);
+      // Idempotent: a delivery that never starts the function is made again and writes the same rows.
+      const written = insertEvents(deps.pool, input.executionId, events).then(() =>
+        logEvents(input.executionId, events),
+      );
+      // Awaited before the function starts; a delivery that fails first reports FunctionNotStarted.
+      written.catch(() => undefined);
       try {
         // `.waitForTaskToken`: the function receives the signed token wherever `$$.Task.Token` was placed.
         const payload = input.taskToken
@@ -71,11 +80,8 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
           },
           signal: ctx.cancellationSignal,
           beforeStart: async () => {
-            const at = Date.now();
-            const events = stamped(input.pendingEvents, input.startedEventId, at);
-            await insertEvents(deps.pool, input.executionId, events);
+            await written;
             countTransitions(deps.metrics, input.pendingEvents, input.executionId);
-            await logEvents(input.executionId, events);
             startedAt = at;
           },
         });

@@ -40,6 +40,11 @@ export const ConfigSchema = z.object({
   FUNCTIONS_DIR: z.string().min(1).default('./functions'),
   /** The function host: processes at most (each runs one invocation at a time). */
   FUNCTIONS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /**
+   * The function host: invocations it holds beyond those running, each waiting for a free process
+   * (its `…Started` events are written meanwhile). 0 takes a task only when a process is free.
+   */
+  FUNCTIONS_QUEUE_DEPTH: z.coerce.number().int().min(0).max(1024).default(16),
   /** The function host: resident memory (and V8 heap) limit of one function process, MB. */
   FUNCTIONS_MEMORY_LIMIT_MB: z.coerce.number().int().min(64).max(65536).default(512),
   /** The function host: CPU time (user + system) one invocation may use, seconds. */

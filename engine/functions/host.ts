@@ -59,8 +59,9 @@ export async function startFunctionHost(config: Config, address: string, log: Lo
       }),
       ...createResourceActivities(resources),
     },
-    // One invocation per process of the pool: the host never takes more than it can isolate.
-    maxConcurrentActivityTaskExecutions: config.FUNCTIONS_CONCURRENCY,
+    // Each invocation runs alone in a process of the pool; up to FUNCTIONS_QUEUE_DEPTH more wait
+    // here for one, so that a process never idles while the next task travels from Temporal.
+    maxConcurrentActivityTaskExecutions: config.FUNCTIONS_CONCURRENCY + config.FUNCTIONS_QUEUE_DEPTH,
     ...workerTracingOptions(tracing),
   });
   log.info(
@@ -69,6 +70,7 @@ export async function startFunctionHost(config: Config, address: string, log: Lo
       address,
       limits: {
         processes: config.FUNCTIONS_CONCURRENCY,
+        queueDepth: config.FUNCTIONS_QUEUE_DEPTH,
         memoryMb: config.FUNCTIONS_MEMORY_LIMIT_MB,
         cpuSeconds: config.FUNCTIONS_CPU_LIMIT_SECONDS,
       },

@@ -143,6 +143,48 @@ describe('function host', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test('takes invocations beyond its processes and holds them until one is free (FUNCTIONS_QUEUE_DEPTH)', async () => {
+    // 8 branches on a host of 4 processes (queue depth 16, the default): Temporal hands all 8 to
+    // the host at once, so a freed process finds its next invocation here instead of waiting for
+    // a task to travel from Temporal. With a depth of 0 at most 4 would be started.
+    const branches = Array.from({ length: 8 }, (_, i) => ({
+      StartAt: `Sleep${i}`,
+      States: { [`Sleep${i}`]: { Type: 'Task', Resource: fn('sleep'), End: true } },
+    }));
+    const machine = uniqueName('queued');
+    await createMachine(machine, {
+      StartAt: 'Fan',
+      States: { Fan: { Type: 'Parallel', Branches: branches, End: true } },
+    });
+    const client = new Client({
+      connection: await Connection.connect({ address: own.stack.temporalAddress }),
+      namespace: own.stack.namespace,
+    });
+    try {
+      const id = await startExecution(machine, { ms: 3_000 });
+      const handle = client.workflow.getHandle(id);
+      const started = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+      let most = 0;
+      const deadline = Date.now() + 30_000;
+      while (most < 8 && Date.now() < deadline) {
+        const { raw } = await handle.describe();
+        most = Math.max(most, (raw.pendingActivities ?? []).filter((a) => a.state === started).length);
+        await sleep(100);
+      }
+      expect(most).toBe(8);
+      const done = await waitForEnd(id);
+      expect(done.status).toBe('SUCCEEDED');
+      expect(done.output).toEqual(Array.from({ length: 8 }, () => ({ slept: 3_000 })));
+      // Every branch's function ran once, after its `…Started` event.
+      const events = await history(id);
+      expect(events.filter((event) => event.type === 'LambdaFunctionStarted')).toHaveLength(8);
+      expect(events.filter((event) => event.type === 'LambdaFunctionSucceeded')).toHaveLength(8);
+      expectCompleteHistory(events);
+    } finally {
+      await client.connection.close();
+    }
+  });
+
   test('completes with one side effect and shows the redelivered attempt in the history when the function host is SIGKILLed mid-function', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepflow-host-kill-'));
     const machine = uniqueName('host-kill');
