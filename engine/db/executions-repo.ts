@@ -52,10 +52,17 @@ export async function insertExecution(
     /** The trace the start runs in (DescribeExecution's `traceId`). */
     traceId?: string;
   },
+  /**
+   * Insert only while the machine exists, `version` is its current one and its tracing flag is
+   * this (a definition read earlier, checked in the same statement instead of read again).
+   */
+  current?: { tracingEnabled: boolean | null },
 ): Promise<ExecutionRow | undefined> {
   const { rows } = await db.query(
     `INSERT INTO executions (execution_id, state_machine, version, name, status, input, published_version, alias, trace_id)
-     VALUES ($1, $2, $3, $4, 'RUNNING', $5::json, $6, $7, $8)
+     SELECT $1, $2, $3, $4, 'RUNNING', $5::json, $6, $7, $8
+      WHERE NOT $9 OR EXISTS (SELECT 1 FROM state_machines m WHERE m.name = $2 AND m.deleted_at IS NULL
+        AND m.latest_version = $3 AND m.tracing_enabled IS NOT DISTINCT FROM $10)
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
     [
@@ -67,6 +74,8 @@ export async function insertExecution(
       row.publishedVersion ?? null,
       row.alias ?? null,
       row.traceId ?? null,
+      current !== undefined,
+      current?.tracingEnabled ?? null,
     ],
   );
   return rows[0];

@@ -226,6 +226,33 @@ export function sameStart(existing: ExecutionRow | undefined, input: unknown): e
   );
 }
 
+/** The current definitions a process keeps for starts (the least recently stored goes first). */
+const CURRENT_DEFINITIONS = 64;
+
+/**
+ * Each state machine's current definition as a start last resolved it. Never trusted as such:
+ * the insert that uses one checks in the same statement that it is still current (see
+ * `insertExecution`), so an update, a delete or a tracing change made by any process is
+ * honoured by the next start; a start that finds its entry stale resolves again.
+ */
+const currentDefinitions = new WeakMap<Pool, Map<string, StateMachineVersionRow>>();
+
+function definitionsOf(pool: Pool): Map<string, StateMachineVersionRow> {
+  let definitions = currentDefinitions.get(pool);
+  if (!definitions) currentDefinitions.set(pool, (definitions = new Map()));
+  return definitions;
+}
+
+function rememberDefinition(pool: Pool, stateMachine: string, definition: StateMachineVersionRow): void {
+  const definitions = definitionsOf(pool);
+  definitions.delete(stateMachine);
+  definitions.set(stateMachine, definition);
+  if (definitions.size > CURRENT_DEFINITIONS) definitions.delete(definitions.keys().next().value as string);
+}
+
+/** A start whose remembered definition was no longer current: resolve it again. */
+const STALE = Symbol('stale');
+
 /**
  * Starts an execution of `stateMachine`: its current definition, or the published version /
  * alias `target` names (an alias picks one of its versions at random by weight; the execution
@@ -233,6 +260,8 @@ export function sameStart(existing: ExecutionRow | undefined, input: unknown): e
  * workflow is started (id = execution id, so a second start is a no-op); a crash in between is
  * repaired by `startPendingWorkflows`. Same name and same input while the first execution runs
  * returns it; same name otherwise (another input, or the first has ended) is `EXECUTION_ALREADY_EXISTS`.
+ * A start of the current definition writes its row in one round trip when the process has
+ * resolved that machine before (the row's insert checks the definition is still current).
  */
 export async function startExecution(
   deps: ServiceDeps,
@@ -243,49 +272,32 @@ export async function startExecution(
 ): Promise<{ execution: ExecutionResponse; created: boolean }> {
   const input = request.input === undefined ? {} : request.input;
   checkInputSize(input);
-  const resolved = await resolveTarget(
-    deps.pool,
-    stateMachine,
-    { version: target.version ?? request.version, alias: target.alias ?? request.alias },
-    random,
-  );
-  const version = resolved.definition;
+  const named = { version: target.version ?? request.version, alias: target.alias ?? request.alias };
+  const current = named.version === undefined && named.alias === undefined;
   const name = request.name ?? randomUUID();
   const id = toExecutionId(stateMachine, name);
   const log = deps.log.child({ executionId: id });
-  const inserted = await traceExecutionStart(
-    { executionId: id, stateMachine },
-    tracingEnabled(deps.config, version.tracingEnabled),
-    async (traceId) => {
-      const row = await insertExecution(deps.pool, {
-        executionId: id,
-        stateMachine,
-        version: version.version,
-        name,
-        input,
-        publishedVersion: resolved.publishedVersion,
-        alias: resolved.alias,
-        traceId,
-      });
-      if (!row) return undefined;
-      try {
-        await startWorkflow(deps, row, version.plan as Plan);
-      } catch (err) {
-        log.error({ err }, 'workflow start failed');
-        await deleteUnstartedExecution(deps.pool, id);
-        throw new DomainError(
-          'SERVICE_UNAVAILABLE',
-          'The execution could not be started: Temporal is unavailable; retry',
-        );
-      }
-      return row;
-    },
-  );
-  if (!inserted) {
-    const existing = await findExecution(deps.pool, id);
+  const remembered = current ? definitionsOf(deps.pool).get(stateMachine) : undefined;
+  let resolved: ResolvedTarget = remembered
+    ? { definition: remembered }
+    : await resolveTarget(deps.pool, stateMachine, named, random);
+  let outcome = await insertAndStart(deps, { id, name, stateMachine, input, resolved }, remembered !== undefined);
+  if (outcome === STALE) {
+    definitionsOf(deps.pool).delete(stateMachine);
+    resolved = await resolveTarget(deps.pool, stateMachine, named, random);
+    outcome = await insertAndStart(deps, { id, name, stateMachine, input, resolved }, false);
+  }
+  if (current) rememberDefinition(deps.pool, stateMachine, resolved.definition);
+  const version = resolved.definition;
+  if (outcome === STALE || !outcome.created) {
+    const existing = outcome === STALE ? undefined : outcome.row;
     // Idempotent only while the first one runs (Step Functions' rule for STANDARD machines).
     if (sameStart(existing, input)) {
-      if (!existing.workflowStarted) await startStoredWorkflow(deps, existing, version);
+      // Its workflow runs the row's own version, whatever this start resolved.
+      const own = existing.workflowStarted
+        ? undefined
+        : await findVersion(deps.pool, existing.stateMachine, existing.version);
+      if (own) await startStoredWorkflow(deps, existing, own);
       return { execution: toExecutionResponse(existing), created: false };
     }
     throw new DomainError(
@@ -298,7 +310,56 @@ export async function startExecution(
     { stateMachine, version: version.version, publishedVersion: resolved.publishedVersion, alias: resolved.alias },
     'execution started',
   );
-  return { execution: toExecutionResponse(inserted), created: true };
+  return { execution: toExecutionResponse(outcome.row), created: true };
+}
+
+/**
+ * Writes a start's row and starts its workflow, in the StartExecution span: the new row
+ * (`created`), the row holding the name already (not created), or — when `checked` asked the
+ * insert to verify a remembered definition and it was no longer current — STALE.
+ */
+async function insertAndStart(
+  deps: ServiceDeps,
+  start: { id: string; name: string; stateMachine: string; input: unknown; resolved: ResolvedTarget },
+  checked: boolean,
+): Promise<{ row: ExecutionRow; created: true } | { row: ExecutionRow | undefined; created: false } | typeof STALE> {
+  const { id, stateMachine, resolved } = start;
+  const version = resolved.definition;
+  return traceExecutionStart(
+    { executionId: id, stateMachine },
+    tracingEnabled(deps.config, version.tracingEnabled),
+    async (traceId) => {
+      const row = await insertExecution(
+        deps.pool,
+        {
+          executionId: id,
+          stateMachine,
+          version: version.version,
+          name: start.name,
+          input: start.input,
+          publishedVersion: resolved.publishedVersion,
+          alias: resolved.alias,
+          traceId,
+        },
+        checked ? { tracingEnabled: version.tracingEnabled } : undefined,
+      );
+      if (!row) {
+        const existing = await findExecution(deps.pool, id);
+        return !existing && checked ? STALE : { row: existing, created: false as const };
+      }
+      try {
+        await startWorkflow(deps, row, version.plan as Plan);
+      } catch (err) {
+        deps.log.error({ err, executionId: id }, 'workflow start failed');
+        await deleteUnstartedExecution(deps.pool, id);
+        throw new DomainError(
+          'SERVICE_UNAVAILABLE',
+          'The execution could not be started: Temporal is unavailable; retry',
+        );
+      }
+      return { row, created: true as const };
+    },
+  );
 }
 
 /**

@@ -8,7 +8,9 @@ import { flushStartedMarks, startExecution, startPendingWorkflows } from '../../
 import type { ServiceDeps } from '../../engine/service/deps';
 import { installTracing, type Tracing } from '../../engine/telemetry/tracing';
 import { createTemporalClient } from '../../engine/temporal/client';
-import { createMachine, uniqueName, waitForEnd } from './support/client';
+import { DeleteStateMachineCommand } from '@aws-sdk/client-sfn';
+import { setTracingEnabled } from '../../engine/telemetry/execution-trace';
+import { createMachine, sfnClient, uniqueName, waitForEnd } from './support/client';
 import { readStack } from './support/stack';
 import { startHeaders } from './support/temporal-runs';
 
@@ -20,6 +22,17 @@ function countMarks(pool: Pool): { marks: number } {
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     if (typeof args[0] === 'string' && args[0].includes('SET workflow_started = true')) seen.marks += 1;
+    return query(...args);
+  };
+  return seen;
+}
+
+/** The statements `pool` ran that read a state machine's definition. */
+function countDefinitionReads(pool: Pool): { reads: number } {
+  const seen = { reads: 0 };
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].includes('JOIN state_machine_versions')) seen.reads += 1;
     return query(...args);
   };
   return seen;
@@ -107,5 +120,43 @@ describe('the start path', () => {
     expect(JSON.parse(Buffer.from(traceContext?.data ?? []).toString('utf8'))).toEqual({
       traceparent: expect.stringMatching(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`)),
     });
+  });
+
+  test('a start writes its row in one round trip, and sees an update, a tracing change and a delete made elsewhere', async () => {
+    const machine = uniqueName('start-current');
+    await createMachine(machine, PASS);
+    const start = async (name: string) => (await startExecution(deps, machine, { name, input: {} })).execution;
+    expect((await waitForEnd((await start('first')).executionId)).output).toEqual({ ok: true });
+
+    // The definition this process resolved is checked by the insert, not read again.
+    const seen = countDefinitionReads(deps.pool);
+    const second = await start('second');
+    expect(seen.reads).toBe(0);
+    expect(second.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(await waitForEnd(second.executionId)).toMatchObject({ status: 'SUCCEEDED', output: { ok: true } });
+
+    // Another process (the stack's API) submits a new definition: the next start runs it.
+    await createMachine(machine, { ...PASS, States: { P: { Type: 'Pass', Result: { ok: 2 }, End: true } } });
+    const third = await start('third');
+    expect(await waitForEnd(third.executionId)).toMatchObject({ status: 'SUCCEEDED', output: { ok: 2 } });
+    expect(seen.reads).toBe(1);
+
+    // Tracing turned off elsewhere: the next start has no trace id.
+    await setTracingEnabled(deps.pool, machine, false);
+    const fourth = await start('fourth');
+    expect(fourth.traceId).toBeUndefined();
+    expect((await waitForEnd(fourth.executionId)).status).toBe('SUCCEEDED');
+
+    // Deleted elsewhere: the next start is refused, and writes nothing.
+    const sfn = sfnClient();
+    await sfn.send(
+      new DeleteStateMachineCommand({
+        stateMachineArn: `arn:aws:states:us-east-1:000000000000:stateMachine:${machine}`,
+      }),
+    );
+    sfn.destroy();
+    await expect(start('fifth')).rejects.toMatchObject({ code: 'STATE_MACHINE_NOT_FOUND' });
+    const { rows } = await deps.pool.query('SELECT 1 FROM executions WHERE execution_id = $1', [`${machine}:fifth`]);
+    expect(rows).toEqual([]);
   });
 });
