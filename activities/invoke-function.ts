@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { insertEvents } from '../engine/db/events-repo';
+import { EventWriter } from '../engine/db/events-repo';
 import { executionLogWriter } from './execution-log';
 import { substituteToken } from '../engine/service/task-tokens';
 import { FunctionFailure, InvocationCancelled } from '../engine/functions/failures';
@@ -35,6 +35,9 @@ function stamped(events: HistoryEvent[], startedEventId: number | undefined, at:
 /** The function host's activity: runs a function from FUNCTIONS_DIR in a process of the pool. */
 export function createFunctionActivities(deps: FunctionActivityDeps) {
   const logEvents = executionLogWriter(deps.pool, deps.log);
+  // Invocations taken together write their pending events together (one statement while the
+  // previous one runs), not one commit each.
+  const eventWriter = new EventWriter(deps.pool);
   return {
     /**
      * Writes the pending history events (the Task's `…Started` stamped with the moment the host
@@ -59,9 +62,7 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
       const at = Date.now();
       const events = stamped(input.pendingEvents, input.startedEventId, at);
       // Idempotent: a delivery that never starts the function is made again and writes the same rows.
-      const written = insertEvents(deps.pool, input.executionId, events).then(() =>
-        logEvents(input.executionId, events),
-      );
+      const written = eventWriter.write(input.executionId, events).then(() => logEvents(input.executionId, events));
       // Awaited before the function starts; a delivery that fails first reports FunctionNotStarted.
       written.catch(() => undefined);
       try {

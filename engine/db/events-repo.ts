@@ -37,6 +37,86 @@ export async function insertEvents(db: Queryable, executionId: string, events: H
   );
 }
 
+/** Most events one coalesced write carries. */
+const BATCH_EVENTS = 1_000;
+
+interface QueuedWrite {
+  executionId: string;
+  events: HistoryEvent[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Writes the history events of many executions as `insertEvents` does, coalescing concurrent
+ * writes: while one statement runs, the writes asked meanwhile wait and go in the next one, so a
+ * host serving many invocations at once commits a few statements instead of one each. Rows go
+ * in (execution, event id) order, the order every writer locks them in. A batch that fails is
+ * written again one execution at a time, so one execution's bad write fails only its own.
+ */
+export class EventWriter {
+  private waiting: QueuedWrite[] = [];
+  private writing = false;
+
+  constructor(private readonly db: Queryable) {}
+
+  /** Resolves once `events` are stored (or were already: idempotent, as `insertEvents`). */
+  write(executionId: string, events: HistoryEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ executionId, events, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      let count = 0;
+      let taken = 0;
+      while (taken < this.waiting.length && (taken === 0 || count + this.waiting[taken].events.length <= BATCH_EVENTS))
+        count += this.waiting[taken++].events.length;
+      const batch = this.waiting.splice(0, taken);
+      try {
+        if (batch.length === 1) await insertEvents(this.db, batch[0].executionId, batch[0].events);
+        else await insertEventsOfMany(this.db, batch);
+        for (const write of batch) write.resolve();
+      } catch (err) {
+        if (batch.length === 1) batch[0].reject(err);
+        else
+          for (const write of batch)
+            await insertEvents(this.db, write.executionId, write.events).then(write.resolve, write.reject);
+      }
+    }
+    this.writing = false;
+  }
+}
+
+/** One statement for the events of several executions (see EventWriter). */
+async function insertEventsOfMany(db: Queryable, writes: readonly QueuedWrite[]): Promise<void> {
+  const rows = writes
+    .flatMap(({ executionId, events }) =>
+      events.map((event) => ({
+        execution_id: executionId,
+        id: event.id,
+        previous_event_id: event.previousEventId,
+        type: event.type,
+        timestamp: event.timestamp,
+        details: event,
+      })),
+    )
+    .sort((a, b) => (a.execution_id === b.execution_id ? a.id - b.id : a.execution_id < b.execution_id ? -1 : 1));
+  await db.query(
+    `INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
+     SELECT e.execution_id, e.id, e.previous_event_id, e.type, e.timestamp, e.details
+       FROM json_to_recordset($1::json)
+         AS e(execution_id text, id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
+      WHERE NOT EXISTS (SELECT 1 FROM executions x WHERE x.execution_id = e.execution_id AND x.express)
+     ON CONFLICT (execution_id, event_id) DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
+}
+
 /** Whether an execution's history holds an event of `type` (read in the database, not by loading the history). */
 export async function hasEventOfType(db: Queryable, executionId: string, type: string): Promise<boolean> {
   const { rows } = await db.query(
