@@ -28,27 +28,32 @@ export interface Inspection {
  * leave the data alone records nothing (docs/history-extensions.md).
  */
 export class StageRecorder implements Inspection {
-  private readonly stages: [InspectionStage, unknown][] = [];
+  /** Stage names and values, interleaved (one array per state: every state records its stages). */
+  private readonly stages: unknown[] = [];
 
   record(stage: InspectionStage, value: unknown): void {
-    this.stages.push([stage, value]);
+    this.stages.push(stage, value);
   }
 
   output<P extends { output: unknown; assigned?: Assignment }>(produced: P): P {
-    this.stages.push(['output', produced.output]);
+    this.stages.push('output', produced.output);
     return produced;
   }
 
   /** Every stage recorded, in order (TestState's `inspectionData`). */
   all(): readonly [InspectionStage, unknown][] {
-    return this.stages;
+    const all: [InspectionStage, unknown][] = [];
+    for (let i = 0; i < this.stages.length; i += 2) all.push([this.stages[i] as InspectionStage, this.stages[i + 1]]);
+    return all;
   }
 
   /** The stages that changed the data, without `input` and `output` (the state's events carry them). */
   changed(): Partial<Record<InspectionStage, unknown>> | undefined {
     let previous: unknown;
     let changed: Partial<Record<InspectionStage, unknown>> | undefined;
-    for (const [stage, value] of this.stages) {
+    for (let i = 0; i < this.stages.length; i += 2) {
+      const stage = this.stages[i] as InspectionStage;
+      const value = this.stages[i + 1];
       if (stage !== 'input' && stage !== 'output' && value !== previous) (changed ??= {})[stage] = value;
       previous = value;
     }

@@ -39,6 +39,8 @@ export class VariableScope {
 
   /** The variables this scope itself assigned (what a continue-as-new must carry). */
   ownVariables(): Record<string, unknown> {
+    // Asked before every state: most scopes assign nothing.
+    if (this.own.size === 0) return {};
     return Object.fromEntries([...this.own].map(([name, entry]) => [name, entry.value]));
   }
 
