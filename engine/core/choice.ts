@@ -91,6 +91,36 @@ function operatorOf(rule: ChoiceRule): string {
   return operators[0];
 }
 
+/** A comparison rule's operator and what it compares with, worked out once per rule object. */
+interface Comparison {
+  operator: string;
+  /** A `…Path` operator: the value to compare with is read at the operator's path. */
+  byPath: boolean;
+  /** The operator without `Path`. */
+  base: string;
+  /** The comparison family of `base` (String, Numeric, Timestamp); undefined for an unknown operator. */
+  family: string | undefined;
+}
+
+/**
+ * Comparisons by rule object: a plan is never changed once compiled, so a rule's operator is the
+ * same at every evaluation. A rule without exactly one operator is not stored (it fails each time).
+ */
+const COMPARISONS = new WeakMap<ChoiceRule, Comparison>();
+
+function comparisonOf(rule: ChoiceRule): Comparison {
+  let comparison = COMPARISONS.get(rule);
+  if (comparison === undefined) {
+    const operator = operatorOf(rule);
+    const byPath = operator.endsWith('Path');
+    const base = byPath ? operator.slice(0, -'Path'.length) : operator;
+    const family = Object.keys(FAMILIES).find((f) => base.startsWith(f) && base.slice(f.length) in TESTS);
+    comparison = { operator, byPath, base, family };
+    COMPARISONS.set(rule, comparison);
+  }
+  return comparison;
+}
+
 /** One comparison a Choice rule made, with the values it compared (see docs/history-extensions.md). */
 export interface ChoiceComparison {
   variable: string;
@@ -120,7 +150,7 @@ export function evaluateChoiceRule(
   if (Array.isArray(rule.Or)) return rule.Or.some(recurse);
   if (rule.Not !== undefined) return !recurse(rule.Not);
 
-  const operator = operatorOf(rule);
+  const { operator, byPath, base, family } = comparisonOf(rule);
   const expected = rule[operator];
   const path = rule.Variable as string;
   if (operator === 'IsPresent') {
@@ -140,11 +170,8 @@ export function evaluateChoiceRule(
   if (operator === 'StringMatches')
     return compared(typeof variable === 'string' && typeof expected === 'string' && stringMatches(variable, expected));
 
-  const byPath = operator.endsWith('Path');
-  const base = byPath ? operator.slice(0, -'Path'.length) : operator;
   const value = byPath ? readPathOrRuntimeError(expected as string, input, context, variables) : expected;
   if (base === 'BooleanEquals') return compared(typeof variable === 'boolean' && variable === value, value);
-  const family = Object.keys(FAMILIES).find((f) => base.startsWith(f) && base.slice(f.length) in TESTS);
   if (!family) throw new StatesError(StatesErrors.Runtime, `Unknown Choice comparison operator '${operator}'`);
   const ordering = FAMILIES[family](variable, value);
   return compared(ordering !== undefined && TESTS[base.slice(family.length)](ordering), value);

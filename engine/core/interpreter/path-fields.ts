@@ -24,6 +24,15 @@ export function readField(
   }
 }
 
+/** `<field>Path` by field name, built once (a fresh concatenation is a slow property key). */
+const PATH_FIELDS = new Map<string, string>();
+
+function pathFieldOf(field: string): string {
+  let name = PATH_FIELDS.get(field);
+  if (name === undefined) PATH_FIELDS.set(field, (name = `${field}Path`));
+  return name;
+}
+
 /**
  * A numeric field (Map, Task timeouts) given literally (`field`) or by path (`fieldPath`): undefined when neither
  * is set; a path value that is not a number (an integer unless `decimals`) fails with AWS's cause
@@ -38,7 +47,7 @@ export function numberField(
   variables?: Record<string, unknown>,
 ): number | undefined {
   if (state[field] !== undefined) return state[field] as number;
-  const path = state[`${field}Path`] as string | undefined;
+  const path = state[pathFieldOf(field)] as string | undefined;
   if (path === undefined) return undefined;
   const read = readField(path, effective, ctx, variables);
   // AWS accepts a number written as a JSON string (recorded with `"$var"` holding "1").

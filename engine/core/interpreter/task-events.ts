@@ -104,7 +104,8 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
         ...limits(timeoutSeconds, heartbeatSeconds),
       },
     }),
-    started: () => ({ type: 'TaskStarted', taskStartedEventDetails: base }),
+    // A copy per event: a resource's events are built once and shared by every Task that runs it.
+    started: () => ({ type: 'TaskStarted', taskStartedEventDetails: { ...base } }),
     ...(submits(resolved)
       ? {
           submitted: (value: unknown) => ({

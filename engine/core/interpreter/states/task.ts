@@ -2,11 +2,38 @@ import { StatesErrors } from '../../errors';
 import { pushCompensation } from '../compensation';
 import { childExecutionRequest, childExecutionResult, startResponse, type ChildExecutionDescription } from '../nested';
 import { functionNameOf, resolveResource, wrapInvokeResult, type ResolvedResource } from '../resources';
-import { eventsFor } from '../task-events';
+import { eventsFor, type TaskEvents } from '../task-events';
 import type { StateRunner } from '../pipeline';
 import { asStatesError, type Scope, type StateDef } from '../scope';
 import type { TaskInvocation, TaskOutcome } from '../types';
 import type { Timeouts } from './task-timeouts';
+
+/** A Task's `Resource` resolved, with the history events of its family. */
+interface TaskResource {
+  resolved: ResolvedResource;
+  events: TaskEvents;
+}
+
+/** A table is cleared when it reaches this many resources (definitions hold far fewer). */
+const RESOURCE_LIMIT = 5000;
+
+/**
+ * Resolved resources by `Resource` text: resolving is pure, and a Task's resource is resolved
+ * for its token and again for its invocation at every attempt. One that fails is not stored (it
+ * fails again where it is resolved, as it always did).
+ */
+const RESOURCES = new Map<string, TaskResource>();
+
+function taskResource(resource: string): TaskResource {
+  let known = RESOURCES.get(resource);
+  if (known === undefined) {
+    const resolved = resolveResource(resource);
+    known = { resolved, events: eventsFor(resolved) };
+    if (RESOURCES.size >= RESOURCE_LIMIT) RESOURCES.clear();
+    RESOURCES.set(resource, known);
+  }
+  return known;
+}
 
 /** A fresh task token for a callback Task (replay-safe: from the host's randomness). */
 function mintTaskToken(scope: Scope): string {
@@ -20,7 +47,7 @@ function mintTaskToken(scope: Scope): string {
 
 /** The Context object's `Task` member for a Task whose resource takes a token (else nothing). */
 export function taskTokenContext(state: StateDef, scope: Scope): { token?: string; extra: Record<string, unknown> } {
-  const resolved = resolveResource(state.Resource);
+  const { resolved } = taskResource(state.Resource);
   if (!resolved.callback) return { extra: {} };
   const token = mintTaskToken(scope);
   return { token, extra: { Task: { Token: token } } };
@@ -77,8 +104,7 @@ async function invoke(
   token?: string,
   onResult?: OnResult,
 ): Promise<unknown> {
-  const resolved = resolveResource(state.Resource);
-  const events = eventsFor(resolved);
+  const { resolved, events } = taskResource(state.Resource);
   const { timeoutSeconds, heartbeatSeconds } = timeouts;
   const what = request(resolved, params, scope);
   scope.emit(events.scheduled(params, timeoutSeconds, resolved.callback ? heartbeatSeconds : undefined));
