@@ -127,7 +127,7 @@ function emitExited(
   stepflow?: Record<string, unknown>,
 ): void {
   const text = payloadText(output);
-  checkPayloadSize(name, text);
+  checkPayloadSize(name, text, output);
   if (assigned) {
     commitAssignment(scope.variables, name, assigned);
     if (scope.run.probe) scope.run.probe.assigned = true;
