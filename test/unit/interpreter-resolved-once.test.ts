@@ -97,3 +97,66 @@ describe('task resources resolved once', () => {
     }
   });
 });
+
+describe('task invocations', () => {
+  test('asks the host with the same members in the same order when the Task is a plain function', async () => {
+    const host = new MemoryHost({ echo: (payload) => payload });
+    const machine = {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:0:function:echo', TimeoutSeconds: 5, End: true },
+      },
+    };
+    await runExecution(machine as Parameters<typeof runExecution>[0], { v: 1 }, EXECUTION, host);
+    const [invocation] = host.invocations;
+    expect(Object.keys(invocation!)).toEqual([
+      'stateName',
+      'kind',
+      'functionName',
+      'payload',
+      'timeoutSeconds',
+      'heartbeatSeconds',
+      'idempotencyKey',
+      'abandoned',
+    ]);
+    expect({ ...invocation, abandoned: undefined }).toStrictEqual({
+      stateName: 'A',
+      kind: 'lambda',
+      functionName: 'echo',
+      payload: { v: 1 },
+      timeoutSeconds: 5,
+      heartbeatSeconds: undefined,
+      idempotencyKey: `${EXECUTION.id}#2`,
+      abandoned: undefined,
+    });
+  });
+
+  test('adds the token after the common members when the Task waits for a callback', async () => {
+    const host = new MemoryHost({ cb: () => undefined });
+    const machine = {
+      StartAt: 'A',
+      States: {
+        A: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: 'cb', 'Payload.$': '$' },
+          End: true,
+        },
+      },
+    };
+    const run = runExecution(machine as Parameters<typeof runExecution>[0], { v: 1 }, EXECUTION, host);
+    await new Promise((resolve) => setImmediate(resolve));
+    run.abort({});
+    expect(Object.keys(host.invocations[0]!)).toEqual([
+      'stateName',
+      'kind',
+      'functionName',
+      'payload',
+      'timeoutSeconds',
+      'heartbeatSeconds',
+      'idempotencyKey',
+      'abandoned',
+      'taskToken',
+    ]);
+  });
+});

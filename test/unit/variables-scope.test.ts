@@ -30,6 +30,18 @@ describe('VariableScope', () => {
     expect([a.get('v'), b.get('v'), outer.get('v')]).toEqual(['a', 'b', undefined]);
   });
 
+  test('keeps fresh scopes empty when another scope assigns after a release', () => {
+    const first = new VariableScope();
+    const second = new VariableScope();
+    first.release();
+    first.assign({ a: 1 }, { a: '1' });
+    const third = new VariableScope();
+    expect([first.ownVariables(), second.ownVariables(), third.ownVariables()]).toEqual([{ a: 1 }, {}, {}]);
+    expect([second.get('a'), third.visible()]).toEqual([undefined, {}]);
+    first.release();
+    expect([first.ownVariables(), first.get('a')]).toEqual([{}, undefined]);
+  });
+
   test('fails with States.DataLimitExceeded when the execution stores more than 10 MiB', () => {
     const scope = new VariableScope();
     const big = 'x'.repeat(200 * 1024);

@@ -1,6 +1,17 @@
 import { StatesError, StatesErrors } from '../errors';
 import { MAX_EXECUTION_VARIABLE_BYTES, utf8Bytes } from './limits';
 
+interface Variable {
+  value: unknown;
+  bytes: number;
+}
+
+/**
+ * What a scope that assigned nothing holds (most branches and iterations): one empty map for all,
+ * never written (`assign` gives a scope its own map first).
+ */
+const NO_VARIABLES = new Map<string, Variable>();
+
 /**
  * Workflow variables of one scope: the top level of an execution, or one Parallel branch or
  * inline Map iteration. A scope reads its own variables and every enclosing scope's; it assigns
@@ -9,7 +20,8 @@ import { MAX_EXECUTION_VARIABLE_BYTES, utf8Bytes } from './limits';
  * A Distributed Map child starts a fresh root scope (it cannot read the parent's variables).
  */
 export class VariableScope {
-  private readonly own = new Map<string, { value: unknown; bytes: number }>();
+  /** The variables this scope assigned; the shared empty map until its first `Assign`. */
+  private own: Map<string, Variable> = NO_VARIABLES;
   private ownBytes = 0;
 
   constructor(
@@ -63,6 +75,7 @@ export class VariableScope {
         `The workflow variables of this execution would exceed the maximum of ${MAX_EXECUTION_VARIABLE_BYTES} bytes.`,
       );
     }
+    if (this.own === NO_VARIABLES) this.own = new Map();
     for (const [name, value] of Object.entries(values)) this.own.set(name, { value, bytes: sizes[name]! });
     this.usage.bytes += delta;
     this.ownBytes += delta;
@@ -72,6 +85,6 @@ export class VariableScope {
   release(): void {
     this.usage.bytes -= this.ownBytes;
     this.ownBytes = 0;
-    this.own.clear();
+    if (this.own !== NO_VARIABLES) this.own.clear();
   }
 }

@@ -75,6 +75,56 @@ function request(
   };
 }
 
+/**
+ * What the host is asked to run. The usual invocation (a function, no token, a history Stepflow
+ * keeps) is one literal; the others spread their optional members in. Both give the same
+ * members in the same order.
+ */
+function invocationOf(
+  name: string,
+  state: StateDef,
+  resolved: ResolvedResource,
+  what: Pick<TaskInvocation, 'functionName' | 'payload' | 'execution'>,
+  { timeoutSeconds, heartbeatSeconds }: Timeouts,
+  scope: Scope,
+  key: string,
+  token: string | undefined,
+  startedEventId: number | undefined,
+): TaskInvocation {
+  const keeps = scope.run.recorder.keeps;
+  if (
+    resolved.kind !== 'integration' &&
+    what.execution === undefined &&
+    keeps &&
+    !token &&
+    startedEventId === undefined
+  ) {
+    return {
+      stateName: name,
+      kind: resolved.kind,
+      functionName: what.functionName,
+      payload: what.payload,
+      timeoutSeconds,
+      heartbeatSeconds,
+      idempotencyKey: key,
+      abandoned: scope.abort,
+    };
+  }
+  return {
+    stateName: name,
+    kind: resolved.kind,
+    ...(resolved.kind === 'integration' ? { resource: state.Resource } : {}),
+    ...what,
+    timeoutSeconds,
+    heartbeatSeconds,
+    idempotencyKey: key,
+    abandoned: scope.abort,
+    ...(keeps ? {} : { detached: true as const }),
+    ...(token ? { taskToken: token } : {}),
+    ...(startedEventId !== undefined ? { startedEventId } : {}),
+  };
+}
+
 /** The Task's result from the host's outcome (wrapped by `lambda:invoke`, shaped by `startExecution`). */
 function resultOf(resolved: ResolvedResource, outcome: TaskOutcome, key: string): unknown {
   // With a token, the result is what SendTaskSuccess sent.
@@ -115,19 +165,9 @@ async function invoke(
   let outcome: TaskOutcome | undefined;
   let result: unknown;
   try {
-    outcome = await scope.run.host.invokeTask({
-      stateName: name,
-      kind: resolved.kind,
-      ...(resolved.kind === 'integration' ? { resource: state.Resource } : {}),
-      ...what,
-      timeoutSeconds,
-      heartbeatSeconds,
-      idempotencyKey: key,
-      abandoned: scope.abort,
-      ...(scope.run.recorder.keeps ? {} : { detached: true as const }),
-      ...(token ? { taskToken: token } : {}),
-      ...(startedEventId !== undefined ? { startedEventId } : {}),
-    });
+    outcome = await scope.run.host.invokeTask(
+      invocationOf(name, state, resolved, what, timeouts, scope, key, token, startedEventId),
+    );
     result = resultOf(resolved, outcome, key);
   } catch (err) {
     scope.checkAbandoned();
