@@ -18,6 +18,19 @@ export function payloadText(value: unknown): string {
   return text;
 }
 
+/** The last ISO text made, by any recorder: an execution starts in the millisecond the last one ended. */
+let lastIsoMs = NaN;
+let lastIsoText = '';
+
+/** ISO-8601 text of epoch ms (a RangeError for a time that is not one, as `toISOString` throws). */
+function isoText(ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIsoText = new Date(ms).toISOString();
+    lastIsoMs = ms;
+  }
+  return lastIsoText;
+}
+
 /**
  * Assigns ids to history events in emission order (deterministic under replay) and keeps the
  * ones the host has not yet written durably. The host owns it (`InterpreterHost.history`): the
@@ -45,7 +58,7 @@ export class HistoryRecorder {
   iso(ms: number): string {
     if (ms !== this.isoAt) {
       this.isoAt = ms;
-      this.isoText = new Date(ms).toISOString();
+      this.isoText = isoText(ms);
     }
     return this.isoText;
   }
