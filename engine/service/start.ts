@@ -90,11 +90,7 @@ async function startWorkflow(deps: ServiceDeps, row: ExecutionRow, plan: Plan): 
 }
 
 /** Starts the workflow of an execution stored earlier (a repeated start, a repair) and marks it started. */
-async function startStoredWorkflow(
-  deps: ServiceDeps,
-  row: ExecutionRow,
-  version: StateMachineVersionRow,
-): Promise<void> {
+async function startStoredWorkflow(deps: ServiceDeps, row: ExecutionRow, version: StartDefinition): Promise<void> {
   const traceId = await traceExecutionStart(
     row,
     tracingEnabled(deps.config, version.tracingEnabled),
@@ -166,9 +162,12 @@ export interface StartTarget {
   alias?: string;
 }
 
+/** What a start needs of a definition: its version, its plan and the machine's tracing flag. */
+export type StartDefinition = Pick<StateMachineVersionRow, 'version' | 'plan' | 'tracingEnabled'>;
+
 /** The definition to run for a target, and the published version / alias to record. */
 export interface ResolvedTarget {
-  definition: StateMachineVersionRow;
+  definition: StartDefinition;
   publishedVersion?: number;
   alias?: string;
 }
@@ -235,18 +234,20 @@ const CURRENT_DEFINITIONS = 64;
  * `insertExecution`), so an update, a delete or a tracing change made by any process is
  * honoured by the next start; a start that finds its entry stale resolves again.
  */
-const currentDefinitions = new WeakMap<Pool, Map<string, StateMachineVersionRow>>();
+const currentDefinitions = new WeakMap<Pool, Map<string, StartDefinition>>();
 
-function definitionsOf(pool: Pool): Map<string, StateMachineVersionRow> {
+function definitionsOf(pool: Pool): Map<string, StartDefinition> {
   let definitions = currentDefinitions.get(pool);
   if (!definitions) currentDefinitions.set(pool, (definitions = new Map()));
   return definitions;
 }
 
-function rememberDefinition(pool: Pool, stateMachine: string, definition: StateMachineVersionRow): void {
+function rememberDefinition(pool: Pool, stateMachine: string, definition: StartDefinition): void {
   const definitions = definitionsOf(pool);
   definitions.delete(stateMachine);
-  definitions.set(stateMachine, definition);
+  // Only what a start uses: not the definition's texts, which can be large.
+  const { version, plan, tracingEnabled } = definition;
+  definitions.set(stateMachine, { version, plan, tracingEnabled });
   if (definitions.size > CURRENT_DEFINITIONS) definitions.delete(definitions.keys().next().value as string);
 }
 
