@@ -4,19 +4,9 @@ import { EventWriter } from '../../engine/db/events-repo';
 import { insertExecution } from '../../engine/db/executions-repo';
 import { createMachine, uniqueName } from './support/client';
 import { readStack } from './support/stack';
+import { countStatements } from './support/statements';
 
 const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
-
-/** Counts the statements `pool` runs that insert history events. */
-function countInserts(pool: Pool): { inserts: number } {
-  const seen = { inserts: 0 };
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].includes('INSERT INTO execution_events')) seen.inserts += 1;
-    return query(...args);
-  };
-  return seen;
-}
 
 function eventsOf(first: number, count: number, label: string): HistoryEvent[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -59,11 +49,11 @@ afterAll(async () => {
 describe('EventWriter', () => {
   test('writes the events of 30 concurrent invocations in a few statements, each exactly once', async () => {
     const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => newExecution(`burst-${i}`)));
-    const seen = countInserts(pool);
+    const inserts = countStatements(pool, 'INSERT INTO execution_events');
     const writer = new EventWriter(pool);
     await Promise.all(ids.map((id, i) => writer.write(id, eventsOf(1, 3, `e${i}`))));
-    expect(seen.inserts).toBeGreaterThanOrEqual(1);
-    expect(seen.inserts).toBeLessThan(ids.length);
+    expect(inserts.count).toBeGreaterThanOrEqual(1);
+    expect(inserts.count).toBeLessThan(ids.length);
     for (const [i, id] of ids.entries()) {
       expect(await storedOf(id)).toEqual([
         { id: 1, name: `e${i}-1` },

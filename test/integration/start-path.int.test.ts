@@ -12,31 +12,10 @@ import { DeleteStateMachineCommand } from '@aws-sdk/client-sfn';
 import { setTracingEnabled } from '../../engine/telemetry/execution-trace';
 import { createMachine, sfnClient, uniqueName, waitForEnd } from './support/client';
 import { readStack } from './support/stack';
+import { countStatements } from './support/statements';
 import { startHeaders } from './support/temporal-runs';
 
 const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', Result: { ok: true }, End: true } } };
-
-/** The statements `pool` ran that mark executions' workflows started. */
-function countMarks(pool: Pool): { marks: number } {
-  const seen = { marks: 0 };
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].includes('SET workflow_started = true')) seen.marks += 1;
-    return query(...args);
-  };
-  return seen;
-}
-
-/** The statements `pool` ran that read a state machine's definition. */
-function countDefinitionReads(pool: Pool): { reads: number } {
-  const seen = { reads: 0 };
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].includes('JOIN state_machine_versions')) seen.reads += 1;
-    return query(...args);
-  };
-  return seen;
-}
 
 async function rowsOf(pool: Pool, ids: string[]): Promise<Array<{ started: boolean; traceId: string | null }>> {
   const { rows } = await pool.query<{ id: string; started: boolean; traceId: string | null }>(
@@ -77,7 +56,7 @@ describe('the start path', () => {
   test('a start writes its trace id with the row, and a burst of starts is marked started in a few statements', async () => {
     const machine = uniqueName('start-burst');
     await createMachine(machine, PASS);
-    const seen = countMarks(deps.pool);
+    const marks = countStatements(deps.pool, 'SET workflow_started = true');
     const starts = await Promise.all(
       Array.from({ length: 40 }, (_, i) => startExecution(deps, machine, { name: `run-${i}`, input: { i } })),
     );
@@ -89,8 +68,8 @@ describe('the start path', () => {
     await flushStartedMarks(deps.pool);
     const rows = await rowsOf(deps.pool, ids);
     expect(rows.map((row) => row.started)).toEqual(ids.map(() => true));
-    expect(seen.marks).toBeGreaterThanOrEqual(1);
-    expect(seen.marks).toBeLessThan(ids.length);
+    expect(marks.count).toBeGreaterThanOrEqual(1);
+    expect(marks.count).toBeLessThan(ids.length);
     for (const id of ids) expect((await waitForEnd(id)).status).toBe('SUCCEEDED');
   });
 
@@ -129,9 +108,9 @@ describe('the start path', () => {
     expect((await waitForEnd((await start('first')).executionId)).output).toEqual({ ok: true });
 
     // The definition this process resolved is checked by the insert, not read again.
-    const seen = countDefinitionReads(deps.pool);
+    const reads = countStatements(deps.pool, 'JOIN state_machine_versions');
     const second = await start('second');
-    expect(seen.reads).toBe(0);
+    expect(reads.count).toBe(0);
     expect(second.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(await waitForEnd(second.executionId)).toMatchObject({ status: 'SUCCEEDED', output: { ok: true } });
 
@@ -139,7 +118,7 @@ describe('the start path', () => {
     await createMachine(machine, { ...PASS, States: { P: { Type: 'Pass', Result: { ok: 2 }, End: true } } });
     const third = await start('third');
     expect(await waitForEnd(third.executionId)).toMatchObject({ status: 'SUCCEEDED', output: { ok: 2 } });
-    expect(seen.reads).toBe(1);
+    expect(reads.count).toBe(1);
 
     // Tracing turned off elsewhere: the next start has no trace id.
     await setTracingEnabled(deps.pool, machine, false);
