@@ -42,10 +42,10 @@ export function createFunctionActivities(deps: FunctionActivityDeps) {
     /**
      * Writes the pending history events (the Task's `…Started` stamped with the moment the host
      * took the invocation) while it waits for a process, and runs the function in that process
-     * once both are done: a process never idles on the write. Heartbeats come from the host's event loop, which
-     * no function blocks. A function's error is a non-retryable ApplicationFailure typed with its
-     * ASL name; a failure before the function started is `Stepflow.FunctionNotStarted` (safe to
-     * deliver again: nothing ran).
+     * once both are done: a process never idles on the write. Heartbeats come from the host's
+     * event loop, which no function blocks. A function's error is a non-retryable
+     * ApplicationFailure typed with its ASL name; a failure before the function started is
+     * `Stepflow.FunctionNotStarted` (safe to deliver again: nothing ran).
      */
     async invokeFunction(input: InvokeFunctionInput): Promise<InvokeFunctionResult> {
       const ctx = Context.current();
