@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { executionLogEvents, loggingSettings } from '../engine/core/execution-log';
 import { executionArn } from '../engine/core/arn';
+import { decodeEventBatch } from '../engine/core/event-rows';
 import type { Logger } from '../engine/logger';
 import type { HistoryEvent } from '../schemas/history';
 
@@ -61,10 +62,7 @@ export function executionLogWriter(pool: Pool, log: Logger) {
       if (settings.level === 'OFF') return;
       const arn = executionArn(machine, executionId.slice(separator + 1));
       const execution = { arn, redriveCount: await redriveCountOf(executionId) };
-      const list =
-        typeof events === 'string'
-          ? (JSON.parse(events) as { details: HistoryEvent }[]).map((row) => row.details)
-          : events;
+      const list = typeof events === 'string' ? decodeEventBatch(events) : events;
       for (const entry of executionLogEvents(list, settings, execution)) {
         log.info({ executionArn: arn, executionId, executionLog: entry }, `execution log: ${entry.type}`);
       }

@@ -8,7 +8,7 @@ export function countTransitions(metrics: Metrics | undefined, events: HistoryEv
 }
 
 /**
- * A row's head as `encodeEventRows` (workflows/history-rows.ts) writes it. Outside a JSON string
+ * A row's head as `encodeEventBatch` (engine/core/event-rows.ts) writes it. Outside a JSON string
  * a quote is never escaped and inside one it always is, so this can only match a row's start: a
  * payload (always a JSON string in event details) cannot contain it.
  */

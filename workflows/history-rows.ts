@@ -1,21 +1,14 @@
+import { encodeEventBatch } from '../engine/core/event-rows';
 import type { HistoryEvent } from '../schemas/history';
 
 /**
- * History events as one bookkeeping write carries them (BULK_HISTORY): the JSON text of the
- * `execution_events` rows — `[{"id","previous_event_id","type","timestamp","details"}, …]`,
- * `details` being the event itself — encoded as UTF-8 bytes. Each event is serialised once,
- * here; the bytes travel as a binary payload (no JSON escaping by Temporal's converter) and the
- * worker hands the text to Postgres as it is (`insertEventRows`).
+ * History events as one bookkeeping write carries them (BULK_HISTORY): the batch's JSON text
+ * (`encodeEventBatch`: each event serialised once, each large payload once) as UTF-8 bytes. The
+ * bytes travel as a binary payload (no JSON escaping by Temporal's converter) and the worker
+ * hands the text to Postgres as it is (`insertEventRows`).
  */
 export function encodeEventRows(events: readonly HistoryEvent[]): Uint8Array {
-  const rows: string[] = [];
-  for (const event of events) {
-    rows.push(
-      `{"id":${event.id},"previous_event_id":${event.previousEventId},"type":${JSON.stringify(event.type)},` +
-        `"timestamp":${JSON.stringify(event.timestamp)},"details":${JSON.stringify(event)}}`,
-    );
-  }
-  const bytes = new TextEncoder().encode(`[${rows.join(',')}]`);
+  const bytes = new TextEncoder().encode(encodeEventBatch(events));
   // In the workflow sandbox the encoder's array comes from another realm: Temporal's binary
   // converter recognises only this realm's Uint8Array (else the bytes would go out as JSON).
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);

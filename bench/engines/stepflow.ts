@@ -98,9 +98,14 @@ export function stepflowEngine(stack: BenchStack, client: Client, wal: WalMeter,
           },
           async storedRows(workflowIds) {
             if (workload.distributed) return distributedRows(stack, workflowIds);
-            // The execution's history rows in Stepflow's own table (Temporal's are counted from its history).
+            // The execution's history rows in Stepflow's own tables, its large payloads (kept once
+            // per execution) included; Temporal's are counted from its history.
             const result = await stack.query<{ rows: string; bytes: string }>(
-              'SELECT count(*)::text AS rows, coalesce(sum(pg_column_size(e.*)), 0)::text AS bytes FROM execution_events e WHERE execution_id = ANY($1)',
+              `SELECT count(*)::text AS rows,
+                      (coalesce(sum(pg_column_size(e.*)), 0) +
+                       (SELECT coalesce(sum(pg_column_size(p.*)), 0) FROM execution_payloads p
+                         WHERE execution_id = ANY($1)))::text AS bytes
+                 FROM execution_events e WHERE execution_id = ANY($1)`,
               [workflowIds],
             );
             return { rows: Number(result[0].rows), bytes: Number(result[0].bytes) };

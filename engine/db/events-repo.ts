@@ -2,12 +2,60 @@ import type { Pool } from 'pg';
 import type { Queryable } from './pool';
 import type { HistoryEvent } from '../../schemas/history';
 import { withTransaction } from './pool';
+import { encodeEventBatch, upgradeEventBatch, type EventBatchText } from '../core/event-rows';
 
 /**
- * SQL: execution `$1` keeps a history (every execution but a Map Run's EXPRESS children, which
- * AWS runs without one). Evaluated once per statement, not per event.
+ * The CTEs that write batches of history events (`encodeEventBatch`'s text, see
+ * `engine/core/event-rows.ts`), one statement for any number of batches and executions:
+ * - `batch`: each execution's batch, `source` being SQL that yields `(execution_id, text)`;
+ *   nothing for an execution that keeps no history (a Map Run's EXPRESS children, which AWS runs
+ *   without one) or when `condition` (SQL) is false;
+ * - `payload`: each batch's large payloads with their SHA-256, parsed once;
+ * - `stored`: those payloads, kept once per execution (one already stored is skipped);
+ * - `written` (or the statement itself): the rows, idempotent per event id, each large payload's
+ *   place as `payload_refs` and its JSON size as `payload_bytes`, in (execution, event id)
+ *   order, the order every writer locks them in.
  */
-const KEEPS_HISTORY = 'NOT EXISTS (SELECT 1 FROM executions x WHERE x.execution_id = $1 AND x.express)';
+function eventBatchSql(source: string, condition = 'true'): { ctes: string; insert: string } {
+  return {
+    ctes: `batch AS (
+       SELECT b.execution_id, b.text::json AS body FROM (${source}) AS b(execution_id, text)
+        WHERE ${condition}
+          AND NOT EXISTS (SELECT 1 FROM executions x WHERE x.execution_id = b.execution_id AND x.express)),
+     payload AS (
+       SELECT b.execution_id, p.n - 1 AS n, p.body, sha256(convert_to(p.body, 'UTF8')) AS digest
+         FROM batch b, json_array_elements_text(b.body -> 'payloads') WITH ORDINALITY AS p(body, n)),
+     stored AS (
+       INSERT INTO execution_payloads (execution_id, digest, body)
+       SELECT DISTINCT ON (execution_id, digest) execution_id, digest, body FROM payload
+        ORDER BY execution_id, digest
+       ON CONFLICT (execution_id, digest) DO NOTHING)`,
+    insert: `INSERT INTO execution_events
+       (execution_id, event_id, previous_event_id, type, timestamp, details, payload_refs, payload_bytes)
+     SELECT b.execution_id, e.id, e.previous_event_id, e.type, e.timestamp, e.details, r.refs, r.bytes
+       FROM batch b
+      CROSS JOIN LATERAL json_to_recordset(b.body -> 'rows')
+         AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json, refs json)
+       LEFT JOIN LATERAL (
+         SELECT json_agg(json_build_array(f.ref ->> 0, f.ref ->> 1, encode(p.digest, 'hex')) ORDER BY f.k) AS refs,
+                sum(octet_length(to_json(p.body)::text) - 4)::integer AS bytes
+           FROM json_array_elements(e.refs) WITH ORDINALITY AS f(ref, k)
+           JOIN payload p ON p.execution_id = b.execution_id AND p.n = (f.ref ->> 2)::integer) r ON e.refs IS NOT NULL
+      ORDER BY b.execution_id, e.id
+     ON CONFLICT (execution_id, event_id) DO NOTHING`,
+  };
+}
+
+/** Writes the batch texts `$2` (text[]) of the executions `$1` (text[]), pairwise. */
+const INSERT_BATCHES = (() => {
+  const sql = eventBatchSql('SELECT * FROM unnest($1::text[], $2::text[])');
+  return `WITH ${sql.ctes} ${sql.insert}`;
+})();
+
+/** Writes batch texts of several executions in one statement (see `eventBatchSql`). */
+async function insertEventBatches(db: Queryable, executionIds: string[], texts: EventBatchText[]): Promise<void> {
+  await db.query(INSERT_BATCHES, [executionIds, texts]);
+}
 
 /**
  * Writes history events idempotently: an event id already stored for the execution is skipped,
@@ -15,26 +63,7 @@ const KEEPS_HISTORY = 'NOT EXISTS (SELECT 1 FROM executions x WHERE x.execution_
  */
 export async function insertEvents(db: Queryable, executionId: string, events: HistoryEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await db.query(
-    `INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
-     SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
-       FROM json_to_recordset($2::json)
-         AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
-      WHERE ${KEEPS_HISTORY}
-     ON CONFLICT (execution_id, event_id) DO NOTHING`,
-    [
-      executionId,
-      JSON.stringify(
-        events.map((event) => ({
-          id: event.id,
-          previous_event_id: event.previousEventId,
-          type: event.type,
-          timestamp: event.timestamp,
-          details: event,
-        })),
-      ),
-    ],
-  );
+  await insertEventBatches(db, [executionId], [encodeEventBatch(events)]);
 }
 
 /** Most events one coalesced write carries. */
@@ -50,9 +79,9 @@ interface QueuedWrite {
 /**
  * Writes the history events of many executions as `insertEvents` does, coalescing concurrent
  * writes: while one statement runs, the writes asked meanwhile wait and go in the next one, so a
- * host serving many invocations at once commits a few statements instead of one each. Rows go
- * in (execution, event id) order, the order every writer locks them in. A batch that fails is
- * written again one execution at a time, so one execution's bad write fails only its own.
+ * host serving many invocations at once commits a few statements instead of one each. A batch
+ * that fails is written again one execution at a time, so one execution's bad write fails only
+ * its own.
  */
 export class EventWriter {
   private waiting: QueuedWrite[] = [];
@@ -77,44 +106,23 @@ export class EventWriter {
       while (taken < this.waiting.length && (taken === 0 || count + this.waiting[taken].events.length <= BATCH_EVENTS))
         count += this.waiting[taken++].events.length;
       const batch = this.waiting.splice(0, taken);
+      const texts = batch.map((write) => encodeEventBatch(write.events));
       try {
-        if (batch.length === 1) await insertEvents(this.db, batch[0].executionId, batch[0].events);
-        else await insertEventsOfMany(this.db, batch);
+        await insertEventBatches(
+          this.db,
+          batch.map((write) => write.executionId),
+          texts,
+        );
         for (const write of batch) write.resolve();
       } catch (err) {
         if (batch.length === 1) batch[0].reject(err);
         else
-          for (const write of batch)
-            await insertEvents(this.db, write.executionId, write.events).then(write.resolve, write.reject);
+          for (const [i, write] of batch.entries())
+            await insertEventBatches(this.db, [write.executionId], [texts[i]]).then(write.resolve, write.reject);
       }
     }
     this.writing = false;
   }
-}
-
-/** One statement for the events of several executions (see EventWriter). */
-async function insertEventsOfMany(db: Queryable, writes: readonly QueuedWrite[]): Promise<void> {
-  const rows = writes
-    .flatMap(({ executionId, events }) =>
-      events.map((event) => ({
-        execution_id: executionId,
-        id: event.id,
-        previous_event_id: event.previousEventId,
-        type: event.type,
-        timestamp: event.timestamp,
-        details: event,
-      })),
-    )
-    .sort((a, b) => (a.execution_id === b.execution_id ? a.id - b.id : a.execution_id < b.execution_id ? -1 : 1));
-  await db.query(
-    `INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
-     SELECT e.execution_id, e.id, e.previous_event_id, e.type, e.timestamp, e.details
-       FROM json_to_recordset($1::json)
-         AS e(execution_id text, id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
-      WHERE NOT EXISTS (SELECT 1 FROM executions x WHERE x.execution_id = e.execution_id AND x.express)
-     ON CONFLICT (execution_id, event_id) DO NOTHING`,
-    [JSON.stringify(rows)],
-  );
 }
 
 /** Whether an execution's history holds an event of `type` (read in the database, not by loading the history). */
@@ -135,8 +143,9 @@ export interface EventPage {
 /**
  * A page of an execution's events by keyset on the event id: ascending after `afterId`, or with
  * `reverse` descending before `beforeId`. At most `limit` events, and no more than `maxBytes` of
- * event JSON (always at least one event): a page's size is bounded even when events carry large
- * payloads. Reads at most `limit + 1` rows from the primary key's index.
+ * event JSON (always at least one event), large payloads counted at their size in the event: a
+ * page's size is bounded even when events carry large payloads. Reads at most `limit + 1` rows
+ * from the primary key's index, then the page's large payloads, each once.
  */
 export async function listEventPage(
   db: Queryable,
@@ -146,24 +155,54 @@ export async function listEventPage(
   const [comparison, order] = page.reverse ? ['<', 'DESC'] : ['>', 'ASC'];
   // The running byte count is computed in the database, so a row past the budget is never sent
   // (its text is NULL): only its presence says that more events follow.
-  const { rows } = await db.query(
-    `SELECT CASE WHEN n = 1 OR running <= $4 THEN text END AS text
-       FROM (SELECT details::text AS text, row_number() OVER w AS n,
-                    sum(octet_length(details::text)) OVER w AS running
+  const { rows } = await db.query<{ text: string | null; refs: PayloadRef[] | null }>(
+    `SELECT CASE WHEN n = 1 OR running <= $4 THEN text END AS text,
+            CASE WHEN n = 1 OR running <= $4 THEN refs END AS refs
+       FROM (SELECT details::text AS text, payload_refs AS refs, row_number() OVER w AS n,
+                    octet_length(details::text) + coalesce(payload_bytes, 0) AS size,
+                    sum(octet_length(details::text) + coalesce(payload_bytes, 0)) OVER w AS running
                FROM execution_events
               WHERE execution_id = $1 AND ($2::integer IS NULL OR event_id ${comparison} $2)
              WINDOW w AS (ORDER BY event_id ${order})
               ORDER BY event_id ${order} LIMIT $3) page
-      WHERE n = 1 OR running - octet_length(text) <= $4
+      WHERE n = 1 OR running - size <= $4
       ORDER BY n`,
     [executionId, page.from ?? null, page.limit + 1, page.maxBytes],
   );
   const events: HistoryEvent[] = [];
+  const placed: [HistoryEvent, PayloadRef[]][] = [];
+  let more = false;
   for (const [i, row] of rows.entries()) {
-    if (i === page.limit || row.text === null) return { events, more: true };
-    events.push(JSON.parse(row.text as string) as HistoryEvent);
+    if (i === page.limit || row.text === null) {
+      more = true;
+      break;
+    }
+    const event = JSON.parse(row.text) as HistoryEvent;
+    events.push(event);
+    if (row.refs) placed.push([event, row.refs]);
   }
-  return { events, more: false };
+  if (placed.length > 0) await placePayloads(db, executionId, placed);
+  return { events, more };
+}
+
+/** Where a large payload goes back in a stored event: `event[member][field]`, and its digest (hex). */
+type PayloadRef = [member: string, field: string, digest: string];
+
+/** Puts each large payload back in the events that refer to it, read once each. */
+async function placePayloads(
+  db: Queryable,
+  executionId: string,
+  placed: [HistoryEvent, PayloadRef[]][],
+): Promise<void> {
+  const digests = [...new Set(placed.flatMap(([, refs]) => refs.map(([, , digest]) => digest)))];
+  const { rows } = await db.query<{ digest: string; body: string }>(
+    `SELECT encode(digest, 'hex') AS digest, body FROM execution_payloads
+      WHERE execution_id = $1 AND digest = ANY (SELECT decode(d, 'hex') FROM unnest($2::text[]) AS d)`,
+    [executionId, digests],
+  );
+  const bodies = new Map(rows.map((row) => [row.digest, row.body]));
+  for (const [event, refs] of placed)
+    for (const [member, field, digest] of refs) (event[member] as Record<string, unknown>)[field] = bodies.get(digest);
 }
 
 /** The last stored event's id and type (undefined before the first event). */
@@ -175,27 +214,19 @@ export async function lastEvent(db: Queryable, executionId: string): Promise<{ i
   return rows[0];
 }
 
-/**
- * The SQL that turns a batch of event rows, as JSON text (see `workflows/history-rows.ts`:
- * `[{"id","previous_event_id","type","timestamp","details"}, …]`), into `execution_events`
- * rows: one statement for the whole batch, parsed once by Postgres, idempotent per event id.
- */
-/** Inserts the rows of `$2` for execution `$1`, when `condition` (SQL) holds and it keeps a history. */
-const insertEventRowsSql = (condition = 'true') =>
-  `INSERT INTO execution_events (execution_id, event_id, previous_event_id, type, timestamp, details)
-     SELECT $1, e.id, e.previous_event_id, e.type, e.timestamp, e.details
-       FROM json_to_recordset($2::json)
-         AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json)
-      WHERE ${condition} AND ${KEEPS_HISTORY}
-     ON CONFLICT (execution_id, event_id) DO NOTHING`;
-const INSERT_EVENT_ROWS = insertEventRowsSql();
+/** Writes the batch text `$2` of execution `$1` when `condition` (SQL) holds (see `eventBatchSql`). */
+const insertEventRowsSql = (condition = 'true') => eventBatchSql('SELECT $1::text, $2::text', condition);
+const INSERT_EVENT_ROWS = (() => {
+  const sql = insertEventRowsSql();
+  return `WITH ${sql.ctes} ${sql.insert}`;
+})();
 
 /**
- * Writes history events serialised once by the workflow (JSON text of the rows, passed on as
- * it came): no parse and no second serialisation in the worker, one statement per batch.
+ * Writes history events serialised once by the workflow (a batch's text, passed on as it came):
+ * no parse and no second serialisation in the worker, one statement per batch.
  */
-export async function insertEventRows(db: Queryable, executionId: string, rows: string): Promise<void> {
-  await db.query(INSERT_EVENT_ROWS, [executionId, rows]);
+export async function insertEventRows(db: Queryable, executionId: string, rows: EventBatchText): Promise<void> {
+  await db.query(INSERT_EVENT_ROWS, [executionId, upgradeEventBatch(rows)]);
 }
 
 /** How an execution closed, as `closeWithEvents` stores it. */
@@ -230,8 +261,9 @@ export async function closeWithEvents(
       [executionId],
     );
     const open = locked.rows[0]?.status === 'RUNNING';
+    const written = insertEventRowsSql('$9::boolean');
     const result = await client.query<{ start_date: Date }>(
-      `WITH written AS (${insertEventRowsSql('$9::boolean')})
+      `WITH ${written.ctes}, written AS (${written.insert})
        UPDATE executions
           SET status = CASE WHEN status = 'RUNNING' THEN $3 ELSE status END,
               output = CASE WHEN status = 'RUNNING' THEN $4::json ELSE output END,
@@ -245,7 +277,7 @@ export async function closeWithEvents(
     RETURNING start_date`,
       [
         executionId,
-        rows,
+        upgradeEventBatch(rows),
         closing.status,
         closing.output,
         closing.error,

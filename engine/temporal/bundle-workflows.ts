@@ -36,6 +36,7 @@ const SANDBOX_MODULE = path.join('workflows', 'sandbox.js');
  */
 export const PRELOADED_MODULES = [
   'engine/core/errors',
+  'engine/core/event-rows',
   'engine/core/interpreter/index',
   'engine/core/interpreter/bounds',
   'engine/core/interpreter/machine',

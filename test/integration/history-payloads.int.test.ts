@@ -1,0 +1,155 @@
+import type { HistoryEvent } from '../../schemas/history';
+import { encodeEventBatch, PAYLOAD_MIN_CHARS } from '../../engine/core/event-rows';
+import { createPool, type Pool } from '../../engine/db/pool';
+import { EventWriter, insertEventRows, insertEvents, listEventPage } from '../../engine/db/events-repo';
+import { insertExecution } from '../../engine/db/executions-repo';
+import { createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
+import { readStack } from './support/stack';
+
+const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+
+/** A JSON text of about `kib` KiB, distinct per `tag`, with characters JSON escapes. */
+function payloadOf(kib: number, tag: string): string {
+  return JSON.stringify({ tag, note: 'a "quoted" \\ back\\slash, naïve ✓', fill: 'x'.repeat(kib * 1024) });
+}
+
+let pool: Pool;
+let machine: string;
+
+async function newExecution(name: string): Promise<string> {
+  const executionId = `${machine}:${name}`;
+  await insertExecution(pool, { executionId, stateMachine: machine, version: 1, name, input: {} });
+  return executionId;
+}
+
+function entered(id: number, name: string, input: string): HistoryEvent {
+  return {
+    id,
+    previousEventId: id - 1,
+    type: 'PassStateEntered',
+    timestamp: new Date(Date.UTC(2026, 11, 5, 8, 0, id)).toISOString(),
+    stateEnteredEventDetails: { name, input, inputDetails: { truncated: false } },
+  };
+}
+
+function exited(id: number, name: string, output: string): HistoryEvent {
+  return {
+    id,
+    previousEventId: id - 1,
+    type: 'PassStateExited',
+    timestamp: new Date(Date.UTC(2026, 11, 5, 8, 0, id)).toISOString(),
+    stateExitedEventDetails: { name, output, outputDetails: { truncated: false } },
+  };
+}
+
+async function payloadRows(executionId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    'SELECT count(*)::integer AS n FROM execution_payloads WHERE execution_id = $1',
+    [executionId],
+  );
+  return rows[0].n;
+}
+
+beforeAll(async () => {
+  pool = createPool(readStack().databaseUrl);
+  machine = uniqueName('history-payloads');
+  await createMachine(machine, PASS);
+});
+
+afterAll(async () => {
+  await pool.end();
+});
+
+describe('large payloads in history', () => {
+  const first = payloadOf(64, 'first');
+  const second = payloadOf(64, 'second');
+  const small = payloadOf(1, 'small');
+
+  test('are stored once per execution, whichever write carries them, and served in their place', async () => {
+    const executionId = await newExecution('once');
+    const events = [
+      entered(1, 'A', first),
+      exited(2, 'A', first),
+      entered(3, 'B', first),
+      exited(4, 'B', second),
+      entered(5, 'C', second),
+      exited(6, 'C', small),
+    ];
+    // Three writers, as the workflow, the function host and the API write: the same payload
+    // reaches the database in three statements.
+    await insertEventRows(pool, executionId, encodeEventBatch(events.slice(0, 2)));
+    await new EventWriter(pool).write(executionId, events.slice(2, 4));
+    await insertEvents(pool, executionId, events.slice(4));
+    expect(small.length).toBeLessThan(PAYLOAD_MIN_CHARS);
+    expect(await payloadRows(executionId)).toBe(2);
+
+    const page = await listEventPage(pool, executionId, { limit: 100, maxBytes: 10_000_000 });
+    expect(page.more).toBe(false);
+    expect(JSON.stringify(page.events)).toBe(JSON.stringify(events));
+
+    // Written again (a retried activity): nothing changes.
+    await insertEventRows(pool, executionId, encodeEventBatch(events));
+    expect(await payloadRows(executionId)).toBe(2);
+    expect((await listEventPage(pool, executionId, { limit: 100, maxBytes: 10_000_000 })).events).toEqual(events);
+  });
+
+  test("a page's byte budget counts each payload at its size in the event", async () => {
+    const executionId = await newExecution('budget');
+    const events = [entered(1, 'A', first), exited(2, 'A', first), entered(3, 'B', first)];
+    await insertEvents(pool, executionId, events);
+    const eventBytes = Buffer.byteLength(JSON.stringify(events[0]));
+    // Room for two events of this size, not three: the stored rows hold no payload text, yet
+    // the page stops as if they did.
+    const page = await listEventPage(pool, executionId, { limit: 100, maxBytes: eventBytes * 2 + 100 });
+    expect(page.events).toEqual(events.slice(0, 2));
+    expect(page.more).toBe(true);
+    const rest = await listEventPage(pool, executionId, { limit: 100, maxBytes: eventBytes * 2 + 100, from: 2 });
+    expect(rest).toEqual({ events: events.slice(2), more: false });
+    const reversed = await listEventPage(pool, executionId, { limit: 100, maxBytes: eventBytes + 100, reverse: true });
+    expect(reversed).toEqual({ events: [events[2]], more: true });
+  });
+
+  test('go with their execution when it is deleted', async () => {
+    const executionId = await newExecution('deleted');
+    await insertEvents(pool, executionId, [entered(1, 'A', first)]);
+    expect(await payloadRows(executionId)).toBe(1);
+    await pool.query('DELETE FROM executions WHERE execution_id = $1', [executionId]);
+    expect(await payloadRows(executionId)).toBe(0);
+  });
+
+  test('an execution on the real stack keeps its large input once and serves every event whole', async () => {
+    const name = uniqueName('payload-chain');
+    await createMachine(name, {
+      StartAt: 'Receive',
+      States: {
+        Receive: { Type: 'Pass', Next: 'Tag' },
+        Tag: { Type: 'Pass', Result: 'done', ResultPath: '$.status', End: true },
+      },
+    });
+    const input = { records: Array.from({ length: 2_000 }, (_, i) => ({ id: `order-${i}`, note: 'naïve "q"' })) };
+    const executionId = await startExecution(name, input);
+    const end = await waitForEnd(executionId);
+    expect(end.status).toBe('SUCCEEDED');
+    const events = await history(executionId);
+    const text = JSON.stringify(input);
+    const tagged = JSON.stringify({ ...input, status: 'done' });
+    expect(
+      events.map((event) => [
+        event.type,
+        event.stateEnteredEventDetails?.input ??
+          event.stateExitedEventDetails?.output ??
+          event.executionSucceededEventDetails?.output,
+      ]),
+    ).toEqual([
+      ['ExecutionStarted', undefined],
+      ['PassStateEntered', text],
+      ['PassStateExited', text],
+      ['PassStateEntered', text],
+      ['PassStateExited', tagged],
+      ['ExecutionSucceeded', tagged],
+    ]);
+    expect(JSON.parse(events[0].executionStartedEventDetails.input)).toEqual(input);
+    // The input (as given and as the states pass it on) and the tagged output, not one per event.
+    expect(await payloadRows(executionId)).toBeLessThanOrEqual(3);
+  });
+});
