@@ -21,6 +21,7 @@ import { findVersion, type StateMachineVersionRow } from '../db/state-machines-r
 import { executionArn, executionArnOfId, executionId as toExecutionId, roleArn, stateMachineArn } from '../core/arn';
 import { traceExecutionStart, tracingEnabled } from '../telemetry/execution-trace';
 import type { ServiceDeps } from './deps';
+import type { Logger } from '../logger';
 import { chooseRoute } from './aliases';
 import { toExecutionResponse } from './describe';
 import { currentBindings } from '../resources/bindings';
@@ -282,16 +283,17 @@ export async function startExecution(
   let resolved: ResolvedTarget = remembered
     ? { definition: remembered }
     : await resolveTarget(deps.pool, stateMachine, named, random);
-  let outcome = await insertAndStart(deps, { id, name, stateMachine, input, resolved }, remembered !== undefined);
-  if (outcome === STALE) {
+  const first = await insertAndStart(deps, log, { id, name, stateMachine, input, resolved }, remembered !== undefined);
+  let outcome: Inserted;
+  if (first === STALE) {
     definitionsOf(deps.pool).delete(stateMachine);
     resolved = await resolveTarget(deps.pool, stateMachine, named, random);
-    outcome = await insertAndStart(deps, { id, name, stateMachine, input, resolved }, false);
-  }
+    outcome = await insertAndStart(deps, log, { id, name, stateMachine, input, resolved }, false);
+  } else outcome = first;
   if (current) rememberDefinition(deps.pool, stateMachine, resolved.definition);
   const version = resolved.definition;
-  if (outcome === STALE || !outcome.created) {
-    const existing = outcome === STALE ? undefined : outcome.row;
+  if (!outcome.created) {
+    const existing = outcome.row;
     // Idempotent only while the first one runs (Step Functions' rule for STANDARD machines).
     if (sameStart(existing, input)) {
       // Its workflow runs the row's own version, whatever this start resolved.
@@ -314,16 +316,36 @@ export async function startExecution(
   return { execution: toExecutionResponse(outcome.row), created: true };
 }
 
+/** What a start's insert found: the new row, or the row holding the name already (if any). */
+type Inserted = { row: ExecutionRow; created: true } | { row: ExecutionRow | undefined; created: false };
+
+/** What a start writes: its row's fields and the definition it resolved. */
+interface StartRow {
+  id: string;
+  name: string;
+  stateMachine: string;
+  input: unknown;
+  resolved: ResolvedTarget;
+}
+
 /**
- * Writes a start's row and starts its workflow, in the StartExecution span: the new row
- * (`created`), the row holding the name already (not created), or — when `checked` asked the
- * insert to verify a remembered definition and it was no longer current — STALE.
+ * Writes a start's row and starts its workflow, in the StartExecution span: what the insert found
+ * or — only when `checked` asked the insert to verify a remembered definition and it was no
+ * longer current — STALE.
  */
+async function insertAndStart(deps: ServiceDeps, log: Logger, start: StartRow, checked: false): Promise<Inserted>;
 async function insertAndStart(
   deps: ServiceDeps,
-  start: { id: string; name: string; stateMachine: string; input: unknown; resolved: ResolvedTarget },
+  log: Logger,
+  start: StartRow,
   checked: boolean,
-): Promise<{ row: ExecutionRow; created: true } | { row: ExecutionRow | undefined; created: false } | typeof STALE> {
+): Promise<Inserted | typeof STALE>;
+async function insertAndStart(
+  deps: ServiceDeps,
+  log: Logger,
+  start: StartRow,
+  checked: boolean,
+): Promise<Inserted | typeof STALE> {
   const { id, stateMachine, resolved } = start;
   const version = resolved.definition;
   return traceExecutionStart(
@@ -351,7 +373,7 @@ async function insertAndStart(
       try {
         await startWorkflow(deps, row, version.plan as Plan);
       } catch (err) {
-        deps.log.error({ err, executionId: id }, 'workflow start failed');
+        log.error({ err }, 'workflow start failed');
         await deleteUnstartedExecution(deps.pool, id);
         throw new DomainError(
           'SERVICE_UNAVAILABLE',
