@@ -167,7 +167,11 @@ export async function startBenchStack(
     };
     const spawnRole = (role: 'api' | 'worker' | 'functions'): ChildProcess => {
       const out = logTo(dataDir, role);
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'stepflow.js'), role], {
+      // BENCH_CPU_PROF_DIR: each Stepflow process writes a V8 CPU profile there when it stops.
+      const profile = process.env.BENCH_CPU_PROF_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`, `--cpu-prof-name=${role}.cpuprofile`]
+        : [];
+      const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin', 'stepflow.js'), role], {
         env,
         stdio: ['ignore', out, out],
       });
