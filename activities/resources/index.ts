@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { insertEvents } from '../../engine/db/events-repo';
+import { EventWriter } from '../../engine/db/events-repo';
 import { substituteToken } from '../../engine/service/task-tokens';
 import type { Logger } from '../../engine/logger';
 import type { Metrics } from '../../engine/metrics';
@@ -63,6 +63,8 @@ function timeoutMs(seconds: number | undefined, fallback: number, cap = Infinity
 
 /** The function host's activity for bound resources: HTTP functions, the HTTP Task, AWS integrations, real Lambda. */
 export function createResourceActivities(deps: ResourceActivityDeps) {
+  // Invocations started together write their pending events together (see EventWriter).
+  const events = new EventWriter(deps.pool);
   const tokens = new Map<string, { token: string; expiresAt: number }>();
 
   /** An OAuth client-credentials token for the connection (cached until shortly before it expires). */
@@ -189,7 +191,7 @@ export function createResourceActivities(deps: ResourceActivityDeps) {
       const beat = setInterval(() => ctx.heartbeat(), every);
       const startedAt = Date.now();
       try {
-        await insertEvents(deps.pool, input.executionId, stamped(input.pendingEvents, input.startedEventId, startedAt));
+        await events.write(input.executionId, stamped(input.pendingEvents, input.startedEventId, startedAt));
         countTransitions(deps.metrics, input.pendingEvents, input.executionId);
         // `.waitForTaskToken`: the signed token goes wherever `$$.Task.Token` was placed.
         const payload = input.taskToken
