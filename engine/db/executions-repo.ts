@@ -32,11 +32,13 @@ export interface ExecutionRow {
   startKey?: string;
 }
 
-const COLUMNS = `execution_id AS "executionId", state_machine AS "stateMachine", version, name, status,
-  input, output, error, cause, start_date AS "startDate", stop_date AS "stopDate",
+/** The row's columns but its input (which a start already holds: not read back and parsed). */
+const COLUMNS_BUT_INPUT = `execution_id AS "executionId", state_machine AS "stateMachine", version, name, status,
+  output, error, cause, start_date AS "startDate", stop_date AS "stopDate",
   workflow_started AS "workflowStarted", published_version AS "publishedVersion", alias,
   redrive_count AS "redriveCount", redrive_date AS "redriveDate", trace_id AS "traceId",
   map_run_arn AS "mapRunArn", express`;
+const COLUMNS = `input, ${COLUMNS_BUT_INPUT}`;
 
 /** Inserts a new RUNNING execution; returns undefined when the (state machine, name) pair exists. */
 export async function insertExecution(
@@ -47,6 +49,8 @@ export async function insertExecution(
     version: number;
     name: string;
     input: unknown;
+    /** The input's JSON text, when the caller has it already (else serialised here). */
+    inputText?: string;
     publishedVersion?: number;
     alias?: string;
     /** The trace the start runs in (DescribeExecution's `traceId`). */
@@ -64,13 +68,13 @@ export async function insertExecution(
       WHERE NOT $9 OR EXISTS (SELECT 1 FROM state_machines m WHERE m.name = $2 AND m.deleted_at IS NULL
         AND m.latest_version = $3 AND m.tracing_enabled IS NOT DISTINCT FROM $10)
      ON CONFLICT DO NOTHING
-     RETURNING ${COLUMNS}`,
+     RETURNING ${COLUMNS_BUT_INPUT}`,
     [
       row.executionId,
       row.stateMachine,
       row.version,
       row.name,
-      JSON.stringify(row.input),
+      row.inputText ?? JSON.stringify(row.input),
       row.publishedVersion ?? null,
       row.alias ?? null,
       row.traceId ?? null,
@@ -78,7 +82,7 @@ export async function insertExecution(
       current?.tracingEnabled ?? null,
     ],
   );
-  return rows[0];
+  return rows[0] && { ...rows[0], input: row.input };
 }
 
 /** One execution by id. */

@@ -83,7 +83,7 @@ export async function storeChildExecution(
 }
 
 async function storeChild(pool: Pool, request: ChildExecutionRequest, random: number): Promise<StoredChildExecution> {
-  checkInputSize(request.input);
+  const inputText = checkInputSize(request.input);
   const { definition, publishedVersion } = await resolveTarget(
     pool,
     request.stateMachine,
@@ -97,6 +97,7 @@ async function storeChild(pool: Pool, request: ChildExecutionRequest, random: nu
     version: definition.version,
     name: request.name,
     input: request.input,
+    inputText,
     publishedVersion,
     alias: request.alias,
   });

@@ -207,12 +207,17 @@ export async function resolveTarget(
   return { definition: definition as StateMachineVersionRow, publishedVersion, alias: target.alias };
 }
 
-/** `INVALID_EXECUTION_INPUT` when an execution's input passes Step Functions' 256 KiB. */
-export function checkInputSize(input: unknown): void {
-  const size = Buffer.byteLength(JSON.stringify(input), 'utf8');
+/**
+ * `INVALID_EXECUTION_INPUT` when an execution's input passes Step Functions' 256 KiB; else the
+ * input's JSON text (what the execution's row stores: serialised once).
+ */
+export function checkInputSize(input: unknown): string {
+  const text = JSON.stringify(input);
+  const size = Buffer.byteLength(text, 'utf8');
   if (size > MAX_INPUT_BYTES) {
     throw new DomainError('INVALID_EXECUTION_INPUT', `The input is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`);
   }
+  return text;
 }
 
 /**
@@ -273,7 +278,7 @@ export async function startExecution(
   random: () => number = Math.random,
 ): Promise<{ execution: ExecutionResponse; created: boolean }> {
   const input = request.input === undefined ? {} : request.input;
-  checkInputSize(input);
+  const inputText = checkInputSize(input);
   const named = { version: target.version ?? request.version, alias: target.alias ?? request.alias };
   const current = named.version === undefined && named.alias === undefined;
   const name = request.name ?? randomUUID();
@@ -283,12 +288,17 @@ export async function startExecution(
   let resolved: ResolvedTarget = remembered
     ? { definition: remembered }
     : await resolveTarget(deps.pool, stateMachine, named, random);
-  const first = await insertAndStart(deps, log, { id, name, stateMachine, input, resolved }, remembered !== undefined);
+  const first = await insertAndStart(
+    deps,
+    log,
+    { id, name, stateMachine, input, inputText, resolved },
+    remembered !== undefined,
+  );
   let outcome: Inserted;
   if (first === STALE) {
     definitionsOf(deps.pool).delete(stateMachine);
     resolved = await resolveTarget(deps.pool, stateMachine, named, random);
-    outcome = await insertAndStart(deps, log, { id, name, stateMachine, input, resolved }, false);
+    outcome = await insertAndStart(deps, log, { id, name, stateMachine, input, inputText, resolved }, false);
   } else outcome = first;
   if (current) rememberDefinition(deps.pool, stateMachine, resolved.definition);
   const version = resolved.definition;
@@ -325,6 +335,7 @@ interface StartRow {
   name: string;
   stateMachine: string;
   input: unknown;
+  inputText: string;
   resolved: ResolvedTarget;
 }
 
@@ -360,6 +371,7 @@ async function insertAndStart(
           version: version.version,
           name: start.name,
           input: start.input,
+          inputText: start.inputText,
           publishedVersion: resolved.publishedVersion,
           alias: resolved.alias,
           traceId,

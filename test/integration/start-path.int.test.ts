@@ -64,6 +64,9 @@ describe('the start path', () => {
     expect(starts.every(({ created }) => created)).toBe(true);
     // The trace id is there as soon as the start answers: it was written with the row.
     for (const id of ids) expect((await describeExecution(deps, id)).traceId).toMatch(/^[0-9a-f]{32}$/);
+    // The answer carries the input as given (not read back from the insert), the row stores it.
+    expect(starts.map(({ execution }) => execution.input)).toEqual(ids.map((_, i) => ({ i })));
+    for (const [i, id] of ids.entries()) expect((await describeExecution(deps, id)).input).toEqual({ i });
 
     await flushStartedMarks(deps.pool);
     const rows = await rowsOf(deps.pool, ids);
