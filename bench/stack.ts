@@ -167,9 +167,10 @@ export async function startBenchStack(
     };
     const spawnRole = (role: 'api' | 'worker' | 'functions'): ChildProcess => {
       const out = logTo(dataDir, role);
-      // BENCH_CPU_PROF_DIR: each Stepflow process writes a V8 CPU profile there when it stops.
+      // BENCH_CPU_PROF_DIR: each Stepflow process writes V8 CPU profiles (one per thread) in
+      // a folder named for its role there when it stops.
       const profile = process.env.BENCH_CPU_PROF_DIR
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`, `--cpu-prof-name=${role}.cpuprofile`]
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF_DIR, role)}`]
         : [];
       const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin', 'stepflow.js'), role], {
         env,
