@@ -258,7 +258,7 @@ function toStatesError(err: unknown): StatesError {
  * Wait states and retry intervals are durable timers; history events reach Postgres with the
  * next activity (never one write per state) and at completion.
  */
-export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<WorkflowOutcome> {
+export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<WorkflowOutcome | StoredOutcome> {
   // Started with the features (no marker), or asked first, before any command, so that the
   // marker is recorded (or, on an older history, absent) at the same place.
   const consolidated = (start.features ?? 0) >= CONSOLIDATED_FEATURES || patched(CONSOLIDATED_PATCHES);
@@ -621,5 +621,18 @@ export async function stepflowExecution(start: ExecutionWorkflowInput): Promise<
   }
   if (!('outcome' in ended)) throw new Error('unreachable: the run neither ended nor stopped');
   await close(ended.outcome, ended.pendingEvents, ended.resume);
-  return ended.outcome;
+  return workflowResult(ended.outcome);
+}
+
+/** What a top-level execution's workflow returns when it succeeded: its output is in the store. */
+type StoredOutcome = { status: 'SUCCEEDED' };
+
+/**
+ * The workflow's result. A nested execution's parent and a Map Run read their child's outcome
+ * from it. A top-level execution's output is read from the store (DescribeExecution, its closing
+ * event), so its result leaves the output out: no second copy in Temporal's history, and none
+ * serialised in the sandbox, of an output that can be 256 KiB.
+ */
+function workflowResult(outcome: WorkflowOutcome): WorkflowOutcome | StoredOutcome {
+  return outcome.status === 'SUCCEEDED' && !workflowInfo().parent ? { status: 'SUCCEEDED' } : outcome;
 }
