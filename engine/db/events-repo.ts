@@ -7,23 +7,26 @@ import { encodeEventBatch, upgradeEventBatch, type EventBatchText } from '../cor
 /**
  * The CTEs that write batches of history events (`encodeEventBatch`'s text, see
  * `engine/core/event-rows.ts`), one statement for any number of batches and executions:
- * - `batch`: each execution's batch, `source` being SQL that yields `(execution_id, text)`;
- *   nothing for an execution that keeps no history (a Map Run's EXPRESS children, which AWS runs
- *   without one) or when `condition` (SQL) is false;
- * - `payload`: each batch's large payloads with their SHA-256, parsed once;
+ * - `batch`: the batches, numbered (`no`), `source` being SQL that yields `(execution_id, text)`
+ *   (one execution may have several); nothing for an execution that keeps no history (a Map
+ *   Run's EXPRESS children, which AWS runs without one) or when `condition` (SQL) is false;
+ * - `payload`: each batch's large payloads by (batch, index), with their SHA-256 and their size
+ *   as a JSON string, parsed once;
  * - `stored`: those payloads, kept once per execution (one already stored is skipped);
- * - `written` (or the statement itself): the rows, idempotent per event id, each large payload's
- *   place as `payload_refs` and its JSON size as `payload_bytes`, in (execution, event id)
- *   order, the order every writer locks them in.
+ * - `written` (or the statement itself): the rows, idempotent per event id, with each large
+ *   payload's place as `payload_refs` and the bytes the payloads add (each replaces a `null`) as
+ *   `payload_bytes`, in (execution, event id) order, the order every writer locks them in.
  */
 function eventBatchSql(source: string, condition = 'true'): { ctes: string; insert: string } {
   return {
     ctes: `batch AS (
-       SELECT b.execution_id, b.text::json AS body FROM (${source}) AS b(execution_id, text)
+       SELECT row_number() OVER () AS no, b.execution_id, b.text::json AS body
+         FROM (${source}) AS b(execution_id, text)
         WHERE ${condition}
           AND NOT EXISTS (SELECT 1 FROM executions x WHERE x.execution_id = b.execution_id AND x.express)),
      payload AS (
-       SELECT b.execution_id, p.n - 1 AS n, p.body, sha256(convert_to(p.body, 'UTF8')) AS digest
+       SELECT b.no, b.execution_id, p.n - 1 AS n, p.body, sha256(convert_to(p.body, 'UTF8')) AS digest,
+              octet_length(to_json(p.body)::text) AS json_bytes
          FROM batch b, json_array_elements_text(b.body -> 'payloads') WITH ORDINALITY AS p(body, n)),
      stored AS (
        INSERT INTO execution_payloads (execution_id, digest, body)
@@ -38,9 +41,9 @@ function eventBatchSql(source: string, condition = 'true'): { ctes: string; inse
          AS e(id integer, previous_event_id integer, type text, timestamp timestamptz, details json, refs json)
        LEFT JOIN LATERAL (
          SELECT json_agg(json_build_array(f.ref ->> 0, f.ref ->> 1, encode(p.digest, 'hex')) ORDER BY f.k) AS refs,
-                sum(octet_length(to_json(p.body)::text) - 4)::integer AS bytes
+                sum(p.json_bytes - 4)::integer AS bytes
            FROM json_array_elements(e.refs) WITH ORDINALITY AS f(ref, k)
-           JOIN payload p ON p.execution_id = b.execution_id AND p.n = (f.ref ->> 2)::integer) r ON e.refs IS NOT NULL
+           JOIN payload p ON p.no = b.no AND p.n = (f.ref ->> 2)::integer) r ON e.refs IS NOT NULL
       ORDER BY b.execution_id, e.id
      ON CONFLICT (execution_id, event_id) DO NOTHING`,
   };

@@ -5,6 +5,7 @@ import { EventWriter, insertEventRows, insertEvents, listEventPage } from '../..
 import { insertExecution } from '../../engine/db/executions-repo';
 import { createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
 import { readStack } from './support/stack';
+import { countStatements } from './support/statements';
 
 const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
 
@@ -91,6 +92,24 @@ describe('large payloads in history', () => {
     await insertEventRows(pool, executionId, encodeEventBatch(events));
     expect(await payloadRows(executionId)).toBe(2);
     expect((await listEventPage(pool, executionId, { limit: 100, maxBytes: 10_000_000 })).events).toEqual(events);
+  });
+
+  test('two writes of one execution in one statement keep their own payloads', async () => {
+    const executionId = await newExecution('same-batch');
+    const other = await newExecution('same-batch-other');
+    const inserts = countStatements(pool, 'INSERT INTO execution_events');
+    const writer = new EventWriter(pool);
+    // The first write runs alone; the two that arrive meanwhile share the next statement, each
+    // with its own payload at index 0 of its batch.
+    await Promise.all([
+      writer.write(other, [entered(1, 'W', small)]),
+      writer.write(executionId, [entered(1, 'A', first)]),
+      writer.write(executionId, [exited(2, 'A', second)]),
+    ]);
+    expect(inserts.count).toBe(2);
+    const page = await listEventPage(pool, executionId, { limit: 100, maxBytes: 10_000_000 });
+    expect(page.events).toEqual([entered(1, 'A', first), exited(2, 'A', second)]);
+    expect(await payloadRows(executionId)).toBe(2);
   });
 
   test("a page's byte budget counts each payload at its size in the event", async () => {
