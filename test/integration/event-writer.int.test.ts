@@ -1,12 +1,9 @@
 import type { HistoryEvent } from '../../schemas/history';
-import { createPool, type Pool } from '../../engine/db/pool';
 import { EventWriter } from '../../engine/db/events-repo';
-import { insertExecution } from '../../engine/db/executions-repo';
-import { createMachine, uniqueName } from './support/client';
-import { readStack } from './support/stack';
 import { countStatements } from './support/statements';
+import { storedExecutions } from './support/stored-executions';
 
-const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+const store = storedExecutions('event-writer');
 
 function eventsOf(first: number, count: number, label: string): HistoryEvent[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -18,17 +15,8 @@ function eventsOf(first: number, count: number, label: string): HistoryEvent[] {
   })) as HistoryEvent[];
 }
 
-let pool: Pool;
-let machine: string;
-
-async function newExecution(name: string): Promise<string> {
-  const executionId = `${machine}:${name}`;
-  await insertExecution(pool, { executionId, stateMachine: machine, version: 1, name, input: {} });
-  return executionId;
-}
-
 async function storedOf(executionId: string): Promise<Array<{ id: number; name: string }>> {
-  const { rows } = await pool.query<{ id: number; name: string }>(
+  const { rows } = await store.pool.query<{ id: number; name: string }>(
     `SELECT event_id AS id, details->'stateEnteredEventDetails'->>'name' AS name
        FROM execution_events WHERE execution_id = $1 ORDER BY event_id`,
     [executionId],
@@ -36,21 +24,11 @@ async function storedOf(executionId: string): Promise<Array<{ id: number; name: 
   return rows;
 }
 
-beforeAll(async () => {
-  pool = createPool(readStack().databaseUrl);
-  machine = uniqueName('event-writer');
-  await createMachine(machine, PASS);
-});
-
-afterAll(async () => {
-  await pool.end();
-});
-
 describe('EventWriter', () => {
   test('writes the events of 30 concurrent invocations in a few statements, each exactly once', async () => {
-    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => newExecution(`burst-${i}`)));
-    const inserts = countStatements(pool, 'INSERT INTO execution_events');
-    const writer = new EventWriter(pool);
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => store.insert(`burst-${i}`)));
+    const inserts = countStatements(store.pool, 'INSERT INTO execution_events');
+    const writer = new EventWriter(store.pool);
     await Promise.all(ids.map((id, i) => writer.write(id, eventsOf(1, 3, `e${i}`))));
     expect(inserts.count).toBeGreaterThanOrEqual(1);
     expect(inserts.count).toBeLessThan(ids.length);
@@ -71,9 +49,9 @@ describe('EventWriter', () => {
   });
 
   test("one execution's failing write fails only its own: the others in its batch are stored", async () => {
-    const good = await Promise.all(Array.from({ length: 6 }, (_, i) => newExecution(`mixed-${i}`)));
-    const missing = `${machine}:never-stored`;
-    const writer = new EventWriter(pool);
+    const good = await Promise.all(Array.from({ length: 6 }, (_, i) => store.insert(`mixed-${i}`)));
+    const missing = `${store.machine}:never-stored`;
+    const writer = new EventWriter(store.pool);
     const outcomes = await Promise.allSettled([
       ...good.slice(0, 3).map((id) => writer.write(id, eventsOf(1, 2, 'ok'))),
       writer.write(missing, eventsOf(1, 2, 'bad')),
@@ -94,10 +72,10 @@ describe('EventWriter', () => {
   });
 
   test('stores nothing for an EXPRESS Map Run child, in a batch or alone', async () => {
-    const express = await newExecution('express-child');
-    await pool.query('UPDATE executions SET express = true WHERE execution_id = $1', [express]);
-    const [first, second] = await Promise.all([newExecution('standard-1'), newExecution('standard-2')]);
-    const writer = new EventWriter(pool);
+    const express = await store.insert('express-child');
+    await store.pool.query('UPDATE executions SET express = true WHERE execution_id = $1', [express]);
+    const [first, second] = await Promise.all([store.insert('standard-1'), store.insert('standard-2')]);
+    const writer = new EventWriter(store.pool);
     // The first write goes alone; the two asked while it runs share the next statement.
     await Promise.all([
       writer.write(first as string, eventsOf(1, 2, 's')),

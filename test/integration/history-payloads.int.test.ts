@@ -1,26 +1,15 @@
 import type { HistoryEvent } from '../../schemas/history';
 import { encodeEventBatch, PAYLOAD_MIN_CHARS } from '../../engine/core/event-rows';
-import { createPool, type Pool } from '../../engine/db/pool';
 import { EventWriter, insertEventRows, insertEvents, listEventPage } from '../../engine/db/events-repo';
-import { insertExecution } from '../../engine/db/executions-repo';
 import { createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
-import { readStack } from './support/stack';
 import { countStatements } from './support/statements';
+import { storedExecutions } from './support/stored-executions';
 
-const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+const store = storedExecutions('history-payloads');
 
 /** A JSON text of about `kib` KiB, distinct per `tag`, with characters JSON escapes. */
 function payloadOf(kib: number, tag: string): string {
   return JSON.stringify({ tag, note: 'a "quoted" \\ back\\slash, naïve ✓', fill: 'x'.repeat(kib * 1024) });
-}
-
-let pool: Pool;
-let machine: string;
-
-async function newExecution(name: string): Promise<string> {
-  const executionId = `${machine}:${name}`;
-  await insertExecution(pool, { executionId, stateMachine: machine, version: 1, name, input: {} });
-  return executionId;
 }
 
 function entered(id: number, name: string, input: string): HistoryEvent {
@@ -44,22 +33,12 @@ function exited(id: number, name: string, output: string): HistoryEvent {
 }
 
 async function payloadRows(executionId: string): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(
+  const { rows } = await store.pool.query<{ n: number }>(
     'SELECT count(*)::integer AS n FROM execution_payloads WHERE execution_id = $1',
     [executionId],
   );
   return rows[0].n;
 }
-
-beforeAll(async () => {
-  pool = createPool(readStack().databaseUrl);
-  machine = uniqueName('history-payloads');
-  await createMachine(machine, PASS);
-});
-
-afterAll(async () => {
-  await pool.end();
-});
 
 describe('large payloads in history', () => {
   const first = payloadOf(64, 'first');
@@ -67,7 +46,7 @@ describe('large payloads in history', () => {
   const small = payloadOf(1, 'small');
 
   test('are stored once per execution, whichever write carries them, and served in their place', async () => {
-    const executionId = await newExecution('once');
+    const executionId = await store.insert('once');
     const events = [
       entered(1, 'A', first),
       exited(2, 'A', first),
@@ -78,27 +57,27 @@ describe('large payloads in history', () => {
     ];
     // Three writers, as the workflow, the function host and the API write: the same payload
     // reaches the database in three statements.
-    await insertEventRows(pool, executionId, encodeEventBatch(events.slice(0, 2)));
-    await new EventWriter(pool).write(executionId, events.slice(2, 4));
-    await insertEvents(pool, executionId, events.slice(4));
+    await insertEventRows(store.pool, executionId, encodeEventBatch(events.slice(0, 2)));
+    await new EventWriter(store.pool).write(executionId, events.slice(2, 4));
+    await insertEvents(store.pool, executionId, events.slice(4));
     expect(small.length).toBeLessThan(PAYLOAD_MIN_CHARS);
     expect(await payloadRows(executionId)).toBe(2);
 
-    const page = await listEventPage(pool, executionId, { limit: 100, maxBytes: 10_000_000 });
+    const page = await listEventPage(store.pool, executionId, { limit: 100, maxBytes: 10_000_000 });
     expect(page.more).toBe(false);
     expect(JSON.stringify(page.events)).toBe(JSON.stringify(events));
 
     // Written again (a retried activity): nothing changes.
-    await insertEventRows(pool, executionId, encodeEventBatch(events));
+    await insertEventRows(store.pool, executionId, encodeEventBatch(events));
     expect(await payloadRows(executionId)).toBe(2);
-    expect((await listEventPage(pool, executionId, { limit: 100, maxBytes: 10_000_000 })).events).toEqual(events);
+    expect((await listEventPage(store.pool, executionId, { limit: 100, maxBytes: 10_000_000 })).events).toEqual(events);
   });
 
   test('two writes of one execution in one statement keep their own payloads', async () => {
-    const executionId = await newExecution('same-batch');
-    const other = await newExecution('same-batch-other');
-    const inserts = countStatements(pool, 'INSERT INTO execution_events');
-    const writer = new EventWriter(pool);
+    const executionId = await store.insert('same-batch');
+    const other = await store.insert('same-batch-other');
+    const inserts = countStatements(store.pool, 'INSERT INTO execution_events');
+    const writer = new EventWriter(store.pool);
     // The first write runs alone; the two that arrive meanwhile share the next statement, each
     // with its own payload at index 0 of its batch.
     await Promise.all([
@@ -107,32 +86,36 @@ describe('large payloads in history', () => {
       writer.write(executionId, [exited(2, 'A', second)]),
     ]);
     expect(inserts.count).toBe(2);
-    const page = await listEventPage(pool, executionId, { limit: 100, maxBytes: 10_000_000 });
+    const page = await listEventPage(store.pool, executionId, { limit: 100, maxBytes: 10_000_000 });
     expect(page.events).toEqual([entered(1, 'A', first), exited(2, 'A', second)]);
     expect(await payloadRows(executionId)).toBe(2);
   });
 
   test("a page's byte budget counts each payload at its size in the event", async () => {
-    const executionId = await newExecution('budget');
+    const executionId = await store.insert('budget');
     const events = [entered(1, 'A', first), exited(2, 'A', first), entered(3, 'B', first)];
-    await insertEvents(pool, executionId, events);
+    await insertEvents(store.pool, executionId, events);
     const eventBytes = Buffer.byteLength(JSON.stringify(events[0]));
     // Room for two events of this size, not three: the stored rows hold no payload text, yet
     // the page stops as if they did.
-    const page = await listEventPage(pool, executionId, { limit: 100, maxBytes: eventBytes * 2 + 100 });
+    const page = await listEventPage(store.pool, executionId, { limit: 100, maxBytes: eventBytes * 2 + 100 });
     expect(page.events).toEqual(events.slice(0, 2));
     expect(page.more).toBe(true);
-    const rest = await listEventPage(pool, executionId, { limit: 100, maxBytes: eventBytes * 2 + 100, from: 2 });
+    const rest = await listEventPage(store.pool, executionId, { limit: 100, maxBytes: eventBytes * 2 + 100, from: 2 });
     expect(rest).toEqual({ events: events.slice(2), more: false });
-    const reversed = await listEventPage(pool, executionId, { limit: 100, maxBytes: eventBytes + 100, reverse: true });
+    const reversed = await listEventPage(store.pool, executionId, {
+      limit: 100,
+      maxBytes: eventBytes + 100,
+      reverse: true,
+    });
     expect(reversed).toEqual({ events: [events[2]], more: true });
   });
 
   test('go with their execution when it is deleted', async () => {
-    const executionId = await newExecution('deleted');
-    await insertEvents(pool, executionId, [entered(1, 'A', first)]);
+    const executionId = await store.insert('deleted');
+    await insertEvents(store.pool, executionId, [entered(1, 'A', first)]);
     expect(await payloadRows(executionId)).toBe(1);
-    await pool.query('DELETE FROM executions WHERE execution_id = $1', [executionId]);
+    await store.pool.query('DELETE FROM executions WHERE execution_id = $1', [executionId]);
     expect(await payloadRows(executionId)).toBe(0);
   });
 
