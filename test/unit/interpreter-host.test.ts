@@ -37,6 +37,22 @@ describe('MemoryHost', () => {
     await expect(host.invokeTask(invocation)).rejects.toEqual(new StatesError('States.Timeout', ''));
     expect(host.now()).toBe(2000);
   });
+
+  test('counts no running invocation for a function that does not exist when it is invoked', async () => {
+    const host = new MemoryHost({ echo: (payload) => payload });
+    const invocation = { stateName: 'T', kind: 'lambda' as const, payload: 1, idempotencyKey: 'k' };
+    for (let i = 0; i < 2; i++) {
+      await expect(host.invokeTask({ ...invocation, functionName: 'missing' })).rejects.toEqual(
+        new StatesError('Lambda.ResourceNotFoundException', 'Function not found: missing'),
+      );
+    }
+    await expect(host.invokeTask({ ...invocation, functionName: 'echo' })).resolves.toEqual({
+      result: 1,
+      startedAt: host.now(),
+    });
+    // Only the invocation that ran was running, and it alone.
+    expect(host.maxConcurrentInvocations).toBe(1);
+  });
 });
 
 describe('interpreter retry jitter', () => {

@@ -78,11 +78,12 @@ export class MemoryHost implements InterpreterHost {
   async invokeTask(invocation: TaskInvocation): Promise<TaskOutcome> {
     this.invocations.push(invocation);
     if (!invocation.detached) this.write();
-    this.running++;
-    this.maxConcurrentInvocations = Math.max(this.maxConcurrentInvocations, this.running);
     const fn = this.functions[invocation.functionName];
+    // Checked before counting: a function that does not exist never runs (and never ends).
     if (!fn)
       throw new StatesError('Lambda.ResourceNotFoundException', `Function not found: ${invocation.functionName}`);
+    this.running++;
+    this.maxConcurrentInvocations = Math.max(this.maxConcurrentInvocations, this.running);
     const startedAt = this.clock;
     const cancels: (() => void)[] = [];
     let failTimed: (err: StatesError) => void = () => undefined;
