@@ -1,20 +1,34 @@
 import type { EventBody, HistoryEvent, RecordedEvent } from '../../../schemas/history';
 
 /**
- * Texts of the payloads already serialised: a state's output is usually the next state's input
- * (and often its own input), and the interpreter never changes a value once it is built
- * (ResultPath builds a new one), so each payload object is serialised once.
+ * Texts at least this long are remembered by payload object (TEXTS). A shorter text is made
+ * again when asked for, which costs less than a WeakMap entry: a WeakMap lookup is cheap only for
+ * an object that was never a key, and every entry is work for the garbage collector.
+ */
+const REMEMBERED_TEXT_LENGTH = 1024;
+
+/**
+ * Texts of the large payloads already serialised: a state's output is usually the next state's
+ * input (and often its own input), and the interpreter never changes a value once it is built
+ * (ResultPath builds a new one), so each large payload object is serialised once.
  */
 const TEXTS = new WeakMap<object, string>();
+
+/** The last payload serialised and its text: the same payload is usually asked for several times in a row. */
+let lastPayload: object | undefined;
+let lastPayloadText = '';
 
 /** Serialises a payload as Step Functions does in history details (JSON text). */
 export function payloadText(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value === undefined ? null : value);
+  if (value === lastPayload) return lastPayloadText;
   let text = TEXTS.get(value);
   if (text === undefined) {
     text = JSON.stringify(value);
-    TEXTS.set(value, text);
+    if (text.length >= REMEMBERED_TEXT_LENGTH) TEXTS.set(value, text);
   }
+  lastPayload = value;
+  lastPayloadText = text;
   return text;
 }
 
