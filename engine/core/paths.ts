@@ -8,6 +8,7 @@ import {
   parseJsonPath,
   type ParsedPath,
 } from './jsonpath';
+import { copyObject } from './object-copy';
 import { countParse, parseOnce } from './parse-once';
 
 /** The ASL default of "ResultPath": replace the whole input with the result. */
@@ -214,5 +215,5 @@ export function applyResultPath(path: string | null | undefined, input: unknown,
 /** A copy of an object or array one level deep; other values as they are. */
 function shallowCopy(value: unknown): unknown {
   if (Array.isArray(value)) return value.slice();
-  return isObject(value) ? { ...value } : value;
+  return isObject(value) ? copyObject(value) : value;
 }

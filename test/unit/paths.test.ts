@@ -248,6 +248,13 @@ describe('applyResultPath', () => {
     applyResultPath('$.a.c', original, 2);
     expect(original).toEqual({ a: { b: 1 } });
   });
+  test('keeps a member named __proto__ as data when ResultPath copies the input', () => {
+    const input = JSON.parse('{"__proto__":{"polluted":true},"a":{"__proto__":1}}') as object;
+    const output = applyResultPath('$.a.r', input, 2) as Record<string, unknown>;
+    expect(JSON.stringify(output)).toBe('{"__proto__":{"polluted":true},"a":{"__proto__":1,"r":2}}');
+    expect(Object.getPrototypeOf(output)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(output.a)).toBe(Object.prototype);
+  });
   test('fails with States.ResultPathMatchFailure when the input is not an object', () => {
     const err = thrown(() => applyResultPath('$.result', 'text', 1)) as StatesError;
     expect([err.error, err.cause]).toEqual([

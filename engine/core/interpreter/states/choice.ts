@@ -15,7 +15,7 @@ export const choiceRunner: StateRunner<number> = {
   act(io, index) {
     const rule = (io.e.state.Choices as ChoiceRule[])[index];
     io.next = rule ? (rule.Next as string) : choiceDefault(io.e.state);
-    io.choice = { ...io.choice!, matched: rule ? index : 'Default', next: io.next };
+    io.choice = { matched: rule ? index : 'Default', next: io.next, rules: io.choice!.rules };
     io.spec = { passThrough: true, output: rule?.Output, assign: rule?.Assign };
     return io.effective;
   },

@@ -1,5 +1,6 @@
 import { evaluateTemplate } from '../../jsonata';
 import type { FunctionHost } from '../../jsonata/functions';
+import { copyObject } from '../../object-copy';
 import { applyPayloadTemplate } from '../../payload-template';
 import { payloadBytes } from '../limits';
 import { numberField } from '../path-fields';
@@ -32,7 +33,9 @@ export interface ItemShaping {
 
 /** The Context object of one item: `$$.Map.Item.Index` / `.Value` (JSONata `$states.context.Map.Item`). */
 function itemContext(ctx: Record<string, unknown>, item: unknown, index: number): Record<string, unknown> {
-  return { ...ctx, Map: { Item: { Index: index, Value: item } } };
+  const context = copyObject(ctx);
+  context.Map = { Item: { Index: index, Value: item } };
+  return context;
 }
 
 /** JSONPath `ItemSelector` (or `Parameters`) applied to the item at `index`. */
