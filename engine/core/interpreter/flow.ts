@@ -56,6 +56,9 @@ export interface OutputSpec {
   passThrough?: boolean;
 }
 
+/** The output stage of a state whose runner has no OutputSpec: one object for all, never written. */
+const PLAIN_OUTPUT: OutputSpec = Object.freeze({});
+
 /** Where a caught error sends the execution, and the state output built from it. */
 export interface Caught {
   next: string;
@@ -191,7 +194,7 @@ export const jsonPathFlow: DataFlow = {
   template(e, template, data) {
     return payloadTemplate(template, data, e.ctx, e);
   },
-  output(e, result, spec = {}) {
+  output(e, result, spec = PLAIN_OUTPUT) {
     const { state, ctx, variables } = e;
     e.inspection.record('result', result);
     const assigned = spec.noAssign ? undefined : jsonPathAssign(spec.assign ?? state.Assign, result, e);
@@ -293,7 +296,7 @@ export const jsonataFlow: DataFlow = {
   template(e, template, _data, field, result) {
     return evaluateTemplate(template, jsonataScope(e, result === undefined ? {} : { result }), field);
   },
-  output(e, result, spec = {}) {
+  output(e, result, spec = PLAIN_OUTPUT) {
     e.inspection.record('result', result);
     return jsonataOutput(e, spec.hasResult ? { result } : {}, result, spec);
   },

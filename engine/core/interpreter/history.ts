@@ -32,6 +32,13 @@ export function payloadText(value: unknown): string {
   return text;
 }
 
+/**
+ * The `inputDetails`/`outputDetails` of every payload the interpreter records (it never truncates
+ * one): one object shared by every event, frozen since no event may change it. Most events live
+ * until their execution ends, and a fresh object per event was a sixth of what each one kept.
+ */
+export const NOT_TRUNCATED: Readonly<{ truncated: false }> = Object.freeze({ truncated: false });
+
 /** The last ISO text made, by any recorder: an execution starts in the millisecond the last one ended. */
 let lastIsoMs = NaN;
 let lastIsoText = '';
