@@ -1,4 +1,5 @@
 import { StatesError, StatesErrors } from '../errors';
+import { copyObject } from '../object-copy';
 import { MAX_EXECUTION_VARIABLE_BYTES, utf8Bytes } from './limits';
 
 interface Variable {
@@ -12,6 +13,15 @@ interface Variable {
  */
 const NO_VARIABLES = new Map<string, Variable>();
 
+/** What `ownVariables` gives a scope that assigned nothing: one empty object for all, never written. */
+const NO_OWN_VARIABLES: Record<string, unknown> = Object.freeze({});
+
+/**
+ * Counts the changes of any scope's variables (an `assign`, a `release` of a scope that had some):
+ * a scope remakes its visible variables only after one.
+ */
+let changes = 0;
+
 /**
  * Workflow variables of one scope: the top level of an execution, or one Parallel branch or
  * inline Map iteration. A scope reads its own variables and every enclosing scope's; it assigns
@@ -23,6 +33,9 @@ export class VariableScope {
   /** The variables this scope assigned; the shared empty map until its first `Assign`. */
   private own: Map<string, Variable> = NO_VARIABLES;
   private ownBytes = 0;
+  /** The last `visible()` object (never changed once made) and the `changes` count it was made at. */
+  private visibleMade?: Record<string, unknown>;
+  private visibleAt = -1;
 
   constructor(
     private readonly parent?: VariableScope,
@@ -42,17 +55,29 @@ export class VariableScope {
     return this.parent?.get(name);
   }
 
-  /** Every visible variable, outer scopes first (for JSONata bindings and JSONPath `$name`). */
+  /**
+   * Every visible variable, outer scopes first (for JSONata bindings and JSONPath `$name`). Asked
+   * at every state entry: the object is made again only after a scope's variables changed, and
+   * it is shared until then, so no one may change it.
+   */
   visible(): Record<string, unknown> {
-    const out = this.parent ? this.parent.visible() : {};
-    for (const [name, entry] of this.own) out[name] = entry.value;
+    if (this.visibleAt === changes && this.visibleMade) return this.visibleMade;
+    const outer = this.parent?.visible();
+    let out: Record<string, unknown>;
+    if (this.own.size === 0) out = outer ?? {};
+    else {
+      out = outer ? copyObject(outer) : {};
+      for (const [name, entry] of this.own) out[name] = entry.value;
+    }
+    this.visibleMade = out;
+    this.visibleAt = changes;
     return out;
   }
 
-  /** The variables this scope itself assigned (what a continue-as-new must carry). */
+  /** The variables this scope itself assigned (what a continue-as-new must carry); never to be changed. */
   ownVariables(): Record<string, unknown> {
     // Asked before every state: most scopes assign nothing.
-    if (this.own.size === 0) return {};
+    if (this.own.size === 0) return NO_OWN_VARIABLES;
     return Object.fromEntries([...this.own].map(([name, entry]) => [name, entry.value]));
   }
 
@@ -77,6 +102,7 @@ export class VariableScope {
     }
     if (this.own === NO_VARIABLES) this.own = new Map();
     for (const [name, value] of Object.entries(values)) this.own.set(name, { value, bytes: sizes[name]! });
+    changes++;
     this.usage.bytes += delta;
     this.ownBytes += delta;
   }
@@ -85,6 +111,9 @@ export class VariableScope {
   release(): void {
     this.usage.bytes -= this.ownBytes;
     this.ownBytes = 0;
-    if (this.own !== NO_VARIABLES) this.own.clear();
+    if (this.own !== NO_VARIABLES && this.own.size > 0) {
+      this.own.clear();
+      changes++;
+    }
   }
 }
