@@ -1,6 +1,6 @@
 import type { ErrorDetails, EventBody, EventBodyOf, HistoryEvent } from '../../../schemas/history';
 import { ARN_REGION } from '../arn';
-import { payloadText } from './history';
+import { NOT_TRUNCATED, payloadText } from './history';
 import type { ResolvedResource } from './resources';
 
 /** The events of one Task invocation, in the family its resource records. */
@@ -18,7 +18,7 @@ export function errorDetails(error: string, cause: string): ErrorDetails {
   return cause === '' ? { error } : { error, cause };
 }
 
-const output = (value: unknown) => ({ output: payloadText(value), outputDetails: { truncated: false } });
+const output = (value: unknown) => ({ output: payloadText(value), outputDetails: NOT_TRUNCATED });
 const limits = (timeoutSeconds?: number, heartbeatSeconds?: number) => ({
   ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
   ...(heartbeatSeconds ? { heartbeatInSeconds: heartbeatSeconds } : {}),
@@ -47,7 +47,7 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
         lambdaFunctionScheduledEventDetails: {
           resource: resolved.arn,
           input: payloadText(params),
-          inputDetails: { truncated: false },
+          inputDetails: NOT_TRUNCATED,
           ...limits(timeoutSeconds),
         },
       }),
@@ -75,7 +75,7 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
         activityScheduledEventDetails: {
           resource: resolved.arn,
           input: payloadText(params),
-          inputDetails: { truncated: false },
+          inputDetails: NOT_TRUNCATED,
           ...limits(timeoutSeconds, heartbeatSeconds),
         },
       }),
@@ -93,35 +93,42 @@ export function eventsFor(resolved: ResolvedResource): TaskEvents {
           : { type: 'ActivityFailed', activityFailedEventDetails: errorDetails(error, cause) },
     };
   }
-  const base = { resourceType: resolved.resourceType, resource: resolved.resource };
+  // Each event's details list the resource first, in literals of their own: a literal that
+  // starts with a spread of a shared object is built on V8's slow path.
+  const { resourceType, resource } = resolved;
   return {
     scheduled: (params, timeoutSeconds, heartbeatSeconds) => ({
       type: 'TaskScheduled',
       taskScheduledEventDetails: {
-        ...base,
+        resourceType,
+        resource,
         region: ARN_REGION,
         parameters: payloadText(params),
         ...limits(timeoutSeconds, heartbeatSeconds),
       },
     }),
-    // A copy per event: a resource's events are built once and shared by every Task that runs it.
-    started: () => ({ type: 'TaskStarted', taskStartedEventDetails: { ...base } }),
+    started: () => ({ type: 'TaskStarted', taskStartedEventDetails: { resourceType, resource } }),
     ...(submits(resolved)
       ? {
           submitted: (value: unknown) => ({
             type: 'TaskSubmitted',
-            taskSubmittedEventDetails: { ...base, ...output(value) },
+            taskSubmittedEventDetails: {
+              resourceType,
+              resource,
+              output: payloadText(value),
+              outputDetails: NOT_TRUNCATED,
+            },
           }),
         }
       : {}),
     succeeded: (value) => ({
       type: 'TaskSucceeded',
-      taskSucceededEventDetails: { ...base, ...output(value) },
+      taskSucceededEventDetails: { resourceType, resource, output: payloadText(value), outputDetails: NOT_TRUNCATED },
     }),
     failed: (timedOut, error, cause) =>
       timedOut
-        ? { type: 'TaskTimedOut', taskTimedOutEventDetails: { ...base, ...errorDetails(error, cause) } }
-        : { type: 'TaskFailed', taskFailedEventDetails: { ...base, ...errorDetails(error, cause) } },
+        ? { type: 'TaskTimedOut', taskTimedOutEventDetails: { resourceType, resource, ...errorDetails(error, cause) } }
+        : { type: 'TaskFailed', taskFailedEventDetails: { resourceType, resource, ...errorDetails(error, cause) } },
   };
 }
 
