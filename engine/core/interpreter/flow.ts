@@ -59,6 +59,9 @@ export interface OutputSpec {
 /** The output stage of a state whose runner has no OutputSpec: one object for all, never written. */
 const PLAIN_OUTPUT: OutputSpec = Object.freeze({});
 
+/** The timeouts of a Task that sets none: one object for all, never written. */
+const NO_TIMEOUTS: Timeouts = Object.freeze({ timeoutSeconds: undefined, heartbeatSeconds: undefined });
+
 /** Where a caught error sends the execution, and the state output built from it. */
 export interface Caught {
   next: string;
@@ -228,6 +231,16 @@ export const jsonPathFlow: DataFlow = {
     return waitMs(e.state, effective, e.ctx, e.scope.run.host.now(), e.variables);
   },
   timeouts(e, effective) {
+    const { state } = e;
+    // Most Tasks set none of the four: named reads, not the keyed ones of numberField (a twentieth
+    // of a Parallel of Tasks, whose states each have a shape of their own).
+    if (
+      state.TimeoutSeconds === undefined &&
+      state.TimeoutSecondsPath === undefined &&
+      state.HeartbeatSeconds === undefined &&
+      state.HeartbeatSecondsPath === undefined
+    )
+      return NO_TIMEOUTS;
     return {
       timeoutSeconds: seconds(e, 'TimeoutSeconds', effective),
       heartbeatSeconds: seconds(e, 'HeartbeatSeconds', effective),
