@@ -217,19 +217,15 @@ export async function lastEvent(db: Queryable, executionId: string): Promise<{ i
   return rows[0];
 }
 
-/** Writes the batch text `$2` of execution `$1` when `condition` (SQL) holds (see `eventBatchSql`). */
-const insertEventRowsSql = (condition = 'true') => eventBatchSql('SELECT $1::text, $2::text', condition);
-const INSERT_EVENT_ROWS = (() => {
-  const sql = insertEventRowsSql();
-  return `WITH ${sql.ctes} ${sql.insert}`;
-})();
+/** closeWithEvents' write: the batch text `$2` of execution `$1`, while it is open (`$9`). */
+const CLOSING_BATCH = eventBatchSql('SELECT $1::text, $2::text', '$9::boolean');
 
 /**
  * Writes history events serialised once by the workflow (a batch's text, passed on as it came):
  * no parse and no second serialisation in the worker, one statement per batch.
  */
 export async function insertEventRows(db: Queryable, executionId: string, rows: EventBatchText): Promise<void> {
-  await db.query(INSERT_EVENT_ROWS, [executionId, upgradeEventBatch(rows)]);
+  await insertEventBatches(db, [executionId], [upgradeEventBatch(rows)]);
 }
 
 /** How an execution closed, as `closeWithEvents` stores it. */
@@ -264,9 +260,8 @@ export async function closeWithEvents(
       [executionId],
     );
     const open = locked.rows[0]?.status === 'RUNNING';
-    const written = insertEventRowsSql('$9::boolean');
     const result = await client.query<{ start_date: Date }>(
-      `WITH ${written.ctes}, written AS (${written.insert})
+      `WITH ${CLOSING_BATCH.ctes}, written AS (${CLOSING_BATCH.insert})
        UPDATE executions
           SET status = CASE WHEN status = 'RUNNING' THEN $3 ELSE status END,
               output = CASE WHEN status = 'RUNNING' THEN $4::json ELSE output END,
