@@ -20,6 +20,11 @@ const PAYLOAD_FIELDS = ['input', 'output', 'parameters'] as const;
 /** The shortest payload kept apart from its event (shorter ones stay inline). */
 export const PAYLOAD_MIN_CHARS = 4096;
 
+/** Whether a payload's text is kept apart (in the execution's payloads) rather than inline. */
+export function keptApart(payload: unknown): payload is string {
+  return typeof payload === 'string' && payload.length >= PAYLOAD_MIN_CHARS;
+}
+
 /** Where a large payload goes back: `event[member][field]`, and its index in the batch's payloads. */
 type PayloadRef = [member: string, field: string, index: number];
 
@@ -37,7 +42,7 @@ export function encodeEventBatch(events: readonly HistoryEvent[]): EventBatchTex
       if (typeof fields !== 'object' || fields === null) continue;
       for (const field of PAYLOAD_FIELDS) {
         const payload = (fields as Record<string, unknown>)[field];
-        if (typeof payload !== 'string' || payload.length < PAYLOAD_MIN_CHARS) continue;
+        if (!keptApart(payload)) continue;
         let index = indexOf.get(payload);
         if (index === undefined) {
           index = payloads.push(payload) - 1;

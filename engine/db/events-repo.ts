@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Queryable } from './pool';
 import type { HistoryEvent } from '../../schemas/history';
 import { withTransaction } from './pool';
-import { encodeEventBatch, upgradeEventBatch, type EventBatchText } from '../core/event-rows';
+import { encodeEventBatch, keptApart, upgradeEventBatch, type EventBatchText } from '../core/event-rows';
 
 /**
  * The CTEs that write batches of history events (`encodeEventBatch`'s text, see
@@ -246,7 +246,9 @@ export interface ClosingRow {
  * reconciler or a stop already closed keeps the one terminal event it has); the resume point is
  * kept and a pending stop cleared either way (as `completeExecution` does). Not for a stop (see
  * `stopFinalized`). The lock is its own statement: a `FOR UPDATE` in the same statement as the
- * UPDATE may run after it and then see no row.
+ * UPDATE may run after it and then see no row. A large output (`keptApart`) is kept in the
+ * execution's payloads, where the closing event's copy of it goes, and the row holds its digest
+ * (migration 080); it is stored here only if the batch does not carry it.
  */
 export async function closeWithEvents(
   pool: Pool,
@@ -261,10 +263,18 @@ export async function closeWithEvents(
     );
     const open = locked.rows[0]?.status === 'RUNNING';
     const result = await client.query<{ start_date: Date }>(
-      `WITH ${CLOSING_BATCH.ctes}, written AS (${CLOSING_BATCH.insert})
+      `WITH ${CLOSING_BATCH.ctes}, written AS (${CLOSING_BATCH.insert}),
+       output AS (SELECT sha256(convert_to($4::text, 'UTF8')) AS digest WHERE $10::boolean),
+       output_kept AS (
+         INSERT INTO execution_payloads (execution_id, digest, body)
+         SELECT $1, o.digest, $4::text FROM output o
+          WHERE $9::boolean AND NOT EXISTS (SELECT 1 FROM payload p WHERE p.execution_id = $1 AND p.digest = o.digest)
+         ON CONFLICT (execution_id, digest) DO NOTHING)
        UPDATE executions
           SET status = CASE WHEN status = 'RUNNING' THEN $3 ELSE status END,
-              output = CASE WHEN status = 'RUNNING' THEN $4::json ELSE output END,
+              output = CASE WHEN status = 'RUNNING' AND NOT $10::boolean THEN $4::text::json
+                            WHEN status = 'RUNNING' THEN NULL ELSE output END,
+              output_digest = CASE WHEN status = 'RUNNING' THEN (SELECT digest FROM output) ELSE output_digest END,
               error = CASE WHEN status = 'RUNNING' THEN $5 ELSE error END,
               cause = CASE WHEN status = 'RUNNING' THEN $6 ELSE cause END,
               stop_date = CASE WHEN status = 'RUNNING' THEN $7::timestamptz ELSE stop_date END,
@@ -283,6 +293,7 @@ export async function closeWithEvents(
         closing.stopDate,
         closing.resume,
         open,
+        keptApart(closing.output),
       ],
     );
     return result.rows[0]?.start_date;

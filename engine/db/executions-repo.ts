@@ -1,5 +1,6 @@
 import type { Queryable } from './pool';
 import type { WorkflowOutcome } from '../../workflows/messages';
+import { keptApart } from '../core/event-rows';
 
 /** One execution as stored. */
 export interface ExecutionRow {
@@ -32,13 +33,23 @@ export interface ExecutionRow {
   startKey?: string;
 }
 
+/**
+ * An execution's `input` or `output` (of `executions`, or of its alias `table`) wherever it is
+ * kept: in the row, or for a large one (`keptApart`) in `execution_payloads` by its digest
+ * (migration 080).
+ */
+export function storedPayload(column: 'input' | 'output', table?: string): string {
+  const at = table === undefined ? '' : `${table}.`;
+  return `COALESCE(${at}${column}, stepflow_payload(${at}execution_id, ${at}${column}_digest))`;
+}
+
 /** The row's columns but its input (which a start already holds: not read back and parsed). */
 const COLUMNS_BUT_INPUT = `execution_id AS "executionId", state_machine AS "stateMachine", version, name, status,
-  output, error, cause, start_date AS "startDate", stop_date AS "stopDate",
+  ${storedPayload('output')} AS output, error, cause, start_date AS "startDate", stop_date AS "stopDate",
   workflow_started AS "workflowStarted", published_version AS "publishedVersion", alias,
   redrive_count AS "redriveCount", redrive_date AS "redriveDate", trace_id AS "traceId",
   map_run_arn AS "mapRunArn", express`;
-const COLUMNS = `input, ${COLUMNS_BUT_INPUT}`;
+const COLUMNS = `${storedPayload('input')} AS input, ${COLUMNS_BUT_INPUT}`;
 
 /** Inserts a new RUNNING execution; returns undefined when the (state machine, name) pair exists. */
 export async function insertExecution(
@@ -62,24 +73,35 @@ export async function insertExecution(
    */
   current?: { tracingEnabled: boolean | null },
 ): Promise<ExecutionRow | undefined> {
+  const inputText = row.inputText ?? JSON.stringify(row.input);
+  // A large input goes to execution_payloads in the same statement (the ExecutionStarted event
+  // that carries the same text then finds it stored).
   const { rows } = await db.query(
-    `INSERT INTO executions (execution_id, state_machine, version, name, status, input, published_version, alias, trace_id)
-     SELECT $1, $2, $3, $4, 'RUNNING', $5::json, $6, $7, $8
-      WHERE NOT $9 OR EXISTS (SELECT 1 FROM state_machines m WHERE m.name = $2 AND m.deleted_at IS NULL
-        AND m.latest_version = $3 AND m.tracing_enabled IS NOT DISTINCT FROM $10)
-     ON CONFLICT DO NOTHING
-     RETURNING ${COLUMNS_BUT_INPUT}`,
+    `WITH inserted AS (
+       INSERT INTO executions (execution_id, state_machine, version, name, status, input, input_digest,
+                               published_version, alias, trace_id)
+       SELECT $1, $2, $3, $4, 'RUNNING', CASE WHEN $11 THEN NULL ELSE $5::text::json END,
+              CASE WHEN $11 THEN sha256(convert_to($5::text, 'UTF8')) END, $6, $7, $8
+        WHERE NOT $9 OR EXISTS (SELECT 1 FROM state_machines m WHERE m.name = $2 AND m.deleted_at IS NULL
+          AND m.latest_version = $3 AND m.tracing_enabled IS NOT DISTINCT FROM $10)
+       ON CONFLICT DO NOTHING
+       RETURNING ${COLUMNS_BUT_INPUT}),
+     kept AS (
+       INSERT INTO execution_payloads (execution_id, digest, body)
+       SELECT "executionId", sha256(convert_to($5::text, 'UTF8')), $5::text FROM inserted WHERE $11)
+     SELECT * FROM inserted`,
     [
       row.executionId,
       row.stateMachine,
       row.version,
       row.name,
-      row.inputText ?? JSON.stringify(row.input),
+      inputText,
       row.publishedVersion ?? null,
       row.alias ?? null,
       row.traceId ?? null,
       current !== undefined,
       current?.tracingEnabled ?? null,
+      keptApart(inputText),
     ],
   );
   return rows[0] && { ...rows[0], input: row.input };
@@ -135,7 +157,8 @@ export async function completeExecution(
   const error = outcome.status === 'SUCCEEDED' ? null : (outcome.error ?? null);
   const cause = outcome.status === 'SUCCEEDED' ? null : (outcome.cause ?? null);
   await db.query(
-    `UPDATE executions SET status = $2, output = $3::json, error = $4, cause = $5, stop_date = $6, workflow_started = true
+    `UPDATE executions SET status = $2, output = $3::json, output_digest = NULL, error = $4, cause = $5, stop_date = $6,
+        workflow_started = true
       WHERE execution_id = $1 AND status = 'RUNNING'`,
     [executionId, outcome.status, output, error, cause, stopDate],
   );
@@ -159,7 +182,7 @@ export async function findResumePoint(db: Queryable, executionId: string): Promi
  */
 export async function reopenForRedrive(db: Queryable, executionId: string): Promise<ExecutionRow | undefined> {
   const { rows } = await db.query(
-    `UPDATE executions SET status = 'RUNNING', error = NULL, cause = NULL, output = NULL, stop_date = NULL,
+    `UPDATE executions SET status = 'RUNNING', error = NULL, cause = NULL, output = NULL, output_digest = NULL, stop_date = NULL,
         redrive_count = redrive_count + 1, redrive_date = now(), stop_requested_at = NULL, stop_finalized = false
       WHERE execution_id = $1 AND status IN ('FAILED', 'TIMED_OUT', 'ABORTED')
       RETURNING ${COLUMNS}`,

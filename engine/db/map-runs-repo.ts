@@ -1,4 +1,5 @@
 import type { Queryable } from './pool';
+import { storedPayload } from './executions-repo';
 
 /** A Map Run's status (DescribeMapRun). */
 export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -328,7 +329,7 @@ export async function findMapRunChild(
   executionId: string,
 ): Promise<{ plan: unknown; input: unknown } | undefined> {
   const { rows } = await db.query(
-    `SELECT m.plan, e.input FROM executions e JOIN map_runs m ON m.map_run_arn = e.map_run_arn
+    `SELECT m.plan, ${storedPayload('input', 'e')} AS input FROM executions e JOIN map_runs m ON m.map_run_arn = e.map_run_arn
       WHERE e.execution_id = $1`,
     [executionId],
   );
@@ -343,7 +344,7 @@ export async function mapRunResults(db: Queryable, mapRunArn: string): Promise<u
   const { rows } = await db.query(
     `SELECT latest.status, latest.output, latest.error, latest.cause
        FROM map_run_items i
-       ${LATEST_CHILD('e.status, e.output, e.error, e.cause')}
+       ${LATEST_CHILD(`e.status, ${storedPayload('output', 'e')} AS output, e.error, e.cause`)}
       WHERE i.map_run_arn = $1
       ORDER BY i.item_index`,
     [mapRunArn],
@@ -386,7 +387,9 @@ export async function mapRunChildRecords(
             latest.status, latest.output::text AS output, latest.error, latest.cause,
             latest.start_date AS "startDate", latest.stop_date AS "stopDate", latest.redrive_count AS "redriveCount"
        FROM map_run_items i
-       ${LATEST_CHILD('e.execution_id, e.name, e.status, e.output, e.error, e.cause, e.start_date, e.stop_date, e.redrive_count')}
+       ${LATEST_CHILD(
+         `e.execution_id, e.name, e.status, ${storedPayload('output', 'e')} AS output, e.error, e.cause, e.start_date, e.stop_date, e.redrive_count`,
+       )}
       WHERE i.map_run_arn = $1 AND i.item_index >= $2
       ORDER BY i.item_index
       LIMIT $3`,

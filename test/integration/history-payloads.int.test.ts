@@ -1,7 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { HistoryEvent } from '../../schemas/history';
 import { encodeEventBatch, PAYLOAD_MIN_CHARS } from '../../engine/core/event-rows';
-import { EventWriter, insertEventRows, insertEvents, listEventPage } from '../../engine/db/events-repo';
-import { createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
+import {
+  closeWithEvents,
+  EventWriter,
+  insertEventRows,
+  insertEvents,
+  listEventPage,
+} from '../../engine/db/events-repo';
+import { findExecution, insertExecution, reopenForRedrive } from '../../engine/db/executions-repo';
+import { call, createMachine, history, startExecution, uniqueName, waitForEnd } from './support/client';
 import { countStatements } from './support/statements';
 import { storedExecutions } from './support/stored-executions';
 
@@ -38,6 +46,41 @@ async function payloadRows(executionId: string): Promise<number> {
     [executionId],
   );
   return rows[0].n;
+}
+
+/** Where the execution row keeps its input and output: inline, or by digest (hex). */
+async function rowPayloads(executionId: string): Promise<Record<string, string | null>> {
+  const { rows } = await store.pool.query(
+    `SELECT input::text AS input, encode(input_digest, 'hex') AS "inputDigest",
+            output::text AS output, encode(output_digest, 'hex') AS "outputDigest"
+       FROM executions WHERE execution_id = $1`,
+    [executionId],
+  );
+  return rows[0];
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function started(input: string): HistoryEvent {
+  return {
+    id: 1,
+    previousEventId: 0,
+    type: 'ExecutionStarted',
+    timestamp: new Date(Date.UTC(2026, 11, 5, 8, 0, 0)).toISOString(),
+    executionStartedEventDetails: { input, inputDetails: { truncated: false } },
+  };
+}
+
+function succeeded(id: number, output: string): HistoryEvent {
+  return {
+    id,
+    previousEventId: id - 1,
+    type: 'ExecutionSucceeded',
+    timestamp: new Date(Date.UTC(2026, 11, 5, 8, 0, id)).toISOString(),
+    executionSucceededEventDetails: { output, outputDetails: { truncated: false } },
+  };
 }
 
 describe('large payloads in history', () => {
@@ -119,6 +162,85 @@ describe('large payloads in history', () => {
     expect(await payloadRows(executionId)).toBe(0);
   });
 
+  test("an execution's large input and output are kept once, with the events that carry them", async () => {
+    const executionId = `${store.machine}:row-payloads`;
+    const input = JSON.parse(first) as unknown;
+    await insertExecution(store.pool, {
+      executionId,
+      stateMachine: store.machine,
+      version: 1,
+      name: 'row-payloads',
+      input,
+      inputText: first,
+    });
+    expect(await rowPayloads(executionId)).toEqual({
+      input: null,
+      inputDigest: sha256(first),
+      output: null,
+      outputDigest: null,
+    });
+    expect(await payloadRows(executionId)).toBe(1);
+    expect((await findExecution(store.pool, executionId))?.input).toEqual(input);
+
+    // The workflow's ExecutionStarted carries the same text: still one copy.
+    await insertEventRows(store.pool, executionId, encodeEventBatch([started(first)]));
+    expect(await payloadRows(executionId)).toBe(1);
+
+    // The close whose batch carries the output, as the workflow's does.
+    await closeWithEvents(store.pool, executionId, encodeEventBatch([succeeded(2, second)]), {
+      status: 'SUCCEEDED',
+      output: second,
+      error: null,
+      cause: null,
+      stopDate: new Date().toISOString(),
+      resume: null,
+    });
+    expect(await rowPayloads(executionId)).toEqual({
+      input: null,
+      inputDigest: sha256(first),
+      output: null,
+      outputDigest: sha256(second),
+    });
+    expect(await payloadRows(executionId)).toBe(2);
+    const closed = await findExecution(store.pool, executionId);
+    expect(closed).toMatchObject({ status: 'SUCCEEDED', input, output: JSON.parse(second) });
+    expect((await listEventPage(store.pool, executionId, { limit: 10, maxBytes: 10_000_000 })).events).toEqual([
+      started(first),
+      succeeded(2, second),
+    ]);
+  });
+
+  test('a large output the closing batch does not carry is stored by the close; a small one stays in the row', async () => {
+    const apart = await store.insert('output-apart');
+    await closeWithEvents(store.pool, apart, encodeEventBatch([]), {
+      status: 'SUCCEEDED',
+      output: first,
+      error: null,
+      cause: null,
+      stopDate: new Date().toISOString(),
+      resume: null,
+    });
+    expect(await rowPayloads(apart)).toMatchObject({ output: null, outputDigest: sha256(first) });
+    expect((await findExecution(store.pool, apart))?.output).toEqual(JSON.parse(first));
+    // A redrive reopens it without its output; the payload stays for the history.
+    await store.pool.query("UPDATE executions SET status = 'FAILED' WHERE execution_id = $1", [apart]);
+    expect(await reopenForRedrive(store.pool, apart)).toMatchObject({ status: 'RUNNING', output: null });
+    expect(await rowPayloads(apart)).toMatchObject({ output: null, outputDigest: null });
+    expect(await payloadRows(apart)).toBe(1);
+
+    const inline = await store.insert('output-inline');
+    await closeWithEvents(store.pool, inline, encodeEventBatch([succeeded(1, small)]), {
+      status: 'SUCCEEDED',
+      output: small,
+      error: null,
+      cause: null,
+      stopDate: new Date().toISOString(),
+      resume: null,
+    });
+    expect(await rowPayloads(inline)).toEqual({ input: '{}', inputDigest: null, output: small, outputDigest: null });
+    expect(await payloadRows(inline)).toBe(0);
+  });
+
   test('an execution on the real stack keeps its large input once and serves every event whole', async () => {
     const name = uniqueName('payload-chain');
     await createMachine(name, {
@@ -151,7 +273,17 @@ describe('large payloads in history', () => {
       ['ExecutionSucceeded', tagged],
     ]);
     expect(JSON.parse(events[0].executionStartedEventDetails.input)).toEqual(input);
-    // The input (as given and as the states pass it on) and the tagged output, not one per event.
-    expect(await payloadRows(executionId)).toBeLessThanOrEqual(3);
+    // The input (the start's, the events') and the tagged output (the events', the close's):
+    // one copy each, and the row refers to them.
+    expect(await payloadRows(executionId)).toBe(2);
+    expect(await rowPayloads(executionId)).toEqual({
+      input: null,
+      inputDigest: sha256(text),
+      output: null,
+      outputDigest: sha256(tagged),
+    });
+    const described = await call('GET', `/v1/executions/${encodeURIComponent(executionId)}`);
+    expect(described.status).toBe(200);
+    expect(described.body).toMatchObject({ status: 'SUCCEEDED', input, output: { ...input, status: 'done' } });
   });
 });

@@ -184,6 +184,38 @@ describe('status-change notifications', () => {
     ]);
   });
 
+  test('a large input and output arrive whole (kept apart from the execution row)', async () => {
+    const machine = uniqueName('notify-large');
+    await createMachine(machine, { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } });
+    const receiver = new Receiver(await freePort());
+    await receiver.start();
+    cleanup.push(() => receiver.stop());
+    const name = uniqueName('large');
+    const created = await call('POST', '/v1/notification-targets', {
+      name,
+      type: 'webhook',
+      url: `http://127.0.0.1:${receiver.port}/`,
+      stateMachines: [machine],
+      statuses: ['SUCCEEDED'],
+    });
+    expect(created.status).toBe(201);
+    receiver.secret = created.body.secret;
+    cleanup.push(() => call('DELETE', `/v1/notification-targets/${name}`));
+
+    const input = { lines: Array.from({ length: 400 }, (_, i) => `line ${i}: naïve "quoted"`) };
+    expect(JSON.stringify(input).length).toBeGreaterThan(8_000);
+    await startExecution(machine, input, 'big');
+    expect((await waitForEnd(`${machine}:big`)).status).toBe('SUCCEEDED');
+    await until('the SUCCEEDED notification', () => (receiver.received.length >= 1 ? true : undefined));
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0].body.detail).toMatchObject({
+      name: 'big',
+      status: 'SUCCEEDED',
+      input: JSON.stringify(input),
+      output: JSON.stringify(input),
+    });
+  });
+
   test('NATS JetStream: notifications published while the server was unreachable arrive when it is back', async () => {
     const machine = uniqueName('notify-nats');
     await createMachine(machine, PASS);
