@@ -66,7 +66,9 @@ describe('local temporal server', () => {
     expect(serverConfig).toContain(`databaseName: "${databases.main}"`);
     // Every dynamic-config key is one this server knows (a misspelt key is silently ignored).
     const dynamicConfig = path.join(dataDir, 'temporal', 'dynamicconfig.yaml');
-    expect(await fs.readFile(dynamicConfig, 'utf8')).toContain('history.transferProcessorMaxPollRPS');
+    const written = await fs.readFile(dynamicConfig, 'utf8');
+    expect(written).toContain('history.transferProcessorMaxPollRPS');
+    expect(written).toMatch(/^history\.timerProcessorMaxTimeShift:\n {2}- value: 10ms$/m);
     const validated = spawnSync(binaries.server, ['validate-dynamic-config', dynamicConfig], { encoding: 'utf8' });
     expect(validated.status).toBe(0);
     expect(`${validated.stdout}${validated.stderr}`.trim()).toBe(dynamicConfig);
