@@ -43,21 +43,32 @@ function eventBatchSql(source: string, condition = 'true'): { ctes: string; inse
          SELECT json_agg(json_build_array(f.ref ->> 0, f.ref ->> 1, encode(p.digest, 'hex')) ORDER BY f.k) AS refs,
                 sum(p.json_bytes - 4)::integer AS bytes
            FROM json_array_elements(e.refs) WITH ORDINALITY AS f(ref, k)
-           JOIN payload p ON p.no = b.no AND p.n = (f.ref ->> 2)::integer) r ON e.refs IS NOT NULL
+           JOIN payload p ON p.no = b.no AND p.n = (f.ref ->> 2)::integer
+          WHERE e.refs IS NOT NULL) r ON true
       ORDER BY b.execution_id, e.id
      ON CONFLICT (execution_id, event_id) DO NOTHING`,
   };
 }
 
-/** Writes the batch texts `$2` (text[]) of the executions `$1` (text[]), pairwise. */
-const INSERT_BATCHES = (() => {
-  const sql = eventBatchSql('SELECT * FROM unnest($1::text[], $2::text[])');
+/** A statement of `eventBatchSql`'s CTEs and insert. */
+function insertStatement(sql: { ctes: string; insert: string }): string {
   return `WITH ${sql.ctes} ${sql.insert}`;
-})();
+}
 
-/** Writes batch texts of several executions in one statement (see `eventBatchSql`). */
+/** Writes the batch texts `$2` (text[]) of the executions `$1` (text[]), pairwise. */
+const INSERT_BATCHES = insertStatement(eventBatchSql('SELECT * FROM unnest($1::text[], $2::text[])'));
+
+/**
+ * Writes the one batch text `$2` of execution `$1`: a text parameter, not an array's element (a
+ * workflow's bulk write of 8,000 events is 3 MB of text, which pg would escape as an array element
+ * and Postgres parse out of the array literal).
+ */
+const INSERT_BATCH = insertStatement(eventBatchSql('SELECT $1::text, $2::text'));
+
+/** Writes batch texts of one or several executions in one statement (see `eventBatchSql`). */
 async function insertEventBatches(db: Queryable, executionIds: string[], texts: EventBatchText[]): Promise<void> {
-  await db.query(INSERT_BATCHES, [executionIds, texts]);
+  if (texts.length === 1) await db.query(INSERT_BATCH, [executionIds[0], texts[0]]);
+  else await db.query(INSERT_BATCHES, [executionIds, texts]);
 }
 
 /**
