@@ -83,6 +83,18 @@ function succeeded(id: number, output: string): HistoryEvent {
   };
 }
 
+/** Closes an execution SUCCEEDED with `output` (JSON text), writing `events` as the workflow does. */
+async function succeed(executionId: string, events: HistoryEvent[], output: string): Promise<void> {
+  await closeWithEvents(store.pool, executionId, encodeEventBatch(events), {
+    status: 'SUCCEEDED',
+    output,
+    error: null,
+    cause: null,
+    stopDate: new Date().toISOString(),
+    resume: null,
+  });
+}
+
 describe('large payloads in history', () => {
   const first = payloadOf(64, 'first');
   const second = payloadOf(64, 'second');
@@ -187,14 +199,7 @@ describe('large payloads in history', () => {
     expect(await payloadRows(executionId)).toBe(1);
 
     // The close whose batch carries the output, as the workflow's does.
-    await closeWithEvents(store.pool, executionId, encodeEventBatch([succeeded(2, second)]), {
-      status: 'SUCCEEDED',
-      output: second,
-      error: null,
-      cause: null,
-      stopDate: new Date().toISOString(),
-      resume: null,
-    });
+    await succeed(executionId, [succeeded(2, second)], second);
     expect(await rowPayloads(executionId)).toEqual({
       input: null,
       inputDigest: sha256(first),
@@ -212,14 +217,7 @@ describe('large payloads in history', () => {
 
   test('a large output the closing batch does not carry is stored by the close; a small one stays in the row', async () => {
     const apart = await store.insert('output-apart');
-    await closeWithEvents(store.pool, apart, encodeEventBatch([]), {
-      status: 'SUCCEEDED',
-      output: first,
-      error: null,
-      cause: null,
-      stopDate: new Date().toISOString(),
-      resume: null,
-    });
+    await succeed(apart, [], first);
     expect(await rowPayloads(apart)).toMatchObject({ output: null, outputDigest: sha256(first) });
     expect((await findExecution(store.pool, apart))?.output).toEqual(JSON.parse(first));
     // A redrive reopens it without its output; the payload stays for the history.
@@ -229,14 +227,7 @@ describe('large payloads in history', () => {
     expect(await payloadRows(apart)).toBe(1);
 
     const inline = await store.insert('output-inline');
-    await closeWithEvents(store.pool, inline, encodeEventBatch([succeeded(1, small)]), {
-      status: 'SUCCEEDED',
-      output: small,
-      error: null,
-      cause: null,
-      stopDate: new Date().toISOString(),
-      resume: null,
-    });
+    await succeed(inline, [succeeded(1, small)], small);
     expect(await rowPayloads(inline)).toEqual({ input: '{}', inputDigest: null, output: small, outputDigest: null });
     expect(await payloadRows(inline)).toBe(0);
   });
