@@ -53,6 +53,26 @@ function isoText(ms: number): string {
 }
 
 /**
+ * `{ id, previousEventId, timestamp, ...body }`, as one literal when the body is `{ type }` or
+ * `{ type, <details> }` (what every emitter passes). On V8 the spread keeps the members it copies
+ * outside the event, in an array of their own: a second object for every event, which lives until
+ * the execution ends and which each garbage collection copies. Any other body is spread.
+ */
+function eventOf(id: number, previousEventId: number, timestamp: string, body: EventBody): RecordedEvent {
+  let count = 0;
+  let first: string | undefined;
+  let details: string | undefined;
+  for (const key in body) {
+    if (count++ === 0) first = key;
+    else details = key;
+  }
+  if (first !== 'type' || count > 2) return { id, previousEventId, timestamp, ...body };
+  const { type } = body;
+  if (details === undefined) return { id, previousEventId, timestamp, type } as RecordedEvent;
+  return { id, previousEventId, timestamp, type, [details]: body[details as keyof EventBody] } as RecordedEvent;
+}
+
+/**
  * Assigns ids to history events in emission order (deterministic under replay) and keeps the
  * ones the host has not yet written durably. The host owns it (`InterpreterHost.history`): the
  * interpreter only emits; the host takes what it holds when it writes.
@@ -91,7 +111,7 @@ export class HistoryRecorder {
 
   /** Records one event after event `previousEventId`. Returns its id. */
   emit(previousEventId: number, body: EventBody): number {
-    const event: RecordedEvent = { id: this.nextId++, previousEventId, timestamp: this.iso(this.now()), ...body };
+    const event = eventOf(this.nextId++, previousEventId, this.iso(this.now()), body);
     if (!this.closed) this.pending.push(event);
     this.observe?.(event);
     return event.id;
