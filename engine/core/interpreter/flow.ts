@@ -223,7 +223,8 @@ export const jsonPathFlow: DataFlow = {
     return rules.findIndex((rule, index) => {
       const comparisons: ChoiceComparison[] = [];
       const result = evaluateChoiceRule(rule, effective, e.ctx, e.variables, comparisons);
-      trace.push({ index, result, comparisons });
+      // A copy of its length: it lives in the exit event, and a pushed array has room for 17.
+      trace.push({ index, result, comparisons: comparisons.slice() });
       return result;
     });
   },

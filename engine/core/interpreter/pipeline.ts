@@ -175,8 +175,9 @@ function entry(name: string, state: StateDef, input: unknown, scope: Scope, ctx:
 function extension(io: StateIO | undefined): Record<string, unknown> | undefined {
   if (!io) return undefined;
   const inspection = (io.e.inspection as StageRecorder).changed();
-  if (!inspection && !io.choice) return undefined;
-  return { ...(inspection && { inspection }), ...(io.choice && { choice: io.choice }) };
+  const { choice } = io;
+  if (!inspection) return choice && { choice };
+  return choice ? { inspection, choice } : { inspection };
 }
 
 /**

@@ -15,7 +15,8 @@ export const choiceRunner: StateRunner<number> = {
   act(io, index) {
     const rule = (io.e.state.Choices as ChoiceRule[])[index];
     io.next = rule ? (rule.Next as string) : choiceDefault(io.e.state);
-    io.choice = { matched: rule ? index : 'Default', next: io.next, rules: io.choice!.rules };
+    // The rules copied to their length: the decision lives in the exit event, and a pushed array has room for 17.
+    io.choice = { matched: rule ? index : 'Default', next: io.next, rules: io.choice!.rules.slice() };
     io.spec = { passThrough: true, output: rule?.Output, assign: rule?.Assign };
     return io.effective;
   },
