@@ -100,6 +100,8 @@ interface Comparison {
   base: string;
   /** The comparison family of `base` (String, Numeric, Timestamp); undefined for an unknown operator. */
   family: string | undefined;
+  /** The test of `base` after its family (`LessThan` of `NumericLessThan`), looked up once. */
+  test?: Test;
 }
 
 /**
@@ -115,7 +117,8 @@ function comparisonOf(rule: ChoiceRule): Comparison {
     const byPath = operator.endsWith('Path');
     const base = byPath ? operator.slice(0, -'Path'.length) : operator;
     const family = Object.keys(FAMILIES).find((f) => base.startsWith(f) && base.slice(f.length) in TESTS);
-    comparison = { operator, byPath, base, family };
+    const test = family === undefined ? undefined : TESTS[base.slice(family.length)];
+    comparison = { operator, byPath, base, family, test };
     COMPARISONS.set(rule, comparison);
   }
   return comparison;
@@ -145,12 +148,13 @@ export function evaluateChoiceRule(
   /** Receives every comparison made, in order, with the values compared. */
   trace?: ChoiceComparison[],
 ): boolean {
-  const recurse = (r: unknown) => evaluateChoiceRule(r as ChoiceRule, input, context, variables, trace);
-  if (Array.isArray(rule.And)) return rule.And.every(recurse);
-  if (Array.isArray(rule.Or)) return rule.Or.some(recurse);
-  if (rule.Not !== undefined) return !recurse(rule.Not);
+  if (Array.isArray(rule.And))
+    return rule.And.every((r: unknown) => evaluateChoiceRule(r as ChoiceRule, input, context, variables, trace));
+  if (Array.isArray(rule.Or))
+    return rule.Or.some((r: unknown) => evaluateChoiceRule(r as ChoiceRule, input, context, variables, trace));
+  if (rule.Not !== undefined) return !evaluateChoiceRule(rule.Not as ChoiceRule, input, context, variables, trace);
 
-  const { operator, byPath, base, family } = comparisonOf(rule);
+  const { operator, byPath, base, family, test } = comparisonOf(rule);
   const expected = rule[operator];
   const path = rule.Variable as string;
   if (operator === 'IsPresent') {
@@ -164,17 +168,23 @@ export function evaluateChoiceRule(
     }
   }
   const variable = readPathOrRuntimeError(path, input, context, variables);
-  const compared = (result: boolean, value = expected) =>
-    traced(trace, { variable: path, operator, expected: value, actual: variable, result });
-  if (operator in TYPE_TESTS) return compared(TYPE_TESTS[operator](variable) === expected);
-  if (operator === 'StringMatches')
-    return compared(typeof variable === 'string' && typeof expected === 'string' && stringMatches(variable, expected));
-
-  const value = byPath ? readPathOrRuntimeError(expected as string, input, context, variables) : expected;
-  if (base === 'BooleanEquals') return compared(typeof variable === 'boolean' && variable === value, value);
-  if (!family) throw new StatesError(StatesErrors.Runtime, `Unknown Choice comparison operator '${operator}'`);
-  const ordering = FAMILIES[family](variable, value);
-  return compared(ordering !== undefined && TESTS[base.slice(family.length)](ordering), value);
+  // No closure per comparison: the result is traced once, with the value compared against.
+  let value = expected;
+  let result: boolean;
+  if (operator in TYPE_TESTS) result = TYPE_TESTS[operator](variable) === expected;
+  else if (operator === 'StringMatches')
+    result = typeof variable === 'string' && typeof expected === 'string' && stringMatches(variable, expected);
+  else {
+    if (byPath) value = readPathOrRuntimeError(expected as string, input, context, variables);
+    if (base === 'BooleanEquals') result = typeof variable === 'boolean' && variable === value;
+    else if (!family || !test)
+      throw new StatesError(StatesErrors.Runtime, `Unknown Choice comparison operator '${operator}'`);
+    else {
+      const ordering = FAMILIES[family](variable, value);
+      result = ordering !== undefined && test(ordering);
+    }
+  }
+  return traced(trace, { variable: path, operator, expected: value, actual: variable, result });
 }
 
 function traced(trace: ChoiceComparison[] | undefined, comparison: ChoiceComparison): boolean {

@@ -166,6 +166,31 @@ export class Scope {
   }
 }
 
+/** The Context object's `Execution` and `StateMachine` of the last execution that made one. */
+let lastExecution: { execution: ExecutionInfo; input: unknown; parts: Record<string, unknown> } | undefined;
+
+/**
+ * The `Execution` and `StateMachine` members of an execution's Context objects: made once and
+ * shared by its states (nothing changes a value once built), as its input always was.
+ */
+function executionParts(execution: ExecutionInfo, input: unknown): Record<string, unknown> {
+  if (lastExecution?.execution !== execution || lastExecution.input !== input) {
+    const parts = {
+      Execution: {
+        Id: execution.id,
+        Input: input,
+        Name: execution.name,
+        RoleArn: execution.roleArn,
+        StartTime: execution.startTime,
+        RedriveCount: execution.redriveCount,
+      },
+      StateMachine: { Id: execution.stateMachineId, Name: execution.stateMachineName },
+    };
+    lastExecution = { execution, input, parts };
+  }
+  return lastExecution.parts;
+}
+
 /**
  * The Context object (`$$`) for a state, as Step Functions defines it. `State.RetryCount` is
  * present only for states that can retry (Task, Parallel, Map); AWS omits it elsewhere.
@@ -173,27 +198,15 @@ export class Scope {
 export function contextObject(
   scope: Scope,
   state: { name: string; enteredTime: string; retryCount?: number },
-  extra: Record<string, unknown> = {},
+  extra?: Record<string, unknown>,
 ): Record<string, unknown> {
   const { execution, executionInput, probe } = scope.run;
   if (probe) return probe.context;
-  return {
-    Execution: {
-      Id: execution.id,
-      Input: executionInput,
-      Name: execution.name,
-      RoleArn: execution.roleArn,
-      StartTime: execution.startTime,
-      RedriveCount: execution.redriveCount,
-    },
-    StateMachine: { Id: execution.stateMachineId, Name: execution.stateMachineName },
-    State: {
-      Name: state.name,
-      EnteredTime: state.enteredTime,
-      ...(state.retryCount === undefined ? {} : { RetryCount: state.retryCount }),
-    },
-    ...extra,
-  };
+  const { Execution, StateMachine } = executionParts(execution, executionInput);
+  const { name: Name, enteredTime: EnteredTime, retryCount: RetryCount } = state;
+  const State = RetryCount === undefined ? { Name, EnteredTime } : { Name, EnteredTime, RetryCount };
+  const context = { Execution, StateMachine, State };
+  return extra ? Object.assign(context, extra) : context;
 }
 
 /** Normalises anything thrown into a StatesError (unknown errors become `States.Runtime`). */
