@@ -56,4 +56,25 @@ describe('checkPayloadSize', () => {
     expect(() => checkPayloadSize('First', text, output)).toThrow(cause('First'));
     expect(() => checkPayloadSize('Second', text, output)).toThrow(cause('Second'));
   });
+  test('counts an ASCII output by its length and a copy of it by its new members when the copy shares the rest', () => {
+    const input = { items: ['a'.repeat(100_000)], id: 'x' };
+    expect(() => checkPayloadSize('Input', JSON.stringify(input), input)).not.toThrow();
+    const within = { ...input, note: 'é'.repeat(20_000) };
+    expect(() => checkPayloadSize('Within', JSON.stringify(within), within)).not.toThrow();
+    // 100,000 ASCII units and 90,000 two-byte ones: 190,033 units, 280,033 bytes.
+    const over = { ...input, note: 'é'.repeat(90_000) };
+    expect(JSON.stringify(over).length).toBe(190_033);
+    expect(() => checkPayloadSize('Over', JSON.stringify(over), over)).toThrow(cause('Over'));
+    const key = { ...input, ['é'.repeat(90_000)]: 1 };
+    expect(() => checkPayloadSize('Key', JSON.stringify(key), key)).toThrow(cause('Key'));
+  });
+
+  test('counts the text when an object in the output has a toJSON', () => {
+    const output = { when: { toJSON: () => 'é'.repeat(140_000) } };
+    const text = JSON.stringify(output);
+    expect(text.length).toBe(140_011);
+    expect(() => checkPayloadSize('Custom', text, output)).toThrow(cause('Custom'));
+    const listed = [{ toJSON: () => 'é'.repeat(140_000) }];
+    expect(() => checkPayloadSize('Listed', JSON.stringify(listed), listed)).toThrow(cause('Listed'));
+  });
 });
