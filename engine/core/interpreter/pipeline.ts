@@ -63,7 +63,7 @@ export interface StateRunner<P = unknown> {
   /** How the output stage treats the result. */
   spec?: OutputSpec;
   /** Extra Context object members of an attempt (the Task token), minted before anything is evaluated. */
-  context?(state: StateDef, scope: Scope): { token?: string; extra: Record<string, unknown> };
+  context?(state: StateDef, scope: Scope): { token: string; extra: Record<string, unknown> } | undefined;
   /** Evaluates what the effect needs (asynchronous only where the query language is). */
   prepare?(io: StateIO): MaybePromise<P>;
   /** The state's effect: returns its result. */
@@ -282,11 +282,11 @@ async function runRetryable(
   let produced: { output: unknown; assigned?: Assignment };
   try {
     produced = await withRetry(state, scope, (retryCount) => {
-      const { token, extra } = runner.context?.(state, scope) ?? { extra: {} };
-      const ctx = contextObject(scope, { name, enteredTime, retryCount }, extra);
+      const minted = runner.context?.(state, scope);
+      const ctx = contextObject(scope, { name, enteredTime, retryCount }, minted?.extra);
       const e = entry(name, state, input, scope, ctx);
       io = newIO(e, flow, enteredId, runMachine);
-      if (token) io.token = token;
+      if (minted?.token) io.token = minted.token;
       return start(io, runner);
     });
   } catch (err) {

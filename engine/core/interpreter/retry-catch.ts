@@ -5,6 +5,9 @@ import { asStatesError, type Scope, type StateDef } from './scope';
 /** `MaxAttempts` when a retrier does not say (ASL default). */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
+/** The `Retry` of a state without one. */
+const NO_RETRIERS: readonly never[] = [];
+
 /** TestState (a run with a probe): the failed attempt would be retried; its retrier and backoff are in the probe. */
 export class RetryDeferred extends Error {
   constructor(readonly failure: StatesError) {
@@ -23,8 +26,9 @@ export async function withRetry<T>(
   scope: Scope,
   attempt: (retryCount: number) => Promise<T>,
 ): Promise<T> {
-  const retriers = state.Retry ?? [];
-  const counts = retriers.map(() => 0);
+  const retriers = state.Retry ?? NO_RETRIERS;
+  // Made at the first failure: most attempts succeed.
+  let counts: number[] | undefined;
   for (let retryCount = 0; ; retryCount++) {
     try {
       return await attempt(retryCount);
@@ -43,9 +47,10 @@ export async function withRetry<T>(
         );
         throw new RetryDeferred(failure);
       }
-      if (counts[index] >= (retrier.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS)) throw failure;
-      const delay = retryDelayMs(retrier, counts[index], () => scope.run.host.random());
-      counts[index]++;
+      const made = (counts ??= retriers.map(() => 0));
+      if (made[index] >= (retrier.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS)) throw failure;
+      const delay = retryDelayMs(retrier, made[index], () => scope.run.host.random());
+      made[index]++;
       await scope.run.host.sleep(delay, scope.abort, !scope.run.recorder.keeps);
       scope.checkAbandoned();
     }

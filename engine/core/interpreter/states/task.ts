@@ -46,9 +46,12 @@ function mintTaskToken(scope: Scope): string {
 }
 
 /** The Context object's `Task` member for a Task whose resource takes a token (else nothing). */
-export function taskTokenContext(state: StateDef, scope: Scope): { token?: string; extra: Record<string, unknown> } {
+export function taskTokenContext(
+  state: StateDef,
+  scope: Scope,
+): { token: string; extra: Record<string, unknown> } | undefined {
   const { resolved } = taskResource(state.Resource);
-  if (!resolved.callback) return { extra: {} };
+  if (!resolved.callback) return undefined;
   const token = mintTaskToken(scope);
   return { token, extra: { Task: { Token: token } } };
 }
