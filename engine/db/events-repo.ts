@@ -275,17 +275,17 @@ export async function closeWithEvents(
     const open = locked.rows[0]?.status === 'RUNNING';
     const result = await client.query<{ start_date: Date }>(
       `WITH ${CLOSING_BATCH.ctes}, written AS (${CLOSING_BATCH.insert}),
-       output AS (SELECT sha256(convert_to($4::text, 'UTF8')) AS digest WHERE $10::boolean),
+       large_output AS (SELECT sha256(convert_to($4::text, 'UTF8')) AS digest WHERE $10::boolean),
        output_kept AS (
          INSERT INTO execution_payloads (execution_id, digest, body)
-         SELECT $1, o.digest, $4::text FROM output o
+         SELECT $1, o.digest, $4::text FROM large_output o
           WHERE $9::boolean AND NOT EXISTS (SELECT 1 FROM payload p WHERE p.execution_id = $1 AND p.digest = o.digest)
          ON CONFLICT (execution_id, digest) DO NOTHING)
        UPDATE executions
           SET status = CASE WHEN status = 'RUNNING' THEN $3 ELSE status END,
               output = CASE WHEN status = 'RUNNING' AND NOT $10::boolean THEN $4::text::json
                             WHEN status = 'RUNNING' THEN NULL ELSE output END,
-              output_digest = CASE WHEN status = 'RUNNING' THEN (SELECT digest FROM output) ELSE output_digest END,
+              output_digest = CASE WHEN status = 'RUNNING' THEN (SELECT digest FROM large_output) ELSE output_digest END,
               error = CASE WHEN status = 'RUNNING' THEN $5 ELSE error END,
               cause = CASE WHEN status = 'RUNNING' THEN $6 ELSE cause END,
               stop_date = CASE WHEN status = 'RUNNING' THEN $7::timestamptz ELSE stop_date END,

@@ -8,9 +8,10 @@ ALTER TABLE executions ADD COLUMN input_digest bytea;
 ALTER TABLE executions ADD COLUMN output_digest bytea;
 ALTER TABLE executions ADD CONSTRAINT executions_input_kept CHECK (input IS NOT NULL OR input_digest IS NOT NULL) NOT VALID;
 
--- The payload `digest` of execution `execution_id` as JSON (NULL for a NULL digest).
+-- The payload `digest` of execution `execution_id` as JSON (NULL for a NULL digest, without a
+-- lookup: a row whose value is inline reads no payload).
 CREATE FUNCTION stepflow_payload(execution_id text, digest bytea) RETURNS json
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE STRICT AS $$
   SELECT p.body::json FROM execution_payloads p WHERE p.execution_id = $1 AND p.digest = $2
 $$;
 
