@@ -77,18 +77,19 @@ export async function insertExecution(
   // A large input goes to execution_payloads in the same statement (the ExecutionStarted event
   // that carries the same text then finds it stored).
   const { rows } = await db.query(
-    `WITH inserted AS (
+    `WITH large_input AS (SELECT sha256(convert_to($5::text, 'UTF8')) AS digest WHERE $11),
+     inserted AS (
        INSERT INTO executions (execution_id, state_machine, version, name, status, input, input_digest,
                                published_version, alias, trace_id)
        SELECT $1, $2, $3, $4, 'RUNNING', CASE WHEN $11 THEN NULL ELSE $5::text::json END,
-              CASE WHEN $11 THEN sha256(convert_to($5::text, 'UTF8')) END, $6, $7, $8
+              (SELECT digest FROM large_input), $6, $7, $8
         WHERE NOT $9 OR EXISTS (SELECT 1 FROM state_machines m WHERE m.name = $2 AND m.deleted_at IS NULL
           AND m.latest_version = $3 AND m.tracing_enabled IS NOT DISTINCT FROM $10)
        ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS_BUT_INPUT}),
      kept AS (
        INSERT INTO execution_payloads (execution_id, digest, body)
-       SELECT "executionId", sha256(convert_to($5::text, 'UTF8')), $5::text FROM inserted WHERE $11)
+       SELECT i."executionId", l.digest, $5::text FROM inserted i, large_input l)
      SELECT * FROM inserted`,
     [
       row.executionId,
